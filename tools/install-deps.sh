@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs everything lispmn needs to build, test and run its demo, on Debian 12,
+# Ubuntu (22.04 or newer) or Fedora (38 or newer). Idempotent: packages already present are
+# not downloaded again, and when nothing is missing the package manager is not called at all.
+#
+#   usage: tools/install-deps.sh            (as root)
+set -euo pipefail
+
+# One list per family; the comments say which part of lispmn needs what.
+DEBIAN_PACKAGES=(
+  # build
+  meson ninja-build pkg-config gcc clang libclang-rt-14-dev gettext
+  libglib2.0-dev libglib2.0-dev-bin libgnutls28-dev
+  libnl-3-dev libnl-route-3-dev libnm-dev
+  libgtk-3-dev libayatana-appindicator3-dev libpolkit-gobject-1-dev
+  # tests: conformance, namespaces, D-Bus, headless GUI
+  tshark iproute2 iperf3 nftables dnsmasq-base
+  dbus network-manager
+  python3 python3-gi python3-dbusmock gir1.2-nm-1.0
+  xvfb xauth imagemagick
+)
+FEDORA_PACKAGES=(
+  meson ninja-build pkgconf-pkg-config gcc clang compiler-rt gettext
+  glib2-devel gnutls-devel libnl3-devel NetworkManager-libnm-devel
+  gtk3-devel libayatana-appindicator-gtk3-devel polkit-devel
+  wireshark-cli iproute iperf3 nftables dnsmasq
+  dbus-daemon NetworkManager
+  python3 python3-gobject python3-dbusmock
+  xorg-x11-server-Xvfb xorg-x11-xauth ImageMagick
+)
+
+die() { echo "install-deps: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run me as root (sudo $0): I install system packages"
+[ -r /etc/os-release ] || die "cannot tell which system this is: /etc/os-release is missing"
+. /etc/os-release
+family="${ID} ${ID_LIKE:-}"
+
+install_debian() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    # Ubuntu/Debian releases differ in the clang runtime's version suffix.
+    if [ "$p" = libclang-rt-14-dev ]; then
+      p=$(apt-cache --names-only search '^libclang-rt-[0-9]+-dev$' 2>/dev/null | awk '{print $1}' | sort -V | head -1)
+      [ -n "$p" ] || p=libclang-rt-14-dev
+    fi
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#DEBIAN_PACKAGES[@]} packages already installed"
+    return
+  fi
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; the answer does not matter to us.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
+}
+
+install_fedora() {
+  local missing=()
+  for p in "${FEDORA_PACKAGES[@]}"; do
+    rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#FEDORA_PACKAGES[@]} packages already installed"
+    return
+  fi
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  dnf install -y -q "${missing[@]}"
+  echo "install-deps: done"
+}
+
+case " $family " in
+  *" debian "*|*" ubuntu "*) install_debian ;;
+  *" fedora "*|*" rhel "*) install_fedora ;;
+  *) die "unsupported system '${PRETTY_NAME:-$ID}': lispmn knows the package names of Debian, Ubuntu and Fedora; install the equivalents of the lists in $0 by hand" ;;
+esac
