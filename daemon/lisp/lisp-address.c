@@ -543,57 +543,57 @@ gboolean
 lisp_address_decode_nat_to_end (LispReader *r, const char *field, LispAddress **out,
                                 gboolean *length_lied, GError **error)
 {
-  LispReader strict = *r;
+  LispReader strict = *r, lenient = *r, body;
   g_autoptr(GError) strict_error = NULL;
+  g_autoptr(LispAddress) honest = NULL;
+  g_autoptr(LispAddress) a = NULL;
   guint16 afi, length;
   guint8 type;
-  LispReader body;
   gsize body_start;
-  g_autoptr(LispAddress) a = NULL;
 
   *length_lied = FALSE;
-  /* First the honest reading; only if that fails or leaves bytes behind is the body taken
-   * to run to the end of the message, as lispers.net writes it. */
-  if (decode_address (&strict, field, 0, out, &strict_error))
+  /* First the honest reading: a NAT LCAF that ends where the message ends is taken as is. */
+  if (decode_address (&strict, field, 0, &honest, &strict_error) &&
+      honest->kind == LISP_ADDRESS_NAT && lisp_reader_remaining (&strict) == 0)
     {
-      if ((*out)->kind == LISP_ADDRESS_NAT && lisp_reader_remaining (&strict) == 0)
-        {
-          *r = strict;
-          return TRUE;
-        }
-      g_clear_pointer (out, lisp_address_free);
+      *r = strict;
+      *out = g_steal_pointer (&honest);
+      return TRUE;
     }
 
-  if (!lisp_reader_u16 (r, field, &afi, error))
-    return FALSE;
-  if (afi != LISP_AFI_LCAF)
+  /* Then lispers.net's reading: the Length is too short and the body runs to the end. */
+  if (lisp_reader_u16 (&lenient, field, &afi, NULL) && afi == LISP_AFI_LCAF &&
+      lisp_reader_skip (&lenient, "LCAF Rsvd1 and Flags", 2, NULL) &&
+      lisp_reader_u8 (&lenient, "LCAF Type", &type, NULL) && type == LISP_LCAF_NAT_TRAVERSAL &&
+      lisp_reader_skip (&lenient, "LCAF Rsvd2", 1, NULL) &&
+      lisp_reader_u16 (&lenient, "LCAF Length", &length, NULL) &&
+      length < lisp_reader_remaining (&lenient))
     {
-      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
-                   "%s: expected an LCAF (AFI 16387) at offset %" G_GSIZE_FORMAT ", found AFI %u",
-                   field, r->pos - 2, afi);
-      return FALSE;
+      body_start = lenient.pos;
+      lisp_reader_sub (&lenient, "LCAF body", lisp_reader_remaining (&lenient), &body, NULL);
+      a = lisp_address_new (LISP_ADDRESS_NAT);
+      if (decode_nat_body (&body, field, 1, a, NULL))
+        {
+          *length_lied = length != body.end - body_start;
+          *r = lenient;
+          *out = g_steal_pointer (&a);
+          return TRUE;
+        }
     }
-  if (!lisp_reader_skip (r, "LCAF Rsvd1 and Flags", 2, error) ||
-      !lisp_reader_u8 (r, "LCAF Type", &type, error) ||
-      !lisp_reader_skip (r, "LCAF Rsvd2", 1, error) ||
-      !lisp_reader_u16 (r, "LCAF Length", &length, error))
-    return FALSE;
-  if (type != LISP_LCAF_NAT_TRAVERSAL)
+
+  /* Neither: an honest NAT LCAF followed by trailing bytes, or the honest reading's error. */
+  if (honest != NULL && honest->kind == LISP_ADDRESS_NAT)
     {
-      g_propagate_error (error, g_steal_pointer (&strict_error));
-      if (error != NULL && *error == NULL)
-        g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
-                     "%s: expected a NAT-Traversal LCAF (type 7), found type %u", field, type);
-      return FALSE;
+      *r = strict;
+      *out = g_steal_pointer (&honest);
+      return TRUE;
     }
-  body_start = r->pos;
-  lisp_reader_sub (r, "LCAF body", lisp_reader_remaining (r), &body, NULL);
-  a = lisp_address_new (LISP_ADDRESS_NAT);
-  if (!decode_nat_body (&body, field, 1, a, error))
-    return FALSE;
-  *length_lied = (length != body.end - body_start);
-  *out = g_steal_pointer (&a);
-  return TRUE;
+  if (strict_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&strict_error));
+  else
+    g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                 "%s: expected a NAT-Traversal LCAF at offset %" G_GSIZE_FORMAT, field, r->pos);
+  return FALSE;
 }
 
 /* ---- encoding ---------------------------------------------------------------------- */

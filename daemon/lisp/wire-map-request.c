@@ -87,7 +87,8 @@ lisp_map_request_decode (const guint8 *data, gsize len, LispMapRequest **out, GE
 
   g_clear_pointer (&m->source_eid, lisp_address_free);
   if (!lisp_reader_u64 (&r, "Nonce", &m->nonce, error) ||
-      !lisp_address_decode (&r, "Source-EID", &m->source_eid, error))
+      !lisp_address_decode (&r, "Source-EID", &m->source_eid, error) ||
+      !lisp_reader_need (&r, "ITR-RLOCs (IRC + 1 AFIs at least)", (gsize) irc * 2, error))
     return FALSE;
   for (guint i = 0; i < irc; i++)
     {
@@ -100,6 +101,10 @@ lisp_map_request_decode (const guint8 *data, gsize len, LispMapRequest **out, GE
         }
       g_ptr_array_add (m->itr_rlocs, rloc);
     }
+  /* Each request record takes 4 bytes at least: a lying count fails before any work. */
+  if (!lisp_reader_need (&r, "request records (Record Count x 4 bytes at least)",
+                         (gsize) count * 4, error))
+    return FALSE;
   for (guint i = 0; i < count; i++)
     {
       guint8 reserved, mask_len;
