@@ -201,14 +201,14 @@ lisp_record_encode (const LispRecord *rec, GByteArray *out)
     }
 }
 
-/* The smallest record: 12 fixed bytes and a 2-byte AFI. */
-#define RECORD_MIN_SIZE 14
+/* The smallest record: 10 fixed bytes and a 2-byte EID-AFI. */
+#define RECORD_MIN_SIZE 12
 
 gboolean
 lisp_records_decode (LispReader *r, guint count, GPtrArray *records, GError **error)
 {
   /* A lying Record Count fails before anything is allocated. */
-  if (!lisp_reader_need (r, "records (Record Count x 14 bytes at least)",
+  if (!lisp_reader_need (r, "records (Record Count x 12 bytes at least)",
                          (gsize) count * RECORD_MIN_SIZE, error))
     return FALSE;
   for (guint i = 0; i < count; i++)

@@ -1,0 +1,12 @@
+#include "lisp-message.h"
+#include "fuzz-round-trip.h"
+
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
+{
+  FUZZ_ROUND_TRIP (LispMapReply, lisp_map_reply_free, lisp_map_reply_decode,
+                   lisp_map_reply_encode (msg, &error));
+  return 0;
+}
