@@ -10,7 +10,7 @@ set -euo pipefail
 DEBIAN_PACKAGES=(
   # build
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev gettext
-  libglib2.0-dev libglib2.0-dev-bin libgnutls28-dev
+  libglib2.0-dev libglib2.0-dev-bin libgnutls28-dev libjson-glib-dev
   libnl-3-dev libnl-route-3-dev libnm-dev
   libgtk-3-dev libayatana-appindicator3-dev libpolkit-gobject-1-dev
   # tests: conformance, namespaces, D-Bus, headless GUI
@@ -21,7 +21,7 @@ DEBIAN_PACKAGES=(
 )
 FEDORA_PACKAGES=(
   meson ninja-build pkgconf-pkg-config gcc clang compiler-rt gettext
-  glib2-devel gnutls-devel libnl3-devel NetworkManager-libnm-devel
+  glib2-devel gnutls-devel json-glib-devel libnl3-devel NetworkManager-libnm-devel
   gtk3-devel libayatana-appindicator-gtk3-devel polkit-devel
   wireshark-cli iproute iperf3 nftables dnsmasq
   dbus-daemon NetworkManager
