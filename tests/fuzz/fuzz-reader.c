@@ -98,7 +98,8 @@ run (LispReader *r, GByteArray *out, const guint8 *input, guint depth)
 
         /* lisp_set_u16 over a scratch buffer of n bytes */
         g_byte_array_set_size (patch, n);
-        memset (patch->data, 0, n);
+        if (n > 0)
+          memset (patch->data, 0, n);
         if (n >= 2) {
           lisp_set_u16 (patch, n - 2, 0xbeef);
           g_assert_cmpuint (lisp_load_u16 (patch->data + n - 2), ==, 0xbeef);
