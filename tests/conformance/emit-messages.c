@@ -204,7 +204,7 @@ emit_map_register (Emitter *e, guint alg)
   expect_uint (e, "lisp.authlen", lisp_auth_send_length (alg));
   expect_mobile_node_records (e);
   expect (e, "lisp.xtrid", "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff", NULL);
-  expect_hex (e, "lisp.siteid", 42, 16);
+  expect (e, "lisp.siteid", "00:00:00:00:00:00:00:2a", NULL);
   end_fields (e);
   add_hmac (e, alg, 16, lisp_auth_send_length (alg));
   end_frame (e);
@@ -540,7 +540,7 @@ emit_data (Emitter *e, const char *what, const LispDataHeader *h)
   g_assert_true (lisp_data_header_encode (h, hdr, NULL));
   parse_ip ("192.0.2.10", &family, s);
   parse_ip ("192.0.2.200", &family, d);
-  inner = pcap_build_ip_udp (AF_INET, s, d, 5000, 6000, (const guint8 *) "ping", 4, NULL);
+  inner = pcap_build_ip_udp (AF_INET, s, d, 40000, 40001, (const guint8 *) "ping", 4, NULL);
   g_byte_array_append (payload, hdr, sizeof hdr);
   g_byte_array_append (payload, inner->data, inner->len);
   wire = g_byte_array_free_to_bytes (g_steal_pointer (&payload));
