@@ -583,3 +583,88 @@ lisp_map_cache_foreach (LispMapCache *cache, LispMapCacheFunc func, gpointer use
   while (g_hash_table_iter_next (&iter, &key, NULL))
     foreach_node (((Trie *) key)->root, func, user_data);
 }
+
+static gboolean
+check_node (const Trie *t, Node *n, Node *parent, guint bit, guint *entries, GError **error)
+{
+  const LispPrefix *key = &entry_below (n)->entry.prefix;
+  g_autofree gchar *text = lisp_prefix_to_string (key);
+
+  if (n->len > family_bits (t->family))
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                   "node /%u above %s is too long", n->len, text);
+      return FALSE;
+    }
+  if (key->iid != t->iid || key->family != t->family)
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                   "entry %s is in the trie of [%u] family %u", text, t->iid, t->family);
+      return FALSE;
+    }
+  if (parent != NULL)
+    {
+      const guint8 *parent_key = entry_below (parent)->entry.prefix.addr;
+
+      if (n->len <= parent->len || !lisp_addr_match (key->addr, parent_key, parent->len) ||
+          lisp_addr_bit (key->addr, parent->len) != bit)
+        {
+          g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                       "node /%u above %s is misplaced under its /%u parent", n->len, text,
+                       parent->len);
+          return FALSE;
+        }
+    }
+  if (n->is_entry)
+    {
+      (*entries)++;
+      if (n->len != key->len)
+        {
+          g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                       "entry %s sits in a /%u node", text, n->len);
+          return FALSE;
+        }
+    }
+  else if (n->child[0] == NULL || n->child[1] == NULL)
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                   "glue node /%u above %s has fewer than two children", n->len, text);
+      return FALSE;
+    }
+  for (bit = 0; bit < 2; bit++)
+    if (n->child[bit] != NULL && !check_node (t, n->child[bit], n, bit, entries, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+lisp_map_cache_check (LispMapCache *cache, GError **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+  guint entries = 0;
+
+  g_return_val_if_fail (cache != NULL, FALSE);
+
+  g_hash_table_iter_init (&iter, cache->tries);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const Trie *t = key;
+
+      if (t->root == NULL)
+        {
+          g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                       "empty trie for [%u] family %u kept", t->iid, t->family);
+          return FALSE;
+        }
+      if (!check_node (t, t->root, NULL, 0, &entries, error))
+        return FALSE;
+    }
+  if (entries != cache->size)
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                   "%u entries in the tries, size says %u", entries, cache->size);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -97,6 +97,10 @@ typedef void (*LispMapCacheFunc) (const LispMapEntry *entry, gpointer user_data)
 void          lisp_map_cache_foreach (LispMapCache *cache, LispMapCacheFunc func,
                                       gpointer user_data);
 
+/* Verifies the trie's structure (for tests and debugging); FALSE with an error naming
+ * the first broken invariant. O(size). */
+gboolean      lisp_map_cache_check (LispMapCache *cache, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LispMapCache, lisp_map_cache_free)
 
 G_END_DECLS

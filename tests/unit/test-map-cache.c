@@ -56,6 +56,15 @@ match_at (LispMapCache *cache, const char *address, gint64 now)
   } G_STMT_END
 
 static void
+assert_structure (LispMapCache *cache)
+{
+  g_autoptr(GError) error = NULL;
+
+  lisp_map_cache_check (cache, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_lpm_ipv4 (void)
 {
   g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
@@ -185,6 +194,7 @@ test_remove (void)
   /* An entry that is a branch point becomes a glue node. */
   p = pfx ("10.0.0.0/8");
   g_assert_true (lisp_map_cache_remove (cache, &p));
+  assert_structure (cache);
   g_assert_false (lisp_map_cache_remove (cache, &p));
   assert_match (cache, "10.1.1.1", "10.1.1.0/24");
   assert_match (cache, "10.1.2.1", "10.1.0.0/16");
@@ -199,11 +209,13 @@ test_remove (void)
   /* An entry with one child is spliced out. */
   p = pfx ("10.1.0.0/16");
   g_assert_true (lisp_map_cache_remove (cache, &p));
+  assert_structure (cache);
   assert_match (cache, "10.1.1.1", "10.1.1.0/24");
   assert_match (cache, "10.1.2.1", "10.0.0.0/14");
   /* A leaf whose parent was a branch point. */
   p = pfx ("10.2.0.0/16");
   g_assert_true (lisp_map_cache_remove (cache, &p));
+  assert_structure (cache);
   assert_match (cache, "10.2.2.1", "10.0.0.0/14");
   p = pfx ("10.1.1.0/24");
   g_assert_true (lisp_map_cache_remove (cache, &p));
@@ -221,6 +233,7 @@ test_remove (void)
   g_assert_false (lisp_map_cache_remove (cache, &p));
   g_assert_null (lisp_map_cache_lookup_exact (cache, &p, 0));
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 2);
+  assert_structure (cache);
 }
 
 /* Random operations against a brute-force list, with a fixed seed. Addresses have mostly
@@ -328,6 +341,8 @@ test_random_against_reference (void)
           r->present = FALSE;
         }
       g_assert_cmpuint (lisp_map_cache_size (cache), ==, present);
+      if (op % 10 == 0)
+        assert_structure (cache);
       for (i = 0; i < 4; i++)
         check_against_reference (cache, ref, rand);
 
