@@ -584,6 +584,21 @@ lisp_map_cache_foreach (LispMapCache *cache, LispMapCacheFunc func, gpointer use
     foreach_node (((Trie *) key)->root, func, user_data);
 }
 
+/* First pass: entry_below() relies on every glue node having both children. */
+static gboolean
+check_glue (Node *n, GError **error)
+{
+  if (n == NULL)
+    return TRUE;
+  if (!n->is_entry && (n->child[0] == NULL || n->child[1] == NULL))
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                   "glue node /%u has fewer than two children", n->len);
+      return FALSE;
+    }
+  return check_glue (n->child[0], error) && check_glue (n->child[1], error);
+}
+
 static gboolean
 check_node (const Trie *t, Node *n, Node *parent, guint bit, guint *entries, GError **error)
 {
@@ -625,12 +640,6 @@ check_node (const Trie *t, Node *n, Node *parent, guint bit, guint *entries, GEr
           return FALSE;
         }
     }
-  else if (n->child[0] == NULL || n->child[1] == NULL)
-    {
-      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
-                   "glue node /%u above %s has fewer than two children", n->len, text);
-      return FALSE;
-    }
   for (bit = 0; bit < 2; bit++)
     if (n->child[bit] != NULL && !check_node (t, n->child[bit], n, bit, entries, error))
       return FALSE;
@@ -657,7 +666,7 @@ lisp_map_cache_check (LispMapCache *cache, GError **error)
                        "empty trie for [%u] family %u kept", t->iid, t->family);
           return FALSE;
         }
-      if (!check_node (t, t->root, NULL, 0, &entries, error))
+      if (!check_glue (t->root, error) || !check_node (t, t->root, NULL, 0, &entries, error))
         return FALSE;
     }
   if (entries != cache->size)
