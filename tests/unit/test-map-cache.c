@@ -93,6 +93,17 @@ test_lpm_ipv4 (void)
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 7);
   /* IPv4 lookups never see IPv6 entries and vice versa. */
   assert_match (cache, "::1", "miss");
+
+  /* An IPv4 lookup reads 4 bytes, no more (AddressSanitizer checks the exact buffer). */
+  {
+    g_autofree guint8 *four = g_malloc (4);
+    const LispMapEntry *e;
+
+    memcpy (four, (guint8[]) { 10, 1, 2, 3 }, 4);
+    e = lisp_map_cache_lookup (cache, 0, LISP_FAMILY_IPV4, four, 0);
+    g_assert_nonnull (e);
+    g_assert_cmpuint (e->prefix.len, ==, 32);
+  }
 }
 
 static void
