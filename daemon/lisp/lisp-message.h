@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include "lisp-action.h"
 #include "lisp-address.h"
 
 G_BEGIN_DECLS
@@ -29,18 +30,6 @@ typedef enum {
 /* The type of a control message from its first byte; 0 when empty. */
 guint        lisp_message_type      (const guint8 *data, gsize len);
 const char  *lisp_message_type_name (guint type);
-
-/* Negative Map-Reply actions (RFC 9301 §5.4). */
-typedef enum {
-  LISP_ACTION_NO_ACTION = 0,
-  LISP_ACTION_NATIVELY_FORWARD = 1,
-  LISP_ACTION_SEND_MAP_REQUEST = 2,
-  LISP_ACTION_DROP = 3,
-  LISP_ACTION_DROP_POLICY_DENIED = 4,
-  LISP_ACTION_DROP_AUTH_FAILURE = 5,
-} LispAction;
-
-const char *lisp_action_name (guint action);
 
 /* ---- records ------------------------------------------------------------------------ */
 
