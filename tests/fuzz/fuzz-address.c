@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+#include "fuzz-target.h"
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)

@@ -2,7 +2,7 @@
 #include "lisp-message.h"
 #include "fuzz-round-trip.h"
 
-int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+#include "fuzz-target.h"
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
