@@ -118,11 +118,11 @@ lisp_address_copy (const LispAddress *a)
               LispElpHop *h = g_new0 (LispElpHop, 1);
 
               h->flags = hop->flags;
-              h->address = lisp_address_copy (hop->address);
+              h->address = copy_or_null (hop->address);
               g_ptr_array_add (c->items, h);
             }
           else
-            g_ptr_array_add (c->items, lisp_address_copy (g_ptr_array_index (a->items, i)));
+            g_ptr_array_add (c->items, copy_or_null (g_ptr_array_index (a->items, i)));
         }
     }
   return c;
@@ -176,15 +176,17 @@ lisp_address_equal (const LispAddress *a, const LispAddress *b)
               const LispElpHop *x = g_ptr_array_index (a->items, i);
               const LispElpHop *y = g_ptr_array_index (b->items, i);
 
-              if (x->flags != y->flags || !lisp_address_equal (x->address, y->address))
+              if (x->flags != y->flags || !equal_or_both_null (x->address, y->address))
                 return FALSE;
             }
-          else if (!lisp_address_equal (g_ptr_array_index (a->items, i),
+          else if (!equal_or_both_null (g_ptr_array_index (a->items, i),
                                         g_ptr_array_index (b->items, i)))
             return FALSE;
         }
       return TRUE;
     case LISP_ADDRESS_LCAF_OTHER:
+      if (a->raw == NULL || b->raw == NULL)
+        return a->lcaf_type == b->lcaf_type && a->raw == b->raw;
       return a->lcaf_type == b->lcaf_type && g_bytes_equal (a->raw, b->raw);
     }
   return FALSE;
@@ -260,7 +262,7 @@ append_string (GString *s, const LispAddress *a)
                               a->bytes[2], a->bytes[3], a->bytes[4], a->bytes[5]);
       break;
     case LISP_ADDRESS_NAME:
-      g_string_append_printf (s, "'%s'", a->name);
+      g_string_append_printf (s, "'%s'", a->name != NULL ? a->name : "");
       break;
     case LISP_ADDRESS_INSTANCE_ID:
       g_string_append_printf (s, "[%u]", a->iid);
@@ -268,7 +270,7 @@ append_string (GString *s, const LispAddress *a)
       break;
     case LISP_ADDRESS_AFI_LIST:
       g_string_append_c (s, '(');
-      for (guint i = 0; i < a->items->len; i++)
+      for (guint i = 0; a->items != NULL && i < a->items->len; i++)
         {
           if (i > 0)
             g_string_append (s, ", ");
@@ -278,7 +280,7 @@ append_string (GString *s, const LispAddress *a)
       break;
     case LISP_ADDRESS_ELP:
       g_string_append (s, "elp{");
-      for (guint i = 0; i < a->items->len; i++)
+      for (guint i = 0; a->items != NULL && i < a->items->len; i++)
         {
           const LispElpHop *hop = g_ptr_array_index (a->items, i);
 
@@ -308,7 +310,7 @@ append_string (GString *s, const LispAddress *a)
       break;
     case LISP_ADDRESS_LCAF_OTHER:
       g_string_append_printf (s, "lcaf{type %u, %" G_GSIZE_FORMAT " bytes}", a->lcaf_type,
-                              g_bytes_get_size (a->raw));
+                              a->raw != NULL ? g_bytes_get_size (a->raw) : 0);
       break;
     }
 }
@@ -334,11 +336,12 @@ lisp_address_ip (const LispAddress *a, guint8 out[16])
       memcpy (out, a->bytes, 16);
       return 6;
     case LISP_ADDRESS_INSTANCE_ID:
-      return lisp_address_ip (a->inner, out);
+      return a->inner != NULL ? lisp_address_ip (a->inner, out) : 0;
     case LISP_ADDRESS_AFI_LIST:
-      for (guint i = 0; i < a->items->len; i++)
+      for (guint i = 0; a->items != NULL && i < a->items->len; i++)
         {
-          int family = lisp_address_ip (g_ptr_array_index (a->items, i), out);
+          const LispAddress *item = g_ptr_array_index (a->items, i);
+          int family = item != NULL ? lisp_address_ip (item, out) : 0;
 
           if (family != 0)
             return family;
@@ -620,6 +623,16 @@ end_lcaf (GByteArray *out, gsize length_at)
   lisp_set_u16 (out, length_at, (guint16) (out->len - length_at - 2));
 }
 
+/* Parts a caller left NULL travel as AFI 0, "no address". */
+static void
+encode_or_none (const LispAddress *a, GByteArray *out)
+{
+  if (a != NULL)
+    lisp_address_encode (a, out);
+  else
+    lisp_put_u16 (out, LISP_AFI_NONE);
+}
+
 void
 lisp_address_encode (const LispAddress *a, GByteArray *out)
 {
@@ -644,28 +657,28 @@ lisp_address_encode (const LispAddress *a, GByteArray *out)
       break;
     case LISP_ADDRESS_NAME:
       lisp_put_u16 (out, LISP_AFI_NAME);
-      lisp_put_bytes (out, a->name, strlen (a->name) + 1);
+      lisp_put_bytes (out, a->name != NULL ? a->name : "", a->name != NULL ? strlen (a->name) + 1 : 1);
       break;
     case LISP_ADDRESS_INSTANCE_ID:
       at = begin_lcaf (out, a, LISP_LCAF_INSTANCE_ID);
       lisp_put_u32 (out, a->iid);
-      lisp_address_encode (a->inner, out);
+      encode_or_none (a->inner, out);
       end_lcaf (out, at);
       break;
     case LISP_ADDRESS_AFI_LIST:
       at = begin_lcaf (out, a, LISP_LCAF_AFI_LIST);
-      for (guint i = 0; i < a->items->len; i++)
+      for (guint i = 0; a->items != NULL && i < a->items->len; i++)
         lisp_address_encode (g_ptr_array_index (a->items, i), out);
       end_lcaf (out, at);
       break;
     case LISP_ADDRESS_ELP:
       at = begin_lcaf (out, a, LISP_LCAF_ELP);
-      for (guint i = 0; i < a->items->len; i++)
+      for (guint i = 0; a->items != NULL && i < a->items->len; i++)
         {
           const LispElpHop *hop = g_ptr_array_index (a->items, i);
 
           lisp_put_u16 (out, hop->flags);
-          lisp_address_encode (hop->address, out);
+          encode_or_none (hop->address, out);
         }
       end_lcaf (out, at);
       break;
@@ -677,10 +690,7 @@ lisp_address_encode (const LispAddress *a, GByteArray *out)
         {
           const LispAddress *part = i == 0 ? a->global_etr : i == 1 ? a->ms_rloc : a->private_etr;
 
-          if (part != NULL)
-            lisp_address_encode (part, out);
-          else
-            lisp_put_u16 (out, LISP_AFI_NONE);
+          encode_or_none (part, out);
         }
       for (guint i = 0; a->items != NULL && i < a->items->len; i++)
         lisp_address_encode (g_ptr_array_index (a->items, i), out);
@@ -688,7 +698,8 @@ lisp_address_encode (const LispAddress *a, GByteArray *out)
       break;
     case LISP_ADDRESS_LCAF_OTHER:
       at = begin_lcaf (out, a, a->lcaf_type);
-      lisp_put_bytes (out, g_bytes_get_data (a->raw, NULL), g_bytes_get_size (a->raw));
+      if (a->raw != NULL)
+        lisp_put_bytes (out, g_bytes_get_data (a->raw, NULL), g_bytes_get_size (a->raw));
       end_lcaf (out, at);
       break;
     }

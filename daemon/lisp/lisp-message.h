@@ -60,6 +60,8 @@ LispRecord  *lisp_record_new   (LispAddress *eid, guint8 mask_len, guint32 ttl);
 void         lisp_record_free  (LispRecord *r);
 LispRecord  *lisp_record_copy  (const LispRecord *r);
 gboolean     lisp_record_decode (LispReader *r, guint index, LispRecord **out, GError **error);
+/* Whether mask_len fits the family of eid (32 for IPv4, 128 for IPv6, through an IID LCAF). */
+gboolean     lisp_eid_mask_check (const LispAddress *eid, guint8 mask_len, GError **error);
 /* Whether rec can be encoded: an EID, at most 255 locators, a mask length that fits. */
 gboolean     lisp_record_check  (const LispRecord *rec, GError **error);
 void         lisp_record_encode (const LispRecord *rec, GByteArray *out);

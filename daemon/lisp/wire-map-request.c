@@ -148,6 +148,18 @@ lisp_map_request_encode (const LispMapRequest *m, GError **error)
                    "a Map-Request carries 1 to 255 records, not %u", m->records->len);
       return NULL;
     }
+  for (guint i = 0; i < m->records->len; i++)
+    {
+      const LispRequestRecord *rr = g_ptr_array_index (m->records, i);
+
+      if (rr->eid == NULL || !lisp_eid_mask_check (rr->eid, rr->mask_len, error))
+        {
+          if (rr->eid == NULL)
+            g_set_error_literal (error, LISP_ERROR, LISP_ERROR_INVALID, "no EID");
+          g_prefix_error (error, "request record %u: ", i);
+          return NULL;
+        }
+    }
   if (m->map_reply != NULL && !lisp_record_check (m->map_reply, error))
     {
       g_prefix_error (error, "Map-Reply record: ");

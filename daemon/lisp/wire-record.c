@@ -72,9 +72,9 @@ lisp_record_copy (const LispRecord *r)
 }
 
 /* The EID's family limits its mask length; an EID we cannot place in a family (a name, an
- * unknown LCAF) is passed on with whatever mask the sender chose. */
+ * unknown LCAF) is passed on with whatever mask the sender chose. at < 0: not decoding. */
 static gboolean
-check_mask_len (const LispAddress *eid, guint8 mask_len, gsize at, GError **error)
+check_mask_len (const LispAddress *eid, guint8 mask_len, gssize at, GError **error)
 {
   guint8 ip[16];
   int family = lisp_address_ip (eid, ip);
@@ -82,14 +82,22 @@ check_mask_len (const LispAddress *eid, guint8 mask_len, gsize at, GError **erro
 
   if (eid->kind == LISP_ADDRESS_AFI_LIST)
     max = 255;  /* the first address's family need not be the prefix's */
-  if (mask_len > max)
-    {
-      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
-                   "EID mask-len %u at offset %" G_GSIZE_FORMAT " exceeds %u for an IPv%d EID",
-                   mask_len, at, max, family);
-      return FALSE;
-    }
-  return TRUE;
+  if (mask_len <= max)
+    return TRUE;
+  if (at >= 0)
+    g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                 "EID mask-len %u at offset %" G_GSSIZE_FORMAT " exceeds %u for an IPv%d EID",
+                 mask_len, at, max, family);
+  else
+    g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                 "EID mask-len %u exceeds %u for an IPv%d EID", mask_len, max, family);
+  return FALSE;
+}
+
+gboolean
+lisp_eid_mask_check (const LispAddress *eid, guint8 mask_len, GError **error)
+{
+  return check_mask_len (eid, mask_len, -1, error);
 }
 
 static gboolean
@@ -134,7 +142,7 @@ decode_record (LispReader *r, LispRecord **out, GError **error)
   rec->map_version = version & 0x0fff;
   eid_at = r->pos;
   if (!lisp_address_decode (r, "EID-Prefix", &rec->eid, error) ||
-      !check_mask_len (rec->eid, rec->mask_len, eid_at, error))
+      !check_mask_len (rec->eid, rec->mask_len, (gssize) eid_at, error))
     return FALSE;
   /* Each locator takes at least 8 bytes: a lying count fails here, before any work. */
   if (!lisp_reader_need (r, "locators (Locator Count x 8 bytes at least)", (gsize) loc_count * 8,
@@ -175,7 +183,7 @@ lisp_record_check (const LispRecord *rec, GError **error)
                    "record has %u locators; a record holds 255 at most", rec->locators->len);
       return FALSE;
     }
-  return check_mask_len (rec->eid, rec->mask_len, 0, error);
+  return check_mask_len (rec->eid, rec->mask_len, -1, error);
 }
 
 void

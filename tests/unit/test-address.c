@@ -303,6 +303,32 @@ test_truncations_never_crash (void)
     }
 }
 
+/* Addresses built by hand with parts left out encode those parts as AFI 0 and print, rather
+ * than crash: callers (configuration, D-Bus) build them from partial input. */
+static void
+test_incomplete_addresses (void)
+{
+  LispAddressKind kinds[] = { LISP_ADDRESS_INSTANCE_ID, LISP_ADDRESS_AFI_LIST, LISP_ADDRESS_ELP,
+                              LISP_ADDRESS_NAT, LISP_ADDRESS_NAME, LISP_ADDRESS_LCAF_OTHER };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(LispAddress) a = lisp_address_new (kinds[i]);
+      g_autoptr(LispAddress) copy = lisp_address_copy (a);
+      g_autoptr(GByteArray) wire = encode (a);
+      g_autofree gchar *text = lisp_address_to_string (a);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LispAddress) back = decode_all (wire->data, wire->len, &error);
+      guint8 ip[16];
+
+      g_assert_no_error (error);
+      g_assert_nonnull (back);
+      g_assert_nonnull (text);
+      g_assert_true (lisp_address_equal (a, copy));
+      g_assert_cmpint (lisp_address_ip (a, ip), ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -317,5 +343,6 @@ main (int argc, char **argv)
   g_test_add_func ("/address/decode-errors", test_decode_errors);
   g_test_add_func ("/address/nesting-limit", test_nesting_limit);
   g_test_add_func ("/address/truncations", test_truncations_never_crash);
+  g_test_add_func ("/address/incomplete", test_incomplete_addresses);
   return g_test_run ();
 }
