@@ -9,7 +9,7 @@ set -euo pipefail
 # One list per family; the comments say which part of lispmn needs what.
 DEBIAN_PACKAGES=(
   # build
-  meson ninja-build pkg-config gcc clang libclang-rt-14-dev gettext
+  meson ninja-build pkg-config gcc clang gettext
   libglib2.0-dev libglib2.0-dev-bin libgnutls28-dev libjson-glib-dev
   libnl-3-dev libnl-route-3-dev libnm-dev
   libgtk-3-dev libayatana-appindicator3-dev libpolkit-gobject-1-dev
@@ -36,25 +36,39 @@ die() { echo "install-deps: $*" >&2; exit 1; }
 . /etc/os-release
 family="${ID} ${ID_LIKE:-}"
 
+# libFuzzer's runtime ships with clang's version number in the package name
+# (libclang-rt-14-dev on Debian 12); find the one of the default clang, once the lists are there.
+clang_runtime_package() {
+  local v
+  v=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -1)
+  [ -n "$v" ] && apt-cache show "libclang-rt-$v-dev" >/dev/null 2>&1 && echo "libclang-rt-$v-dev"
+  return 0
+}
+
 install_debian() {
-  local missing=()
+  local missing=() p
   for p in "${DEBIAN_PACKAGES[@]}"; do
-    # Ubuntu/Debian releases differ in the clang runtime's version suffix.
-    if [ "$p" = libclang-rt-14-dev ]; then
-      p=$(apt-cache --names-only search '^libclang-rt-[0-9]+-dev$' 2>/dev/null | awk '{print $1}' | sort -V | head -1)
-      [ -n "$p" ] || p=libclang-rt-14-dev
-    fi
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
+  # Older Ubuntu releases put the fuzzer runtime into libclang-common-N-dev, pulled by clang.
+  if ! compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' >/dev/null; then
+    missing+=(@clang-runtime)
+  fi
   if [ ${#missing[@]} -eq 0 ]; then
-    echo "install-deps: all ${#DEBIAN_PACKAGES[@]} packages already installed"
+    echo "install-deps: all packages already installed"
     return
   fi
-  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   # tshark asks whether non-root users may capture; the answer does not matter to us.
   echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  echo "install-deps: updating the package lists"
   apt-get update -qq
+  if [ "${missing[-1]}" = @clang-runtime ]; then
+    unset 'missing[-1]'
+    p=$(clang_runtime_package)
+    [ -n "$p" ] && missing+=("$p")
+  fi
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   echo "install-deps: done"
 }
