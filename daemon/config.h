@@ -1,0 +1,113 @@
+/* lispmnd's configuration file (/etc/lispmn/lispmnd.conf, GKeyFile syntax).
+ *
+ *   [lispmnd]
+ *   mode=mobile-node                  # or xtr: the EIDs are site prefixes routed through us
+ *   eids=192.0.2.10/32;2001:db8:e1d::10/128
+ *   instance-id=0
+ *   tun=lispmn0
+ *   mtu=0                             # 0: smallest uplink MTU minus the 56-byte overhead
+ *   manage-addresses=true             # assign EIDs and routes to the TUN (no NetworkManager)
+ *   routes=default                    # prefixes routed into the TUN; 'default' = 0/0 and ::/0
+ *   route-metric=50
+ *   queue-length=16                   # packets held per destination awaiting a mapping
+ *   map-resolvers=203.0.113.1
+ *   proxy-etrs=203.0.113.2 1 100      # ADDRESS [PRIORITY [WEIGHT]]; ...
+ *
+ *   [uplink wlan0]                    # one group per uplink interface
+ *   priority=1
+ *   weight=50
+ *
+ *   [map-server 203.0.113.1]
+ *   key=secret
+ *   key-id=0
+ *   algorithm=hmac-sha-256            # or hmac-sha-1
+ *
+ *   [mapping 192.0.2.128/25]          # a static map-cache entry
+ *   locators=198.51.100.17 1 100;2001:db8:100:3::1 2 100
+ *   action=natively-forward           # for an entry without locators
+ *
+ * Every mistake is refused with the file, line, group, key and reason:
+ *   "lispmnd.conf:7: [uplink wlan0] priority: 300 is not a priority (0-255)". */
+#pragma once
+
+#include <glib.h>
+#include "lisp-prefix.h"
+#include "map-locator.h"
+
+G_BEGIN_DECLS
+
+#define LMN_CONFIG_ERROR (lmn_config_error_quark ())
+GQuark lmn_config_error_quark (void);
+
+typedef enum {
+  LMN_CONFIG_ERROR_SYNTAX,   /* not GKeyFile syntax */
+  LMN_CONFIG_ERROR_MISSING,  /* a required key or group is absent */
+  LMN_CONFIG_ERROR_INVALID,  /* a value is malformed or out of range */
+  LMN_CONFIG_ERROR_UNKNOWN,  /* an unknown group or key (likely a typo) */
+} LmnConfigError;
+
+typedef enum {
+  LMN_MODE_MOBILE_NODE,
+  LMN_MODE_XTR,
+} LmnMode;
+
+typedef enum {
+  LMN_AUTH_SHA1 = 1,    /* LISP_AUTH_HMAC_SHA1_96 */
+  LMN_AUTH_SHA256 = 2,  /* LISP_AUTH_HMAC_SHA256_128 */
+} LmnAuthAlg;
+
+/* An IP address without prefix length (RLOCs of infrastructure). */
+typedef struct {
+  guint8 family;     /* LISP_FAMILY_IPV4 or LISP_FAMILY_IPV6 */
+  guint8 addr[16];
+} LmnIp;
+
+typedef struct {
+  gchar  *interface;
+  guint8  priority;
+  guint8  weight;
+} LmnUplinkConfig;
+
+typedef struct {
+  LmnIp   address;
+  gchar  *key;        /* never logged */
+  guint8  key_id;
+  guint8  algorithm;  /* LmnAuthAlg */
+} LmnMapServerConfig;
+
+typedef struct {
+  LispPrefix prefix;
+  GArray    *locators;  /* LispMapLocator */
+  guint8     action;    /* LispAction, for an entry without locators */
+} LmnMappingConfig;
+
+typedef struct {
+  gchar     *path;
+  LmnMode    mode;
+  GArray    *eids;            /* LispPrefix; host prefixes for a mobile node */
+  guint32    instance_id;
+  gchar     *tun_name;
+  guint      mtu;             /* 0: derived from the uplinks */
+  gboolean   manage_addresses;
+  GArray    *routes;          /* LispPrefix routed into the TUN */
+  guint      route_metric;
+  guint      queue_length;
+  GArray    *map_resolvers;   /* LmnIp */
+  GArray    *proxy_etrs;      /* LispMapLocator */
+  GPtrArray *uplinks;         /* LmnUplinkConfig* */
+  GPtrArray *map_servers;     /* LmnMapServerConfig* */
+  GPtrArray *mappings;        /* LmnMappingConfig* */
+} LmnConfig;
+
+LmnConfig *lmn_config_load      (const char *path, GError **error);
+/* name stands for the file in error messages. */
+LmnConfig *lmn_config_load_data (const char *data, gsize len, const char *name, GError **error);
+void       lmn_config_free      (LmnConfig *config);
+
+/* "192.0.2.1", "2001:db8::1" */
+gboolean   lmn_ip_parse         (const char *text, LmnIp *out, GError **error);
+gchar     *lmn_ip_to_string     (const LmnIp *ip);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnConfig, lmn_config_free)
+
+G_END_DECLS
