@@ -16,3 +16,18 @@
  *                   "drops": { "malformed-outer": 0, ... every LmnDropReason name ... } }
  *   } */
 #pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "dataplane.h"
+#include "local-rlocs.h"
+#include "map-cache.h"
+
+G_BEGIN_DECLS
+
+/* Writes the state to path atomically (a reader never sees half a file). */
+gboolean lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun_name,
+                               guint mtu, const LmnLocalRlocs *rlocs, LispMapCache *cache,
+                               const LmnCounters *counters, GError **error);
+
+G_END_DECLS

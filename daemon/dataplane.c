@@ -1,0 +1,525 @@
+#define _GNU_SOURCE  /* recvmmsg */
+#include "dataplane.h"
+
+#include "flow-hash.h"
+#include "icmp-error.h"
+#include "inner-packet.h"
+#include "locator-choice.h"
+#include "lisp-message.h"
+#include "wire-data.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PACKET_MAX      65536  /* a TUN read or a UDP datagram, whatever the MTU */
+#define TUN_BATCH       64     /* packets read from the TUN per wake-up */
+#define UDP_BATCH       16     /* datagrams per recvmmsg */
+#define RCVBUF_BYTES    (1 << 20)
+#define ICMP_PER_SECOND 20     /* RFC 1812 / 4443: ICMP errors are rate-limited */
+
+typedef struct {
+  LmnDataplane *dp;
+  int           fd;
+  guint         watch;
+  guint8        family;
+} DataSocket;
+
+struct _LmnDataplane {
+  LmnTun         *tun;
+  LispMapCache   *cache;
+  LmnLocalRlocs  *rlocs;
+  guint32         iid;
+  GArray         *eids;        /* LispPrefix: ours (mobile node) or our site's (xTR) */
+  GArray         *petrs;       /* LispMapLocator */
+  gboolean        debug;
+  guint           tun_watch;
+  DataSocket      sockets[2];  /* IPv4, IPv6 */
+  LmnCounters     counters;
+
+  /* ICMP token bucket */
+  gint64          icmp_refill_at;
+  guint           icmp_tokens;
+
+  guint8          tun_buf[PACKET_MAX];
+  guint8         *udp_bufs;    /* UDP_BATCH x PACKET_MAX */
+};
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static const char *
+ip_to_string (guint8 family, const guint8 *addr, char buf[INET6_ADDRSTRLEN])
+{
+  return inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, INET6_ADDRSTRLEN);
+}
+
+static void
+drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip)
+{
+  dp->counters.drops[reason]++;
+  if (G_UNLIKELY (dp->debug))
+    {
+      char s[INET6_ADDRSTRLEN] = "?", d[INET6_ADDRSTRLEN] = "?";
+
+      if (ip != NULL)
+        {
+          ip_to_string (ip->family, ip->src, s);
+          ip_to_string (ip->family, ip->dst, d);
+        }
+      g_debug ("drop %s -> %s: %s", s, d, lmn_drop_reason_name (reason));
+    }
+}
+
+static gboolean
+is_our_eid (LmnDataplane *dp, guint8 family, const guint8 *addr)
+{
+  for (guint i = 0; i < dp->eids->len; i++)
+    {
+      const LispPrefix *p = &g_array_index (dp->eids, LispPrefix, i);
+
+      if (lisp_prefix_contains (p, p->iid, family, addr))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Returns an ICMP error to the local sender of packet, within the rate limit. */
+static void
+send_icmp (LmnDataplane *dp, const guint8 *packet, gsize len, LmnIcmpKind kind, guint mtu,
+           gint64 now)
+{
+  guint8 out[LMN_ICMP_ERROR_MAX];
+  struct iovec iov;
+  gsize n;
+
+  if (now >= dp->icmp_refill_at)
+    {
+      dp->icmp_tokens = ICMP_PER_SECOND;
+      dp->icmp_refill_at = now + G_USEC_PER_SEC;
+    }
+  if (dp->icmp_tokens == 0)
+    return;
+  n = lmn_icmp_error_build (packet, len, kind, mtu, out);
+  if (n == 0)
+    return;
+  dp->icmp_tokens--;
+  iov.iov_base = out;
+  iov.iov_len = n;
+  if (lmn_tun_writev (dp->tun, &iov, 1, NULL))
+    dp->counters.icmp_sent++;
+}
+
+/* ---- outbound: TUN -> encapsulation -------------------------------------------------- */
+
+static void
+fill_sockaddr (guint8 family, const guint8 *addr, guint16 port, struct sockaddr_storage *ss,
+               socklen_t *len)
+{
+  memset (ss, 0, sizeof *ss);
+  if (family == 4)
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *) ss;
+
+      sin->sin_family = AF_INET;
+      sin->sin_port = g_htons (port);
+      memcpy (&sin->sin_addr, addr, 4);
+      *len = sizeof *sin;
+    }
+  else
+    {
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
+
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = g_htons (port);
+      memcpy (&sin6->sin6_addr, addr, 16);
+      *len = sizeof *sin6;
+    }
+}
+
+/* Encapsulates packet towards one of locators[0..n-1] (a mapping's or the proxy-ETRs'). */
+static void
+send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
+                  const guint8 *packet, const LmnInnerPacket *ip, guint32 hash, gint64 now)
+{
+  LispMapLocator usable[255];
+  guint m = 0, any = 0;
+  const LispMapLocator *remote;
+  const LmnLocalRloc *local;
+  LispDataHeader h = { 0 };
+  guint8 header[LISP_DATA_HEADER_SIZE];
+  struct iovec iov[2];
+  struct msghdr msg = { 0 };
+  struct sockaddr_storage to;
+  socklen_t to_len;
+  gsize overhead;
+  gint chosen;
+
+  /* Only locators we can reach from an uplink that is up count. */
+  for (guint i = 0; i < n && m < G_N_ELEMENTS (usable); i++)
+    {
+      if (!locators[i].reachable || locators[i].priority == 255)
+        continue;
+      any++;
+      if (lmn_local_rlocs_has_family (dp->rlocs, locators[i].family))
+        usable[m++] = locators[i];
+    }
+  if (m == 0)
+    {
+      drop (dp, any == 0 ? LMN_DROP_NO_REMOTE_RLOC : LMN_DROP_NO_LOCAL_RLOC, ip);
+      return;
+    }
+  chosen = lisp_locator_choose (usable, m, hash, 0);
+  remote = &usable[chosen];
+  local = lmn_local_rlocs_choose (dp->rlocs, remote->family, hash);
+  if (local == NULL)
+    {
+      drop (dp, LMN_DROP_NO_LOCAL_RLOC, ip);
+      return;
+    }
+
+  overhead = (remote->family == 4 ? 20 : 40) + 8 + LISP_DATA_HEADER_SIZE;
+  if (local->link_mtu > overhead && ip->length + overhead > local->link_mtu &&
+      ip->dont_fragment)
+    {
+      send_icmp (dp, packet, ip->length, LMN_ICMP_TOO_BIG, local->link_mtu - (guint) overhead, now);
+      drop (dp, LMN_DROP_TOO_BIG, ip);
+      return;
+    }
+
+  h.lsb_enabled = TRUE;
+  h.lsb = lmn_local_rlocs_status_bits (dp->rlocs);
+  if (dp->iid != 0)
+    {
+      h.iid_present = TRUE;
+      h.iid = dp->iid;
+    }
+  lisp_data_header_encode (&h, header, NULL);
+  iov[0].iov_base = header;
+  iov[0].iov_len = sizeof header;
+  iov[1].iov_base = (void *) packet;
+  iov[1].iov_len = ip->length;
+  fill_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &to, &to_len);
+  msg.msg_name = &to;
+  msg.msg_namelen = to_len;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = 2;
+  if (sendmsg (local->fds[hash % LMN_SOCKETS_PER_RLOC], &msg, MSG_DONTWAIT) < 0)
+    {
+      drop (dp, LMN_DROP_SEND_FAILED, ip);
+      return;
+    }
+  dp->counters.tx_packets++;
+  dp->counters.tx_bytes += ip->length;
+  if (G_UNLIKELY (dp->debug))
+    {
+      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+      g_debug ("encap %s -> %s: to RLOC %s from %s (%s)", ip_to_string (ip->family, ip->src, s),
+               ip_to_string (ip->family, ip->dst, d), ip_to_string (remote->family, remote->addr, r),
+               local->interface, remote->family == 4 ? "IPv4" : "IPv6");
+    }
+}
+
+/* No mapping says where to send it: the proxy-ETRs, or an ICMP unreachable. */
+static void
+send_unmapped (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip, guint32 hash,
+               gint64 now)
+{
+  if (dp->petrs->len > 0)
+    {
+      send_to_locators (dp, (const LispMapLocator *) (void *) dp->petrs->data, dp->petrs->len,
+                        packet, ip, hash, now);
+      return;
+    }
+  send_icmp (dp, packet, ip->length, LMN_ICMP_UNREACHABLE, 0, now);
+  drop (dp, LMN_DROP_NO_MAPPING, ip);
+}
+
+static void
+handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
+{
+  LmnInnerPacket ip;
+  const LispMapEntry *entry;
+  guint32 hash;
+
+  if (!lmn_inner_packet_parse (packet, len, &ip))
+    {
+      drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
+      return;
+    }
+  if (!is_our_eid (dp, ip.family, ip.src))
+    {
+      drop (dp, LMN_DROP_NOT_FROM_EID, &ip);
+      return;
+    }
+  hash = lisp_flow_hash (packet, ip.length);
+  entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip.family, ip.dst, now);
+  if (entry == NULL)
+    {
+      send_unmapped (dp, packet, &ip, hash, now);
+      return;
+    }
+  if (entry->n_locators > 0)
+    {
+      send_to_locators (dp, entry->locators, entry->n_locators, packet, &ip, hash, now);
+      return;
+    }
+  switch (entry->action)
+    {
+    case LISP_ACTION_DROP:
+    case LISP_ACTION_DROP_POLICY_DENIED:
+    case LISP_ACTION_DROP_AUTH_FAILURE:
+      drop (dp, LMN_DROP_NEGATIVE_MAPPING, &ip);
+      break;
+    default:
+      /* natively-forward, no-action, send-map-request: a host outside LISP, or not known
+       * yet; the proxy-ETR is the way there for an EID source. */
+      send_unmapped (dp, packet, &ip, hash, now);
+      break;
+    }
+}
+
+static gboolean
+on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
+{
+  LmnDataplane *dp = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < TUN_BATCH; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = lmn_tun_read (dp->tun, dp->tun_buf, sizeof dp->tun_buf, &error);
+
+      if (n < 0)
+        {
+          g_warning ("reading from %s: %s", lmn_tun_name (dp->tun), error->message);
+          break;
+        }
+      if (n == 0)
+        break;
+      handle_outbound (dp, dp->tun_buf, (gsize) n, now);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- inbound: UDP 4341 -> decapsulation ------------------------------------------------ */
+
+static void
+handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *to, const guint8 *data, gsize len)
+{
+  LispDataHeader h;
+  LmnInnerPacket ip;
+  struct iovec iov;
+
+  if (!lmn_local_rlocs_is_ours (dp->rlocs, family, to))
+    {
+      drop (dp, LMN_DROP_NOT_OUR_RLOC, NULL);
+      return;
+    }
+  if (!lisp_data_header_decode (data, len, &h, NULL))
+    {
+      drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
+      return;
+    }
+  /* The control-message instance ID (NAT traversal) is handled by the control plane. */
+  if ((h.iid_present ? h.iid : 0) != (dp->iid & 0xffffff))
+    {
+      drop (dp, LMN_DROP_INSTANCE_ID, NULL);
+      return;
+    }
+  if (!lmn_inner_packet_parse (data + LISP_DATA_HEADER_SIZE, len - LISP_DATA_HEADER_SIZE, &ip))
+    {
+      drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
+      return;
+    }
+  if (!is_our_eid (dp, ip.family, ip.dst))
+    {
+      drop (dp, LMN_DROP_NOT_OUR_EID, &ip);
+      return;
+    }
+  iov.iov_base = (void *) (data + LISP_DATA_HEADER_SIZE);
+  iov.iov_len = ip.length;
+  if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
+    {
+      drop (dp, LMN_DROP_TUN_WRITE_FAILED, &ip);
+      return;
+    }
+  dp->counters.rx_packets++;
+  dp->counters.rx_bytes += ip.length;
+  if (G_UNLIKELY (dp->debug))
+    {
+      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+      g_debug ("decap %s -> %s", ip_to_string (ip.family, ip.src, s),
+               ip_to_string (ip.family, ip.dst, d));
+    }
+}
+
+/* The destination address of a received datagram, from its IP_PKTINFO / IPV6_PKTINFO. */
+static gboolean
+packet_destination (struct msghdr *msg, guint8 family, guint8 out[16])
+{
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
+    {
+      if (family == 4 && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+        {
+          struct in_pktinfo pi;
+
+          memcpy (&pi, CMSG_DATA (c), sizeof pi);
+          memcpy (out, &pi.ipi_addr, 4);
+          return TRUE;
+        }
+      if (family == 6 && c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
+        {
+          struct in6_pktinfo pi;
+
+          memcpy (&pi, CMSG_DATA (c), sizeof pi);
+          memcpy (out, &pi.ipi6_addr, 16);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
+{
+  DataSocket *sock = user_data;
+  LmnDataplane *dp = sock->dp;
+  struct mmsghdr msgs[UDP_BATCH];
+  struct iovec iovs[UDP_BATCH];
+  union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } cmsgs[UDP_BATCH];
+  int n;
+
+  memset (msgs, 0, sizeof msgs);
+  for (guint i = 0; i < UDP_BATCH; i++)
+    {
+      iovs[i].iov_base = dp->udp_bufs + (gsize) i * PACKET_MAX;
+      iovs[i].iov_len = PACKET_MAX;
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_control = cmsgs[i].buf;
+      msgs[i].msg_hdr.msg_controllen = sizeof cmsgs[i].buf;
+    }
+  n = recvmmsg (fd, msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
+  for (int i = 0; i < n; i++)
+    {
+      guint8 to[16];
+
+      if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 ||
+          !packet_destination (&msgs[i].msg_hdr, sock->family, to))
+        {
+          drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
+          continue;
+        }
+      handle_inbound (dp, sock->family, to, iovs[i].iov_base, msgs[i].msg_len);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+open_data_socket (DataSocket *sock, guint8 family, GError **error)
+{
+  int fd = socket (family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                   IPPROTO_UDP);
+  int one = 1, rcvbuf = RCVBUF_BYTES;
+  struct sockaddr_storage ss;
+  socklen_t sl;
+  static const guint8 any[16] = { 0 };
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "IPv%u UDP socket: %s",
+                   family, g_strerror (saved));
+      return FALSE;
+    }
+  if (family == 4)
+    setsockopt (fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+  else
+    {
+      setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+      setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+    }
+  setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  fill_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
+  if (bind (fd, (struct sockaddr *) &ss, sl) < 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot receive LISP data on UDP port %u over IPv%u: %s%s",
+                   LISP_DATA_PORT, family, g_strerror (saved),
+                   saved == EADDRINUSE ? " (is another LISP router running?)" : "");
+      return FALSE;
+    }
+  sock->fd = fd;
+  sock->family = family;
+  return TRUE;
+}
+
+/* ---- life cycle ---------------------------------------------------------------------- */
+
+LmnDataplane *
+lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
+                   LmnLocalRlocs *rlocs, GError **error)
+{
+  g_autoptr(LmnDataplane) dp = g_new0 (LmnDataplane, 1);
+
+  dp->tun = tun;
+  dp->cache = cache;
+  dp->rlocs = rlocs;
+  dp->iid = config->instance_id;
+  dp->eids = g_array_ref (config->eids);
+  dp->petrs = g_array_ref (config->proxy_etrs);
+  dp->sockets[0].fd = dp->sockets[1].fd = -1;
+  dp->udp_bufs = g_malloc ((gsize) UDP_BATCH * PACKET_MAX);
+  for (guint i = 0; i < 2; i++)
+    {
+      DataSocket *sock = &dp->sockets[i];
+
+      sock->dp = dp;
+      if (!open_data_socket (sock, i == 0 ? 4 : 6, error))
+        return NULL;
+      sock->watch = g_unix_fd_add (sock->fd, G_IO_IN, on_udp_readable, sock);
+    }
+  dp->tun_watch = g_unix_fd_add (lmn_tun_fd (tun), G_IO_IN, on_tun_readable, dp);
+  return g_steal_pointer (&dp);
+}
+
+void
+lmn_dataplane_free (LmnDataplane *dp)
+{
+  if (dp == NULL)
+    return;
+  g_clear_handle_id (&dp->tun_watch, g_source_remove);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_handle_id (&dp->sockets[i].watch, g_source_remove);
+      if (dp->sockets[i].fd >= 0)
+        close (dp->sockets[i].fd);
+    }
+  g_clear_pointer (&dp->eids, g_array_unref);
+  g_clear_pointer (&dp->petrs, g_array_unref);
+  g_free (dp->udp_bufs);
+  g_free (dp);
+}
+
+void
+lmn_dataplane_set_debug (LmnDataplane *dp, gboolean debug)
+{
+  dp->debug = debug;
+}
+
+const LmnCounters *
+lmn_dataplane_get_counters (const LmnDataplane *dp)
+{
+  return &dp->counters;
+}

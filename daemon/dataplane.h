@@ -1,0 +1,42 @@
+/* The data plane: packets from the TUN are encapsulated towards the locators of their
+ * destination's mapping and leave by one of our uplinks; LISP packets arriving on UDP 4341
+ * for one of our RLOCs and EIDs are decapsulated into the TUN. Every packet not forwarded
+ * is counted under one LmnDropReason.
+ *
+ * It runs in the main loop (fd watches on the TUN and the two UDP 4341 sockets), reading
+ * in batches so one wake-up serves many packets. Time is read once per batch. */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "drop-reason.h"
+#include "local-rlocs.h"
+#include "map-cache.h"
+#include "tun.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint64 tx_packets;   /* encapsulated and sent */
+  guint64 tx_bytes;     /* inner bytes */
+  guint64 rx_packets;   /* decapsulated into the TUN */
+  guint64 rx_bytes;
+  guint64 icmp_sent;    /* ICMP errors returned to local applications */
+  guint64 drops[LMN_DROP_N_REASONS];
+} LmnCounters;
+
+typedef struct _LmnDataplane LmnDataplane;
+
+/* The data plane uses (does not own) tun, cache and rlocs, which must outlive it. Fails
+ * when UDP port 4341 cannot be opened for either address family. */
+LmnDataplane      *lmn_dataplane_new      (const LmnConfig *config, LmnTun *tun,
+                                           LispMapCache *cache, LmnLocalRlocs *rlocs,
+                                           GError **error);
+void               lmn_dataplane_free     (LmnDataplane *dp);
+/* Logs every packet decision at debug level (costly: for diagnosis only). */
+void               lmn_dataplane_set_debug (LmnDataplane *dp, gboolean debug);
+const LmnCounters *lmn_dataplane_get_counters (const LmnDataplane *dp);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnDataplane, lmn_dataplane_free)
+
+G_END_DECLS

@@ -1,0 +1,287 @@
+#include "local-rlocs.h"
+
+#include <gio/gio.h>
+
+#include "locator-choice.h"
+#include "map-locator.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef UDP_NO_CHECK6_TX
+#define UDP_NO_CHECK6_TX 101
+#endif
+
+struct _LmnLocalRlocs {
+  GPtrArray *interfaces;   /* gchar*, owned; slot i*2 is IPv4, i*2+1 IPv6 of interface i */
+  GArray    *slots;        /* LmnLocalRloc */
+};
+
+static void
+close_sockets (LmnLocalRloc *r)
+{
+  for (guint i = 0; i < LMN_SOCKETS_PER_RLOC; i++)
+    {
+      if (r->fds[i] >= 0)
+        close (r->fds[i]);
+      r->fds[i] = -1;
+      r->ports[i] = 0;
+    }
+}
+
+LmnLocalRlocs *
+lmn_local_rlocs_new (void)
+{
+  LmnLocalRlocs *set = g_new0 (LmnLocalRlocs, 1);
+
+  set->interfaces = g_ptr_array_new_with_free_func (g_free);
+  set->slots = g_array_new (FALSE, TRUE, sizeof (LmnLocalRloc));
+  return set;
+}
+
+void
+lmn_local_rlocs_free (LmnLocalRlocs *set)
+{
+  if (set == NULL)
+    return;
+  for (guint i = 0; i < set->slots->len; i++)
+    close_sockets (&g_array_index (set->slots, LmnLocalRloc, i));
+  g_array_unref (set->slots);
+  g_ptr_array_unref (set->interfaces);
+  g_free (set);
+}
+
+void
+lmn_local_rlocs_add_uplink (LmnLocalRlocs *set, const char *interface, guint8 priority,
+                            guint8 weight)
+{
+  gchar *name = g_strdup (interface);
+
+  g_ptr_array_add (set->interfaces, name);
+  for (guint8 family = 4; family <= 6; family += 2)
+    {
+      LmnLocalRloc r = { .interface = name, .family = family, .priority = priority,
+                         .weight = weight, .ordinal = (guint8) set->slots->len };
+
+      for (guint i = 0; i < LMN_SOCKETS_PER_RLOC; i++)
+        r.fds[i] = -1;
+      g_array_append_val (set->slots, r);
+    }
+}
+
+static gboolean
+open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **error)
+{
+  int domain = r->family == 4 ? AF_INET : AF_INET6;
+  int fd = socket (domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  int one = 1;
+  struct sockaddr_storage ss = { 0 };
+  socklen_t sl;
+
+  if (fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "socket: %s", g_strerror (errno));
+      return FALSE;
+    }
+  /* The kernel fragments an outer packet rather than refusing it: oversized inner packets
+   * that forbid fragmentation were answered with "too big" before they got here. */
+  if (r->family == 4)
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
+      int pmtu = IP_PMTUDISC_DONT;
+
+      setsockopt (fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+      /* RFC 9300 §5.3: an ITR sends a zero UDP checksum. */
+      setsockopt (fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof one);
+      sin->sin_family = AF_INET;
+      memcpy (&sin->sin_addr, r->addr, 4);
+      sl = sizeof *sin;
+    }
+  else
+    {
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &ss;
+      int pmtu = IPV6_PMTUDISC_DONT;
+
+      setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+      setsockopt (fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof pmtu);
+      setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_TX, &one, sizeof one);
+      sin6->sin6_family = AF_INET6;
+      memcpy (&sin6->sin6_addr, r->addr, 16);
+      sl = sizeof *sin6;
+    }
+  if (setsockopt (fd, SOL_SOCKET, SO_BINDTODEVICE, r->interface, strlen (r->interface)) < 0 ||
+      bind (fd, (struct sockaddr *) &ss, sl) < 0 ||
+      getsockname (fd, (struct sockaddr *) &ss, &sl) < 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  *fd_out = fd;
+  *port_out = g_ntohs (r->family == 4 ? ((struct sockaddr_in *) &ss)->sin_port
+                                      : ((struct sockaddr_in6 *) &ss)->sin6_port);
+  return TRUE;
+}
+
+static gboolean
+open_sockets (LmnLocalRloc *r)
+{
+  for (guint i = 0; i < LMN_SOCKETS_PER_RLOC; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!open_socket (r, &r->fds[i], &r->ports[i], &error))
+        {
+          g_warning ("uplink %s: cannot open an IPv%u socket for its RLOC: %s", r->interface,
+                     r->family, error->message);
+          close_sockets (r);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Applies one family's new address (or none) to a slot. */
+static gboolean
+update_slot (LmnLocalRloc *r, const LmnLinkState *state)
+{
+  const LmnIp *addr = NULL;
+  gboolean was_up = r->up;
+  gboolean moved = FALSE;
+  gsize alen = r->family == 4 ? 4 : 16;
+
+  for (guint i = 0; state->addresses != NULL && i < state->addresses->len; i++)
+    {
+      const LmnIp *ip = &g_array_index (state->addresses, LmnIp, i);
+
+      if (ip->family == r->family)
+        {
+          addr = ip;
+          break;
+        }
+    }
+  r->ifindex = state->ifindex;
+  r->link_mtu = state->mtu;
+  if (addr == NULL || !state->carrier)
+    {
+      close_sockets (r);
+      r->up = FALSE;
+      return was_up;
+    }
+  if (r->fds[0] < 0 || memcmp (r->addr, addr->addr, alen) != 0)
+    {
+      close_sockets (r);
+      memcpy (r->addr, addr->addr, alen);
+      r->known = TRUE;
+      moved = TRUE;
+      r->up = open_sockets (r);
+    }
+  return moved || was_up != r->up;
+}
+
+gboolean
+lmn_local_rlocs_update (LmnLocalRlocs *set, const LmnLinkState *state)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < set->slots->len; i++)
+    {
+      LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
+
+      if (g_strcmp0 (r->interface, state->name) == 0)
+        changed |= update_slot (r, state);
+    }
+  return changed;
+}
+
+guint
+lmn_local_rlocs_size (const LmnLocalRlocs *set)
+{
+  return set->slots->len;
+}
+
+const LmnLocalRloc *
+lmn_local_rlocs_get (const LmnLocalRlocs *set, guint i)
+{
+  return i < set->slots->len ? &g_array_index (set->slots, LmnLocalRloc, i) : NULL;
+}
+
+const LmnLocalRloc *
+lmn_local_rlocs_choose (const LmnLocalRlocs *set, guint8 family, guint32 flow_hash)
+{
+  /* At most a few uplinks: a small array on the stack per packet costs nothing. */
+  LispMapLocator candidates[32];
+  guint index[32];
+  guint n = 0;
+  gint chosen;
+
+  for (guint i = 0; i < set->slots->len && n < G_N_ELEMENTS (candidates); i++)
+    {
+      const LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
+
+      if (!r->up || r->family != family)
+        continue;
+      lisp_map_locator_init (&candidates[n], family, r->addr, r->priority, r->weight, TRUE);
+      index[n++] = i;
+    }
+  chosen = lisp_locator_choose (candidates, n, flow_hash, family);
+  return chosen < 0 ? NULL : &g_array_index (set->slots, LmnLocalRloc, index[chosen]);
+}
+
+gboolean
+lmn_local_rlocs_has_family (const LmnLocalRlocs *set, guint8 family)
+{
+  for (guint i = 0; i < set->slots->len; i++)
+    {
+      const LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
+
+      if (r->up && r->family == family && r->priority != 255)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+lmn_local_rlocs_is_ours (const LmnLocalRlocs *set, guint8 family, const guint8 *addr)
+{
+  for (guint i = 0; i < set->slots->len; i++)
+    {
+      const LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
+
+      if (r->up && r->family == family && memcmp (r->addr, addr, family == 4 ? 4 : 16) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+guint32
+lmn_local_rlocs_status_bits (const LmnLocalRlocs *set)
+{
+  guint32 bits = 0;
+
+  for (guint i = 0; i < set->slots->len && i < 32; i++)
+    if (g_array_index (set->slots, LmnLocalRloc, i).up)
+      bits |= 1u << i;
+  return bits;
+}
+
+guint
+lmn_local_rlocs_min_mtu (const LmnLocalRlocs *set)
+{
+  guint mtu = 0;
+
+  for (guint i = 0; i < set->slots->len; i++)
+    {
+      const LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
+
+      if (r->up && r->link_mtu > 0 && (mtu == 0 || r->link_mtu < mtu))
+        mtu = r->link_mtu;
+    }
+  return mtu;
+}

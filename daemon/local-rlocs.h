@@ -1,0 +1,63 @@
+/* The mobile node's own RLOCs: one per uplink and address family, each with the UDP sockets
+ * its encapsulated packets leave from.
+ *
+ * Every socket is bound to its uplink device (SO_BINDTODEVICE) and address, so it follows
+ * that uplink's own routes and ignores a default route through the TUN: packets never loop
+ * back into lispmnd, and each uplink's traffic really leaves by that uplink. A small pool of
+ * sockets per RLOC, each with its own ephemeral port, gives the outer UDP source port the
+ * flow entropy RFC 9300 asks for (one flow, one socket) without raw sockets. */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "netlink.h"
+
+G_BEGIN_DECLS
+
+#define LMN_SOCKETS_PER_RLOC 8
+
+typedef struct {
+  const gchar *interface;   /* owned by the set */
+  int          ifindex;
+  guint8       family;      /* 4 or 6 */
+  guint8       addr[16];
+  guint8       priority;
+  guint8       weight;
+  guint        link_mtu;    /* the uplink's MTU */
+  gboolean     up;          /* carrier and an address: usable */
+  gboolean     known;       /* it has had an address (addr is the last one) */
+  guint8       ordinal;     /* position in the set: its locator-status bit */
+  int          fds[LMN_SOCKETS_PER_RLOC];
+  guint16      ports[LMN_SOCKETS_PER_RLOC];
+} LmnLocalRloc;
+
+typedef struct _LmnLocalRlocs LmnLocalRlocs;
+
+LmnLocalRlocs *lmn_local_rlocs_new      (void);
+void           lmn_local_rlocs_free     (LmnLocalRlocs *set);
+/* Declares an uplink (its slots start down). */
+void           lmn_local_rlocs_add_uplink (LmnLocalRlocs *set, const char *interface,
+                                           guint8 priority, guint8 weight);
+/* Applies the kernel's view of an uplink: picks its first global address of each family,
+ * (re)opens or closes the sockets. Returns TRUE when a usable RLOC came, went or changed.
+ * A socket that cannot be opened leaves that RLOC down, with a warning naming why. */
+gboolean       lmn_local_rlocs_update   (LmnLocalRlocs *set, const LmnLinkState *state);
+
+guint          lmn_local_rlocs_size     (const LmnLocalRlocs *set);
+const LmnLocalRloc *lmn_local_rlocs_get (const LmnLocalRlocs *set, guint i);
+/* The RLOC a flow of this family leaves from (lowest priority, weight-proportional by
+ * flow_hash), or NULL when no uplink of the family is up. */
+const LmnLocalRloc *lmn_local_rlocs_choose (const LmnLocalRlocs *set, guint8 family,
+                                            guint32 flow_hash);
+gboolean       lmn_local_rlocs_has_family (const LmnLocalRlocs *set, guint8 family);
+/* Whether addr is one of our usable RLOC addresses. */
+gboolean       lmn_local_rlocs_is_ours  (const LmnLocalRlocs *set, guint8 family,
+                                         const guint8 *addr);
+/* The locator-status bits of the data header: bit n set when RLOC n is up. */
+guint32        lmn_local_rlocs_status_bits (const LmnLocalRlocs *set);
+/* The smallest MTU among usable uplinks, 0 when none is up. */
+guint          lmn_local_rlocs_min_mtu  (const LmnLocalRlocs *set);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnLocalRlocs, lmn_local_rlocs_free)
+
+G_END_DECLS

@@ -1,0 +1,253 @@
+#include "node.h"
+
+#include "dataplane.h"
+#include "local-rlocs.h"
+#include "map-cache.h"
+#include "netlink.h"
+#include "state-file.h"
+#include "tun.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+/* Outer IPv6 + UDP + LISP header: the TUN's MTU leaves room for the larger of the two
+ * outer headers, so any inner packet fits any uplink of the smallest MTU. */
+#define LMN_OVERHEAD_MAX 56
+#define LMN_DEFAULT_LINK_MTU 1500
+#define LMN_IPV6_MIN_MTU 1280
+
+struct _LmnNode {
+  const LmnConfig *config;
+  gchar           *state_file;
+  LmnTun          *tun;
+  LmnNetlink      *netlink;
+  LispMapCache    *cache;
+  LmnLocalRlocs   *rlocs;
+  LmnDataplane    *dataplane;
+  guint            mtu;
+};
+
+static gboolean
+has_ipv6_eid (const LmnConfig *config)
+{
+  for (guint i = 0; i < config->eids->len; i++)
+    if (g_array_index (config->eids, LispPrefix, i).family == LISP_FAMILY_IPV6)
+      return TRUE;
+  return FALSE;
+}
+
+/* mtu= from the configuration, else the smallest usable uplink's less the overhead. */
+static guint
+wanted_mtu (LmnNode *node)
+{
+  guint link = lmn_local_rlocs_min_mtu (node->rlocs);
+  guint mtu;
+
+  if (node->config->mtu != 0)
+    return node->config->mtu;
+  mtu = (link != 0 ? link : LMN_DEFAULT_LINK_MTU) - LMN_OVERHEAD_MAX;
+  /* Below 1280 the kernel removes the TUN's IPv6 addresses; the data plane then answers
+   * "too big" and lets the outer packets fragment instead. */
+  if (has_ipv6_eid (node->config) && mtu < LMN_IPV6_MIN_MTU)
+    mtu = LMN_IPV6_MIN_MTU;
+  return mtu;
+}
+
+static void
+apply_mtu (LmnNode *node)
+{
+  g_autoptr(GError) error = NULL;
+  guint mtu = wanted_mtu (node);
+
+  if (mtu == node->mtu)
+    return;
+  if (!lmn_tun_set_mtu (node->tun, mtu, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  g_info ("%s: MTU %u", lmn_tun_name (node->tun), mtu);
+  node->mtu = mtu;
+}
+
+static void
+log_rlocs (LmnNode *node)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < lmn_local_rlocs_size (node->rlocs); i++)
+    {
+      const LmnLocalRloc *r = lmn_local_rlocs_get (node->rlocs, i);
+      char buf[INET6_ADDRSTRLEN];
+
+      if (!r->up)
+        continue;
+      g_string_append_printf (s, "%s%s %s (priority %u, weight %u)", s->len ? ", " : "",
+                              r->interface,
+                              inet_ntop (r->family == 4 ? AF_INET : AF_INET6, r->addr, buf, sizeof buf),
+                              r->priority, r->weight);
+    }
+  g_message ("RLOCs: %s", s->len > 0 ? s->str : "none (no uplink is up)");
+}
+
+static void
+on_link_changed (const LmnLinkState *state, gpointer user_data)
+{
+  LmnNode *node = user_data;
+
+  if (!lmn_local_rlocs_update (node->rlocs, state))
+    return;
+  log_rlocs (node);
+  apply_mtu (node);
+  lmn_node_write_state (node);
+}
+
+static gboolean
+load_static_mappings (LmnNode *node, GError **error)
+{
+  for (guint i = 0; i < node->config->mappings->len; i++)
+    {
+      const LmnMappingConfig *m = g_ptr_array_index (node->config->mappings, i);
+
+      if (!lisp_map_cache_insert (node->cache, &m->prefix,
+                                  (const LispMapLocator *) (void *) m->locators->data,
+                                  m->locators->len, m->action, 0, LISP_MAP_ORIGIN_STATIC, 0,
+                                  g_get_monotonic_time (), error))
+        {
+          g_autofree gchar *p = lisp_prefix_to_string (&m->prefix);
+
+          g_prefix_error (error, "mapping %s: ", p);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The first EID of a family: the source the kernel gives local applications. */
+static gboolean
+eid_source (const LmnConfig *config, guint8 family, LmnIp *out)
+{
+  for (guint i = 0; i < config->eids->len; i++)
+    {
+      const LispPrefix *p = &g_array_index (config->eids, LispPrefix, i);
+
+      if (p->family == family)
+        {
+          out->family = family;
+          memcpy (out->addr, p->addr, 16);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Without NetworkManager: the EIDs on the TUN and the routes into it. */
+static gboolean
+configure_tun (LmnNode *node, GError **error)
+{
+  const LmnConfig *config = node->config;
+  int ifindex = lmn_tun_ifindex (node->tun);
+
+  if (config->mode == LMN_MODE_MOBILE_NODE)
+    {
+      for (guint i = 0; i < config->eids->len; i++)
+        if (!lmn_netlink_address (node->netlink, ifindex, &g_array_index (config->eids, LispPrefix, i),
+                                  TRUE, error))
+          return FALSE;
+    }
+  for (guint i = 0; i < config->routes->len; i++)
+    {
+      const LispPrefix *route = &g_array_index (config->routes, LispPrefix, i);
+      LmnIp src;
+      gboolean with_src = config->mode == LMN_MODE_MOBILE_NODE &&
+                          eid_source (config, route->family, &src);
+
+      /* A mobile node without an EID of this family has nothing to route there. */
+      if (config->mode == LMN_MODE_MOBILE_NODE && !with_src)
+        continue;
+      if (!lmn_netlink_route (node->netlink, ifindex, route, with_src ? &src : NULL,
+                              config->route_metric, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+LmnNode *
+lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, GError **error)
+{
+  g_autoptr(LmnNode) node = g_new0 (LmnNode, 1);
+
+  node->config = config;
+  node->state_file = g_strdup (state_file);
+  node->cache = lisp_map_cache_new ();
+  node->rlocs = lmn_local_rlocs_new ();
+  if (!load_static_mappings (node, error))
+    return NULL;
+  for (guint i = 0; i < config->uplinks->len; i++)
+    {
+      const LmnUplinkConfig *u = g_ptr_array_index (config->uplinks, i);
+
+      lmn_local_rlocs_add_uplink (node->rlocs, u->interface, u->priority, u->weight);
+    }
+
+  node->tun = lmn_tun_open (config->tun_name, error);
+  if (node->tun == NULL)
+    return NULL;
+  apply_mtu (node);
+  if (!lmn_tun_set_up (node->tun, TRUE, error))
+    return NULL;
+  node->dataplane = lmn_dataplane_new (config, node->tun, node->cache, node->rlocs, error);
+  if (node->dataplane == NULL)
+    return NULL;
+  lmn_dataplane_set_debug (node->dataplane, debug);
+
+  node->netlink = lmn_netlink_new (on_link_changed, node, error);
+  if (node->netlink == NULL)
+    return NULL;
+  if (config->manage_addresses && !configure_tun (node, error))
+    {
+      g_prefix_error (error, "configuring %s: ", config->tun_name);
+      return NULL;
+    }
+  for (guint i = 0; i < config->uplinks->len; i++)
+    {
+      const LmnUplinkConfig *u = g_ptr_array_index (config->uplinks, i);
+
+      if (!lmn_netlink_watch (node->netlink, u->interface, error))
+        return NULL;
+    }
+  log_rlocs (node);
+  lmn_node_write_state (node);
+  return g_steal_pointer (&node);
+}
+
+void
+lmn_node_free (LmnNode *node)
+{
+  if (node == NULL)
+    return;
+  /* Closing the TUN deletes it, and with it the addresses and routes it carried. */
+  g_clear_pointer (&node->dataplane, lmn_dataplane_free);
+  g_clear_pointer (&node->netlink, lmn_netlink_free);
+  g_clear_pointer (&node->tun, lmn_tun_close);
+  g_clear_pointer (&node->rlocs, lmn_local_rlocs_free);
+  g_clear_pointer (&node->cache, lisp_map_cache_free);
+  g_free (node->state_file);
+  g_free (node);
+}
+
+void
+lmn_node_write_state (LmnNode *node)
+{
+  static const LmnCounters none;
+  g_autoptr(GError) error = NULL;
+
+  if (node->state_file == NULL)
+    return;
+  if (!lmn_state_file_write (node->state_file, node->config,
+                             node->tun != NULL ? lmn_tun_name (node->tun) : node->config->tun_name,
+                             node->mtu, node->rlocs, node->cache,
+                             node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none,
+                             &error))
+    g_warning ("%s: %s", node->state_file, error->message);
+}
