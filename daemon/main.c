@@ -67,7 +67,7 @@ main (int argc, char **argv)
   g_autoptr(LmnConfig) config = NULL;
   g_autoptr(LmnNode) node = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  guint signals[4];
+  guint signals[3];
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -108,8 +108,7 @@ main (int argc, char **argv)
     }
   signals[0] = g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, loop);
-  signals[2] = g_unix_signal_add (SIGHUP, on_quit_signal, loop);
-  signals[3] = g_unix_signal_add (SIGUSR1, on_usr1, node);
+  signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, node);
   g_message ("lispmnd %s running (%s)", PACKAGE_VERSION,
              config->mode == LMN_MODE_XTR ? "site xTR" : "mobile node");
   g_main_loop_run (loop);
