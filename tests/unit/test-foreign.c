@@ -423,8 +423,8 @@ decode_any (const VFrame *f)
       get_data (f, &h);
       if (h.iid_present && h.iid == LISP_DATA_IID_CONTROL)
         {
-          g_autoptr(LispInfo) m = get_info_from (f, f->payload + LISP_DATA_HEADER_SIZE,
-                                                 f->payload_len - LISP_DATA_HEADER_SIZE);
+          lisp_info_free (get_info_from (f, f->payload + LISP_DATA_HEADER_SIZE,
+                                         f->payload_len - LISP_DATA_HEADER_SIZE));
           return K_DATA_INFO;
         }
       VCHECK (f, "data", f->payload_len > LISP_DATA_HEADER_SIZE &&

@@ -671,6 +671,96 @@ test_frame_count (void)
     }
 }
 
+/* Without looking at expected.json: each frame decodes by its port and lisp_message_type()
+ * with the decoder of that type (an ECM down to its inner message), except the two data
+ * headers with forbidden flags; and the kind expected.json gives agrees with the type. */
+static void
+test_decode_all (void)
+{
+  static const struct {
+    guint       type;  /* control message type; 0 for the data port */
+    const char *kinds; /* the expected.json kinds of that type */
+  } kinds_of_type[] = {
+    { LISP_TYPE_MAP_REGISTER, "map-register" },
+    { LISP_TYPE_MAP_NOTIFY, "map-notify" },
+    { LISP_TYPE_MAP_NOTIFY_ACK, "map-notify-ack" },
+    { LISP_TYPE_MAP_REQUEST, "map-request map-request-lcaf" },
+    { LISP_TYPE_MAP_REPLY, "map-reply negative-map-reply map-reply-elp" },
+    { LISP_TYPE_ECM, "ecm" },
+    { LISP_TYPE_INFO, "info-request info-reply" },
+    { 0, "data data-iid bad-data-E-without-N bad-data-N-and-V" },
+  };
+  guint rejected = 0;
+
+  g_assert_cmpuint (vector_frames->len, ==, N_VECTOR_FRAMES);
+  for (guint i = 0; i < vector_frames->len; i++)
+    {
+      const VFrame *f = g_ptr_array_index (vector_frames, i);
+      const char *kind = frame_kind (i);
+      guint type = f->dport == LISP_DATA_PORT ? 0 : lisp_message_type (f->payload, f->payload_len);
+      g_autoptr(GError) error = NULL;
+      gpointer m = NULL;
+      gboolean ok = FALSE, kind_ok = FALSE;
+
+      for (guint k = 0; k < G_N_ELEMENTS (kinds_of_type); k++)
+        if (kinds_of_type[k].type == type)
+          {
+            g_auto(GStrv) names = g_strsplit (kinds_of_type[k].kinds, " ", -1);
+
+            kind_ok = g_strv_contains ((const gchar *const *) names, kind);
+          }
+      VCHECK (f, kind, kind_ok, "message type %u does not fit the kind in expected.json", type);
+      switch (type)
+        {
+        case 0:
+          {
+            LispDataHeader h;
+
+            ok = lisp_data_header_decode (f->payload, f->payload_len, &h, &error);
+            if (g_str_has_prefix (kind, "bad-data"))
+              {
+                VCHECK (f, kind, !ok && error != NULL, "forbidden data-header flags decode");
+                rejected++;
+                continue;
+              }
+            break;
+          }
+        case LISP_TYPE_MAP_REGISTER:
+        case LISP_TYPE_MAP_NOTIFY:
+        case LISP_TYPE_MAP_NOTIFY_ACK:
+          ok = lisp_map_register_decode (f->payload, f->payload_len, (LispMapRegister **) &m, &error);
+          lisp_map_register_free (m);
+          break;
+        case LISP_TYPE_MAP_REQUEST:
+          ok = lisp_map_request_decode (f->payload, f->payload_len, (LispMapRequest **) &m, &error);
+          lisp_map_request_free (m);
+          break;
+        case LISP_TYPE_MAP_REPLY:
+          ok = lisp_map_reply_decode (f->payload, f->payload_len, (LispMapReply **) &m, &error);
+          lisp_map_reply_free (m);
+          break;
+        case LISP_TYPE_INFO:
+          ok = lisp_info_decode (f->payload, f->payload_len, (LispInfo **) &m, &error);
+          lisp_info_free (m);
+          break;
+        case LISP_TYPE_ECM:
+          {
+            g_autoptr(LispEcm) ecm = NULL;
+
+            ok = lisp_ecm_decode (f->payload, f->payload_len, &ecm, &error);
+            VCHECK_DECODED (f, kind, ok, error);
+            lisp_map_request_free (decode_request (f, kind, g_bytes_get_data (ecm->inner, NULL),
+                                                   g_bytes_get_size (ecm->inner)));
+            break;
+          }
+        default:
+          break;
+        }
+      VCHECK_DECODED (f, kind, ok, error);
+    }
+  g_assert_cmpuint (rejected, ==, 2);
+}
+
 static void
 test_kind (gconstpointer data)
 {
@@ -815,6 +905,7 @@ main (int argc, char **argv)
   g_assert_nonnull (expected_frames);
 
   g_test_add_func ("/vectors/frames", test_frame_count);
+  g_test_add_func ("/vectors/decode-all", test_decode_all);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       g_autofree gchar *path = g_strdup_printf ("/vectors/%s", kinds[i].kind);
