@@ -19,9 +19,22 @@
 
 #define PACKET_MAX      65536  /* a TUN read or a UDP datagram, whatever the MTU */
 #define TUN_BATCH       64     /* packets read from the TUN per wake-up */
+#define TUN_ARENA       (4 * PACKET_MAX)  /* packets of one batch stay here until sent */
 #define UDP_BATCH       16     /* datagrams per recvmmsg */
 #define RCVBUF_BYTES    (1 << 20)
 #define ICMP_PER_SECOND 20     /* RFC 1812 / 4443: ICMP errors are rate-limited */
+
+/* One encapsulated packet waiting in the batch: its header, the inner packet (in the
+ * arena) and where it goes. The batch is sent with one sendmmsg per run of packets that
+ * leave from the same socket; UDP GSO (UDP_SEGMENT) slots in at the same place. */
+typedef struct {
+  int                     fd;
+  guint8                  header[LISP_DATA_HEADER_SIZE];
+  struct iovec            iov[2];
+  struct sockaddr_storage to;
+  socklen_t               to_len;
+  gsize                   inner_len;
+} TxPacket;
 
 typedef struct {
   LmnDataplane *dp;
@@ -46,7 +59,10 @@ struct _LmnDataplane {
   gint64          icmp_refill_at;
   guint           icmp_tokens;
 
-  guint8          tun_buf[PACKET_MAX];
+  guint8         *tun_arena;   /* TUN_ARENA bytes: the inner packets of the batch */
+  gsize           arena_used;
+  TxPacket        tx[TUN_BATCH];
+  guint           n_tx;
   guint8         *udp_bufs;    /* UDP_BATCH x PACKET_MAX */
 };
 
@@ -151,11 +167,7 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
   const LispMapLocator *remote;
   const LmnLocalRloc *local;
   LispDataHeader h = { 0 };
-  guint8 header[LISP_DATA_HEADER_SIZE];
-  struct iovec iov[2];
-  struct msghdr msg = { 0 };
-  struct sockaddr_storage to;
-  socklen_t to_len;
+  TxPacket *tx;
   gsize overhead;
   gint chosen;
 
@@ -198,23 +210,15 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
       h.iid_present = TRUE;
       h.iid = dp->iid;
     }
-  lisp_data_header_encode (&h, header, NULL);
-  iov[0].iov_base = header;
-  iov[0].iov_len = sizeof header;
-  iov[1].iov_base = (void *) packet;
-  iov[1].iov_len = ip->length;
-  fill_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &to, &to_len);
-  msg.msg_name = &to;
-  msg.msg_namelen = to_len;
-  msg.msg_iov = iov;
-  msg.msg_iovlen = 2;
-  if (sendmsg (local->fds[hash % LMN_SOCKETS_PER_RLOC], &msg, MSG_DONTWAIT) < 0)
-    {
-      drop (dp, LMN_DROP_SEND_FAILED, ip);
-      return;
-    }
-  dp->counters.tx_packets++;
-  dp->counters.tx_bytes += ip->length;
+  tx = &dp->tx[dp->n_tx++];
+  lisp_data_header_encode (&h, tx->header, NULL);
+  tx->fd = local->fds[hash % LMN_SOCKETS_PER_RLOC];
+  tx->iov[0].iov_base = tx->header;
+  tx->iov[0].iov_len = sizeof tx->header;
+  tx->iov[1].iov_base = (void *) packet;
+  tx->iov[1].iov_len = ip->length;
+  tx->inner_len = ip->length;
+  fill_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &tx->to, &tx->to_len);
   if (G_UNLIKELY (dp->debug))
     {
       char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
@@ -284,6 +288,49 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
     }
 }
 
+/* Sends the batch: one sendmmsg per run of packets leaving from the same socket. */
+static void
+flush_tx (LmnDataplane *dp)
+{
+  struct mmsghdr msgs[TUN_BATCH];
+  guint start = 0;
+
+  for (guint i = 0; i < dp->n_tx; i++)
+    {
+      memset (&msgs[i], 0, sizeof msgs[i]);
+      msgs[i].msg_hdr.msg_name = &dp->tx[i].to;
+      msgs[i].msg_hdr.msg_namelen = dp->tx[i].to_len;
+      msgs[i].msg_hdr.msg_iov = dp->tx[i].iov;
+      msgs[i].msg_hdr.msg_iovlen = 2;
+    }
+  while (start < dp->n_tx)
+    {
+      guint end = start + 1;
+      int sent;
+
+      while (end < dp->n_tx && dp->tx[end].fd == dp->tx[start].fd)
+        end++;
+      sent = sendmmsg (dp->tx[start].fd, &msgs[start], end - start, MSG_DONTWAIT);
+      if (sent < 0)
+        sent = 0;
+      /* What the kernel took is sent; the first refused packet is counted as a failure
+       * and the rest of the run tried again. */
+      for (int i = 0; i < sent; i++)
+        {
+          dp->counters.tx_packets++;
+          dp->counters.tx_bytes += dp->tx[start + i].inner_len;
+        }
+      start += (guint) sent;
+      if (start < end)
+        {
+          dp->counters.drops[LMN_DROP_SEND_FAILED]++;
+          start++;
+        }
+    }
+  dp->n_tx = 0;
+  dp->arena_used = 0;
+}
+
 static gboolean
 on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
 {
@@ -293,8 +340,14 @@ on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
   for (guint i = 0; i < TUN_BATCH; i++)
     {
       g_autoptr(GError) error = NULL;
-      gssize n = lmn_tun_read (dp->tun, dp->tun_buf, sizeof dp->tun_buf, &error);
+      guint8 *buf;
+      gssize n;
 
+      /* Packets stay in the arena until the batch is sent: make room first. */
+      if (TUN_ARENA - dp->arena_used < PACKET_MAX || dp->n_tx == TUN_BATCH)
+        flush_tx (dp);
+      buf = dp->tun_arena + dp->arena_used;
+      n = lmn_tun_read (dp->tun, buf, PACKET_MAX, &error);
       if (n < 0)
         {
           g_warning ("reading from %s: %s", lmn_tun_name (dp->tun), error->message);
@@ -302,15 +355,55 @@ on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
         }
       if (n == 0)
         break;
-      handle_outbound (dp, dp->tun_buf, (gsize) n, now);
+      dp->arena_used += ((gsize) n + 7) & ~(gsize) 7;
+      handle_outbound (dp, buf, (gsize) n, now);
     }
+  flush_tx (dp);
   return G_SOURCE_CONTINUE;
 }
 
 /* ---- inbound: UDP 4341 -> decapsulation ------------------------------------------------ */
 
+/* RFC 9300 §10: the Locator-Status-Bits of a packet from a peer say which of the locators
+ * of the peer's mapping (bit n: the n-th locator) are up, so that traffic back to it
+ * leaves the locators it lost at once. As the bits can be forged, only a packet that comes
+ * from one of the mapping's own locators may change them. */
 static void
-handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *to, const guint8 *data, gsize len)
+apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, const guint8 *from,
+                   guint32 lsb, guint n_bits, gint64 now)
+{
+  const LispMapEntry *entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip->family, ip->src, now);
+  gboolean from_locator = FALSE;
+
+  if (entry == NULL || entry->n_locators == 0)
+    return;
+  for (guint i = 0; i < entry->n_locators && !from_locator; i++)
+    from_locator = lisp_map_locator_is (&entry->locators[i], family, from);
+  if (!from_locator)
+    return;
+  for (guint i = 0; i < entry->n_locators && i < n_bits; i++)
+    {
+      const LispMapLocator *l = &entry->locators[i];
+      gboolean up = (lsb >> i) & 1;
+
+      if ((l->reachable != 0) == up)
+        continue;
+      {
+        char a[INET6_ADDRSTRLEN];
+        g_autofree gchar *prefix = lisp_prefix_to_string (&entry->prefix);
+        guint8 addr[16];
+
+        memcpy (addr, l->addr, 16);
+        g_info ("mapping %s: locator %s %s (locator-status-bits)", prefix,
+                ip_to_string (l->family, addr, a), up ? "up" : "down");
+        lisp_map_cache_set_reachable (dp->cache, &entry->prefix, l->family, addr, up);
+      }
+    }
+}
+
+static void
+handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint8 *to,
+                const guint8 *data, gsize len, gint64 now)
 {
   LispDataHeader h;
   LmnInnerPacket ip;
@@ -342,6 +435,8 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *to, const guint8 
       drop (dp, LMN_DROP_NOT_OUR_EID, &ip);
       return;
     }
+  if (h.lsb_enabled)
+    apply_status_bits (dp, &ip, family, from, h.lsb, h.iid_present ? 8 : 32, now);
   iov.iov_base = (void *) (data + LISP_DATA_HEADER_SIZE);
   iov.iov_len = ip.length;
   if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
@@ -358,6 +453,14 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *to, const guint8 
       g_debug ("decap %s -> %s", ip_to_string (ip.family, ip.src, s),
                ip_to_string (ip.family, ip.dst, d));
     }
+}
+
+static const guint8 *
+sockaddr_ip (const struct sockaddr_storage *ss)
+{
+  if (ss->ss_family == AF_INET)
+    return (const guint8 *) &((const struct sockaddr_in *) ss)->sin_addr;
+  return (const guint8 *) &((const struct sockaddr_in6 *) ss)->sin6_addr;
 }
 
 /* The destination address of a received datagram, from its IP_PKTINFO / IPV6_PKTINFO. */
@@ -394,6 +497,8 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
   struct mmsghdr msgs[UDP_BATCH];
   struct iovec iovs[UDP_BATCH];
   union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } cmsgs[UDP_BATCH];
+  struct sockaddr_storage froms[UDP_BATCH];
+  gint64 now = g_get_monotonic_time ();
   int n;
 
   memset (msgs, 0, sizeof msgs);
@@ -405,6 +510,8 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
       msgs[i].msg_hdr.msg_iovlen = 1;
       msgs[i].msg_hdr.msg_control = cmsgs[i].buf;
       msgs[i].msg_hdr.msg_controllen = sizeof cmsgs[i].buf;
+      msgs[i].msg_hdr.msg_name = &froms[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof froms[i];
     }
   n = recvmmsg (fd, msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
   for (int i = 0; i < n; i++)
@@ -417,7 +524,8 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
           drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
           continue;
         }
-      handle_inbound (dp, sock->family, to, iovs[i].iov_base, msgs[i].msg_len);
+      handle_inbound (dp, sock->family, sockaddr_ip (&froms[i]), to, iovs[i].iov_base,
+                      msgs[i].msg_len, now);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -481,6 +589,7 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
   dp->petrs = g_array_ref (config->proxy_etrs);
   dp->sockets[0].fd = dp->sockets[1].fd = -1;
   dp->udp_bufs = g_malloc ((gsize) UDP_BATCH * PACKET_MAX);
+  dp->tun_arena = g_malloc (TUN_ARENA);
   for (guint i = 0; i < 2; i++)
     {
       DataSocket *sock = &dp->sockets[i];
@@ -509,6 +618,7 @@ lmn_dataplane_free (LmnDataplane *dp)
   g_clear_pointer (&dp->eids, g_array_unref);
   g_clear_pointer (&dp->petrs, g_array_unref);
   g_free (dp->udp_bufs);
+  g_free (dp->tun_arena);
   g_free (dp);
 }
 
