@@ -154,7 +154,7 @@ class Daemon:
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
         self.proc = t.popen(ns, [binary, "--config", self.config, "--state-file",
-                                 self.state_file, "--debug"], log)
+                                 self.state_file, "--verbose"], log)
         self.pid = self.proc.pid
 
     def wait_ready(self, timeout=5.0):

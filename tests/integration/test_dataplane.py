@@ -18,7 +18,6 @@ and state files of each test are kept in LISPMN_TEST_WORKDIR/<test name>/.
 """
 import json
 import os
-import signal
 import socket
 import struct
 import sys
@@ -81,10 +80,13 @@ def count_lisp_on_router(t):
 table inet lmncount {
   counter lisp4 { }
   counter lisp6 { }
-  chain fwd { type filter hook forward priority 0; policy accept;
+  chain lmn_forward {
+    type filter hook forward priority 0; policy accept;
     meta nfproto ipv4 udp dport 4341 counter name lisp4
-    meta nfproto ipv6 udp dport 4341 counter name lisp6 }
-}"""
+    meta nfproto ipv6 udp dport 4341 counter name lisp6
+  }
+}
+"""
     path = os.path.join(tempfile.gettempdir(), f"lmn{os.getpid()}-count.nft")
     with open(path, "w") as f:
         f.write(rules)
@@ -360,17 +362,17 @@ class Capture(DataplaneTest):
     def test_tshark_decodes_lisp_data(self):
         self.start()
         pcap = os.path.join(self.dir, "x-up0.pcapng")
-        cap = self.t.popen(lt.X, ["tshark", "-n", "-i", "up0", "-w", pcap, "-a", "duration:60"],
+        # A capture that ends by itself: on SIGINT tshark may lose the frames dumpcap has not
+        # handed over yet, and "Capturing on" comes a little before the capture does.
+        seconds = 6
+        cap = self.t.popen(lt.X, ["tshark", "-n", "-i", "up0", "-w", pcap, "-a", f"duration:{seconds}"],
                            os.path.join(self.dir, "tshark-capture.log"))
         wait_for(lambda: "Capturing on" in cap.log() or not cap.running(), 10, "tshark to capture")
+        time.sleep(0.5)
         self.assertPing(lt.MN, lt.C4, lt.EID4)
         self.assertPing(lt.MN, lt.C6, lt.EID6)
         self.assertPing(lt.C, lt.EID4)
-        cap.popen.send_signal(signal.SIGINT)  # tshark's own way to end a capture cleanly
-        try:
-            cap.wait(10)
-        except Exception:
-            cap.stop()
+        cap.wait(seconds + 10)
         r = self.t.run(lt.X, ["tshark", "-n", "-r", pcap, "-T", "json", "--no-duplicate-keys"],
                        timeout=60)
         frames = json.loads(r.stdout)
