@@ -1,0 +1,272 @@
+"""The data-plane topology, the lispmnd configurations for it, and helpers shared by the
+integration tests and the benchmark.
+
+        MN (mobile node)                     R (router)                 X (xTR)         C
+   EIDs 192.0.2.10/32, 2001:db8:e1d::10/128
+        up1 198.51.100.1/29   ---- r1 .2
+            2001:db8:100:1::1/64     ::2
+        up2 198.51.100.9/29   ---- r2 .10
+            2001:db8:100:2::1/64     ::2
+                                          r3 198.51.100.18 ---- up0 198.51.100.17/29
+                                             2001:db8:100:3::2   2001:db8:100:3::1/64
+                                                                 lan0 192.0.2.129/25 ---- eth0 .130
+                                                                 2001:db8:e1d:2::1/64      ::2
+
+MN has a default route per uplink via R (metrics 100 and 200, as NetworkManager would set
+them), X one via R (metric 100), C one via X. R knows only the RLOC subnets: with lispmnd an
+EID packet that escapes unencapsulated dies at R. For plain routing (baseline, benchmark) the
+EIDs are put on MN's loopback and R gets routes to the EID prefixes (`plain_routing`).
+"""
+import json
+import os
+import signal
+import subprocess
+
+from netns import Topology, wait_for, proc_cpu_seconds
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TCP_TRANSFER = os.path.join(HERE, "tcp_transfer.py")
+PYTHON = "/usr/bin/python3"
+
+MN, R, X, C = "mn", "r", "x", "c"
+
+EID4, EID6 = "192.0.2.10", "2001:db8:e1d::10"
+SITE4, SITE6 = "192.0.2.128/25", "2001:db8:e1d:2::/64"
+C4, C6 = "192.0.2.130", "2001:db8:e1d:2::2"
+
+# uplink -> (MN address, R address, prefix length) per family
+MN_UPLINKS = {
+    "up1": {"r_if": "r1", "metric": 100,
+            4: ("198.51.100.1", "198.51.100.2", 29), 6: ("2001:db8:100:1::1", "2001:db8:100:1::2", 64)},
+    "up2": {"r_if": "r2", "metric": 200,
+            4: ("198.51.100.9", "198.51.100.10", 29), 6: ("2001:db8:100:2::1", "2001:db8:100:2::2", 64)},
+}
+X_UPLINK = {4: ("198.51.100.17", "198.51.100.18", 29), 6: ("2001:db8:100:3::1", "2001:db8:100:3::2", 64)}
+X_LAN = {4: ("192.0.2.129", C4, 25), 6: ("2001:db8:e1d:2::1", C6, 64)}
+
+LISPMND_DEFAULT = os.path.join(HERE, "..", "..", "build", "daemon", "lispmnd")
+
+
+def lispmnd_path():
+    return os.environ.get("LISPMND", LISPMND_DEFAULT)
+
+
+def build(t: Topology):
+    """Create the four namespaces, their links, addresses and uplink routes."""
+    for ns in (MN, R, X, C):
+        t.add_ns(ns)
+    for up, u in MN_UPLINKS.items():
+        t.link(MN, up, R, u["r_if"])
+        for fam in (4, 6):
+            mine, r, plen = u[fam]
+            t.addr(MN, up, f"{mine}/{plen}")
+            t.addr(R, u["r_if"], f"{r}/{plen}")
+        add_uplink_routes(t, up)
+    t.link(X, "up0", R, "r3")
+    t.link(X, "lan0", C, "eth0")
+    for fam in (4, 6):
+        x, r, plen = X_UPLINK[fam]
+        t.addr(X, "up0", f"{x}/{plen}")
+        t.addr(R, "r3", f"{r}/{plen}")
+        t.route(X, "default", "via", r, "dev", "up0", "metric", "100")
+        x_lan, c, plen = X_LAN[fam]
+        t.addr(X, "lan0", f"{x_lan}/{plen}")
+        t.addr(C, "eth0", f"{c}/{plen}")
+        t.route(C, "default", "via", x_lan, "dev", "eth0")
+
+
+def add_uplink_routes(t, up):
+    """MN's default route through an uplink (again, after its address was removed and
+    restored: the kernel drops routes whose gateway became unreachable)."""
+    u = MN_UPLINKS[up]
+    for fam in (4, 6):
+        t.route(MN, "default", "via", u[fam][1], "dev", up, "metric", str(u["metric"]))
+
+
+def plain_routing(t, on):
+    """Route the EIDs natively instead of through LISP: the EIDs on MN's loopback, routes on
+    R to them (through up1) and to the site, and a route on MN to the site from the EID."""
+    verb = t.route if on else t.del_route
+    if on:
+        t.addr(MN, "lo", f"{EID4}/32")
+        t.addr(MN, "lo", f"{EID6}/128")
+    for fam, eid, plen, site in ((4, EID4, 32, SITE4), (6, EID6, 128, SITE6)):
+        up1 = MN_UPLINKS["up1"][fam]
+        verb(MN, site, "via", up1[1], "dev", "up1", "src", eid, "metric", "50")
+        verb(R, f"{eid}/{plen}", "via", up1[0], "dev", "r1")
+        verb(R, site, "via", X_UPLINK[fam][0], "dev", "r3")
+    if not on:
+        t.del_addr(MN, "lo", f"{EID4}/32")
+        t.del_addr(MN, "lo", f"{EID6}/128")
+
+
+# -- lispmnd configuration ------------------------------------------------------------------
+
+def _locators(entries):
+    return ";".join(f"{addr} {prio} {weight}" for addr, prio, weight in entries)
+
+
+def mn_config(families=(4, 6), uplinks=None):
+    """lispmnd.conf of the mobile node. families: outer (RLOC) families X's locators are
+    listed in. uplinks: {iface: (priority, weight)}, default both priority 1, weight 50."""
+    uplinks = uplinks or {"up1": (1, 50), "up2": (1, 50)}
+    lines = ["[lispmnd]", "mode=mobile-node", f"eids={EID4}/32;{EID6}/128",
+             "manage-addresses=true", ""]
+    for iface, (prio, weight) in uplinks.items():
+        lines += [f"[uplink {iface}]", f"priority={prio}", f"weight={weight}", ""]
+    x_locs = [(X_UPLINK[f][0], 1, 100) for f in families]
+    for site in (SITE4, SITE6):
+        lines += [f"[mapping {site}]", f"locators={_locators(x_locs)}", ""]
+    return "\n".join(lines)
+
+
+def x_config(families=(4, 6), mn_rlocs=None):
+    """lispmnd.conf of the correspondent xTR serving C's site. mn_rlocs: {uplink of MN:
+    (priority, weight)}: which of MN's RLOCs X's static mapping lists (default both, equal)."""
+    mn_rlocs = mn_rlocs or {"up1": (1, 50), "up2": (1, 50)}
+    lines = ["[lispmnd]", "mode=xtr", f"eids={SITE4};{SITE6}", "manage-addresses=true", "",
+             "[uplink up0]", "priority=1", "weight=100", ""]
+    locs = [(MN_UPLINKS[up][f][0], prio, weight)
+            for f in families for up, (prio, weight) in mn_rlocs.items()]
+    for eid in (f"{EID4}/32", f"{EID6}/128"):
+        lines += [f"[mapping {eid}]", f"locators={_locators(locs)}", ""]
+    return "\n".join(lines)
+
+
+class LispmndError(Exception):
+    pass
+
+
+class Daemon:
+    """A lispmnd running in a namespace, with its config, log and state file in workdir."""
+
+    def __init__(self, t, ns, config_text, workdir, tun="lispmn0"):
+        self.t, self.ns, self.tun = t, ns, tun
+        binary = lispmnd_path()
+        if not os.access(binary, os.X_OK):
+            raise LispmndError(f"lispmnd not built at {os.path.abspath(binary)} "
+                               "(set LISPMND or build daemon/lispmnd)")
+        self.config = os.path.join(workdir, f"{ns}-lispmnd.conf")
+        self.state_file = os.path.join(workdir, f"{ns}-state.json")
+        log = os.path.join(workdir, f"{ns}-lispmnd.log")
+        with open(self.config, "w") as f:
+            f.write(config_text)
+        if os.path.exists(self.state_file):
+            os.unlink(self.state_file)
+        self.proc = t.popen(ns, [binary, "--config", self.config, "--state-file",
+                                 self.state_file, "--verbose"], log)
+        self.pid = self.proc.pid
+
+    def wait_ready(self, timeout=5.0):
+        """Until the TUN exists with its routes and the state file is written."""
+        def ready():
+            if not self.proc.running():
+                raise LispmndError(f"lispmnd in {self.ns} exited with {self.proc.popen.returncode}:"
+                                   f"\n{self.proc.log()}")
+            if not self.t.has_link(self.ns, self.tun):
+                return False
+            routes = self.t.run(self.ns, ["ip", "route", "show", "dev", self.tun]).stdout
+            return routes.strip() != "" and os.path.exists(self.state_file)
+        try:
+            wait_for(ready, timeout, f"lispmnd in {self.ns} to create {self.tun} and its routes")
+        except TimeoutError as e:
+            raise LispmndError(f"{e}\nlog:\n{self.proc.log()}") from None
+
+    def state(self, timeout=1.0):
+        """Ask for a fresh state file (SIGUSR1) and read it."""
+        def stamp():
+            try:
+                st = os.stat(self.state_file)
+                return (st.st_ino, st.st_mtime_ns)
+            except FileNotFoundError:
+                return None
+        before = stamp()
+        os.kill(self.pid, signal.SIGUSR1)
+        try:
+            wait_for(lambda: stamp() not in (None, before), timeout, "the state file to change")
+        except TimeoutError:
+            pass  # written within the same clock tick, or not at all: read what is there
+        with open(self.state_file) as f:
+            return json.load(f)
+
+    def cpu_seconds(self):
+        return proc_cpu_seconds(self.pid)
+
+    def stop(self):
+        """SIGTERM; returns the exit status (0 expected)."""
+        return self.proc.stop()
+
+
+def start_daemons(t, workdir, mn_conf, x_conf):
+    """Start X's and MN's lispmnd and wait until both are ready."""
+    x = Daemon(t, X, x_conf, workdir)
+    mn = Daemon(t, MN, mn_conf, workdir)
+    x.wait_ready()
+    mn.wait_ready()
+    return mn, x
+
+
+def rloc_up(state, iface):
+    """The RLOCs of iface that the state file shows as up."""
+    return [r for r in state.get("rlocs", []) if r.get("interface") == iface and r.get("state") == "up"]
+
+
+# -- traffic --------------------------------------------------------------------------------
+
+def ping(t, ns, dst, source=None, count=5, interval=0.2):
+    """Ping with bounded time; returns the number of replies received."""
+    cmd = ["ping", "-n", "-q", "-c", str(count), "-i", str(interval), "-W", "1",
+           "-w", str(int(count * interval + 3))]
+    if source:
+        cmd += ["-I", source]
+    r = t.run(ns, cmd + [dst], check=False, timeout=count * interval + 10)
+    for line in r.stdout.splitlines():
+        if "received" in line:
+            return int(line.split(",")[1].split()[0])
+    return 0
+
+
+def ping_ok(t, ns, dst, source=None):
+    """A warm-up ping (neighbour discovery, first packet) then 5 that must all come back."""
+    for _ in range(3):
+        if ping(t, ns, dst, source, count=1):
+            break
+    return ping(t, ns, dst, source, count=5, interval=0.1) == 5
+
+
+class Transfer:
+    """A tcp_transfer.py server in one namespace and client in another."""
+
+    def __init__(self, t, workdir, server_ns, server_addr, client_ns, client_source,
+                 sender, nbytes, rate=0, port=5001, timeout=30):
+        """sender: 'client' or 'server'."""
+        tag = f"{client_ns}-{server_ns}-{port}"
+        self.t, self.timeout = t, timeout
+        common = ["--port", str(port), "--bytes", str(nbytes), "--rate", str(rate),
+                  "--timeout", str(timeout)]
+        self.server = t.popen(server_ns, [PYTHON, TCP_TRANSFER, "serve", "--bind", server_addr,
+                                          "--role", "send" if sender == "server" else "recv"]
+                              + common, os.path.join(workdir, f"transfer-server-{tag}.log"))
+        wait_for(lambda: "ready" in self.server.log() or not self.server.running(), 5,
+                 "the transfer server to listen")
+        self.client = t.popen(client_ns, [PYTHON, TCP_TRANSFER, "connect", "--to", server_addr,
+                                          "--source", client_source,
+                                          "--role", "send" if sender == "client" else "recv"]
+                              + common, os.path.join(workdir, f"transfer-client-{tag}.log"))
+
+    def result(self):
+        """Wait for both ends; returns (ok, message) with the two JSON reports compared."""
+        reports = []
+        for p in (self.client, self.server):
+            try:
+                p.wait(self.timeout + 5)
+            except subprocess.TimeoutExpired:
+                p.stop()
+            lines = [l for l in p.log().splitlines() if l.startswith("{")]
+            reports.append(json.loads(lines[-1]) if lines else None)
+        client, server = reports
+        if client is None or server is None:
+            return False, (f"transfer failed: client said:\n{self.client.log()}\n"
+                           f"server said:\n{self.server.log()}")
+        ok = client["sha256"] == server["sha256"] and client["bytes"] == server["bytes"]
+        return ok, f"client {client}, server {server}"
