@@ -27,7 +27,8 @@
  *   action=natively-forward           # for an entry without locators
  *
  * Every mistake is refused with the file, line, group, key and reason:
- *   "lispmnd.conf:7: [uplink wlan0] priority: 300 is not a priority (0-255)". */
+ *   "lispmnd.conf:7: [uplink wlan0] priority: '300' is not a priority (0-255)".
+ * data/lispmnd.conf is a commented example, lispmnd.conf(5) the full description. */
 #pragma once
 
 #include <glib.h>
@@ -107,6 +108,10 @@ void       lmn_config_free      (LmnConfig *config);
 /* "192.0.2.1", "2001:db8::1" */
 gboolean   lmn_ip_parse         (const char *text, LmnIp *out, GError **error);
 gchar     *lmn_ip_to_string     (const LmnIp *ip);
+
+/* The keys a group of this kind ("lispmnd", "uplink", "map-server", "mapping") may hold,
+ * NULL-terminated; NULL for an unknown kind. For tools and tests that check the docs. */
+const char * const *lmn_config_known_keys (const char *group_kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnConfig, lmn_config_free)
 
