@@ -254,11 +254,16 @@ static const struct {
   { "eids=192.0.2.10/32\n[lispmnd]\n", LMN_CONFIG_ERROR_SYNTAX,
     "t.conf:1: Key file does not start with a group" },
   { BASE "\n\xff\n", LMN_CONFIG_ERROR_SYNTAX, "t.conf:4: is not UTF-8 text" },
+  { BASE "[map-server 203.0.113.1]\n" KEY "\n", LMN_CONFIG_ERROR_SYNTAX,
+    "t.conf:4: not a KEY=VALUE line, a [GROUP] header or a comment "
+    "(the line is not shown: it may hold a key)" },
   { "", LMN_CONFIG_ERROR_MISSING,
     "t.conf: [lispmnd]: missing (the group with eids= and the other general keys)" },
   /* groups */
   { BASE "[uplnk wlan0]\n", LMN_CONFIG_ERROR_UNKNOWN,
     "t.conf:3: [uplnk wlan0]: unknown group (did you mean [uplink wlan0]?)" },
+  { "[lispmd]\neids=192.0.2.10/32\n", LMN_CONFIG_ERROR_UNKNOWN,
+    "t.conf:1: [lispmd]: unknown group (did you mean [lispmnd]?)" },
   { BASE "[tunnel]\n", LMN_CONFIG_ERROR_UNKNOWN,
     "t.conf:3: [tunnel]: unknown group (groups: [lispmnd], [uplink IFACE], "
     "[map-server ADDRESS], [mapping PREFIX])" },
