@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -554,6 +555,9 @@ open_data_socket (DataSocket *sock, guint8 family, GError **error)
     {
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
       setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+      /* RFC 9300 / RFC 6936: an ETR accepts the zero UDP checksum ITRs may send over
+       * IPv6; Linux drops such datagrams unless the socket asks for them. */
+      setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &one, sizeof one);
     }
   setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   fill_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);

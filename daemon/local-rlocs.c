@@ -12,9 +12,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#ifndef UDP_NO_CHECK6_TX
-#define UDP_NO_CHECK6_TX 101
-#endif
 
 struct _LmnLocalRlocs {
   GPtrArray *interfaces;   /* gchar*, owned; slot i*2 is IPv4, i*2+1 IPv6 of interface i */
@@ -95,7 +92,8 @@ open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **err
       int pmtu = IP_PMTUDISC_DONT;
 
       setsockopt (fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
-      /* RFC 9300 §5.3: an ITR sends a zero UDP checksum. */
+      /* RFC 9300 §5.3: an ITR sends a zero UDP checksum. Over IPv6 we compute it all the
+       * same: receivers drop zero-checksum IPv6 UDP unless they opted in (RFC 6936). */
       setsockopt (fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof one);
       sin->sin_family = AF_INET;
       memcpy (&sin->sin_addr, r->addr, 4);
@@ -108,7 +106,6 @@ open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **err
 
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
       setsockopt (fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof pmtu);
-      setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_TX, &one, sizeof one);
       sin6->sin6_family = AF_INET6;
       memcpy (&sin6->sin6_addr, r->addr, 16);
       sl = sizeof *sin6;
