@@ -367,8 +367,10 @@ on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
 
 /* RFC 9300 §10: the Locator-Status-Bits of a packet from a peer say which of the locators
  * of the peer's mapping (bit n: the n-th locator) are up, so that traffic back to it
- * leaves the locators it lost at once. As the bits can be forged, only a packet that comes
- * from one of the mapping's own locators may change them. */
+ * leaves the locators it lost at once. The ordinals are those of the mapping the peer
+ * registered, so only mappings learnt from the mapping system are updated: a static
+ * mapping lists the locators in the administrator's order. As the bits can be forged, only
+ * a packet that comes from one of the mapping's own locators may change them. */
 static void
 apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, const guint8 *from,
                    guint32 lsb, guint n_bits, gint64 now)
@@ -376,7 +378,7 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
   const LispMapEntry *entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip->family, ip->src, now);
   gboolean from_locator = FALSE;
 
-  if (entry == NULL || entry->n_locators == 0)
+  if (entry == NULL || entry->n_locators == 0 || entry->origin == LISP_MAP_ORIGIN_STATIC)
     return;
   for (guint i = 0; i < entry->n_locators && !from_locator; i++)
     from_locator = lisp_map_locator_is (&entry->locators[i], family, from);
