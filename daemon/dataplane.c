@@ -245,6 +245,16 @@ send_unmapped (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip,
   drop (dp, LMN_DROP_NO_MAPPING, ip);
 }
 
+/* Multicast, and IPv6 link-local traffic: meant for the TUN's own link, not for a mapping. */
+static gboolean
+is_local_scope (const LmnInnerPacket *ip)
+{
+  if (ip->family == 4)
+    return ip->dst[0] >= 224 && ip->dst[0] <= 239;
+  return ip->dst[0] == 0xff || (ip->dst[0] == 0xfe && (ip->dst[1] & 0xc0) == 0x80) ||
+         (ip->src[0] == 0xfe && (ip->src[1] & 0xc0) == 0x80);
+}
+
 static void
 handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
 {
@@ -255,6 +265,11 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
   if (!lmn_inner_packet_parse (packet, len, &ip))
     {
       drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
+      return;
+    }
+  if (is_local_scope (&ip))
+    {
+      drop (dp, LMN_DROP_LOCAL_SCOPE, &ip);
       return;
     }
   if (!is_our_eid (dp, ip.family, ip.src))

@@ -7,6 +7,7 @@ static const char *const names[LMN_DROP_N_REASONS] = {
   [LMN_DROP_MALFORMED_INNER] = "malformed-inner",
   [LMN_DROP_NOT_OUR_EID] = "not-our-eid",
   [LMN_DROP_NOT_FROM_EID] = "not-from-our-eid",
+  [LMN_DROP_LOCAL_SCOPE] = "local-scope",
   [LMN_DROP_NO_MAPPING] = "no-mapping",
   [LMN_DROP_QUEUE_FULL] = "queue-full",
   [LMN_DROP_NEGATIVE_MAPPING] = "negative-mapping",

@@ -13,6 +13,8 @@ typedef enum {
   LMN_DROP_MALFORMED_INNER,   /* the inner packet is not a well-formed IPv4/IPv6 packet */
   LMN_DROP_NOT_OUR_EID,       /* decapsulated, but the inner destination is not our EID */
   LMN_DROP_NOT_FROM_EID,      /* from the TUN with a source that is not one of our EIDs */
+  LMN_DROP_LOCAL_SCOPE,       /* from the TUN, link-local or multicast: never leaves the link
+                                 (the kernel's own IPv6 neighbour and MLD messages) */
   LMN_DROP_NO_MAPPING,        /* no mapping and no proxy-ETR (an ICMP unreachable was sent) */
   LMN_DROP_QUEUE_FULL,        /* waiting for a mapping, and the queue was full */
   LMN_DROP_NEGATIVE_MAPPING,  /* a negative mapping says drop */

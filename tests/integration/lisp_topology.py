@@ -106,12 +106,12 @@ def _locators(entries):
     return ";".join(f"{addr} {prio} {weight}" for addr, prio, weight in entries)
 
 
-def mn_config(families=(4, 6), uplinks=None):
+def mn_config(families=(4, 6), uplinks=None, extra=()):
     """lispmnd.conf of the mobile node. families: outer (RLOC) families X's locators are
     listed in. uplinks: {iface: (priority, weight)}, default both priority 1, weight 50."""
     uplinks = uplinks or {"up1": (1, 50), "up2": (1, 50)}
     lines = ["[lispmnd]", "mode=mobile-node", f"eids={EID4}/32;{EID6}/128",
-             "manage-addresses=true", ""]
+             "manage-addresses=true", *extra, ""]
     for iface, (prio, weight) in uplinks.items():
         lines += [f"[uplink {iface}]", f"priority={prio}", f"weight={weight}", ""]
     x_locs = [(X_UPLINK[f][0], 1, 100) for f in families]

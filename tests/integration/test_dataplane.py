@@ -356,6 +356,40 @@ print('got', s.recvfrom(100)[0].decode(), flush=True)
         self.assertPing(lt.MN, lt.C6, lt.EID6)
 
 
+class TunSide(DataplaneTest):
+    """What local applications send into the TUN and the data plane cannot forward: each
+    drop counted under its reason, and the ICMP errors the sender gets back."""
+
+    def drops(self):
+        return self.mn.state()["counters"]
+
+    def test_not_from_eid_no_mapping_too_big(self):
+        # mtu=1500 on the TUN: an inner 1500-byte packet no longer fits a 1500-byte uplink
+        self.start(lt.mn_config(extra=["mtu=1500"]))
+        before = self.drops()
+        # A source that is not our EID (the uplink's address), routed into the TUN.
+        rloc = lt.MN_UPLINKS["up1"][4][0]
+        self.t.run(lt.MN, ["ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", rloc, lt.C4], check=False)
+        # A destination with no mapping and no proxy-ETR: ICMP unreachable comes back.
+        out = self.t.run(lt.MN, ["ping", "-c", "2", "-i", "0.2", "-W", "1", "203.0.113.99"],
+                         check=False)
+        self.assertIn("Unreachable", out.stdout + out.stderr, "no ICMP unreachable for 203.0.113.99")
+        # Don't-fragment packets too big once encapsulated: ICMP fragmentation needed.
+        out = self.t.run(lt.MN, ["ping", "-c", "2", "-i", "0.2", "-W", "1", "-M", "do",
+                                 "-s", "1472", lt.C4], check=False)
+        self.assertRegex(out.stdout + out.stderr, r"(Frag needed|mtu ?= ?14[0-9][0-9])",
+                         "no fragmentation-needed for a 1500-byte DF packet")
+        after = self.drops()
+        d0, d1 = before["drops"], after["drops"]
+        self.assertEqual(d1["not-from-our-eid"] - d0["not-from-our-eid"], 3, f"{after}")
+        self.assertEqual(d1["no-mapping"] - d0["no-mapping"], 2, f"{after}")
+        self.assertGreaterEqual(d1["too-big"] - d0["too-big"], 1, f"{after}")
+        self.assertGreaterEqual(after["icmp-sent"] - before["icmp-sent"], 3, f"{after}")
+        # and forwarding goes on, small packets and ones that fit
+        self.assertPing(lt.MN, lt.C4, lt.EID4)
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C6, lt.EID6))
+
+
 # -- (d) capture --------------------------------------------------------------------------
 
 class Capture(DataplaneTest):
