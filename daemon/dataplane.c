@@ -5,6 +5,7 @@
 #include "icmp-error.h"
 #include "inner-packet.h"
 #include "locator-choice.h"
+#include "pending-queue.h"
 #include "lisp-message.h"
 #include "wire-data.h"
 
@@ -24,6 +25,7 @@
 #define UDP_BATCH       16     /* datagrams per recvmmsg */
 #define RCVBUF_BYTES    (1 << 20)
 #define ICMP_PER_SECOND 20     /* RFC 1812 / 4443: ICMP errors are rate-limited */
+#define PENDING_TOTAL   1024   /* packets waiting for mappings, all destinations together */
 
 /* One encapsulated packet waiting in the batch: its header, the inner packet (in the
  * arena) and where it goes. The batch is sent with one sendmmsg per run of packets that
@@ -55,6 +57,11 @@ struct _LmnDataplane {
   guint           tun_watch;
   DataSocket      sockets[2];  /* IPv4, IPv6 */
   LmnCounters     counters;
+
+  LmnResolveFunc  resolve;
+  gpointer        resolve_data;
+  LmnPendingQueue *pending;
+  guint           pending_timer;
 
   /* ICMP token bucket */
   gint64          icmp_refill_at;
@@ -255,6 +262,32 @@ is_local_scope (const LmnInnerPacket *ip)
          (ip->src[0] == 0xfe && (ip->src[1] & 0xc0) == 0x80);
 }
 
+static void schedule_pending_expiry (LmnDataplane *dp, gint64 now);
+
+/* A miss: wait for the resolver when there is one, else proxy-ETR or ICMP at once. */
+static void
+handle_miss (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip, guint32 hash,
+             gint64 now)
+{
+  if (dp->resolve == NULL)
+    {
+      send_unmapped (dp, packet, ip, hash, now);
+      return;
+    }
+  switch (lmn_pending_queue_push (dp->pending, dp->iid, ip->family, ip->dst, packet, ip->length, now))
+    {
+    case LMN_PENDING_FIRST:
+      dp->resolve (dp->iid, ip->family, ip->dst, dp->resolve_data);
+      schedule_pending_expiry (dp, now);
+      break;
+    case LMN_PENDING_QUEUED:
+      break;
+    case LMN_PENDING_FULL:
+      drop (dp, LMN_DROP_QUEUE_FULL, ip);
+      break;
+    }
+}
+
 static void
 handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
 {
@@ -279,9 +312,9 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
     }
   hash = lisp_flow_hash (packet, ip.length);
   entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip.family, ip.dst, now);
-  if (entry == NULL)
+  if (entry == NULL || (entry->n_locators == 0 && entry->action == LISP_ACTION_SEND_MAP_REQUEST))
     {
-      send_unmapped (dp, packet, &ip, hash, now);
+      handle_miss (dp, packet, &ip, hash, now);
       return;
     }
   if (entry->n_locators > 0)
@@ -297,8 +330,8 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
       drop (dp, LMN_DROP_NEGATIVE_MAPPING, &ip);
       break;
     default:
-      /* natively-forward, no-action, send-map-request: a host outside LISP, or not known
-       * yet; the proxy-ETR is the way there for an EID source. */
+      /* natively-forward, no-action: a host outside LISP; the proxy-ETR is the way there
+       * for an EID source. */
       send_unmapped (dp, packet, &ip, hash, now);
       break;
     }
@@ -376,6 +409,74 @@ on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
     }
   flush_tx (dp);
   return G_SOURCE_CONTINUE;
+}
+
+/* ---- packets waiting for a mapping ------------------------------------------------------ */
+
+typedef struct {
+  LmnDataplane *dp;
+  gint64        now;
+  gboolean      expired;
+} PendingContext;
+
+/* A packet out of the pending queue: into the arena (the queue frees its copy), then on
+ * its way as if it had just been read from the TUN. */
+static void
+on_pending_packet (const guint8 *packet, gsize len, gpointer user_data)
+{
+  PendingContext *ctx = user_data;
+  LmnDataplane *dp = ctx->dp;
+  guint8 *buf;
+  LmnInnerPacket ip;
+
+  if (TUN_ARENA - dp->arena_used < PACKET_MAX || dp->n_tx == TUN_BATCH)
+    flush_tx (dp);
+  buf = dp->tun_arena + dp->arena_used;
+  memcpy (buf, packet, len);
+  dp->arena_used += (len + 7) & ~(gsize) 7;
+  if (!ctx->expired)
+    handle_outbound (dp, buf, len, ctx->now);
+  else if (lmn_inner_packet_parse (buf, len, &ip))
+    send_unmapped (dp, buf, &ip, lisp_flow_hash (buf, ip.length), ctx->now);
+}
+
+static gboolean
+on_pending_expiry (gpointer user_data)
+{
+  LmnDataplane *dp = user_data;
+  PendingContext ctx = { dp, g_get_monotonic_time (), TRUE };
+
+  dp->pending_timer = 0;
+  lmn_pending_queue_expire (dp->pending, ctx.now, LMN_DATAPLANE_MAX_WAIT, on_pending_packet, &ctx);
+  flush_tx (dp);
+  schedule_pending_expiry (dp, ctx.now);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_pending_expiry (LmnDataplane *dp, gint64 now)
+{
+  gint64 at = lmn_pending_queue_next_expiry (dp->pending, LMN_DATAPLANE_MAX_WAIT);
+
+  if (dp->pending_timer != 0 || at == G_MAXINT64)
+    return;
+  dp->pending_timer = g_timeout_add ((guint) MAX (1, (at - now + 999) / 1000), on_pending_expiry, dp);
+}
+
+void
+lmn_dataplane_set_resolver (LmnDataplane *dp, LmnResolveFunc func, gpointer user_data)
+{
+  dp->resolve = func;
+  dp->resolve_data = user_data;
+}
+
+void
+lmn_dataplane_mapping_added (LmnDataplane *dp, const LispPrefix *prefix)
+{
+  PendingContext ctx = { dp, g_get_monotonic_time (), FALSE };
+
+  if (lmn_pending_queue_release (dp->pending, prefix, on_pending_packet, &ctx) > 0)
+    flush_tx (dp);
 }
 
 /* ---- inbound: UDP 4341 -> decapsulation ------------------------------------------------ */
@@ -611,6 +712,7 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
   dp->sockets[0].fd = dp->sockets[1].fd = -1;
   dp->udp_bufs = g_malloc ((gsize) UDP_BATCH * PACKET_MAX);
   dp->tun_arena = g_malloc (TUN_ARENA);
+  dp->pending = lmn_pending_queue_new (config->queue_length, PENDING_TOTAL);
   for (guint i = 0; i < 2; i++)
     {
       DataSocket *sock = &dp->sockets[i];
@@ -630,6 +732,8 @@ lmn_dataplane_free (LmnDataplane *dp)
   if (dp == NULL)
     return;
   g_clear_handle_id (&dp->tun_watch, g_source_remove);
+  g_clear_handle_id (&dp->pending_timer, g_source_remove);
+  g_clear_pointer (&dp->pending, lmn_pending_queue_free);
   for (guint i = 0; i < 2; i++)
     {
       g_clear_handle_id (&dp->sockets[i].watch, g_source_remove);

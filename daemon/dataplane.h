@@ -37,6 +37,17 @@ void               lmn_dataplane_free     (LmnDataplane *dp);
 void               lmn_dataplane_set_debug (LmnDataplane *dp, gboolean debug);
 const LmnCounters *lmn_dataplane_get_counters (const LmnDataplane *dp);
 
+/* Asked for a destination that missed the map-cache (the control plane sends a
+ * Map-Request); its packets wait meanwhile, queue-length of them per destination, for at
+ * most LMN_DATAPLANE_MAX_WAIT, then go to the proxy-ETRs or get an ICMP unreachable.
+ * Without a resolver a miss goes there at once. */
+#define LMN_DATAPLANE_MAX_WAIT (3 * G_USEC_PER_SEC)
+typedef void (*LmnResolveFunc) (guint32 iid, guint8 family, const guint8 *dst, gpointer user_data);
+void               lmn_dataplane_set_resolver (LmnDataplane *dp, LmnResolveFunc func,
+                                               gpointer user_data);
+/* A mapping covering prefix was installed: the packets waiting for it leave now. */
+void               lmn_dataplane_mapping_added (LmnDataplane *dp, const LispPrefix *prefix);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnDataplane, lmn_dataplane_free)
 
 G_END_DECLS
