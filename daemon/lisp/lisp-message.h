@@ -74,6 +74,17 @@ void         lisp_records_encode (const GPtrArray *records, GByteArray *out);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LispRecord, lisp_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LispLocator, lisp_locator_free)
 
+/* ---- the authentication block (Map-Register, Map-Notify(-Ack), Info) -------------------- */
+
+/* Reads Key ID, Algorithm ID and the Authentication Data (its length checked against the
+ * algorithm when it is a known one); offset is where the data starts in the message. */
+gboolean     lisp_auth_block_decode (LispReader *r, guint8 *key_id, guint8 *alg_id, GBytes **data,
+                                     gsize *offset, GError **error);
+/* Writes the block with zeroed data of the length we send for alg_id; the caller signs the
+ * finished message at offset (length bytes; 0 for LISP_AUTH_NONE). */
+gboolean     lisp_auth_block_encode (GByteArray *out, guint8 key_id, guint8 alg_id, gsize *offset,
+                                     gsize *length, GError **error);
+
 /* ---- Map-Request (type 1) ----------------------------------------------------------- */
 
 typedef struct {

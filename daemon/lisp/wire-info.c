@@ -36,7 +36,6 @@ lisp_info_decode (const guint8 *data, gsize len, LispInfo **out, GError **error)
   g_autoptr(LispInfo) m = NULL;
   LispReader r;
   guint32 word0;
-  guint16 auth_len;
   guint8 reserved;
 
   lisp_reader_init (&r, data, len);
@@ -52,23 +51,8 @@ lisp_info_decode (const guint8 *data, gsize len, LispInfo **out, GError **error)
   g_clear_pointer (&m->eid, lisp_address_free);
   g_clear_pointer (&m->address, lisp_address_free);
   if (!lisp_reader_u64 (&r, "Nonce", &m->nonce, error) ||
-      !lisp_reader_u8 (&r, "Key ID", &m->key_id, error) ||
-      !lisp_reader_u8 (&r, "Algorithm ID", &m->alg_id, error) ||
-      !lisp_reader_u16 (&r, "Authentication Data Length", &auth_len, error))
+      !lisp_auth_block_decode (&r, &m->key_id, &m->alg_id, &m->auth_data, &m->auth_offset, error))
     return FALSE;
-  if ((m->alg_id == LISP_AUTH_HMAC_SHA1_96 || m->alg_id == LISP_AUTH_HMAC_SHA256_128) &&
-      !lisp_auth_length_ok (m->alg_id, auth_len))
-    {
-      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
-                   "Authentication Data Length %u at offset 14 does not fit %s", auth_len,
-                   lisp_auth_alg_name (m->alg_id));
-      return FALSE;
-    }
-  m->auth_offset = r.pos;
-  if (!lisp_reader_need (&r, "Authentication Data", auth_len, error))
-    return FALSE;
-  m->auth_data = g_bytes_new (data + r.pos, auth_len);
-  r.pos += auth_len;
   if (!lisp_reader_u32 (&r, "TTL", &m->ttl, error) ||
       !lisp_reader_u8 (&r, "Reserved", &reserved, error) ||
       !lisp_reader_u8 (&r, "EID mask-len", &m->mask_len, error) ||
@@ -99,15 +83,8 @@ GBytes *
 lisp_info_encode (const LispInfo *m, const guint8 *key, gsize key_len, GError **error)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  gsize auth_len = lisp_auth_send_length (m->alg_id);
-  gsize auth_offset;
+  gsize auth_offset, auth_len;
 
-  if (m->alg_id != LISP_AUTH_NONE && auth_len == 0)
-    {
-      g_set_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED,
-                   "cannot authenticate with Algorithm ID %u", m->alg_id);
-      return NULL;
-    }
   if (m->reply && m->address->kind != LISP_ADDRESS_NAT)
     {
       g_set_error_literal (error, LISP_ERROR, LISP_ERROR_INVALID,
@@ -116,12 +93,8 @@ lisp_info_encode (const LispInfo *m, const guint8 *key, gsize key_len, GError **
     }
   lisp_put_u32 (out, (guint32) LISP_TYPE_INFO << 28 | (m->reply ? INFO_R : 0));
   lisp_put_u64 (out, m->nonce);
-  lisp_put_u8 (out, m->key_id);
-  lisp_put_u8 (out, m->alg_id);
-  lisp_put_u16 (out, (guint16) auth_len);
-  auth_offset = out->len;
-  g_byte_array_set_size (out, out->len + auth_len);
-  memset (out->data + auth_offset, 0, auth_len);
+  if (!lisp_auth_block_encode (out, m->key_id, m->alg_id, &auth_offset, &auth_len, error))
+    return NULL;
   lisp_put_u32 (out, m->ttl);
   lisp_put_u8 (out, 0);
   lisp_put_u8 (out, m->mask_len);

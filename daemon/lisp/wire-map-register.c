@@ -56,7 +56,6 @@ lisp_map_register_decode (const guint8 *data, gsize len, LispMapRegister **out, 
   LispReader r;
   guint32 word0;
   guint type;
-  guint16 auth_len;
 
   lisp_reader_init (&r, data, len);
   if (!lisp_reader_u32 (&r, "header", &word0, error))
@@ -89,25 +88,8 @@ lisp_map_register_decode (const guint8 *data, gsize len, LispMapRegister **out, 
     }
 
   if (!lisp_reader_u64 (&r, "Nonce", &m->nonce, error) ||
-      !lisp_reader_u8 (&r, "Key ID", &m->key_id, error) ||
-      !lisp_reader_u8 (&r, "Algorithm ID", &m->alg_id, error) ||
-      !lisp_reader_u16 (&r, "Authentication Data Length", &auth_len, error))
+      !lisp_auth_block_decode (&r, &m->key_id, &m->alg_id, &m->auth_data, &m->auth_offset, error))
     return FALSE;
-  /* Known algorithms must carry a length we accept; an unknown one is decoded (its length
-   * bounds it) and refused later by lisp_auth_verify. */
-  if ((m->alg_id == LISP_AUTH_HMAC_SHA1_96 || m->alg_id == LISP_AUTH_HMAC_SHA256_128) &&
-      !lisp_auth_length_ok (m->alg_id, auth_len))
-    {
-      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
-                   "Authentication Data Length %u at offset 14 does not fit %s", auth_len,
-                   lisp_auth_alg_name (m->alg_id));
-      return FALSE;
-    }
-  m->auth_offset = r.pos;
-  if (!lisp_reader_need (&r, "Authentication Data", auth_len, error))
-    return FALSE;
-  m->auth_data = g_bytes_new (data + r.pos, auth_len);
-  r.pos += auth_len;
 
   if (!lisp_records_decode (&r, word0 & 0xff, m->records, error))
     return FALSE;
@@ -135,20 +117,13 @@ lisp_map_register_encode (const LispMapRegister *m, const guint8 *key, gsize key
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
   guint32 word0 = (guint32) m->type << 28;
-  gsize auth_len = lisp_auth_send_length (m->alg_id);
-  gsize auth_offset;
+  gsize auth_offset, auth_len;
 
   if (m->type != LISP_TYPE_MAP_REGISTER && m->type != LISP_TYPE_MAP_NOTIFY &&
       m->type != LISP_TYPE_MAP_NOTIFY_ACK)
     {
       g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
                    "type %u is not a Map-Register, Map-Notify or Map-Notify-Ack", m->type);
-      return NULL;
-    }
-  if (m->alg_id != LISP_AUTH_NONE && auth_len == 0)
-    {
-      g_set_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED,
-                   "cannot authenticate with Algorithm ID %u", m->alg_id);
       return NULL;
     }
   if (!lisp_records_check (m->records, error))
@@ -166,12 +141,8 @@ lisp_map_register_encode (const LispMapRegister *m, const guint8 *key, gsize key
 
   lisp_put_u32 (out, word0);
   lisp_put_u64 (out, m->nonce);
-  lisp_put_u8 (out, m->key_id);
-  lisp_put_u8 (out, m->alg_id);
-  lisp_put_u16 (out, (guint16) auth_len);
-  auth_offset = out->len;
-  g_byte_array_set_size (out, out->len + auth_len);
-  memset (out->data + auth_offset, 0, auth_len);
+  if (!lisp_auth_block_encode (out, m->key_id, m->alg_id, &auth_offset, &auth_len, error))
+    return NULL;
   lisp_records_encode (m->records, out);
   if (m->has_xtr_id)
     {
