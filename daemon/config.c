@@ -635,9 +635,11 @@ parse_lispmnd (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error
     c->mode = LMN_MODE_MOBILE_NODE;
   else if (g_str_equal (mode, "xtr"))
     c->mode = LMN_MODE_XTR;
+  else if (g_str_equal (mode, "proxy"))
+    c->mode = LMN_MODE_PROXY;
   else
     return where_fail (&w, error, LMN_CONFIG_ERROR_INVALID,
-                       "'%s' is not a mode (mobile-node, xtr)", mode);
+                       "'%s' is not a mode (mobile-node, xtr, proxy)", mode);
 
   number = 0;
   if (!get_number (p, g, "instance-id", "an instance ID", MAX_INSTANCE_ID, &number, error))
@@ -1208,8 +1210,9 @@ lmn_config_load_data (const char *data, gsize len, const char *name, GError **er
         return NULL;
     }
 
-  /* An xTR routes the sites it has mappings for, unless routes= says otherwise. */
-  if (config->mode == LMN_MODE_XTR && !group_has_key (main_group, "routes"))
+  /* An xTR or a proxy routes the prefixes it has mappings for, unless routes= says
+   * otherwise. */
+  if (config->mode != LMN_MODE_MOBILE_NODE && !group_has_key (main_group, "routes"))
     for (guint i = 0; i < config->mappings->len; i++)
       {
         const LmnMappingConfig *m = g_ptr_array_index (config->mappings, i);

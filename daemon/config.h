@@ -1,7 +1,8 @@
 /* lispmnd's configuration file (/etc/lispmn/lispmnd.conf, GKeyFile syntax).
  *
  *   [lispmnd]
- *   mode=mobile-node                  # or xtr: the EIDs are site prefixes routed through us
+ *   mode=mobile-node                  # or xtr: the EIDs are site prefixes routed through us;
+ *                                     # or proxy: proxy-ETR/ITR for the EID space in eids=
  *   eids=192.0.2.10/32;2001:db8:e1d::10/128
  *   instance-id=0
  *   tun=lispmn0
@@ -50,6 +51,7 @@ typedef enum {
 typedef enum {
   LMN_MODE_MOBILE_NODE,
   LMN_MODE_XTR,
+  LMN_MODE_PROXY,   /* proxy-ETR and proxy-ITR (RFC 6832) for the EID space in eids= */
 } LmnMode;
 
 typedef enum {

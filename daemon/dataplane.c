@@ -48,6 +48,7 @@ typedef struct {
 
 struct _LmnDataplane {
   LmnTun         *tun;
+  LmnMode         mode;
   LispMapCache   *cache;
   LmnLocalRlocs  *rlocs;
   guint32         iid;
@@ -305,9 +306,11 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
       drop (dp, LMN_DROP_LOCAL_SCOPE, &ip);
       return;
     }
-  if (!is_our_eid (dp, ip.family, ip.src))
+  /* A mobile node or xTR sends for its EIDs; a proxy-ITR for anyone to the EIDs it serves. */
+  if (dp->mode == LMN_MODE_PROXY ? !is_our_eid (dp, ip.family, ip.dst)
+                                 : !is_our_eid (dp, ip.family, ip.src))
     {
-      drop (dp, LMN_DROP_NOT_FROM_EID, &ip);
+      drop (dp, dp->mode == LMN_MODE_PROXY ? LMN_DROP_NOT_OUR_EID : LMN_DROP_NOT_FROM_EID, &ip);
       return;
     }
   hash = lisp_flow_hash (packet, ip.length);
@@ -549,9 +552,12 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
       drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
       return;
     }
-  if (!is_our_eid (dp, ip.family, ip.dst))
+  /* A mobile node or xTR takes packets for its EIDs; a proxy-ETR forwards natively what
+   * the EIDs it serves send anywhere (and nothing else: it is no open relay). */
+  if (dp->mode == LMN_MODE_PROXY ? !is_our_eid (dp, ip.family, ip.src)
+                                 : !is_our_eid (dp, ip.family, ip.dst))
     {
-      drop (dp, LMN_DROP_NOT_OUR_EID, &ip);
+      drop (dp, dp->mode == LMN_MODE_PROXY ? LMN_DROP_NOT_FROM_EID : LMN_DROP_NOT_OUR_EID, &ip);
       return;
     }
   if (h.lsb_enabled)
@@ -704,6 +710,7 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
   g_autoptr(LmnDataplane) dp = g_new0 (LmnDataplane, 1);
 
   dp->tun = tun;
+  dp->mode = config->mode;
   dp->cache = cache;
   dp->rlocs = rlocs;
   dp->iid = config->instance_id;

@@ -110,7 +110,8 @@ main (int argc, char **argv)
   signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, loop);
   signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, node);
   g_message ("lispmnd %s running (%s)", PACKAGE_VERSION,
-             config->mode == LMN_MODE_XTR ? "site xTR" : "mobile node");
+             config->mode == LMN_MODE_XTR ? "site xTR" :
+             config->mode == LMN_MODE_PROXY ? "proxy-ETR/ITR" : "mobile node");
   g_main_loop_run (loop);
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     g_source_remove (signals[i]);

@@ -76,7 +76,8 @@ lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "mode");
-  json_builder_add_string_value (b, config->mode == LMN_MODE_XTR ? "xtr" : "mobile-node");
+  json_builder_add_string_value (b, config->mode == LMN_MODE_XTR ? "xtr" :
+                                 config->mode == LMN_MODE_PROXY ? "proxy" : "mobile-node");
   json_builder_set_member_name (b, "eids");
   json_builder_begin_array (b);
   for (guint i = 0; i < config->eids->len; i++)

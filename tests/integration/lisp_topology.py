@@ -106,7 +106,7 @@ def _locators(entries):
     return ";".join(f"{addr} {prio} {weight}" for addr, prio, weight in entries)
 
 
-def mn_config(families=(4, 6), uplinks=None, extra=()):
+def mn_config(families=(4, 6), uplinks=None, extra=(), site_mappings=True):
     """lispmnd.conf of the mobile node. families: outer (RLOC) families X's locators are
     listed in. uplinks: {iface: (priority, weight)}, default both priority 1, weight 50."""
     uplinks = uplinks or {"up1": (1, 50), "up2": (1, 50)}
@@ -115,7 +115,7 @@ def mn_config(families=(4, 6), uplinks=None, extra=()):
     for iface, (prio, weight) in uplinks.items():
         lines += [f"[uplink {iface}]", f"priority={prio}", f"weight={weight}", ""]
     x_locs = [(X_UPLINK[f][0], 1, 100) for f in families]
-    for site in (SITE4, SITE6):
+    for site in (SITE4, SITE6) if site_mappings else ():
         lines += [f"[mapping {site}]", f"locators={_locators(x_locs)}", ""]
     return "\n".join(lines)
 
@@ -128,6 +128,17 @@ def x_config(families=(4, 6), mn_rlocs=None):
              "[uplink up0]", "priority=1", "weight=100", ""]
     locs = [(MN_UPLINKS[up][f][0], prio, weight)
             for f in families for up, (prio, weight) in mn_rlocs.items()]
+    for eid in (f"{EID4}/32", f"{EID6}/128"):
+        lines += [f"[mapping {eid}]", f"locators={_locators(locs)}", ""]
+    return "\n".join(lines)
+
+
+def proxy_config(families=(4, 6)):
+    """lispmnd.conf of X as proxy-ETR and proxy-ITR (RFC 6832) for MN's EIDs: C is then a
+    host that knows nothing of LISP, reached natively from X."""
+    locs = [(MN_UPLINKS[up][f][0], 1, 50) for f in families for up in MN_UPLINKS]
+    lines = ["[lispmnd]", "mode=proxy", f"eids={EID4}/32;{EID6}/128", "manage-addresses=true", "",
+             "[uplink up0]", ""]
     for eid in (f"{EID4}/32", f"{EID6}/128"):
         lines += [f"[mapping {eid}]", f"locators={_locators(locs)}", ""]
     return "\n".join(lines)

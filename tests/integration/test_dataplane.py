@@ -421,6 +421,31 @@ class TunSide(DataplaneTest):
         self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C6, lt.EID6))
 
 
+class ProxyRouters(DataplaneTest):
+    """X as proxy-ETR and proxy-ITR: MN reaches C, a host outside LISP, through its proxy-ETR
+    (no mapping for C), and C reaches MN's EID through the proxy-ITR, which attracts the
+    traffic for MN's EIDs and encapsulates it."""
+
+    def test_reach_and_be_reached_from_outside_lisp(self):
+        petrs = ";".join(f"{lt.X_UPLINK[f][0]} 1 100" for f in (4, 6))
+        self.start(lt.mn_config(site_mappings=False, extra=[f"proxy-etrs={petrs}"]),
+                   lt.proxy_config())
+        self.assertPing(lt.MN, lt.C4, lt.EID4)
+        self.assertPing(lt.MN, lt.C6, lt.EID6)
+        self.assertTransfer(lt.MN, lt.EID4, lt.C, lt.C4, "client")   # C connects to the EID
+        self.assertTransfer(lt.C, lt.C6, lt.MN, lt.EID6, "server")
+        x, mn = self.x.state()["counters"], self.mn.state()["counters"]
+        self.assertGreater(x["rx-packets"], 0, f"the proxy-ETR decapsulated nothing: {x}")
+        self.assertGreater(x["tx-packets"], 0, f"the proxy-ITR encapsulated nothing: {x}")
+        self.assertEqual(mn["drops"]["no-mapping"], 0, f"{mn}")
+        # It is no open relay: LISP packets from sources outside its EIDs are dropped.
+        before = x["drops"]["not-from-our-eid"]
+        self.t.run(lt.R, [lt.PYTHON, "-c", SEND_UDP, lt.X_UPLINK[4][0], "4341",
+                          (lisp_header() + ipv4_udp("192.0.2.99", lt.C4, 4999)).hex()])
+        wait_for(lambda: self.x.state()["counters"]["drops"]["not-from-our-eid"] > before, 2,
+                 "the proxy-ETR to drop a packet from outside its EIDs")
+
+
 # -- (d) capture --------------------------------------------------------------------------
 
 class Capture(DataplaneTest):

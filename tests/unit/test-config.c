@@ -283,9 +283,9 @@ static const struct {
     "t.conf:4: [lispmnd] mtu: given twice (first on line 3)" },
   /* [lispmnd] values */
   { "[lispmnd]\nmode=router\neids=192.0.2.10/32\n", LMN_CONFIG_ERROR_INVALID,
-    "t.conf:2: [lispmnd] mode: 'router' is not a mode (mobile-node, xtr)" },
+    "t.conf:2: [lispmnd] mode: 'router' is not a mode (mobile-node, xtr, proxy)" },
   { "[lispmnd]\nmode=xtr # a site\neids=192.0.2.0/24\n", LMN_CONFIG_ERROR_INVALID,
-    "t.conf:2: [lispmnd] mode: 'xtr # a site' is not a mode (mobile-node, xtr) "
+    "t.conf:2: [lispmnd] mode: 'xtr # a site' is not a mode (mobile-node, xtr, proxy) "
     "(a '#' starts a comment only at the start of a line)" },
   { "[lispmnd]\ntun=lispmn0\n", LMN_CONFIG_ERROR_MISSING, "t.conf:1: [lispmnd] eids: missing" },
   { "[lispmnd]\neids=\n", LMN_CONFIG_ERROR_INVALID,
@@ -411,7 +411,7 @@ static const struct {
     "on line 3" },
   /* [lispmnd] is read first wherever it is, and its errors come first. */
   { "[uplink wlan0]\npriority=300\n[lispmnd]\nmode=router\n", LMN_CONFIG_ERROR_INVALID,
-    "t.conf:4: [lispmnd] mode: 'router' is not a mode (mobile-node, xtr)" },
+    "t.conf:4: [lispmnd] mode: 'router' is not a mode (mobile-node, xtr, proxy)" },
 };
 
 static void
@@ -493,7 +493,7 @@ test_file_errors_name_path (void)
   g_autofree gchar *dir = g_dir_make_tmp ("lmn-config-XXXXXX", NULL);
   g_autofree gchar *path = g_build_filename (dir, "lispmnd.conf", NULL);
   g_autofree gchar *expected = g_strdup_printf ("%s:2: [lispmnd] mode: 'router' is not a mode "
-                                                "(mobile-node, xtr)", path);
+                                                "(mobile-node, xtr, proxy)", path);
   g_autofree gchar *expected_dir = g_strdup_printf ("%s: Is a directory", dir);
   g_autoptr(LmnConfig) c = NULL;
 
