@@ -42,6 +42,9 @@ class Bench:
         else:
             mn, x = lt.start_daemons(self.t, self.dir, lt.mn_config((4,)), lt.x_config((4,)))
             self.daemons = [mn, x]
+            if self.args.txqueuelen:
+                for d in self.daemons:
+                    self.t.run(d.ns, ["ip", "link", "set", d.tun, "txqueuelen", str(self.args.txqueuelen)])
         # warm up neighbour caches and the first-packet path
         if not lt.ping_ok(self.t, lt.MN, self.c_addr, self.eid):
             sys.exit(f"dataplane bench: no path from {self.eid} to {self.c_addr} with {config}")
@@ -135,6 +138,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--family", type=int, choices=[4, 6], default=4, help="EID family")
+    ap.add_argument("--txqueuelen", type=int, default=0,
+                    help="set the TUNs' transmit queue length (0: leave the kernel default)")
     ap.add_argument("--baseline-only", action="store_true",
                     help="plain routing only (no lispmnd needed)")
     args = ap.parse_args()
