@@ -1,5 +1,6 @@
 /* lispmnd: the LISP mobile node daemon. */
 #include "config.h"
+#include "dbus-service.h"
 #include "node.h"
 
 #include <glib-unix.h>
@@ -66,6 +67,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnConfig) config = NULL;
   g_autoptr(LmnNode) node = NULL;
+  g_autoptr(LmnDbusService) dbus = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   guint signals[3];
 
@@ -106,6 +108,7 @@ main (int argc, char **argv)
       g_printerr ("lispmnd: %s\n", error->message);
       return EXIT_FAILURE;
     }
+  dbus = lmn_dbus_service_new (node);
   signals[0] = g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, loop);
   signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, node);

@@ -25,6 +25,8 @@ struct _LmnNode {
   LmnLocalRlocs   *rlocs;
   LmnDataplane    *dataplane;
   guint            mtu;
+  LmnNodeChangedFunc changed;
+  gpointer         changed_data;
 };
 
 static gboolean
@@ -100,6 +102,8 @@ on_link_changed (const LmnLinkState *state, gpointer user_data)
   log_rlocs (node);
   apply_mtu (node);
   lmn_node_write_state (node);
+  if (node->changed != NULL)
+    node->changed (node, node->changed_data);
 }
 
 static gboolean
@@ -250,4 +254,35 @@ lmn_node_write_state (LmnNode *node)
                              node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none,
                              &error))
     g_warning ("%s: %s", node->state_file, error->message);
+}
+
+const LmnConfig *
+lmn_node_get_config (LmnNode *node)
+{
+  return node->config;
+}
+
+LmnLocalRlocs *
+lmn_node_get_rlocs (LmnNode *node)
+{
+  return node->rlocs;
+}
+
+LispMapCache *
+lmn_node_get_map_cache (LmnNode *node)
+{
+  return node->cache;
+}
+
+const LmnCounters *
+lmn_node_get_counters (LmnNode *node)
+{
+  return lmn_dataplane_get_counters (node->dataplane);
+}
+
+void
+lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc func, gpointer user_data)
+{
+  node->changed = func;
+  node->changed_data = user_data;
 }

@@ -5,6 +5,9 @@
 
 #include <glib.h>
 #include "config.h"
+#include "dataplane.h"
+#include "local-rlocs.h"
+#include "map-cache.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +18,15 @@ LmnNode  *lmn_node_new          (const LmnConfig *config, const char *state_file
                                  gboolean debug, GError **error);
 /* Removes what the node added to the system (routes, addresses, the TUN). */
 void      lmn_node_free         (LmnNode *node);
+/* What the D-Bus service and the state file show. */
+const LmnConfig    *lmn_node_get_config     (LmnNode *node);
+LmnLocalRlocs      *lmn_node_get_rlocs      (LmnNode *node);
+LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
+const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
+/* Called after every change of the usable RLOCs. */
+typedef void (*LmnNodeChangedFunc) (LmnNode *node, gpointer user_data);
+void                lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc func,
+                                               gpointer user_data);
 /* Writes the state file now (no-op without one). */
 void      lmn_node_write_state  (LmnNode *node);
 

@@ -151,7 +151,7 @@ class LispmndError(Exception):
 class Daemon:
     """A lispmnd running in a namespace, with its config, log and state file in workdir."""
 
-    def __init__(self, t, ns, config_text, workdir, tun="lispmn0"):
+    def __init__(self, t, ns, config_text, workdir, tun="lispmn0", env=None):
         self.t, self.ns, self.tun = t, ns, tun
         binary = lispmnd_path()
         if not os.access(binary, os.X_OK):
@@ -165,7 +165,7 @@ class Daemon:
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
         self.proc = t.popen(ns, [binary, "--config", self.config, "--state-file",
-                                 self.state_file, "--verbose"], log)
+                                 self.state_file, "--verbose"], log, env=env)
         self.pid = self.proc.pid
 
     def wait_ready(self, timeout=5.0):
@@ -208,10 +208,10 @@ class Daemon:
         return self.proc.stop()
 
 
-def start_daemons(t, workdir, mn_conf, x_conf):
+def start_daemons(t, workdir, mn_conf, x_conf, mn_env=None):
     """Start X's and MN's lispmnd and wait until both are ready."""
     x = Daemon(t, X, x_conf, workdir)
-    mn = Daemon(t, MN, mn_conf, workdir)
+    mn = Daemon(t, MN, mn_conf, workdir, env=mn_env)
     x.wait_ready()
     mn.wait_ready()
     return mn, x

@@ -1,0 +1,324 @@
+#include "dbus-service.h"
+
+#include "lisp-action.h"
+#include "lmn-dbus-generated.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#define BUS_NAME    "org.lispmn.MobileNode1"
+#define OBJECT_PATH "/org/lispmn/MobileNode1"
+
+struct _LmnDbusService {
+  LmnNode            *node;
+  LmnDbusMobileNode1 *skeleton;
+  guint               owner_id;
+  guint               counters_timer;
+  LmnCounters         published;   /* the counters last put in the property */
+  GHashTable         *up_rlocs;    /* address strings usable at the last update */
+};
+
+static gchar *
+ip_string (guint8 family, const guint8 *addr)
+{
+  char buf[INET6_ADDRSTRLEN];
+
+  return g_strdup (inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, sizeof buf));
+}
+
+static const char *
+node_state (LmnNode *node)
+{
+  LmnLocalRlocs *rlocs = lmn_node_get_rlocs (node);
+  gboolean any_up = FALSE, any_down = FALSE;
+
+  for (guint i = 0; i < lmn_local_rlocs_size (rlocs); i++)
+    {
+      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+
+      if (r->up)
+        any_up = TRUE;
+      else if (r->known)
+        any_down = TRUE;
+    }
+  if (!any_up)
+    return "no-uplink";
+  /* Until the registrar reports, a node with map-servers is still connecting. */
+  if (lmn_node_get_config (node)->map_servers->len > 0)
+    return "connecting";
+  return any_down ? "degraded" : "idle";
+}
+
+static GVariant *
+rlocs_variant (LmnNode *node, GHashTable *up_now)
+{
+  LmnLocalRlocs *rlocs = lmn_node_get_rlocs (node);
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < lmn_local_rlocs_size (rlocs); i++)
+    {
+      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+      g_autofree gchar *address = NULL;
+      GVariantDict d;
+
+      if (!r->known)
+        continue;
+      address = ip_string (r->family, r->addr);
+      if (r->up)
+        g_hash_table_add (up_now, g_strdup (address));
+      g_variant_dict_init (&d, NULL);
+      g_variant_dict_insert (&d, "address", "s", address);
+      g_variant_dict_insert (&d, "interface", "s", r->interface);
+      g_variant_dict_insert (&d, "priority", "y", r->priority);
+      g_variant_dict_insert (&d, "weight", "y", r->weight);
+      g_variant_dict_insert (&d, "state", "s", r->up ? "up" : "down");
+      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
+    }
+  return g_variant_builder_end (&b);
+}
+
+static GVariant *
+counters_variant (const LmnCounters *c)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{st}"));
+  g_variant_builder_add (&b, "{st}", "tx-packets", c->tx_packets);
+  g_variant_builder_add (&b, "{st}", "tx-bytes", c->tx_bytes);
+  g_variant_builder_add (&b, "{st}", "rx-packets", c->rx_packets);
+  g_variant_builder_add (&b, "{st}", "rx-bytes", c->rx_bytes);
+  g_variant_builder_add (&b, "{st}", "icmp-sent", c->icmp_sent);
+  for (guint i = 0; i < LMN_DROP_N_REASONS; i++)
+    {
+      g_autofree gchar *key = g_strdup_printf ("drops.%s", lmn_drop_reason_name (i));
+
+      g_variant_builder_add (&b, "{st}", key, c->drops[i]);
+    }
+  return g_variant_builder_end (&b);
+}
+
+static gchar **
+ip_list (GArray *ips, gboolean locators)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < ips->len; i++)
+    {
+      if (locators)
+        {
+          const LispMapLocator *l = &g_array_index (ips, LispMapLocator, i);
+
+          g_ptr_array_add (out, ip_string (l->family, l->addr));
+        }
+      else
+        {
+          const LmnIp *ip = &g_array_index (ips, LmnIp, i);
+
+          g_ptr_array_add (out, ip_string (ip->family, ip->addr));
+        }
+    }
+  g_ptr_array_add (out, NULL);
+  return (gchar **) g_ptr_array_free (out, FALSE);
+}
+
+static GVariant *
+map_servers_variant (const LmnConfig *config)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < config->map_servers->len; i++)
+    {
+      const LmnMapServerConfig *ms = g_ptr_array_index (config->map_servers, i);
+      g_autofree gchar *address = ip_string (ms->address.family, ms->address.addr);
+      GVariantDict d;
+
+      g_variant_dict_init (&d, NULL);
+      g_variant_dict_insert (&d, "address", "s", address);
+      g_variant_dict_insert (&d, "state", "s", "registering");
+      g_variant_dict_insert (&d, "last-map-notify", "x", (gint64) 0);
+      g_variant_dict_insert (&d, "last-error", "s", "");
+      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
+    }
+  return g_variant_builder_end (&b);
+}
+
+/* The RLOC-dependent properties, and the Handover signal when the usable set changed. */
+static void
+update_rlocs (LmnDbusService *svc, gboolean signal_handover)
+{
+  g_autoptr(GHashTable) up_now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) came = g_ptr_array_new ();
+  g_autoptr(GPtrArray) went = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs_variant (svc->node, up_now));
+  lmn_dbus_mobile_node1_set_state (svc->skeleton, node_state (svc->node));
+  g_hash_table_iter_init (&iter, up_now);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (svc->up_rlocs, key))
+      g_ptr_array_add (came, key);
+  g_hash_table_iter_init (&iter, svc->up_rlocs);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (up_now, key))
+      g_ptr_array_add (went, key);
+  if (signal_handover && (came->len > 0 || went->len > 0))
+    {
+      g_ptr_array_add (came, NULL);
+      g_ptr_array_add (went, NULL);
+      /* The re-registration time is not known before the registrar reports it. */
+      lmn_dbus_mobile_node1_emit_handover (svc->skeleton, (const gchar *const *) came->pdata,
+                                           (const gchar *const *) went->pdata, -1.0);
+    }
+  g_hash_table_unref (svc->up_rlocs);
+  svc->up_rlocs = g_steal_pointer (&up_now);
+}
+
+static void
+on_node_changed (LmnNode *node, gpointer user_data)
+{
+  update_rlocs (user_data, TRUE);
+}
+
+/* The counters move with every packet: publish them at most once a second, and only when
+ * they moved, so that an idle daemon sends nothing. */
+static gboolean
+on_counters_timer (gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+  const LmnCounters *now = lmn_node_get_counters (svc->node);
+
+  if (memcmp (now, &svc->published, sizeof *now) != 0)
+    {
+      svc->published = *now;
+      lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (now));
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+add_locators (GVariantDict *d, const LispMapEntry *e)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < e->n_locators; i++)
+    {
+      g_autofree gchar *address = ip_string (e->locators[i].family, e->locators[i].addr);
+      GVariantDict l;
+
+      g_variant_dict_init (&l, NULL);
+      g_variant_dict_insert (&l, "address", "s", address);
+      g_variant_dict_insert (&l, "priority", "y", e->locators[i].priority);
+      g_variant_dict_insert (&l, "weight", "y", e->locators[i].weight);
+      g_variant_dict_insert (&l, "reachable", "b", (gboolean) e->locators[i].reachable);
+      g_variant_builder_add_value (&b, g_variant_dict_end (&l));
+    }
+  g_variant_dict_insert_value (d, "locators", g_variant_builder_end (&b));
+}
+
+typedef struct {
+  GVariantBuilder *builder;
+  gint64           now;
+} MapCacheWalk;
+
+static void
+add_entry (const LispMapEntry *e, gpointer user_data)
+{
+  MapCacheWalk *walk = user_data;
+  g_autofree gchar *prefix = lisp_prefix_to_string (&e->prefix);
+  GVariantDict d;
+
+  if (e->expires_at != LISP_MAP_NEVER && e->expires_at <= walk->now)
+    return;
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "prefix", "s", prefix);
+  g_variant_dict_insert (&d, "origin", "s", e->origin == LISP_MAP_ORIGIN_STATIC ? "static" : "map-reply");
+  g_variant_dict_insert (&d, "action", "s", lisp_action_name (e->action));
+  g_variant_dict_insert (&d, "ttl-left", "x",
+                         e->expires_at == LISP_MAP_NEVER ? (gint64) -1
+                                                         : (e->expires_at - walk->now) / G_USEC_PER_SEC);
+  add_locators (&d, e);
+  g_variant_builder_add_value (walk->builder, g_variant_dict_end (&d));
+}
+
+static gboolean
+on_get_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation,
+                  gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+  GVariantBuilder b;
+  MapCacheWalk walk = { &b, g_get_monotonic_time () };
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  lisp_map_cache_foreach (lmn_node_get_map_cache (svc->node), add_entry, &walk);
+  lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation, g_variant_builder_end (&b));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (svc->skeleton), connection,
+                                         OBJECT_PATH, &error))
+    g_warning ("cannot export %s on the system bus: %s", OBJECT_PATH, error->message);
+}
+
+static void
+on_name_lost (GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+  if (connection == NULL)
+    g_message ("no system bus: the D-Bus API (%s) is not available", name);
+  else
+    g_warning ("cannot own %s on the system bus (another lispmnd, or no bus policy "
+               "allowing it?): the D-Bus API is not available", name);
+}
+
+LmnDbusService *
+lmn_dbus_service_new (LmnNode *node)
+{
+  LmnDbusService *svc = g_new0 (LmnDbusService, 1);
+  const LmnConfig *config = lmn_node_get_config (node);
+  g_autoptr(GPtrArray) eids = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) resolvers = ip_list (config->map_resolvers, FALSE);
+  g_auto(GStrv) petrs = ip_list (config->proxy_etrs, TRUE);
+
+  svc->node = node;
+  svc->skeleton = lmn_dbus_mobile_node1_skeleton_new ();
+  svc->up_rlocs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < config->eids->len; i++)
+    g_ptr_array_add (eids, lisp_prefix_to_string (&g_array_index (config->eids, LispPrefix, i)));
+  g_ptr_array_add (eids, NULL);
+  lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids->pdata);
+  lmn_dbus_mobile_node1_set_map_resolvers (svc->skeleton, (const gchar *const *) resolvers);
+  lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
+  lmn_dbus_mobile_node1_set_map_servers (svc->skeleton, map_servers_variant (config));
+  lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (&svc->published));
+  update_rlocs (svc, FALSE);
+  g_signal_connect (svc->skeleton, "handle-get-map-cache", G_CALLBACK (on_get_map_cache), svc);
+  lmn_node_set_changed_func (node, on_node_changed, svc);
+  svc->counters_timer = g_timeout_add_seconds (1, on_counters_timer, svc);
+  svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
+                                  on_bus_acquired, NULL, on_name_lost, svc, NULL);
+  return svc;
+}
+
+void
+lmn_dbus_service_free (LmnDbusService *svc)
+{
+  if (svc == NULL)
+    return;
+  lmn_node_set_changed_func (svc->node, NULL, NULL);
+  g_clear_handle_id (&svc->owner_id, g_bus_unown_name);
+  g_clear_handle_id (&svc->counters_timer, g_source_remove);
+  if (g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (svc->skeleton)) != NULL)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (svc->skeleton));
+  g_clear_object (&svc->skeleton);
+  g_clear_pointer (&svc->up_rlocs, g_hash_table_unref);
+  g_free (svc);
+}

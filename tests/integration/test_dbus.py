@@ -1,0 +1,155 @@
+#!/usr/bin/python3
+"""lispmnd's D-Bus API (org.lispmn.MobileNode1) on a private system bus of the test's own:
+the properties match the daemon's real state in the namespace topology, the map-cache is
+readable, and an RLOC change is announced by PropertiesChanged and the Handover signal.
+
+A real dbus-daemon and the real lispmnd; the client is GDBus from python3-gi."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns import Topology, wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+
+from gi.repository import Gio, GLib  # noqa: E402
+
+BUS_NAME, PATH, IFACE = "org.lispmn.MobileNode1", "/org/lispmn/MobileNode1", "org.lispmn.MobileNode1"
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <!-- Open to every local user: this bus exists for one test run. The installed policy of
+       org.lispmn.MobileNode1 (deny by default) is tested with the system service files. -->
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+  </policy>
+</busconfig>
+"""
+
+
+class PrivateSystemBus:
+    """A dbus-daemon of our own, standing in for the system bus (stopped by PID)."""
+
+    def __init__(self, workdir):
+        self.socket = os.path.join(workdir, "system_bus_socket")
+        config = os.path.join(workdir, "system-bus.conf")
+        with open(config, "w") as f:
+            f.write(BUS_CONFIG.format(socket=self.socket))
+        self.log = open(os.path.join(workdir, "dbus-daemon.log"), "wb")
+        self.proc = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork"],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: os.path.exists(self.socket), 5, "the private system bus")
+        self.address = f"unix:path={self.socket}"
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+class DbusApi(unittest.TestCase):
+    def setUp(self):
+        binary = lt.lispmnd_path()
+        if not os.access(binary, os.X_OK):
+            self.fail(f"lispmnd not built at {os.path.abspath(binary)}")
+        base = os.environ.get("LISPMN_TEST_WORKDIR")
+        if base:
+            self.dir = os.path.join(base, self.id().rsplit(".", 1)[-1])
+            os.makedirs(self.dir, exist_ok=True)
+        else:
+            self.dir = tempfile.mkdtemp(prefix="lmn-dbus-")
+        self.bus_daemon = PrivateSystemBus(self.dir)
+        self.addCleanup(self.bus_daemon.stop)
+        self.t = Topology()
+        self.addCleanup(self.t.close)
+        lt.build(self.t)
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, lt.mn_config(), lt.x_config(),
+                                           mn_env=env)
+        self.bus = Gio.DBusConnection.new_for_address_sync(
+            self.bus_daemon.address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        self.addCleanup(self.bus.close_sync, None)
+        wait_for(lambda: self.owner() is not None, 5, "lispmnd on the bus")
+        self.proxy = Gio.DBusProxy.new_sync(self.bus, Gio.DBusProxyFlags.NONE, None, BUS_NAME, PATH,
+                                            IFACE, None)
+
+    def owner(self):
+        try:
+            return self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                      "org.freedesktop.DBus", "GetNameOwner",
+                                      GLib.Variant("(s)", (BUS_NAME,)), None,
+                                      Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
+        except GLib.Error:
+            return None
+
+    def get(self, name):
+        return self.bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",
+                                  GLib.Variant("(ss)", (IFACE, name)), None,
+                                  Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+
+    def spin(self, seconds, until):
+        ctx = GLib.MainContext.default()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not until():
+            ctx.iteration(False)
+            time.sleep(0.01)
+        return until()
+
+    def test_properties_match_the_daemon(self):
+        state = self.mn.state()
+        self.assertEqual(self.get("Eids"), state["eids"])
+        rlocs = {(r["interface"], r["address"], r["state"]) for r in self.get("Rlocs")}
+        self.assertEqual(rlocs, {(r["interface"], r["address"], r["state"]) for r in state["rlocs"]})
+        self.assertEqual(len(rlocs), 4)
+        self.assertEqual(self.get("State"), "idle")
+        self.assertEqual(self.get("MapServers"), [])
+        cache = self.bus.call_sync(BUS_NAME, PATH, IFACE, "GetMapCache", None, None,
+                                   Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+        self.assertEqual(sorted(e["prefix"] for e in cache), sorted(m["prefix"] for m in state["map-cache"]))
+        self.assertTrue(all(e["origin"] == "static" and e["ttl-left"] == -1 for e in cache))
+        # Counters follow traffic within about a second.
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4))
+        self.assertTrue(self.spin(3, lambda: self.get("Counters")["tx-packets"] >= 5),
+                        f"Counters did not follow: {self.get('Counters')}")
+        self.assertIn("drops.no-mapping", self.get("Counters"))
+
+    def test_rloc_change_signalled(self):
+        changed, handovers = [], []
+
+        def on_signal(conn, sender, path, iface, name, params):
+            if name == "PropertiesChanged" and "Rlocs" in params.unpack()[1]:
+                changed.append(params.unpack()[1]["Rlocs"])
+            elif name == "Handover":
+                handovers.append(params.unpack())
+        self.bus.signal_subscribe(None, None, None, PATH, None, Gio.DBusSignalFlags.NONE, on_signal)
+        start = time.monotonic()
+        self.t.del_addr(lt.MN, "up1", "198.51.100.1/29")
+        self.assertTrue(self.spin(2, lambda: handovers and changed), "no Handover / PropertiesChanged")
+        took = time.monotonic() - start
+        came, went, rereg = handovers[0]
+        self.assertEqual((came, went), ([], ["198.51.100.1"]))
+        self.assertEqual(rereg, -1.0)
+        self.assertIn(("up1", "198.51.100.1", "down"),
+                      {(r["interface"], r["address"], r["state"]) for r in changed[-1]})
+        self.assertEqual(self.get("State"), "degraded")
+        print(f"Handover signal {took * 1000:.0f} ms after the address was removed")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
