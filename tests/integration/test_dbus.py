@@ -61,7 +61,14 @@ class PrivateSystemBus:
         self.log.close()
 
 
-class DbusApi(unittest.TestCase):
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+class BusTest(unittest.TestCase):
+    """The topology with lispmnd on MN, attached to a private system bus."""
+
     def setUp(self):
         binary = lt.lispmnd_path()
         if not os.access(binary, os.X_OK):
@@ -111,6 +118,8 @@ class DbusApi(unittest.TestCase):
             time.sleep(0.01)
         return until()
 
+
+class DbusApi(BusTest):
     def test_properties_match_the_daemon(self):
         state = self.mn.state()
         self.assertEqual(self.get("Eids"), state["eids"])
@@ -149,6 +158,67 @@ class DbusApi(unittest.TestCase):
                       {(r["interface"], r["address"], r["state"]) for r in changed[-1]})
         self.assertEqual(self.get("State"), "degraded")
         print(f"Handover signal {took * 1000:.0f} ms after the address was removed")
+
+
+LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
+
+
+class Lispmnctl(BusTest):
+    """lispmnctl's output, human and JSON, against the daemon's state; its errors."""
+
+    def ctl(self, *args, bus=None):
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=bus or self.bus_daemon.address)
+        return subprocess.run([LISPMNCTL, *args], env=env, capture_output=True, text=True, timeout=10)
+
+    def test_status_and_lists(self):
+        import json
+        state = self.mn.state()
+        out = self.ctl("status")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("192.0.2.10/32, 2001:db8:e1d::10/128", out.stdout)
+        for r in state["rlocs"]:
+            self.assertRegex(out.stdout, rf"{r['interface']}\s+{r['address']}\s+priority 1\s+weight 50\s+up")
+        js = json.loads(self.ctl("--json", "status").stdout)
+        self.assertEqual(js["Eids"], state["eids"])
+        self.assertEqual(js["State"], "idle")
+        self.assertEqual({r["address"] for r in js["Rlocs"]}, {r["address"] for r in state["rlocs"]})
+        self.assertIn("drops.malformed-outer", js["Counters"])
+        rlocs = json.loads(self.ctl("--json", "rlocs").stdout)
+        self.assertEqual(len(rlocs), 4)
+        cache = json.loads(self.ctl("--json", "map-cache").stdout)
+        self.assertEqual(sorted(e["prefix"] for e in cache), sorted(m["prefix"] for m in state["map-cache"]))
+        human = self.ctl("map-cache").stdout
+        self.assertIn("192.0.2.128/25", human)
+        self.assertIn("198.51.100.17", human)
+
+    def test_usage_errors_and_daemon_missing(self):
+        for args in (["frobnicate"], ["status", "extra"], ["--bogus"]):
+            out = self.ctl(*args)
+            self.assertEqual(out.returncode, 2, f"{args}: {out.stdout} {out.stderr}")
+            self.assertIn("try --help", out.stderr)
+        self.assertEqual(self.mn.stop(), 0)
+        out = self.ctl("status")
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(out.stderr.strip().count("\n"), 0, "one clear line")
+        self.assertIn("lispmnd is not running", out.stderr)
+
+    def test_monitor_follows_handover(self):
+        import json
+        log = os.path.join(self.dir, "monitor.log")
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
+        with open(log, "w") as f:
+            mon = subprocess.Popen([LISPMNCTL, "--json", "monitor"], env=env, stdout=f,
+                                   stderr=subprocess.STDOUT)
+        try:
+            time.sleep(0.5)
+            self.t.del_addr(lt.MN, "up2", "198.51.100.9/29")
+            wait_for(lambda: "handover" in read(log), 3, "lispmnctl monitor to print the handover")
+        finally:
+            mon.terminate()
+            mon.wait(5)
+        events = [json.loads(line) for line in read(log).splitlines() if line.startswith("{")]
+        handover = [e["handover"] for e in events if "handover" in e][0]
+        self.assertEqual(handover["went"], ["198.51.100.9"])
 
 
 if __name__ == "__main__":

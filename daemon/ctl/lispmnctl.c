@@ -1,0 +1,411 @@
+/* lispmnctl: what lispmnd is doing, for people and (with --json) for scripts, over the
+ * daemon's D-Bus API. */
+#include "lmn-dbus-generated.h"
+
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdlib.h>
+
+#define BUS_NAME    "org.lispmn.MobileNode1"
+#define OBJECT_PATH "/org/lispmn/MobileNode1"
+
+/* Exit codes (documented in lispmnctl(1)). */
+enum {
+  EXIT_OK = 0,
+  EXIT_ERROR = 1,       /* the daemon is not running, or a call failed */
+  EXIT_USAGE = 2,       /* wrong command or options */
+};
+
+static gboolean opt_json;
+
+static void
+print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree gchar *text = NULL;
+
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, !g_str_equal (g_getenv ("LISPMNCTL_COMPACT") ?: "", "1"));
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static const char *
+dict_string (GVariant *dict, const char *key)
+{
+  const char *s = NULL;
+
+  if (!g_variant_lookup (dict, key, "&s", &s))
+    return "";
+  return s;
+}
+
+static guint
+dict_byte (GVariant *dict, const char *key)
+{
+  guint8 v = 0;
+
+  g_variant_lookup (dict, key, "y", &v);
+  return v;
+}
+
+static void
+print_list_line (const char *label, const gchar *const *items)
+{
+  g_autofree gchar *joined = items != NULL && items[0] != NULL ? g_strjoinv (", ", (gchar **) items)
+                                                                : g_strdup ("none");
+
+  g_print ("%-15s %s\n", label, joined);
+}
+
+static void
+print_rlocs (GVariant *rlocs, const char *indent)
+{
+  GVariantIter iter;
+  GVariant *r;
+
+  if (rlocs == NULL || g_variant_n_children (rlocs) == 0)
+    {
+      g_print ("%snone\n", indent);
+      return;
+    }
+  g_variant_iter_init (&iter, rlocs);
+  while ((r = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_print ("%s%-10s %-28s priority %-3u weight %-3u %s\n", indent, dict_string (r, "interface"),
+               dict_string (r, "address"), dict_byte (r, "priority"), dict_byte (r, "weight"),
+               dict_string (r, "state"));
+      g_variant_unref (r);
+    }
+}
+
+static void
+print_map_servers (GVariant *servers, const char *indent)
+{
+  GVariantIter iter;
+  GVariant *s;
+
+  if (servers == NULL || g_variant_n_children (servers) == 0)
+    {
+      g_print ("%snone\n", indent);
+      return;
+    }
+  g_variant_iter_init (&iter, servers);
+  while ((s = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      gint64 last = 0;
+
+      g_variant_lookup (s, "last-map-notify", "x", &last);
+      g_print ("%s%-28s %-12s", indent, dict_string (s, "address"), dict_string (s, "state"));
+      if (last > 0)
+        g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago", g_get_real_time () / G_USEC_PER_SEC - last);
+      if (*dict_string (s, "last-error") != '\0')
+        g_print (" (%s)", dict_string (s, "last-error"));
+      g_print ("\n");
+      g_variant_unref (s);
+    }
+}
+
+static void
+print_counters (GVariant *counters)
+{
+  guint64 tx = 0, txb = 0, rx = 0, rxb = 0, drops = 0;
+  g_autoptr(GString) reasons = g_string_new (NULL);
+  GVariantIter iter;
+  const char *key;
+  guint64 value;
+
+  if (counters == NULL)
+    return;
+  g_variant_lookup (counters, "tx-packets", "t", &tx);
+  g_variant_lookup (counters, "tx-bytes", "t", &txb);
+  g_variant_lookup (counters, "rx-packets", "t", &rx);
+  g_variant_lookup (counters, "rx-bytes", "t", &rxb);
+  g_variant_iter_init (&iter, counters);
+  while (g_variant_iter_next (&iter, "{&st}", &key, &value))
+    if (g_str_has_prefix (key, "drops.") && value > 0)
+      {
+        drops += value;
+        g_string_append_printf (reasons, "%s%s %" G_GUINT64_FORMAT, reasons->len ? ", " : "",
+                                key + 6, value);
+      }
+  {
+    g_autofree gchar *txs = g_format_size (txb), *rxs = g_format_size (rxb);
+
+    g_print ("%-15s sent %" G_GUINT64_FORMAT " packets (%s), received %" G_GUINT64_FORMAT
+             " packets (%s)\n", "Traffic:", tx, txs, rx, rxs);
+  }
+  g_print ("%-15s %" G_GUINT64_FORMAT "%s%s%s\n", "Dropped:", drops, reasons->len ? " (" : "",
+           reasons->str, reasons->len ? ")" : "");
+}
+
+/* Every property, as one JSON object. */
+static JsonNode *
+properties_json (LmnDbusMobileNode1 *proxy)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *names[] = { "State", "Eids", "Rlocs", "MapServers", "MapResolvers", "ProxyEtrs", "Counters" };
+
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (proxy), names[i]);
+
+      json_builder_set_member_name (b, names[i]);
+      json_builder_add_value (b, v != NULL ? json_gvariant_serialize (v) : json_node_new (JSON_NODE_NULL));
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static int
+cmd_status (LmnDbusMobileNode1 *proxy)
+{
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) node = properties_json (proxy);
+
+      print_json (node);
+      return EXIT_OK;
+    }
+  g_print ("%-15s %s\n", "State:", lmn_dbus_mobile_node1_get_state (proxy));
+  print_list_line ("EIDs:", lmn_dbus_mobile_node1_get_eids (proxy));
+  g_print ("RLOCs:\n");
+  print_rlocs (lmn_dbus_mobile_node1_get_rlocs (proxy), "  ");
+  g_print ("Map-servers:\n");
+  print_map_servers (lmn_dbus_mobile_node1_get_map_servers (proxy), "  ");
+  print_list_line ("Map-resolvers:", lmn_dbus_mobile_node1_get_map_resolvers (proxy));
+  print_list_line ("Proxy-ETRs:", lmn_dbus_mobile_node1_get_proxy_etrs (proxy));
+  print_counters (lmn_dbus_mobile_node1_get_counters (proxy));
+  return EXIT_OK;
+}
+
+static int
+cmd_property_list (LmnDbusMobileNode1 *proxy, const char *property)
+{
+  g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (proxy), property);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) node = json_gvariant_serialize (v);
+
+      print_json (node);
+    }
+  else if (g_str_equal (property, "Rlocs"))
+    print_rlocs (v, "");
+  else
+    print_map_servers (v, "");
+  return EXIT_OK;
+}
+
+static int
+cmd_map_cache (LmnDbusMobileNode1 *proxy)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) entries = NULL;
+  GVariantIter iter;
+  GVariant *e;
+
+  if (!lmn_dbus_mobile_node1_call_get_map_cache_sync (proxy, &entries, NULL, &error))
+    {
+      g_printerr ("lispmnctl: reading the map-cache: %s\n", error->message);
+      return EXIT_ERROR;
+    }
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) node = json_gvariant_serialize (entries);
+
+      print_json (node);
+      return EXIT_OK;
+    }
+  if (g_variant_n_children (entries) == 0)
+    g_print ("the map-cache is empty\n");
+  g_variant_iter_init (&iter, entries);
+  while ((e = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) locators = g_variant_lookup_value (e, "locators", G_VARIANT_TYPE ("aa{sv}"));
+      gint64 ttl = -1;
+      GVariantIter li;
+      GVariant *l;
+
+      g_variant_lookup (e, "ttl-left", "x", &ttl);
+      g_print ("%-28s %-9s", dict_string (e, "prefix"), dict_string (e, "origin"));
+      if (ttl >= 0)
+        g_print (" expires in %" G_GINT64_FORMAT " s", ttl);
+      if (locators == NULL || g_variant_n_children (locators) == 0)
+        g_print (" negative: %s", dict_string (e, "action"));
+      g_print ("\n");
+      g_variant_iter_init (&li, locators);
+      while (locators != NULL && (l = g_variant_iter_next_value (&li)) != NULL)
+        {
+          gboolean reachable = FALSE;
+
+          g_variant_lookup (l, "reachable", "b", &reachable);
+          g_print ("    %-28s priority %-3u weight %-3u %s\n", dict_string (l, "address"),
+                   dict_byte (l, "priority"), dict_byte (l, "weight"),
+                   reachable ? "reachable" : "unreachable");
+          g_variant_unref (l);
+        }
+      g_variant_unref (e);
+    }
+  return EXIT_OK;
+}
+
+static void
+on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree gchar *stamp = g_date_time_format (now, "%H:%M:%S");
+  GVariantIter iter;
+  const char *name;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, changed);
+  while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
+    {
+      if (opt_json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          g_autoptr(JsonNode) node = NULL;
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "time");
+          json_builder_add_string_value (b, stamp);
+          json_builder_set_member_name (b, "property");
+          json_builder_add_string_value (b, name);
+          json_builder_set_member_name (b, "value");
+          json_builder_add_value (b, json_gvariant_serialize (value));
+          json_builder_end_object (b);
+          node = json_builder_get_root (b);
+          print_json (node);
+        }
+      else if (!g_str_equal (name, "Counters"))
+        {
+          g_autofree gchar *text = g_variant_print (value, FALSE);
+
+          g_print ("%s %s: %s\n", stamp, name, text);
+        }
+      g_variant_unref (value);
+    }
+}
+
+static void
+on_handover (LmnDbusMobileNode1 *proxy, const gchar *const *came, const gchar *const *went,
+             gdouble seconds, gpointer user_data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree gchar *stamp = g_date_time_format (now, "%H:%M:%S");
+  g_autofree gchar *c = g_strjoinv (", ", (gchar **) came);
+  g_autofree gchar *w = g_strjoinv (", ", (gchar **) went);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "time");
+      json_builder_add_string_value (b, stamp);
+      json_builder_set_member_name (b, "handover");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "came");
+      json_builder_add_value (b, json_gvariant_serialize (g_variant_new_strv (came, -1)));
+      json_builder_set_member_name (b, "went");
+      json_builder_add_value (b, json_gvariant_serialize (g_variant_new_strv (went, -1)));
+      json_builder_set_member_name (b, "reregistration-seconds");
+      json_builder_add_double_value (b, seconds);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      print_json (node);
+      return;
+    }
+  g_print ("%s handover: came [%s], went [%s]", stamp, c, w);
+  if (seconds >= 0)
+    g_print (", re-registered in %.3f s", seconds);
+  g_print ("\n");
+}
+
+static int
+cmd_monitor (LmnDbusMobileNode1 *proxy)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_setenv ("LISPMNCTL_COMPACT", "1", TRUE);  /* one JSON object per line */
+  g_signal_connect (proxy, "g-properties-changed", G_CALLBACK (on_properties_changed), NULL);
+  g_signal_connect (proxy, "handover", G_CALLBACK (on_handover), NULL);
+  if (!opt_json)
+    g_print ("following lispmnd (Ctrl-C to stop)\n");
+  g_main_loop_run (loop);
+  return EXIT_OK;
+}
+
+static const char *const USAGE =
+  "COMMAND\n\n"
+  "Commands:\n"
+  "  status        state, EIDs, RLOCs, map-servers and traffic (the default)\n"
+  "  rlocs         the uplinks' RLOCs\n"
+  "  map-servers   the map-servers and their registration state\n"
+  "  map-cache     the mappings lispmnd holds\n"
+  "  monitor       follow changes and handovers as they happen";
+
+int
+main (int argc, char **argv)
+{
+  gboolean version = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON for scripts", NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnDbusMobileNode1) proxy = NULL;
+  g_autofree gchar *owner = NULL;
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, "Shows what lispmnd, the LISP mobile node, is doing.");
+  g_option_context_set_description (context,
+    "Exit status: 0 on success, 1 when lispmnd is not running or a request failed, 2 on a\n"
+    "usage error.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("lispmnctl: %s (try --help)\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (version)
+    {
+      g_print ("lispmnctl %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+  command = argc > 1 ? argv[1] : "status";
+  if (argc > 2 || !g_strv_contains ((const char *[]) { "status", "rlocs", "map-servers", "map-cache",
+                                                       "monitor", NULL }, command))
+    {
+      g_printerr ("lispmnctl: %s '%s' (try --help)\n", argc > 2 ? "unexpected argument" : "unknown command",
+                  argc > 2 ? argv[2] : command);
+      return EXIT_USAGE;
+    }
+
+  proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
+                                                         BUS_NAME, OBJECT_PATH, NULL, &error);
+  if (proxy != NULL)
+    owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
+  if (proxy == NULL || owner == NULL)
+    {
+      g_printerr ("lispmnctl: lispmnd is not running (%s is not on the system bus%s%s)\n", BUS_NAME,
+                  error != NULL ? ": " : "", error != NULL ? error->message : "");
+      return EXIT_ERROR;
+    }
+  if (g_str_equal (command, "status"))
+    return cmd_status (proxy);
+  if (g_str_equal (command, "rlocs"))
+    return cmd_property_list (proxy, "Rlocs");
+  if (g_str_equal (command, "map-servers"))
+    return cmd_property_list (proxy, "MapServers");
+  if (g_str_equal (command, "map-cache"))
+    return cmd_map_cache (proxy);
+  return cmd_monitor (proxy);
+}
