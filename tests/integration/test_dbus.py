@@ -37,14 +37,43 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 """
 
 
+# The default policy of a distribution's system bus (deny owning names and calling methods
+# unless a service's policy allows it), plus lispmnd's own policy file from data/.
+STRICT_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+  </policy>
+  <include>{policy}</include>
+</busconfig>
+"""
+POLICY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
+                      "org.lispmn.MobileNode1.conf")
+
+
 class PrivateSystemBus:
     """A dbus-daemon of our own, standing in for the system bus (stopped by PID)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, strict=False):
         self.socket = os.path.join(workdir, "system_bus_socket")
         config = os.path.join(workdir, "system-bus.conf")
         with open(config, "w") as f:
-            f.write(BUS_CONFIG.format(socket=self.socket))
+            f.write((STRICT_BUS_CONFIG if strict else BUS_CONFIG)
+                    .format(socket=self.socket, policy=os.path.abspath(POLICY)))
         self.log = open(os.path.join(workdir, "dbus-daemon.log"), "wb")
         self.proc = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork"],
                                      stdout=self.log, stderr=subprocess.STDOUT)
@@ -68,6 +97,7 @@ def read(path):
 
 class BusTest(unittest.TestCase):
     """The topology with lispmnd on MN, attached to a private system bus."""
+    STRICT = False
 
     def setUp(self):
         binary = lt.lispmnd_path()
@@ -79,7 +109,8 @@ class BusTest(unittest.TestCase):
             os.makedirs(self.dir, exist_ok=True)
         else:
             self.dir = tempfile.mkdtemp(prefix="lmn-dbus-")
-        self.bus_daemon = PrivateSystemBus(self.dir)
+        os.chmod(self.dir, 0o755)  # the unprivileged client of BusPolicy reaches the socket
+        self.bus_daemon = PrivateSystemBus(self.dir, strict=self.STRICT)
         self.addCleanup(self.bus_daemon.stop)
         self.t = Topology()
         self.addCleanup(self.t.close)
@@ -158,6 +189,45 @@ class DbusApi(BusTest):
                       {(r["interface"], r["address"], r["state"]) for r in changed[-1]})
         self.assertEqual(self.get("State"), "degraded")
         print(f"Handover signal {took * 1000:.0f} ms after the address was removed")
+
+
+AS_NOBODY = """
+import sys
+from gi.repository import Gio, GLib
+bus = Gio.DBusConnection.new_for_address_sync(sys.argv[1],
+    Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+def call(dest, path, iface, method, args):
+    try:
+        bus.call_sync(dest, path, iface, method, args, None, Gio.DBusCallFlags.NONE, 2000, None)
+        return "allowed"
+    except GLib.Error as e:
+        return "denied" if "AccessDenied" in e.message else "error: " + e.message
+N, P = "org.lispmn.MobileNode1", "/org/lispmn/MobileNode1"
+print("get", call(N, P, "org.freedesktop.DBus.Properties", "Get", GLib.Variant("(ss)", (N, "Eids"))))
+print("getall", call(N, P, "org.freedesktop.DBus.Properties", "GetAll", GLib.Variant("(s)", (N,))))
+print("map-cache", call(N, P, N, "GetMapCache", None))
+print("set", call(N, P, "org.freedesktop.DBus.Properties", "Set", GLib.Variant("(ssv)", (N, "State", GLib.Variant("s", "x")))))
+print("other", call(N, P, N, "Stop", None))
+print("own", call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                  "RequestName", GLib.Variant("(su)", (N, 4))))
+"""
+
+
+class BusPolicy(BusTest):
+    """The installed bus policy (data/org.lispmn.MobileNode1.conf) on a bus that denies by
+    default, as distributions' system buses do: root's lispmnd owns the name; an ordinary
+    user may read the properties and the map-cache, and nothing else."""
+    STRICT = True
+
+    def test_unprivileged_user(self):
+        self.assertEqual(self.get("Eids"), ["192.0.2.10/32", "2001:db8:e1d::10/128"])
+        out = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              lt.PYTHON, "-c", AS_NOBODY, self.bus_daemon.address],
+                             capture_output=True, text=True, timeout=20)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        results = dict(line.split(" ", 1) for line in out.stdout.splitlines())
+        self.assertEqual(results, {"get": "allowed", "getall": "allowed", "map-cache": "allowed",
+                                   "set": "denied", "other": "denied", "own": "denied"}, out.stdout)
 
 
 LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
