@@ -1,6 +1,7 @@
 #include "dbus-service.h"
 
 #include "lisp-action.h"
+#include "polkit-check.h"
 #include "lmn-dbus-generated.h"
 
 #include <arpa/inet.h>
@@ -259,6 +260,37 @@ on_get_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocatio
 }
 
 static void
+collect_learnt (const LispMapEntry *e, gpointer user_data)
+{
+  if (e->origin != LISP_MAP_ORIGIN_STATIC)
+    g_array_append_val ((GArray *) user_data, e->prefix);
+}
+
+static void
+flush_map_cache (GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+  LispMapCache *cache = lmn_node_get_map_cache (svc->node);
+  g_autoptr(GArray) learnt = g_array_new (FALSE, FALSE, sizeof (LispPrefix));
+
+  /* Collected first: the cache must not change while it is walked. */
+  lisp_map_cache_foreach (cache, collect_learnt, learnt);
+  for (guint i = 0; i < learnt->len; i++)
+    lisp_map_cache_remove (cache, &g_array_index (learnt, LispPrefix, i));
+  g_message ("map-cache flushed on request of %s: %u mappings forgotten",
+             g_dbus_method_invocation_get_sender (invocation), learnt->len);
+  lmn_dbus_mobile_node1_complete_flush_map_cache (svc->skeleton, invocation);
+}
+
+static gboolean
+on_flush_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation,
+                    gpointer user_data)
+{
+  lmn_polkit_check (invocation, LMN_ACTION_CONTROL, flush_map_cache, user_data);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
 on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
   LmnDbusService *svc = user_data;
@@ -301,6 +333,7 @@ lmn_dbus_service_new (LmnNode *node)
   lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (&svc->published));
   update_rlocs (svc, FALSE);
   g_signal_connect (svc->skeleton, "handle-get-map-cache", G_CALLBACK (on_get_map_cache), svc);
+  g_signal_connect (svc->skeleton, "handle-flush-map-cache", G_CALLBACK (on_flush_map_cache), svc);
   lmn_node_set_changed_func (node, on_node_changed, svc);
   svc->counters_timer = g_timeout_add_seconds (1, on_counters_timer, svc);
   svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,

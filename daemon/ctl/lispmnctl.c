@@ -251,6 +251,24 @@ cmd_map_cache (LmnDbusMobileNode1 *proxy)
   return EXIT_OK;
 }
 
+static int
+cmd_flush (LmnDbusMobileNode1 *proxy)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* polkit may ask for a password through an agent: no short timeout. */
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), G_MAXINT);
+  if (!lmn_dbus_mobile_node1_call_flush_map_cache_sync (proxy, NULL, &error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_printerr ("lispmnctl: flushing the map-cache: %s\n", error->message);
+      return EXIT_ERROR;
+    }
+  if (!opt_json)
+    g_print ("map-cache flushed (static mappings kept)\n");
+  return EXIT_OK;
+}
+
 static void
 on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
 {
@@ -347,6 +365,7 @@ static const char *const USAGE =
   "  rlocs         the uplinks' RLOCs\n"
   "  map-servers   the map-servers and their registration state\n"
   "  map-cache     the mappings lispmnd holds\n"
+  "  flush         forget the mappings learnt from the mapping system (needs authorisation)\n"
   "  monitor       follow changes and handovers as they happen";
 
 int
@@ -382,7 +401,7 @@ main (int argc, char **argv)
     }
   command = argc > 1 ? argv[1] : "status";
   if (argc > 2 || !g_strv_contains ((const char *[]) { "status", "rlocs", "map-servers", "map-cache",
-                                                       "monitor", NULL }, command))
+                                                       "flush", "monitor", NULL }, command))
     {
       g_printerr ("lispmnctl: %s '%s' (try --help)\n", argc > 2 ? "unexpected argument" : "unknown command",
                   argc > 2 ? argv[2] : command);
@@ -407,5 +426,7 @@ main (int argc, char **argv)
     return cmd_property_list (proxy, "MapServers");
   if (g_str_equal (command, "map-cache"))
     return cmd_map_cache (proxy);
+  if (g_str_equal (command, "flush"))
+    return cmd_flush (proxy);
   return cmd_monitor (proxy);
 }

@@ -230,6 +230,70 @@ class BusPolicy(BusTest):
                                    "set": "denied", "other": "denied", "own": "denied"}, out.stdout)
 
 
+class Polkit(BusTest):
+    """Methods that change the daemon ask polkit (python-dbusmock's polkitd template here:
+    the real polkitd needs a system bus and logind of its own) and do nothing when refused."""
+
+    def start_polkit(self):
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
+        log = open(os.path.join(self.dir, "polkitd-mock.log"), "wb")
+        self.addCleanup(log.close)
+        proc = subprocess.Popen([lt.PYTHON, "-m", "dbusmock", "--system", "--template", "polkitd"],
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
+
+        def stop():
+            proc.terminate()
+            proc.wait(5)
+        self.addCleanup(stop)
+        wait_for(lambda: self.name_has_owner("org.freedesktop.PolicyKit1"), 5, "the polkit mock")
+
+    def name_has_owner(self, name):
+        return self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                  "NameHasOwner", GLib.Variant("(s)", (name,)), None,
+                                  Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
+
+    def allow(self, actions):
+        self.bus.call_sync("org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
+                           "org.freedesktop.DBus.Mock", "SetAllowed", GLib.Variant("(as)", (actions,)),
+                           None, Gio.DBusCallFlags.NONE, 2000, None)
+
+    def flush(self):
+        try:
+            self.bus.call_sync(BUS_NAME, PATH, IFACE, "FlushMapCache", None, None,
+                               Gio.DBusCallFlags.NONE, 5000, None)
+            return "ok"
+        except GLib.Error as e:
+            return e.message
+
+    def static_prefixes(self):
+        cache = self.bus.call_sync(BUS_NAME, PATH, IFACE, "GetMapCache", None, None,
+                                   Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+        return sorted(e["prefix"] for e in cache if e["origin"] == "static")
+
+    def test_flush_needs_the_control_action(self):
+        before = self.static_prefixes()
+        self.assertEqual(len(before), 2)
+        # No polkit at all: refused, saying why.
+        self.assertIn("cannot ask polkit", self.flush())
+        self.start_polkit()
+        self.allow([])
+        result = self.flush()
+        self.assertIn("AccessDenied", result)
+        self.assertIn("org.lispmn.MobileNode1.control", result)
+        self.allow(["org.lispmn.MobileNode1.configure"])   # the other action is not enough
+        self.assertIn("AccessDenied", self.flush())
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
+        out = subprocess.run([LISPMNCTL, "flush"], env=env, capture_output=True, text=True, timeout=10)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("not authorized for org.lispmn.MobileNode1.control", out.stderr)
+        self.allow(["org.lispmn.MobileNode1.control"])
+        self.assertEqual(self.flush(), "ok")
+        out = subprocess.run([LISPMNCTL, "flush"], env=env, capture_output=True, text=True, timeout=10)
+        self.assertEqual((out.returncode, out.stdout.strip()), (0, "map-cache flushed (static mappings kept)"))
+        # Static mappings are configuration: a flush leaves them.
+        self.assertEqual(self.static_prefixes(), before)
+
+
 LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
 
 
