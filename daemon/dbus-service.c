@@ -290,6 +290,149 @@ on_flush_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocat
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+#define SET_RLOCS_MAX 32
+
+typedef struct {
+  LmnDbusService *svc;
+  GPtrArray      *uplinks;  /* LmnUplinkConfig* */
+} SetRlocs;
+
+static void
+uplink_free (LmnUplinkConfig *u)
+{
+  g_free (u->interface);
+  g_free (u);
+}
+
+static gboolean
+valid_interface_name (const char *name)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || len > 15 || g_str_equal (name, ".") || g_str_equal (name, ".."))
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (*p == '/' || *p == ':' || g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* Reads SetRlocs' argument; NULL with an error naming the first problem. */
+static GPtrArray *
+parse_uplinks (GVariant *list, GError **error)
+{
+  g_autoptr(GPtrArray) uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) uplink_free);
+  GVariantIter iter;
+  GVariant *dict;
+  guint index = 0;
+
+  if (g_variant_n_children (list) > SET_RLOCS_MAX)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, "%" G_GSIZE_FORMAT
+                   " uplinks: at most %d", g_variant_n_children (list), SET_RLOCS_MAX);
+      return NULL;
+    }
+  g_variant_iter_init (&iter, list);
+  for (; (dict = g_variant_iter_next_value (&iter)) != NULL; index++)
+    {
+      g_autoptr(GVariant) owned = dict;
+      LmnUplinkConfig *u = g_new0 (LmnUplinkConfig, 1);
+      GVariantIter keys;
+      const char *key;
+      GVariant *value;
+
+      u->priority = 1;
+      u->weight = 100;
+      g_ptr_array_add (uplinks, u);
+      g_variant_iter_init (&keys, dict);
+      while (g_variant_iter_next (&keys, "{&sv}", &key, &value))
+        {
+          g_autoptr(GVariant) v = value;
+          const char *want = g_str_equal (key, "interface") ? "s" :
+                             g_str_equal (key, "priority") || g_str_equal (key, "weight") ? "y" : NULL;
+
+          if (want == NULL)
+            {
+              g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                           "uplink %u: unknown key '%s' (interface, priority, weight)", index, key);
+              return NULL;
+            }
+          if (!g_variant_is_of_type (v, G_VARIANT_TYPE (want)))
+            {
+              g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                           "uplink %u: %s must be of type '%s', not '%s'", index, key, want,
+                           g_variant_get_type_string (v));
+              return NULL;
+            }
+          if (g_str_equal (key, "interface"))
+            {
+              g_free (u->interface);
+              u->interface = g_variant_dup_string (v, NULL);
+            }
+          else if (g_str_equal (key, "priority"))
+            u->priority = g_variant_get_byte (v);
+          else
+            u->weight = g_variant_get_byte (v);
+        }
+      if (u->interface == NULL || !valid_interface_name (u->interface))
+        {
+          g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                       u->interface == NULL ? "uplink %u: no interface" :
+                       "uplink %u: '%s' is not an interface name", index, u->interface);
+          return NULL;
+        }
+      for (guint j = 0; j + 1 < uplinks->len; j++)
+        if (g_str_equal (((LmnUplinkConfig *) uplinks->pdata[j])->interface, u->interface))
+          {
+            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                         "uplink %u: interface %s is listed twice", index, u->interface);
+            return NULL;
+          }
+    }
+  return g_steal_pointer (&uplinks);
+}
+
+static void
+set_rlocs (GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  SetRlocs *req = user_data;
+
+  g_message ("uplinks set by %s (%u)", g_dbus_method_invocation_get_sender (invocation),
+             req->uplinks->len);
+  lmn_node_set_uplinks (req->svc->node, (const LmnUplinkConfig *const *) req->uplinks->pdata,
+                        req->uplinks->len);
+  lmn_dbus_mobile_node1_complete_set_rlocs (req->svc->skeleton, invocation);
+}
+
+static void
+set_rlocs_free (gpointer data)
+{
+  SetRlocs *req = data;
+
+  g_ptr_array_unref (req->uplinks);
+  g_free (req);
+}
+
+static gboolean
+on_set_rlocs (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, GVariant *list,
+              gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *uplinks = parse_uplinks (list, &error);
+  SetRlocs *req;
+
+  if (uplinks == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  req = g_new0 (SetRlocs, 1);
+  req->svc = user_data;
+  req->uplinks = uplinks;
+  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, set_rlocs, req, set_rlocs_free);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
@@ -334,6 +477,7 @@ lmn_dbus_service_new (LmnNode *node)
   update_rlocs (svc, FALSE);
   g_signal_connect (svc->skeleton, "handle-get-map-cache", G_CALLBACK (on_get_map_cache), svc);
   g_signal_connect (svc->skeleton, "handle-flush-map-cache", G_CALLBACK (on_flush_map_cache), svc);
+  g_signal_connect (svc->skeleton, "handle-set-rlocs", G_CALLBACK (on_set_rlocs), svc);
   lmn_node_set_changed_func (node, on_node_changed, svc);
   svc->counters_timer = g_timeout_add_seconds (1, on_counters_timer, svc);
   svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,

@@ -282,3 +282,44 @@ lmn_local_rlocs_min_mtu (const LmnLocalRlocs *set)
     }
   return mtu;
 }
+
+void
+lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *uplinks, guint n)
+{
+  GPtrArray *old_names = set->interfaces;
+  GArray *old_slots = set->slots;
+
+  set->interfaces = g_ptr_array_new_with_free_func (g_free);
+  set->slots = g_array_new (FALSE, TRUE, sizeof (LmnLocalRloc));
+  for (guint i = 0; i < n; i++)
+    {
+      lmn_local_rlocs_add_uplink (set, uplinks[i]->interface, uplinks[i]->priority, uplinks[i]->weight);
+      /* Move the kept uplink's two slots (addresses, sockets) over. */
+      for (guint j = 0; j < old_slots->len; j++)
+        {
+          LmnLocalRloc *o = &g_array_index (old_slots, LmnLocalRloc, j);
+          LmnLocalRloc *r;
+
+          if (o->interface == NULL || g_strcmp0 (o->interface, uplinks[i]->interface) != 0)
+            continue;
+          r = &g_array_index (set->slots, LmnLocalRloc, set->slots->len - (o->family == 4 ? 2 : 1));
+          *r = (LmnLocalRloc) { .interface = r->interface, .ifindex = o->ifindex, .family = o->family,
+                                .priority = uplinks[i]->priority, .weight = uplinks[i]->weight,
+                                .link_mtu = o->link_mtu, .up = o->up, .known = o->known,
+                                .ordinal = r->ordinal };
+          memcpy (r->addr, o->addr, 16);
+          memcpy (r->fds, o->fds, sizeof r->fds);
+          memcpy (r->ports, o->ports, sizeof r->ports);
+          o->interface = NULL;   /* its sockets now belong to the new slot */
+        }
+    }
+  for (guint j = 0; j < old_slots->len; j++)
+    {
+      LmnLocalRloc *o = &g_array_index (old_slots, LmnLocalRloc, j);
+
+      if (o->interface != NULL)
+        close_sockets (o);
+    }
+  g_array_unref (old_slots);
+  g_ptr_array_unref (old_names);
+}

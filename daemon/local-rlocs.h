@@ -38,6 +38,10 @@ void           lmn_local_rlocs_free     (LmnLocalRlocs *set);
 /* Declares an uplink (its slots start down). */
 void           lmn_local_rlocs_add_uplink (LmnLocalRlocs *set, const char *interface,
                                            guint8 priority, guint8 weight);
+/* Replaces the uplinks: those still listed keep their state (with the new priority and
+ * weight), the others are closed, new ones start down. Ordinals follow the new order. */
+void           lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *uplinks,
+                                            guint n);
 /* Applies the kernel's view of an uplink: picks its first global address of each family,
  * (re)opens or closes the sockets. Returns TRUE when a usable RLOC came, went or changed.
  * A socket that cannot be opened leaves that RLOC down, with a warning naming why. */

@@ -27,6 +27,7 @@ struct _LmnNode {
   guint            mtu;
   LmnNodeChangedFunc changed;
   gpointer         changed_data;
+  GPtrArray       *watched;     /* interface names followed through netlink */
 };
 
 static gboolean
@@ -213,12 +214,14 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
       g_prefix_error (error, "configuring %s: ", config->tun_name);
       return NULL;
     }
+  node->watched = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < config->uplinks->len; i++)
     {
       const LmnUplinkConfig *u = g_ptr_array_index (config->uplinks, i);
 
       if (!lmn_netlink_watch (node->netlink, u->interface, error))
         return NULL;
+      g_ptr_array_add (node->watched, g_strdup (u->interface));
     }
   log_rlocs (node);
   lmn_node_write_state (node);
@@ -236,6 +239,7 @@ lmn_node_free (LmnNode *node)
   g_clear_pointer (&node->tun, lmn_tun_close);
   g_clear_pointer (&node->rlocs, lmn_local_rlocs_free);
   g_clear_pointer (&node->cache, lisp_map_cache_free);
+  g_clear_pointer (&node->watched, g_ptr_array_unref);
   g_free (node->state_file);
   g_free (node);
 }
@@ -285,4 +289,48 @@ lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc func, gpointer user
 {
   node->changed = func;
   node->changed_data = user_data;
+}
+
+static gboolean
+name_listed (const LmnUplinkConfig *const *uplinks, guint n, const char *name)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (uplinks[i]->interface, name))
+      return TRUE;
+  return FALSE;
+}
+
+void
+lmn_node_set_uplinks (LmnNode *node, const LmnUplinkConfig *const *uplinks, guint n)
+{
+  lmn_local_rlocs_set_uplinks (node->rlocs, uplinks, n);
+  for (guint i = node->watched->len; i-- > 0;)
+    if (!name_listed (uplinks, n, g_ptr_array_index (node->watched, i)))
+      {
+        lmn_netlink_unwatch (node->netlink, g_ptr_array_index (node->watched, i));
+        g_ptr_array_remove_index (node->watched, i);
+      }
+  for (guint i = 0; i < n; i++)
+    {
+      const LmnLinkState *state;
+
+      if (!g_ptr_array_find_with_equal_func (node->watched, uplinks[i]->interface, g_str_equal, NULL))
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_ptr_array_add (node->watched, g_strdup (uplinks[i]->interface));
+          if (!lmn_netlink_watch (node->netlink, uplinks[i]->interface, &error))
+            g_warning ("uplink %s: %s", uplinks[i]->interface, error->message);
+          continue;   /* watching reported its state through on_link_changed */
+        }
+      /* A kept uplink: nothing changed in the kernel, but its priority may have. */
+      state = lmn_netlink_get (node->netlink, uplinks[i]->interface);
+      if (state != NULL)
+        lmn_local_rlocs_update (node->rlocs, state);
+    }
+  log_rlocs (node);
+  apply_mtu (node);
+  lmn_node_write_state (node);
+  if (node->changed != NULL)
+    node->changed (node, node->changed_data);
 }

@@ -27,6 +27,10 @@ const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
 typedef void (*LmnNodeChangedFunc) (LmnNode *node, gpointer user_data);
 void                lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc func,
                                                gpointer user_data);
+/* Replaces the uplinks (from the NetworkManager plugin, or lispmnctl): their addresses and
+ * carrier are then followed as for configured ones. */
+void                lmn_node_set_uplinks    (LmnNode *node, const LmnUplinkConfig *const *uplinks,
+                                             guint n);
 /* Writes the state file now (no-op without one). */
 void      lmn_node_write_state  (LmnNode *node);
 

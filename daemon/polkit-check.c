@@ -7,12 +7,15 @@ typedef struct {
   gchar                 *action_id;
   LmnAuthorizedFunc      func;
   gpointer               user_data;
+  GDestroyNotify         destroy;
 } Check;
 
 static void
 check_free (Check *check)
 {
   g_object_unref (check->invocation);
+  if (check->destroy != NULL)
+    check->destroy (check->user_data);
   g_free (check->action_id);
   g_free (check);
 }
@@ -49,6 +52,13 @@ void
 lmn_polkit_check (GDBusMethodInvocation *invocation, const char *action_id,
                   LmnAuthorizedFunc func, gpointer user_data)
 {
+  lmn_polkit_check_full (invocation, action_id, func, user_data, NULL);
+}
+
+void
+lmn_polkit_check_full (GDBusMethodInvocation *invocation, const char *action_id,
+                       LmnAuthorizedFunc func, gpointer user_data, GDestroyNotify destroy)
+{
   Check *check = g_new0 (Check, 1);
   GVariantBuilder subject;
 
@@ -56,6 +66,7 @@ lmn_polkit_check (GDBusMethodInvocation *invocation, const char *action_id,
   check->action_id = g_strdup (action_id);
   check->func = func;
   check->user_data = user_data;
+  check->destroy = destroy;
   /* The subject is the caller's unique bus name: polkit resolves it to its process and
    * user itself, so a caller cannot claim to be someone else. */
   g_variant_builder_init (&subject, G_VARIANT_TYPE ("a{sv}"));

@@ -15,7 +15,10 @@ G_BEGIN_DECLS
  * error saying polkit could not be asked) and func is not called. */
 typedef void (*LmnAuthorizedFunc) (GDBusMethodInvocation *invocation, gpointer user_data);
 
-void lmn_polkit_check (GDBusMethodInvocation *invocation, const char *action_id,
-                       LmnAuthorizedFunc func, gpointer user_data);
+void lmn_polkit_check      (GDBusMethodInvocation *invocation, const char *action_id,
+                            LmnAuthorizedFunc func, gpointer user_data);
+/* The same, freeing user_data with destroy once the check is over, whatever its outcome. */
+void lmn_polkit_check_full (GDBusMethodInvocation *invocation, const char *action_id,
+                            LmnAuthorizedFunc func, gpointer user_data, GDestroyNotify destroy);
 
 G_END_DECLS

@@ -98,6 +98,7 @@ def read(path):
 class BusTest(unittest.TestCase):
     """The topology with lispmnd on MN, attached to a private system bus."""
     STRICT = False
+    X_MAPPING_OF_MN = None   # which of MN's uplinks X's static mapping lists (default: both)
 
     def setUp(self):
         binary = lt.lispmnd_path()
@@ -116,8 +117,8 @@ class BusTest(unittest.TestCase):
         self.addCleanup(self.t.close)
         lt.build(self.t)
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
-        self.mn, self.x = lt.start_daemons(self.t, self.dir, lt.mn_config(), lt.x_config(),
-                                           mn_env=env)
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, lt.mn_config(),
+                                           lt.x_config(mn_rlocs=self.X_MAPPING_OF_MN), mn_env=env)
         self.bus = Gio.DBusConnection.new_for_address_sync(
             self.bus_daemon.address,
             Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
@@ -230,9 +231,9 @@ class BusPolicy(BusTest):
                                    "set": "denied", "other": "denied", "own": "denied"}, out.stdout)
 
 
-class Polkit(BusTest):
-    """Methods that change the daemon ask polkit (python-dbusmock's polkitd template here:
-    the real polkitd needs a system bus and logind of its own) and do nothing when refused."""
+class PolkitTest(BusTest):
+    """Methods that change the daemon ask polkit: python-dbusmock's polkitd template answers
+    here (the real polkitd needs a system bus and logind of its own)."""
 
     def start_polkit(self):
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
@@ -270,6 +271,10 @@ class Polkit(BusTest):
                                    Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
         return sorted(e["prefix"] for e in cache if e["origin"] == "static")
 
+
+class Polkit(PolkitTest):
+    """FlushMapCache asks polkit and does nothing when refused."""
+
     def test_flush_needs_the_control_action(self):
         before = self.static_prefixes()
         self.assertEqual(len(before), 2)
@@ -292,6 +297,62 @@ class Polkit(BusTest):
         self.assertEqual((out.returncode, out.stdout.strip()), (0, "map-cache flushed (static mappings kept)"))
         # Static mappings are configuration: a flush leaves them.
         self.assertEqual(self.static_prefixes(), before)
+
+
+class SetRlocs(PolkitTest):
+    """SetRlocs: bad arguments are refused with an error naming them and change nothing;
+    unauthorised calls change nothing; an authorised one replaces the uplinks live."""
+    # With static mappings only, X learns nothing of MN's new RLOC set: it lists up2 alone
+    # so that the return traffic goes where MN now listens.
+    X_MAPPING_OF_MN = {"up2": (1, 100)}
+
+    def call(self, value, signature="(aa{sv})"):
+        try:
+            self.bus.call_sync(BUS_NAME, PATH, IFACE, "SetRlocs", GLib.Variant(signature, (value,)),
+                               None, Gio.DBusCallFlags.NONE, 5000, None)
+            return "ok"
+        except GLib.Error as e:
+            return e.message
+
+    def rlocs(self):
+        return sorted((r["interface"], r["address"], r["priority"], r["state"]) for r in self.get("Rlocs"))
+
+    def test_bad_arguments_and_authorisation(self):
+        self.start_polkit()
+        self.allow(["org.lispmn.MobileNode1.configure"])
+        before = self.rlocs()
+        u = lambda **kw: {k: (GLib.Variant("s", v) if isinstance(v, str) else v) for k, v in kw.items()}
+        cases = [
+            ([u(priority=GLib.Variant("y", 1))], "uplink 0: no interface"),
+            ([u(interface="")], "'' is not an interface name"),
+            ([u(interface="a-name-far-too-long")], "is not an interface name"),
+            ([u(interface="up/1")], "is not an interface name"),
+            ([u(interface="up1", priority=GLib.Variant("s", "1"))], "priority must be of type 'y', not 's'"),
+            ([u(interface="up1", priority=GLib.Variant("u", 300))], "priority must be of type 'y', not 'u'"),
+            ([u(interface="up1", colour=GLib.Variant("s", "red"))], "unknown key 'colour'"),
+            ([u(interface="up1"), u(interface="up1")], "interface up1 is listed twice"),
+            ([u(interface=f"if{i}") for i in range(1000)], "1000 uplinks: at most 32"),
+        ]
+        for value, message in cases:
+            result = self.call(value)
+            self.assertIn("InvalidArgs", result, f"{value!r:.80}")
+            self.assertIn(message, result)
+        self.assertIn("InvalidArgs", self.call(["up1"], "(as)"))   # wrong signature
+        self.assertEqual(self.rlocs(), before, "a refused call changed the RLOCs")
+
+        self.allow([])
+        self.assertIn("AccessDenied", self.call([u(interface="up2")]))
+        self.assertEqual(self.rlocs(), before)
+
+        self.allow(["org.lispmn.MobileNode1.configure"])
+        self.assertEqual(self.call([u(interface="up2", priority=GLib.Variant("y", 3))]), "ok")
+        self.assertEqual([r[0] for r in self.rlocs()], ["up2", "up2"])
+        self.assertEqual({r[2] for r in self.rlocs()}, {3})
+        self.assertEqual({r["interface"] for r in self.mn.state()["rlocs"]}, {"up2"})
+        # traffic now leaves by up2 alone
+        before_tx = self.t.link_stats(lt.MN, "up2")["tx"]["packets"]
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4))
+        self.assertGreater(self.t.link_stats(lt.MN, "up2")["tx"]["packets"], before_tx)
 
 
 LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
