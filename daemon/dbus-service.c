@@ -11,7 +11,7 @@
 #define OBJECT_PATH "/org/lispmn/MobileNode1"
 
 struct _LmnDbusService {
-  LmnNode            *node;
+  LmnSupervisor      *sup;
   LmnDbusMobileNode1 *skeleton;
   guint               owner_id;
   guint               counters_timer;
@@ -30,9 +30,12 @@ ip_string (guint8 family, const guint8 *addr)
 static const char *
 node_state (LmnNode *node)
 {
-  LmnLocalRlocs *rlocs = lmn_node_get_rlocs (node);
+  LmnLocalRlocs *rlocs;
   gboolean any_up = FALSE, any_down = FALSE;
 
+  if (node == NULL)
+    return "stopped";
+  rlocs = lmn_node_get_rlocs (node);
   for (guint i = 0; i < lmn_local_rlocs_size (rlocs); i++)
     {
       const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
@@ -53,11 +56,11 @@ node_state (LmnNode *node)
 static GVariant *
 rlocs_variant (LmnNode *node, GHashTable *up_now)
 {
-  LmnLocalRlocs *rlocs = lmn_node_get_rlocs (node);
+  LmnLocalRlocs *rlocs = node != NULL ? lmn_node_get_rlocs (node) : NULL;
   GVariantBuilder b;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < lmn_local_rlocs_size (rlocs); i++)
+  for (guint i = 0; rlocs != NULL && i < lmn_local_rlocs_size (rlocs); i++)
     {
       const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
       g_autofree gchar *address = NULL;
@@ -155,8 +158,10 @@ update_rlocs (LmnDbusService *svc, gboolean signal_handover)
   GHashTableIter iter;
   gpointer key;
 
-  lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs_variant (svc->node, up_now));
-  lmn_dbus_mobile_node1_set_state (svc->skeleton, node_state (svc->node));
+  LmnNode *node = lmn_supervisor_get_node (svc->sup);
+
+  lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs_variant (node, up_now));
+  lmn_dbus_mobile_node1_set_state (svc->skeleton, node_state (node));
   g_hash_table_iter_init (&iter, up_now);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (svc->up_rlocs, key))
@@ -178,7 +183,7 @@ update_rlocs (LmnDbusService *svc, gboolean signal_handover)
 }
 
 static void
-on_node_changed (LmnNode *node, gpointer user_data)
+on_changed (LmnSupervisor *sup, gpointer user_data)
 {
   update_rlocs (user_data, TRUE);
 }
@@ -189,8 +194,12 @@ static gboolean
 on_counters_timer (gpointer user_data)
 {
   LmnDbusService *svc = user_data;
-  const LmnCounters *now = lmn_node_get_counters (svc->node);
+  LmnNode *node = lmn_supervisor_get_node (svc->sup);
+  const LmnCounters *now;
 
+  if (node == NULL)
+    return G_SOURCE_CONTINUE;
+  now = lmn_node_get_counters (node);
   if (memcmp (now, &svc->published, sizeof *now) != 0)
     {
       svc->published = *now;
@@ -253,8 +262,11 @@ on_get_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocatio
   GVariantBuilder b;
   MapCacheWalk walk = { &b, g_get_monotonic_time () };
 
+  LmnNode *node = lmn_supervisor_get_node (svc->sup);
+
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  lisp_map_cache_foreach (lmn_node_get_map_cache (svc->node), add_entry, &walk);
+  if (node != NULL)
+    lisp_map_cache_foreach (lmn_node_get_map_cache (node), add_entry, &walk);
   lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation, g_variant_builder_end (&b));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -270,9 +282,17 @@ static void
 flush_map_cache (GDBusMethodInvocation *invocation, gpointer user_data)
 {
   LmnDbusService *svc = user_data;
-  LispMapCache *cache = lmn_node_get_map_cache (svc->node);
+  LmnNode *node = lmn_supervisor_get_node (svc->sup);
+  LispMapCache *cache;
   g_autoptr(GArray) learnt = g_array_new (FALSE, FALSE, sizeof (LispPrefix));
 
+  if (node == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                                     "the mobile node is stopped");
+      return;
+    }
+  cache = lmn_node_get_map_cache (node);
   /* Collected first: the cache must not change while it is walked. */
   lisp_map_cache_foreach (cache, collect_learnt, learnt);
   for (guint i = 0; i < learnt->len; i++)
@@ -396,10 +416,17 @@ static void
 set_rlocs (GDBusMethodInvocation *invocation, gpointer user_data)
 {
   SetRlocs *req = user_data;
+  LmnNode *node = lmn_supervisor_get_node (req->svc->sup);
 
+  if (node == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                                     "the mobile node is stopped");
+      return;
+    }
   g_message ("uplinks set by %s (%u)", g_dbus_method_invocation_get_sender (invocation),
              req->uplinks->len);
-  lmn_node_set_uplinks (req->svc->node, (const LmnUplinkConfig *const *) req->uplinks->pdata,
+  lmn_node_set_uplinks (node, (const LmnUplinkConfig *const *) req->uplinks->pdata,
                         req->uplinks->len);
   lmn_dbus_mobile_node1_complete_set_rlocs (req->svc->skeleton, invocation);
 }
@@ -434,6 +461,44 @@ on_set_rlocs (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, G
 }
 
 static void
+start (GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lmn_supervisor_start (svc->sup, &error))
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                             "cannot start the mobile node: %s", error->message);
+      return;
+    }
+  lmn_dbus_mobile_node1_complete_start (svc->skeleton, invocation);
+}
+
+static void
+stop (GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+
+  lmn_supervisor_stop (svc->sup);
+  lmn_dbus_mobile_node1_complete_stop (svc->skeleton, invocation);
+}
+
+static gboolean
+on_start (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  lmn_polkit_check (invocation, LMN_ACTION_CONTROL, start, user_data);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_stop (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  lmn_polkit_check (invocation, LMN_ACTION_CONTROL, stop, user_data);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
 on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
   LmnDbusService *svc = user_data;
@@ -455,15 +520,15 @@ on_name_lost (GDBusConnection *connection, const gchar *name, gpointer user_data
 }
 
 LmnDbusService *
-lmn_dbus_service_new (LmnNode *node)
+lmn_dbus_service_new (LmnSupervisor *sup)
 {
   LmnDbusService *svc = g_new0 (LmnDbusService, 1);
-  const LmnConfig *config = lmn_node_get_config (node);
+  const LmnConfig *config = lmn_supervisor_get_config (sup);
   g_autoptr(GPtrArray) eids = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) resolvers = ip_list (config->map_resolvers, FALSE);
   g_auto(GStrv) petrs = ip_list (config->proxy_etrs, TRUE);
 
-  svc->node = node;
+  svc->sup = sup;
   svc->skeleton = lmn_dbus_mobile_node1_skeleton_new ();
   svc->up_rlocs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < config->eids->len; i++)
@@ -478,7 +543,9 @@ lmn_dbus_service_new (LmnNode *node)
   g_signal_connect (svc->skeleton, "handle-get-map-cache", G_CALLBACK (on_get_map_cache), svc);
   g_signal_connect (svc->skeleton, "handle-flush-map-cache", G_CALLBACK (on_flush_map_cache), svc);
   g_signal_connect (svc->skeleton, "handle-set-rlocs", G_CALLBACK (on_set_rlocs), svc);
-  lmn_node_set_changed_func (node, on_node_changed, svc);
+  g_signal_connect (svc->skeleton, "handle-start", G_CALLBACK (on_start), svc);
+  g_signal_connect (svc->skeleton, "handle-stop", G_CALLBACK (on_stop), svc);
+  lmn_supervisor_set_changed_func (sup, on_changed, svc);
   svc->counters_timer = g_timeout_add_seconds (1, on_counters_timer, svc);
   svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
                                   on_bus_acquired, NULL, on_name_lost, svc, NULL);
@@ -490,7 +557,7 @@ lmn_dbus_service_free (LmnDbusService *svc)
 {
   if (svc == NULL)
     return;
-  lmn_node_set_changed_func (svc->node, NULL, NULL);
+  lmn_supervisor_set_changed_func (svc->sup, NULL, NULL);
   g_clear_handle_id (&svc->owner_id, g_bus_unown_name);
   g_clear_handle_id (&svc->counters_timer, g_source_remove);
   if (g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (svc->skeleton)) != NULL)

@@ -5,13 +5,13 @@
 #pragma once
 
 #include <glib.h>
-#include "node.h"
+#include "supervisor.h"
 
 G_BEGIN_DECLS
 
 typedef struct _LmnDbusService LmnDbusService;
 
-LmnDbusService *lmn_dbus_service_new  (LmnNode *node);
+LmnDbusService *lmn_dbus_service_new  (LmnSupervisor *sup);
 void            lmn_dbus_service_free (LmnDbusService *service);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnDbusService, lmn_dbus_service_free)

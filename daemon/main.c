@@ -1,7 +1,7 @@
 /* lispmnd: the LISP mobile node daemon. */
 #include "config.h"
 #include "dbus-service.h"
-#include "node.h"
+#include "supervisor.h"
 
 #include <glib-unix.h>
 #include <locale.h>
@@ -42,7 +42,7 @@ on_quit_signal (gpointer user_data)
 static gboolean
 on_usr1 (gpointer user_data)
 {
-  lmn_node_write_state (user_data);
+  lmn_supervisor_write_state (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -65,8 +65,8 @@ main (int argc, char **argv)
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- LISP mobile node daemon");
   g_autoptr(GError) error = NULL;
-  g_autoptr(LmnConfig) config = NULL;
-  g_autoptr(LmnNode) node = NULL;
+  LmnConfig *config;
+  g_autoptr(LmnSupervisor) sup = NULL;
   g_autoptr(LmnDbusService) dbus = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   guint signals[3];
@@ -102,16 +102,16 @@ main (int argc, char **argv)
       return EXIT_FAILURE;
     }
   loop = g_main_loop_new (NULL, FALSE);
-  node = lmn_node_new (config, state_file, levels.debug, &error);
-  if (node == NULL)
+  sup = lmn_supervisor_new (config, state_file, levels.debug);
+  if (!lmn_supervisor_start (sup, &error))
     {
       g_printerr ("lispmnd: %s\n", error->message);
       return EXIT_FAILURE;
     }
-  dbus = lmn_dbus_service_new (node);
+  dbus = lmn_dbus_service_new (sup);
   signals[0] = g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, loop);
-  signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, node);
+  signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, sup);
   g_message ("lispmnd %s running (%s)", PACKAGE_VERSION,
              config->mode == LMN_MODE_XTR ? "site xTR" :
              config->mode == LMN_MODE_PROXY ? "proxy-ETR/ITR" : "mobile node");

@@ -355,6 +355,35 @@ class SetRlocs(PolkitTest):
         self.assertGreater(self.t.link_stats(lt.MN, "up2")["tx"]["packets"], before_tx)
 
 
+class StartStop(PolkitTest):
+    """Stop tears the node down (TUN, routes) while the daemon stays on the bus; Start
+    brings it back; both need the control action."""
+
+    def method(self, name):
+        try:
+            self.bus.call_sync(BUS_NAME, PATH, IFACE, name, None, None, Gio.DBusCallFlags.NONE, 5000, None)
+            return "ok"
+        except GLib.Error as e:
+            return e.message
+
+    def test_stop_and_start(self):
+        self.start_polkit()
+        self.allow([])
+        self.assertIn("AccessDenied", self.method("Stop"))
+        self.assertTrue(self.t.has_link(lt.MN, "lispmn0"))
+        self.allow(["org.lispmn.MobileNode1.control"])
+        self.assertEqual(self.method("Stop"), "ok")
+        self.assertEqual(self.get("State"), "stopped")
+        self.assertEqual(self.get("Rlocs"), [])
+        self.assertFalse(self.t.has_link(lt.MN, "lispmn0"), "the TUN outlived Stop")
+        self.assertIn("stopped", self.method("FlushMapCache"))
+        self.assertEqual(self.method("Stop"), "ok")          # stopping twice is fine
+        self.assertEqual(self.method("Start"), "ok")
+        self.assertEqual(self.get("State"), "idle")
+        self.assertTrue(self.t.has_link(lt.MN, "lispmn0"))
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4))
+
+
 LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
 
 

@@ -1,0 +1,33 @@
+/* What keeps lispmnd's node running, or not: the D-Bus API can stop the mobile node (its
+ * TUN, sockets and routes go away) and start it again from the configuration, while the
+ * daemon stays on the bus and answers. */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "node.h"
+
+G_BEGIN_DECLS
+
+typedef struct _LmnSupervisor LmnSupervisor;
+
+/* Takes ownership of config. */
+LmnSupervisor   *lmn_supervisor_new        (LmnConfig *config, const char *state_file,
+                                            gboolean debug);
+void             lmn_supervisor_free       (LmnSupervisor *sup);
+/* Builds the node from the configuration (nothing when it runs already). */
+gboolean         lmn_supervisor_start      (LmnSupervisor *sup, GError **error);
+/* Tears the node down (nothing when stopped). */
+void             lmn_supervisor_stop       (LmnSupervisor *sup);
+/* The running node, or NULL when stopped. */
+LmnNode         *lmn_supervisor_get_node   (LmnSupervisor *sup);
+const LmnConfig *lmn_supervisor_get_config (LmnSupervisor *sup);
+void             lmn_supervisor_write_state (LmnSupervisor *sup);
+/* Called when the node's RLOCs change, and when it starts or stops. */
+typedef void (*LmnSupervisorChangedFunc) (LmnSupervisor *sup, gpointer user_data);
+void             lmn_supervisor_set_changed_func (LmnSupervisor *sup, LmnSupervisorChangedFunc func,
+                                                  gpointer user_data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnSupervisor, lmn_supervisor_free)
+
+G_END_DECLS
