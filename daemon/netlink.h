@@ -35,6 +35,9 @@ void        lmn_netlink_free         (LmnNetlink *nl);
 gboolean    lmn_netlink_watch        (LmnNetlink *nl, const char *ifname, GError **error);
 void        lmn_netlink_unwatch      (LmnNetlink *nl, const char *ifname);
 const LmnLinkState *lmn_netlink_get  (LmnNetlink *nl, const char *ifname);
+/* How often the monitor lost events (its socket buffer overran: ENOBUFS) and read every
+ * watched interface again; for status output and tests. */
+guint       lmn_netlink_get_resyncs  (LmnNetlink *nl);
 
 /* Adds (or, with add FALSE, removes) an address or a route on an interface. An address that
  * is already there, or a route that already exists, is not an error. */
