@@ -142,7 +142,8 @@ apply_link (LmnLinkState *state, struct rtnl_link *link, gboolean present)
 static void
 notify (LmnNetlink *nl, LmnLinkState *state)
 {
-  nl->func (state, nl->user_data);
+  if (nl->func != NULL)
+    nl->func (state, nl->user_data);
 }
 
 /* Reads the link and its addresses afresh (on watch, and after lost events). */

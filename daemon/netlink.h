@@ -26,7 +26,8 @@ typedef struct {
 typedef struct _LmnNetlink LmnNetlink;
 
 /* Called with the new state of a watched interface whenever its carrier, MTU or addresses
- * change (and once when the watch starts). */
+ * change (and once when the watch starts). May be NULL when only adding and removing
+ * addresses and routes. */
 typedef void (*LmnLinkChangedFunc) (const LmnLinkState *state, gpointer user_data);
 
 LmnNetlink *lmn_netlink_new          (LmnLinkChangedFunc func, gpointer user_data, GError **error);
