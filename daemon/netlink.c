@@ -9,7 +9,9 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct _LmnNetlink {
   struct nl_sock     *monitor;   /* subscribed to link and address events */
@@ -18,6 +20,7 @@ struct _LmnNetlink {
   GHashTable         *links;     /* name -> LmnLinkState*: the watched interfaces */
   LmnLinkChangedFunc  func;
   gpointer            user_data;
+  guint               resyncs;   /* times events were lost and everything was read again */
 };
 
 static void
@@ -139,7 +142,8 @@ apply_link (LmnLinkState *state, struct rtnl_link *link, gboolean present)
 static void
 notify (LmnNetlink *nl, LmnLinkState *state)
 {
-  nl->func (state, nl->user_data);
+  if (nl->func != NULL)
+    nl->func (state, nl->user_data);
 }
 
 /* Reads the link and its addresses afresh (on watch, and after lost events). */
@@ -171,20 +175,54 @@ resync (LmnNetlink *nl, LmnLinkState *state, GError **error)
   return TRUE;
 }
 
+/* Same index, carrier, MTU and set of addresses (in any order)? */
+static gboolean
+state_equal (const LmnLinkState *a, const LmnLinkState *b)
+{
+  if (a->ifindex != b->ifindex || a->carrier != b->carrier || a->mtu != b->mtu ||
+      a->addresses->len != b->addresses->len)
+    return FALSE;
+  for (guint i = 0; i < a->addresses->len; i++)
+    if (find_ip (b->addresses, &g_array_index (a->addresses, LmnIp, i)) < 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Throws away what is still queued on the monitor: after an overrun those events are older
+ * than the dump that follows, and replaying them would undo it (an address deleted while
+ * its DELADDR was dropped would come back). Bounded, so a storm cannot hold the loop. */
+static void
+drain_monitor (LmnNetlink *nl)
+{
+  int fd = nl_socket_get_fd (nl->monitor);
+  guint8 buf[8192];
+
+  for (guint i = 0; i < 100000; i++)
+    if (recv (fd, buf, sizeof buf, MSG_DONTWAIT) < 0 && errno != ENOBUFS && errno != EINTR)
+      break;
+}
+
+/* Reads every watched link again and reports those that changed meanwhile. */
 static void
 resync_all (LmnNetlink *nl)
 {
   GHashTableIter iter;
   LmnLinkState *state;
 
+  nl->resyncs++;
+  drain_monitor (nl);
   g_hash_table_iter_init (&iter, nl->links);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
     {
       g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) before = g_array_copy (state->addresses);
+      LmnLinkState old = *state;
 
+      old.addresses = before;
       if (!resync (nl, state, &error))
-        g_warning ("netlink: %s", error->message);
-      notify (nl, state);
+        g_warning ("netlink: interface %s: %s", state->name, error->message);
+      if (!state_equal (&old, state))
+        notify (nl, state);
     }
 }
 
@@ -317,10 +355,31 @@ lmn_netlink_unwatch (LmnNetlink *nl, const char *ifname)
   g_hash_table_remove (nl->links, ifname);
 }
 
+guint
+lmn_netlink_get_resyncs (LmnNetlink *nl)
+{
+  return nl->resyncs;
+}
+
 const LmnLinkState *
 lmn_netlink_get (LmnNetlink *nl, const char *ifname)
 {
   return g_hash_table_lookup (nl->links, ifname);
+}
+
+/* "lmntest0 (index 5)" or "index 9999 (no such interface)", for error messages: the
+ * name is looked up only when something already failed. */
+static gchar *
+describe_ifindex (LmnNetlink *nl, int ifindex)
+{
+  struct rtnl_link *link = NULL;
+  gchar *text;
+
+  if (rtnl_link_get_kernel (nl->request, ifindex, NULL, &link) < 0 || link == NULL)
+    return g_strdup_printf ("index %d (no such interface)", ifindex);
+  text = g_strdup_printf ("%s (index %d)", rtnl_link_get_name (link), ifindex);
+  rtnl_link_put (link);
+  return text;
 }
 
 static struct nl_addr *
@@ -355,8 +414,9 @@ lmn_netlink_address (LmnNetlink *nl, int ifindex, const LispPrefix *prefix, gboo
     err = 0;
   if (err < 0)
     {
-      g_autofree gchar *what = g_strdup_printf ("cannot %s address %s on interface %d",
-                                                add ? "add" : "remove", text, ifindex);
+      g_autofree gchar *dev = describe_ifindex (nl, ifindex);
+      g_autofree gchar *what = g_strdup_printf ("cannot %s address %s on interface %s",
+                                                add ? "add" : "remove", text, dev);
 
       return set_nl_error (error, err, what);
     }
@@ -398,8 +458,9 @@ lmn_netlink_route (LmnNetlink *nl, int ifindex, const LispPrefix *prefix, const 
     err = 0;
   if (err < 0)
     {
-      g_autofree gchar *what = g_strdup_printf ("cannot %s route %s through interface %d",
-                                                add ? "add" : "remove", text, ifindex);
+      g_autofree gchar *dev = describe_ifindex (nl, ifindex);
+      g_autofree gchar *what = g_strdup_printf ("cannot %s route %s through interface %s",
+                                                add ? "add" : "remove", text, dev);
 
       return set_nl_error (error, err, what);
     }

@@ -26,7 +26,8 @@ typedef struct {
 typedef struct _LmnNetlink LmnNetlink;
 
 /* Called with the new state of a watched interface whenever its carrier, MTU or addresses
- * change (and once when the watch starts). */
+ * change (and once when the watch starts). May be NULL when only adding and removing
+ * addresses and routes. */
 typedef void (*LmnLinkChangedFunc) (const LmnLinkState *state, gpointer user_data);
 
 LmnNetlink *lmn_netlink_new          (LmnLinkChangedFunc func, gpointer user_data, GError **error);
@@ -35,6 +36,9 @@ void        lmn_netlink_free         (LmnNetlink *nl);
 gboolean    lmn_netlink_watch        (LmnNetlink *nl, const char *ifname, GError **error);
 void        lmn_netlink_unwatch      (LmnNetlink *nl, const char *ifname);
 const LmnLinkState *lmn_netlink_get  (LmnNetlink *nl, const char *ifname);
+/* How often the monitor lost events (its socket buffer overran: ENOBUFS) and read every
+ * watched interface again; for status output and tests. */
+guint       lmn_netlink_get_resyncs  (LmnNetlink *nl);
 
 /* Adds (or, with add FALSE, removes) an address or a route on an interface. An address that
  * is already there, or a route that already exists, is not an error. */
