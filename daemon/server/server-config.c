@@ -313,8 +313,9 @@ parse_key (const Ctx *c, LmnSite *site, const char *prefix, gboolean required, G
     return FALSE;
   for (guint i = 0; i < site->keys->len; i++)
     if (((LmnSiteKey *) g_ptr_array_index (site->keys, i))->key_id == key_id)
-      return fail (c, id_key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
-                   "key ID %u is already used by key=", (guint) key_id);
+      return fail (c, has_key (c, id_key) ? id_key : key_key, error,
+                   LMN_SERVER_CONFIG_ERROR_INVALID, "key ID %u is already used by key=%s",
+                   (guint) key_id, has_key (c, id_key) ? "" : " (set a different key2-id=)");
   lmn_site_add_key (site, (guint8) key_id, alg, secret);
   memset (secret, 0, strlen (secret));
   return TRUE;
