@@ -767,7 +767,10 @@ lmn_map_server_handle (LmnMapServer *ms, const guint8 *msg, gsize len, const Lmn
       break;
     default:
       ms->counters[LMN_MS_RX_OTHER]++;
-      drop (ms, LMN_MS_DROP_UNSUPPORTED, from, "message type %u", lisp_message_type (msg, len));
+      if (len == 0)
+        drop (ms, LMN_MS_DROP_MALFORMED, from, "empty datagram");
+      else
+        drop (ms, LMN_MS_DROP_UNSUPPORTED, from, "message type %u", lisp_message_type (msg, len));
       break;
     }
   return changed;
