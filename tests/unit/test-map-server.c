@@ -353,6 +353,62 @@ test_move (void)
   g_assert_cmpuint (out->len, ==, 0);
 }
 
+/* Two records in one Map-Register: both or neither. */
+static void
+test_two_records (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  Reg r = { "192.0.2.10/32", { "198.51.100.2" }, 1, 0, ANA_KEY, .want_notify = TRUE, .nonce = 7 };
+  g_autoptr(LispMapRegister) m = build_register (&r);
+  g_autoptr(LispMapRegister) n = NULL;
+  g_autoptr(GBytes) good = NULL, bad = NULL;
+  LispRecord *second = lisp_record_copy (m->records->pdata[0]);
+
+  lisp_address_free (second->eid);
+  second->eid = lisp_address_parse ("2001:db8:e1d::10", NULL);
+  second->mask_len = 128;
+  g_ptr_array_add (m->records, second);
+  good = lisp_map_register_encode (m, (const guint8 *) ANA_KEY, strlen (ANA_KEY), NULL);
+  /* the second EID now in bob's site: the whole message is refused */
+  lisp_address_free (second->eid);
+  second->eid = lisp_address_parse ("198.51.100.130", NULL);
+  second->mask_len = 32;
+  bad = lisp_map_register_encode (m, (const guint8 *) ANA_KEY, strlen (ANA_KEY), NULL);
+
+  g_assert_false (handle (ms, bad, &MN1, T0, out));
+  g_assert_cmpuint (out->len, ==, 0);
+  g_assert_cmpuint (lmn_map_server_registrations (ms)->len, ==, 0);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_EID_NOT_ALLOWED), ==, 1);
+
+  g_assert_true (handle (ms, good, &MN1, T0, out));
+  g_assert_cmpuint (lmn_map_server_registrations (ms)->len, ==, 2);
+  g_assert_cmpuint (out->len, ==, 1);
+  n = check_notify (out->pdata[0], ANA_KEY, 7);
+  g_assert_cmpuint (n->records->len, ==, 2);
+}
+
+/* New locators registered from the same host: it knows already, no unsolicited notify. */
+static void
+test_change_from_same_host (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  Reg before = { "192.0.2.10/32", { "198.51.100.2" }, 1, 0, ANA_KEY };
+  Reg after = { "192.0.2.10/32", { "198.51.100.2", "203.0.113.9" }, 1, 0, ANA_KEY };
+  g_autoptr(GBytes) m1 = encode_register (&before);
+  g_autoptr(GBytes) m2 = encode_register (&after);
+  LmnEndpoint other_port = MN1;
+
+  other_port.port = 4342;
+  g_assert_true (handle (ms, m1, &MN1, T0, out));
+  g_assert_true (handle (ms, m2, &other_port, T0 + 1, out));
+  g_assert_cmpuint (out->len, ==, 0);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_REGISTRATIONS_MOVED), ==, 1);
+  g_assert_cmpuint (((LmnRegistration *) lmn_map_server_registrations (ms)->pdata[0])->record->locators->len,
+                    ==, 2);
+}
+
 /* ---- map-resolver ---- */
 
 static GBytes *
@@ -685,6 +741,8 @@ main (int argc, char **argv)
   g_test_add_func ("/map-server/refresh-and-expiry", test_refresh_and_expiry);
   g_test_add_func ("/map-server/use-ttl", test_use_ttl);
   g_test_add_func ("/map-server/move", test_move);
+  g_test_add_func ("/map-server/two-records", test_two_records);
+  g_test_add_func ("/map-server/change-from-same-host", test_change_from_same_host);
   g_test_add_func ("/map-resolver/proxy-reply", test_proxy_reply);
   g_test_add_func ("/map-resolver/forward-to-etr", test_forward_to_etr);
   g_test_add_func ("/map-resolver/negative", test_negative);
