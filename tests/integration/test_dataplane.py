@@ -198,9 +198,11 @@ class Failover(DataplaneTest):
         tr = lt.Transfer(self.t, self.dir, lt.C, lt.C4, lt.MN, lt.EID4, "client", 6 << 20,
                          rate=1 << 20, port=self.next_port(), timeout=30)
         up1_before = self.tx_bytes("up1")
-        time.sleep(1.5)
-        up1_during = self.tx_bytes("up1")
-        self.assertGreater(up1_during - up1_before, 500_000, "the transfer did not use up1")
+        # The transfer is under way on up1 (its start may take a while on a loaded machine).
+        try:
+            wait_for(lambda: self.tx_bytes("up1") - up1_before > 500_000, 8, "the transfer on up1")
+        except TimeoutError:
+            self.fail(f"the transfer did not use up1: {self.tx_bytes('up1') - up1_before} bytes")
         up2_before = self.tx_bytes("up2")
         cut()
         took = self.wait_state(lambda s: not lt.rloc_up(s, "up1"), 1.0, "up1 down")

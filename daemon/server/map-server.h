@@ -1,0 +1,145 @@
+/* The map-server and map-resolver of lispmn-server (RFC 9301 §8): a pure core with no
+ * sockets and no clock. Every received datagram goes through lmn_map_server_handle() with
+ * its source and the current time; what must be sent comes back as LmnDatagram values.
+ *
+ * Map-Server: a Map-Register is accepted only when one site holds every record's EID-prefix
+ * (exactly, or a more specific one when the site accepts more-specifics) and its key with the
+ * message's Key ID verifies the MAC. Anything else is dropped without a reply, counted and
+ * logged (at info) with the reason, never the key. Registrations expire 180 s after the last
+ * refresh, or after the record TTL when the T bit asks for it.
+ *
+ * Map-Resolver: an ECM carrying a Map-Request is answered per requested EID: a proxy
+ * Map-Reply, the ECM forwarded to the registered ETR, or a negative Map-Reply (TTL 1 minute
+ * inside a site, 15 minutes outside every site). */
+#pragma once
+
+#include <glib.h>
+#include "lisp-message.h"
+#include "lisp-prefix.h"
+
+G_BEGIN_DECLS
+
+#define LMN_MS_DEFAULT_TIMEOUT 180      /* seconds: three missed 60 s refreshes */
+#define LMN_MS_TTL_UNREGISTERED 1       /* minutes, negative reply inside a site */
+#define LMN_MS_TTL_NON_EID 15           /* minutes, negative reply outside every site */
+
+typedef struct {
+  guint8  family;    /* LISP_FAMILY_IPV4 or LISP_FAMILY_IPV6 */
+  guint8  addr[16];
+  guint16 port;
+} LmnEndpoint;
+
+/* One datagram to send. */
+typedef struct {
+  LmnEndpoint to;
+  GBytes     *data;
+} LmnDatagram;
+
+void lmn_datagram_free (LmnDatagram *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnDatagram, lmn_datagram_free)
+
+typedef enum {
+  LMN_PROXY_FOLLOW,  /* as the registrant's P bit says */
+  LMN_PROXY_ALWAYS,
+  LMN_PROXY_NEVER,
+} LmnProxyMode;
+
+typedef struct {
+  guint8  key_id;
+  guint8  algorithm;  /* LispAuthAlg */
+  gchar  *secret;     /* never logged */
+} LmnSiteKey;
+
+typedef struct {
+  gchar       *name;
+  GArray      *prefixes;              /* LispPrefix */
+  GPtrArray   *keys;                  /* LmnSiteKey* */
+  gboolean     accept_more_specifics;
+  LmnProxyMode proxy_reply;
+} LmnSite;
+
+LmnSite *lmn_site_new  (const char *name);
+void     lmn_site_free (LmnSite *site);
+void     lmn_site_add_key (LmnSite *site, guint8 key_id, guint8 algorithm, const char *secret);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnSite, lmn_site_free)
+
+typedef struct {
+  LispPrefix     prefix;
+  const LmnSite *site;
+  LispRecord    *record;        /* as registered: TTL, locators with their flags */
+  LmnEndpoint    registrant;    /* source of the last Map-Register */
+  gboolean       proxy_reply;   /* P bit of the last Map-Register */
+  gboolean       use_ttl;       /* T bit */
+  gboolean       has_xtr_id;
+  guint8         xtr_id[16];
+  guint64        site_id;
+  guint8         key_id;        /* the key that authenticated it, for unsolicited notifies */
+  gint64         first_registered;  /* seconds, caller's clock */
+  gint64         last_refresh;
+} LmnRegistration;
+
+typedef enum {
+  /* received */
+  LMN_MS_RX_MAP_REQUEST,
+  LMN_MS_RX_MAP_REPLY,
+  LMN_MS_RX_MAP_REGISTER,
+  LMN_MS_RX_MAP_NOTIFY,
+  LMN_MS_RX_MAP_NOTIFY_ACK,
+  LMN_MS_RX_ECM,
+  LMN_MS_RX_INFO,
+  LMN_MS_RX_OTHER,
+  /* sent */
+  LMN_MS_TX_MAP_NOTIFY,
+  LMN_MS_TX_UNSOLICITED_NOTIFY,
+  LMN_MS_TX_MAP_REPLY,
+  LMN_MS_TX_NEGATIVE_REPLY,
+  LMN_MS_TX_FORWARDED_ECM,
+  /* registration events */
+  LMN_MS_REGISTRATIONS_NEW,
+  LMN_MS_REGISTRATIONS_REFRESHED,
+  LMN_MS_REGISTRATIONS_MOVED,
+  LMN_MS_REGISTRATIONS_EXPIRED,
+  /* drops, by reason */
+  LMN_MS_DROP_MALFORMED,
+  LMN_MS_DROP_UNKNOWN_KEY_ID,
+  LMN_MS_DROP_EID_NOT_ALLOWED,
+  LMN_MS_DROP_BAD_MAC,
+  LMN_MS_DROP_UNSUPPORTED,       /* a message type or form we do not serve */
+  LMN_MS_DROP_NO_ITR_RLOC,       /* a Map-Request without an IP ITR-RLOC to answer */
+  LMN_MS_DROP_NO_ETR_LOCATOR,    /* a registration without an IP locator to forward to */
+  LMN_MS_N_COUNTERS
+} LmnMsCounter;
+
+/* "rx-map-register", "drop-bad-mac" ... */
+const char *lmn_ms_counter_name (LmnMsCounter c);
+
+typedef struct _LmnMapServer LmnMapServer;
+
+/* Takes ownership of the sites (LmnSite*). */
+LmnMapServer *lmn_map_server_new  (GPtrArray *sites);
+void          lmn_map_server_free (LmnMapServer *ms);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnMapServer, lmn_map_server_free)
+
+/* Handles one datagram from `from` received at `now` (seconds, any monotonic clock) and
+ * appends what to send (LmnDatagram*) to out. Returns TRUE when the registrations changed. */
+gboolean lmn_map_server_handle (LmnMapServer *ms, const guint8 *msg, gsize len,
+                                const LmnEndpoint *from, gint64 now, GPtrArray *out);
+/* Drops the registrations whose time is up; returns how many. */
+guint    lmn_map_server_expire (LmnMapServer *ms, gint64 now);
+
+const GPtrArray *lmn_map_server_sites         (const LmnMapServer *ms);
+/* LmnRegistration*, in no particular order */
+const GPtrArray *lmn_map_server_registrations (const LmnMapServer *ms);
+guint64          lmn_map_server_counter       (const LmnMapServer *ms, LmnMsCounter c);
+/* When the registration expires (seconds, caller's clock). */
+gint64           lmn_registration_expiry      (const LmnRegistration *reg);
+
+/* The largest prefix holding (iid, family, addr) that overlaps no configured site prefix;
+ * FALSE when the address lies inside a site. */
+gboolean lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 family,
+                                        const guint8 *addr, LispPrefix *out);
+
+/* The state as JSON (sites without their keys, registrations, counters). */
+gchar   *lmn_map_server_to_json (const LmnMapServer *ms, gint64 now);
+
+G_END_DECLS

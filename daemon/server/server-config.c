@@ -1,0 +1,485 @@
+/* lispmn-server's configuration: the text is scanned once to learn on which line each
+ * group and key sits (GKeyFile does not say), then GKeyFile reads the values and every one is
+ * checked here. Errors read "FILE:LINE: [GROUP] KEY: reason". */
+#include "server-config.h"
+
+#include "lisp-auth.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <string.h>
+
+G_DEFINE_QUARK (lmn-server-config-error-quark, lmn_server_config_error)
+
+#define MAX_FILE_SIZE (1024 * 1024)
+
+static const char *const main_keys[] = { "listen", "port", NULL };
+static const char *const site_keys[] = {
+  "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id", "key2-algorithm",
+  "accept-more-specifics", "proxy-reply", NULL
+};
+
+typedef struct {
+  gchar *name;
+  guint  line;
+} Located;
+
+typedef struct {
+  gchar  *name;
+  guint   line;
+  GArray *keys;  /* Located */
+} Group;
+
+static void
+located_clear (gpointer data)
+{
+  g_free (((Located *) data)->name);
+}
+
+static void
+group_free (gpointer data)
+{
+  Group *g = data;
+
+  g_free (g->name);
+  g_array_unref (g->keys);
+  g_free (g);
+}
+
+typedef struct {
+  const char *file;
+  GKeyFile   *keyfile;
+  const Group *group;
+} Ctx;
+
+static gboolean fail (const Ctx *c, const char *key, GError **error, int code,
+                      const char *format, ...) G_GNUC_PRINTF (5, 6);
+
+static gboolean
+fail (const Ctx *c, const char *key, GError **error, int code, const char *format, ...)
+{
+  g_autofree gchar *reason = NULL;
+  guint line = c->group->line;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  for (guint i = 0; key != NULL && i < c->group->keys->len; i++)
+    if (g_str_equal (g_array_index (c->group->keys, Located, i).name, key))
+      line = g_array_index (c->group->keys, Located, i).line;
+  if (key != NULL)
+    g_set_error (error, LMN_SERVER_CONFIG_ERROR, code, "%s:%u: [%s] %s: %s", c->file, line,
+                 c->group->name, key, reason);
+  else
+    g_set_error (error, LMN_SERVER_CONFIG_ERROR, code, "%s:%u: [%s]: %s", c->file, line,
+                 c->group->name, reason);
+  return FALSE;
+}
+
+/* Groups and keys with their lines; refuses lines GKeyFile would refuse, with the line. */
+static GPtrArray *
+scan (const char *data, gsize len, const char *file, GError **error)
+{
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (group_free);
+  g_autofree gchar *text = g_strndup (data, len);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  Group *current = NULL;
+
+  if (strlen (text) != len)
+    {
+      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
+                   "%s: contains a NUL byte: not a configuration file", file);
+      return NULL;
+    }
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gchar *line = g_strstrip (lines[i]);
+      const char *eq;
+
+      if (line[0] == '\0' || line[0] == '#')
+        continue;
+      if (line[0] == '[' && line[strlen (line) - 1] == ']')
+        {
+          current = g_new0 (Group, 1);
+          current->name = g_strndup (line + 1, strlen (line) - 2);
+          current->line = i + 1;
+          current->keys = g_array_new (FALSE, TRUE, sizeof (Located));
+          g_array_set_clear_func (current->keys, located_clear);
+          for (guint j = 0; j < groups->len; j++)
+            if (g_str_equal (((Group *) g_ptr_array_index (groups, j))->name, current->name))
+              {
+                g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
+                             "%s:%u: [%s]: group already defined on line %u", file, i + 1,
+                             current->name, ((Group *) g_ptr_array_index (groups, j))->line);
+                group_free (current);
+                return NULL;
+              }
+          g_ptr_array_add (groups, current);
+          continue;
+        }
+      eq = strchr (line, '=');
+      if (eq == NULL || eq == line)
+        {
+          /* Never echo the line: it may be a secret that lost its "key=". */
+          g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
+                       "%s:%u: not a [group], a key=value line or a # comment", file, i + 1);
+          return NULL;
+        }
+      if (current == NULL)
+        {
+          g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
+                       "%s:%u: a key before the first [group]", file, i + 1);
+          return NULL;
+        }
+      {
+        Located k = { g_strstrip (g_strndup (line, eq - line)), i + 1 };
+
+        for (guint j = 0; j < current->keys->len; j++)
+          if (g_str_equal (g_array_index (current->keys, Located, j).name, k.name))
+            {
+              g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
+                           "%s:%u: [%s] %s: set twice (first on line %u)", file, i + 1,
+                           current->name, k.name, g_array_index (current->keys, Located, j).line);
+              g_free (k.name);
+              return NULL;
+            }
+        g_array_append_val (current->keys, k);
+      }
+    }
+  return g_steal_pointer (&groups);
+}
+
+static gboolean
+check_keys (const Ctx *c, const char *const *known, GError **error)
+{
+  for (guint i = 0; i < c->group->keys->len; i++)
+    {
+      const char *key = g_array_index (c->group->keys, Located, i).name;
+
+      if (!g_strv_contains (known, key))
+        {
+          g_autofree gchar *list = g_strjoinv (", ", (gchar **) known);
+
+          return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_UNKNOWN,
+                       "unknown key (known: %s)", list);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+has_key (const Ctx *c, const char *key)
+{
+  return g_key_file_has_key (c->keyfile, c->group->name, key, NULL);
+}
+
+/* A value GKeyFile could not unescape is reported without the value (it may be secret). */
+static gboolean
+get_string (const Ctx *c, const char *key, gchar **out, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  *out = g_key_file_get_string (c->keyfile, c->group->name, key, &local);
+  if (*out == NULL)
+    return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID, "invalid escape sequence");
+  if ((*out)[0] == '\0')
+    return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID, "empty value");
+  return TRUE;
+}
+
+static gboolean
+get_number (const Ctx *c, const char *key, guint64 max, guint64 *out, GError **error)
+{
+  g_autofree gchar *text = NULL;
+
+  if (!get_string (c, key, &text, error))
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
+    return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                 "'%s' is not a number from 0 to %" G_GUINT64_FORMAT, text, max);
+  return TRUE;
+}
+
+static gboolean
+get_bool (const Ctx *c, const char *key, gboolean *out, GError **error)
+{
+  g_autofree gchar *text = NULL;
+
+  if (!get_string (c, key, &text, error))
+    return FALSE;
+  if (g_str_equal (text, "true") || g_str_equal (text, "yes"))
+    *out = TRUE;
+  else if (g_str_equal (text, "false") || g_str_equal (text, "no"))
+    *out = FALSE;
+  else
+    return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                 "'%s' is not true or false", text);
+  return TRUE;
+}
+
+static gboolean
+parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
+{
+  if (!check_keys (c, main_keys, error))
+    return FALSE;
+  if (has_key (c, "listen"))
+    {
+      g_auto(GStrv) list = g_key_file_get_string_list (c->keyfile, c->group->name, "listen",
+                                                       NULL, NULL);
+
+      g_array_set_size (config->listen, 0);
+      for (guint i = 0; list != NULL && list[i] != NULL; i++)
+        {
+          LmnEndpoint e = { 0 };
+          gchar *item = g_strstrip (list[i]);
+
+          if (item[0] == '\0')
+            continue;
+          if (inet_pton (AF_INET, item, e.addr) == 1)
+            e.family = LISP_FAMILY_IPV4;
+          else if (inet_pton (AF_INET6, item, e.addr) == 1)
+            e.family = LISP_FAMILY_IPV6;
+          else
+            return fail (c, "listen", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                         "'%s' is not an IPv4 or IPv6 address", item);
+          g_array_append_val (config->listen, e);
+        }
+      if (config->listen->len == 0)
+        return fail (c, "listen", error, LMN_SERVER_CONFIG_ERROR_INVALID, "no address");
+    }
+  if (has_key (c, "port"))
+    {
+      guint64 port;
+
+      if (!get_number (c, "port", 65535, &port, error))
+        return FALSE;
+      if (port == 0)
+        return fail (c, "port", error, LMN_SERVER_CONFIG_ERROR_INVALID, "port 0");
+      config->port = (guint16) port;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_algorithm (const Ctx *c, const char *key, guint8 *out, GError **error)
+{
+  g_autofree gchar *text = NULL;
+
+  if (!has_key (c, key))
+    {
+      *out = LISP_AUTH_HMAC_SHA256_128;
+      return TRUE;
+    }
+  if (!get_string (c, key, &text, error))
+    return FALSE;
+  if (g_str_equal (text, "hmac-sha-256"))
+    *out = LISP_AUTH_HMAC_SHA256_128;
+  else if (g_str_equal (text, "hmac-sha-1"))
+    *out = LISP_AUTH_HMAC_SHA1_96;
+  else
+    return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                 "'%s' is not hmac-sha-256 or hmac-sha-1", text);
+  return TRUE;
+}
+
+/* key / key-id / algorithm, or the same with the "key2" prefix. */
+static gboolean
+parse_key (const Ctx *c, LmnSite *site, const char *prefix, gboolean required, GError **error)
+{
+  g_autofree gchar *key_key = g_strdup (prefix);
+  g_autofree gchar *id_key = g_strdup_printf ("%s-id", prefix);
+  g_autofree gchar *alg_key = g_str_equal (prefix, "key") ? g_strdup ("algorithm")
+                                                           : g_strdup_printf ("%s-algorithm", prefix);
+  g_autofree gchar *secret = NULL;
+  guint64 key_id = 0;
+  guint8 alg = LISP_AUTH_HMAC_SHA256_128;
+
+  if (!has_key (c, key_key))
+    {
+      if (required)
+        return fail (c, NULL, error, LMN_SERVER_CONFIG_ERROR_MISSING,
+                     "no key= (the password this site's xTRs register with)");
+      if (has_key (c, id_key) || has_key (c, alg_key))
+        return fail (c, has_key (c, id_key) ? id_key : alg_key, error,
+                     LMN_SERVER_CONFIG_ERROR_MISSING, "set without %s=", key_key);
+      return TRUE;
+    }
+  if (!get_string (c, key_key, &secret, error))
+    return FALSE;
+  if (has_key (c, id_key) && !get_number (c, id_key, 255, &key_id, error))
+    return FALSE;
+  if (!parse_algorithm (c, alg_key, &alg, error))
+    return FALSE;
+  for (guint i = 0; i < site->keys->len; i++)
+    if (((LmnSiteKey *) g_ptr_array_index (site->keys, i))->key_id == key_id)
+      return fail (c, has_key (c, id_key) ? id_key : key_key, error,
+                   LMN_SERVER_CONFIG_ERROR_INVALID, "key ID %u is already used by key=%s",
+                   (guint) key_id, has_key (c, id_key) ? "" : " (set a different key2-id=)");
+  lmn_site_add_key (site, (guint8) key_id, alg, secret);
+  memset (secret, 0, strlen (secret));
+  return TRUE;
+}
+
+static gboolean
+parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
+{
+  const char *name = c->group->name + strlen ("site ");
+  g_autoptr(LmnSite) site = NULL;
+  g_auto(GStrv) prefixes = NULL;
+
+  if (!check_keys (c, site_keys, error))
+    return FALSE;
+  if (name[0] == '\0' || strchr (name, ' ') != NULL)
+    return fail (c, NULL, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                 "a site name is one word: [site NAME]");
+  site = lmn_site_new (name);
+  if (!has_key (c, "eid-prefixes"))
+    return fail (c, NULL, error, LMN_SERVER_CONFIG_ERROR_MISSING,
+                 "no eid-prefixes= (the EID-prefixes this site may register)");
+  prefixes = g_key_file_get_string_list (c->keyfile, c->group->name, "eid-prefixes", NULL, NULL);
+  for (guint i = 0; prefixes != NULL && prefixes[i] != NULL; i++)
+    {
+      gchar *item = g_strstrip (prefixes[i]);
+      g_autoptr(GError) local = NULL;
+      LispPrefix p;
+
+      if (item[0] == '\0')
+        continue;
+      if (!lisp_prefix_parse (item, &p, &local))
+        return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID, "'%s': %s",
+                     item, local->message);
+      /* Two sites claiming the same space would make authorisation ambiguous. */
+      for (guint s = 0; s < config->sites->len; s++)
+        {
+          const LmnSite *other = g_ptr_array_index (config->sites, s);
+
+          for (guint j = 0; j < other->prefixes->len; j++)
+            {
+              const LispPrefix *o = &g_array_index (other->prefixes, LispPrefix, j);
+              guint8 l = MIN (o->len, p.len);
+              LispPrefix a, b;
+
+              lisp_prefix_init (&a, o->iid, o->family, o->addr, l);
+              lisp_prefix_init (&b, p.iid, p.family, p.addr, l);
+              if (lisp_prefix_equal (&a, &b))
+                {
+                  g_autofree gchar *ot = lisp_prefix_to_string (o);
+
+                  return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                               "'%s' overlaps %s of [site %s]", item, ot, other->name);
+                }
+            }
+        }
+      g_array_append_val (site->prefixes, p);
+    }
+  if (site->prefixes->len == 0)
+    return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID, "no prefix");
+  if (!parse_key (c, site, "key", TRUE, error) || !parse_key (c, site, "key2", FALSE, error))
+    return FALSE;
+  if (has_key (c, "accept-more-specifics") &&
+      !get_bool (c, "accept-more-specifics", &site->accept_more_specifics, error))
+    return FALSE;
+  if (has_key (c, "proxy-reply"))
+    {
+      g_autofree gchar *text = NULL;
+
+      if (!get_string (c, "proxy-reply", &text, error))
+        return FALSE;
+      if (g_str_equal (text, "follow"))
+        site->proxy_reply = LMN_PROXY_FOLLOW;
+      else if (g_str_equal (text, "always"))
+        site->proxy_reply = LMN_PROXY_ALWAYS;
+      else if (g_str_equal (text, "never"))
+        site->proxy_reply = LMN_PROXY_NEVER;
+      else
+        return fail (c, "proxy-reply", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "'%s' is not follow, always or never", text);
+    }
+  g_ptr_array_add (config->sites, g_steal_pointer (&site));
+  return TRUE;
+}
+
+void
+lmn_server_config_free (LmnServerConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->path);
+  g_array_unref (config->listen);
+  g_ptr_array_unref (config->sites);
+  g_free (config);
+}
+
+LmnServerConfig *
+lmn_server_config_load_data (const char *data, gsize len, const char *name, GError **error)
+{
+  g_autoptr(LmnServerConfig) config = g_new0 (LmnServerConfig, 1);
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) local = NULL;
+  LmnEndpoint any4 = { .family = LISP_FAMILY_IPV4 }, any6 = { .family = LISP_FAMILY_IPV6 };
+
+  config->path = g_strdup (name);
+  config->listen = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
+  config->sites = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_site_free);
+  config->port = 4342;
+  g_array_append_val (config->listen, any4);
+  g_array_append_val (config->listen, any6);
+
+  groups = scan (data, len, name, error);
+  if (groups == NULL)
+    return NULL;
+  if (!g_key_file_load_from_data (keyfile, data, len, G_KEY_FILE_NONE, &local))
+    {
+      /* GKeyFile's messages quote the offending line; it may hold a secret. */
+      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
+                   "%s: not a key file (GKeyFile syntax)", name);
+      return NULL;
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      Ctx c = { name, keyfile, g_ptr_array_index (groups, i) };
+
+      if (g_str_equal (c.group->name, "lispmn-server"))
+        {
+          if (!parse_main (&c, config, error))
+            return NULL;
+        }
+      else if (g_str_has_prefix (c.group->name, "site ") || g_str_equal (c.group->name, "site"))
+        {
+          if (!g_str_has_prefix (c.group->name, "site "))
+            return fail (&c, NULL, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                         "a site needs a name: [site NAME]"), NULL;
+          if (!parse_site (&c, config, error))
+            return NULL;
+        }
+      else
+        return fail (&c, NULL, error, LMN_SERVER_CONFIG_ERROR_UNKNOWN,
+                     "unknown group (known: [lispmn-server], [site NAME])"), NULL;
+    }
+  if (config->sites->len == 0)
+    {
+      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_MISSING,
+                   "%s: no [site NAME] group: nothing may register", name);
+      return NULL;
+    }
+  return g_steal_pointer (&config);
+}
+
+LmnServerConfig *
+lmn_server_config_load (const char *path, GError **error)
+{
+  g_autofree gchar *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  if (len > MAX_FILE_SIZE)
+    {
+      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
+                   "%s: %zu bytes: too big for a configuration file", path, len);
+      return NULL;
+    }
+  return lmn_server_config_load_data (data, len, path, error);
+}

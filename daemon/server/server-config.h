@@ -1,0 +1,49 @@
+/* lispmn-server's configuration file (/etc/lispmn/lispmn-server.conf, GKeyFile syntax).
+ *
+ *   [lispmn-server]
+ *   listen=0.0.0.0;::                 # addresses of the UDP 4342 sockets (default: both)
+ *   port=4342                         # for tests; LISP uses 4342
+ *
+ *   [site ana]                        # one group per site
+ *   eid-prefixes=192.0.2.0/24;[1000]2001:db8:e1d::/48
+ *   key=secret                        # the password the site's xTRs register with
+ *   key-id=0
+ *   algorithm=hmac-sha-256            # or hmac-sha-1
+ *   key2=newsecret                    # optional second key (roll-over): key2-id, key2-algorithm
+ *   accept-more-specifics=true        # default false: only the exact prefixes
+ *   proxy-reply=follow                # follow the registrant's P bit (default), always, never
+ *
+ * Every mistake is refused as "FILE:LINE: [GROUP] KEY: reason"; secrets are never printed. */
+#pragma once
+
+#include <glib.h>
+#include "map-server.h"
+
+G_BEGIN_DECLS
+
+#define LMN_SERVER_CONFIG_ERROR (lmn_server_config_error_quark ())
+GQuark lmn_server_config_error_quark (void);
+
+typedef enum {
+  LMN_SERVER_CONFIG_ERROR_SYNTAX,
+  LMN_SERVER_CONFIG_ERROR_MISSING,
+  LMN_SERVER_CONFIG_ERROR_INVALID,
+  LMN_SERVER_CONFIG_ERROR_UNKNOWN,
+} LmnServerConfigError;
+
+typedef struct {
+  gchar     *path;
+  GArray    *listen;  /* LmnEndpoint (port unset) */
+  guint16    port;
+  GPtrArray *sites;   /* LmnSite* */
+} LmnServerConfig;
+
+LmnServerConfig *lmn_server_config_load      (const char *path, GError **error);
+/* name stands for the file in error messages. */
+LmnServerConfig *lmn_server_config_load_data (const char *data, gsize len, const char *name,
+                                              GError **error);
+void             lmn_server_config_free      (LmnServerConfig *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnServerConfig, lmn_server_config_free)
+
+G_END_DECLS

@@ -1,0 +1,164 @@
+/* lispmn-server.conf: a valid file read fully, the shipped example loads, and each mistake
+ * gives "FILE:LINE: [GROUP] KEY: reason" without ever printing a secret. */
+#include "server-config.h"
+#include "lisp-auth.h"
+
+#include <string.h>
+
+static void
+test_valid (void)
+{
+  const char *text =
+    "# comment\n"
+    "[lispmn-server]\n"
+    "listen=192.0.2.1;2001:db8::1\n"
+    "port=14342\n"
+    "\n"
+    "[site ana]\n"
+    "eid-prefixes=192.0.2.0/24; [1000]2001:db8:e1d::/48\n"
+    "key=s3cret\n"
+    "key-id=3\n"
+    "algorithm=hmac-sha-1\n"
+    "key2=n3w\n"
+    "key2-id=4\n"
+    "accept-more-specifics=true\n"
+    "proxy-reply=always\n"
+    "[site bob]\n"
+    "eid-prefixes=198.51.100.0/24\n"
+    "key=bob\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnServerConfig) c = lmn_server_config_load_data (text, strlen (text), "t.conf", &error);
+  const LmnSite *ana, *bob;
+  const LmnSiteKey *k;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->listen->len, ==, 2);
+  g_assert_cmpuint (c->port, ==, 14342);
+  g_assert_cmpuint (c->sites->len, ==, 2);
+  ana = c->sites->pdata[0];
+  bob = c->sites->pdata[1];
+  g_assert_cmpstr (ana->name, ==, "ana");
+  g_assert_cmpuint (ana->prefixes->len, ==, 2);
+  g_assert_cmpuint (g_array_index (ana->prefixes, LispPrefix, 1).iid, ==, 1000);
+  g_assert_true (ana->accept_more_specifics);
+  g_assert_cmpint (ana->proxy_reply, ==, LMN_PROXY_ALWAYS);
+  g_assert_cmpuint (ana->keys->len, ==, 2);
+  k = ana->keys->pdata[0];
+  g_assert_cmpuint (k->key_id, ==, 3);
+  g_assert_cmpuint (k->algorithm, ==, LISP_AUTH_HMAC_SHA1_96);
+  g_assert_cmpstr (k->secret, ==, "s3cret");
+  k = ana->keys->pdata[1];
+  g_assert_cmpuint (k->key_id, ==, 4);
+  g_assert_cmpuint (k->algorithm, ==, LISP_AUTH_HMAC_SHA256_128);
+  g_assert_false (bob->accept_more_specifics);
+  g_assert_cmpint (bob->proxy_reply, ==, LMN_PROXY_FOLLOW);
+  g_assert_cmpuint (((LmnSiteKey *) bob->keys->pdata[0])->key_id, ==, 0);
+}
+
+static void
+test_defaults (void)
+{
+  const char *text = "[site a]\neid-prefixes=192.0.2.10/32\nkey=x\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnServerConfig) c = lmn_server_config_load_data (text, strlen (text), "t.conf", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->port, ==, 4342);
+  g_assert_cmpuint (c->listen->len, ==, 2);
+  g_assert_cmpuint (g_array_index (c->listen, LmnEndpoint, 0).family, ==, LISP_FAMILY_IPV4);
+  g_assert_cmpuint (g_array_index (c->listen, LmnEndpoint, 1).family, ==, LISP_FAMILY_IPV6);
+}
+
+static const struct {
+  const char *text;
+  const char *message;
+} errors[] = {
+  { "[site a]\neid-prefixes=192.0.2.0/24\n", "t.conf:1: [site a]: no key=" },
+  { "[site a]\nkey=TOPSECRET\n", "t.conf:1: [site a]: no eid-prefixes=" },
+  { "[site a]\neid-prefixes=192.0.2.0/33\nkey=TOPSECRET\n", "t.conf:2: [site a] eid-prefixes: '192.0.2.0/33'" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey-id=256\n",
+    "t.conf:4: [site a] key-id: '256' is not a number from 0 to 255" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nalgorithm=md5\n",
+    "t.conf:4: [site a] algorithm: 'md5' is not hmac-sha-256 or hmac-sha-1" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey2=TOPSECRET2\n",
+    "t.conf:4: [site a] key2: key ID 0 is already used" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey2-id=1\n",
+    "t.conf:4: [site a] key2-id: set without key2=" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nproxy=yes\n",
+    "t.conf:4: [site a] proxy: unknown key" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\naccept-more-specifics=maybe\n",
+    "t.conf:4: [site a] accept-more-specifics: 'maybe' is not true or false" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nproxy-reply=sometimes\n",
+    "t.conf:4: [site a] proxy-reply: 'sometimes' is not follow, always or never" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site b]\neid-prefixes=192.0.2.128/25\nkey=TOPSECRET\n",
+    "t.conf:5: [site b] eid-prefixes: '192.0.2.128/25' overlaps 192.0.2.0/24 of [site a]" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site a]\n", "t.conf:4: [site a]: group already defined on line 1" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey=TOPSECRET\n", "t.conf:4: [site a] key: set twice" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nTOPSECRET\n", "t.conf:3: not a [group]" },
+  { "[site]\n", "t.conf:1: [site]: a site needs a name" },
+  { "[sites a]\n", "t.conf:1: [sites a]: unknown group" },
+  { "[lispmn-server]\nlisten=192.0.2.300\n", "t.conf:2: [lispmn-server] listen: '192.0.2.300' is not an IPv4 or IPv6 address" },
+  { "[lispmn-server]\nport=0\n", "t.conf:2: [lispmn-server] port: port 0" },
+  { "[lispmn-server]\n", "t.conf: no [site NAME] group" },
+  { "key=TOPSECRET\n", "t.conf:1: a key before the first [group]" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=\n", "t.conf:3: [site a] key: empty value" },
+};
+
+static void
+test_errors (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LmnServerConfig) c =
+        lmn_server_config_load_data (errors[i].text, strlen (errors[i].text), "t.conf", &error);
+
+      g_test_message ("case %u: %s", i, error != NULL ? error->message : "(accepted)");
+      g_assert_null (c);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == LMN_SERVER_CONFIG_ERROR);
+      if (!g_str_has_prefix (error->message, errors[i].message))
+        g_error ("case %u: got \"%s\", expected it to start with \"%s\"", i, error->message,
+                 errors[i].message);
+      g_assert_null (strstr (error->message, "TOPSECRET"));
+    }
+}
+
+static void
+test_example (void)
+{
+  const char *path = g_getenv ("LISPMN_SERVER_EXAMPLE_CONFIG");
+  const char *man = g_getenv ("LISPMN_SERVER_MAN");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnServerConfig) c = NULL;
+  g_autofree gchar *page = NULL;
+  static const char *const keys[] = {
+    "listen", "port", "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id",
+    "key2-algorithm", "accept-more-specifics", "proxy-reply",
+  };
+
+  g_assert_nonnull (path);
+  c = lmn_server_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->sites->len, >=, 1);
+  g_assert_nonnull (man);
+  g_assert_true (g_file_get_contents (man, &page, NULL, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree gchar *needle = g_strdup_printf ("\\fB%s\\fR", keys[i]);
+
+      if (strstr (page, needle) == NULL)
+        g_error ("the man page does not document %s", keys[i]);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/server-config/valid", test_valid);
+  g_test_add_func ("/server-config/defaults", test_defaults);
+  g_test_add_func ("/server-config/errors", test_errors);
+  g_test_add_func ("/server-config/example", test_example);
+  return g_test_run ();
+}
