@@ -112,7 +112,7 @@ on_link_changed (const LmnLinkState *state, gpointer user_data)
   if (node->control != NULL)
     lmn_control_sockets_sync (node->control, node->rlocs);
   if (node->registrar != NULL)
-    lmn_registrar_register_now (node->registrar);
+    lmn_registrar_register_soon (node->registrar);
   lmn_node_write_state (node);
 }
 
@@ -268,7 +268,7 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
     }
   log_rlocs (node);
   lmn_control_sockets_sync (node->control, node->rlocs);
-  lmn_registrar_register_now (node->registrar);
+  lmn_registrar_register_soon (node->registrar);
   lmn_node_write_state (node);
   return g_steal_pointer (&node);
 }

@@ -17,6 +17,7 @@ struct _LmnRegistrar {
   LmnControlSockets     *sockets;
   LmnControlCounters    *counters;
   GPtrArray             *servers;    /* Server* */
+  guint                  soon;       /* the coalescing timer of register_soon() */
   guint8                 xtr_id[16]; /* random, stable for the daemon's life */
 };
 
@@ -58,6 +59,7 @@ lmn_registrar_free (LmnRegistrar *registrar)
 {
   if (registrar == NULL)
     return;
+  g_clear_handle_id (&registrar->soon, g_source_remove);
   g_ptr_array_unref (registrar->servers);
   g_free (registrar);
 }
@@ -136,9 +138,27 @@ on_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_soon (gpointer user_data)
+{
+  LmnRegistrar *registrar = user_data;
+
+  registrar->soon = 0;
+  lmn_registrar_register_now (registrar);
+  return G_SOURCE_REMOVE;
+}
+
+void
+lmn_registrar_register_soon (LmnRegistrar *registrar)
+{
+  if (registrar->soon == 0 && registrar->servers->len > 0)
+    registrar->soon = g_timeout_add (LMN_REGISTER_COALESCE_MS, on_soon, registrar);
+}
+
 void
 lmn_registrar_register_now (LmnRegistrar *registrar)
 {
+  g_clear_handle_id (&registrar->soon, g_source_remove);
   for (guint i = 0; i < registrar->servers->len; i++)
     {
       Server *s = g_ptr_array_index (registrar->servers, i);

@@ -21,6 +21,10 @@ LmnRegistrar *lmn_registrar_new   (const LmnConfig *config, const LmnLocalRlocs 
 void          lmn_registrar_free  (LmnRegistrar *registrar);
 /* Registers with every map-server now (our RLOC set changed, or we just started). */
 void          lmn_registrar_register_now (LmnRegistrar *registrar);
+/* The same within LMN_REGISTER_COALESCE_MS: an uplink coming up reports its addresses one
+ * by one, and one Map-Register with all of them beats a burst of partial ones. */
+#define LMN_REGISTER_COALESCE_MS 100
+void          lmn_registrar_register_soon (LmnRegistrar *registrar);
 /* A Map-Notify (type 4) received from from:port. */
 void          lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize len,
                                            const LmnIp *from, guint16 port, const LmnIp *local);
