@@ -70,7 +70,12 @@ static void
 arm (Server *s, guint seconds)
 {
   g_clear_handle_id (&s->timer, g_source_remove);
-  s->timer = g_timeout_add_seconds (seconds, on_timer, s);
+  /* The minute refresh may share its wake-up with other timers; retries keep their
+   * spacing. */
+  if (seconds >= LMN_REGISTER_REFRESH)
+    s->timer = g_timeout_add_seconds (seconds, on_timer, s);
+  else
+    s->timer = g_timeout_add (seconds * 1000, on_timer, s);
 }
 
 static GPtrArray *

@@ -203,8 +203,9 @@ on_request_timer (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   send_request (r, req);
-  /* 1 s, 2 s, then 4 s after the last try. */
-  req->timer = g_timeout_add_seconds (1u << (req->tries - 1), on_request_timer, req);
+  /* 1 s, 2 s, then 4 s after the last try; exact timers, as the 1 s spacing per
+   * destination is a limit (second timers may fire up to a second early or late). */
+  req->timer = g_timeout_add (1000u << (req->tries - 1), on_request_timer, req);
   return G_SOURCE_REMOVE;
 }
 
@@ -236,7 +237,7 @@ resolve (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst, gboolean
   g_hash_table_insert (r->by_dst, req->key, req);
   g_hash_table_insert (r->by_nonce, &req->nonce, req);
   send_request (r, req);
-  req->timer = g_timeout_add_seconds (1, on_request_timer, req);
+  req->timer = g_timeout_add (1000, on_request_timer, req);
 }
 
 void

@@ -27,7 +27,6 @@ import os
 import socket
 import struct
 import sys
-import tempfile
 import time
 import unittest
 
@@ -69,12 +68,6 @@ except socket.timeout:
     pass
 """
 
-
-def workdir(name):
-    base = os.environ.get("LISPMN_TEST_WORKDIR") or tempfile.mkdtemp(prefix="lispmn-integ-")
-    path = os.path.join(base, name)
-    os.makedirs(path, exist_ok=True)
-    return path
 
 
 # -- a tiny LISP codec, independent of the daemon's ---------------------------------------
@@ -192,7 +185,7 @@ class ControlTest(unittest.TestCase):
             self.fail(f"lispmnd not built at {os.path.abspath(binary)}")
         self.t = Topology()
         self.addCleanup(self.t.close)
-        self.dir = workdir(self.id().split(".", 1)[-1])
+        self.dir = lt.workdir(self.id().split(".", 1)[-1])
         lt.build(self.t)
         self.received = os.path.join(self.dir, "r-received.jsonl")
         if os.path.exists(self.received):
@@ -353,7 +346,7 @@ class RegistrationTest(ControlTest):
         for lisp in regs:
             text = json.dumps(lisp)
             self.assertNotIn("_ws.malformed", text)
-            flat = dict(_walk(lisp))
+            flat = dict(lt.tshark_leaves(lisp))
             self.assertEqual(flat.get("lisp.mreg.flags.wmn"), "1", text[:2000])
             self.assertEqual(flat.get("lisp.keyid"), "0x0002", text[:2000])
             self.assertEqual(flat.get("lisp.records"), "2", text[:2000])
@@ -494,18 +487,6 @@ class ResolverTest(ControlTest):
         c = self.control()
         self.assertEqual(c["smr-received"], 2, c)
         self.assertEqual(c["smr-invoked-sent"], 1, c)
-
-
-def _walk(obj):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if isinstance(v, (dict, list)):
-                yield from _walk(v)
-            else:
-                yield k, v
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _walk(v)
 
 
 if __name__ == "__main__":
