@@ -3,6 +3,8 @@
  * acknowledged, retry delays and "unreachable". */
 #include "registration.h"
 
+#include "control-counters.h"
+
 #include "lisp-auth.h"
 #include "own-mapping.h"
 
@@ -183,6 +185,23 @@ test_retries_unreachable (void)
   server_free (ms);
 }
 
+/* The state file names every control counter once. */
+static void
+test_counter_names (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < LMN_CTL_N_COUNTERS; i++)
+    {
+      const char *name = lmn_control_counter_name (i);
+
+      g_assert_nonnull (name);
+      g_assert_true (g_hash_table_add (seen, (gpointer) name));
+    }
+  g_assert_cmpstr (lmn_control_counter_name (LMN_CTL_N_COUNTERS), ==, "unknown");
+  g_assert_cmpstr (lmn_registration_state_name (LMN_REG_AUTH_FAILED), ==, "auth-failed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -191,5 +210,6 @@ main (int argc, char **argv)
   g_test_add_func ("/registration/auth-failures", test_auth_failures);
   g_test_add_func ("/registration/unsolicited-acked", test_unsolicited_acked);
   g_test_add_func ("/registration/retries-unreachable", test_retries_unreachable);
+  g_test_add_func ("/registration/counter-names", test_counter_names);
   return g_test_run ();
 }
