@@ -1,9 +1,14 @@
 #include "node.h"
 
+#include "control-counters.h"
+#include "control-socket.h"
 #include "dataplane.h"
+#include "lisp-message.h"
 #include "local-rlocs.h"
 #include "map-cache.h"
 #include "netlink.h"
+#include "registrar.h"
+#include "resolver.h"
 #include "state-file.h"
 #include "tun.h"
 
@@ -24,6 +29,10 @@ struct _LmnNode {
   LispMapCache    *cache;
   LmnLocalRlocs   *rlocs;
   LmnDataplane    *dataplane;
+  LmnControlSockets *control;
+  LmnResolver     *resolver;
+  LmnRegistrar    *registrar;
+  LmnControlCounters control_counters;
   guint            mtu;
   LmnNodeChangedFunc changed;
   gpointer         changed_data;
@@ -93,18 +102,58 @@ log_rlocs (LmnNode *node)
   g_message ("RLOCs: %s", s->len > 0 ? s->str : "none (no uplink is up)");
 }
 
+/* Everything that follows a change of our usable RLOCs. */
+static void
+rlocs_changed (LmnNode *node)
+{
+  log_rlocs (node);
+  apply_mtu (node);
+  /* Before registering: the Map-Registers leave from the new sockets. */
+  if (node->control != NULL)
+    lmn_control_sockets_sync (node->control, node->rlocs);
+  if (node->registrar != NULL)
+    lmn_registrar_register_soon (node->registrar);
+  lmn_node_write_state (node);
+  if (node->changed != NULL)
+    node->changed (node, node->changed_data);
+}
+
 static void
 on_link_changed (const LmnLinkState *state, gpointer user_data)
 {
   LmnNode *node = user_data;
 
-  if (!lmn_local_rlocs_update (node->rlocs, state))
-    return;
-  log_rlocs (node);
-  apply_mtu (node);
-  lmn_node_write_state (node);
-  if (node->changed != NULL)
-    node->changed (node, node->changed_data);
+  if (lmn_local_rlocs_update (node->rlocs, state))
+    rlocs_changed (node);
+}
+
+/* A datagram on UDP 4342: to the part of the control plane its type belongs to. */
+static void
+on_control_message (guint type, const guint8 *data, gsize len, const LmnIp *from, guint16 port,
+                    const LmnIp *local, gpointer user_data)
+{
+  LmnNode *node = user_data;
+
+  switch (type)
+    {
+    case LISP_TYPE_MAP_REQUEST:
+      lmn_resolver_handle_map_request (node->resolver, data, len, from, port, local);
+      break;
+    case LISP_TYPE_MAP_REPLY:
+      lmn_resolver_handle_map_reply (node->resolver, data, len);
+      break;
+    case LISP_TYPE_ECM:
+      lmn_resolver_handle_ecm (node->resolver, data, len, local);
+      break;
+    case LISP_TYPE_MAP_NOTIFY:
+      lmn_registrar_handle_notify (node->registrar, data, len, from, port, local);
+      break;
+    default:
+      node->control_counters.n[LMN_CTL_UNEXPECTED_TYPE]++;
+      g_debug ("control message of type %u (%s) from port %u: ignored", type,
+               lisp_message_type_name (type), port);
+      break;
+    }
 }
 
 static gboolean
@@ -205,6 +254,13 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
   if (node->dataplane == NULL)
     return NULL;
   lmn_dataplane_set_debug (node->dataplane, debug);
+  node->control = lmn_control_sockets_new (on_control_message, node);
+  node->resolver = lmn_resolver_new (config, node->cache, node->rlocs, node->control,
+                                     node->dataplane, &node->control_counters);
+  node->registrar = lmn_registrar_new (config, node->rlocs, node->control, &node->control_counters);
+  /* Without a map-resolver a miss goes to the proxy-ETRs at once. */
+  if (config->map_resolvers->len > 0)
+    lmn_dataplane_set_resolver (node->dataplane, lmn_resolver_resolve, node->resolver);
 
   node->netlink = lmn_netlink_new (on_link_changed, node, error);
   if (node->netlink == NULL)
@@ -224,6 +280,8 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
       g_ptr_array_add (node->watched, g_strdup (u->interface));
     }
   log_rlocs (node);
+  lmn_control_sockets_sync (node->control, node->rlocs);
+  lmn_registrar_register_soon (node->registrar);
   lmn_node_write_state (node);
   return g_steal_pointer (&node);
 }
@@ -234,6 +292,9 @@ lmn_node_free (LmnNode *node)
   if (node == NULL)
     return;
   /* Closing the TUN deletes it, and with it the addresses and routes it carried. */
+  g_clear_pointer (&node->registrar, lmn_registrar_free);
+  g_clear_pointer (&node->resolver, lmn_resolver_free);
+  g_clear_pointer (&node->control, lmn_control_sockets_free);
   g_clear_pointer (&node->dataplane, lmn_dataplane_free);
   g_clear_pointer (&node->netlink, lmn_netlink_free);
   g_clear_pointer (&node->tun, lmn_tun_close);
@@ -256,6 +317,7 @@ lmn_node_write_state (LmnNode *node)
                              node->tun != NULL ? lmn_tun_name (node->tun) : node->config->tun_name,
                              node->mtu, node->rlocs, node->cache,
                              node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none,
+                             node->registrar, node->resolver, &node->control_counters,
                              &error))
     g_warning ("%s: %s", node->state_file, error->message);
 }
@@ -328,9 +390,5 @@ lmn_node_set_uplinks (LmnNode *node, const LmnUplinkConfig *const *uplinks, guin
       if (state != NULL)
         lmn_local_rlocs_update (node->rlocs, state);
     }
-  log_rlocs (node);
-  apply_mtu (node);
-  lmn_node_write_state (node);
-  if (node->changed != NULL)
-    node->changed (node, node->changed_data);
+  rlocs_changed (node);
 }

@@ -64,10 +64,79 @@ add_entry (const LispMapEntry *e, gpointer user_data)
   json_builder_end_object (b);
 }
 
+static void
+add_ip_value (JsonBuilder *b, const char *member, const LmnIp *ip)
+{
+  add_ip (b, member, ip->family, ip->addr);
+}
+
+static void
+add_control (JsonBuilder *b, const LmnRegistrar *registrar, const LmnResolver *resolver,
+             const LmnControlCounters *control)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (registrar != NULL)
+    {
+      json_builder_set_member_name (b, "map-servers");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < lmn_registrar_n_servers (registrar); i++)
+        {
+          const LmnRegistration *reg = lmn_registrar_get (registrar, i);
+
+          /* Only the address: the key stays in the configuration. */
+          json_builder_begin_object (b);
+          add_ip_value (b, "address", &reg->server->address);
+          json_builder_set_member_name (b, "state");
+          json_builder_add_string_value (b, lmn_registration_state_name (reg->state));
+          json_builder_set_member_name (b, "last-map-notify");
+          if (reg->last_notify != 0)
+            json_builder_add_int_value (b, (now - reg->last_notify) / G_USEC_PER_SEC);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "last-error");
+          if (reg->last_error != NULL)
+            json_builder_add_string_value (b, reg->last_error);
+          else
+            json_builder_add_null_value (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  if (resolver != NULL)
+    {
+      json_builder_set_member_name (b, "map-resolvers");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < lmn_resolver_n_map_resolvers (resolver); i++)
+        {
+          const LmnMapResolverState *mr = lmn_resolver_get_map_resolver (resolver, i);
+
+          json_builder_begin_object (b);
+          add_ip_value (b, "address", &mr->address);
+          add_int (b, "requests-sent", (gint64) mr->requests_sent);
+          add_int (b, "replies", (gint64) mr->replies);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  if (control != NULL)
+    {
+      json_builder_set_member_name (b, "control");
+      json_builder_begin_object (b);
+      if (resolver != NULL)
+        add_int (b, "outstanding-requests", lmn_resolver_outstanding (resolver));
+      for (guint i = 0; i < LMN_CTL_N_COUNTERS; i++)
+        add_int (b, lmn_control_counter_name (i), (gint64) control->n[i]);
+      json_builder_end_object (b);
+    }
+}
+
 gboolean
 lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun_name, guint mtu,
                       const LmnLocalRlocs *rlocs, LispMapCache *cache,
-                      const LmnCounters *counters, GError **error)
+                      const LmnCounters *counters, const LmnRegistrar *registrar,
+                      const LmnResolver *resolver, const LmnControlCounters *control,
+                      GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -126,6 +195,7 @@ lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun
     add_int (b, lmn_drop_reason_name (i), (gint64) counters->drops[i]);
   json_builder_end_object (b);
   json_builder_end_object (b);
+  add_control (b, registrar, resolver, control);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -13,8 +13,16 @@
  *                                      "weight": 100, "reachable": true } ] } ],
  *     "counters": { "tx-packets": 0, "tx-bytes": 0, "rx-packets": 0, "rx-bytes": 0,
  *                   "icmp-sent": 0, "queued": 0,
- *                   "drops": { "malformed-outer": 0, ... every LmnDropReason name ... } }
- *   } */
+ *                   "drops": { "malformed-outer": 0, ... every LmnDropReason name ... } },
+ *     "map-servers": [ { "address": "203.0.113.1", "state": "registered",
+ *                        "last-map-notify": 12, "last-error": null } ],
+ *                       // state: registering | registered | auth-failed | unreachable;
+ *                       // last-map-notify: seconds ago, null when never; keys never appear
+ *     "map-resolvers": [ { "address": "203.0.113.1", "requests-sent": 3, "replies": 3 } ],
+ *     "control": { "outstanding-requests": 0, "map-request-sent": 3, ... every
+ *                  LmnControlCounter name ... }
+ *   }
+ * registrar, resolver and control may be NULL (those members are then left out). */
 #pragma once
 
 #include <glib.h>
@@ -22,12 +30,16 @@
 #include "dataplane.h"
 #include "local-rlocs.h"
 #include "map-cache.h"
+#include "registrar.h"
+#include "resolver.h"
 
 G_BEGIN_DECLS
 
 /* Writes the state to path atomically (a reader never sees half a file). */
 gboolean lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun_name,
                                guint mtu, const LmnLocalRlocs *rlocs, LispMapCache *cache,
-                               const LmnCounters *counters, GError **error);
+                               const LmnCounters *counters, const LmnRegistrar *registrar,
+                               const LmnResolver *resolver, const LmnControlCounters *control,
+                               GError **error);
 
 G_END_DECLS

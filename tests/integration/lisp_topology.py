@@ -21,6 +21,7 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 
 from netns import Topology, wait_for, proc_cpu_seconds
 
@@ -281,3 +282,26 @@ class Transfer:
                            f"server said:\n{self.server.log()}")
         ok = client["sha256"] == server["sha256"] and client["bytes"] == server["bytes"]
         return ok, f"client {client}, server {server}"
+
+
+# -- test helpers ---------------------------------------------------------------------------
+
+def workdir(name):
+    """LISPMN_TEST_WORKDIR/name (a fresh temporary directory without it), created."""
+    base = os.environ.get("LISPMN_TEST_WORKDIR") or tempfile.mkdtemp(prefix="lispmn-integ-")
+    path = os.path.join(base, name)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def tshark_leaves(obj):
+    """(key, value) of every leaf of tshark's JSON."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, (dict, list)):
+                yield from tshark_leaves(v)
+            else:
+                yield k, v
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from tshark_leaves(v)

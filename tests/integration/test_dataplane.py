@@ -32,12 +32,6 @@ import lisp_topology as lt  # noqa: E402
 BOTH = (4, 6)
 
 
-def workdir(name):
-    base = os.environ.get("LISPMN_TEST_WORKDIR") or tempfile.mkdtemp(prefix="lispmn-integ-")
-    path = os.path.join(base, name)
-    os.makedirs(path, exist_ok=True)
-    return path
-
 
 class DataplaneTest(unittest.TestCase):
     """A fresh topology per test; start() runs the two daemons."""
@@ -49,7 +43,7 @@ class DataplaneTest(unittest.TestCase):
                       "daemon/lispmnd)")
         self.t = Topology()
         self.addCleanup(self.t.close)
-        self.dir = workdir(self.id().split(".", 1)[-1])
+        self.dir = lt.workdir(self.id().split(".", 1)[-1])
         lt.build(self.t)
         self.port = 5000
 
@@ -477,22 +471,9 @@ class Capture(DataplaneTest):
         for f in frames:
             layers = f["_source"]["layers"]
             self.assertNotIn("_ws.malformed", layers, f"malformed frame: {json.dumps(layers)[:2000]}")
-            experts = [v for k, v in _walk(layers) if k == "_ws.expert.severity"]
+            experts = [v for k, v in lt.tshark_leaves(layers) if k == "_ws.expert.severity"]
             bad = [s for s in experts if int(s) >= 6291456]  # warning (6291456) or error
             self.assertFalse(bad, f"expert warnings/errors: {json.dumps(layers)[:3000]}")
-
-
-def _walk(obj):
-    """(key, value) of every leaf of tshark's JSON."""
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if isinstance(v, (dict, list)):
-                yield from _walk(v)
-            else:
-                yield k, v
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _walk(v)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,30 @@
+#include "control-counters.h"
+
+static const char *const names[LMN_CTL_N_COUNTERS] = {
+  [LMN_CTL_MAP_REQUEST_SENT] = "map-request-sent",
+  [LMN_CTL_MAP_REQUEST_RETRY] = "map-request-retry",
+  [LMN_CTL_MAP_REQUEST_GAVE_UP] = "map-request-gave-up",
+  [LMN_CTL_MAP_REQUEST_RATE_LIMITED] = "map-request-rate-limited",
+  [LMN_CTL_MAP_REPLY_ACCEPTED] = "map-reply-accepted",
+  [LMN_CTL_MAP_REPLY_UNSOLICITED] = "map-reply-unsolicited",
+  [LMN_CTL_MAP_REPLY_RECORD_IGNORED] = "map-reply-record-ignored",
+  [LMN_CTL_MAP_REQUEST_ANSWERED] = "map-request-answered",
+  [LMN_CTL_MAP_REQUEST_FOREIGN_EID] = "map-request-foreign-eid",
+  [LMN_CTL_SMR_RECEIVED] = "smr-received",
+  [LMN_CTL_SMR_INVOKED_SENT] = "smr-invoked-sent",
+  [LMN_CTL_MAP_REGISTER_SENT] = "map-register-sent",
+  [LMN_CTL_MAP_NOTIFY_ACCEPTED] = "map-notify-accepted",
+  [LMN_CTL_MAP_NOTIFY_AUTH_FAILED] = "map-notify-auth-failed",
+  [LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH] = "map-notify-nonce-mismatch",
+  [LMN_CTL_MAP_NOTIFY_UNKNOWN_SERVER] = "map-notify-unknown-server",
+  [LMN_CTL_MAP_NOTIFY_ACK_SENT] = "map-notify-ack-sent",
+  [LMN_CTL_MALFORMED] = "malformed",
+  [LMN_CTL_UNEXPECTED_TYPE] = "unexpected-type",
+  [LMN_CTL_SEND_FAILED] = "send-failed",
+};
+
+const char *
+lmn_control_counter_name (LmnControlCounter c)
+{
+  return (guint) c < LMN_CTL_N_COUNTERS ? names[c] : "unknown";
+}

@@ -1,0 +1,40 @@
+/* Counters of the control plane (UDP 4342): what was sent, accepted, and dropped and why.
+ * They go into the state file under "control". */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  LMN_CTL_MAP_REQUEST_SENT,         /* resolver: first tries */
+  LMN_CTL_MAP_REQUEST_RETRY,        /* resolver: retransmissions */
+  LMN_CTL_MAP_REQUEST_GAVE_UP,      /* resolver: no answer after every try */
+  LMN_CTL_MAP_REQUEST_RATE_LIMITED, /* a lookup refused by the 1/s-per-destination limit */
+  LMN_CTL_MAP_REPLY_ACCEPTED,
+  LMN_CTL_MAP_REPLY_UNSOLICITED,    /* nonce of no outstanding Map-Request */
+  LMN_CTL_MAP_REPLY_RECORD_IGNORED, /* a record not covering what we asked for */
+  LMN_CTL_MAP_REQUEST_ANSWERED,     /* ETR: authoritative Map-Replies sent */
+  LMN_CTL_MAP_REQUEST_FOREIGN_EID,  /* ETR: asked for an EID that is not ours */
+  LMN_CTL_SMR_RECEIVED,
+  LMN_CTL_SMR_INVOKED_SENT,
+  LMN_CTL_MAP_REGISTER_SENT,
+  LMN_CTL_MAP_NOTIFY_ACCEPTED,
+  LMN_CTL_MAP_NOTIFY_AUTH_FAILED,
+  LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH, /* authenticated, but not for our last Map-Register */
+  LMN_CTL_MAP_NOTIFY_UNKNOWN_SERVER, /* from an address that is no configured map-server */
+  LMN_CTL_MAP_NOTIFY_ACK_SENT,      /* answers to unsolicited (authenticated) Map-Notifys */
+  LMN_CTL_MALFORMED,
+  LMN_CTL_UNEXPECTED_TYPE,
+  LMN_CTL_SEND_FAILED,
+  LMN_CTL_N_COUNTERS
+} LmnControlCounter;
+
+typedef struct {
+  guint64 n[LMN_CTL_N_COUNTERS];
+} LmnControlCounters;
+
+/* "map-reply-unsolicited" ... */
+const char *lmn_control_counter_name (LmnControlCounter c);
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+/* Registration of our EIDs with every configured map-server: a Map-Register (all EIDs,
+ * all usable RLOCs, want-map-notify, proxy-reply, xTR-ID with site-ID 0) every 60 s and at
+ * once when the RLOC set changes, retried while unacknowledged (see registration.h for the
+ * per-server state machine). Map-Notifys arriving on the control sockets come here. */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "control-counters.h"
+#include "control-socket.h"
+#include "local-rlocs.h"
+#include "registration.h"
+
+G_BEGIN_DECLS
+
+typedef struct _LmnRegistrar LmnRegistrar;
+
+/* Uses (does not own) everything passed; they must outlive it. Sends nothing yet. */
+LmnRegistrar *lmn_registrar_new   (const LmnConfig *config, const LmnLocalRlocs *rlocs,
+                                   LmnControlSockets *sockets, LmnControlCounters *counters);
+void          lmn_registrar_free  (LmnRegistrar *registrar);
+/* Registers with every map-server now (our RLOC set changed, or we just started). */
+void          lmn_registrar_register_now (LmnRegistrar *registrar);
+/* The same within LMN_REGISTER_COALESCE_MS: an uplink coming up reports its addresses one
+ * by one, and one Map-Register with all of them beats a burst of partial ones. */
+#define LMN_REGISTER_COALESCE_MS 100
+void          lmn_registrar_register_soon (LmnRegistrar *registrar);
+/* A Map-Notify (type 4) received from from:port. */
+void          lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize len,
+                                           const LmnIp *from, guint16 port, const LmnIp *local);
+guint         lmn_registrar_n_servers (const LmnRegistrar *registrar);
+const LmnRegistration *lmn_registrar_get (const LmnRegistrar *registrar, guint i);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnRegistrar, lmn_registrar_free)
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* Resolution of destinations through the map-resolvers, and our answers as an ETR.
+ *
+ * ITR side: on a map-cache miss (the data plane's resolver hook) a Map-Request for the
+ * destination as a host prefix goes, inside an ECM, to the first map-resolver; unanswered,
+ * it is retransmitted after 1 s and 2 s to the next map-resolver each time, and given up 4 s
+ * after the third try. At most one Map-Request per destination per second. A Map-Reply is
+ * accepted only with the nonce of an outstanding request, and only its records that cover
+ * the destination asked for are installed.
+ *
+ * ETR side: a Map-Request (plain, or in an ECM from a map-server) for one of our EIDs is
+ * answered with an authoritative Map-Reply listing our usable RLOCs (for an RLOC-probe with
+ * P set and the probed locator marked); an SMR makes us look the sender's EID up again. */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+#include "control-counters.h"
+#include "control-socket.h"
+#include "dataplane.h"
+#include "local-rlocs.h"
+#include "map-cache.h"
+
+G_BEGIN_DECLS
+
+#define LMN_RESOLVER_TRIES 3
+#define LMN_RESOLVER_MIN_INTERVAL G_USEC_PER_SEC  /* per destination */
+
+typedef struct {
+  LmnIp   address;
+  guint64 requests_sent;
+  guint64 replies;
+} LmnMapResolverState;
+
+typedef struct _LmnResolver LmnResolver;
+
+/* Uses (does not own) everything passed; dataplane may be NULL (tests). */
+LmnResolver *lmn_resolver_new   (const LmnConfig *config, LispMapCache *cache,
+                                 const LmnLocalRlocs *rlocs, LmnControlSockets *sockets,
+                                 LmnDataplane *dataplane, LmnControlCounters *counters);
+void         lmn_resolver_free  (LmnResolver *resolver);
+/* An LmnResolveFunc for lmn_dataplane_set_resolver() (user_data: the resolver). */
+void         lmn_resolver_resolve (guint32 iid, guint8 family, const guint8 *dst, gpointer user_data);
+void         lmn_resolver_handle_map_reply   (LmnResolver *resolver, const guint8 *data, gsize len);
+/* A plain Map-Request received from from:port on our RLOC local. */
+void         lmn_resolver_handle_map_request (LmnResolver *resolver, const guint8 *data, gsize len,
+                                              const LmnIp *from, guint16 port, const LmnIp *local);
+/* An ECM; the Map-Request inside is answered to the inner UDP source port. */
+void         lmn_resolver_handle_ecm         (LmnResolver *resolver, const guint8 *data, gsize len,
+                                              const LmnIp *local);
+/* Requests in flight. */
+guint        lmn_resolver_outstanding (const LmnResolver *resolver);
+guint        lmn_resolver_n_map_resolvers (const LmnResolver *resolver);
+const LmnMapResolverState *lmn_resolver_get_map_resolver (const LmnResolver *resolver, guint i);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnResolver, lmn_resolver_free)
+
+G_END_DECLS

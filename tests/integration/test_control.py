@@ -1,0 +1,493 @@
+#!/usr/bin/python3
+"""lispmnd's control plane (UDP 4342) between network namespaces (picture in lisp_topology.py).
+
+There is no map-server or map-resolver yet, so R plays their parts with small Python
+scripts: a listener on R's 198.51.100.18:4342 records what MN sends, and one-shot senders
+answer from there.
+
+  (a) RLOC-probe: a Map-Request with P set for MN's EID, sent to MN's up1 RLOC, gets an
+      authoritative Map-Reply with P set, the nonce echoed, MN's four RLOCs with L and R,
+      and up1's IPv4 RLOC alone marked probed;
+  (b) a Map-Request for a foreign EID gets no answer and is counted;
+  (c) registration: MN's Map-Registers reach the "map-server" at start, decode in tshark
+      (type 3, want-map-notify, key ID 0x0002), carry both EIDs with the four RLOCs and an
+      HMAC-SHA-256 that Python recomputes with the configured key; the state says
+      "registering"; a retry follows after 3 s; removing up1's addresses sends a new
+      Map-Register without up1's RLOCs within 1 s;
+  (d) a Map-Notify built from that Map-Register with the right key makes MN "registered";
+      three with a wrong key make it "auth-failed"; no key in the state file;
+  (e) resolution: a miss sends an ECM'd Map-Request to the map-resolver, retransmitted after
+      1 s and 2 s, then given up; a Map-Reply with the nonce installs the mapping (origin
+      map-reply), one with another nonce is counted as unsolicited.
+"""
+import hashlib
+import hmac
+import json
+import os
+import socket
+import struct
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns import Topology, wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+
+MS = "198.51.100.18"      # R's address on X's link: the stand-in map-server/map-resolver
+KEY = "documentation-key"
+UP1_4, UP1_6 = lt.MN_UPLINKS["up1"][4][0], lt.MN_UPLINKS["up1"][6][0]
+UP2_4, UP2_6 = lt.MN_UPLINKS["up2"][4][0], lt.MN_UPLINKS["up2"][6][0]
+FOREIGN_DST = "203.0.113.77"
+
+LISTENER = """
+import json, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 4342))
+out = open(sys.argv[2], "a", buffering=1)
+print("ready", flush=True)
+while True:
+    data, (addr, port) = s.recvfrom(65535)
+    out.write(json.dumps({"t": time.monotonic(), "from": addr, "port": port, "hex": data.hex()}) + "\\n")
+"""
+
+EXCHANGE = """
+import socket, sys
+src, dst, port, wait = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+src, sport = src.rsplit("/", 1)
+s = socket.socket(socket.AF_INET6 if ':' in dst else socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("::" if ':' in dst and src == "0.0.0.0" else src, int(sport)))
+s.settimeout(wait)
+for h in sys.argv[5:]:
+    s.sendto(bytes.fromhex(h), (dst, port))
+try:
+    while True:
+        data, _ = s.recvfrom(65535)
+        print(data.hex(), flush=True)
+except socket.timeout:
+    pass
+"""
+
+
+
+# -- a tiny LISP codec, independent of the daemon's ---------------------------------------
+
+def afi_addr(text):
+    if ":" in text:
+        return struct.pack("!H", 2) + socket.inet_pton(socket.AF_INET6, text)
+    return struct.pack("!H", 1) + socket.inet_aton(text)
+
+
+def read_afi(data, off):
+    afi = struct.unpack_from("!H", data, off)[0]
+    off += 2
+    if afi == 0:
+        return None, off
+    if afi == 1:
+        return socket.inet_ntoa(data[off:off + 4]), off + 4
+    if afi == 2:
+        return socket.inet_ntop(socket.AF_INET6, data[off:off + 16]), off + 16
+    raise ValueError(f"AFI {afi} not handled by the test decoder")
+
+
+def map_request(nonce, eid, mask, itr_rloc, probe=False, smr=False, source_eid=None):
+    word0 = (1 << 28) | (0x02000000 if probe else 0) | (0x01000000 if smr else 0) | 1
+    body = struct.pack("!IQ", word0, nonce)
+    body += afi_addr(source_eid) if source_eid else struct.pack("!H", 0)
+    body += afi_addr(itr_rloc)
+    body += struct.pack("!BB", 0, mask) + afi_addr(eid)
+    return body
+
+
+def decode_records(data, off, count):
+    records = []
+    for _ in range(count):
+        ttl, nloc, mask, act_a, _ver = struct.unpack_from("!IBBHH", data, off)
+        off += 10
+        eid, off = read_afi(data, off)
+        locs = []
+        for _ in range(nloc):
+            prio, weight, _mp, _mw, flags = struct.unpack_from("!BBBBH", data, off)
+            addr, off = read_afi(data, off + 6)
+            locs.append({"addr": addr, "priority": prio, "weight": weight,
+                         "L": bool(flags & 4), "p": bool(flags & 2), "R": bool(flags & 1)})
+        records.append({"ttl": ttl, "eid": f"{eid}/{mask}", "action": act_a >> 13,
+                         "A": bool(act_a & 0x1000), "locators": locs})
+    return records, off
+
+
+def decode_map_reply(data):
+    word0, nonce = struct.unpack_from("!IQ", data, 0)
+    assert word0 >> 28 == 2, f"type {word0 >> 28}, not a Map-Reply"
+    records, _ = decode_records(data, 12, word0 & 0xFF)
+    return {"P": bool(word0 & 0x08000000), "nonce": nonce, "records": records}
+
+
+def decode_map_register(data):
+    word0, nonce, key_id, alg, auth_len = struct.unpack_from("!IQBBH", data, 0)
+    auth_off = 16
+    records, off = decode_records(data, auth_off + auth_len, word0 & 0xFF)
+    m = {"type": word0 >> 28, "P": bool(word0 & 0x08000000), "I": bool(word0 & 0x02000000),
+         "M": bool(word0 & 0x100), "nonce": nonce, "key_id": key_id, "alg": alg,
+         "auth": data[auth_off:auth_off + auth_len], "auth_off": auth_off, "records": records}
+    if m["I"]:
+        m["xtr_id"], m["site_id"] = data[off:off + 16], struct.unpack_from("!Q", data, off + 16)[0]
+    return m
+
+
+def hmac256(key, data, auth_off, auth_len):
+    zeroed = data[:auth_off] + bytes(auth_len) + data[auth_off + auth_len:]
+    return hmac.new(key.encode(), zeroed, hashlib.sha256).digest()
+
+
+def map_notify_from(register, key):
+    """The Map-Notify a map-server sends for a Map-Register: same nonce and records, type 4,
+    the register's P/M flags cleared, I kept, MAC recomputed."""
+    data = bytearray(register)
+    word0 = struct.unpack_from("!I", data, 0)[0]
+    word0 = (4 << 28) | (0x08000000 if word0 & 0x02000000 else 0) | (word0 & 0xFF)
+    struct.pack_into("!I", data, 0, word0)
+    auth_len = struct.unpack_from("!H", data, 14)[0]
+    mac = hmac256(key, bytes(data), 16, auth_len)
+    data[16:16 + auth_len] = mac
+    return bytes(data)
+
+
+def ipv4_checksum(data):
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ecm(inner_src, inner_dst, sport, message):
+    """An Encapsulated Control Message (as a map-server forwards a Map-Request); UDP
+    checksum 0."""
+    udp = struct.pack("!HHHH", sport, 4342, 8 + len(message), 0) + message
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                      socket.inet_aton(inner_src), socket.inet_aton(inner_dst))
+    hdr = hdr[:10] + struct.pack("!H", ipv4_checksum(hdr)) + hdr[12:]
+    return struct.pack("!I", 8 << 28) + hdr + udp
+
+
+def map_reply(nonce, eid, mask, locators, ttl=5):
+    body = struct.pack("!IQ", (2 << 28) | 1, nonce)
+    body += struct.pack("!IBBHH", ttl, len(locators), mask, 0, 0) + afi_addr(eid)
+    for addr, prio, weight in locators:
+        body += struct.pack("!BBBBH", prio, weight, 255, 0, 1) + afi_addr(addr)
+    return body
+
+
+class ControlTest(unittest.TestCase):
+    def setUp(self):
+        binary = lt.lispmnd_path()
+        if not os.access(binary, os.X_OK):
+            self.fail(f"lispmnd not built at {os.path.abspath(binary)}")
+        self.t = Topology()
+        self.addCleanup(self.t.close)
+        self.dir = lt.workdir(self.id().split(".", 1)[-1])
+        lt.build(self.t)
+        self.received = os.path.join(self.dir, "r-received.jsonl")
+        if os.path.exists(self.received):
+            os.unlink(self.received)
+        self.listener = self.t.popen(lt.R, [lt.PYTHON, "-c", LISTENER, MS, self.received],
+                                     os.path.join(self.dir, "r-listener.log"))
+        wait_for(lambda: "ready" in self.listener.log() or not self.listener.running(), 5,
+                 "the listener in R")
+
+    def start_mn(self, extra=(), map_server=True):
+        conf = lt.mn_config(extra=extra)
+        if map_server:
+            conf += f"\n[map-server {MS}]\nkey={KEY}\nkey-id=0\nalgorithm=hmac-sha-256\n"
+        self.mn = lt.Daemon(self.t, lt.MN, conf, self.dir)
+        self.mn.wait_ready()
+
+    def log(self):
+        return f"\nMN log:\n{self.mn.proc.log()}"
+
+    def messages(self, type_=None, since=0.0):
+        try:
+            with open(self.received) as f:
+                msgs = [json.loads(line) for line in f if line.strip()]
+        except FileNotFoundError:
+            return []
+        for m in msgs:
+            m["data"] = bytes.fromhex(m["hex"])
+        return [m for m in msgs if m["t"] >= since and (type_ is None or m["data"][0] >> 4 == type_)]
+
+    def exchange(self, dst, payloads, wait=1.0, src="0.0.0.0", port=4342, sport=0):
+        r = self.t.run(lt.R, [lt.PYTHON, "-c", EXCHANGE, f"{src}/{sport}", dst, str(port), str(wait)]
+                       + [p.hex() for p in payloads], timeout=wait + 10)
+        return [bytes.fromhex(line) for line in r.stdout.split()]
+
+    def control(self):
+        return self.mn.state()["control"]
+
+    def state_text(self):
+        with open(self.mn.state_file) as f:
+            return f.read()
+
+
+class EtrTest(ControlTest):
+    def setUp(self):
+        super().setUp()
+        self.start_mn(map_server=False)
+
+    def test_rloc_probe(self):
+        nonce = 0x0123456789ABCDEF
+        replies = self.exchange(UP1_4, [map_request(nonce, lt.EID4, 32, lt.MN_UPLINKS["up1"][4][1],
+                                                    probe=True)])
+        self.assertEqual(len(replies), 1, f"replies: {replies}{self.log()}")
+        rep = decode_map_reply(replies[0])
+        self.assertTrue(rep["P"])
+        self.assertEqual(rep["nonce"], nonce)
+        self.assertEqual(len(rep["records"]), 1)
+        rec = rep["records"][0]
+        self.assertEqual(rec["eid"], f"{lt.EID4}/32")
+        self.assertTrue(rec["A"])
+        locs = {l["addr"]: l for l in rec["locators"]}
+        self.assertEqual(set(locs), {UP1_4, UP1_6, UP2_4, UP2_6})
+        for addr, l in locs.items():
+            self.assertTrue(l["L"] and l["R"], l)
+            self.assertEqual((l["priority"], l["weight"]), (1, 50))
+            self.assertEqual(l["p"], addr == UP1_4, l)
+        # A plain (not probing) request for the IPv6 EID over IPv6 gets no p bits.
+        replies = self.exchange(UP2_6, [map_request(7, lt.EID6, 128, lt.MN_UPLINKS["up2"][6][1])])
+        self.assertEqual(len(replies), 1, self.log())
+        rep = decode_map_reply(replies[0])
+        self.assertFalse(rep["P"])
+        self.assertEqual(rep["records"][0]["eid"], f"{lt.EID6}/128")
+        self.assertFalse(any(l["p"] for l in rep["records"][0]["locators"]))
+        self.assertEqual(self.control()["map-request-answered"], 2)
+
+    def test_foreign_eid_dropped(self):
+        replies = self.exchange(UP1_4, [map_request(9, "192.0.2.99", 32, lt.MN_UPLINKS["up1"][4][1],
+                                                    probe=True)])
+        self.assertEqual(replies, [])
+        c = self.control()
+        self.assertEqual(c["map-request-foreign-eid"], 1, c)
+        self.assertEqual(c["map-request-answered"], 0, c)
+
+
+class RegistrationTest(ControlTest):
+    def setUp(self):
+        super().setUp()
+        self.start_mn()
+
+    def first_register(self):
+        wait_for(lambda: self.messages(3), 5, "a Map-Register")
+        return self.messages(3)[0]
+
+    def check_register(self, data, rlocs):
+        m = decode_map_register(data)
+        self.assertEqual(m["type"], 3)
+        self.assertTrue(m["P"] and m["M"] and m["I"], m)
+        self.assertEqual((m["key_id"], m["alg"]), (0, 2))
+        self.assertEqual(len(m["auth"]), 32)
+        self.assertEqual(m["auth"], hmac256(KEY, data, m["auth_off"], 32), "HMAC mismatch")
+        self.assertEqual(m["site_id"], 0)
+        self.assertEqual({r["eid"] for r in m["records"]}, {f"{lt.EID6}/128", f"{lt.EID4}/32"})
+        for r in m["records"]:
+            self.assertEqual(r["ttl"], 10)
+            self.assertEqual({l["addr"] for l in r["locators"]}, set(rlocs), r)
+            for l in r["locators"]:
+                self.assertTrue(l["L"] and l["R"], l)
+                self.assertEqual((l["priority"], l["weight"]), (1, 50))
+        return m
+
+    def test_register_retry_and_rloc_change(self):
+        first = self.first_register()
+        m1 = self.check_register(first["data"], [UP1_4, UP1_6, UP2_4, UP2_6])
+        self.assertNotEqual(m1["nonce"], 0)
+        st = self.mn.state()
+        self.assertEqual([(s["address"], s["state"]) for s in st["map-servers"]],
+                         [(MS, "registering")])
+        self.assertIsNone(st["map-servers"][0]["last-map-notify"])
+        self.assertNotIn(KEY, self.state_text())
+        # Unanswered: again after 3 s, with a fresh nonce and the same xTR-ID.
+        wait_for(lambda: len(self.messages(3)) >= 2, 5, "a second Map-Register")
+        second = self.messages(3)[1]
+        self.assertAlmostEqual(second["t"] - first["t"], 3.0, delta=0.6)
+        m2 = self.check_register(second["data"], [UP1_4, UP1_6, UP2_4, UP2_6])
+        self.assertNotEqual(m2["nonce"], m1["nonce"])
+        self.assertEqual(m2["xtr_id"], m1["xtr_id"])
+
+        # up1 loses its addresses: a Map-Register without them at once.
+        cut = time.monotonic()
+        self.t.del_addr(lt.MN, "up1", f"{UP1_4}/29")
+        self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+
+        def without_up1():
+            for msg in self.messages(3, since=cut):
+                rlocs = {l["addr"] for r in decode_map_register(msg["data"])["records"]
+                         for l in r["locators"]}
+                if rlocs == {UP2_4, UP2_6}:
+                    return msg
+            return None
+        msg = wait_for(without_up1, 3, "a Map-Register without up1's RLOCs")
+        self.assertLess(msg["t"] - cut, 1.0, self.log())
+        self.check_register(msg["data"], [UP2_4, UP2_6])
+        self.assertEqual(msg["from"], UP2_4)
+
+    def test_tshark_decodes_map_register(self):
+        pcap = os.path.join(self.dir, "r-r1.pcapng")
+        self.first_register()
+        seconds = 5
+        cap = self.t.popen(lt.R, ["tshark", "-n", "-i", "r1", "-f", "udp port 4342", "-w", pcap,
+                                  "-a", f"duration:{seconds}"],
+                           os.path.join(self.dir, "tshark-capture.log"))
+        wait_for(lambda: "Capturing on" in cap.log() or not cap.running(), 10, "tshark to capture")
+        cap.wait(seconds + 10)  # the 3 s retry falls inside
+        r = self.t.run(lt.R, ["tshark", "-n", "-r", pcap, "-T", "json", "--no-duplicate-keys"],
+                       timeout=60)
+        frames = [f["_source"]["layers"] for f in json.loads(r.stdout)]
+        regs = [l["lisp"] for l in frames if "lisp" in l and int(l["lisp"].get("lisp.type", "0")) == 3]
+        self.assertTrue(regs, f"no Map-Register in {len(frames)} frames{self.log()}")
+        for lisp in regs:
+            text = json.dumps(lisp)
+            self.assertNotIn("_ws.malformed", text)
+            flat = dict(lt.tshark_leaves(lisp))
+            self.assertEqual(flat.get("lisp.mreg.flags.wmn"), "1", text[:2000])
+            self.assertEqual(flat.get("lisp.keyid"), "0x0002", text[:2000])
+            self.assertEqual(flat.get("lisp.records"), "2", text[:2000])
+            for addr in (UP1_4, UP1_6, UP2_4, UP2_6):
+                self.assertIn(addr, text)
+
+    def test_map_notify_registers_and_bad_key_fails(self):
+        reg = self.first_register()
+        port = reg["port"]
+        self.assertEqual(port, 4342)
+        self.exchange(reg["from"], [map_notify_from(reg["data"], KEY)], wait=0.3, src=MS)
+        st = wait_for(lambda: (lambda s: s if s["map-servers"][0]["state"] == "registered" else None)(
+            self.mn.state()), 3, "state registered")
+        self.assertIsNotNone(st["map-servers"][0]["last-map-notify"])
+        self.assertEqual(st["control"]["map-notify-accepted"], 1)
+        # No retry after the acknowledgement: the next Map-Register is the 60 s refresh.
+        time.sleep(3.5)
+        self.assertEqual(len(self.messages(3)), 1, self.log())
+        # Three Map-Notifys with a wrong key: auth-failed.
+        bad = map_notify_from(reg["data"], "not-the-key")
+        self.exchange(reg["from"], [bad, bad, bad], wait=0.3, src=MS)
+        st = wait_for(lambda: (lambda s: s if s["map-servers"][0]["state"] == "auth-failed" else None)(
+            self.mn.state()), 3, "state auth-failed")
+        self.assertEqual(st["control"]["map-notify-auth-failed"], 3)
+        self.assertNotIn(KEY, self.state_text())
+        # A Map-Notify from an address that is no map-server is not even looked at.
+        self.exchange(reg["from"], [map_notify_from(reg["data"], KEY)], wait=0.3,
+                      src=lt.MN_UPLINKS["up1"][4][1])
+        self.assertEqual(self.control()["map-notify-unknown-server"], 1)
+
+    def test_unreachable_after_three_tries(self):
+        self.first_register()
+        # Map-Registers at 0, 3 and 9 s; the third unanswered by 21 s.
+        st = wait_for(lambda: (lambda s: s if s["map-servers"][0]["state"] == "unreachable" else None)(
+            self.mn.state()), 25, "state unreachable", interval=0.5)
+        self.assertEqual(st["map-servers"][0]["last-error"], "no Map-Notify")
+        self.assertEqual(len(self.messages(3)), 4, self.log())
+
+
+class ResolverTest(ControlTest):
+    def setUp(self):
+        super().setUp()
+        self.start_mn(extra=[f"map-resolvers={MS}"], map_server=False)
+
+    def requests(self):
+        """The ECM'd Map-Requests R received: (time, nonce, inner dst, ITR-RLOCs, record)."""
+        out = []
+        for msg in self.messages(8):
+            d = msg["data"]
+            inner = d[4:]
+            self.assertEqual(inner[0] >> 4, 4, "inner IPv4 header")
+            ihl = (inner[0] & 0xF) * 4
+            dst = socket.inet_ntoa(inner[16:20])
+            sport, dport = struct.unpack_from("!HH", inner, ihl)
+            req = inner[ihl + 8:]
+            word0, nonce = struct.unpack_from("!IQ", req, 0)
+            self.assertEqual(word0 >> 28, 1)
+            irc = ((word0 >> 8) & 0x1F) + 1
+            src_eid, off = read_afi(req, 12)
+            rlocs = []
+            for _ in range(irc):
+                a, off = read_afi(req, off)
+                rlocs.append(a)
+            mask = req[off + 1]
+            eid, off = read_afi(req, off + 2)
+            out.append({"t": msg["t"], "nonce": nonce, "smr_invoked": bool(word0 & 0x00400000), "dst": dst, "rlocs": rlocs,
+                        "record": f"{eid}/{mask}", "source_eid": src_eid, "ports": (sport, dport)})
+        return out
+
+    def test_map_request_retries_then_reply(self):
+        lt.ping(self.t, lt.MN, FOREIGN_DST, count=1)
+        reqs = wait_for(lambda: (lambda r: r if len(r) >= 3 else None)(self.requests()), 6,
+                        "three Map-Requests")
+        first = reqs[0]
+        self.assertEqual(first["dst"], FOREIGN_DST)
+        self.assertEqual(first["record"], f"{FOREIGN_DST}/32")
+        self.assertEqual(first["source_eid"], lt.EID4)
+        self.assertEqual(first["ports"], (4342, 4342))
+        self.assertEqual(set(first["rlocs"]), {UP1_4, UP1_6, UP2_4, UP2_6})
+        self.assertAlmostEqual(reqs[1]["t"] - reqs[0]["t"], 1.0, delta=0.4)
+        self.assertAlmostEqual(reqs[2]["t"] - reqs[1]["t"], 2.0, delta=0.4)
+        time.sleep(4.5)
+        self.assertEqual(len(self.requests()), 3, "no fourth try")
+        c = self.control()
+        self.assertEqual((c["map-request-sent"], c["map-request-retry"], c["map-request-gave-up"]),
+                         (1, 2, 1), c)
+
+        # Again, and this time answered; first a reply with a wrong nonce.
+        since = time.monotonic()
+        lt.ping(self.t, lt.MN, FOREIGN_DST, count=1, interval=0.2)
+        req = wait_for(lambda: [r for r in self.requests() if r["t"] >= since], 3, "a new Map-Request")[0]
+        x4 = lt.X_UPLINK[4][0]
+        self.exchange(req["rlocs"][0], [map_reply(req["nonce"] ^ 1, "203.0.113.0", 24, [(x4, 1, 100)])],
+                      wait=0.2, src=MS)
+        self.exchange(req["rlocs"][0], [map_reply(req["nonce"], "203.0.113.0", 24, [(x4, 1, 100)])],
+                      wait=0.2, src=MS)
+
+        def installed():
+            st = self.mn.state()
+            return [e for e in st["map-cache"] if e["prefix"] == "203.0.113.0/24"] and st
+        st = wait_for(installed, 3, "the mapping in MN's map-cache")
+        entry = [e for e in st["map-cache"] if e["prefix"] == "203.0.113.0/24"][0]
+        self.assertEqual(entry["origin"], "map-reply")
+        self.assertEqual([l["address"] for l in entry["locators"]], [x4])
+        c = st["control"]
+        self.assertEqual(c["map-reply-unsolicited"], 1, c)
+        self.assertEqual(c["map-reply-accepted"], 1, c)
+        self.assertEqual(st["map-resolvers"][0]["address"], MS)
+        self.assertEqual(st["map-resolvers"][0]["replies"], 1)
+
+    def test_ecm_map_request_answered(self):
+        """A Map-Request in an ECM, as a map-server forwards it to the ETR: the Map-Reply goes
+        to the ITR-RLOC at the inner UDP source port."""
+        itr = lt.MN_UPLINKS["up1"][4][1]
+        msg = ecm(itr, lt.EID4, 43210, map_request(0xABCDEF, lt.EID4, 32, itr))
+        replies = self.exchange(UP1_4, [msg], sport=43210)
+        self.assertEqual(len(replies), 1, self.log())
+        rep = decode_map_reply(replies[0])
+        self.assertEqual(rep["nonce"], 0xABCDEF)
+        self.assertFalse(rep["P"])
+        self.assertTrue(rep["records"][0]["A"])
+        self.assertEqual(len(rep["records"][0]["locators"]), 4)
+
+    def test_smr_invokes_map_request(self):
+        """An SMR makes MN ask the map-resolver (s bit) for the SMR's source EID, once per
+        second at most, and it gets no Map-Reply itself."""
+        peer = "203.0.113.99"
+        itr = lt.MN_UPLINKS["up1"][4][1]
+        smr = map_request(77, lt.EID4, 32, itr, smr=True, source_eid=peer)
+        replies = self.exchange(UP1_4, [smr, smr], wait=0.5)
+        self.assertEqual(replies, [])
+        reqs = wait_for(lambda: self.requests(), 2, "the SMR-invoked Map-Request")
+        time.sleep(0.3)
+        reqs = self.requests()
+        self.assertEqual(len(reqs), 1, reqs)
+        self.assertEqual(reqs[0]["record"], f"{peer}/32")
+        self.assertTrue(reqs[0]["smr_invoked"])
+        c = self.control()
+        self.assertEqual(c["smr-received"], 2, c)
+        self.assertEqual(c["smr-invoked-sent"], 1, c)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

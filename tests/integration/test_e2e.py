@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""The whole system between namespaces: the mobile node and the correspondent site's xTR
+register with lispmn-server (map-server and map-resolver, in R) and find each other through
+it, with no static mapping anywhere; a wrong key ends in auth-failed with nothing
+registered; an uplink's address goes away while the correspondent pings the mobile node:
+the mobile node re-registers within a second, SMRs the correspondent, whose map-cache
+follows; the longest gap in the pings is reported."""
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns import Topology, wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+
+SERVER = os.environ.get("LISPMN_SERVER", os.path.join(os.path.dirname(lt.lispmnd_path()), "server",
+                                                       "lispmn-server"))
+MS = "198.51.100.2"          # R's address on MN's first uplink: one place all can reach
+MN_KEY, SITE_KEY = "mobile-node-key", "office-key"
+
+SERVER_CONF = f"""[lispmn-server]
+
+[site mobile]
+eid-prefixes={lt.EID4}/32;{lt.EID6}/128
+key={MN_KEY}
+
+[site office]
+eid-prefixes={lt.SITE4};{lt.SITE6}
+key={SITE_KEY}
+"""
+
+
+def mn_conf(key=MN_KEY):
+    return f"""[lispmnd]
+mode=mobile-node
+eids={lt.EID4}/32;{lt.EID6}/128
+map-resolvers={MS}
+
+[uplink up1]
+priority=1
+weight=50
+
+[uplink up2]
+priority=1
+weight=50
+
+[map-server {MS}]
+key={key}
+"""
+
+
+X_CONF = f"""[lispmnd]
+mode=xtr
+eids={lt.SITE4};{lt.SITE6}
+map-resolvers={MS}
+routes={lt.EID4}/32;{lt.EID6}/128
+
+[uplink up0]
+
+[map-server {MS}]
+key={SITE_KEY}
+"""
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+class EndToEnd(unittest.TestCase):
+    def setUp(self):
+        for binary in (lt.lispmnd_path(), SERVER):
+            if not os.access(binary, os.X_OK):
+                self.fail(f"not built: {binary}")
+        self.t = Topology()
+        self.addCleanup(self.t.close)
+        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
+        lt.build(self.t)
+        conf = os.path.join(self.dir, "lispmn-server.conf")
+        with open(conf, "w") as f:
+            f.write(SERVER_CONF)
+        self.server_state = os.path.join(self.dir, "server-state.json")
+        if os.path.exists(self.server_state):
+            os.unlink(self.server_state)
+        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", self.server_state,
+                                          "--verbose"], os.path.join(self.dir, "server.log"))
+        wait_for(lambda: os.path.exists(self.server_state), 5, "lispmn-server's state file")
+
+    def registrations(self):
+        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
+        time.sleep(0.1)
+        regs = read_json(self.server_state).get("registrations", [])
+        return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
+
+    def map_server_state(self, daemon):
+        return [m["state"] for m in daemon.state().get("map-servers", [])]
+
+    def test_register_resolve_and_move(self):
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(), X_CONF)
+        wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 5, "MN registered")
+        wait_for(lambda: self.map_server_state(self.x) == ["registered"], 5, "X registered")
+        regs = self.registrations()
+        mn_rlocs = sorted(lt.MN_UPLINKS[u][f][0] for u in ("up1", "up2") for f in (4, 6))
+        self.assertEqual(regs.get(f"{lt.EID4}/32"), mn_rlocs, f"{regs}")
+        # No static mapping anywhere: both sides resolve through the map-resolver.
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4), "MN -> C through resolution")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID6), "C -> MN (IPv6) through resolution")
+        learnt = [e for e in self.mn.state()["map-cache"] if e["origin"] == "map-reply"]
+        self.assertTrue(any(e["prefix"] == lt.SITE4 for e in learnt), f"{learnt}")
+
+        # The move: up1 loses its address while C pings MN every 10 ms.
+        log = os.path.join(self.dir, "ping.log")
+        ping = self.t.popen(lt.C, ["ping", "-D", "-i", "0.01", "-c", "400", "-W", "1", lt.EID4], log)
+        time.sleep(1)
+        moved_at = time.monotonic()
+        self.t.del_addr(lt.MN, "up1", "198.51.100.1/29")
+        self.t.del_addr(lt.MN, "up1", "2001:db8:100:1::1/64")
+        wait_for(lambda: "198.51.100.1" not in (self.registrations().get(f"{lt.EID4}/32") or ["198.51.100.1"]),
+                 1.5, "the re-registration without up1")
+        rereg = time.monotonic() - moved_at
+        ping.wait(15)
+        seqs = [int(w.split("=")[1]) for line in open(log) for w in line.split() if w.startswith("icmp_seq=")]
+        gaps = [b - a for a, b in zip(seqs, seqs[1:])]
+        longest_gap_ms = (max(gaps) if gaps else 400) * 10
+        print(f"re-registered {rereg * 1000:.0f} ms after the move; longest gap in the pings "
+              f"{longest_gap_ms} ms; {400 - len(set(seqs))} of 400 lost")
+        self.assertLess(rereg, 1.0)
+        x_cache = {e["prefix"]: [l["address"] for l in e["locators"]] for e in self.x.state()["map-cache"]}
+        self.assertNotIn("198.51.100.1", x_cache.get(f"{lt.EID4}/32", []), f"X still uses up1: {x_cache}")
+        self.assertGreater(len(seqs), 300, "most pings answered across the move")
+
+    def test_wrong_key(self):
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(key="not-the-key"), X_CONF)
+        wait_for(lambda: self.map_server_state(self.mn) == ["auth-failed"]
+                 or self.map_server_state(self.mn) == ["unreachable"], 15, "MN's registration to fail")
+        self.assertNotIn(f"{lt.EID4}/32", self.registrations())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

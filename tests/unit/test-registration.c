@@ -1,0 +1,215 @@
+/* The per-map-server registration state machine, fed Map-Notify bytes and a clock by hand:
+ * acknowledgement by our nonce and key, authentication failures, unsolicited Map-Notifys
+ * acknowledged, retry delays and "unreachable". */
+#include "registration.h"
+
+#include "control-counters.h"
+
+#include "lisp-auth.h"
+#include "own-mapping.h"
+
+#include <string.h>
+
+static const guint8 XTR_ID[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+static LmnMapServerConfig *
+server_new (void)
+{
+  LmnMapServerConfig *ms = g_new0 (LmnMapServerConfig, 1);
+
+  lmn_ip_parse ("203.0.113.1", &ms->address, NULL);
+  ms->key = g_strdup ("correct horse");
+  ms->key_id = 0;
+  ms->algorithm = LMN_AUTH_SHA256;
+  return ms;
+}
+
+static void
+server_free (LmnMapServerConfig *ms)
+{
+  g_free (ms->key);
+  g_free (ms);
+}
+
+static GPtrArray *
+records (void)
+{
+  GPtrArray *recs = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_record_free);
+  const guint8 eid[4] = { 192, 0, 2, 10 }, rloc[4] = { 198, 51, 100, 1 };
+  LispRecord *rec = lisp_record_new (lisp_address_new_ipv4 (eid), 32, LMN_OWN_RECORD_TTL);
+
+  g_ptr_array_add (rec->locators, lisp_locator_new (lisp_address_new_ipv4 (rloc), 1, 50));
+  g_ptr_array_add (recs, rec);
+  return recs;
+}
+
+/* What a map-server answers: our Map-Register as a Map-Notify, with nonce and key given. */
+static GBytes *
+notify_for (GBytes *reg_bytes, guint64 nonce, const char *key, guint8 type)
+{
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *out;
+
+  g_assert_true (lisp_map_register_decode (g_bytes_get_data (reg_bytes, NULL),
+                                           g_bytes_get_size (reg_bytes), &m, &error));
+  g_assert_no_error (error);
+  m->type = type;
+  m->nonce = nonce;
+  m->proxy_reply = m->want_notify = FALSE;
+  g_clear_pointer (&m->auth_data, g_bytes_unref);
+  out = lisp_map_register_encode (m, (const guint8 *) key, strlen (key), &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+static LmnNotifyVerdict
+feed (LmnRegistration *reg, GBytes *b, gint64 now, GBytes **ack)
+{
+  return lmn_registration_notify (reg, g_bytes_get_data (b, NULL), g_bytes_get_size (b), now, ack);
+}
+
+static void
+test_register_and_notify (void)
+{
+  LmnMapServerConfig *ms = server_new ();
+  g_autoptr(LmnRegistration) reg = lmn_registration_new (ms);
+  g_autoptr(GPtrArray) recs = records ();
+  g_autoptr(GBytes) bytes = NULL, notify = NULL, ack = NULL;
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERING);
+  bytes = lmn_registration_build (reg, recs, XTR_ID, 0x1122334455667788, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_true (lisp_map_register_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                           &m, &error));
+  g_assert_true (m->want_notify && m->proxy_reply && m->has_xtr_id);
+  g_assert_cmpuint (m->alg_id, ==, LISP_AUTH_HMAC_SHA256_128);
+  g_assert_cmpuint (g_bytes_get_size (m->auth_data), ==, 32);
+  g_assert_cmpmem (m->xtr_id, 16, XTR_ID, 16);
+  g_assert_true (lisp_auth_verify (m->alg_id, (const guint8 *) ms->key, strlen (ms->key),
+                                   g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   m->auth_offset, 32, &error));
+  g_assert_true (reg->awaiting);
+  g_assert_cmpuint (lmn_registration_next_delay (reg), ==, 3);
+
+  notify = notify_for (bytes, 0x1122334455667788, ms->key, LISP_TYPE_MAP_NOTIFY);
+  g_assert_cmpint (feed (reg, notify, 5000, &ack), ==, LMN_NOTIFY_ACCEPTED);
+  g_assert_null (ack);
+  g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERED);
+  g_assert_cmpint (reg->last_notify, ==, 5000);
+  g_assert_false (reg->awaiting);
+  g_assert_cmpuint (lmn_registration_next_delay (reg), ==, 60);
+  server_free (ms);
+}
+
+static void
+test_auth_failures (void)
+{
+  LmnMapServerConfig *ms = server_new ();
+  g_autoptr(LmnRegistration) reg = lmn_registration_new (ms);
+  g_autoptr(GPtrArray) recs = records ();
+  g_autoptr(GBytes) bytes = lmn_registration_build (reg, recs, XTR_ID, 42, 1, NULL);
+  g_autoptr(GBytes) bad = notify_for (bytes, 42, "wrong key", LISP_TYPE_MAP_NOTIFY);
+  g_autoptr(GBytes) good = notify_for (bytes, 42, ms->key, LISP_TYPE_MAP_NOTIFY);
+  GBytes *ack = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (feed (reg, bad, 2, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERING);
+  /* A good one in between resets the run. */
+  g_assert_cmpint (feed (reg, good, 3, &ack), ==, LMN_NOTIFY_ACCEPTED);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (feed (reg, bad, 4, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERED);
+  g_assert_cmpint (feed (reg, bad, 5, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpint (reg->state, ==, LMN_REG_AUTH_FAILED);
+  g_assert_nonnull (strstr (reg->last_error, "authentication"));
+  g_assert_null (strstr (reg->last_error, ms->key));
+  g_assert_cmpint (reg->last_notify, ==, 3);
+  /* Garbage is malformed, not an authentication failure. */
+  g_assert_cmpint (lmn_registration_notify (reg, (const guint8 *) "\x40", 1, 6, &ack), ==,
+                   LMN_NOTIFY_MALFORMED);
+  server_free (ms);
+}
+
+static void
+test_unsolicited_acked (void)
+{
+  LmnMapServerConfig *ms = server_new ();
+  g_autoptr(LmnRegistration) reg = lmn_registration_new (ms);
+  g_autoptr(GPtrArray) recs = records ();
+  g_autoptr(GBytes) bytes = lmn_registration_build (reg, recs, XTR_ID, 42, 1, NULL);
+  g_autoptr(GBytes) other = notify_for (bytes, 4242, ms->key, LISP_TYPE_MAP_NOTIFY);
+  g_autoptr(GBytes) ack = NULL;
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (feed (reg, other, 2, &ack), ==, LMN_NOTIFY_UNSOLICITED);
+  g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERING);
+  g_assert_true (reg->awaiting);
+  g_assert_nonnull (ack);
+  g_assert_true (lisp_map_register_decode (g_bytes_get_data (ack, NULL), g_bytes_get_size (ack),
+                                           &m, &error));
+  g_assert_cmpuint (m->type, ==, LISP_TYPE_MAP_NOTIFY_ACK);
+  g_assert_cmpuint (m->nonce, ==, 4242);
+  g_assert_cmpuint (m->records->len, ==, 1);
+  g_assert_true (lisp_auth_verify (m->alg_id, (const guint8 *) ms->key, strlen (ms->key),
+                                   g_bytes_get_data (ack, NULL), g_bytes_get_size (ack),
+                                   m->auth_offset, g_bytes_get_size (m->auth_data), &error));
+  g_assert_no_error (error);
+  server_free (ms);
+}
+
+static void
+test_retries_unreachable (void)
+{
+  LmnMapServerConfig *ms = server_new ();
+  g_autoptr(LmnRegistration) reg = lmn_registration_new (ms);
+  g_autoptr(GPtrArray) recs = records ();
+  static const guint delays[] = { 3, 6, 12, 24, 48, 60, 60 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (delays); i++)
+    {
+      g_autoptr(GBytes) b = NULL;
+
+      if (i > 0)
+        lmn_registration_missed (reg);
+      b = lmn_registration_build (reg, recs, XTR_ID, 100 + i, i, NULL);
+      g_assert_nonnull (b);
+      g_assert_cmpuint (lmn_registration_next_delay (reg), ==, delays[i]);
+      g_assert_cmpint (reg->state, ==, i < 3 ? LMN_REG_REGISTERING : LMN_REG_UNREACHABLE);
+    }
+  g_assert_cmpstr (reg->last_error, ==, "no Map-Notify");
+  server_free (ms);
+}
+
+/* The state file names every control counter once. */
+static void
+test_counter_names (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < LMN_CTL_N_COUNTERS; i++)
+    {
+      const char *name = lmn_control_counter_name (i);
+
+      g_assert_nonnull (name);
+      g_assert_true (g_hash_table_add (seen, (gpointer) name));
+    }
+  g_assert_cmpstr (lmn_control_counter_name (LMN_CTL_N_COUNTERS), ==, "unknown");
+  g_assert_cmpstr (lmn_registration_state_name (LMN_REG_AUTH_FAILED), ==, "auth-failed");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/registration/register-and-notify", test_register_and_notify);
+  g_test_add_func ("/registration/auth-failures", test_auth_failures);
+  g_test_add_func ("/registration/unsolicited-acked", test_unsolicited_acked);
+  g_test_add_func ("/registration/retries-unreachable", test_retries_unreachable);
+  g_test_add_func ("/registration/counter-names", test_counter_names);
+  return g_test_run ();
+}
