@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  /* struct in6_pktinfo */
 /* lispmn-server: the map-server and map-resolver a user runs for her mobile nodes. The
  * protocol work is in map-server.c; this file owns the sockets, the clock and the state file. */
 #include "map-server.h"
@@ -8,7 +9,9 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #define DEFAULT_CONFIG SYSCONFDIR "/lispmn/lispmn-server.conf"
@@ -92,19 +95,25 @@ endpoint_from_socket_address (GSocketAddress *sa, LmnEndpoint *out)
   return TRUE;
 }
 
+/* Sends out the datagrams one input produced, from the address that input was sent to
+ * (local): a host with several addresses must answer from the one its clients know, or
+ * they cannot match the answer to the server they asked (RFC 9301 replies go back to the
+ * requester from the address and port it used). */
 static void
-send_all (Server *s, GPtrArray *out)
+send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
 {
   for (guint i = 0; i < out->len; i++)
     {
       const LmnDatagram *d = g_ptr_array_index (out, i);
       GSocketFamily family = d->to.family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4
                                                               : G_SOCKET_FAMILY_IPV6;
-      g_autoptr(GSocketAddress) to = socket_address (&d->to);
       GSocket *sock = NULL;
-      g_autoptr(GError) error = NULL;
       gsize len;
       const guint8 *data = g_bytes_get_data (d->data, &len);
+      struct sockaddr_storage to = { 0 };
+      union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } control;
+      struct iovec iov = { (void *) data, len };
+      struct msghdr msg = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1 };
 
       for (guint j = 0; j < s->sockets->len && sock == NULL; j++)
         if (g_socket_get_family (g_ptr_array_index (s->sockets, j)) == family)
@@ -114,9 +123,84 @@ send_all (Server *s, GPtrArray *out)
           g_info ("no socket of the destination's family to send a reply");
           continue;
         }
-      if (g_socket_send_to (sock, to, (const gchar *) data, len, NULL, &error) < 0)
-        g_info ("send: %s", error->message);
+      memset (&control, 0, sizeof control);
+      if (d->to.family == LISP_FAMILY_IPV4)
+        {
+          struct sockaddr_in *sin = (struct sockaddr_in *) &to;
+
+          sin->sin_family = AF_INET;
+          sin->sin_port = g_htons (d->to.port);
+          memcpy (&sin->sin_addr, d->to.addr, 4);
+          msg.msg_namelen = sizeof *sin;
+          if (local != NULL && local->family == LISP_FAMILY_IPV4)
+            {
+              struct in_pktinfo pi = { 0 };
+              struct cmsghdr *c;
+
+              msg.msg_control = control.buf;
+              msg.msg_controllen = CMSG_SPACE (sizeof pi);
+              c = CMSG_FIRSTHDR (&msg);
+              c->cmsg_level = IPPROTO_IP;
+              c->cmsg_type = IP_PKTINFO;
+              c->cmsg_len = CMSG_LEN (sizeof pi);
+              memcpy (&pi.ipi_spec_dst, local->addr, 4);
+              memcpy (CMSG_DATA (c), &pi, sizeof pi);
+            }
+        }
+      else
+        {
+          struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &to;
+
+          sin6->sin6_family = AF_INET6;
+          sin6->sin6_port = g_htons (d->to.port);
+          memcpy (&sin6->sin6_addr, d->to.addr, 16);
+          msg.msg_namelen = sizeof *sin6;
+          if (local != NULL && local->family == LISP_FAMILY_IPV6)
+            {
+              struct in6_pktinfo pi = { 0 };
+              struct cmsghdr *c;
+
+              msg.msg_control = control.buf;
+              msg.msg_controllen = CMSG_SPACE (sizeof pi);
+              c = CMSG_FIRSTHDR (&msg);
+              c->cmsg_level = IPPROTO_IPV6;
+              c->cmsg_type = IPV6_PKTINFO;
+              c->cmsg_len = CMSG_LEN (sizeof pi);
+              memcpy (&pi.ipi6_addr, local->addr, 16);
+              memcpy (CMSG_DATA (c), &pi, sizeof pi);
+            }
+        }
+      if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
+        g_info ("send: %s", g_strerror (errno));
     }
+}
+
+/* The address a datagram was sent to, from its IP_PKTINFO / IPV6_PKTINFO. */
+static gboolean
+local_address (struct msghdr *msg, LmnEndpoint *out)
+{
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
+    {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+        {
+          struct in_pktinfo pi;
+
+          memcpy (&pi, CMSG_DATA (c), sizeof pi);
+          *out = (LmnEndpoint) { .family = LISP_FAMILY_IPV4 };
+          memcpy (out->addr, &pi.ipi_addr, 4);
+          return TRUE;
+        }
+      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
+        {
+          struct in6_pktinfo pi;
+
+          memcpy (&pi, CMSG_DATA (c), sizeof pi);
+          *out = (LmnEndpoint) { .family = LISP_FAMILY_IPV6 };
+          memcpy (out->addr, &pi.ipi6_addr, 16);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -128,23 +212,31 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
   /* Drain what is queued, a bounded number at a time to stay fair to the other socket. */
   for (guint n = 0; n < 64; n++)
     {
-      g_autoptr(GSocketAddress) from = NULL;
-      g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
-      LmnEndpoint source;
-      gssize len = g_socket_receive_from (sock, &from, (gchar *) buf, sizeof buf, NULL, &error);
+      struct sockaddr_storage from = { 0 };
+      union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } control;
+      struct iovec iov = { buf, sizeof buf };
+      struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
+                            .msg_iovlen = 1, .msg_control = control.buf,
+                            .msg_controllen = sizeof control.buf };
+      g_autoptr(GSocketAddress) from_address = NULL;
+      LmnEndpoint source, local;
+      gboolean have_local;
+      gssize len = recvmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT);
 
       if (len < 0)
         {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            g_info ("receive: %s", error->message);
+          if (errno != EAGAIN && errno != EWOULDBLOCK)
+            g_info ("receive: %s", g_strerror (errno));
           break;
         }
-      if (!endpoint_from_socket_address (from, &source))
+      from_address = g_socket_address_new_from_native (&from, msg.msg_namelen);
+      if (from_address == NULL || !endpoint_from_socket_address (from_address, &source))
         continue;
+      have_local = local_address (&msg, &local);
       if (lmn_map_server_handle (s->ms, buf, (gsize) len, &source, now_seconds (), out))
         write_state (s);
-      send_all (s, out);
+      send_all (s, out, have_local ? &local : NULL);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -199,6 +291,13 @@ open_socket (const LmnEndpoint *e, guint16 port, GError **error)
       !g_socket_set_option (sock, IPPROTO_IPV6, IPV6_V6ONLY, 1, error))
     {
       g_prefix_error (error, "IPV6_V6ONLY on %s: ", text);
+      return NULL;
+    }
+  /* Where each datagram was sent to: the answers leave from that address (send_all). */
+  if (!g_socket_set_option (sock, family == G_SOCKET_FAMILY_IPV6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                            family == G_SOCKET_FAMILY_IPV6 ? IPV6_RECVPKTINFO : IP_PKTINFO, 1, error))
+    {
+      g_prefix_error (error, "packet information on %s: ", text);
       return NULL;
     }
   g_socket_set_blocking (sock, FALSE);

@@ -24,6 +24,7 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_RX_OTHER] = "rx-other",
   [LMN_MS_TX_MAP_NOTIFY] = "tx-map-notify",
   [LMN_MS_TX_UNSOLICITED_NOTIFY] = "tx-unsolicited-map-notify",
+  [LMN_MS_TX_AUTH_FAILED_NOTIFY] = "tx-auth-failed-map-notify",
   [LMN_MS_TX_MAP_REPLY] = "tx-map-reply",
   [LMN_MS_TX_NEGATIVE_REPLY] = "tx-negative-map-reply",
   [LMN_MS_TX_FORWARDED_ECM] = "tx-forwarded-ecm",
@@ -490,6 +491,15 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
       return drop (ms, LMN_MS_DROP_EID_NOT_ALLOWED, from,
                    "Map-Register for %s%s: no site with key ID %u may register it", p,
                    prefixes->len > 1 ? " (and others)" : "", m->key_id);
+    }
+  if (key == NULL && m->want_notify)
+    {
+      g_autoptr(LispMapRegister) notify = lisp_map_register_new (LISP_TYPE_MAP_NOTIFY);
+
+      notify->nonce = m->nonce;
+      notify->alg_id = LISP_AUTH_NONE;
+      emit (ms, out, from, lisp_map_register_encode (notify, NULL, 0, NULL),
+            LMN_MS_TX_AUTH_FAILED_NOTIFY);
     }
   if (key == NULL)
     return drop (ms, LMN_MS_DROP_BAD_MAC, from,

@@ -4,8 +4,11 @@
  *
  * Map-Server: a Map-Register is accepted only when one site holds every record's EID-prefix
  * (exactly, or a more specific one when the site accepts more-specifics) and its key with the
- * message's Key ID verifies the MAC. Anything else is dropped without a reply, counted and
- * logged (at info) with the reason, never the key. Registrations expire 180 s after the last
+ * message's Key ID verifies the MAC. Anything else is dropped, counted and logged (at info)
+ * with the reason, never the key. The one answer to a refusal: when the site and Key ID are
+ * right but the MAC is not, and a Map-Notify was asked for, an *unauthenticated* Map-Notify
+ * with the same nonce and no records goes back, so that the xTR can tell its user "wrong
+ * key" instead of "no answer"; it carries nothing signed, so it helps no forger. Registrations expire 180 s after the last
  * refresh, or after the record TTL when the T bit asks for it.
  *
  * Map-Resolver: an ECM carrying a Map-Request is answered per requested EID: a proxy
@@ -91,6 +94,7 @@ typedef enum {
   /* sent */
   LMN_MS_TX_MAP_NOTIFY,
   LMN_MS_TX_UNSOLICITED_NOTIFY,
+  LMN_MS_TX_AUTH_FAILED_NOTIFY,  /* an unauthenticated Map-Notify: "your key is wrong" */
   LMN_MS_TX_MAP_REPLY,
   LMN_MS_TX_NEGATIVE_REPLY,
   LMN_MS_TX_FORWARDED_ECM,

@@ -218,7 +218,8 @@ test_register_without_notify (void)
   g_assert_cmpuint (lmn_map_server_registrations (ms)->len, ==, 1);
 }
 
-/* Refused registrations: nothing stored, nothing sent, the right counter. */
+/* Refused registrations: nothing stored, the right counter, and nothing sent except, for a
+ * bad MAC, an unauthenticated Map-Notify with the nonce and no records ("wrong key"). */
 static void
 assert_refused (const Reg *r, LmnMsCounter counter)
 {
@@ -227,7 +228,27 @@ assert_refused (const Reg *r, LmnMsCounter counter)
   g_autoptr(GBytes) msg = encode_register (r);
 
   g_assert_false (handle (ms, msg, &MN1, T0, out));
-  g_assert_cmpuint (out->len, ==, 0);
+  if (counter == LMN_MS_DROP_BAD_MAC)
+    {
+      const LmnDatagram *d;
+      g_autoptr(LispMapRegister) sent = NULL;
+      g_autoptr(LispMapRegister) asked = NULL;
+
+      g_assert_cmpuint (out->len, ==, 1);
+      d = g_ptr_array_index (out, 0);
+      g_assert_cmpmem (d->to.addr, 4, MN1.addr, 4);
+      g_assert_true (lisp_map_register_decode (g_bytes_get_data (d->data, NULL),
+                                               g_bytes_get_size (d->data), &sent, NULL));
+      g_assert_true (lisp_map_register_decode (g_bytes_get_data (msg, NULL), g_bytes_get_size (msg),
+                                               &asked, NULL));
+      g_assert_cmpuint (sent->type, ==, LISP_TYPE_MAP_NOTIFY);
+      g_assert_cmphex (sent->nonce, ==, asked->nonce);
+      g_assert_cmpuint (sent->alg_id, ==, LISP_AUTH_NONE);
+      g_assert_cmpuint (sent->records->len, ==, 0);
+      g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_TX_AUTH_FAILED_NOTIFY), ==, 1);
+    }
+  else
+    g_assert_cmpuint (out->len, ==, 0);
   g_assert_cmpuint (lmn_map_server_registrations (ms)->len, ==, 0);
   g_assert_cmpuint (lmn_map_server_counter (ms, counter), ==, 1);
 }
