@@ -95,10 +95,48 @@ endpoint_from_socket_address (GSocketAddress *sa, LmnEndpoint *out)
   return TRUE;
 }
 
+typedef union {
+  char           buf[CMSG_SPACE (sizeof (struct in6_pktinfo))];
+  struct cmsghdr align;
+} PktinfoBuffer;
+
+/* Asks the kernel to send msg from local (when of the destination's family). */
+static void
+set_source (struct msghdr *msg, PktinfoBuffer *control, guint8 family, const LmnEndpoint *local)
+{
+  struct cmsghdr *c;
+
+  if (local == NULL || local->family != family)
+    return;
+  memset (control, 0, sizeof *control);
+  msg->msg_control = control->buf;
+  if (family == LISP_FAMILY_IPV4)
+    {
+      struct in_pktinfo pi = { 0 };
+
+      memcpy (&pi.ipi_spec_dst, local->addr, 4);
+      msg->msg_controllen = CMSG_SPACE (sizeof pi);
+      c = CMSG_FIRSTHDR (msg);
+      *c = (struct cmsghdr) { .cmsg_len = CMSG_LEN (sizeof pi), .cmsg_level = IPPROTO_IP,
+                              .cmsg_type = IP_PKTINFO };
+      memcpy (CMSG_DATA (c), &pi, sizeof pi);
+    }
+  else
+    {
+      struct in6_pktinfo pi = { 0 };
+
+      memcpy (&pi.ipi6_addr, local->addr, 16);
+      msg->msg_controllen = CMSG_SPACE (sizeof pi);
+      c = CMSG_FIRSTHDR (msg);
+      *c = (struct cmsghdr) { .cmsg_len = CMSG_LEN (sizeof pi), .cmsg_level = IPPROTO_IPV6,
+                              .cmsg_type = IPV6_PKTINFO };
+      memcpy (CMSG_DATA (c), &pi, sizeof pi);
+    }
+}
+
 /* Sends out the datagrams one input produced, from the address that input was sent to
  * (local): a host with several addresses must answer from the one its clients know, or
- * they cannot match the answer to the server they asked (RFC 9301 replies go back to the
- * requester from the address and port it used). */
+ * they cannot match the answer to the server they asked. */
 static void
 send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
 {
@@ -107,13 +145,14 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
       const LmnDatagram *d = g_ptr_array_index (out, i);
       GSocketFamily family = d->to.family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4
                                                               : G_SOCKET_FAMILY_IPV6;
+      g_autoptr(GSocketAddress) to = socket_address (&d->to);
+      struct sockaddr_storage native;
       GSocket *sock = NULL;
       gsize len;
       const guint8 *data = g_bytes_get_data (d->data, &len);
-      struct sockaddr_storage to = { 0 };
-      union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } control;
+      PktinfoBuffer control;
       struct iovec iov = { (void *) data, len };
-      struct msghdr msg = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1 };
+      struct msghdr msg = { .msg_name = &native, .msg_iov = &iov, .msg_iovlen = 1 };
 
       for (guint j = 0; j < s->sockets->len && sock == NULL; j++)
         if (g_socket_get_family (g_ptr_array_index (s->sockets, j)) == family)
@@ -123,53 +162,9 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
           g_info ("no socket of the destination's family to send a reply");
           continue;
         }
-      memset (&control, 0, sizeof control);
-      if (d->to.family == LISP_FAMILY_IPV4)
-        {
-          struct sockaddr_in *sin = (struct sockaddr_in *) &to;
-
-          sin->sin_family = AF_INET;
-          sin->sin_port = g_htons (d->to.port);
-          memcpy (&sin->sin_addr, d->to.addr, 4);
-          msg.msg_namelen = sizeof *sin;
-          if (local != NULL && local->family == LISP_FAMILY_IPV4)
-            {
-              struct in_pktinfo pi = { 0 };
-              struct cmsghdr *c;
-
-              msg.msg_control = control.buf;
-              msg.msg_controllen = CMSG_SPACE (sizeof pi);
-              c = CMSG_FIRSTHDR (&msg);
-              c->cmsg_level = IPPROTO_IP;
-              c->cmsg_type = IP_PKTINFO;
-              c->cmsg_len = CMSG_LEN (sizeof pi);
-              memcpy (&pi.ipi_spec_dst, local->addr, 4);
-              memcpy (CMSG_DATA (c), &pi, sizeof pi);
-            }
-        }
-      else
-        {
-          struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &to;
-
-          sin6->sin6_family = AF_INET6;
-          sin6->sin6_port = g_htons (d->to.port);
-          memcpy (&sin6->sin6_addr, d->to.addr, 16);
-          msg.msg_namelen = sizeof *sin6;
-          if (local != NULL && local->family == LISP_FAMILY_IPV6)
-            {
-              struct in6_pktinfo pi = { 0 };
-              struct cmsghdr *c;
-
-              msg.msg_control = control.buf;
-              msg.msg_controllen = CMSG_SPACE (sizeof pi);
-              c = CMSG_FIRSTHDR (&msg);
-              c->cmsg_level = IPPROTO_IPV6;
-              c->cmsg_type = IPV6_PKTINFO;
-              c->cmsg_len = CMSG_LEN (sizeof pi);
-              memcpy (&pi.ipi6_addr, local->addr, 16);
-              memcpy (CMSG_DATA (c), &pi, sizeof pi);
-            }
-        }
+      msg.msg_namelen = (socklen_t) g_socket_address_get_native_size (to);
+      g_socket_address_to_native (to, &native, sizeof native, NULL);
+      set_source (&msg, &control, d->to.family, local);
       if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
         g_info ("send: %s", g_strerror (errno));
     }
@@ -214,7 +209,7 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
     {
       g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
       struct sockaddr_storage from = { 0 };
-      union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } control;
+      PktinfoBuffer control;
       struct iovec iov = { buf, sizeof buf };
       struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                             .msg_iovlen = 1, .msg_control = control.buf,
