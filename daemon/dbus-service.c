@@ -47,10 +47,19 @@ node_state (LmnNode *node)
     }
   if (!any_up)
     return "no-uplink";
-  /* Until the registrar reports, a node with map-servers is still connecting. */
-  if (lmn_node_get_config (node)->map_servers->len > 0)
-    return "connecting";
-  return any_down ? "degraded" : "idle";
+  {
+    LmnRegistrar *registrar = lmn_node_get_registrar (node);
+    guint n = lmn_registrar_n_servers (registrar), registered = 0;
+
+    for (guint i = 0; i < n; i++)
+      if (lmn_registrar_get (registrar, i)->state == LMN_REG_REGISTERED)
+        registered++;
+    if (n == 0)
+      return any_down ? "degraded" : "idle";
+    if (registered == 0)
+      return "connecting";
+    return registered < n || any_down ? "degraded" : "registered";
+  }
 }
 
 static GVariant *
@@ -126,23 +135,29 @@ ip_list (GArray *ips, gboolean locators)
   return (gchar **) g_ptr_array_free (out, FALSE);
 }
 
+/* Each map-server and how our registration with it goes. */
 static GVariant *
-map_servers_variant (const LmnConfig *config)
+map_servers_variant (LmnNode *node)
 {
+  LmnRegistrar *registrar = node != NULL ? lmn_node_get_registrar (node) : NULL;
+  gint64 mono = g_get_monotonic_time (), real = g_get_real_time ();
   GVariantBuilder b;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < config->map_servers->len; i++)
+  for (guint i = 0; registrar != NULL && i < lmn_registrar_n_servers (registrar); i++)
     {
-      const LmnMapServerConfig *ms = g_ptr_array_index (config->map_servers, i);
-      g_autofree gchar *address = ip_string (ms->address.family, ms->address.addr);
+      const LmnRegistration *reg = lmn_registrar_get (registrar, i);
+      g_autofree gchar *address = ip_string (reg->server->address.family, reg->server->address.addr);
       GVariantDict d;
 
       g_variant_dict_init (&d, NULL);
       g_variant_dict_insert (&d, "address", "s", address);
-      g_variant_dict_insert (&d, "state", "s", "registering");
-      g_variant_dict_insert (&d, "last-map-notify", "x", (gint64) 0);
-      g_variant_dict_insert (&d, "last-error", "s", "");
+      g_variant_dict_insert (&d, "state", "s", lmn_registration_state_name (reg->state));
+      /* Monotonic inside, wall-clock seconds outside: what a user can read as a time. */
+      g_variant_dict_insert (&d, "last-map-notify", "x",
+                             reg->last_notify == 0 ? (gint64) 0
+                                                   : (real - (mono - reg->last_notify)) / G_USEC_PER_SEC);
+      g_variant_dict_insert (&d, "last-error", "s", reg->last_error != NULL ? reg->last_error : "");
       g_variant_builder_add_value (&b, g_variant_dict_end (&d));
     }
   return g_variant_builder_end (&b);
@@ -162,6 +177,7 @@ update_rlocs (LmnDbusService *svc, gboolean signal_handover)
 
   lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs_variant (node, up_now));
   lmn_dbus_mobile_node1_set_state (svc->skeleton, node_state (node));
+  lmn_dbus_mobile_node1_set_map_servers (svc->skeleton, map_servers_variant (node));
   g_hash_table_iter_init (&iter, up_now);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (svc->up_rlocs, key))
@@ -537,7 +553,6 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids->pdata);
   lmn_dbus_mobile_node1_set_map_resolvers (svc->skeleton, (const gchar *const *) resolvers);
   lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
-  lmn_dbus_mobile_node1_set_map_servers (svc->skeleton, map_servers_variant (config));
   lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (&svc->published));
   update_rlocs (svc, FALSE);
   g_signal_connect (svc->skeleton, "handle-get-map-cache", G_CALLBACK (on_get_map_cache), svc);

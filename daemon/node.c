@@ -226,6 +226,16 @@ configure_tun (LmnNode *node, GError **error)
   return TRUE;
 }
 
+static void
+on_registration_changed (gpointer user_data)
+{
+  LmnNode *node = user_data;
+
+  lmn_node_write_state (node);
+  if (node->changed != NULL)
+    node->changed (node, node->changed_data);
+}
+
 LmnNode *
 lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, GError **error)
 {
@@ -258,6 +268,7 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
   node->resolver = lmn_resolver_new (config, node->cache, node->rlocs, node->control,
                                      node->dataplane, &node->control_counters);
   node->registrar = lmn_registrar_new (config, node->rlocs, node->control, &node->control_counters);
+  lmn_registrar_set_changed_func (node->registrar, on_registration_changed, node);
   /* Without a map-resolver a miss goes to the proxy-ETRs at once. */
   if (config->map_resolvers->len > 0)
     lmn_dataplane_set_resolver (node->dataplane, lmn_resolver_resolve, node->resolver);
@@ -391,4 +402,10 @@ lmn_node_set_uplinks (LmnNode *node, const LmnUplinkConfig *const *uplinks, guin
         lmn_local_rlocs_update (node->rlocs, state);
     }
   rlocs_changed (node);
+}
+
+LmnRegistrar *
+lmn_node_get_registrar (LmnNode *node)
+{
+  return node->registrar;
 }

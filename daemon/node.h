@@ -8,6 +8,7 @@
 #include "dataplane.h"
 #include "local-rlocs.h"
 #include "map-cache.h"
+#include "registrar.h"
 
 G_BEGIN_DECLS
 
@@ -22,8 +23,9 @@ void      lmn_node_free         (LmnNode *node);
 const LmnConfig    *lmn_node_get_config     (LmnNode *node);
 LmnLocalRlocs      *lmn_node_get_rlocs      (LmnNode *node);
 LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
+LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
-/* Called after every change of the usable RLOCs. */
+/* Called after every change of the usable RLOCs or of a map-server's state. */
 typedef void (*LmnNodeChangedFunc) (LmnNode *node, gpointer user_data);
 void                lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc func,
                                                gpointer user_data);

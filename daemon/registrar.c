@@ -19,6 +19,8 @@ struct _LmnRegistrar {
   GPtrArray             *servers;    /* Server* */
   guint                  soon;       /* the coalescing timer of register_soon() */
   guint8                 xtr_id[16]; /* random, stable for the daemon's life */
+  LmnRegistrarChangedFunc changed;
+  gpointer               changed_data;
 };
 
 static void
@@ -138,6 +140,8 @@ on_timer (gpointer user_data)
       g_autofree gchar *addr = lmn_ip_to_string (&s->reg->server->address);
 
       g_message ("map-server %s: %s", addr, lmn_registration_state_name (s->reg->state));
+      if (s->owner->changed != NULL)
+        s->owner->changed (s->owner->changed_data);
     }
   send_register (s);
   return G_SOURCE_REMOVE;
@@ -196,11 +200,17 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
           if (before != LMN_REG_REGISTERED)
             g_message ("map-server %s: registered", addr);
           arm (s, lmn_registration_next_delay (s->reg));
+          if (registrar->changed != NULL)
+            registrar->changed (registrar->changed_data);
           break;
         case LMN_NOTIFY_AUTH_FAILED:
           registrar->counters->n[LMN_CTL_MAP_NOTIFY_AUTH_FAILED]++;
           if (s->reg->state != before)
-            g_warning ("map-server %s: Map-Notifys fail authentication (wrong key?)", addr);
+            {
+              g_warning ("map-server %s: Map-Notifys fail authentication (wrong key?)", addr);
+              if (registrar->changed != NULL)
+                registrar->changed (registrar->changed_data);
+            }
           break;
         case LMN_NOTIFY_UNSOLICITED:
           registrar->counters->n[LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH]++;
@@ -232,4 +242,12 @@ lmn_registrar_get (const LmnRegistrar *registrar, guint i)
 {
   return i < registrar->servers->len
            ? ((Server *) g_ptr_array_index (registrar->servers, i))->reg : NULL;
+}
+
+void
+lmn_registrar_set_changed_func (LmnRegistrar *registrar, LmnRegistrarChangedFunc func,
+                                gpointer user_data)
+{
+  registrar->changed = func;
+  registrar->changed_data = user_data;
 }

@@ -29,6 +29,10 @@ void          lmn_registrar_register_soon (LmnRegistrar *registrar);
 void          lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize len,
                                            const LmnIp *from, guint16 port, const LmnIp *local);
 guint         lmn_registrar_n_servers (const LmnRegistrar *registrar);
+/* Called when a map-server's state changes or it acknowledges a registration. */
+typedef void (*LmnRegistrarChangedFunc) (gpointer user_data);
+void          lmn_registrar_set_changed_func (LmnRegistrar *registrar, LmnRegistrarChangedFunc func,
+                                              gpointer user_data);
 const LmnRegistration *lmn_registrar_get (const LmnRegistrar *registrar, guint i);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnRegistrar, lmn_registrar_free)

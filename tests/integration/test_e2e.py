@@ -15,6 +15,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+from test_dbus import PrivateSystemBus, BUS_NAME, PATH, IFACE  # noqa: E402
+
+from gi.repository import Gio, GLib  # noqa: E402
 
 SERVER = os.environ.get("LISPMN_SERVER", os.path.join(os.path.dirname(lt.lispmnd_path()), "server",
                                                        "lispmn-server"))
@@ -98,10 +101,31 @@ class EndToEnd(unittest.TestCase):
     def map_server_state(self, daemon):
         return [m["state"] for m in daemon.state().get("map-servers", [])]
 
+    def dbus_get(self, name):
+        bus = Gio.DBusConnection.new_for_address_sync(
+            self.bus.address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        try:
+            return bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",
+                                 GLib.Variant("(ss)", (IFACE, name)), None, Gio.DBusCallFlags.NONE,
+                                 2000, None).unpack()[0]
+        finally:
+            bus.close_sync(None)
+
     def test_register_resolve_and_move(self):
-        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(), X_CONF)
+        os.chmod(self.dir, 0o755)
+        self.bus = PrivateSystemBus(self.dir)
+        self.addCleanup(self.bus.stop)
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(), X_CONF, mn_env=env)
         wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 5, "MN registered")
         wait_for(lambda: self.map_server_state(self.x) == ["registered"], 5, "X registered")
+        # The D-Bus API tells the same (what the tray applet and lispmnctl show).
+        wait_for(lambda: self.dbus_get("State") == "registered", 3, "State registered on D-Bus")
+        servers = self.dbus_get("MapServers")
+        self.assertEqual([(m["address"], m["state"]) for m in servers], [(MS, "registered")])
+        self.assertGreater(servers[0]["last-map-notify"], time.time() - 30)
         regs = self.registrations()
         mn_rlocs = sorted(lt.MN_UPLINKS[u][f][0] for u in ("up1", "up2") for f in (4, 6))
         self.assertEqual(regs.get(f"{lt.EID4}/32"), mn_rlocs, f"{regs}")
