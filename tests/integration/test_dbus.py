@@ -5,6 +5,7 @@ readable, and an RLOC change is announced by PropertiesChanged and the Handover 
 
 A real dbus-daemon and the real lispmnd; the client is GDBus from python3-gi."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,7 +70,11 @@ class PrivateSystemBus:
     """A dbus-daemon of our own, standing in for the system bus (stopped by PID)."""
 
     def __init__(self, workdir, strict=False):
-        self.socket = os.path.join(workdir, "system_bus_socket")
+        # A short directory of its own: a Unix socket path holds 107 bytes at most, and the
+        # build directory may be anywhere.
+        self.sockdir = tempfile.mkdtemp(prefix="lmnbus-")
+        os.chmod(self.sockdir, 0o755)   # BusPolicy's unprivileged client connects too
+        self.socket = os.path.join(self.sockdir, "socket")
         config = os.path.join(workdir, "system-bus.conf")
         with open(config, "w") as f:
             f.write((STRICT_BUS_CONFIG if strict else BUS_CONFIG)
@@ -88,6 +93,7 @@ class PrivateSystemBus:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
+        shutil.rmtree(self.sockdir, ignore_errors=True)
 
 
 def read(path):
