@@ -69,24 +69,24 @@ test_lpm_ipv4 (void)
 {
   g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
 
-  assert_match (cache, "10.1.2.3", "miss");
-  add (cache, "10.1.2.3/32", 1);
-  add (cache, "10.1.2.0/24", 2);
-  add (cache, "10.0.0.0/8", 3);
-  assert_match (cache, "10.1.2.3", "10.1.2.3/32");
-  assert_match (cache, "10.1.2.4", "10.1.2.0/24");
-  assert_match (cache, "10.1.3.4", "10.0.0.0/8");
+  assert_match (cache, "198.1.2.3", "miss");
+  add (cache, "198.1.2.3/32", 1);
+  add (cache, "198.1.2.0/24", 2);
+  add (cache, "198.0.0.0/8", 3);
+  assert_match (cache, "198.1.2.3", "198.1.2.3/32");
+  assert_match (cache, "198.1.2.4", "198.1.2.0/24");
+  assert_match (cache, "198.1.3.4", "198.0.0.0/8");
   assert_match (cache, "11.1.2.3", "miss");
   add (cache, "0.0.0.0/0", 4);
   assert_match (cache, "11.1.2.3", "0.0.0.0/0");
   assert_match (cache, "255.255.255.255", "0.0.0.0/0");
-  assert_match (cache, "10.1.2.3", "10.1.2.3/32");
+  assert_match (cache, "198.1.2.3", "198.1.2.3/32");
   /* Siblings that force a branch point between them. */
-  add (cache, "10.1.2.128/25", 5);
-  add (cache, "10.1.2.0/25", 6);
-  assert_match (cache, "10.1.2.200", "10.1.2.128/25");
-  assert_match (cache, "10.1.2.100", "10.1.2.0/25");
-  assert_match (cache, "10.1.2.3", "10.1.2.3/32");
+  add (cache, "198.1.2.128/25", 5);
+  add (cache, "198.1.2.0/25", 6);
+  assert_match (cache, "198.1.2.200", "198.1.2.128/25");
+  assert_match (cache, "198.1.2.100", "198.1.2.0/25");
+  assert_match (cache, "198.1.2.3", "198.1.2.3/32");
   add (cache, "128.0.0.0/1", 7);
   assert_match (cache, "200.0.0.1", "128.0.0.0/1");
   assert_match (cache, "127.255.255.255", "0.0.0.0/0");
@@ -99,7 +99,7 @@ test_lpm_ipv4 (void)
     g_autofree guint8 *four = g_malloc (4);
     const LispMapEntry *e;
 
-    memcpy (four, (guint8[]) { 10, 1, 2, 3 }, 4);
+    memcpy (four, (guint8[]) { 198, 1, 2, 3 }, 4);
     e = lisp_map_cache_lookup (cache, 0, LISP_FAMILY_IPV4, four, 0);
     g_assert_nonnull (e);
     g_assert_cmpuint (e->prefix.len, ==, 32);
@@ -129,7 +129,7 @@ test_lpm_ipv6 (void)
   add (cache, "2001:db8::ffff/128", 7);
   assert_match (cache, "2001:db8::ffff", "2001:db8::ffff/128");
   assert_match (cache, "2001:db8::fffe", "2001:db8::/64");
-  assert_match (cache, "10.0.0.1", "miss");
+  assert_match (cache, "198.0.0.1", "miss");
 }
 
 static void
@@ -137,21 +137,21 @@ test_iid_and_family_separation (void)
 {
   g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
 
-  add (cache, "10.0.0.0/8", 1);
-  add (cache, "[1]10.1.0.0/16", 2);
+  add (cache, "198.0.0.0/8", 1);
+  add (cache, "[1]198.1.0.0/16", 2);
   add (cache, "[2]0.0.0.0/0", 3);
   add (cache, "[1]::/0", 4);
-  assert_match (cache, "10.1.2.3", "10.0.0.0/8");
-  assert_match (cache, "[1]10.1.2.3", "[1]10.1.0.0/16");
-  assert_match (cache, "[1]10.2.2.3", "miss");
-  assert_match (cache, "[2]10.1.2.3", "[2]0.0.0.0/0");
-  assert_match (cache, "[3]10.1.2.3", "miss");
+  assert_match (cache, "198.1.2.3", "198.0.0.0/8");
+  assert_match (cache, "[1]198.1.2.3", "[1]198.1.0.0/16");
+  assert_match (cache, "[1]198.2.2.3", "miss");
+  assert_match (cache, "[2]198.1.2.3", "[2]0.0.0.0/0");
+  assert_match (cache, "[3]198.1.2.3", "miss");
   assert_match (cache, "[1]2001:db8::1", "[1]::/0");
   assert_match (cache, "2001:db8::1", "miss");
   assert_match (cache, "[2]2001:db8::1", "miss");
   /* An IPv4 address that is all zeros past byte 4 is not an IPv6 address. */
   assert_match (cache, "[1]::a01:203", "[1]::/0");
-  assert_match (cache, "[1]10.1.2.3", "[1]10.1.0.0/16");
+  assert_match (cache, "[1]198.1.2.3", "[1]198.1.0.0/16");
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 4);
 }
 
@@ -197,50 +197,50 @@ test_remove (void)
   g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
   LispPrefix p;
 
-  add (cache, "10.0.0.0/8", 1);
-  add (cache, "10.1.0.0/16", 2);
-  add (cache, "10.2.0.0/16", 3);
-  add (cache, "10.1.1.0/24", 4);
+  add (cache, "198.0.0.0/8", 1);
+  add (cache, "198.1.0.0/16", 2);
+  add (cache, "198.2.0.0/16", 3);
+  add (cache, "198.1.1.0/24", 4);
 
   /* An entry that is a branch point becomes a glue node. */
-  p = pfx ("10.0.0.0/8");
+  p = pfx ("198.0.0.0/8");
   g_assert_true (lisp_map_cache_remove (cache, &p));
   assert_structure (cache);
   g_assert_false (lisp_map_cache_remove (cache, &p));
-  assert_match (cache, "10.1.1.1", "10.1.1.0/24");
-  assert_match (cache, "10.1.2.1", "10.1.0.0/16");
-  assert_match (cache, "10.2.2.1", "10.2.0.0/16");
-  assert_match (cache, "10.3.2.1", "miss");
+  assert_match (cache, "198.1.1.1", "198.1.1.0/24");
+  assert_match (cache, "198.1.2.1", "198.1.0.0/16");
+  assert_match (cache, "198.2.2.1", "198.2.0.0/16");
+  assert_match (cache, "198.3.2.1", "miss");
   /* Re-adding at a glue node's exact position turns it back into an entry. */
-  add (cache, "10.0.0.0/14", 5);
+  add (cache, "198.0.0.0/14", 5);
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 4);
-  assert_match (cache, "10.3.2.1", "10.0.0.0/14");
-  assert_match (cache, "10.1.1.1", "10.1.1.0/24");
+  assert_match (cache, "198.3.2.1", "198.0.0.0/14");
+  assert_match (cache, "198.1.1.1", "198.1.1.0/24");
 
   /* An entry with one child is spliced out. */
-  p = pfx ("10.1.0.0/16");
+  p = pfx ("198.1.0.0/16");
   g_assert_true (lisp_map_cache_remove (cache, &p));
   assert_structure (cache);
-  assert_match (cache, "10.1.1.1", "10.1.1.0/24");
-  assert_match (cache, "10.1.2.1", "10.0.0.0/14");
+  assert_match (cache, "198.1.1.1", "198.1.1.0/24");
+  assert_match (cache, "198.1.2.1", "198.0.0.0/14");
   /* A leaf whose parent was a branch point. */
-  p = pfx ("10.2.0.0/16");
+  p = pfx ("198.2.0.0/16");
   g_assert_true (lisp_map_cache_remove (cache, &p));
   assert_structure (cache);
-  assert_match (cache, "10.2.2.1", "10.0.0.0/14");
-  p = pfx ("10.1.1.0/24");
+  assert_match (cache, "198.2.2.1", "198.0.0.0/14");
+  p = pfx ("198.1.1.0/24");
   g_assert_true (lisp_map_cache_remove (cache, &p));
-  p = pfx ("10.0.0.0/14");
+  p = pfx ("198.0.0.0/14");
   g_assert_true (lisp_map_cache_remove (cache, &p));
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 0);
-  assert_match (cache, "10.1.1.1", "miss");
+  assert_match (cache, "198.1.1.1", "miss");
 
-  p = pfx ("[7]10.0.0.0/8");
+  p = pfx ("[7]198.0.0.0/8");
   g_assert_false (lisp_map_cache_remove (cache, &p));
   /* A prefix that only exists as a branch point is not an entry. */
-  add (cache, "10.0.0.0/16", 1);
-  add (cache, "10.128.0.0/16", 1);
-  p = pfx ("10.0.0.0/8");
+  add (cache, "198.0.0.0/16", 1);
+  add (cache, "198.128.0.0/16", 1);
+  p = pfx ("198.0.0.0/8");
   g_assert_false (lisp_map_cache_remove (cache, &p));
   g_assert_null (lisp_map_cache_lookup_exact (cache, &p, 0));
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 2);
@@ -579,26 +579,26 @@ test_foreach_flush (void)
   g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
 
-  add (cache, "10.1.0.0/16", 1);
-  add (cache, "10.0.0.0/8", 1);
-  add (cache, "10.128.0.0/9", 1);
-  add (cache, "10.1.2.0/24", 1);
+  add (cache, "198.1.0.0/16", 1);
+  add (cache, "198.0.0.0/8", 1);
+  add (cache, "198.128.0.0/9", 1);
+  add (cache, "198.1.2.0/24", 1);
   lisp_map_cache_foreach (cache, collect_text, seen);
   g_assert_cmpuint (seen->len, ==, 4);
   /* Within one trie: address order, containing prefixes first. */
-  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "10.0.0.0/8");
-  g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "10.1.0.0/16");
-  g_assert_cmpstr (g_ptr_array_index (seen, 2), ==, "10.1.2.0/24");
-  g_assert_cmpstr (g_ptr_array_index (seen, 3), ==, "10.128.0.0/9");
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "198.0.0.0/8");
+  g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "198.1.0.0/16");
+  g_assert_cmpstr (g_ptr_array_index (seen, 2), ==, "198.1.2.0/24");
+  g_assert_cmpstr (g_ptr_array_index (seen, 3), ==, "198.128.0.0/9");
 
   add (cache, "[3]2001:db8::/32", 1);
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 5);
   lisp_map_cache_flush (cache);
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 0);
-  assert_match (cache, "10.1.2.3", "miss");
+  assert_match (cache, "198.1.2.3", "miss");
   assert_match (cache, "[3]2001:db8::1", "miss");
-  add (cache, "10.0.0.0/8", 1);
-  assert_match (cache, "10.1.2.3", "10.0.0.0/8");
+  add (cache, "198.0.0.0/8", 1);
+  assert_match (cache, "198.1.2.3", "198.0.0.0/8");
 }
 
 int

@@ -587,7 +587,7 @@ test_negative (void)
     { "[1000]203.0.113.200", "[1000]203.0.113.200/32", 1 },
     /* outside: the largest prefix overlapping no site, 15 minutes. Sites: 192.0.2.0/24,
      * 198.51.100.128/25 (and [1000]203.0.113.128/25, another instance). */
-    { "10.1.2.3", "0.0.0.0/1", 15 },
+    { "100.1.2.3", "0.0.0.0/1", 15 },
     { "198.51.100.3", "198.51.100.0/25", 15 },
     { "192.0.3.1", "192.0.3.0/24", 15 },
     { "192.0.1.1", "192.0.0.0/23", 15 },
@@ -675,7 +675,7 @@ test_resolver_needs_itr_rloc (void)
 {
   g_autoptr(LmnMapServer) ms = make_server ();
   g_autoptr(GPtrArray) out = outputs ();
-  g_autoptr(GBytes) ecm = encode_ecm ("10.1.2.3", 32, NULL, 54321, 1);
+  g_autoptr(GBytes) ecm = encode_ecm ("192.0.2.3", 32, NULL, 54321, 1);
 
   g_assert_false (handle (ms, ecm, &ITR, T0, out));
   g_assert_cmpuint (out->len, ==, 0);

@@ -554,6 +554,8 @@ check_negative_map_reply (Expect *e)
   expect_uint_eq (e, "act", rec->action);
   expect_uint_eq (e, "loccnt", rec->locators->len);
   expect_uint_eq (e, "ttl", rec->ttl);
+  /* The value the shared fixture (vectors/craft_vectors.py, frame 13) holds: decoded
+   * only, nothing is ever sent to it. */
   VCHECK_ADDR (f, e->kind, "EID", rec->eid, "10.0.0.0");
   VCHECK_UINT (f, e->kind, "EID mask-len", rec->mask_len, 8);
   VCHECK_BOOL (f, e->kind, "A (authoritative)", rec->authoritative, FALSE);
