@@ -11,6 +11,7 @@ static const char *const names[LMN_CTL_N_COUNTERS] = {
   [LMN_CTL_MAP_REQUEST_ANSWERED] = "map-request-answered",
   [LMN_CTL_MAP_REQUEST_FOREIGN_EID] = "map-request-foreign-eid",
   [LMN_CTL_SMR_RECEIVED] = "smr-received",
+  [LMN_CTL_SMR_SENT] = "smr-sent",
   [LMN_CTL_SMR_INVOKED_SENT] = "smr-invoked-sent",
   [LMN_CTL_MAP_REGISTER_SENT] = "map-register-sent",
   [LMN_CTL_MAP_NOTIFY_ACCEPTED] = "map-notify-accepted",

@@ -17,6 +17,7 @@ typedef enum {
   LMN_CTL_MAP_REQUEST_ANSWERED,     /* ETR: authoritative Map-Replies sent */
   LMN_CTL_MAP_REQUEST_FOREIGN_EID,  /* ETR: asked for an EID that is not ours */
   LMN_CTL_SMR_RECEIVED,
+  LMN_CTL_SMR_SENT,                 /* our mapping changed: told to a recent peer */
   LMN_CTL_SMR_INVOKED_SENT,
   LMN_CTL_MAP_REGISTER_SENT,
   LMN_CTL_MAP_NOTIFY_ACCEPTED,

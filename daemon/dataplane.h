@@ -45,6 +45,9 @@ const LmnCounters *lmn_dataplane_get_counters (const LmnDataplane *dp);
 typedef void (*LmnResolveFunc) (guint32 iid, guint8 family, const guint8 *dst, gpointer user_data);
 void               lmn_dataplane_set_resolver (LmnDataplane *dp, LmnResolveFunc func,
                                                gpointer user_data);
+/* The remote RLOCs we sent traffic to or received traffic from since `since` (monotonic
+ * µs), as LmnIp: the peers to tell (SMR) when our own mapping changes. */
+GArray            *lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since);
 /* A mapping covering prefix was installed: the packets waiting for it leave now. */
 void               lmn_dataplane_mapping_added (LmnDataplane *dp, const LispPrefix *prefix);
 

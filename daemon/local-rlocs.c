@@ -16,7 +16,11 @@
 struct _LmnLocalRlocs {
   GPtrArray *interfaces;   /* gchar*, owned; slot i*2 is IPv4, i*2+1 IPv6 of interface i */
   GArray    *slots;        /* LmnLocalRloc */
+  GArray    *advertised;   /* LmnIp: the locator set peers know, in its order */
+  guint32    status_bits;  /* derived from advertised and slots; read for every packet */
 };
+
+static void update_status_bits (LmnLocalRlocs *set);
 
 static void
 close_sockets (LmnLocalRloc *r)
@@ -37,6 +41,7 @@ lmn_local_rlocs_new (void)
 
   set->interfaces = g_ptr_array_new_with_free_func (g_free);
   set->slots = g_array_new (FALSE, TRUE, sizeof (LmnLocalRloc));
+  set->advertised = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   return set;
 }
 
@@ -48,6 +53,7 @@ lmn_local_rlocs_free (LmnLocalRlocs *set)
   for (guint i = 0; i < set->slots->len; i++)
     close_sockets (&g_array_index (set->slots, LmnLocalRloc, i));
   g_array_unref (set->slots);
+  g_array_unref (set->advertised);
   g_ptr_array_unref (set->interfaces);
   g_free (set);
 }
@@ -194,6 +200,7 @@ lmn_local_rlocs_update (LmnLocalRlocs *set, const LmnLinkState *state)
       if (g_strcmp0 (r->interface, state->name) == 0)
         changed |= update_slot (r, state);
     }
+  update_status_bits (set);
   return changed;
 }
 
@@ -257,15 +264,40 @@ lmn_local_rlocs_is_ours (const LmnLocalRlocs *set, guint8 family, const guint8 *
   return FALSE;
 }
 
+void
+lmn_local_rlocs_advertise (LmnLocalRlocs *set)
+{
+  g_array_set_size (set->advertised, 0);
+  for (guint i = 0; i < set->slots->len; i++)
+    {
+      const LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
+      LmnIp ip = { .family = r->family };
+
+      if (!r->up)
+        continue;
+      memcpy (ip.addr, r->addr, r->family == 4 ? 4 : 16);
+      g_array_append_val (set->advertised, ip);
+    }
+  update_status_bits (set);
+}
+
+static void
+update_status_bits (LmnLocalRlocs *set)
+{
+  set->status_bits = 0;
+  for (guint i = 0; i < set->advertised->len && i < 32; i++)
+    {
+      const LmnIp *ip = &g_array_index (set->advertised, LmnIp, i);
+
+      if (lmn_local_rlocs_is_ours (set, ip->family, ip->addr))
+        set->status_bits |= 1u << i;
+    }
+}
+
 guint32
 lmn_local_rlocs_status_bits (const LmnLocalRlocs *set)
 {
-  guint32 bits = 0;
-
-  for (guint i = 0; i < set->slots->len && i < 32; i++)
-    if (g_array_index (set->slots, LmnLocalRloc, i).up)
-      bits |= 1u << i;
-  return bits;
+  return set->status_bits;
 }
 
 guint
@@ -322,4 +354,5 @@ lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *u
     }
   g_array_unref (old_slots);
   g_ptr_array_unref (old_names);
+  update_status_bits (set);
 }

@@ -57,7 +57,11 @@ gboolean       lmn_local_rlocs_has_family (const LmnLocalRlocs *set, guint8 fami
 /* Whether addr is one of our usable RLOC addresses. */
 gboolean       lmn_local_rlocs_is_ours  (const LmnLocalRlocs *set, guint8 family,
                                          const guint8 *addr);
-/* The locator-status bits of the data header: bit n set when RLOC n is up. */
+/* Takes the usable RLOCs, in order, as the locator set peers know: the one we just
+ * registered (the same order as in our Map-Registers and Map-Replies). */
+void           lmn_local_rlocs_advertise (LmnLocalRlocs *set);
+/* The locator-status bits of the data header: bit n set while the n-th RLOC of the
+ * advertised set is still usable (RFC 9300 §5.3: the bits follow the mapping peers hold). */
 guint32        lmn_local_rlocs_status_bits (const LmnLocalRlocs *set);
 /* The smallest MTU among usable uplinks, 0 when none is up. */
 guint          lmn_local_rlocs_min_mtu  (const LmnLocalRlocs *set);

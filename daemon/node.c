@@ -37,6 +37,7 @@ struct _LmnNode {
   LmnNodeChangedFunc changed;
   gpointer         changed_data;
   GPtrArray       *watched;     /* interface names followed through netlink */
+  gboolean         smr_pending; /* our RLOCs changed: tell the peers once re-registered */
 };
 
 static gboolean
@@ -102,6 +103,30 @@ log_rlocs (LmnNode *node)
   g_message ("RLOCs: %s", s->len > 0 ? s->str : "none (no uplink is up)");
 }
 
+/* Peers that exchanged traffic with us within this long may hold our mapping: the record
+ * TTL of our Map-Registers. */
+#define SMR_PEER_WINDOW (10 * 60 * G_USEC_PER_SEC)
+
+/* SMRs to every recent peer (RFC 9301 §6.1). They look us up again through the mapping
+ * system, so they go once the map-servers hold the new locator set. */
+static void
+send_smrs (LmnNode *node)
+{
+  g_autoptr(GArray) peers = NULL;
+
+  node->smr_pending = FALSE;
+  /* From now on our packets' locator-status bits speak of the set just registered. */
+  lmn_local_rlocs_advertise (node->rlocs);
+  if (node->resolver == NULL || node->dataplane == NULL)
+    return;
+  peers = lmn_dataplane_recent_peers (node->dataplane, g_get_monotonic_time () - SMR_PEER_WINDOW);
+  if (peers->len > 0)
+    {
+      g_info ("our locators changed: SMR to %u peers", peers->len);
+      lmn_resolver_send_smrs (node->resolver, peers);
+    }
+}
+
 /* Everything that follows a change of our usable RLOCs. */
 static void
 rlocs_changed (LmnNode *node)
@@ -113,6 +138,10 @@ rlocs_changed (LmnNode *node)
     lmn_control_sockets_sync (node->control, node->rlocs);
   if (node->registrar != NULL)
     lmn_registrar_register_soon (node->registrar);
+  node->smr_pending = TRUE;
+  /* Without a map-server nothing is to be waited for. */
+  if (node->registrar == NULL || lmn_registrar_n_servers (node->registrar) == 0)
+    send_smrs (node);
   lmn_node_write_state (node);
   if (node->changed != NULL)
     node->changed (node, node->changed_data);
@@ -231,6 +260,13 @@ on_registration_changed (gpointer user_data)
 {
   LmnNode *node = user_data;
 
+  if (node->smr_pending)
+    for (guint i = 0; i < lmn_registrar_n_servers (node->registrar); i++)
+      if (lmn_registrar_get (node->registrar, i)->state == LMN_REG_REGISTERED)
+        {
+          send_smrs (node);
+          break;
+        }
   lmn_node_write_state (node);
   if (node->changed != NULL)
     node->changed (node, node->changed_data);

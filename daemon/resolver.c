@@ -438,3 +438,46 @@ lmn_resolver_get_map_resolver (const LmnResolver *r, guint i)
 {
   return i < r->map_resolvers->len ? &g_array_index (r->map_resolvers, LmnMapResolverState, i) : NULL;
 }
+
+void
+lmn_resolver_send_smrs (LmnResolver *r, const GArray *peers)
+{
+  for (guint e = 0; e < r->config->eids->len; e++)
+    {
+      const LispPrefix *eid = &g_array_index (r->config->eids, LispPrefix, e);
+      g_autoptr(LispMapRequest) m = lisp_map_request_new ();
+      g_autoptr(GBytes) wire = NULL;
+      g_autoptr(GError) error = NULL;
+
+      m->smr = TRUE;
+      m->nonce = lisp_nonce64 ();
+      g_clear_pointer (&m->source_eid, lisp_address_free);
+      m->source_eid = lmn_prefix_to_address (eid);
+      lisp_map_request_add_record (m, lmn_prefix_to_address (eid), eid->len);
+      for (guint i = 0; i < lmn_local_rlocs_size (r->rlocs) && m->itr_rlocs->len < 32; i++)
+        {
+          const LmnLocalRloc *rl = lmn_local_rlocs_get (r->rlocs, i);
+
+          if (rl->up)
+            g_ptr_array_add (m->itr_rlocs, rloc_address (rl));
+        }
+      wire = lisp_map_request_encode (m, &error);
+      if (wire == NULL)
+        {
+          g_debug ("no SMR for %s: %s", "our EID", error->message);
+          return;   /* no usable RLOC: nothing can be sent at all */
+        }
+      for (guint i = 0; i < peers->len; i++)
+        {
+          const LmnIp *peer = &g_array_index (peers, LmnIp, i);
+          g_autoptr(GError) send_error = NULL;
+
+          if (lmn_control_sockets_send (r->sockets, NULL, peer, LISP_CONTROL_PORT,
+                                        g_bytes_get_data (wire, NULL), g_bytes_get_size (wire),
+                                        &send_error))
+            r->counters->n[LMN_CTL_SMR_SENT]++;
+          else
+            r->counters->n[LMN_CTL_SEND_FAILED]++;
+        }
+    }
+}

@@ -47,6 +47,10 @@ void         lmn_resolver_handle_map_request (LmnResolver *resolver, const guint
 /* An ECM; the Map-Request inside is answered to the inner UDP source port. */
 void         lmn_resolver_handle_ecm         (LmnResolver *resolver, const guint8 *data, gsize len,
                                               const LmnIp *local);
+/* Tells peers that our mapping changed (RFC 9301 §6.1): to each peer RLOC, one
+ * Solicit-Map-Request per EID of ours, so that they look us up again through the mapping
+ * system. Peers believed down are told as well: they are the ones holding a stale mapping. */
+void         lmn_resolver_send_smrs (LmnResolver *resolver, const GArray *peers);
 /* Requests in flight. */
 guint        lmn_resolver_outstanding (const LmnResolver *resolver);
 guint        lmn_resolver_n_map_resolvers (const LmnResolver *resolver);
