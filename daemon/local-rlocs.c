@@ -300,6 +300,15 @@ lmn_local_rlocs_status_bits (const LmnLocalRlocs *set)
   return set->status_bits;
 }
 
+gboolean
+lmn_local_rlocs_lost_advertised (const LmnLocalRlocs *set)
+{
+  guint n = MIN (set->advertised->len, 32);
+  guint32 all = n == 32 ? G_MAXUINT32 : (1u << n) - 1;
+
+  return set->status_bits != all;
+}
+
 guint
 lmn_local_rlocs_min_mtu (const LmnLocalRlocs *set)
 {

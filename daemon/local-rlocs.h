@@ -63,6 +63,8 @@ void           lmn_local_rlocs_advertise (LmnLocalRlocs *set);
 /* The locator-status bits of the data header: bit n set while the n-th RLOC of the
  * advertised set is still usable (RFC 9300 §5.3: the bits follow the mapping peers hold). */
 guint32        lmn_local_rlocs_status_bits (const LmnLocalRlocs *set);
+/* Whether an RLOC of the advertised set is no longer usable (peers may be sending to it). */
+gboolean       lmn_local_rlocs_lost_advertised (const LmnLocalRlocs *set);
 /* The smallest MTU among usable uplinks, 0 when none is up. */
 guint          lmn_local_rlocs_min_mtu  (const LmnLocalRlocs *set);
 

@@ -136,7 +136,11 @@ rlocs_changed (LmnNode *node)
   /* Before registering: the Map-Registers leave from the new sockets. */
   if (node->control != NULL)
     lmn_control_sockets_sync (node->control, node->rlocs);
-  if (node->registrar != NULL)
+  /* A lost locator cannot wait: peers may be sending to it. A new one can wait for its
+   * siblings (an uplink reports its addresses one by one). */
+  if (node->registrar != NULL && lmn_local_rlocs_lost_advertised (node->rlocs))
+    lmn_registrar_register_now (node->registrar);
+  else if (node->registrar != NULL)
     lmn_registrar_register_soon (node->registrar);
   node->smr_pending = TRUE;
   /* Without a map-server nothing is to be waited for. */

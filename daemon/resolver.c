@@ -16,6 +16,7 @@ typedef struct {
   guint        tries;
   gboolean     smr_invoked;
   gboolean     done;         /* answered or given up: kept only for the rate limit */
+  gboolean     smr_again;    /* an SMR came while rate-limited: ask again when allowed */
   gint64       last_sent;
   guint        timer;
 } Request;
@@ -183,6 +184,9 @@ finish (LmnResolver *r, Request *req)
   req->timer = g_timeout_add ((guint) CLAMP (left / 1000, 1, 1000), on_request_timer, req);
 }
 
+static void resolve (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
+                     gboolean smr_invoked);
+
 static gboolean
 on_request_timer (gpointer user_data)
 {
@@ -192,7 +196,14 @@ on_request_timer (gpointer user_data)
   req->timer = 0;
   if (req->done)
     {
+      gboolean again = req->smr_again;
+      LispPrefix dst = req->dst;
+
       g_hash_table_remove (r->by_dst, req->key);
+      /* The SMR said our mapping is stale: it is looked up as soon as the limit allows,
+       * not forgotten until the mapping's TTL runs out. */
+      if (again)
+        resolve (r, dst.iid, dst.family, dst.addr, TRUE);
       return G_SOURCE_REMOVE;
     }
   if (req->tries >= LMN_RESOLVER_TRIES)
@@ -225,7 +236,10 @@ resolve (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst, gboolean
     {
       /* In flight, or asked less than a second ago. */
       if (req->done)
-        r->counters->n[LMN_CTL_MAP_REQUEST_RATE_LIMITED]++;
+        {
+          r->counters->n[LMN_CTL_MAP_REQUEST_RATE_LIMITED]++;
+          req->smr_again |= smr_invoked;
+        }
       return;
     }
   req = g_new0 (Request, 1);
