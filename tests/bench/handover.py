@@ -15,6 +15,7 @@ were lost; then the median over the runs.
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -97,12 +98,16 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=4)
     args = ap.parse_args()
-    base = os.environ.get("LISPMN_BENCH_WORKDIR") or "/tmp"
+    keep = os.environ.get("LISPMN_BENCH_WORKDIR")   # set it to keep the logs
     results = []
     for run in range(args.runs):
-        workdir = os.path.join(base, f"lmn-handover-{os.getpid()}-{run}")
+        workdir = os.path.join(keep or "/tmp", f"lmn-handover-{os.getpid()}-{run}")
         os.makedirs(workdir, exist_ok=True)
-        gap, lost = one_run(workdir, args.seconds)
+        try:
+            gap, lost = one_run(workdir, args.seconds)
+        finally:
+            if not keep:
+                shutil.rmtree(workdir, ignore_errors=True)
         results.append((gap, lost))
         print(f"run {run + 1}: longest gap {gap:.1f} ms, {lost} of {args.seconds * 1000} lost")
     gaps, losts = [g for g, _ in results], [lost for _, lost in results]
