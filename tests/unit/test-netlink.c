@@ -3,6 +3,7 @@
  * change, and each change must reach the callback within 100 ms. */
 #define _GNU_SOURCE
 #include "netlink.h"
+#include "private-netns.h"
 #include "tun.h"
 
 #include <arpa/inet.h>
@@ -48,18 +49,6 @@ on_changed (const LmnLinkState *state, gpointer user_data)
   seen.last_change = g_get_monotonic_time ();
 }
 
-static void
-ip (const char *args)
-{
-  g_autofree gchar *cmd = g_strdup_printf ("ip %s", args);
-  g_autoptr(GError) error = NULL;
-  gint status;
-
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_exit_status (status, NULL))
-    g_error ("'%s' failed", cmd);
-}
 
 typedef gboolean (*Predicate) (void);
 
@@ -141,10 +130,10 @@ test_link_events (void)
   g_assert_cmpuint (seen.calls, ==, 1);
   g_assert_cmpint (seen.ifindex, ==, 0);
 
-  ip ("link add up1 type veth peer name r1");
-  ip ("link set r1 up");
+  lmn_test_ip ("link add up1 type veth peer name r1");
+  lmn_test_ip ("link set r1 up");
   start = g_get_monotonic_time ();
-  ip ("link set up1 up");
+  lmn_test_ip ("link set up1 up");
   took = wait_until (carrier_up, start, "carrier up");
   g_test_message ("carrier up seen after %" G_GINT64_FORMAT " us", took);
   g_assert_cmpint (took, <, DEADLINE_US);
@@ -153,20 +142,20 @@ test_link_events (void)
   /* Changes elsewhere, or none at all, are not reported. */
   spin (50);
   calls = seen.calls;
-  ip ("link set r1 mtu 1300");
-  ip ("addr add 203.0.113.1/24 dev r1");
+  lmn_test_ip ("link set r1 mtu 1300");
+  lmn_test_ip ("addr add 203.0.113.1/24 dev r1");
   spin (100);
   g_assert_cmpuint (seen.calls, ==, calls);
 
   start = g_get_monotonic_time ();
-  ip ("link set up1 mtu 1400");
+  lmn_test_ip ("link set up1 mtu 1400");
   took = wait_until (mtu_1400, start, "MTU 1400");
   g_assert_cmpint (took, <, DEADLINE_US);
   g_assert_cmpuint (seen.calls, ==, calls + 1);
 
   start = g_get_monotonic_time ();
-  ip ("addr add 198.51.100.1/29 dev up1");
-  ip ("addr add 2001:db8:100:1::1/64 dev up1 nodad");
+  lmn_test_ip ("addr add 198.51.100.1/29 dev up1");
+  lmn_test_ip ("addr add 2001:db8:100:1::1/64 dev up1 nodad");
   took = wait_until (two_addresses, start, "both addresses");
   g_assert_cmpint (took, <, DEADLINE_US);
   /* A link-local address is not an RLOC. */
@@ -176,48 +165,48 @@ test_link_events (void)
 
   /* An address under duplicate address detection is not usable yet; it is once DAD is
    * through (1 s and a random delay of up to 1 s here), and that is a change. */
-  ip ("addr add 2001:db8:100:2::1/64 dev up1");
+  lmn_test_ip ("addr add 2001:db8:100:2::1/64 dev up1");
   spin (100);
   g_assert_cmpuint (seen.n_v6, ==, 1);
   start = g_get_monotonic_time ();
   took = wait_until_within (two_ipv6, start, "address past DAD", 5);
   g_test_message ("address usable after DAD, %" G_GINT64_FORMAT " us", took);
   g_assert_true (has_ip (lmn_netlink_get (nl, "up1"), "2001:db8:100:2::1"));
-  ip ("addr del 2001:db8:100:2::1/64 dev up1");
+  lmn_test_ip ("addr del 2001:db8:100:2::1/64 dev up1");
   wait_until (one_ipv6, g_get_monotonic_time (), "second IPv6 address removed");
 
   start = g_get_monotonic_time ();
-  ip ("addr del 198.51.100.1/29 dev up1");
+  lmn_test_ip ("addr del 198.51.100.1/29 dev up1");
   took = wait_until (no_ipv4, start, "IPv4 address removed");
   g_test_message ("address removal seen after %" G_GINT64_FORMAT " us", took);
   g_assert_cmpint (took, <, DEADLINE_US);
 
   start = g_get_monotonic_time ();
-  ip ("link set r1 down");  /* the peer goes away: up1 loses its carrier */
+  lmn_test_ip ("link set r1 down");  /* the peer goes away: up1 loses its carrier */
   took = wait_until (carrier_down, start, "carrier lost");
   g_test_message ("carrier loss seen after %" G_GINT64_FORMAT " us", took);
   g_assert_cmpint (took, <, DEADLINE_US);
 
-  ip ("link set r1 up");
+  lmn_test_ip ("link set r1 up");
   wait_until (carrier_up, g_get_monotonic_time (), "carrier back");
 
   start = g_get_monotonic_time ();
-  ip ("link del up1");
+  lmn_test_ip ("link del up1");
   took = wait_until (gone, start, "interface deleted");
   g_assert_cmpint (took, <, DEADLINE_US);
 
-  ip ("link add up1 type veth peer name r1");
+  lmn_test_ip ("link add up1 type veth peer name r1");
   start = g_get_monotonic_time ();
   took = wait_until (back, start, "interface re-created");
   g_assert_cmpint (took, <, DEADLINE_US);
   g_assert_false (seen.carrier);
 
   /* Renamed away is gone; renamed back is there again. */
-  ip ("link set up1 name up1-old");
+  lmn_test_ip ("link set up1 name up1-old");
   wait_until (gone, g_get_monotonic_time (), "interface renamed away");
-  ip ("link set up1-old name up1");
+  lmn_test_ip ("link set up1-old name up1");
   wait_until (back, g_get_monotonic_time (), "interface renamed back");
-  ip ("link del up1");
+  lmn_test_ip ("link del up1");
   wait_until (gone, g_get_monotonic_time (), "interface deleted again");
 }
 
@@ -246,7 +235,7 @@ ip_batch (const char *lines)
   close (fd);
   g_assert_true (g_file_set_contents (path, lines, -1, &error));
   cmd = g_strdup_printf ("-batch %s", path);
-  ip (cmd);
+  lmn_test_ip (cmd);
   g_unlink (path);
 }
 
@@ -265,9 +254,9 @@ test_overrun (void)
   gint64 start;
 
   g_assert_no_error (error);
-  ip ("link add up2 type veth peer name r2");
-  ip ("link set r2 up");
-  ip ("link set up2 up");
+  lmn_test_ip ("link add up2 type veth peer name r2");
+  lmn_test_ip ("link set r2 up");
+  lmn_test_ip ("link set up2 up");
   g_assert_true (lmn_netlink_watch (nl, "up2", &error));
   wait_until (carrier_up, g_get_monotonic_time (), "carrier up");
 
@@ -301,7 +290,7 @@ test_overrun (void)
   wait_until (no_addresses, g_get_monotonic_time (), "all addresses removed");
   wait_until (carrier_down, g_get_monotonic_time (), "carrier lost");
   g_assert_cmpuint (lmn_netlink_get_resyncs (nl), >, 1);
-  ip ("link del up2");
+  lmn_test_ip ("link del up2");
 }
 
 /* The route to dst in the main table as `ip -j route` shows it, or NULL. */
@@ -457,12 +446,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   /* Everything below happens in a network namespace of our own, gone when we exit. */
-  if (unshare (CLONE_NEWNET) != 0)
-    {
-      g_printerr ("test-netlink needs root and network namespaces: unshare: %s\n", g_strerror (errno));
-      return 1;
-    }
-  ip ("link set lo up");
+  if (!lmn_test_enter_private_netns ("test-netlink"))
+    return 1;
   g_test_add_func ("/netlink/link-events", test_link_events);
   g_test_add_func ("/netlink/tun-addresses-and-routes", test_tun_addresses_and_routes);
   g_test_add_func ("/netlink/overrun", test_overrun);

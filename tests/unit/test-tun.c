@@ -4,6 +4,7 @@
  * is read from it. */
 #define _GNU_SOURCE
 #include "netlink.h"
+#include "private-netns.h"
 #include "tun.h"
 
 #include <arpa/inet.h>
@@ -21,18 +22,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void
-ip (const char *args)
-{
-  g_autofree gchar *cmd = g_strdup_printf ("ip %s", args);
-  g_autoptr(GError) error = NULL;
-  gint status;
-
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_exit_status (status, NULL))
-    g_error ("'%s' failed", cmd);
-}
 
 /* An ioctl on an interface by name, through a datagram socket, as a bystander sees it. */
 static struct ifreq
@@ -283,12 +272,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   /* Everything below happens in a network namespace of our own, gone when we exit. */
-  if (unshare (CLONE_NEWNET) != 0)
-    {
-      g_printerr ("test-tun needs root and network namespaces: unshare: %s\n", g_strerror (errno));
-      return 1;
-    }
-  ip ("link set lo up");
+  if (!lmn_test_enter_private_netns ("test-tun"))
+    return 1;
   g_test_add_func ("/tun/open", test_open);
   g_test_add_func ("/tun/writev-icmp-echo", test_writev_icmp_echo);
   g_test_add_func ("/tun/read-udp", test_read_udp);
