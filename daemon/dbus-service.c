@@ -1,5 +1,6 @@
 #include "dbus-service.h"
 
+#include "handover-tracker.h"
 #include "lisp-action.h"
 #include "polkit-check.h"
 #include "lmn-dbus-generated.h"
@@ -17,6 +18,7 @@ struct _LmnDbusService {
   guint               counters_timer;
   LmnCounters         published;   /* the counters last put in the property */
   GHashTable         *up_rlocs;    /* address strings usable at the last update */
+  LmnHandoverTracker *handovers;
 };
 
 static gchar *
@@ -186,16 +188,22 @@ update_rlocs (LmnDbusService *svc, gboolean signal_handover)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (up_now, key))
       g_ptr_array_add (went, key);
-  if (signal_handover && (came->len > 0 || went->len > 0))
+  if (signal_handover)
     {
-      g_ptr_array_add (came, NULL);
-      g_ptr_array_add (went, NULL);
-      /* The re-registration time is not known before the registrar reports it. */
-      lmn_dbus_mobile_node1_emit_handover (svc->skeleton, (const gchar *const *) came->pdata,
-                                           (const gchar *const *) went->pdata, -1.0);
+      lmn_handover_tracker_moved (svc->handovers, node, came, went);
+      lmn_handover_tracker_update (svc->handovers, node);
     }
   g_hash_table_unref (svc->up_rlocs);
   svc->up_rlocs = g_steal_pointer (&up_now);
+}
+
+static void
+on_handover (const gchar *const *came, const gchar *const *went, gdouble seconds,
+             gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+
+  lmn_dbus_mobile_node1_emit_handover (svc->skeleton, came, went, seconds);
 }
 
 static void
@@ -547,6 +555,7 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   svc->sup = sup;
   svc->skeleton = lmn_dbus_mobile_node1_skeleton_new ();
   svc->up_rlocs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  svc->handovers = lmn_handover_tracker_new (on_handover, svc);
   for (guint i = 0; i < config->eids->len; i++)
     g_ptr_array_add (eids, lisp_prefix_to_string (&g_array_index (config->eids, LispPrefix, i)));
   g_ptr_array_add (eids, NULL);
@@ -579,5 +588,6 @@ lmn_dbus_service_free (LmnDbusService *svc)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (svc->skeleton));
   g_clear_object (&svc->skeleton);
   g_clear_pointer (&svc->up_rlocs, g_hash_table_unref);
+  g_clear_pointer (&svc->handovers, lmn_handover_tracker_free);
   g_free (svc);
 }

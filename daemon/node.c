@@ -38,6 +38,7 @@ struct _LmnNode {
   gpointer         changed_data;
   GPtrArray       *watched;     /* interface names followed through netlink */
   gboolean         smr_pending; /* our RLOCs changed: tell the peers once re-registered */
+  gint64           rlocs_changed_at; /* monotonic µs of the last change of our RLOCs */
 };
 
 static gboolean
@@ -131,6 +132,7 @@ send_smrs (LmnNode *node)
 static void
 rlocs_changed (LmnNode *node)
 {
+  node->rlocs_changed_at = g_get_monotonic_time ();
   log_rlocs (node);
   apply_mtu (node);
   /* Before registering: the Map-Registers leave from the new sockets. */
@@ -395,6 +397,12 @@ const LmnCounters *
 lmn_node_get_counters (LmnNode *node)
 {
   return lmn_dataplane_get_counters (node->dataplane);
+}
+
+gint64
+lmn_node_get_rlocs_changed_at (LmnNode *node)
+{
+  return node->rlocs_changed_at;
 }
 
 void

@@ -25,6 +25,9 @@ LmnLocalRlocs      *lmn_node_get_rlocs      (LmnNode *node);
 LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
 LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
+/* Monotonic µs of the last change of the usable RLOCs (0 = none yet): Map-Registers sent
+ * since then carry the new set. */
+gint64              lmn_node_get_rlocs_changed_at (LmnNode *node);
 /* Called after every change of the usable RLOCs or of a map-server's state. */
 typedef void (*LmnNodeChangedFunc) (LmnNode *node, gpointer user_data);
 void                lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc func,

@@ -3,9 +3,11 @@
 #
 #   usage: tools/run-demo.sh          (as root on a fresh machine)
 #
-# Installs what is needed and builds lispmn in build/. The roaming demo itself (a mobile
-# node keeping its address and its TCP session while it moves between uplinks) arrives with
-# the end-to-end work; until then this script says so and points at what can be tried.
+# Installs what is needed, builds lispmn in build/, and runs the roaming demo
+# (tools/roaming-demo.py): a laptop keeps its address, and an incoming TCP session, while its
+# Ethernet cable is pulled, plugged back and its Wi-Fi renumbered -- in network namespaces of
+# its own, on documentation addresses. Exits non-zero if the session did not survive.
+# Extra arguments go to the demo (e.g. --keep DIR to keep its logs).
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -23,20 +25,8 @@ else
 fi
 ninja -C build -j "${JOBS:-2}"
 
-cat <<'MSG'
-
-==================================================================
-lispmn is built (in build/), but there is no roaming demo yet.
-
-The demo -- a mobile node that keeps its address and an open TCP
-session while it moves between uplinks -- arrives with the
-end-to-end work. What exists today is the LISP protocol library and
-its tests. Meanwhile you can run the whole test suite:
-
-    tools/run-tests.sh            (or: tools/run-tests.sh --quick)
-
-or just the tests of this build:
-
-    meson test -C build
-==================================================================
-MSG
+if [ "$(id -u)" != 0 ]; then
+  echo "run-demo: the demo needs root (network namespaces); built in build/, run: sudo tools/roaming-demo.py" >&2
+  exit 1
+fi
+exec /usr/bin/python3 tools/roaming-demo.py --build build "$@"

@@ -135,6 +135,11 @@ class EndToEnd(unittest.TestCase):
         learnt = [e for e in self.mn.state()["map-cache"] if e["origin"] == "map-reply"]
         self.assertTrue(any(e["prefix"] == lt.SITE4 for e in learnt), f"{learnt}")
 
+        # `lispmnctl monitor` reports the Handover signal with the re-registration time.
+        ctl = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
+        monitor_log = os.path.join(self.dir, "monitor.log")
+        monitor = self.t.popen(lt.MN, [ctl, "monitor", "--json"], monitor_log, env=env)
+        time.sleep(0.3)
         # The move: up1 loses its address while C pings MN every 10 ms.
         log = os.path.join(self.dir, "ping.log")
         ping = self.t.popen(lt.C, ["ping", "-D", "-i", "0.01", "-c", "400", "-W", "1", lt.EID4], log)
@@ -165,6 +170,21 @@ class EndToEnd(unittest.TestCase):
         self.assertGreaterEqual(self.mn.state()["control"]["smr-sent"], 1)
         self.assertGreaterEqual(self.x.state()["control"]["smr-received"], 1)
         self.assertGreater(len(seqs), 300, "most pings answered across the move")
+
+        def handovers():
+            with open(monitor_log) as f:
+                events = [json.loads(line) for line in f if line.startswith("{")]
+            return [e["handover"] for e in events if "handover" in e]
+        went = lambda: sorted(a for h in handovers() for a in h["went"])  # noqa: E731
+        # (the two addresses go one after the other: one move each, or both in one)
+        wait_for(lambda: went() == ["198.51.100.1", "2001:db8:100:1::1"], 3, "the Handover signals")
+        monitor.stop()
+        for h in handovers():
+            self.assertEqual(h["came"], [])
+            self.assertGreaterEqual(h["reregistration-seconds"], 0, f"re-registration confirmed: {h}")
+            self.assertLess(h["reregistration-seconds"], 1.0)
+        h = handovers()[0]
+        print(f"Handover signal: re-registration confirmed in {h['reregistration-seconds'] * 1000:.0f} ms")
 
     def test_wrong_key(self):
         self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(key="not-the-key"), X_CONF)

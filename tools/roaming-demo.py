@@ -1,0 +1,299 @@
+#!/usr/bin/python3
+"""The roaming demo: a laptop keeps its address, and an incoming TCP session, while it moves
+between uplinks. Everything runs in network namespaces of its own on documentation
+addresses, with the programs of the build tree; nothing leaves this machine.
+
+    sudo tools/roaming-demo.py [--build DIR] [--keep DIR]
+
+The cast (namespaces):
+    laptop   the mobile node, lispmnd; EIDs 192.0.2.10 and 2001:db8:e1d::10;
+             "ethernet" (up1, priority 1, preferred) and "wifi" (up2, priority 2)
+    isp      the routers between everything, and lispmn-server: map-server + map-resolver
+    home     the xTR of the home site (lispmnd mode=xtr)
+    server   a server in the home site (192.0.2.130) that connects TO the laptop's EID
+
+Scenes: the laptop registers; the home server opens a TCP connection to the laptop's EID and
+streams data into it while pinging it every 10 ms; the Ethernet cable is pulled; it is
+plugged back in; the cable is pulled again and the Wi-Fi network hands out a new address.
+At the end: the TCP stream arrived whole, and per scene how long re-registration took and
+the longest gap in the pings. Exits 0 when the session survived every move.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+from netns import Topology, wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+from test_dbus import PrivateSystemBus  # noqa: E402
+
+MS = "198.51.100.2"
+MN_KEY, HOME_KEY = "demo-laptop-key", "demo-home-key"
+NAMES = {lt.MN: "laptop", lt.R: "isp", lt.X: "home", lt.C: "server"}
+UPLINK_NAMES = {"up1": "ethernet", "up2": "wifi"}
+WIFI_OLD, WIFI_NEW = "198.51.100.9/29", "198.51.100.12/29"
+STREAM_PORT, STREAM_RATE, STREAM_SECONDS = 5001, 100_000, 22
+
+SERVER_CONF = f"""[lispmn-server]
+
+[site laptop]
+eid-prefixes={lt.EID4}/32;{lt.EID6}/128
+key={MN_KEY}
+
+[site home]
+eid-prefixes={lt.SITE4};{lt.SITE6}
+key={HOME_KEY}
+"""
+
+LAPTOP_CONF = f"""[lispmnd]
+mode=mobile-node
+eids={lt.EID4}/32;{lt.EID6}/128
+map-resolvers={MS}
+
+[uplink up1]
+priority=1
+weight=100
+
+[uplink up2]
+priority=2
+weight=100
+
+[map-server {MS}]
+key={MN_KEY}
+"""
+
+HOME_CONF = f"""[lispmnd]
+mode=xtr
+eids={lt.SITE4};{lt.SITE6}
+map-resolvers={MS}
+routes={lt.EID4}/32;{lt.EID6}/128
+
+[uplink up0]
+
+[map-server {MS}]
+key={HOME_KEY}
+"""
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def title(text):
+    say()
+    say(f"== {text} " + "=" * max(0, 74 - len(text)))
+
+
+def indent(text):
+    return "\n".join("    " + line for line in text.rstrip().splitlines())
+
+
+class Demo:
+    def __init__(self, t, workdir, build):
+        self.t, self.dir = t, workdir
+        self.lispmnd = os.path.join(build, "daemon", "lispmnd")
+        self.server_bin = os.path.join(build, "daemon", "server", "lispmn-server")
+        self.lispmnctl = os.path.join(build, "daemon", "ctl", "lispmnctl")
+        for b in (self.lispmnd, self.server_bin, self.lispmnctl):
+            if not os.access(b, os.X_OK):
+                sys.exit(f"roaming-demo: {b} is not built (run tools/run-demo.sh, or ninja -C {build})")
+        os.environ["LISPMND"] = self.lispmnd
+        self.scenes = []
+        self.handovers_seen = 0
+
+    def ctl(self, *args):
+        """lispmnctl against the laptop's lispmnd (on the demo's own system bus)."""
+        r = subprocess.run([self.lispmnctl, *args], env=self.env, capture_output=True, text=True,
+                           timeout=10)
+        return r.stdout if r.returncode == 0 else r.stdout + r.stderr
+
+    def status(self):
+        return json.loads(self.ctl("status", "--json"))
+
+    def up_rlocs(self):
+        return sorted(r["address"] for r in self.status()["Rlocs"] if r["state"] == "up")
+
+    def start(self):
+        title("Setting the stage")
+        lt.build(self.t)
+        say("network namespaces: " + ", ".join(f"{self.t.nsname(ns)} ({who})" for ns, who in NAMES.items()))
+        conf = os.path.join(self.dir, "lispmn-server.conf")
+        with open(conf, "w") as f:
+            f.write(SERVER_CONF)
+        self.server = self.t.popen(lt.R, [self.server_bin, "--config", conf, "--verbose"],
+                                   os.path.join(self.dir, "lispmn-server.log"))
+        say(f"isp:    lispmn-server is the map-server and map-resolver at {MS}")
+        os.chmod(self.dir, 0o755)
+        self.bus = PrivateSystemBus(self.dir)
+        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
+        self.laptop, self.home = lt.start_daemons(self.t, self.dir, LAPTOP_CONF, HOME_CONF,
+                                                  mn_env=self.env)
+        say("home:   lispmnd as the home site's xTR (192.0.2.128/25, 2001:db8:e1d:2::/64)")
+        say(f"laptop: lispmnd, EIDs {lt.EID4} and {lt.EID6}; ethernet preferred (priority 1), "
+            "wifi second (priority 2)")
+        wait_for(lambda: self.status()["State"] == "registered", 10, "the laptop to register")
+        wait_for(lambda: [m["state"] for m in self.home.state().get("map-servers", [])] == ["registered"],
+                 10, "the home xTR to register")
+        say()
+        say("$ lispmnctl status")
+        say(indent(self.ctl("status")))
+
+    def start_traffic(self):
+        title("The home server connects to the laptop's EID")
+        lt.ping_ok(self.t, lt.C, lt.EID4)       # the first lookup through the map-resolver
+        self.monitor = self.t.popen(lt.MN, [self.lispmnctl, "monitor", "--json"],
+                                    os.path.join(self.dir, "monitor.log"), env=self.env)
+        nbytes = STREAM_RATE * STREAM_SECONDS
+        self.stream = lt.Transfer(self.t, self.dir, lt.MN, lt.EID4, lt.C, lt.C4, "client",
+                                  nbytes, rate=STREAM_RATE, port=STREAM_PORT,
+                                  timeout=STREAM_SECONDS + 20)
+        self.ping_log = os.path.join(self.dir, "ping.log")
+        self.ping = self.t.popen(lt.C, ["ping", "-n", "-D", "-i", "0.01", "-W", "1",
+                                        "-w", str(STREAM_SECONDS + 10), lt.EID4], self.ping_log)
+        say(f"server {lt.C4} -> laptop {lt.EID4}: a TCP stream of {nbytes // 1000} kB at "
+            f"{STREAM_RATE // 1000} kB/s (about {STREAM_SECONDS} s), and a ping every 10 ms")
+        time.sleep(3)
+
+    def scene(self, name, action, settled):
+        title(name)
+        before = self.up_rlocs()
+        at = time.time()
+        action()
+        try:
+            wait_for(settled, 5, name)
+        except TimeoutError as e:
+            say(f"!! {e}")
+        after = self.up_rlocs()
+        came = sorted(set(after) - set(before))
+        went = sorted(set(before) - set(after))
+        say(f"RLOCs in use: {', '.join(after) or 'none'}")
+        if came:
+            say(f"came: {', '.join(came)}")
+        if went:
+            say(f"went: {', '.join(went)}")
+        time.sleep(3)
+        seen = self.handovers()
+        rereg = [h["reregistration-seconds"] for h in seen[self.handovers_seen:]
+                 if h.get("reregistration-seconds", -1) >= 0]
+        self.handovers_seen = len(seen)
+        if rereg:
+            say(f"re-registered with the map-server {rereg[-1] * 1000:.0f} ms after the move "
+                "(lispmnctl monitor)")
+        self.scenes.append({"name": name, "at": at, "rereg": rereg})
+        say("$ lispmnctl rlocs")
+        say(indent(self.ctl("rlocs")))
+
+    def unplug_ethernet(self):
+        self.t.carrier(lt.MN, "up1", False)
+
+    def plug_ethernet(self):
+        self.t.carrier(lt.MN, "up1", True)
+        wait_for(lambda: "LOWER_UP" in self.t.run(lt.MN, ["ip", "link", "show", "up1"]).stdout,
+                 3, "ethernet carrier")
+        lt.add_uplink_routes(self.t, "up1")   # NetworkManager's job on a real laptop
+
+    def renumber_wifi(self):
+        self.t.del_addr(lt.MN, "up2", WIFI_OLD)
+        self.t.addr(lt.MN, "up2", WIFI_NEW)
+        lt.add_uplink_routes(self.t, "up2")
+
+    def ethernet_up(self):
+        return "198.51.100.1" in self.up_rlocs()
+
+    def run(self):
+        self.start()
+        self.start_traffic()
+        self.scene("The Ethernet cable is pulled", self.unplug_ethernet,
+                   lambda: not self.ethernet_up())
+        self.scene("The Ethernet cable is plugged back in", self.plug_ethernet, self.ethernet_up)
+        self.scene("Off again, to a café: the Wi-Fi hands out a new address",
+                   lambda: (self.unplug_ethernet(), self.renumber_wifi()),
+                   lambda: WIFI_NEW.split("/")[0] in self.up_rlocs() and not self.ethernet_up())
+        return self.finish()
+
+    def handovers(self):
+        out = []
+        with open(os.path.join(self.dir, "monitor.log")) as f:
+            for line in f:
+                try:
+                    ev = json.loads(line)
+                except ValueError:
+                    continue
+                if "handover" in ev:
+                    out.append(ev["handover"])
+        return out
+
+    def finish(self):
+        title("How it went")
+        ok, detail = self.stream.result()
+        self.ping.wait(STREAM_SECONDS + 15)
+        replies = []
+        with open(self.ping_log) as f:
+            for line in f:
+                if "icmp_seq=" in line and line.startswith("["):
+                    stamp = float(line[1:line.index("]")])
+                    replies.append(stamp)
+        self.monitor.stop()
+        handovers = self.handovers()
+        for i, sc in enumerate(self.scenes):
+            end = self.scenes[i + 1]["at"] if i + 1 < len(self.scenes) else float("inf")
+            window = [s for s in replies if sc["at"] - 1 <= s < end]
+            gaps = [b - a for a, b in zip(window, window[1:])]
+            sc["gap_ms"] = max(gaps) * 1000 if gaps else float("inf")
+        say(f"{'scene':56} {'re-registered':>14} {'longest ping gap':>17}")
+        for sc in self.scenes:
+            rereg = f"{sc['rereg'][-1] * 1000:.0f} ms" if sc["rereg"] else "-"
+            say(f"{sc['name'][:56]:56} {rereg:>14} {sc['gap_ms']:14.0f} ms")
+        say(f"handover signals seen by `lispmnctl monitor`: {len(handovers)}")
+        eids = self.status()["Eids"]
+        say(f"the laptop's EIDs all along: {', '.join(eids)}")
+        say(f"the TCP stream from the server: {'arrived whole' if ok else 'BROKEN'} ({detail})")
+        say()
+        say("$ lispmnctl map-servers")
+        say(indent(self.ctl("map-servers")))
+        survived = ok and all(sc["gap_ms"] < 2000 for sc in self.scenes)
+        say()
+        say("The session survived every move." if survived else "Something did not survive: see the logs.")
+        return survived
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="the meson build directory")
+    ap.add_argument("--keep", metavar="DIR", help="keep the logs in DIR (default: removed)")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("roaming-demo: needs root (network namespaces)")
+    workdir = args.keep or tempfile.mkdtemp(prefix="lispmn-demo-")
+    os.makedirs(workdir, exist_ok=True)
+    ok = False
+    try:
+        with Topology() as t:
+            demo = Demo(t, workdir, os.path.abspath(args.build))
+            try:
+                ok = demo.run()
+            finally:
+                for d in ("laptop", "home"):
+                    if hasattr(demo, d):
+                        getattr(demo, d).stop()
+                if hasattr(demo, "server"):
+                    demo.server.stop()
+                if hasattr(demo, "bus"):
+                    demo.bus.stop()
+    finally:
+        if args.keep:
+            say(f"logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
