@@ -3,6 +3,8 @@
  * scanned a second time to attach a line to every group and key; each error then reads
  * "FILE:LINE: [GROUP] KEY: reason". */
 #include "config.h"
+
+#include "lisp-message.h"
 #include "lisp-action.h"
 
 #include <arpa/inet.h>
@@ -1105,6 +1107,7 @@ config_new (const char *path)
   c->routes = g_array_new (FALSE, TRUE, sizeof (LispPrefix));
   c->route_metric = DEFAULT_ROUTE_METRIC;
   c->queue_length = DEFAULT_QUEUE_LENGTH;
+  c->control_port = LISP_CONTROL_PORT;
   c->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->proxy_etrs = g_array_new (FALSE, TRUE, sizeof (LispMapLocator));
   c->uplinks = g_ptr_array_new_with_free_func (uplink_free);

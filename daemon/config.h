@@ -100,6 +100,10 @@ typedef struct {
   GPtrArray *uplinks;         /* LmnUplinkConfig* */
   GPtrArray *map_servers;     /* LmnMapServerConfig* */
   GPtrArray *mappings;        /* LmnMappingConfig* */
+  /* Not in the file: the UDP port of the control sockets, 4342; 0 = an ephemeral port, when
+   * the program embedding the node (lispmn-server's proxy) owns 4342 and passes on what
+   * arrives there (lmn_node_handle_control). */
+  guint16    control_port;
 } LmnConfig;
 
 LmnConfig *lmn_config_load      (const char *path, GError **error);

@@ -25,6 +25,7 @@ struct _LmnControlSockets {
   LmnControlRecvFunc func;
   gpointer           user_data;
   GPtrArray         *sockets;   /* ControlSocket* */
+  guint16            port;      /* bound to; 0 = ephemeral */
 };
 
 static void
@@ -121,7 +122,7 @@ on_readable (int fd, GIOCondition cond, gpointer user_data)
 }
 
 static int
-open_control_socket (const char *interface, const LmnIp *local, GError **error)
+open_control_socket (const char *interface, const LmnIp *local, guint16 port, GError **error)
 {
   int fd = socket (local->family == 4 ? AF_INET : AF_INET6,
                    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
@@ -136,7 +137,7 @@ open_control_socket (const char *interface, const LmnIp *local, GError **error)
     }
   if (local->family == 6)
     setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  sockaddr_from_ip (local, LISP_CONTROL_PORT, &ss, &sl);
+  sockaddr_from_ip (local, port, &ss, &sl);
   /* REUSEADDR: a peer daemon in the same namespace (or our own previous socket of an
    * address that came back) may hold the port on another address. */
   if (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
@@ -153,10 +154,11 @@ open_control_socket (const char *interface, const LmnIp *local, GError **error)
 }
 
 LmnControlSockets *
-lmn_control_sockets_new (LmnControlRecvFunc func, gpointer user_data)
+lmn_control_sockets_new (guint16 port, LmnControlRecvFunc func, gpointer user_data)
 {
   LmnControlSockets *cs = g_new0 (LmnControlSockets, 1);
 
+  cs->port = port;
   cs->func = func;
   cs->user_data = user_data;
   cs->sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) control_socket_free);
@@ -219,11 +221,11 @@ lmn_control_sockets_sync (LmnControlSockets *cs, const LmnLocalRlocs *rlocs)
       if (have)
         continue;
       memcpy (local.addr, r->addr, ip_len (r->family));
-      fd = open_control_socket (r->interface, &local, &error);
+      fd = open_control_socket (r->interface, &local, cs->port, &error);
       if (fd < 0)
         {
           g_warning ("uplink %s: cannot open the IPv%u control socket (UDP %u): %s", r->interface,
-                     r->family, LISP_CONTROL_PORT, error->message);
+                     r->family, cs->port, error->message);
           continue;
         }
       s = g_new0 (ControlSocket, 1);

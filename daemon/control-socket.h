@@ -18,7 +18,9 @@ typedef void (*LmnControlRecvFunc) (guint type, const guint8 *data, gsize len,
                                     const LmnIp *from, guint16 from_port, const LmnIp *local,
                                     gpointer user_data);
 
-LmnControlSockets *lmn_control_sockets_new  (LmnControlRecvFunc func, gpointer user_data);
+/* port: what the sockets bind to, LISP_CONTROL_PORT or 0 for an ephemeral one. */
+LmnControlSockets *lmn_control_sockets_new  (guint16 port, LmnControlRecvFunc func,
+                                             gpointer user_data);
 void               lmn_control_sockets_free (LmnControlSockets *cs);
 /* One socket per usable RLOC of rlocs, no other. Returns TRUE when the set changed. A
  * socket that cannot be opened is left out with a warning. */

@@ -306,7 +306,7 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
   if (node->dataplane == NULL)
     return NULL;
   lmn_dataplane_set_debug (node->dataplane, debug);
-  node->control = lmn_control_sockets_new (on_control_message, node);
+  node->control = lmn_control_sockets_new (config->control_port, on_control_message, node);
   node->resolver = lmn_resolver_new (config, node->cache, node->rlocs, node->control,
                                      node->dataplane, &node->control_counters);
   node->registrar = lmn_registrar_new (config, node->rlocs, node->control, &node->control_counters);
@@ -397,6 +397,13 @@ const LmnCounters *
 lmn_node_get_counters (LmnNode *node)
 {
   return lmn_dataplane_get_counters (node->dataplane);
+}
+
+void
+lmn_node_handle_control (LmnNode *node, const guint8 *data, gsize len, const LmnIp *from,
+                         guint16 port, const LmnIp *local)
+{
+  on_control_message (lisp_message_type (data, len), data, len, from, port, local, node);
 }
 
 gint64

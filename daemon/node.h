@@ -25,6 +25,10 @@ LmnLocalRlocs      *lmn_node_get_rlocs      (LmnNode *node);
 LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
 LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
+/* A control message that arrived on UDP 4342 of a program embedding the node (whose own
+ * control sockets then use ephemeral ports, see LmnConfig.control_port). */
+void                lmn_node_handle_control (LmnNode *node, const guint8 *data, gsize len,
+                                             const LmnIp *from, guint16 port, const LmnIp *local);
 /* Monotonic µs of the last change of the usable RLOCs (0 = none yet): Map-Registers sent
  * since then carry the new set. */
 gint64              lmn_node_get_rlocs_changed_at (LmnNode *node);

@@ -1,13 +1,18 @@
 #define _GNU_SOURCE  /* struct in6_pktinfo */
-/* lispmn-server: the map-server and map-resolver a user runs for her mobile nodes. The
- * protocol work is in map-server.c; this file owns the sockets, the clock and the state file. */
+/* lispmn-server: the map-server and map-resolver a user runs for her mobile nodes, and with
+ * a [proxy] group their proxy-ETR/ITR too. The protocol work is in map-server.c and
+ * proxy-router.c; this file owns the sockets, the clock and the state file. */
 #include "map-server.h"
+#include "proxy-router.h"
 #include "server-config.h"
+
+#include "lisp-message.h"
 
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 
 typedef struct {
   LmnMapServer *ms;
+  LmnProxyRouter *proxy;   /* NULL without [proxy] */
   GPtrArray    *sockets;   /* GSocket* */
   gchar        *state_file;
   GMainLoop    *loop;
@@ -49,6 +55,22 @@ write_state (Server *s)
   if (s->state_file == NULL)
     return;
   json = lmn_map_server_to_json (s->ms, now_seconds ());
+  if (s->proxy != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+      if (json_parser_load_from_data (parser, json, -1, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          json_object_set_member (json_node_get_object (json_parser_get_root (parser)), "proxy",
+                                  lmn_proxy_router_to_json (s->proxy));
+          json_generator_set_root (gen, json_parser_get_root (parser));
+          json_generator_set_pretty (gen, TRUE);
+          g_free (json);
+          json = json_generator_to_data (gen, NULL);
+        }
+    }
   if (!g_file_set_contents (s->state_file, json, -1, &error))
     g_warning ("cannot write the state file: %s", error->message);
 }
@@ -60,6 +82,15 @@ socket_address (const LmnEndpoint *e)
     e->addr, e->family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
 
   return g_inet_socket_address_new (inet, e->port);
+}
+
+static gchar *
+endpoint_string (const LmnEndpoint *e)
+{
+  char buf[INET6_ADDRSTRLEN];
+
+  return g_strdup (inet_ntop (e->family == LISP_FAMILY_IPV4 ? AF_INET : AF_INET6, e->addr, buf,
+                              sizeof buf));
 }
 
 static gboolean
@@ -229,6 +260,13 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
       if (from_address == NULL || !endpoint_from_socket_address (from_address, &source))
         continue;
       have_local = local_address (&msg, &local);
+      if (s->proxy != NULL && have_local &&
+          lmn_proxy_router_wants (lisp_message_type (buf, (gsize) len)))
+        {
+          lmn_proxy_router_handle (s->proxy, buf, (gsize) len, source.family, source.addr,
+                                   source.port, local.addr);
+          continue;
+        }
       if (lmn_map_server_handle (s->ms, buf, (gsize) len, &source, now_seconds (), out))
         write_state (s);
       send_all (s, out, have_local ? &local : NULL);
@@ -393,6 +431,26 @@ show (const char *path)
                        ? "" : "  (down)");
         }
     }
+  if (json_object_has_member (root, "proxy") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "proxy")))
+    {
+      JsonObject *proxy = json_object_get_object_member (root, "proxy");
+      JsonArray *eids = json_object_get_array_member (proxy, "eids");
+      JsonArray *rlocs = json_object_get_array_member (proxy, "rlocs");
+
+      g_print ("\nProxy-ETR/ITR on %s for", member_string (proxy, "tun"));
+      for (guint i = 0; eids != NULL && i < json_array_get_length (eids); i++)
+        g_print (" %s", json_array_get_string_element (eids, i));
+      g_print (", %" G_GINT64_FORMAT " mappings cached\n", member_int (proxy, "map-cache-entries"));
+      for (guint i = 0; rlocs != NULL && i < json_array_get_length (rlocs); i++)
+        {
+          JsonObject *r = json_array_get_object_element (rlocs, i);
+
+          if (r != NULL)
+            g_print ("  RLOC %-10s %-28s %s\n", member_string (r, "interface"),
+                     member_string (r, "address"), member_string (r, "state"));
+        }
+    }
   g_print ("\nCounters (non-zero):\n");
   {
     g_autoptr(GList) names = json_object_get_members (counters);
@@ -423,7 +481,7 @@ main (int argc, char **argv)
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- LISP map-server and map-resolver");
+  g_autoptr(GOptionContext) context = g_option_context_new ("- LISP map-server, map-resolver and proxy-ETR/ITR");
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnServerConfig) config = NULL;
   guint signals[3], tick;
@@ -433,7 +491,8 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
     "Accepts authenticated Map-Registers for the configured sites (RFC 9301 §8) and\n"
-    "answers Encapsulated Map-Requests on UDP port 4342.");
+    "answers Encapsulated Map-Requests on UDP port 4342; with a [proxy] group it is\n"
+    "also the proxy-ETR and proxy-ITR of the EIDs listed there.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("lispmn-server: %s (try --help)\n", error->message);
@@ -475,6 +534,24 @@ main (int argc, char **argv)
         }
       g_ptr_array_add (s.sockets, sock);
     }
+  if (config->proxy != NULL)
+    {
+      const LmnServerProxyConfig *pc = config->proxy;
+      g_autofree gchar *resolver = endpoint_string (&pc->map_resolver);
+
+      g_ptr_array_add (pc->eids, NULL);
+      g_ptr_array_add (pc->uplinks, NULL);
+      s.proxy = lmn_proxy_router_new ((const gchar *const *) pc->eids->pdata,
+                                      (const gchar *const *) pc->uplinks->pdata, pc->tun, resolver,
+                                      config->path, verbose, &error);
+      if (s.proxy == NULL)
+        {
+          g_printerr ("lispmn-server: %s\n", error->message);
+          g_ptr_array_unref (s.sockets);
+          g_free (s.state_file);
+          return EXIT_FAILURE;
+        }
+    }
   s.ms = lmn_map_server_new (g_steal_pointer (&config->sites));
   config->sites = g_ptr_array_new ();
   s.loop = g_main_loop_new (NULL, FALSE);
@@ -491,8 +568,8 @@ main (int argc, char **argv)
   signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, &s);
   signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, &s);
   write_state (&s);
-  g_message ("lispmn-server %s running: %u site(s)", PACKAGE_VERSION,
-             lmn_map_server_sites (s.ms)->len);
+  g_message ("lispmn-server %s running: %u site(s)%s", PACKAGE_VERSION,
+             lmn_map_server_sites (s.ms)->len, s.proxy != NULL ? ", proxy-ETR/ITR" : "");
   g_main_loop_run (s.loop);
 
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
@@ -501,6 +578,7 @@ main (int argc, char **argv)
   for (guint i = 0; i < s.sockets->len; i++)
     g_socket_close (g_ptr_array_index (s.sockets, i), NULL);
   g_ptr_array_unref (s.sockets);
+  g_clear_pointer (&s.proxy, lmn_proxy_router_free);
   lmn_map_server_free (s.ms);
   g_main_loop_unref (s.loop);
   g_free (s.state_file);

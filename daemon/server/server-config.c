@@ -4,6 +4,7 @@
 #include "server-config.h"
 
 #include "lisp-auth.h"
+#include "lisp-prefix.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@ G_DEFINE_QUARK (lmn-server-config-error-quark, lmn_server_config_error)
 #define MAX_FILE_SIZE (1024 * 1024)
 
 static const char *const main_keys[] = { "listen", "port", NULL };
+static const char *const proxy_keys[] = { "eids", "uplinks", "tun", "map-resolver", NULL };
 static const char *const site_keys[] = {
   "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id", "key2-algorithm",
   "accept-more-specifics", "proxy-reply", NULL
@@ -400,11 +402,149 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
   return TRUE;
 }
 
+static void
+proxy_config_free (LmnServerProxyConfig *proxy)
+{
+  if (proxy == NULL)
+    return;
+  g_ptr_array_unref (proxy->eids);
+  g_ptr_array_unref (proxy->uplinks);
+  g_free (proxy->tun);
+  g_free (proxy);
+}
+
+static gboolean
+interface_name_ok (const char *name)
+{
+  gsize len = strlen (name);
+
+  if (len < 1 || len > 15 || g_str_equal (name, ".") || g_str_equal (name, ".."))
+    return FALSE;
+  for (const char *s = name; *s != '\0'; s++)   /* the kernel's dev_valid_name */
+    if (*s == '/' || *s == ':' || g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* A list key: its non-empty items, or an error when there are none. */
+static GStrv
+get_list (const Ctx *c, const char *key, GError **error)
+{
+  g_auto(GStrv) list = g_key_file_get_string_list (c->keyfile, c->group->name, key, NULL, NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
+    if (g_strstrip (list[i])[0] != '\0')
+      g_ptr_array_add (items, g_strdup (list[i]));
+  if (items->len == 0)
+    {
+      fail (c, key, error, has_key (c, key) ? LMN_SERVER_CONFIG_ERROR_INVALID
+                                            : LMN_SERVER_CONFIG_ERROR_MISSING,
+            has_key (c, key) ? "empty list" : "required");
+      return NULL;
+    }
+  g_ptr_array_add (items, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&items), FALSE);
+}
+
+static gboolean
+parse_proxy (const Ctx *c, LmnServerConfig *config, GError **error)
+{
+  LmnServerProxyConfig *proxy;
+  g_auto(GStrv) eids = NULL;
+  g_auto(GStrv) uplinks = NULL;
+
+  if (!check_keys (c, proxy_keys, error))
+    return FALSE;
+  eids = get_list (c, "eids", error);
+  if (eids == NULL)
+    return FALSE;
+  uplinks = get_list (c, "uplinks", error);
+  if (uplinks == NULL)
+    return FALSE;
+  proxy = g_new0 (LmnServerProxyConfig, 1);
+  config->proxy = proxy;
+  proxy->eids = g_ptr_array_new_with_free_func (g_free);
+  proxy->uplinks = g_ptr_array_new_with_free_func (g_free);
+  proxy->tun = g_strdup ("lispmn-px0");
+  for (guint i = 0; eids[i] != NULL; i++)
+    {
+      LispPrefix p;
+      g_autoptr(GError) local = NULL;
+
+      if (strchr (eids[i], '[') != NULL || !lisp_prefix_parse (eids[i], &p, &local))
+        return fail (c, "eids", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "'%s' is not an IPv4 or IPv6 prefix", eids[i]);
+      g_ptr_array_add (proxy->eids, g_strdup (eids[i]));
+    }
+  for (guint i = 0; uplinks[i] != NULL; i++)
+    {
+      if (!interface_name_ok (uplinks[i]))
+        return fail (c, "uplinks", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "'%s' is not an interface name (1-15 characters, no '/', ':' or whitespace)",
+                     uplinks[i]);
+      g_ptr_array_add (proxy->uplinks, g_strdup (uplinks[i]));
+    }
+  if (has_key (c, "tun"))
+    {
+      g_free (proxy->tun);
+      proxy->tun = NULL;
+      if (!get_string (c, "tun", &proxy->tun, error))
+        return FALSE;
+      if (!interface_name_ok (proxy->tun))
+        return fail (c, "tun", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "'%s' is not an interface name (1-15 characters, no '/', ':' or whitespace)",
+                     proxy->tun);
+    }
+  if (has_key (c, "map-resolver"))
+    {
+      g_autofree gchar *text = NULL;
+      LmnEndpoint *e = &proxy->map_resolver;
+
+      if (!get_string (c, "map-resolver", &text, error))
+        return FALSE;
+      if (inet_pton (AF_INET, text, e->addr) == 1)
+        e->family = LISP_FAMILY_IPV4;
+      else if (inet_pton (AF_INET6, text, e->addr) == 1)
+        e->family = LISP_FAMILY_IPV6;
+      else
+        return fail (c, "map-resolver", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "'%s' is not an IPv4 or IPv6 address", text);
+    }
+  return TRUE;
+}
+
+/* Without map-resolver=, the proxy asks this server at its first listen= address; the
+ * wildcard is no address to send to. */
+static gboolean
+default_proxy_resolver (LmnServerConfig *config, const char *name, GError **error)
+{
+  static const guint8 zero[16];
+
+  if (config->proxy == NULL || config->proxy->map_resolver.family != 0)
+    return TRUE;
+  for (guint i = 0; i < config->listen->len; i++)
+    {
+      const LmnEndpoint *e = &g_array_index (config->listen, LmnEndpoint, i);
+
+      if (memcmp (e->addr, zero, e->family == LISP_FAMILY_IPV4 ? 4 : 16) != 0)
+        {
+          config->proxy->map_resolver = *e;
+          return TRUE;
+        }
+    }
+  g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_MISSING,
+               "%s: [proxy] map-resolver: required when [lispmn-server] listen= has no "
+               "address of its own (the proxy sends its Map-Requests there)", name);
+  return FALSE;
+}
+
 void
 lmn_server_config_free (LmnServerConfig *config)
 {
   if (config == NULL)
     return;
+  proxy_config_free (config->proxy);
   g_free (config->path);
   g_array_unref (config->listen);
   g_ptr_array_unref (config->sites);
@@ -454,10 +594,17 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
           if (!parse_site (&c, config, error))
             return NULL;
         }
+      else if (g_str_equal (c.group->name, "proxy"))
+        {
+          if (!parse_proxy (&c, config, error))
+            return NULL;
+        }
       else
         return fail (&c, NULL, error, LMN_SERVER_CONFIG_ERROR_UNKNOWN,
-                     "unknown group (known: [lispmn-server], [site NAME])"), NULL;
+                     "unknown group (known: [lispmn-server], [site NAME], [proxy])"), NULL;
     }
+  if (!default_proxy_resolver (config, name, error))
+    return NULL;
   if (config->sites->len == 0)
     {
       g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_MISSING,

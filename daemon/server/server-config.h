@@ -13,6 +13,13 @@
  *   accept-more-specifics=true        # default false: only the exact prefixes
  *   proxy-reply=follow                # follow the registrant's P bit (default), always, never
  *
+ *   [proxy]                           # optional: also proxy-ETR and proxy-ITR (RFC 6832)
+ *   eids=192.0.2.0/24;2001:db8:e1d::/48   # the EID space it attracts and decapsulates for
+ *   uplinks=eth0                      # interfaces whose addresses are its RLOCs
+ *   tun=lispmn-px0                    # its TUN device (default lispmn-px0)
+ *   map-resolver=203.0.113.1          # where it looks EIDs up (default: the first
+ *                                     # listen= address, i.e. this server)
+ *
  * Every mistake is refused as "FILE:LINE: [GROUP] KEY: reason"; secrets are never printed. */
 #pragma once
 
@@ -31,11 +38,20 @@ typedef enum {
   LMN_SERVER_CONFIG_ERROR_UNKNOWN,
 } LmnServerConfigError;
 
+/* The proxy-ETR/ITR that runs inside lispmn-server (proxy-router.c). */
+typedef struct {
+  GPtrArray  *eids;          /* gchar*, checked prefixes */
+  GPtrArray  *uplinks;       /* gchar*, interface names */
+  gchar      *tun;
+  LmnEndpoint map_resolver;  /* port unset */
+} LmnServerProxyConfig;
+
 typedef struct {
   gchar     *path;
   GArray    *listen;  /* LmnEndpoint (port unset) */
   guint16    port;
   GPtrArray *sites;   /* LmnSite* */
+  LmnServerProxyConfig *proxy;  /* NULL without a [proxy] group */
 } LmnServerConfig;
 
 LmnServerConfig *lmn_server_config_load      (const char *path, GError **error);

@@ -102,7 +102,42 @@ static const struct {
   { "[lispmn-server]\n", "t.conf: no [site NAME] group" },
   { "key=TOPSECRET\n", "t.conf:1: a key before the first [group]" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=\n", "t.conf:3: [site a] key: empty value" },
+  /* the proxy-ETR/ITR */
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\nuplinks=eth0\n", "t.conf:4: [proxy] eids: required" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\n", "t.conf:4: [proxy] uplinks: required" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=;\nuplinks=eth0\n", "t.conf:5: [proxy] eids: empty list" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/40\nuplinks=eth0\n", "t.conf:5: [proxy] eids: '192.0.2.0/40' is not an IPv4 or IPv6 prefix" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=[7]192.0.2.0/24\nuplinks=eth0\n", "t.conf:5: [proxy] eids: '[7]192.0.2.0/24' is not" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0;a/b\n", "t.conf:6: [proxy] uplinks: 'a/b' is not an interface name" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\ntun=a-name-much-too-long\n", "t.conf:7: [proxy] tun: 'a-name-much-too-long' is not an interface name" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nmap-resolver=mr.example\n", "t.conf:7: [proxy] map-resolver: 'mr.example' is not an IPv4 or IPv6 address" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nrtr=yes\n", "t.conf:7: [proxy] rtr: unknown key" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\n", "t.conf: [proxy] map-resolver: required when [lispmn-server] listen= has no address of its own" },
 };
+
+/* A [proxy] group: its values, and the map-resolver defaulting to this server. */
+static void
+test_proxy (void)
+{
+  static const char text[] =
+    "[lispmn-server]\nlisten=0.0.0.0;2001:db8:ffff::2;203.0.113.2\n"
+    "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n"
+    "[proxy]\neids=192.0.2.0/28;2001:db8:e1d::/48\nuplinks=eth0;wwan0\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnServerConfig) c = lmn_server_config_load_data (text, strlen (text), "t.conf", &error);
+  static const guint8 v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, [15] = 2 };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (c->proxy);
+  g_assert_cmpuint (c->proxy->eids->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (c->proxy->eids, 1), ==, "2001:db8:e1d::/48");
+  g_assert_cmpuint (c->proxy->uplinks->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (c->proxy->uplinks, 1), ==, "wwan0");
+  g_assert_cmpstr (c->proxy->tun, ==, "lispmn-px0");
+  /* the first listen= address that is not the wildcard */
+  g_assert_cmpuint (c->proxy->map_resolver.family, ==, 6);
+  g_assert_cmpmem (c->proxy->map_resolver.addr, 16, v6, 16);
+}
 
 static void
 test_errors (void)
@@ -134,7 +169,8 @@ test_example (void)
   g_autofree gchar *page = NULL;
   static const char *const keys[] = {
     "listen", "port", "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id",
-    "key2-algorithm", "accept-more-specifics", "proxy-reply",
+    "key2-algorithm", "accept-more-specifics", "proxy-reply", "eids", "uplinks", "tun",
+    "map-resolver",
   };
 
   g_assert_nonnull (path);
@@ -159,6 +195,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server-config/valid", test_valid);
   g_test_add_func ("/server-config/defaults", test_defaults);
   g_test_add_func ("/server-config/errors", test_errors);
+  g_test_add_func ("/server-config/proxy", test_proxy);
   g_test_add_func ("/server-config/example", test_example);
   return g_test_run ();
 }

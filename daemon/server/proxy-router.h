@@ -1,0 +1,41 @@
+/* The proxy-ETR and proxy-ITR (RFC 6832) that lispmn-server runs when its configuration has
+ * a [proxy] group: hosts that know nothing of LISP reach the mobile nodes' EIDs through it
+ * (it attracts the EID space, looks the EIDs up and encapsulates to the nodes' RLOCs), and
+ * the nodes reach such hosts through it (it decapsulates and forwards natively).
+ *
+ * It is lispmnd's node in proxy mode, in-process. lispmn-server owns UDP 4342 on the
+ * server's addresses (usually the proxy's RLOC too, on a one-address server), so the node's
+ * own control sockets take ephemeral ports and the server passes on what arrives on 4342
+ * for the proxy: Map-Replies, Map-Notifys, and Map-Requests outside an ECM (SMRs and
+ * RLOC-probes). */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _LmnProxyRouter LmnProxyRouter;
+
+/* Creates the TUN and routes and starts following the uplinks; config_name names the
+ * configuration file in errors. (Plain arguments: lispmnd's and lispmn-server's headers
+ * both name a type LmnRegistration, so this file's callers see only one side.) */
+LmnProxyRouter *lmn_proxy_router_new    (const gchar *const *eids, const gchar *const *uplinks,
+                                         const gchar *tun, const gchar *map_resolver,
+                                         const char *config_name, gboolean debug,
+                                         GError **error);
+/* Removes the TUN and routes. */
+void            lmn_proxy_router_free   (LmnProxyRouter *proxy);
+/* Whether a message of this LISP type that arrived on UDP 4342 is the proxy's. */
+gboolean        lmn_proxy_router_wants  (guint type);
+/* family: LISP_FAMILY_IPV4 or _IPV6, of both addresses. */
+void            lmn_proxy_router_handle (LmnProxyRouter *proxy, const guint8 *data, gsize len,
+                                         guint8 family, const guint8 *from, guint16 from_port,
+                                         const guint8 *local);
+/* {"tun", "eids", "rlocs": [{"interface", "address", "state"}], "map-cache-entries"}
+ * for the state file. */
+JsonNode       *lmn_proxy_router_to_json (LmnProxyRouter *proxy);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnProxyRouter, lmn_proxy_router_free)
+
+G_END_DECLS
