@@ -560,6 +560,8 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
   g_autoptr(GError) local = NULL;
   LmnEndpoint any4 = { .family = LISP_FAMILY_IPV4 }, any6 = { .family = LISP_FAMILY_IPV6 };
 
+  if (data == NULL)   /* an empty file may come as NULL */
+    data = "";
   config->path = g_strdup (name);
   config->listen = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   config->sites = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_site_free);

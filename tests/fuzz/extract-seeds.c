@@ -1,12 +1,14 @@
 /* Builds the fuzz targets' seed corpora from the shared test captures.
  *
- *   extract-seeds --out DIR [--udp TARGET]... [--pcap TARGET]... [--lines TARGET=FILE]... SOURCE...
+ *   extract-seeds --out DIR [--udp TARGET]... [--pcap TARGET]... [--lines TARGET=FILE]...
+ *                 [--files TARGET=FILE:FILE...]... SOURCE...
  *
  * SOURCE is a pcap file or a directory whose *.pcap files are read. For every --udp TARGET,
  * DIR/TARGET/ receives every UDP payload of every capture, one file each, named after the
  * capture and the frame ("oor-register-0003"). For every --pcap TARGET, DIR/TARGET/ receives
  * the capture files themselves. For every --lines TARGET=FILE, DIR/TARGET/ receives each line
- * of FILE (a text seed, for targets that parse text). Files left in DIR/TARGET/ by an earlier run are removed
+ * of FILE (a text seed, for targets that parse text); for every --files TARGET=FILE:FILE...,
+ * each FILE whole (configuration files, for their parsers). Files left in DIR/TARGET/ by an earlier run are removed
  * first. A missing SOURCE is reported but not fatal: the replay tests then fail with a
  * message saying where the vectors are expected. */
 #include "pcap-reader.h"
@@ -162,13 +164,43 @@ write_line_seeds (const char *out, const char *spec, GError **error)
   return TRUE;
 }
 
+/* TARGET=FILE:FILE...: each FILE whole becomes DIR/TARGET/file-NN. */
+static gboolean
+write_file_seeds (const char *out, const char *spec, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (spec, "=", 2);
+  g_autofree gchar *dir = NULL;
+  g_auto(GStrv) paths = NULL;
+
+  if (parts[0] == NULL || parts[1] == NULL) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 "--files takes TARGET=FILE:FILE..., not '%s'", spec);
+    return FALSE;
+  }
+  dir = g_build_filename (out, parts[0], NULL);
+  if (!prepare_dir (dir, error))
+    return FALSE;
+  paths = g_strsplit (parts[1], ":", -1);
+  for (guint i = 0; paths[i] != NULL; i++) {
+    g_autofree gchar *text = NULL;
+    g_autofree gchar *name = g_strdup_printf ("file-%02u", i + 1);
+    g_autofree gchar *path = g_build_filename (dir, name, NULL);
+    gsize len;
+
+    if (!g_file_get_contents (paths[i], &text, &len, error) ||
+        !g_file_set_contents (path, text, (gssize) len, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) ctx = NULL;
   g_autofree gchar *out = NULL;
-  g_auto(GStrv) udp_targets = NULL, pcap_targets = NULL, line_targets = NULL;
+  g_auto(GStrv) udp_targets = NULL, pcap_targets = NULL, line_targets = NULL, file_targets = NULL;
   g_autoptr(GPtrArray) files = NULL;
   guint n_payloads = 0;
   const GOptionEntry entries[] = {
@@ -176,6 +208,7 @@ main (int argc, char **argv)
     { "udp", 0, 0, G_OPTION_ARG_STRING_ARRAY, &udp_targets, "Target fed UDP payloads", "NAME" },
     { "pcap", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pcap_targets, "Target fed whole captures", "NAME" },
     { "lines", 0, 0, G_OPTION_ARG_STRING_ARRAY, &line_targets, "Target fed each line of FILE", "NAME=FILE" },
+    { "files", 0, 0, G_OPTION_ARG_STRING_ARRAY, &file_targets, "Target fed each FILE whole", "NAME=FILE:FILE..." },
     { NULL },
   };
 
@@ -193,6 +226,12 @@ main (int argc, char **argv)
   }
   for (guint j = 0; line_targets != NULL && line_targets[j] != NULL; j++) {
     if (!write_line_seeds (out, line_targets[j], &error)) {
+      g_printerr ("extract-seeds: %s\n", error->message);
+      return 1;
+    }
+  }
+  for (guint j = 0; file_targets != NULL && file_targets[j] != NULL; j++) {
+    if (!write_file_seeds (out, file_targets[j], &error)) {
       g_printerr ("extract-seeds: %s\n", error->message);
       return 1;
     }
