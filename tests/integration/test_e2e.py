@@ -186,6 +186,32 @@ class EndToEnd(unittest.TestCase):
         h = handovers()[0]
         print(f"Handover signal: re-registration confirmed in {h['reregistration-seconds'] * 1000:.0f} ms")
 
+    def test_map_server_down_then_up(self):
+        """No answer: retries at growing intervals (3, 6, 12 s), "unreachable" after the third;
+        the map-server comes back: registered at the next retry, no restart needed."""
+        self.assertEqual(self.server.stop(), 0)
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(), X_CONF)
+        started = time.monotonic()
+        st = wait_for(lambda: (lambda s: s if s["map-servers"][0]["state"] == "unreachable" else None)(
+            self.mn.state()), 30, "MN to find the map-server unreachable", interval=0.5)
+        unreachable_after = time.monotonic() - started
+        sent = st["control"]["map-register-sent"]
+        # 3 tries (0, 3, 9 s) then unreachable at 21 s: backoff, not a flood (plus one when the
+        # uplinks' second addresses arrive just after start, as in test_control)
+        self.assertIn(sent, (3, 4), st["control"])
+        self.assertGreater(unreachable_after, 18)
+        self.assertEqual(st["map-servers"][0]["last-error"], "no Map-Notify")
+        conf = os.path.join(self.dir, "lispmn-server.conf")
+        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", self.server_state,
+                                          "--verbose"], os.path.join(self.dir, "server-again.log"))
+        back = time.monotonic()
+        # the next try comes 24 s after the third (capped at 60 s later on)
+        wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 30,
+                 "MN registered once the map-server is back", interval=0.5)
+        print(f"unreachable {unreachable_after:.1f} s after start; registered "
+              f"{time.monotonic() - back:.1f} s after the map-server came back")
+        self.assertIn(f"{lt.EID4}/32", self.registrations())
+
     def test_wrong_key(self):
         self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(key="not-the-key"), X_CONF)
         wait_for(lambda: self.map_server_state(self.mn) == ["auth-failed"]
