@@ -1,6 +1,7 @@
 #include "dbus-service.h"
 
 #include "lisp-action.h"
+#include "lookup.h"
 #include "polkit-check.h"
 #include "lmn-dbus-generated.h"
 
@@ -17,6 +18,7 @@ struct _LmnDbusService {
   guint               counters_timer;
   LmnCounters         published;   /* the counters last put in the property */
   GHashTable         *up_rlocs;    /* address strings usable at the last update */
+  LmnLookups         *lookups;
 };
 
 static gchar *
@@ -514,6 +516,14 @@ on_stop (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, gpoint
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_lookup (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, const gchar *eid,
+           gpointer user_data)
+{
+  lmn_lookups_start (((LmnDbusService *) user_data)->lookups, invocation, eid);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
@@ -555,6 +565,8 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
   lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (&svc->published));
   update_rlocs (svc, FALSE);
+  svc->lookups = lmn_lookups_new (sup);
+  g_signal_connect (svc->skeleton, "handle-lookup", G_CALLBACK (on_lookup), svc);
   g_signal_connect (svc->skeleton, "handle-get-map-cache", G_CALLBACK (on_get_map_cache), svc);
   g_signal_connect (svc->skeleton, "handle-flush-map-cache", G_CALLBACK (on_flush_map_cache), svc);
   g_signal_connect (svc->skeleton, "handle-set-rlocs", G_CALLBACK (on_set_rlocs), svc);
@@ -579,5 +591,6 @@ lmn_dbus_service_free (LmnDbusService *svc)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (svc->skeleton));
   g_clear_object (&svc->skeleton);
   g_clear_pointer (&svc->up_rlocs, g_hash_table_unref);
+  g_clear_pointer (&svc->lookups, lmn_lookups_free);
   g_free (svc);
 }
