@@ -414,9 +414,15 @@ parse_uplinks (GVariant *list, GError **error)
         }
       if (u->interface == NULL || !valid_interface_name (u->interface))
         {
-          g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                       u->interface == NULL ? "uplink %u: no interface" :
-                       "uplink %u: '%s' is not an interface name", index, u->interface);
+          /* A long name is not quoted back: the caller chose its size. */
+          if (u->interface != NULL && strlen (u->interface) > 15)
+            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                         "uplink %u: a name of %" G_GSIZE_FORMAT " bytes is not an interface name "
+                         "(at most 15)", index, strlen (u->interface));
+          else
+            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                         u->interface == NULL ? "uplink %u: no interface" :
+                         "uplink %u: '%s' is not an interface name", index, u->interface);
           return NULL;
         }
       for (guint j = 0; j + 1 < uplinks->len; j++)
