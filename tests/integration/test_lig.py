@@ -10,7 +10,8 @@ in R is map-server and map-resolver, the correspondent site's xTR (X) and the mo
   - the answer never enters MN's map-cache;
   - resolver fail-over: the first map-resolver is silent, the second answers;
   - no resolver answering: org.lispmn.MobileNode1.Error.Timeout within the documented 7 s;
-  - a stopped node: NotRunning, also for a lookup in flight when it stops;
+  - a stopped node: NotRunning, also for a lookup in flight when it stops; no map-resolver
+    configured: NoMapResolver; no usable uplink: NoUplink;
   - bad addresses and wrong argument types: InvalidArgs;
   - lookups in flight are bounded per caller and in all (LimitsExceeded);
   - lispmnctl lig: human and --json output against the daemon's answer and the
@@ -326,7 +327,36 @@ class FailOver(LookupTest):
         self.assertNotIn((4, 0), results, "refused although nothing was in flight")
 
 
-class NotRunning(LookupTest):
+class NoMapResolver(PolkitTest):
+    """The plain topology of test_dbus.py: static mappings, no map-resolver configured."""
+
+    def test_no_map_resolver(self):
+        try:
+            self.bus.call_sync(BUS_NAME, PATH, IFACE, "Lookup", GLib.Variant("(s)", (lt.C4,)), None,
+                               Gio.DBusCallFlags.NONE, 5000, None)
+            self.fail("a lookup without a map-resolver was answered")
+        except GLib.Error as e:
+            self.assertEqual(Gio.DBusError.get_remote_error(e), "org.lispmn.MobileNode1.Error.NoMapResolver")
+            self.assertIn("no map-resolver is configured", e.message)
+
+
+class CannotSend(LookupTest):
+    """No uplink to send from; the node stopped; the daemon gone."""
+
+    def test_no_uplink(self):
+        self.start_polkit()
+        self.allow(["org.lispmn.MobileNode1.configure"])
+        self.bus.call_sync(BUS_NAME, PATH, IFACE, "SetRlocs", GLib.Variant("(aa{sv})", ([],)), None,
+                           Gio.DBusCallFlags.NONE, 5000, None)
+        wait_for(lambda: self.get("State") == "no-uplink", 3, "State no-uplink")
+        answer, error = self.lookup(lt.C4)
+        self.assertIsNotNone(error, f"answered without an uplink: {answer}")
+        self.assertEqual(self.error_name(error), "org.lispmn.MobileNode1.Error.NoUplink", error.message)
+        self.assertIn("no usable RLOC", error.message)
+        out = self.ctl("lig", lt.C4)
+        self.assertEqual(out.returncode, 1, out.stdout)
+        self.assertIn(f"lispmnctl: lig {lt.C4}: cannot look {lt.C4} up: no usable RLOC", out.stderr)
+
     def test_stopped_node(self):
         self.start_polkit()
         self.allow(["org.lispmn.MobileNode1.control"])
