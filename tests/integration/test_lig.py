@@ -399,5 +399,36 @@ class CannotSend(LookupTest):
         self.assertIn("lispmnd is not running", out.stderr)
 
 
+COMPLETION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
+                          "lispmnctl.bash-completion")
+
+
+class HelpAndCompletion(unittest.TestCase):
+    """--help, the bash completion and the man page list the same commands, lig included."""
+
+    def complete(self, *words):
+        script = (f"source {COMPLETION}; COMP_WORDS=(lispmnctl {' '.join(words)}); "
+                  f"COMP_CWORD={len(words)}; _lispmnctl; echo \"${{COMPREPLY[*]}}\"")
+        return subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                              timeout=10).stdout.split()
+
+    def test_commands_in_step(self):
+        out = subprocess.run([LISPMNCTL, "--help"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(out.returncode, 0)
+        commands = re.findall(r"^  ([a-z-]+)(?: EID)?\s{2,}", out.stdout.split("Commands:")[1], re.M)
+        self.assertIn("lig", commands)
+        self.assertIn("lig EID", out.stdout)
+        self.assertIn("3 when no map-resolver answered lig", out.stdout)
+        self.assertEqual(sorted(self.complete("")), sorted(commands))
+        self.assertEqual(self.complete("li"), ["lig"])
+        self.assertEqual(self.complete("lig", ""), [])
+        self.assertEqual(self.complete("--json", "lig", "192.0.2.1", ""), [])
+        with open(os.path.join(os.path.dirname(COMPLETION), "lispmnctl.1")) as f:
+            man = f.read()
+        for command in commands:
+            in_roff = re.escape(command).replace("\\-", r"\\-")   # map-cache: map\-cache
+            self.assertRegex(man, r"\n\.BI? " + in_roff + r"\b", command)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
