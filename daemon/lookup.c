@@ -12,6 +12,8 @@ struct _LmnLookups {
   LmnSupervisor *sup;
   GHashTable    *per_caller;  /* unique bus name -> lookups in flight (GUINT_TO_POINTER) */
   GHashTable    *pending;     /* Pending* in flight (not owned: each frees itself) */
+  gdouble        tokens;      /* lookups that may start now (a token bucket) */
+  gint64         refilled_at;
 };
 
 typedef struct {
@@ -30,6 +32,8 @@ lmn_lookups_new (LmnSupervisor *sup)
   l->sup = sup;
   l->per_caller = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   l->pending = g_hash_table_new (NULL, NULL);
+  l->tokens = LMN_LOOKUPS_BURST;
+  l->refilled_at = g_get_monotonic_time ();
   return l;
 }
 
@@ -65,6 +69,21 @@ caller_add (LmnLookups *l, const char *sender, int delta)
     g_hash_table_remove (l->per_caller, sender);
   else
     g_hash_table_insert (l->per_caller, g_strdup (sender), GUINT_TO_POINTER (n));
+}
+
+/* Whether one more lookup may start now (and takes its token). */
+static gboolean
+take_token (LmnLookups *l)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  l->tokens = MIN (LMN_LOOKUPS_BURST,
+                   l->tokens + (now - l->refilled_at) * (gdouble) LMN_LOOKUPS_PER_SECOND / G_USEC_PER_SEC);
+  l->refilled_at = now;
+  if (l->tokens < 1)
+    return FALSE;
+  l->tokens -= 1;
+  return TRUE;
 }
 
 static GVariant *
@@ -193,6 +212,13 @@ lmn_lookups_start (LmnLookups *l, GDBusMethodInvocation *invocation, const char 
                                              mine ? caller_count (l, sender) : g_hash_table_size (l->pending),
                                              mine ? "of this caller" : "in all",
                                              mine ? LMN_LOOKUPS_PER_CALLER : LMN_LOOKUPS_MAX);
+      return;
+    }
+  if (!take_token (l))
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                                             "too many lookups (more than %d a second): try again "
+                                             "in a moment", LMN_LOOKUPS_PER_SECOND);
       return;
     }
   lisp_prefix_init (&dst, lmn_node_get_config (node)->instance_id, ip.family, ip.addr,

@@ -13,7 +13,7 @@ in R is map-server and map-resolver, the correspondent site's xTR (X) and the mo
   - a stopped node: NotRunning, also for a lookup in flight when it stops; no map-resolver
     configured: NoMapResolver; no usable uplink: NoUplink;
   - bad addresses and wrong argument types: InvalidArgs;
-  - lookups in flight are bounded per caller and in all (LimitsExceeded);
+  - lookups in flight are bounded per caller and in all, and their rate (LimitsExceeded);
   - lispmnctl lig: human and --json output against the daemon's answer and the
     registration; exit codes for usage errors, no answer and a stopped daemon.
 
@@ -219,6 +219,28 @@ class Lookup(LookupTest):
         self.assertEqual(js.pop("eid"), lt.C4)
         self.assertEqual(js, answer)
         self.assertEqual(self.learnt_prefixes(), [])
+
+    def test_rate_limited(self):
+        """Answered lookups back to back: a burst of 20, then 10 a second; the rest is refused
+        at once, and the daemon answers again a moment later."""
+        answered, refused = 0, []
+        start = time.monotonic()
+        for _ in range(100):
+            answer, error = self.lookup(NON_EID)
+            if error is None:
+                answered += 1
+            else:
+                refused.append(error.message)
+        took = time.monotonic() - start
+        print(f"100 lookups in {took:.2f} s: {answered} answered, {len(refused)} refused")
+        self.assertTrue(refused)
+        self.assertEqual(set(refused), {"GDBus.Error:org.freedesktop.DBus.Error.LimitsExceeded: too many "
+                                        "lookups (more than 10 a second): try again in a moment"})
+        self.assertGreaterEqual(answered, 20)
+        self.assertLessEqual(answered, 20 + 10 * took + 1)
+        time.sleep(0.3)
+        answer, error = self.lookup(NON_EID)
+        self.assertIsNone(error)
 
     def test_bad_arguments(self):
         state = (self.map_cache(), self.mn.state()["control"]["map-request-sent"])
