@@ -70,6 +70,7 @@ key={MN_KEY}
 class LookupTest(PolkitTest):
     """The e2e topology (lispmn-server in R) with MN on a private system bus."""
     RESOLVERS = (MS,)
+    STRICT = False   # True: the installed bus policy on a bus that denies by default
 
     def setUp(self):
         for binary in (lt.lispmnd_path(), SERVER, LISPMNCTL):
@@ -77,7 +78,7 @@ class LookupTest(PolkitTest):
                 self.fail(f"not built: {binary}")
         self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
         os.chmod(self.dir, 0o755)
-        self.bus_daemon = PrivateSystemBus(self.dir)
+        self.bus_daemon = PrivateSystemBus(self.dir, strict=self.STRICT)
         self.addCleanup(self.bus_daemon.stop)
         self.t = Topology()
         self.addCleanup(self.t.close)
@@ -266,6 +267,21 @@ class Lookup(LookupTest):
             out = self.ctl(*args)
             self.assertEqual(out.returncode, 2, f"{args}: {out.stdout}{out.stderr}")
             self.assertIn("try --help", out.stderr)
+
+
+class Unprivileged(LookupTest):
+    """data/org.lispmn.MobileNode1.conf on a bus that denies by default, as distributions'
+    system buses do: an ordinary user may look up (and lispmnd runs as root)."""
+    STRICT = True
+
+    def test_nobody_may_look_up(self):
+        out = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              LISPMNCTL, "--json", "lig", NON_EID], env=self.env,
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        answer = json.loads(out.stdout)
+        self.assertEqual((answer["eid"], answer["action"], answer["map-resolver"]),
+                         (NON_EID, "natively-forward", MS))
 
 
 class FailOver(LookupTest):
