@@ -284,6 +284,69 @@ class Unprivileged(LookupTest):
                          (NON_EID, "natively-forward", MS))
 
 
+# A stand-in map-resolver in R, answering each ECM'd Map-Request three times: with another
+# nonce, with a record that does not cover the EID asked (both to be ignored), and at last,
+# 0.3 s later, with the right one.
+STAND_IN = """
+import socket, struct, sys, time
+sys.path.insert(0, sys.argv[2])
+from test_control import afi_addr, map_reply, read_afi
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 4342))
+print("ready", flush=True)
+while True:
+    data, _ = s.recvfrom(65535)
+    if data[0] >> 4 != 8:
+        continue
+    inner = 4 + (40 if data[4] >> 4 == 6 else (data[4] & 15) * 4)
+    sport = struct.unpack_from("!H", data, inner)[0]
+    req = data[inner + 8:]
+    word0, nonce = struct.unpack_from("!IQ", req, 0)
+    _, off = read_afi(req, 12)                       # source EID
+    itrs = []
+    for _ in range(((word0 >> 8) & 31) + 1):
+        itr, off = read_afi(req, off)
+        itrs.append(itr)
+    mask = req[off + 1]
+    eid, _ = read_afi(req, off + 2)
+    itr = [a for a in itrs if ":" not in a][0]
+    print("asked", eid, mask, "from", itr, flush=True)
+    s.sendto(map_reply(nonce ^ 1, eid, mask, [("198.51.100.98", 1, 1)]), (itr, sport))
+    s.sendto(map_reply(nonce, "203.0.113.0", 24, [("198.51.100.97", 1, 1)]), (itr, sport))
+    time.sleep(0.3)
+    s.sendto(map_reply(nonce, eid, mask, [("198.51.100.99", 7, 3), ("2001:db8:99::1", 8, 4)], ttl=42),
+             (itr, sport))
+"""
+STAND_IN_ADDRESS = "198.51.100.18"   # R's address on X's link
+
+
+class OnlyWhatWasAsked(LookupTest):
+    """A Map-Reply is the answer only with the nonce and a record covering the EID asked."""
+    RESOLVERS = (STAND_IN_ADDRESS,)
+
+    def test_replies_checked(self):
+        self.assertEqual(self.server.stop(), 0)   # the stand-in takes UDP 4342 in R
+        stand_in = self.t.popen(lt.R, [lt.PYTHON, "-c", STAND_IN, STAND_IN_ADDRESS, lt.HERE],
+                                os.path.join(self.dir, "stand-in.log"))
+        wait_for(lambda: "ready" in stand_in.log() or not stand_in.running(), 5, "the stand-in resolver")
+        before = self.mn.state()["control"]
+        answer, error = self.lookup("192.0.2.200")
+        self.assertIsNone(error, f"{error}\nstand-in: {stand_in.log()}{self.log()}")
+        self.assertIn("asked 192.0.2.200 32", stand_in.log())
+        self.assertEqual(answer["prefix"], "192.0.2.200/32")
+        self.assertEqual((answer["ttl"], answer["authoritative"], answer["action"]), (42, False, "no-action"))
+        self.assertEqual(answer["locators"],
+                         [{"address": "198.51.100.99", "priority": 7, "weight": 3, "reachable": True},
+                          {"address": "2001:db8:99::1", "priority": 8, "weight": 4, "reachable": True}])
+        self.assertGreater(answer["rtt-ms"], 250, "the RTT of the reply that answered")
+        after = self.mn.state()["control"]
+        self.assertEqual(after["map-reply-unsolicited"] - before["map-reply-unsolicited"], 1)
+        self.assertEqual(after["map-reply-record-ignored"] - before["map-reply-record-ignored"], 1)
+        self.assertEqual(after["map-reply-accepted"] - before["map-reply-accepted"], 1)
+        self.assertEqual(self.learnt_prefixes(), [])
+        stand_in.stop()
+
+
 class FailOver(LookupTest):
     """The first map-resolver never answers: the retry goes to the second one, after 1 s."""
     RESOLVERS = (SILENT_RESOLVER, MS)
