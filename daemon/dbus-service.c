@@ -2,6 +2,7 @@
 
 #include "handover-tracker.h"
 #include "lisp-action.h"
+#include "lookup.h"
 #include "polkit-check.h"
 #include "lmn-dbus-generated.h"
 
@@ -19,6 +20,7 @@ struct _LmnDbusService {
   LmnCounters         published;   /* the counters last put in the property */
   GHashTable         *up_rlocs;    /* address strings usable at the last update */
   LmnHandoverTracker *handovers;
+  LmnLookups         *lookups;
 };
 
 static gchar *
@@ -420,9 +422,15 @@ parse_uplinks (GVariant *list, GError **error)
         }
       if (u->interface == NULL || !valid_interface_name (u->interface))
         {
-          g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                       u->interface == NULL ? "uplink %u: no interface" :
-                       "uplink %u: '%s' is not an interface name", index, u->interface);
+          /* A long name is not quoted back: the caller chose its size. */
+          if (u->interface != NULL && strlen (u->interface) > 15)
+            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                         "uplink %u: a name of %" G_GSIZE_FORMAT " bytes is not an interface name "
+                         "(at most 15)", index, strlen (u->interface));
+          else
+            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                         u->interface == NULL ? "uplink %u: no interface" :
+                         "uplink %u: '%s' is not an interface name", index, u->interface);
           return NULL;
         }
       for (guint j = 0; j + 1 < uplinks->len; j++)
@@ -522,6 +530,14 @@ on_stop (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, gpoint
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_lookup (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, const gchar *eid,
+           gpointer user_data)
+{
+  lmn_lookups_start (((LmnDbusService *) user_data)->lookups, invocation, eid);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
@@ -564,6 +580,8 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
   lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (&svc->published));
   update_rlocs (svc, FALSE);
+  svc->lookups = lmn_lookups_new (sup);
+  g_signal_connect (svc->skeleton, "handle-lookup", G_CALLBACK (on_lookup), svc);
   g_signal_connect (svc->skeleton, "handle-get-map-cache", G_CALLBACK (on_get_map_cache), svc);
   g_signal_connect (svc->skeleton, "handle-flush-map-cache", G_CALLBACK (on_flush_map_cache), svc);
   g_signal_connect (svc->skeleton, "handle-set-rlocs", G_CALLBACK (on_set_rlocs), svc);
@@ -589,5 +607,6 @@ lmn_dbus_service_free (LmnDbusService *svc)
   g_clear_object (&svc->skeleton);
   g_clear_pointer (&svc->up_rlocs, g_hash_table_unref);
   g_clear_pointer (&svc->handovers, lmn_handover_tracker_free);
+  g_clear_pointer (&svc->lookups, lmn_lookups_free);
   g_free (svc);
 }

@@ -464,3 +464,9 @@ lmn_node_get_registrar (LmnNode *node)
 {
   return node->registrar;
 }
+
+LmnResolver *
+lmn_node_get_resolver (LmnNode *node)
+{
+  return node->resolver;
+}

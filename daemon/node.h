@@ -9,6 +9,7 @@
 #include "local-rlocs.h"
 #include "map-cache.h"
 #include "registrar.h"
+#include "resolver.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,7 @@ const LmnConfig    *lmn_node_get_config     (LmnNode *node);
 LmnLocalRlocs      *lmn_node_get_rlocs      (LmnNode *node);
 LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
 LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
+LmnResolver        *lmn_node_get_resolver   (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
 /* A control message that arrived on UDP 4342 of a program embedding the node (whose own
  * control sockets then use ephemeral ports, see LmnConfig.control_port). */

@@ -19,6 +19,9 @@ typedef struct {
   gboolean     smr_again;    /* an SMR came while rate-limited: ask again when allowed */
   gint64       last_sent;
   guint        timer;
+  /* A lookup (lmn_resolver_lookup): the answer goes here, not into the map-cache. */
+  LmnResolverAnswerFunc answer_func;
+  gpointer     answer_data;
 } Request;
 
 struct _LmnResolver {
@@ -31,6 +34,7 @@ struct _LmnResolver {
   GArray              *map_resolvers;  /* LmnMapResolverState */
   GHashTable          *by_dst;         /* key -> Request* (owned) */
   GHashTable          *by_nonce;       /* &nonce -> Request* (outstanding ones only) */
+  GHashTable          *lookups;        /* Request* (owned): lookups in flight */
 };
 
 static void
@@ -62,14 +66,19 @@ lmn_resolver_new (const LmnConfig *config, LispMapCache *cache, const LmnLocalRl
     }
   r->by_nonce = g_hash_table_new (g_int64_hash, g_int64_equal);
   r->by_dst = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) request_free);
+  r->lookups = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) request_free, NULL);
   return r;
 }
+
+static void lookup_cancel_all (LmnResolver *r);
 
 void
 lmn_resolver_free (LmnResolver *r)
 {
   if (r == NULL)
     return;
+  lookup_cancel_all (r);
+  g_hash_table_unref (r->lookups);
   g_hash_table_unref (r->by_nonce);
   g_hash_table_unref (r->by_dst);
   g_array_unref (r->map_resolvers);
@@ -187,6 +196,8 @@ finish (LmnResolver *r, Request *req)
 static void resolve (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
                      gboolean smr_invoked);
 
+static void lookup_timed_out (LmnResolver *r, Request *req);
+
 static gboolean
 on_request_timer (gpointer user_data)
 {
@@ -194,6 +205,11 @@ on_request_timer (gpointer user_data)
   LmnResolver *r = req->owner;
 
   req->timer = 0;
+  if (req->answer_func != NULL && req->tries >= LMN_RESOLVER_TRIES)
+    {
+      lookup_timed_out (r, req);
+      return G_SOURCE_REMOVE;
+    }
   if (req->done)
     {
       gboolean again = req->smr_again;
@@ -282,6 +298,8 @@ cache_locators (const LispRecord *rec)
   return locs;
 }
 
+static void lookup_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now);
+
 void
 lmn_resolver_handle_map_reply (LmnResolver *r, const guint8 *data, gsize len)
 {
@@ -301,6 +319,11 @@ lmn_resolver_handle_map_reply (LmnResolver *r, const guint8 *data, gsize len)
     {
       r->counters->n[LMN_CTL_MAP_REPLY_UNSOLICITED]++;
       g_debug ("Map-Reply with nonce %016" G_GINT64_MODIFIER "x: no such request, dropped", m->nonce);
+      return;
+    }
+  if (req->answer_func != NULL)
+    {
+      lookup_answered (r, req, m, now);
       return;
     }
   for (guint i = 0; i < m->records->len; i++)
@@ -494,4 +517,105 @@ lmn_resolver_send_smrs (LmnResolver *r, const GArray *peers)
             r->counters->n[LMN_CTL_SEND_FAILED]++;
         }
     }
+}
+
+/* ---- Lookups: a Map-Request on request (lig), answered to a callback ------------------- */
+
+static void
+lookup_complete (LmnResolver *r, Request *req, const LmnResolverAnswer *answer, const GError *error)
+{
+  LmnResolverAnswerFunc func = req->answer_func;
+  gpointer data = req->answer_data;
+
+  g_hash_table_remove (r->by_nonce, &req->nonce);
+  g_hash_table_steal (r->lookups, req);
+  request_free (req);
+  func (answer, error, data);
+}
+
+static void
+lookup_timed_out (LmnResolver *r, Request *req)
+{
+  g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                         "no Map-Reply for %s after %u tries", req->key, req->tries);
+
+  r->counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
+  lookup_complete (r, req, NULL, error);
+}
+
+static void
+lookup_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now)
+{
+  LmnResolverAnswer answer = { 0 };
+  guint index = (req->tries - 1) % r->map_resolvers->len;
+
+  /* As for the map-cache: only a record about what was asked counts. */
+  for (guint i = 0; i < m->records->len && answer.record == NULL; i++)
+    {
+      const LispRecord *rec = g_ptr_array_index (m->records, i);
+      LispPrefix p;
+
+      if (lisp_prefix_from_address (rec->eid, rec->mask_len, &p, NULL) &&
+          lisp_prefix_contains (&p, req->dst.iid, req->dst.family, req->dst.addr))
+        answer.record = rec;
+      else
+        r->counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
+    }
+  if (answer.record == NULL)
+    return;   /* not an answer: the retries go on */
+  r->counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
+  g_array_index (r->map_resolvers, LmnMapResolverState, index).replies++;
+  answer.map_resolver = g_array_index (r->map_resolvers, LmnMapResolverState, index).address;
+  answer.rtt = now - req->last_sent;
+  lookup_complete (r, req, &answer, NULL);
+}
+
+static void
+lookup_cancel_all (LmnResolver *r)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                 "the mobile node stopped");
+  GHashTableIter iter;
+  gpointer req;
+
+  /* One at a time: a callback may not see the table being walked. */
+  while (g_hash_table_size (r->lookups) > 0)
+    {
+      g_hash_table_iter_init (&iter, r->lookups);
+      g_hash_table_iter_next (&iter, &req, NULL);
+      lookup_complete (r, req, NULL, error);
+    }
+}
+
+gboolean
+lmn_resolver_lookup (LmnResolver *r, const LispPrefix *dst, LmnResolverAnswerFunc func,
+                     gpointer user_data, GError **error)
+{
+  g_autoptr(GBytes) first = NULL;
+  Request *req;
+
+  if (r->map_resolvers->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no map-resolver is configured");
+      return FALSE;
+    }
+  req = g_new0 (Request, 1);
+  req->owner = r;
+  req->dst = *dst;
+  req->key = lisp_prefix_to_string (dst);
+  req->nonce = lisp_nonce64 ();
+  req->answer_func = func;
+  req->answer_data = user_data;
+  /* What cannot be built now (no usable RLOC) is refused now, not after the retries. */
+  first = build_request (r, req, error);
+  if (first == NULL)
+    {
+      request_free (req);
+      return FALSE;
+    }
+  g_hash_table_add (r->lookups, req);
+  g_hash_table_insert (r->by_nonce, &req->nonce, req);
+  send_request (r, req);
+  req->timer = g_timeout_add (1000, on_request_timer, req);
+  return TRUE;
 }

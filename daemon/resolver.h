@@ -18,6 +18,7 @@
 #include "control-socket.h"
 #include "dataplane.h"
 #include "local-rlocs.h"
+#include "lisp-message.h"
 #include "map-cache.h"
 
 G_BEGIN_DECLS
@@ -55,6 +56,23 @@ void         lmn_resolver_send_smrs (LmnResolver *resolver, const GArray *peers)
 guint        lmn_resolver_outstanding (const LmnResolver *resolver);
 guint        lmn_resolver_n_map_resolvers (const LmnResolver *resolver);
 const LmnMapResolverState *lmn_resolver_get_map_resolver (const LmnResolver *resolver, guint i);
+
+/* Lookups (the D-Bus Lookup method, lig): a Map-Request for dst through the map-resolvers,
+ * with the same retries and fail-over as a miss, but a fresh nonce each time and no rate
+ * limit; the answer goes to func, never into the map-cache. */
+typedef struct {
+  const LispRecord *record;        /* the Map-Reply's record that covers dst */
+  LmnIp             map_resolver;  /* where the answered Map-Request went */
+  gint64            rtt;           /* microseconds from that Map-Request to the reply */
+} LmnResolverAnswer;
+/* Called once: with the answer, or with G_IO_ERROR_TIMED_OUT (no reply after the last try,
+ * LMN_RESOLVER_LOOKUP_TIMEOUT) or G_IO_ERROR_CANCELLED (the resolver is being freed). */
+typedef void (*LmnResolverAnswerFunc) (const LmnResolverAnswer *answer, const GError *error,
+                                       gpointer user_data);
+#define LMN_RESOLVER_LOOKUP_TIMEOUT (7 * G_USEC_PER_SEC)  /* tries at 0, 1 and 3 s, 4 s more */
+/* FALSE at once (func not called) without a map-resolver or a usable RLOC. */
+gboolean     lmn_resolver_lookup (LmnResolver *resolver, const LispPrefix *dst,
+                                  LmnResolverAnswerFunc func, gpointer user_data, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnResolver, lmn_resolver_free)
 

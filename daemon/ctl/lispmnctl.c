@@ -1,7 +1,9 @@
 /* lispmnctl: what lispmnd is doing, for people and (with --json) for scripts, over the
  * daemon's D-Bus API. */
+#include "lmn-dbus-error.h"
 #include "lmn-dbus-generated.h"
 
+#include <arpa/inet.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -14,7 +16,11 @@ enum {
   EXIT_OK = 0,
   EXIT_ERROR = 1,       /* the daemon is not running, or a call failed */
   EXIT_USAGE = 2,       /* wrong command or options */
+  EXIT_NO_ANSWER = 3,   /* lig: no map-resolver answered */
 };
+
+/* Longer than the daemon's lookup takes at most (7 s, three tries). */
+#define LOOKUP_CALL_TIMEOUT_MS 20000
 
 static gboolean opt_json;
 
@@ -269,6 +275,79 @@ cmd_flush (LmnDbusMobileNode1 *proxy)
   return EXIT_OK;
 }
 
+static gboolean
+is_ip_address (const char *text)
+{
+  guint8 buf[16];
+
+  return inet_pton (AF_INET, text, buf) == 1 || inet_pton (AF_INET6, text, buf) == 1;
+}
+
+/* The answer as the classic lig shows it: who answered and how fast, the mapping, and a
+ * table of its locators. */
+static void
+print_lookup (const char *eid, GVariant *answer)
+{
+  g_autoptr(GVariant) locators = g_variant_lookup_value (answer, "locators", G_VARIANT_TYPE ("aa{sv}"));
+  gboolean authoritative = FALSE;
+  gdouble rtt = 0;
+  guint32 ttl = 0;
+  GVariantIter iter;
+  GVariant *l;
+
+  g_variant_lookup (answer, "rtt-ms", "d", &rtt);
+  g_variant_lookup (answer, "ttl", "u", &ttl);
+  g_variant_lookup (answer, "authoritative", "b", &authoritative);
+  g_print ("Map-Request for %s via map-resolver %s: Map-Reply in %.1f ms\n", eid,
+           dict_string (answer, "map-resolver"), rtt);
+  g_print ("Mapping for %s:\n", eid);
+  g_print ("  %-28s TTL %u min, %s\n", dict_string (answer, "prefix"), ttl,
+           authoritative ? "authoritative" : "not authoritative");
+  if (locators == NULL || g_variant_n_children (locators) == 0)
+    {
+      g_print ("  negative, action %s (no locators)\n", dict_string (answer, "action"));
+      return;
+    }
+  g_print ("  %-28s %-6s %s\n", "Locator", "State", "Priority/Weight");
+  g_variant_iter_init (&iter, locators);
+  while ((l = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      gboolean reachable = FALSE;
+
+      g_variant_lookup (l, "reachable", "b", &reachable);
+      g_print ("  %-28s %-6s %u/%u\n", dict_string (l, "address"), reachable ? "up" : "down",
+               dict_byte (l, "priority"), dict_byte (l, "weight"));
+      g_variant_unref (l);
+    }
+}
+
+static int
+cmd_lig (LmnDbusMobileNode1 *proxy, const char *eid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) answer = NULL;
+
+  if (!lmn_dbus_mobile_node1_call_lookup_sync (proxy, eid, &answer, NULL, &error))
+    {
+      gboolean timeout = g_error_matches (error, LMN_DBUS_ERROR, LMN_DBUS_ERROR_TIMEOUT);
+      gboolean invalid = g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+
+      g_dbus_error_strip_remote_error (error);
+      g_printerr ("lispmnctl: lig %s: %s\n", eid, error->message);
+      return timeout ? EXIT_NO_ANSWER : invalid ? EXIT_USAGE : EXIT_ERROR;
+    }
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) node = json_gvariant_serialize (answer);
+
+      json_object_set_string_member (json_node_get_object (node), "eid", eid);
+      print_json (node);
+    }
+  else
+    print_lookup (eid, answer);
+  return EXIT_OK;
+}
+
 static void
 on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
 {
@@ -365,6 +444,7 @@ static const char *const USAGE =
   "  rlocs         the uplinks' RLOCs\n"
   "  map-servers   the map-servers and their registration state\n"
   "  map-cache     the mappings lispmnd holds\n"
+  "  lig EID       ask the map-resolvers for EID's mapping (not put in the map-cache)\n"
   "  flush         forget the mappings learnt from the mapping system (needs authorisation)\n"
   "  monitor       follow changes and handovers as they happen";
 
@@ -382,13 +462,15 @@ main (int argc, char **argv)
   g_autoptr(LmnDbusMobileNode1) proxy = NULL;
   g_autofree gchar *owner = NULL;
   const char *command;
+  int wanted_args;
 
   setlocale (LC_ALL, "");
+  lmn_dbus_error_quark ();   /* the daemon's errors come back as LMN_DBUS_ERROR codes */
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context, "Shows what lispmnd, the LISP mobile node, is doing.");
   g_option_context_set_description (context,
     "Exit status: 0 on success, 1 when lispmnd is not running or a request failed, 2 on a\n"
-    "usage error.");
+    "usage error (also a bad EID for lig), 3 when no map-resolver answered lig.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("lispmnctl: %s (try --help)\n", error->message);
@@ -400,11 +482,27 @@ main (int argc, char **argv)
       return EXIT_OK;
     }
   command = argc > 1 ? argv[1] : "status";
-  if (argc > 2 || !g_strv_contains ((const char *[]) { "status", "rlocs", "map-servers", "map-cache",
-                                                       "flush", "monitor", NULL }, command))
+  if (!g_strv_contains ((const char *[]) { "status", "rlocs", "map-servers", "map-cache", "lig",
+                                           "flush", "monitor", NULL }, command))
     {
-      g_printerr ("lispmnctl: %s '%s' (try --help)\n", argc > 2 ? "unexpected argument" : "unknown command",
-                  argc > 2 ? argv[2] : command);
+      g_printerr ("lispmnctl: unknown command '%s' (try --help)\n", command);
+      return EXIT_USAGE;
+    }
+  wanted_args = g_str_equal (command, "lig") ? 1 : 0;
+  if (argc - 2 < wanted_args)
+    {
+      g_printerr ("lispmnctl: %s needs an EID address, e.g. 192.0.2.1 or 2001:db8::1 (try --help)\n",
+                  command);
+      return EXIT_USAGE;
+    }
+  if (argc - 2 > wanted_args)
+    {
+      g_printerr ("lispmnctl: unexpected argument '%s' (try --help)\n", argv[2 + wanted_args]);
+      return EXIT_USAGE;
+    }
+  if (wanted_args == 1 && !is_ip_address (argv[2]))
+    {
+      g_printerr ("lispmnctl: %s: '%s' is not an IPv4 or IPv6 address (try --help)\n", command, argv[2]);
       return EXIT_USAGE;
     }
 
@@ -426,6 +524,11 @@ main (int argc, char **argv)
     return cmd_property_list (proxy, "MapServers");
   if (g_str_equal (command, "map-cache"))
     return cmd_map_cache (proxy);
+  if (g_str_equal (command, "lig"))
+    {
+      g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), LOOKUP_CALL_TIMEOUT_MS);
+      return cmd_lig (proxy, argv[2]);
+    }
   if (g_str_equal (command, "flush"))
     return cmd_flush (proxy);
   return cmd_monitor (proxy);
