@@ -71,7 +71,7 @@ fill_rlocs (LmnDetailsWindow *self, GVariant *rlocs)
                                          1, or_dash (lmn_status_lookup_string (rloc, "address")),
                                          2, lookup_byte_or_zero (rloc, "priority"),
                                          3, lookup_byte_or_zero (rloc, "weight"),
-                                         4, or_dash (lmn_status_lookup_string (rloc, "state")),
+                                         4, lmn_status_rloc_state_label (lmn_status_lookup_string (rloc, "state")),
                                          5, or_dash (lmn_status_lookup_string (rloc, "nat-address")),
                                          -1);
     }
@@ -90,10 +90,11 @@ fill_map_servers (LmnDetailsWindow *self, GVariant *servers)
       g_autoptr(GVariant) server = g_variant_get_child_value (servers, i);
       g_autoptr(GVariant) last = g_variant_lookup_value (server, "last-map-notify", G_VARIANT_TYPE_INT64);
       g_autofree char *age = lmn_status_age (last != NULL ? g_variant_get_int64 (last) : 0, now);
+      g_autofree char *state = lmn_status_map_server_state_label (lmn_status_lookup_string (server, "state"));
 
       gtk_list_store_insert_with_values (self->map_server_store, NULL, -1,
                                          0, or_dash (lmn_status_lookup_string (server, "address")),
-                                         1, or_dash (lmn_status_lookup_string (server, "state")),
+                                         1, state,
                                          2, age,
                                          3, or_dash (lmn_status_lookup_string (server, "last-error")),
                                          -1);

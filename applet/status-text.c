@@ -106,8 +106,8 @@ lmn_status_state_label (const char *state)
   return g_strdup (state);
 }
 
-static char *
-map_server_state_label (const char *state)
+char *
+lmn_status_map_server_state_label (const char *state)
 {
   if (state == NULL)
     return g_strdup ("?");
@@ -160,6 +160,16 @@ lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVarian
   return g_strdup_printf (_("LISP mobile node: %s — %s via %s"), state_label, first_eid, uplinks);
 }
 
+const char *
+lmn_status_rloc_state_label (const char *state)
+{
+  if (g_strcmp0 (state, "up") == 0)
+    return _("up");
+  if (g_strcmp0 (state, "down") == 0)
+    return _("down");
+  return state != NULL ? state : "?";
+}
+
 char *
 lmn_status_rloc_line (GVariant *rloc)
 {
@@ -175,12 +185,7 @@ lmn_status_rloc_line (GVariant *rloc)
 
   priority = lookup_byte (rloc, "priority", &value) ? g_strdup_printf ("%u", value) : g_strdup ("?");
   weight = lookup_byte (rloc, "weight", &value) ? g_strdup_printf ("%u", value) : g_strdup ("?");
-  if (g_strcmp0 (state, "up") == 0)
-    state_label = _("up");
-  else if (g_strcmp0 (state, "down") == 0)
-    state_label = _("down");
-  else
-    state_label = state != NULL ? state : "?";
+  state_label = lmn_status_rloc_state_label (state);
   if (nat != NULL && *nat != '\0')
     behind_nat = g_strdup_printf (_(" (behind NAT as %s)"), nat);
   /* TRANSLATORS: interface, address, priority, weight, state ("up" or "down"), then
@@ -215,7 +220,7 @@ lmn_status_map_server_line (GVariant *map_server, gint64 now)
 {
   const char *address = lmn_status_lookup_string (map_server, "address");
   const char *error = lmn_status_lookup_string (map_server, "last-error");
-  g_autofree char *state = map_server_state_label (lmn_status_lookup_string (map_server, "state"));
+  g_autofree char *state = lmn_status_map_server_state_label (lmn_status_lookup_string (map_server, "state"));
   g_autofree char *age = NULL;
   g_autofree char *line = NULL;
   gint64 last = 0;

@@ -23,6 +23,13 @@ char *lmn_status_state_label (const char *state);
  * "LISP: registered — 192.0.2.10/32 via up1, up2". @eids is "as", @rlocs "aa{sv}". */
 char *lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVariant *rlocs);
 
+/* "up", "down" (translated) for an RLOC's state; "?" for NULL. */
+const char *lmn_status_rloc_state_label (const char *state);
+
+/* "registered", "authentication failed — check the key", ... (translated) for a
+ * map-server's state. */
+char *lmn_status_map_server_state_label (const char *state);
+
 /* One RLOC (a{sv}) as a line: "up1  198.51.100.1  priority 1, weight 50 — up". */
 char *lmn_status_rloc_line (GVariant *rloc);
 
