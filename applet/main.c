@@ -56,6 +56,15 @@ quit (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   g_application_quit (G_APPLICATION (applet->app));
 }
 
+#ifdef HAVE_LIBNM
+static void
+vpn_failed (LmnVpnToggle *toggle, const char *message, Applet *applet)
+{
+  if (applet->notifier != NULL)
+    lmn_notifier_vpn_failed (applet->notifier, message);
+}
+#endif
+
 static void
 startup (GApplication *app, Applet *applet)
 {
@@ -72,6 +81,9 @@ startup (GApplication *app, Applet *applet)
 #endif
   applet->tray = lmn_tray_new (app, applet->watcher, applet->vpn_toggle);
   applet->notifier = lmn_notifier_new (app, applet->watcher);
+#ifdef HAVE_LIBNM
+  g_signal_connect (applet->vpn_toggle, "failed", G_CALLBACK (vpn_failed), applet);
+#endif
   /* No window to keep it alive: the panel icon is the application. */
   g_application_hold (app);
 }

@@ -93,6 +93,15 @@ on_registration_failed (LmnNodeWatcher *watcher, const char *map_server, const c
   g_application_send_notification (self->app, "registration-failed", notification);
 }
 
+void
+lmn_notifier_vpn_failed (LmnNotifier *self, const char *message)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("The LISP connection failed"));
+
+  g_notification_set_body (notification, message);
+  g_application_send_notification (self->app, "vpn-failed", notification);
+}
+
 LmnNotifier *
 lmn_notifier_new (GApplication *app, LmnNodeWatcher *watcher)
 {

@@ -14,9 +14,10 @@ struct _LmnVpnToggle
   NMClient *client;                 /* NULL until ready, or when libnm could not start */
   char *client_error;
   NMActiveConnection *watched;      /* the active connection whose state we follow */
+  char *requested_id;               /* the profile of the last Connect/Disconnect, for errors */
 };
 
-enum { SIGNAL_CHANGED, N_SIGNALS };
+enum { SIGNAL_CHANGED, SIGNAL_FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE (LmnVpnToggle, lmn_vpn_toggle, G_TYPE_OBJECT)
@@ -138,19 +139,39 @@ activated (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(NMActiveConnection) active = nm_client_activate_connection_finish (NM_CLIENT (source),
                                                                               result, &error);
+  LmnVpnToggle *self;
 
-  if (active == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot connect the lispmn profile: %s", error->message);
+  if (active != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;   /* alive: disposing it cancels the call */
+  g_dbus_error_strip_remote_error (error);
+  g_warning ("Cannot connect the lispmn profile %s: %s", self->requested_id, error->message);
+  {
+    /* TRANSLATORS: the profile's name, then NetworkManager's explanation */
+    g_autofree char *message = g_strdup_printf (_("Cannot connect “%s”: %s"), self->requested_id,
+                                                error->message);
+    g_signal_emit (self, signals[SIGNAL_FAILED], 0, message);
+  }
 }
 
 static void
 deactivated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
+  LmnVpnToggle *self;
 
-  if (!nm_client_deactivate_connection_finish (NM_CLIENT (source), result, &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot disconnect the lispmn profile: %s", error->message);
+  if (nm_client_deactivate_connection_finish (NM_CLIENT (source), result, &error)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  g_dbus_error_strip_remote_error (error);
+  g_warning ("Cannot disconnect the lispmn profile %s: %s", self->requested_id, error->message);
+  {
+    /* TRANSLATORS: the profile's name, then NetworkManager's explanation */
+    g_autofree char *message = g_strdup_printf (_("Cannot disconnect “%s”: %s"), self->requested_id,
+                                                error->message);
+    g_signal_emit (self, signals[SIGNAL_FAILED], 0, message);
+  }
 }
 
 void
@@ -163,14 +184,18 @@ lmn_vpn_toggle_toggle (LmnVpnToggle *self)
     return;
   if (self->watched != NULL)
     {
+      g_free (self->requested_id);
+      self->requested_id = g_strdup (nm_active_connection_get_id (self->watched));
       nm_client_deactivate_connection_async (self->client, self->watched, self->cancellable,
-                                             deactivated, NULL);
+                                             deactivated, self);
       return;
     }
   profile = find_profile (self);
+  g_free (self->requested_id);
+  self->requested_id = g_strdup (nm_connection_get_id (NM_CONNECTION (profile)));
   /* A VPN picks its base connection itself: no device, no specific object. */
   nm_client_activate_connection_async (self->client, NM_CONNECTION (profile), NULL, NULL,
-                                       self->cancellable, activated, NULL);
+                                       self->cancellable, activated, self);
 }
 
 static void
@@ -221,6 +246,7 @@ lmn_vpn_toggle_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->client_error);
+  g_free (self->requested_id);
   G_OBJECT_CLASS (lmn_vpn_toggle_parent_class)->finalize (object);
 }
 
@@ -233,6 +259,8 @@ lmn_vpn_toggle_class_init (LmnVpnToggleClass *klass)
   object_class->finalize = lmn_vpn_toggle_finalize;
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -3,7 +3,8 @@
  * The profile is the VPN connection whose service type is
  * org.freedesktop.NetworkManager.lispmn (the most recently used one when there are
  * several). When NetworkManager is not running, or there is no such profile, the toggle
- * cannot act and says why. Emits "changed" whenever its label or availability changes.
+ * cannot act and says why. Emits "changed" whenever its label or availability changes, and
+ * "failed" (char *message) when NetworkManager refuses to connect or disconnect.
  */
 #pragma once
 

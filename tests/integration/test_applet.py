@@ -218,6 +218,87 @@ class AppletTest(unittest.TestCase):
         return f"{iface}  {address}  priority {prio}, weight 50 — {state}"
 
 
+# NetworkManager of our own: no device managed, no DNS, hostname or polkit business.
+NM_CONF = """[main]
+plugins=keyfile
+no-auto-default=*
+dns=none
+rc-manager=unmanaged
+systemd-resolved=false
+hostname-mode=none
+auth-polkit=false
+
+[keyfile]
+unmanaged-devices=*
+
+[connectivity]
+enabled=false
+"""
+
+# A profile as the NetworkManager plugin's users create it (vpn-type lispmn).
+LISPMN_PROFILE = """[connection]
+id=lisp
+uuid=5b0e7f3a-8d2c-4c53-9a51-6f1f3c1e0d42
+type=vpn
+autoconnect=false
+
+[vpn]
+service-type=org.freedesktop.NetworkManager.lispmn
+
+[ipv4]
+method=auto
+
+[ipv6]
+method=auto
+"""
+
+# In a mount namespace of its own: /run is a tmpfs, and /etc/NetworkManager,
+# /var/lib/NetworkManager and /usr/lib/NetworkManager/VPN (where it looks for VPN plugins)
+# are the test's directories; /sys read-only, else NetworkManager waits for udev.
+NM_WRAPPER = """set -e
+mount -t tmpfs tmpfs /run
+mount --bind "$1" /etc/NetworkManager
+mount --bind "$2" /var/lib/NetworkManager
+mount --bind "$3" /usr/lib/NetworkManager/VPN
+mount -o remount,bind,ro /sys
+exec NetworkManager --no-daemon --debug --config /etc/NetworkManager/NetworkManager.conf
+"""
+
+
+class NetworkManagerSandbox:
+    """The real NetworkManager in a namespace of the topology, on the test's private system
+    bus, with no VPN plugin installed."""
+
+    def __init__(self, t, ns, workdir, bus_address):
+        self.etc = os.path.join(workdir, "nm-etc")
+        self.connections = os.path.join(self.etc, "system-connections")
+        state = os.path.join(workdir, "nm-var-lib")
+        vpn = os.path.join(workdir, "nm-vpn-plugins")
+        for d in (self.connections, state, vpn):
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(d)
+        os.chmod(self.connections, 0o700)
+        with open(os.path.join(self.etc, "NetworkManager.conf"), "w") as f:
+            f.write(NM_CONF)
+        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=bus_address)
+        self.proc = t.popen(ns, ["unshare", "--mount", "--propagation", "private",
+                                 "sh", "-c", NM_WRAPPER, "sh", self.etc, state, vpn],
+                            os.path.join(workdir, "NetworkManager.log"), env=self.env)
+
+    def add_profile(self, name, text):
+        path = os.path.join(self.connections, name + ".nmconnection")
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o600)
+        out = subprocess.run(["nmcli", "connection", "reload"], env=self.env, capture_output=True,
+                             text=True, timeout=20)
+        if out.returncode != 0:
+            raise AssertionError(f"nmcli connection reload: {out.stderr}")
+
+    def stop(self):
+        return self.proc.stop()
+
+
 class Applet(AppletTest):
     def test_menu_follows_the_daemon(self):
         mn = self.start_lispmnd()
@@ -309,6 +390,56 @@ class Applet(AppletTest):
                        "the menu to show up2's IPv4 RLOC down")
         time.sleep(1)   # a notification, if any, would have come with the menu change
         self.assertEqual([n for n in self.notifications() if "uplinks" in n[0]], [])
+
+
+class VpnToggle(AppletTest):
+    """Connect/Disconnect through libnm against the real NetworkManager. The lispmn VPN
+    plugin itself is not installed here (it is tested on its own): NetworkManager refuses
+    to activate the profile, and the applet tells the user so."""
+
+    def system_has_owner(self, name):
+        bus = Gio.DBusConnection.new_for_address_sync(
+            self.system_bus.address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        try:
+            return bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                 "NameHasOwner", GLib.Variant("(s)", (name,)), None,
+                                 Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+        finally:
+            bus.close_sync(None)
+
+    def test_connect_follows_network_manager(self):
+        nm = NetworkManagerSandbox(self.t, lt.MN, self.dir, self.system_bus.address)
+        wait_for(lambda: self.system_has_owner("org.freedesktop.NetworkManager"), 15, "NetworkManager on the bus")
+        self.start_desktop()
+        self.wait_menu(lambda l: "Connect (no lispmn profile in NetworkManager)" in l, 10,
+                       "the menu to say there is no profile")
+        enabled = {label: on for _, label, on in self.menu_items()}
+        self.assertFalse(enabled["Connect (no lispmn profile in NetworkManager)"])
+
+        # A profile appears: the item follows and can be clicked.
+        nm.add_profile("lisp", LISPMN_PROFILE)
+        self.wait_menu(lambda l: "Connect “lisp”" in l, 10, "the menu to offer the new profile")
+        enabled = {label: on for _, label, on in self.menu_items()}
+        self.assertTrue(enabled["Connect “lisp”"])
+
+        # Clicking asks NetworkManager, which refuses here: the user hears why.
+        self.click("Connect “lisp”")
+        wait_for(lambda: any(s == "The LISP connection failed" for s, _ in self.notifications()), 10,
+                 "the connection failure notification")
+        body = [b for s, b in self.notifications() if s == "The LISP connection failed"][0]
+        print(f"the notification said: {body}")
+        # NetworkManager's own words follow the profile's name (here: no base connection
+        # for the VPN to ride on, as no device is managed)
+        self.assertRegex(body, r"^Cannot connect “lisp”: \S")
+        self.assertIsNone(self.applet.poll())
+        self.wait_menu(lambda l: "Connect “lisp”" in l, 5, "the menu to offer the profile again")
+
+        # NetworkManager goes away: the item says so.
+        self.assertEqual(nm.stop(), 0)
+        self.wait_menu(lambda l: "Connect (NetworkManager is not running)" in l, 10,
+                       "the menu to say NetworkManager is not running")
 
 
 class DetailsWindow(AppletTest):
