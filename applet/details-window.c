@@ -285,6 +285,14 @@ watcher_changed (LmnDetailsWindow *self)
 }
 
 static void
+counters_changed (LmnDetailsWindow *self)
+{
+  g_autoptr(GVariant) counters = lmn_node_watcher_dup_property (self->watcher, "Counters");
+
+  fill_counters (self, counters);
+}
+
+static void
 lmn_details_window_dispose (GObject *object)
 {
   LmnDetailsWindow *self = LMN_DETAILS_WINDOW (object);
@@ -332,6 +340,7 @@ lmn_details_window_new (GtkApplication *app, LmnNodeWatcher *watcher)
 
   self->watcher = g_object_ref (watcher);
   g_signal_connect_swapped (watcher, "changed", G_CALLBACK (watcher_changed), self);
+  g_signal_connect_swapped (watcher, "counters-changed", G_CALLBACK (counters_changed), self);
   g_signal_connect_swapped (watcher, "handover", G_CALLBACK (update), self);
   update (self);
   lmn_details_window_refresh_map_cache (self);

@@ -23,7 +23,7 @@ struct _LmnNodeWatcher
   GPtrArray *history;               /* LmnHandoverRecord *, oldest first */
 };
 
-enum { SIGNAL_CHANGED, SIGNAL_HANDOVER, SIGNAL_REGISTRATION_FAILED, N_SIGNALS };
+enum { SIGNAL_CHANGED, SIGNAL_COUNTERS_CHANGED, SIGNAL_HANDOVER, SIGNAL_REGISTRATION_FAILED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE (LmnNodeWatcher, lmn_node_watcher, G_TYPE_OBJECT)
@@ -72,7 +72,15 @@ static void
 on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
 {
   LmnNodeWatcher *self = user_data;
+  g_autoptr(GVariant) counters = g_variant_lookup_value (changed, "Counters", NULL);
 
+  /* The counters change every second under traffic: the menu need not be rebuilt for them. */
+  if (counters != NULL && g_variant_n_children (changed) == 1
+      && (invalidated == NULL || invalidated[0] == NULL))
+    {
+      g_signal_emit (self, signals[SIGNAL_COUNTERS_CHANGED], 0);
+      return;
+    }
   check_map_servers (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
@@ -320,6 +328,9 @@ lmn_node_watcher_class_init (LmnNodeWatcherClass *klass)
   object_class->finalize = lmn_node_watcher_finalize;
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_COUNTERS_CHANGED] = g_signal_new ("counters-changed", G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                   G_TYPE_NONE, 0);
   signals[SIGNAL_HANDOVER] = g_signal_new ("handover", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                            G_TYPE_STRV, G_TYPE_STRV, G_TYPE_DOUBLE);

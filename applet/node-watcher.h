@@ -6,7 +6,8 @@
  * (the daemon's Handover signal) for the details window.
  *
  * Signals:
- *   "changed" ()                          running state or any property changed
+ *   "changed" ()                          running state or any property but Counters changed
+ *   "counters-changed" ()                 only the Counters changed (every second under traffic)
  *   "handover" (GStrv came, GStrv went, double reregistration_seconds)
  *   "registration-failed" (char *map_server, char *error)
  *                                         a map-server went into "auth-failed"

@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import Topology, wait_for, proc_cpu_seconds  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 from test_dbus import PrivateSystemBus  # noqa: E402
 from test_e2e import SERVER, SERVER_CONF, MS  # noqa: E402
@@ -191,6 +191,11 @@ class AppletTest(unittest.TestCase):
             items.append((item_id, props.get("label", ""), props.get("enabled", True)))
         return items
 
+    def menu_revision(self):
+        service, _ = self.item
+        return self.call(service, self.item_property("Menu"), MENU_IFACE, "GetLayout",
+                         GLib.Variant("(iias)", (0, 0, [])))[0]
+
     def labels(self):
         return [label for _, label, _ in self.menu_items()]
 
@@ -323,6 +328,19 @@ class Applet(AppletTest):
         self.assertFalse(enabled["Connect (NetworkManager is not running)"])
         self.assertTrue(enabled["Details…"])
         self.assertTrue(enabled["Quit"])
+
+        # Idle: no CPU to speak of. Under traffic the counters change every second, and
+        # the menu, which does not show them, is left alone.
+        before_cpu, revision = proc_cpu_seconds(self.applet.pid), self.menu_revision()
+        time.sleep(3)
+        idle_cpu = proc_cpu_seconds(self.applet.pid) - before_cpu
+        print(f"applet CPU while idle: {idle_cpu * 1000:.0f} ms in 3 s")
+        self.assertLess(idle_cpu, 0.1)
+        tx_before = mn.state()["counters"]["tx-packets"]
+        # C's site answers nothing here (X runs no lispmnd): only the counters move
+        lt.ping(self.t, lt.MN, lt.C4, count=12, interval=0.2)
+        self.assertGreater(mn.state()["counters"]["tx-packets"], tx_before)
+        self.assertEqual(self.menu_revision(), revision, "the menu was rebuilt for the counters")
 
         # An RLOC goes away: the menu follows, and a notification tells the handover.
         start = time.monotonic()
