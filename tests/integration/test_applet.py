@@ -383,6 +383,18 @@ class Applet(AppletTest):
         self.assertEqual(self.applet.returncode, 0)
         wait_for(lambda: self.registered_item() is None, 5, "the item to leave the tray")
 
+    def test_no_system_bus(self):
+        """No system bus at all (a broken session): the menu says what is wrong, no crash."""
+        self.env["DBUS_SYSTEM_BUS_ADDRESS"] = f"unix:path={self.dir}/no-such-bus"
+        self.start_desktop(notifications=False)
+        self.wait_menu(lambda l: "lispmnd is not running" in l
+                       and any(x.startswith("Cannot reach the system bus: ") for x in l), 5,
+                       "the menu to say the system bus cannot be reached")
+        self.wait_menu(lambda l: any(x.startswith("Connect (cannot reach NetworkManager: ") for x in l), 5,
+                       "the Connect item to say NetworkManager cannot be reached")
+        self.assertEqual(self.item_property("IconName"), "lispmn-not-running")
+        self.assertIsNone(self.applet.poll())
+
     def test_wrong_key(self):
         """A map-server refusing the key: the red icon, the words, and a notification."""
         self.start_lispmnd(key="not-the-key")
