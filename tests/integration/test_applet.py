@@ -34,9 +34,9 @@ ITEM_IFACE = "org.kde.StatusNotifierItem"
 MENU_IFACE = "com.canonical.dbusmenu"
 
 
-def mn_conf(key="mobile-node-key"):
+def mn_conf(key="mobile-node-key", extra=""):
     """MN registers with lispmn-server on R and has a static mapping of C's site, so that the
-    details window has a map-cache to show."""
+    details window has a map-cache to show. extra: more configuration (e.g. an uplink)."""
     x4, x6 = lt.X_UPLINK[4][0], lt.X_UPLINK[6][0]
     return f"""[lispmnd]
 mode=mobile-node
@@ -54,7 +54,7 @@ weight=50
 
 [map-server {MS}]
 key={key}
-
+{extra}
 [mapping {lt.SITE4}]
 locators={x4} 1 100
 
@@ -137,8 +137,8 @@ class AppletTest(unittest.TestCase):
         wait_for(lambda: os.path.exists(state), 5, "lispmn-server's state file")
         return server
 
-    def start_lispmnd(self, key="mobile-node-key"):
-        mn = lt.Daemon(self.t, lt.MN, mn_conf(key), self.dir,
+    def start_lispmnd(self, key="mobile-node-key", extra=""):
+        mn = lt.Daemon(self.t, lt.MN, mn_conf(key, extra), self.dir,
                        env=dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.system_bus.address))
         mn.wait_ready()
         return mn
@@ -375,8 +375,14 @@ class Applet(AppletTest):
         self.start_desktop(notifications=False)
         self.wait_menu(lambda l: "lispmnd is not running" in l, 5, "the menu to say lispmnd is not running")
         self.assertEqual(self.item_property("IconName"), "lispmn-not-running")
-        self.start_lispmnd()
+        # A third uplink whose name has an underscore (a mnemonic mark in dbusmenu labels).
+        self.t.link(lt.MN, "wwan_0", lt.R, "r4")
+        self.t.addr(lt.MN, "wwan_0", "203.0.113.1/29")
+        self.t.addr(lt.R, "r4", "203.0.113.2/29")
+        self.start_lispmnd(extra="\n[uplink wwan_0]\npriority=3\nweight=50\n")
         self.wait_menu(lambda l: "LISP mobile node: registered" in l, 10, "the menu to say registered")
+        # libdbusmenu-gtk doubles it, as dbusmenu labels want for a literal underscore
+        self.assertIn("wwan__0  203.0.113.1  priority 3, weight 50 — up", self.labels())
         # Quit over the menu ends the applet and takes the item off the tray.
         self.click("Quit")
         self.applet.wait(5)
