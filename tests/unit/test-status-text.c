@@ -1,0 +1,225 @@
+/* The applet's words for the daemon's properties (applet/status-text.c) and its handover
+ * notification text: right for good values, "?" rather than a crash for values of the wrong
+ * shape, and translated when a translation is there. */
+#include <locale.h>
+#include <glib.h>
+#include <glib/gi18n.h>
+
+#include "config.h"
+#include "notifier.h"
+#include "status-text.h"
+
+static GVariant *
+rloc (const char *iface, const char *address, guint8 priority, guint8 weight, const char *state)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "interface", "s", iface);
+  g_variant_dict_insert (&dict, "address", "s", address);
+  g_variant_dict_insert (&dict, "priority", "y", priority);
+  g_variant_dict_insert (&dict, "weight", "y", weight);
+  g_variant_dict_insert (&dict, "state", "s", state);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+static GVariant *
+map_server (const char *address, const char *state, gint64 last, const char *error)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "address", "s", address);
+  g_variant_dict_insert (&dict, "state", "s", state);
+  g_variant_dict_insert (&dict, "last-map-notify", "x", last);
+  g_variant_dict_insert (&dict, "last-error", "s", error);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+static GVariant *
+array_of (GVariant *first, GVariant *second)
+{
+  GVariant *children[] = { first, second };
+
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, children, second != NULL ? 2 : 1));
+}
+
+static void
+test_icons (void)
+{
+  g_autoptr(GVariant) ok = map_server ("198.51.100.2", "registered", 1000, "");
+  g_autoptr(GVariant) bad = map_server ("203.0.113.5", "auth-failed", 0, "authentication failed");
+  g_autoptr(GVariant) one_good = array_of (ok, NULL);
+  g_autoptr(GVariant) one_bad = array_of (ok, bad);
+
+  g_assert_cmpstr (lmn_status_icon_name (FALSE, NULL, NULL), ==, "lispmn-not-running");
+  g_assert_cmpstr (lmn_status_icon_name (FALSE, "registered", one_good), ==, "lispmn-not-running");
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "stopped", NULL), ==, "lispmn-not-running");
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "registered", one_good), ==, "lispmn-registered");
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "connecting", NULL), ==, "lispmn-connecting");
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "degraded", one_good), ==, "lispmn-connecting");
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "idle", NULL), ==, "lispmn-idle");
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "no-uplink", one_good), ==, "lispmn-no-uplink");
+  /* a rejected key wins: it is what the user must fix */
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "degraded", one_bad), ==, "lispmn-auth-failed");
+  /* a state a newer daemon may add */
+  g_assert_cmpstr (lmn_status_icon_name (TRUE, "something-new", NULL), ==, "lispmn-connecting");
+}
+
+static void
+test_rloc_lines (void)
+{
+  g_autoptr(GVariant) up = rloc ("up1", "198.51.100.1", 1, 50, "up");
+  g_autoptr(GVariant) empty = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+  g_autoptr(GVariant) not_a_dict = g_variant_ref_sink (g_variant_new_string ("up1"));
+  g_autofree char *line = lmn_status_rloc_line (up);
+  g_autofree char *blank = lmn_status_rloc_line (empty);
+  g_autofree char *nonsense = lmn_status_rloc_line (not_a_dict);
+  g_autofree char *none = lmn_status_rloc_line (NULL);
+  g_autofree char *natted = NULL;
+  g_autofree char *wrong_types = NULL;
+  GVariantDict dict;
+
+  g_assert_cmpstr (line, ==, "up1  198.51.100.1  priority 1, weight 50 — up");
+  g_assert_cmpstr (blank, ==, "?  ?  priority ?, weight ? — ?");
+  g_assert_cmpstr (nonsense, ==, blank);
+  g_assert_cmpstr (none, ==, blank);
+
+  g_variant_dict_init (&dict, up);
+  g_variant_dict_insert (&dict, "nat-address", "s", "203.0.113.7");
+  {
+    g_autoptr(GVariant) with_nat = g_variant_ref_sink (g_variant_dict_end (&dict));
+    natted = lmn_status_rloc_line (with_nat);
+  }
+  g_assert_cmpstr (natted, ==, "up1  198.51.100.1  priority 1, weight 50 — up (behind NAT as 203.0.113.7)");
+
+  /* priority as a string, address as a number: shown as unknown, not misread */
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "interface", "s", "up2");
+  g_variant_dict_insert (&dict, "address", "u", 7);
+  g_variant_dict_insert (&dict, "priority", "s", "1");
+  g_variant_dict_insert (&dict, "state", "s", "down");
+  {
+    g_autoptr(GVariant) odd = g_variant_ref_sink (g_variant_dict_end (&dict));
+    wrong_types = lmn_status_rloc_line (odd);
+  }
+  g_assert_cmpstr (wrong_types, ==, "up2  ?  priority ?, weight ? — down");
+}
+
+static void
+test_ages (void)
+{
+  const struct { gint64 then, now; const char *text; } cases[] = {
+    { 0, 1000, "never" },
+    { 1000, 1000, "just now" },
+    { 1000, 1059, "just now" },
+    { 2000, 1000, "just now" },        /* the clock went back */
+    { 1000, 1060, "1 min ago" },
+    { 1000, 1000 + 59 * 60 + 59, "59 min ago" },
+    { 1000, 1000 + 3600, "1 hour ago" },
+    { 1000, 1000 + 47 * 3600, "47 hours ago" },
+    { 1000, 1000 + 3 * 86400, "3 days ago" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = lmn_status_age (cases[i].then, cases[i].now);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+test_map_server_lines (void)
+{
+  g_autoptr(GVariant) ok = map_server ("198.51.100.2", "registered", 1000, "");
+  g_autoptr(GVariant) bad = map_server ("203.0.113.5", "auth-failed", 0, "authentication failed");
+  g_autoptr(GVariant) silent = map_server ("203.0.113.6", "unreachable", 1000, "no Map-Notify after 3 tries");
+  g_autofree char *ok_line = lmn_status_map_server_line (ok, 1000 + 180);
+  g_autofree char *bad_line = lmn_status_map_server_line (bad, 1000);
+  g_autofree char *silent_line = lmn_status_map_server_line (silent, 1000 + 7200);
+  g_autofree char *garbage = lmn_status_map_server_line (NULL, 1000);
+
+  g_assert_cmpstr (ok_line, ==, "198.51.100.2: registered, last registration 3 min ago");
+  g_assert_cmpstr (bad_line, ==, "203.0.113.5: authentication failed — check the key, last registration never");
+  g_assert_cmpstr (silent_line, ==,
+                   "203.0.113.6: not answering, last registration 2 hours ago (no Map-Notify after 3 tries)");
+  g_assert_cmpstr (garbage, ==, "?: ?, last registration never");
+}
+
+static void
+test_summary (void)
+{
+  const char *eid_list[] = { "192.0.2.10/32", "2001:db8:e1d::10/128" };
+  g_autoptr(GVariant) eids = g_variant_ref_sink (g_variant_new_strv (eid_list, 2));
+  g_autoptr(GVariant) up1 = rloc ("up1", "198.51.100.1", 1, 50, "up");
+  g_autoptr(GVariant) up1_v6 = rloc ("up1", "2001:db8:100:1::1", 1, 50, "up");
+  g_autoptr(GVariant) up2_down = rloc ("up2", "198.51.100.9", 1, 50, "down");
+  g_autoptr(GVariant) both_up1 = array_of (up1, up1_v6);
+  g_autoptr(GVariant) only_down = array_of (up2_down, NULL);
+  g_autoptr(GVariant) wrong = g_variant_ref_sink (g_variant_new_string ("not a list"));
+  g_autofree char *running = lmn_status_summary (TRUE, "registered", eids, both_up1);
+  g_autofree char *no_uplink = lmn_status_summary (TRUE, "no-uplink", eids, only_down);
+  g_autofree char *absent = lmn_status_summary (FALSE, NULL, NULL, NULL);
+  g_autofree char *odd = lmn_status_summary (TRUE, "degraded", wrong, wrong);
+
+  /* each interface once, however many addresses it has */
+  g_assert_cmpstr (running, ==, "LISP mobile node: registered — 192.0.2.10/32 via up1");
+  g_assert_cmpstr (no_uplink, ==, "LISP mobile node: no uplink — 192.0.2.10/32, no uplink");
+  g_assert_cmpstr (absent, ==, "LISP mobile node: lispmnd is not running");
+  g_assert_cmpstr (odd, ==, "LISP mobile node: degraded");
+}
+
+static void
+test_handover_text (void)
+{
+  const char *came[] = { "198.51.100.9", NULL };
+  const char *went[] = { "198.51.100.1", "2001:db8:100:1::1", NULL };
+  const char *none[] = { NULL };
+  g_autofree char *both = lmn_notifier_handover_text (came, went, 0.25);
+  g_autofree char *lost = lmn_notifier_handover_text (none, went, -1);
+
+  g_assert_cmpstr (both, ==, "Now using 198.51.100.9. No longer using 198.51.100.1, 2001:db8:100:1::1. "
+                             "The map-servers confirmed it in 0.2 s.");
+  g_assert_cmpstr (lost, ==, "No longer using 198.51.100.1, 2001:db8:100:1::1.");
+}
+
+/* With the Spanish catalogue built in po/, the same functions speak Spanish. */
+static void
+test_spanish (void)
+{
+  const char *localedir = g_getenv ("LISPMN_BUILD_LOCALEDIR");
+  g_autofree char *state = NULL;
+  g_autofree char *age = NULL;
+  g_autoptr(GVariant) up = rloc ("up1", "198.51.100.1", 1, 50, "up");
+  g_autofree char *line = NULL;
+
+  g_assert_nonnull (localedir);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);   /* _() is gettext() in the default domain, as in the applet */
+  g_setenv ("LANGUAGE", "es", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  state = lmn_status_state_label ("registered");
+  age = lmn_status_age (1000, 1000 + 7200);
+  line = lmn_status_rloc_line (up);
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+  g_assert_cmpstr (state, ==, "registrado");
+  g_assert_cmpstr (age, ==, "hace 2 horas");
+  g_assert_cmpstr (line, ==, "up1  198.51.100.1  prioridad 1, peso 50 — activo");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "C");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/status-text/icons", test_icons);
+  g_test_add_func ("/status-text/rloc-lines", test_rloc_lines);
+  g_test_add_func ("/status-text/ages", test_ages);
+  g_test_add_func ("/status-text/map-server-lines", test_map_server_lines);
+  g_test_add_func ("/status-text/summary", test_summary);
+  g_test_add_func ("/status-text/handover-notification", test_handover_text);
+  g_test_add_func ("/status-text/spanish", test_spanish);
+  return g_test_run ();
+}
