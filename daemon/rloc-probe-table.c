@@ -6,21 +6,23 @@ struct _LmnProbeTable {
   gint64     interval;
   gint64     retry;
   guint      max_misses;
+  gint64     slack;
   GPtrArray *targets;   /* LmnProbeTarget*; a handful per peer, so searched linearly */
 };
 
 LmnProbeTable *
-lmn_probe_table_new (gint64 interval, gint64 retry, guint max_misses)
+lmn_probe_table_new (gint64 interval, gint64 retry, guint max_misses, gint64 slack)
 {
   LmnProbeTable *table;
 
-  g_return_val_if_fail (interval > 0 && retry > 0 && max_misses > 0, NULL);
+  g_return_val_if_fail (interval > 0 && retry > 0 && max_misses > 0 && slack >= 0, NULL);
 
   table = g_new0 (LmnProbeTable, 1);
   table->interval = interval;
   /* A probe is given up before the next one is due. */
   table->retry = MIN (retry, interval);
   table->max_misses = max_misses;
+  table->slack = MIN (slack, table->retry / 2);
   table->targets = g_ptr_array_new_with_free_func (g_free);
   return table;
 }
@@ -113,7 +115,7 @@ lmn_probe_table_due (LmnProbeTable *table, gint64 now, LmnNonceFunc next_nonce, 
     {
       LmnProbeTarget *t = g_ptr_array_index (table->targets, i);
 
-      if (t->awaiting && now >= t->sent_at + table->retry)
+      if (t->awaiting && now + table->slack >= t->sent_at + table->retry)
         {
           t->awaiting = FALSE;
           t->misses++;
@@ -129,7 +131,7 @@ lmn_probe_table_due (LmnProbeTable *table, gint64 now, LmnNonceFunc next_nonce, 
           if (t->reachable)
             t->next_due = now;
         }
-      if (!t->awaiting && now >= t->next_due)
+      if (!t->awaiting && now + table->slack >= t->next_due)
         {
           do
             t->nonce = next_nonce ();

@@ -41,8 +41,11 @@ typedef enum {
 
 typedef struct _LmnProbeTable LmnProbeTable;
 
-/* interval and retry in µs. */
-LmnProbeTable *lmn_probe_table_new   (gint64 interval, gint64 retry, guint max_misses);
+/* interval, retry and slack in µs. An event (a probe due, a probe missed) counts from
+ * `slack` before its time on: a caller woken by a coarse timer (whole seconds) then does
+ * not wait a whole extra tick for something due a moment later. */
+LmnProbeTable *lmn_probe_table_new   (gint64 interval, gint64 retry, guint max_misses,
+                                      gint64 slack);
 void           lmn_probe_table_free  (LmnProbeTable *table);
 
 /* A mapping in use (its prefix eid) lists this locator: probe it from now on. */

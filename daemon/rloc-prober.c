@@ -252,7 +252,9 @@ lmn_rloc_prober_new (const LmnConfig *config, LispMapCache *cache, const LmnLoca
   p->interval = (gint64) config->rloc_probe_interval * G_USEC_PER_SEC;
   if (p->interval == 0)
     return p;
-  p->table = lmn_probe_table_new (p->interval, LMN_PROBE_RETRY, LMN_PROBE_MAX_MISSES);
+  /* Half a second of slack: the timer has whole seconds. */
+  p->table = lmn_probe_table_new (p->interval, LMN_PROBE_RETRY, LMN_PROBE_MAX_MISSES,
+                                  G_USEC_PER_SEC / 2);
   if (dataplane != NULL)
     lmn_dataplane_set_locator_down_func (dataplane, locator_down, p);
   arm (p, g_get_monotonic_time ());

@@ -46,7 +46,7 @@ round_at (LmnProbeTable *t, gint64 now, guint64 *nonce, guint *went_down, guint 
 static void
 test_schedule_and_answers (void)
 {
-  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3);
+  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3, 0);
   LispPrefix p = eid ();
   const LmnProbeTarget *target;
   guint64 nonce, first;
@@ -103,7 +103,7 @@ test_schedule_and_answers (void)
 static void
 test_down_stays_probed (void)
 {
-  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (2 * S, RETRY, 3);
+  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (2 * S, RETRY, 3, 0);
   LispPrefix p = eid ();
   gint64 now = 50 * S;
   guint64 nonce = 0;
@@ -125,10 +125,27 @@ test_down_stays_probed (void)
   g_assert_cmpint (lmn_probe_table_answer (t, nonce, now + 21 * S, NULL), ==, LMN_PROBE_ANSWER_NOW_UP);
 }
 
+/* With slack, what is due a moment later is done now (the caller's timer is coarse). */
+static void
+test_slack (void)
+{
+  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3, S / 2);
+  LispPrefix p = eid ();
+  guint missed;
+
+  lmn_probe_table_note_in_use (t, 4, LOC_A, &p, 0);
+  g_assert_cmpuint (round_at (t, 0, NULL, NULL, NULL), ==, 1);
+  g_assert_cmpuint (round_at (t, RETRY - S / 2 - 1, NULL, NULL, &missed), ==, 0);
+  g_assert_cmpuint (missed, ==, 0);
+  /* half a second early: missed, and the next probe goes */
+  g_assert_cmpuint (round_at (t, RETRY - S / 2, NULL, NULL, &missed), ==, 1);
+  g_assert_cmpuint (missed, ==, 1);
+}
+
 static void
 test_forget (void)
 {
-  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3);
+  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3, 0);
   g_autoptr(GArray) gone = NULL;
   LispPrefix p = eid ();
 
@@ -145,7 +162,7 @@ test_forget (void)
 static void
 test_bounded (void)
 {
-  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3);
+  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3, 0);
   LispPrefix p = eid ();
 
   for (guint i = 0; i < LMN_PROBE_TARGETS_MAX + 10; i++)
@@ -163,6 +180,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rloc-probe/schedule-and-answers", test_schedule_and_answers);
   g_test_add_func ("/rloc-probe/down-stays-probed", test_down_stays_probed);
+  g_test_add_func ("/rloc-probe/slack", test_slack);
   g_test_add_func ("/rloc-probe/forget", test_forget);
   g_test_add_func ("/rloc-probe/bounded", test_bounded);
   return g_test_run ();
