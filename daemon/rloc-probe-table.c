@@ -173,6 +173,23 @@ lmn_probe_table_answer (LmnProbeTable *table, guint64 nonce, gint64 now,
   return LMN_PROBE_ANSWER_UNKNOWN;
 }
 
+void
+lmn_probe_table_unsent (LmnProbeTable *table, guint64 nonce)
+{
+  for (guint i = 0; nonce != 0 && i < table->targets->len; i++)
+    {
+      LmnProbeTarget *t = g_ptr_array_index (table->targets, i);
+
+      if (t->nonce == nonce)
+        {
+          t->nonce = 0;
+          t->awaiting = FALSE;
+          t->next_due = t->sent_at + table->interval;
+          return;
+        }
+    }
+}
+
 gint64
 lmn_probe_table_next_event (const LmnProbeTable *table)
 {

@@ -65,6 +65,10 @@ GPtrArray     *lmn_probe_table_due   (LmnProbeTable *table, gint64 now, LmnNonce
  * points to the locator's entry. */
 LmnProbeAnswer lmn_probe_table_answer (LmnProbeTable *table, guint64 nonce, gint64 now,
                                        const LmnProbeTarget **target);
+/* The probe with this nonce could not be sent (no uplink of its family, say): it is not
+ * waited for, and the next goes an interval after it. Our own lack of uplinks says nothing
+ * of the locator. */
+void           lmn_probe_table_unsent (LmnProbeTable *table, guint64 nonce);
 /* The earliest time something is due (a probe or a miss), G_MAXINT64 when nothing is. */
 gint64         lmn_probe_table_next_event (const LmnProbeTable *table);
 /* NULL when the locator is not probed. */

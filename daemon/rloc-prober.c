@@ -154,6 +154,7 @@ send_probe (LmnRlocProber *p, const LmnProbeTarget *t)
 
       p->counters->n[LMN_CTL_SEND_FAILED]++;
       g_debug ("RLOC-probe to %s: %s", addr_text (t->family, t->addr, a), error->message);
+      lmn_probe_table_unsent (p->table, t->nonce);
       return;
     }
   p->counters->n[LMN_CTL_RLOC_PROBE_SENT]++;

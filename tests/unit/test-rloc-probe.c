@@ -142,6 +142,26 @@ test_slack (void)
   g_assert_cmpuint (missed, ==, 1);
 }
 
+/* A probe that could not leave is neither awaited nor missed. */
+static void
+test_unsent (void)
+{
+  g_autoptr(LmnProbeTable) t = lmn_probe_table_new (INTERVAL, RETRY, 3, 0);
+  LispPrefix p = eid ();
+  guint64 nonce;
+  guint missed;
+
+  lmn_probe_table_note_in_use (t, 4, LOC_A, &p, 0);
+  g_assert_cmpuint (round_at (t, 0, &nonce, NULL, NULL), ==, 1);
+  lmn_probe_table_unsent (t, nonce);
+  g_assert_cmpint (lmn_probe_table_next_event (t), ==, INTERVAL);
+  g_assert_cmpuint (round_at (t, RETRY, NULL, NULL, &missed), ==, 0);
+  g_assert_cmpuint (missed, ==, 0);
+  g_assert_cmpint (lmn_probe_table_answer (t, nonce, S, NULL), ==, LMN_PROBE_ANSWER_UNKNOWN);
+  g_assert_true (lmn_probe_table_find (t, 4, LOC_A)->reachable);
+  g_assert_cmpuint (round_at (t, INTERVAL, NULL, NULL, NULL), ==, 1);
+}
+
 static void
 test_forget (void)
 {
@@ -181,6 +201,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rloc-probe/schedule-and-answers", test_schedule_and_answers);
   g_test_add_func ("/rloc-probe/down-stays-probed", test_down_stays_probed);
   g_test_add_func ("/rloc-probe/slack", test_slack);
+  g_test_add_func ("/rloc-probe/unsent", test_unsent);
   g_test_add_func ("/rloc-probe/forget", test_forget);
   g_test_add_func ("/rloc-probe/bounded", test_bounded);
   return g_test_run ();
