@@ -128,6 +128,10 @@ class Probing(unittest.TestCase):
         cap = Capture(self.t, lt.R, ["r1", "r2", "r3", "r4"], os.path.join(self.dir, "control.pcapng"),
                       os.path.join(self.dir, "tshark.log"))
         self.addCleanup(cap.stop)
+        # A second capture, stopped (and so written out) to get a real probe reply to replay.
+        side = Capture(self.t, lt.R, ["r4"], os.path.join(self.dir, "recorded.pcapng"),
+                       os.path.join(self.dir, "tshark-recorded.log"))
+        self.addCleanup(side.stop)
         self.x = lt.Daemon(self.t, lt.X, x_conf(), self.dir)
         self.mn = lt.Daemon(self.t, lt.MN, mn_conf(), self.dir)
         self.x.wait_ready()
@@ -149,12 +153,9 @@ class Probing(unittest.TestCase):
         unsolicited = control["rloc-probe-reply-unsolicited"]
         self.t.run(lt.R, [lt.PYTHON, "-c", SEND, lt.MN_UPLINKS["up1"][4][1], UP1_4,
                           probe_reply(0x0123456789ABCDEF, "192.0.2.128", 25, X_SECOND).hex()])
-        cap_so_far = cap.path + ".partial"
-        self.t._host(["cp", cap.path, cap_so_far])
-        from lisp_capture import decode
-        replies = [m for m in decode(cap_so_far)
+        replies = [m for m in side.stop_and_decode()
                    if m.type == 2 and m.src == X_SECOND and m.fields.get("lisp.mrep.flags.probe") == "1"]
-        self.assertTrue(replies, "a probe reply from the second locator in the capture")
+        self.assertTrue(replies, "a probe reply from the second locator recorded")
         self.t.run(lt.X, [lt.PYTHON, "-c", SEND, X_SECOND, replies[0].dst, replies[0].payload.hex()])
         wait_for(lambda: self.locator_state()[1]["rloc-probe-reply-unsolicited"] >= unsolicited + 2, 3,
                  "the forged and the replayed reply counted")
