@@ -224,6 +224,9 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
             }
           break;
         case LMN_NOTIFY_UNSOLICITED:
+          /* Typically: one of our EIDs was registered by another xTR since. */
+          g_info ("map-server %s: an unsolicited Map-Notify (a registration changed): acknowledged",
+                  addr);
           registrar->counters->n[LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH]++;
           if (ack != NULL &&
               lmn_control_sockets_send (registrar->sockets, local, from, port,
