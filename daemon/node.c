@@ -375,7 +375,8 @@ lmn_node_write_state (LmnNode *node)
                              node->tun != NULL ? lmn_tun_name (node->tun) : node->config->tun_name,
                              node->mtu, node->rlocs, node->cache,
                              node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none,
-                             node->registrar, node->resolver, &node->control_counters,
+                             node->registrar, node->resolver, node->prober,
+                             &node->control_counters,
                              &error))
     g_warning ("%s: %s", node->state_file, error->message);
 }

@@ -274,6 +274,18 @@ lmn_rloc_prober_free (LmnRlocProber *p)
   g_free (p);
 }
 
+guint
+lmn_rloc_prober_n_targets (const LmnRlocProber *p)
+{
+  return p != NULL && p->table != NULL ? lmn_probe_table_size (p->table) : 0;
+}
+
+const LmnProbeTarget *
+lmn_rloc_prober_get (const LmnRlocProber *p, guint i)
+{
+  return p != NULL && p->table != NULL ? lmn_probe_table_get (p->table, i) : NULL;
+}
+
 gboolean
 lmn_rloc_prober_is_down (LmnRlocProber *p, guint8 family, const guint8 *addr)
 {

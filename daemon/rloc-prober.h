@@ -13,6 +13,7 @@
 #include "dataplane.h"
 #include "local-rlocs.h"
 #include "map-cache.h"
+#include "rloc-probe-table.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,9 @@ void           lmn_rloc_prober_free (LmnRlocProber *prober);
  * was dealt with here (accepted, or counted and dropped); FALSE for the resolver's. */
 gboolean       lmn_rloc_prober_handle_reply (LmnRlocProber *prober, const guint8 *data, gsize len,
                                              const LmnIp *from);
+/* The locators probed now (NULL past the last). */
+guint                 lmn_rloc_prober_n_targets (const LmnRlocProber *prober);
+const LmnProbeTarget *lmn_rloc_prober_get       (const LmnRlocProber *prober, guint i);
 /* Whether probing found this remote locator unreachable. */
 gboolean       lmn_rloc_prober_is_down (LmnRlocProber *prober, guint8 family, const guint8 *addr);
 

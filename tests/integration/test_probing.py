@@ -172,6 +172,12 @@ class Probing(unittest.TestCase):
         ok, why = self.carried_by(X_MAIN)
         self.assertTrue(ok, why)
         self.assertGreaterEqual(self.locator_state()[1]["rloc-probe-missed"], 3)
+        probes = {p["address"]: p for p in self.mn.state()["rloc-probes"]}
+        self.assertEqual(set(probes), {X_SECOND, X_MAIN})
+        self.assertFalse(probes[X_SECOND]["reachable"])
+        self.assertGreaterEqual(probes[X_SECOND]["misses"], 3)
+        self.assertEqual(probes[X_SECOND]["eid"], lt.SITE4)
+        self.assertTrue(probes[X_MAIN]["reachable"])
         self.assertIn(f"locator {X_SECOND} unreachable", self.mn.proc.log())
 
         # (d) back: reachable again at the next answered probe, and preferred again.
@@ -187,8 +193,12 @@ class Probing(unittest.TestCase):
         self.assertTrue(ok, why)
         self.assertIn(f"locator {X_SECOND} reachable again", self.mn.proc.log())
         ping.stop()
+        probes = {p["address"]: p for p in self.mn.state()["rloc-probes"]}
+        self.assertTrue(all(p["reachable"] and p["misses"] == 0 for p in probes.values()), probes)
+        rtts = {a: p["rtt-ms"] for a, p in probes.items()}
+        self.assertTrue(all(isinstance(r, float) and 0 <= r < 1000 for r in rtts.values()), rtts)
         print(f"probing every 1 s: the locator unreachable {detected:.1f} s after it went silent, "
-              f"reachable {recovered:.1f} s after it came back")
+              f"reachable {recovered:.1f} s after it came back; probe RTTs {rtts} ms")
 
         # Every control message decodes cleanly; probes and replies pair up by nonce.
         msgs = cap.stop_and_decode()
