@@ -169,8 +169,8 @@ arm (LmnRlocProber *p, gint64 now)
   gint64 seconds = (next - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
 
   g_clear_handle_id (&p->timer, g_source_remove);
-  /* Whole seconds, shared with the daemon's other second timers: probing never wakes the
-   * machine on its own. */
+  /* Whole seconds: GLib wakes for them together with the daemon's other second timers
+   * (the registration refresh), not on a wake-up of their own. */
   p->timer = g_timeout_add_seconds ((guint) CLAMP (seconds, 1, G_MAXUINT), on_timer, p);
 }
 
