@@ -30,6 +30,9 @@ G_DEFINE_QUARK (lmn-config-error-quark, lmn_config_error)
 #define MAX_QUEUE_LENGTH       1024
 #define MIN_MTU_IPV4           576
 #define MIN_MTU_IPV6           1280
+/* RLOC-probing (PROTOCOL.md §2.8): a minute suits a battery-powered node; a day at most. */
+#define DEFAULT_RLOC_PROBE_INTERVAL 60
+#define MAX_RLOC_PROBE_INTERVAL     86400
 
 typedef enum {
   GROUP_LISPMND,
@@ -41,12 +44,12 @@ typedef enum {
 static const struct {
   const char *kind;
   const char *argument;  /* what follows the kind in the group name; NULL: nothing */
-  const char *keys[12];
+  const char *keys[16];
 } group_kinds[] = {
   [GROUP_LISPMND] = { "lispmnd", NULL,
                       { "mode", "eids", "instance-id", "tun", "mtu", "manage-addresses",
                         "routes", "route-metric", "queue-length", "map-resolvers",
-                        "proxy-etrs", NULL } },
+                        "proxy-etrs", "rloc-probe-interval", NULL } },
   [GROUP_UPLINK] = { "uplink", "IFACE", { "priority", "weight", NULL } },
   [GROUP_MAP_SERVER] = { "map-server", "ADDRESS", { "key", "key-id", "algorithm", NULL } },
   [GROUP_MAPPING] = { "mapping", "PREFIX", { "locators", "action", NULL } },
@@ -767,6 +770,12 @@ parse_lispmnd (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error
     return FALSE;
   c->route_metric = (guint) number;
 
+  number = DEFAULT_RLOC_PROBE_INTERVAL;
+  if (!get_number (p, g, "rloc-probe-interval", "an interval in seconds", MAX_RLOC_PROBE_INTERVAL,
+                   &number, error))
+    return FALSE;
+  c->rloc_probe_interval = (guint) number;
+
   number = DEFAULT_QUEUE_LENGTH;
   if (!get_number (p, g, "queue-length", "a queue length", MAX_QUEUE_LENGTH, &number, error))
     return FALSE;
@@ -1108,6 +1117,7 @@ config_new (const char *path)
   c->route_metric = DEFAULT_ROUTE_METRIC;
   c->queue_length = DEFAULT_QUEUE_LENGTH;
   c->control_port = LISP_CONTROL_PORT;
+  c->rloc_probe_interval = DEFAULT_RLOC_PROBE_INTERVAL;
   c->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->proxy_etrs = g_array_new (FALSE, TRUE, sizeof (LispMapLocator));
   c->uplinks = g_ptr_array_new_with_free_func (uplink_free);

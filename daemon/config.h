@@ -95,6 +95,7 @@ typedef struct {
   GArray    *routes;          /* LispPrefix routed into the TUN */
   guint      route_metric;
   guint      queue_length;
+  guint      rloc_probe_interval;  /* seconds between RLOC-probes of a peer locator; 0: off */
   GArray    *map_resolvers;   /* LmnIp */
   GArray    *proxy_etrs;      /* LispMapLocator */
   GPtrArray *uplinks;         /* LmnUplinkConfig* */

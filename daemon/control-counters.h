@@ -25,6 +25,11 @@ typedef enum {
   LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH, /* authenticated, but not for our last Map-Register */
   LMN_CTL_MAP_NOTIFY_UNKNOWN_SERVER, /* from an address that is no configured map-server */
   LMN_CTL_MAP_NOTIFY_ACK_SENT,      /* answers to unsolicited (authenticated) Map-Notifys */
+  LMN_CTL_MAP_NOTIFY_REPLAYED,      /* authenticated, our nonce, but already acknowledged */
+  LMN_CTL_RLOC_PROBE_SENT,
+  LMN_CTL_RLOC_PROBE_ANSWERED,
+  LMN_CTL_RLOC_PROBE_MISSED,        /* a probe left unanswered */
+  LMN_CTL_RLOC_PROBE_UNSOLICITED,   /* a probe reply with the nonce of no outstanding probe */
   LMN_CTL_MALFORMED,
   LMN_CTL_UNEXPECTED_TYPE,
   LMN_CTL_SEND_FAILED,

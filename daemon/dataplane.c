@@ -64,6 +64,8 @@ struct _LmnDataplane {
 
   LmnResolveFunc  resolve;
   gpointer        resolve_data;
+  LmnLocatorDownFunc locator_down;
+  gpointer        locator_down_data;
   LmnPendingQueue *pending;
   guint           pending_timer;
 
@@ -185,6 +187,30 @@ note_peer (LmnDataplane *dp, guint8 family, const guint8 *addr, gint64 now)
       g_hash_table_add (dp->peers, peer);
     }
   peer->last = now;
+}
+
+gint64
+lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family, const guint8 *addr)
+{
+  LmnIp key = { .family = family };
+  const Peer *peer;
+
+  memcpy (key.addr, addr, family == 4 ? 4 : 16);
+  peer = g_hash_table_lookup (dp->peers, &key);
+  return peer != NULL ? peer->last : 0;
+}
+
+void
+lmn_dataplane_set_locator_down_func (LmnDataplane *dp, LmnLocatorDownFunc func, gpointer user_data)
+{
+  dp->locator_down = func;
+  dp->locator_down_data = user_data;
+}
+
+static gboolean
+probed_down (LmnDataplane *dp, const LispMapLocator *l)
+{
+  return dp->locator_down != NULL && dp->locator_down (l->family, l->addr, dp->locator_down_data);
 }
 
 GArray *
@@ -544,7 +570,17 @@ void
 lmn_dataplane_mapping_added (LmnDataplane *dp, const LispPrefix *prefix)
 {
   PendingContext ctx = { dp, g_get_monotonic_time (), FALSE };
+  const LispMapEntry *entry = lisp_map_cache_lookup_exact (dp->cache, prefix, ctx.now);
 
+  /* A fresh mapping says nothing of reachability: what probing learnt still holds. */
+  for (guint i = 0; entry != NULL && i < entry->n_locators; i++)
+    if (entry->locators[i].reachable && probed_down (dp, &entry->locators[i]))
+      {
+        guint8 addr[16];
+
+        memcpy (addr, entry->locators[i].addr, 16);
+        lisp_map_cache_set_reachable (dp->cache, prefix, entry->locators[i].family, addr, FALSE);
+      }
   if (lmn_pending_queue_release (dp->pending, prefix, on_pending_packet, &ctx) > 0)
     flush_tx (dp);
 }
@@ -576,6 +612,9 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
       gboolean up = (lsb >> i) & 1;
 
       if ((l->reachable != 0) == up)
+        continue;
+      /* The peer may think it up; we found we cannot reach it. */
+      if (up && probed_down (dp, l))
         continue;
       {
         char a[INET6_ADDRSTRLEN];

@@ -50,6 +50,14 @@ void               lmn_dataplane_set_resolver (LmnDataplane *dp, LmnResolveFunc 
 GArray            *lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since);
 /* A mapping covering prefix was installed: the packets waiting for it leave now. */
 void               lmn_dataplane_mapping_added (LmnDataplane *dp, const LispPrefix *prefix);
+/* When we last sent traffic to this remote RLOC (monotonic µs), 0 when not lately. */
+gint64             lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family, const guint8 *addr);
+/* RLOC-probing's verdict on a remote locator: TRUE when probes found it unreachable. The
+ * data plane then keeps it unreachable whatever the locator-status bits or a new Map-Reply
+ * say, until probing finds it again. */
+typedef gboolean (*LmnLocatorDownFunc) (guint8 family, const guint8 *addr, gpointer user_data);
+void               lmn_dataplane_set_locator_down_func (LmnDataplane *dp, LmnLocatorDownFunc func,
+                                                        gpointer user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnDataplane, lmn_dataplane_free)
 

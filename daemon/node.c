@@ -9,6 +9,7 @@
 #include "netlink.h"
 #include "registrar.h"
 #include "resolver.h"
+#include "rloc-prober.h"
 #include "state-file.h"
 #include "tun.h"
 
@@ -32,6 +33,7 @@ struct _LmnNode {
   LmnControlSockets *control;
   LmnResolver     *resolver;
   LmnRegistrar    *registrar;
+  LmnRlocProber   *prober;      /* NULL when rloc-probe-interval=0 */
   LmnControlCounters control_counters;
   guint            mtu;
   LmnNodeChangedFunc changed;
@@ -175,7 +177,8 @@ on_control_message (guint type, const guint8 *data, gsize len, const LmnIp *from
       lmn_resolver_handle_map_request (node->resolver, data, len, from, port, local);
       break;
     case LISP_TYPE_MAP_REPLY:
-      lmn_resolver_handle_map_reply (node->resolver, data, len);
+      if (node->prober == NULL || !lmn_rloc_prober_handle_reply (node->prober, data, len, from))
+        lmn_resolver_handle_map_reply (node->resolver, data, len);
       break;
     case LISP_TYPE_ECM:
       lmn_resolver_handle_ecm (node->resolver, data, len, local);
@@ -310,6 +313,9 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
   node->resolver = lmn_resolver_new (config, node->cache, node->rlocs, node->control,
                                      node->dataplane, &node->control_counters);
   node->registrar = lmn_registrar_new (config, node->rlocs, node->control, &node->control_counters);
+  if (config->rloc_probe_interval > 0)
+    node->prober = lmn_rloc_prober_new (config, node->cache, node->rlocs, node->control,
+                                        node->dataplane, &node->control_counters);
   lmn_registrar_set_changed_func (node->registrar, on_registration_changed, node);
   /* Without a map-resolver a miss goes to the proxy-ETRs at once. */
   if (config->map_resolvers->len > 0)
@@ -346,6 +352,7 @@ lmn_node_free (LmnNode *node)
     return;
   /* Closing the TUN deletes it, and with it the addresses and routes it carried. */
   g_clear_pointer (&node->registrar, lmn_registrar_free);
+  g_clear_pointer (&node->prober, lmn_rloc_prober_free);
   g_clear_pointer (&node->resolver, lmn_resolver_free);
   g_clear_pointer (&node->control, lmn_control_sockets_free);
   g_clear_pointer (&node->dataplane, lmn_dataplane_free);
@@ -370,7 +377,8 @@ lmn_node_write_state (LmnNode *node)
                              node->tun != NULL ? lmn_tun_name (node->tun) : node->config->tun_name,
                              node->mtu, node->rlocs, node->cache,
                              node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none,
-                             node->registrar, node->resolver, &node->control_counters,
+                             node->registrar, node->resolver, node->prober,
+                             &node->control_counters,
                              &error))
     g_warning ("%s: %s", node->state_file, error->message);
 }

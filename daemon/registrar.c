@@ -19,6 +19,7 @@ struct _LmnRegistrar {
   GPtrArray             *servers;    /* Server* */
   guint                  soon;       /* the coalescing timer of register_soon() */
   guint8                 xtr_id[16]; /* random, stable for the daemon's life */
+  guint64                last_nonce; /* of the last Map-Register */
   LmnRegistrarChangedFunc changed;
   gpointer               changed_data;
 };
@@ -80,6 +81,16 @@ arm (Server *s, guint seconds)
     s->timer = g_timeout_add (seconds * 1000, on_timer, s);
 }
 
+/* Map-Register nonces only grow (RFC 9301 §5.6: the map-server refuses one not above the
+ * last it accepted from our xTR-ID, a replay). The clock in µs keeps them growing across
+ * restarts as well; they need not be secret, the MAC protects the Map-Notify. */
+static guint64
+next_nonce (LmnRegistrar *registrar)
+{
+  registrar->last_nonce = MAX (registrar->last_nonce + 1, (guint64) g_get_real_time ());
+  return registrar->last_nonce;
+}
+
 static GPtrArray *
 own_records (LmnRegistrar *registrar)
 {
@@ -109,7 +120,7 @@ send_register (Server *s)
       return;
     }
   records = own_records (registrar);
-  bytes = lmn_registration_build (s->reg, records, registrar->xtr_id, lisp_nonce64 (),
+  bytes = lmn_registration_build (s->reg, records, registrar->xtr_id, next_nonce (registrar),
                                   g_get_monotonic_time (), &error);
   if (bytes != NULL &&
       lmn_control_sockets_send (registrar->sockets, NULL, &s->reg->server->address,
@@ -213,6 +224,9 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
             }
           break;
         case LMN_NOTIFY_UNSOLICITED:
+          /* Typically: one of our EIDs was registered by another xTR since. */
+          g_info ("map-server %s: an unsolicited Map-Notify (a registration changed): acknowledged",
+                  addr);
           registrar->counters->n[LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH]++;
           if (ack != NULL &&
               lmn_control_sockets_send (registrar->sockets, local, from, port,
@@ -220,6 +234,10 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
             registrar->counters->n[LMN_CTL_MAP_NOTIFY_ACK_SENT]++;
           else
             registrar->counters->n[LMN_CTL_SEND_FAILED]++;
+          break;
+        case LMN_NOTIFY_REPLAYED:
+          registrar->counters->n[LMN_CTL_MAP_NOTIFY_REPLAYED]++;
+          g_debug ("map-server %s: a Map-Notify for an earlier Map-Register (replayed?): ignored", addr);
           break;
         case LMN_NOTIFY_MALFORMED:
           registrar->counters->n[LMN_CTL_MALFORMED]++;

@@ -67,6 +67,12 @@ lmn_registration_build (LmnRegistration *reg, const GPtrArray *records, const gu
       g_prefix_error (error, "building the Map-Register: ");
       return NULL;
     }
+  if (reg->last_sent != 0)
+    {
+      memmove (reg->old_nonces + 1, reg->old_nonces,
+               (LMN_REGISTER_OLD_NONCES - 1) * sizeof reg->old_nonces[0]);
+      reg->old_nonces[0] = reg->nonce;
+    }
   reg->nonce = nonce;
   reg->awaiting = TRUE;
   reg->last_sent = now;
@@ -141,6 +147,13 @@ lmn_registration_notify (LmnRegistration *reg, const guint8 *data, gsize len, gi
       return LMN_NOTIFY_AUTH_FAILED;
     }
   reg->auth_failures = 0;
+  /* The acknowledgement of a Map-Register acknowledged already, or of an earlier one: sent
+   * again by someone who recorded it. It must not refresh anything. */
+  if (reg->last_sent != 0 && m->nonce == reg->nonce && !reg->awaiting)
+    return LMN_NOTIFY_REPLAYED;
+  for (guint i = 0; i < LMN_REGISTER_OLD_NONCES; i++)
+    if (reg->old_nonces[i] != 0 && m->nonce == reg->old_nonces[i])
+      return LMN_NOTIFY_REPLAYED;
   if (m->nonce == reg->nonce && reg->last_sent != 0)
     {
       reg->state = LMN_REG_REGISTERED;

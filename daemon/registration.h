@@ -22,6 +22,7 @@ G_BEGIN_DECLS
 #define LMN_REGISTER_RETRY_CAP    60
 #define LMN_REGISTER_TRIES         3  /* unanswered Map-Registers before "unreachable" */
 #define LMN_REGISTER_AUTH_FAILURES 3  /* bad Map-Notifys in a row before "auth-failed" */
+#define LMN_REGISTER_OLD_NONCES    8  /* earlier Map-Register nonces whose Map-Notifys are replays */
 
 typedef enum {
   LMN_REG_REGISTERING,
@@ -34,6 +35,8 @@ typedef enum {
   LMN_NOTIFY_ACCEPTED,       /* our last Map-Register was acknowledged */
   LMN_NOTIFY_AUTH_FAILED,    /* wrong MAC, key ID or algorithm: ignored */
   LMN_NOTIFY_UNSOLICITED,    /* MAC fine, nonce not ours: answer with the Map-Notify-Ack */
+  LMN_NOTIFY_REPLAYED,       /* MAC fine, but for a Map-Register already acknowledged or
+                              * superseded: an old message sent again, ignored */
   LMN_NOTIFY_MALFORMED,
 } LmnNotifyVerdict;
 
@@ -47,6 +50,7 @@ typedef struct {
   gint64      last_sent;      /* monotonic µs, 0 = never */
   gint64      last_notify;    /* monotonic µs of the last accepted Map-Notify, 0 = never */
   gchar      *last_error;     /* NULL when none; never holds the key */
+  guint64     old_nonces[LMN_REGISTER_OLD_NONCES];  /* of the Map-Registers before the last */
 } LmnRegistration;
 
 LmnRegistration *lmn_registration_new   (const LmnMapServerConfig *server);

@@ -119,6 +119,7 @@ build_request (LmnResolver *r, Request *req, GError **error)
 
   m->nonce = req->nonce;
   m->smr_invoked = req->smr_invoked;
+  m->pitr = r->config->mode == LMN_MODE_PROXY;   /* RFC 6832: asked by a proxy-ITR */
   if (own_eid (r->config, req->dst.family, &src) || own_eid (r->config, 4, &src) ||
       own_eid (r->config, 6, &src))
     {

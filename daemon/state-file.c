@@ -131,11 +131,39 @@ add_control (JsonBuilder *b, const LmnRegistrar *registrar, const LmnResolver *r
     }
 }
 
+static void
+add_probes (JsonBuilder *b, const LmnRlocProber *prober)
+{
+  json_builder_set_member_name (b, "rloc-probes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < lmn_rloc_prober_n_targets (prober); i++)
+    {
+      const LmnProbeTarget *t = lmn_rloc_prober_get (prober, i);
+      g_autofree gchar *eid = lisp_prefix_to_string (&t->eid);
+
+      json_builder_begin_object (b);
+      add_ip (b, "address", t->family, t->addr);
+      json_builder_set_member_name (b, "eid");
+      json_builder_add_string_value (b, eid);
+      json_builder_set_member_name (b, "reachable");
+      json_builder_add_boolean_value (b, t->reachable);
+      add_int (b, "misses", t->misses);
+      json_builder_set_member_name (b, "rtt-ms");
+      if (t->rtt >= 0)
+        json_builder_add_double_value (b, (gdouble) t->rtt / 1000.0);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
 gboolean
 lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun_name, guint mtu,
                       const LmnLocalRlocs *rlocs, LispMapCache *cache,
                       const LmnCounters *counters, const LmnRegistrar *registrar,
-                      const LmnResolver *resolver, const LmnControlCounters *control,
+                      const LmnResolver *resolver, const LmnRlocProber *prober,
+                      const LmnControlCounters *control,
                       GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -196,6 +224,8 @@ lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun
   json_builder_end_object (b);
   json_builder_end_object (b);
   add_control (b, registrar, resolver, control);
+  if (prober != NULL)
+    add_probes (b, prober);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

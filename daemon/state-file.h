@@ -20,9 +20,12 @@
  *                       // last-map-notify: seconds ago, null when never; keys never appear
  *     "map-resolvers": [ { "address": "203.0.113.1", "requests-sent": 3, "replies": 3 } ],
  *     "control": { "outstanding-requests": 0, "map-request-sent": 3, ... every
- *                  LmnControlCounter name ... }
+ *                  LmnControlCounter name ... },
+ *     "rloc-probes": [ { "address": "198.51.100.17", "eid": "192.0.2.128/25",
+ *                        "reachable": true, "misses": 0, "rtt-ms": 0.4 } ]
+ *                       // the locators probed now; rtt-ms null before the first answer
  *   }
- * registrar, resolver and control may be NULL (those members are then left out). */
+ * registrar, resolver, prober and control may be NULL (those members are then left out). */
 #pragma once
 
 #include <glib.h>
@@ -32,6 +35,7 @@
 #include "map-cache.h"
 #include "registrar.h"
 #include "resolver.h"
+#include "rloc-prober.h"
 
 G_BEGIN_DECLS
 
@@ -39,7 +43,7 @@ G_BEGIN_DECLS
 gboolean lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun_name,
                                guint mtu, const LmnLocalRlocs *rlocs, LispMapCache *cache,
                                const LmnCounters *counters, const LmnRegistrar *registrar,
-                               const LmnResolver *resolver, const LmnControlCounters *control,
-                               GError **error);
+                               const LmnResolver *resolver, const LmnRlocProber *prober,
+                               const LmnControlCounters *control, GError **error);
 
 G_END_DECLS

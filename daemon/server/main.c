@@ -195,7 +195,7 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
         }
       msg.msg_namelen = (socklen_t) g_socket_address_get_native_size (to);
       g_socket_address_to_native (to, &native, sizeof native, NULL);
-      set_source (&msg, &control, d->to.family, local);
+      set_source (&msg, &control, d->to.family, d->local.family != 0 ? &d->local : local);
       if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
         g_info ("send: %s", g_strerror (errno));
     }
@@ -267,7 +267,8 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
                                    source.port, local.addr);
           continue;
         }
-      if (lmn_map_server_handle (s->ms, buf, (gsize) len, &source, now_seconds (), out))
+      if (lmn_map_server_handle_at (s->ms, buf, (gsize) len, &source, have_local ? &local : NULL,
+                                    now_seconds (), out))
         write_state (s);
       send_all (s, out, have_local ? &local : NULL);
     }
@@ -278,9 +279,13 @@ static gboolean
 on_tick (gpointer user_data)
 {
   Server *s = user_data;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
 
-  if (lmn_map_server_expire (s->ms, now_seconds ()) > 0)
+  /* Expiries, and the unsolicited Map-Notifys to send again (each from the address it
+   * was first sent from). */
+  if (lmn_map_server_tick (s->ms, now_seconds (), out))
     write_state (s);
+  send_all (s, out, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -451,6 +456,25 @@ show (const char *path)
                      member_string (r, "address"), member_string (r, "state"));
         }
     }
+  {
+    JsonArray *pending = json_object_has_member (root, "pending-map-notifys")
+                           ? json_object_get_array_member (root, "pending-map-notifys") : NULL;
+
+    if (pending != NULL && json_array_get_length (pending) > 0)
+      {
+        g_print ("\nUnsolicited Map-Notifys awaiting their Map-Notify-Ack: %u\n",
+                 json_array_get_length (pending));
+        for (guint i = 0; i < json_array_get_length (pending); i++)
+          {
+            JsonObject *p = json_array_get_object_element (pending, i);
+
+            if (p != NULL)
+              g_print ("  %s to %s, nonce %s, sent %" G_GINT64_FORMAT " times, next in %"
+                       G_GINT64_FORMAT " s\n", member_string (p, "eid"), member_string (p, "to"),
+                       member_string (p, "nonce"), member_int (p, "sent"), member_int (p, "next-in"));
+          }
+      }
+  }
   g_print ("\nCounters (non-zero):\n");
   {
     g_autoptr(GList) names = json_object_get_members (counters);
@@ -553,6 +577,7 @@ main (int argc, char **argv)
         }
     }
   s.ms = lmn_map_server_new (g_steal_pointer (&config->sites));
+  lmn_map_server_set_notify_retry (s.ms, config->notify_retry);
   config->sites = g_ptr_array_new ();
   s.loop = g_main_loop_new (NULL, FALSE);
   for (guint i = 0; i < s.sockets->len; i++)

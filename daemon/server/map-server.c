@@ -7,10 +7,19 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+/* The last nonce accepted from one xTR-ID with one site key. */
+typedef struct {
+  guint64 nonce;
+  gint64  when;   /* seconds, to forget the oldest first */
+} LastNonce;
+
 struct _LmnMapServer {
-  GPtrArray *sites;          /* LmnSite* */
-  GPtrArray *registrations;  /* LmnRegistration* */
-  guint64    counters[LMN_MS_N_COUNTERS];
+  GPtrArray  *sites;          /* LmnSite* */
+  GPtrArray  *registrations;  /* LmnRegistration* */
+  GPtrArray  *pending;        /* LmnPendingNotify* */
+  GHashTable *last_nonces;    /* GBytes (site, key ID, xTR-ID) -> LastNonce* */
+  guint       notify_retry;   /* seconds */
+  guint64     counters[LMN_MS_N_COUNTERS];
 };
 
 static const char *const counter_names[LMN_MS_N_COUNTERS] = {
@@ -24,6 +33,7 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_RX_OTHER] = "rx-other",
   [LMN_MS_TX_MAP_NOTIFY] = "tx-map-notify",
   [LMN_MS_TX_UNSOLICITED_NOTIFY] = "tx-unsolicited-map-notify",
+  [LMN_MS_TX_UNSOLICITED_NOTIFY_RETRANSMIT] = "tx-unsolicited-map-notify-retransmit",
   [LMN_MS_TX_AUTH_FAILED_NOTIFY] = "tx-auth-failed-map-notify",
   [LMN_MS_TX_MAP_REPLY] = "tx-map-reply",
   [LMN_MS_TX_NEGATIVE_REPLY] = "tx-negative-map-reply",
@@ -32,10 +42,14 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_REGISTRATIONS_REFRESHED] = "registrations-refreshed",
   [LMN_MS_REGISTRATIONS_MOVED] = "registrations-moved",
   [LMN_MS_REGISTRATIONS_EXPIRED] = "registrations-expired",
+  [LMN_MS_NOTIFY_ACKED] = "unsolicited-map-notify-acked",
+  [LMN_MS_NOTIFY_GAVE_UP] = "unsolicited-map-notify-gave-up",
   [LMN_MS_DROP_MALFORMED] = "drop-malformed",
   [LMN_MS_DROP_UNKNOWN_KEY_ID] = "drop-unknown-key-id",
   [LMN_MS_DROP_EID_NOT_ALLOWED] = "drop-eid-not-allowed",
   [LMN_MS_DROP_BAD_MAC] = "drop-bad-mac",
+  [LMN_MS_DROP_REPLAYED_REGISTER] = "drop-replayed-map-register",
+  [LMN_MS_DROP_UNEXPECTED_ACK] = "drop-unexpected-map-notify-ack",
   [LMN_MS_DROP_UNSUPPORTED] = "drop-unsupported",
   [LMN_MS_DROP_NO_ITR_RLOC] = "drop-no-itr-rloc",
   [LMN_MS_DROP_NO_ETR_LOCATOR] = "drop-no-etr-locator",
@@ -79,6 +93,7 @@ lmn_site_new (const char *name)
   site->prefixes = g_array_new (FALSE, TRUE, sizeof (LispPrefix));
   site->keys = g_ptr_array_new_with_free_func (site_key_free);
   site->proxy_reply = LMN_PROXY_FOLLOW;
+  site->increasing_nonces = TRUE;
   return site;
 }
 
@@ -201,6 +216,15 @@ emit (LmnMapServer *ms, GPtrArray *out, const LmnEndpoint *to, GBytes *data, Lmn
   ms->counters[c]++;
 }
 
+static void
+emit_from (LmnMapServer *ms, GPtrArray *out, const LmnEndpoint *to, const LmnEndpoint *local,
+           GBytes *data, LmnMsCounter c)
+{
+  emit (ms, out, to, data, c);
+  if (local != NULL)
+    ((LmnDatagram *) g_ptr_array_index (out, out->len - 1))->local = *local;
+}
+
 /* ---- the server ---- */
 
 static void
@@ -212,6 +236,15 @@ registration_free (gpointer data)
   g_free (reg);
 }
 
+static void
+pending_free (gpointer data)
+{
+  LmnPendingNotify *p = data;
+
+  g_bytes_unref (p->data);
+  g_free (p);
+}
+
 LmnMapServer *
 lmn_map_server_new (GPtrArray *sites)
 {
@@ -220,7 +253,23 @@ lmn_map_server_new (GPtrArray *sites)
   ms->sites = sites;
   g_ptr_array_set_free_func (ms->sites, (GDestroyNotify) lmn_site_free);
   ms->registrations = g_ptr_array_new_with_free_func (registration_free);
+  ms->pending = g_ptr_array_new_with_free_func (pending_free);
+  ms->last_nonces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                           (GDestroyNotify) g_bytes_unref, g_free);
+  ms->notify_retry = LMN_MS_NOTIFY_RETRY;
   return ms;
+}
+
+void
+lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds)
+{
+  ms->notify_retry = CLAMP (seconds, 1, LMN_MS_NOTIFY_RETRY_MAX);
+}
+
+const GPtrArray *
+lmn_map_server_pending_notifies (const LmnMapServer *ms)
+{
+  return ms->pending;
 }
 
 void
@@ -228,6 +277,8 @@ lmn_map_server_free (LmnMapServer *ms)
 {
   if (ms == NULL)
     return;
+  g_ptr_array_unref (ms->pending);
+  g_hash_table_unref (ms->last_nonces);
   g_ptr_array_unref (ms->registrations);
   g_ptr_array_unref (ms->sites);
   g_free (ms);
@@ -429,10 +480,181 @@ drop (LmnMapServer *ms, LmnMsCounter reason, const LmnEndpoint *from, const char
   return FALSE;
 }
 
+/* ---- replays and unsolicited Map-Notifys ---- */
+
+/* The key of last_nonces: which site key and which xTR. */
+static GBytes *
+nonce_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16])
+{
+  guint8 buf[sizeof (gpointer) + 1 + 16];
+
+  memcpy (buf, &site, sizeof (gpointer));
+  buf[sizeof (gpointer)] = key_id;
+  memcpy (buf + sizeof (gpointer) + 1, xtr_id, 16);
+  return g_bytes_new (buf, sizeof buf);
+}
+
+static gchar *
+hex (const guint8 *b, gsize n)
+{
+  GString *s = g_string_sized_new (n * 2);
+
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (s, "%02x", b[i]);
+  return g_string_free (s, FALSE);
+}
+
+static void
+remember_nonce (LmnMapServer *ms, GBytes *id, guint64 nonce, gint64 now)
+{
+  LastNonce *last = g_hash_table_lookup (ms->last_nonces, id);
+
+  if (last == NULL)
+    {
+      if (g_hash_table_size (ms->last_nonces) >= LMN_MS_NONCES_MAX)
+        {
+          GHashTableIter iter;
+          gpointer k, v, oldest = NULL;
+          gint64 when = G_MAXINT64;
+
+          /* Rare (thousands of xTRs): a linear walk is fine. */
+          g_hash_table_iter_init (&iter, ms->last_nonces);
+          while (g_hash_table_iter_next (&iter, &k, &v))
+            if (((LastNonce *) v)->when < when)
+              {
+                when = ((LastNonce *) v)->when;
+                oldest = k;
+              }
+          g_hash_table_remove (ms->last_nonces, oldest);
+        }
+      last = g_new0 (LastNonce, 1);
+      g_hash_table_insert (ms->last_nonces, g_bytes_ref (id), last);
+    }
+  last->nonce = nonce;
+  last->when = now;
+}
+
+/* Seconds to wait after the sent-th transmission of an unsolicited Map-Notify. */
+static gint64
+notify_delay (const LmnMapServer *ms, guint sent)
+{
+  return sent < 3 ? (gint64) ms->notify_retry : (gint64) ms->notify_retry << (sent - 2);
+}
+
+/* Tells `to`, which held the registration of prefix until now, of its new locators, and
+ * keeps telling until it acknowledges (RFC 9301 §5.7). */
+static void
+send_unsolicited (LmnMapServer *ms, GPtrArray *out, const LispPrefix *prefix, const LmnEndpoint *to,
+                  const LmnEndpoint *local, const LmnSiteKey *key, const LispMapRegister *m,
+                  const LispRecord *rec, gint64 now)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  LmnPendingNotify *p;
+  guint64 nonce = lisp_nonce64 ();
+  GBytes *notify;
+
+  g_ptr_array_add (records, (gpointer) rec);
+  notify = build_notify (key, nonce, records, m->has_xtr_id, m->xtr_id, m->site_id, &error);
+  if (notify == NULL)
+    {
+      g_warning ("cannot build a Map-Notify: %s", error->message);
+      return;
+    }
+  /* The news replaces older news of the same registration to the same xTR. */
+  for (guint i = ms->pending->len; i-- > 0;)
+    {
+      LmnPendingNotify *old = g_ptr_array_index (ms->pending, i);
+
+      if (lisp_prefix_equal (&old->prefix, prefix) && same_host (&old->to, to))
+        g_ptr_array_remove_index (ms->pending, i);
+    }
+  p = g_new0 (LmnPendingNotify, 1);
+  p->prefix = *prefix;
+  p->to = *to;
+  if (local != NULL)
+    p->local = *local;
+  p->nonce = nonce;
+  p->key = key;
+  p->data = g_bytes_ref (notify);
+  p->sent = 1;
+  p->next = now + notify_delay (ms, 1);
+  g_ptr_array_add (ms->pending, p);
+  emit_from (ms, out, to, local, notify, LMN_MS_TX_UNSOLICITED_NOTIFY);
+}
+
+gboolean
+lmn_map_server_tick (LmnMapServer *ms, gint64 now, GPtrArray *out)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (ms != NULL && out != NULL, FALSE);
+
+  changed = lmn_map_server_expire (ms, now) > 0;
+  for (guint i = ms->pending->len; i-- > 0;)
+    {
+      LmnPendingNotify *p = g_ptr_array_index (ms->pending, i);
+
+      if (now < p->next)
+        continue;
+      changed = TRUE;
+      if (p->sent >= LMN_MS_NOTIFY_TRIES)
+        {
+          g_autofree gchar *who = endpoint_to_string (&p->to);
+          g_autofree gchar *prefix = lisp_prefix_to_string (&p->prefix);
+
+          g_info ("no Map-Notify-Ack from %s for the news of %s after %u Map-Notifys: given up",
+                  who, prefix, p->sent);
+          ms->counters[LMN_MS_NOTIFY_GAVE_UP]++;
+          g_ptr_array_remove_index (ms->pending, i);
+          continue;
+        }
+      p->sent++;
+      p->next = now + notify_delay (ms, p->sent);
+      emit_from (ms, out, &p->to, p->local.family != 0 ? &p->local : NULL, g_bytes_ref (p->data),
+                 LMN_MS_TX_UNSOLICITED_NOTIFY_RETRANSMIT);
+    }
+  return changed;
+}
+
+/* The answer to one of our unsolicited Map-Notifys: same nonce, from the xTR it went to,
+ * under the same key. */
+static gboolean
+handle_notify_ack (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from)
+{
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!lisp_map_register_decode (msg, len, &m, &error))
+    return drop (ms, LMN_MS_DROP_MALFORMED, from, "Map-Notify-Ack: %s", error->message);
+  for (guint i = 0; i < ms->pending->len; i++)
+    {
+      LmnPendingNotify *p = g_ptr_array_index (ms->pending, i);
+      g_autofree gchar *prefix = NULL;
+
+      if (p->nonce != m->nonce || !same_host (&p->to, from))
+        continue;
+      if (m->key_id != p->key->key_id || m->alg_id != p->key->algorithm ||
+          !lisp_auth_verify (m->alg_id, (const guint8 *) p->key->secret, strlen (p->key->secret),
+                             msg, len, m->auth_offset,
+                             m->auth_data != NULL ? g_bytes_get_size (m->auth_data) : 0, NULL))
+        return drop (ms, LMN_MS_DROP_BAD_MAC, from, "Map-Notify-Ack: authentication failed");
+      prefix = lisp_prefix_to_string (&p->prefix);
+      g_info ("the news of %s acknowledged after %u Map-Notifys", prefix, p->sent);
+      ms->counters[LMN_MS_NOTIFY_ACKED]++;
+      g_ptr_array_remove_index (ms->pending, i);
+      return TRUE;
+    }
+  return drop (ms, LMN_MS_DROP_UNEXPECTED_ACK, from,
+               "Map-Notify-Ack with nonce %016" G_GINT64_MODIFIER "x: no Map-Notify awaits it",
+               m->nonce);
+}
+
 static gboolean
 handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
-                 gint64 now, GPtrArray *out)
+                 const LmnEndpoint *local, gint64 now, GPtrArray *out)
 {
+  g_autoptr(GBytes) xtr = NULL;
   g_autoptr(LispMapRegister) m = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) prefixes = g_array_new (FALSE, TRUE, sizeof (LispPrefix));
@@ -506,6 +728,24 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
                  "Map-Register with key ID %u: authentication failed (%s, %zu bytes)",
                  m->key_id, lisp_auth_alg_name (m->alg_id),
                  m->auth_data != NULL ? g_bytes_get_size (m->auth_data) : 0);
+  /* Authentic, but perhaps an old message sent again: it must not roll a newer
+   * registration back (RFC 9301 §5.6). */
+  if (site->increasing_nonces && m->has_xtr_id)
+    {
+      const LastNonce *last;
+
+      xtr = nonce_key (site, key->key_id, m->xtr_id);
+      last = g_hash_table_lookup (ms->last_nonces, xtr);
+      if (last != NULL && m->nonce <= last->nonce)
+        {
+          g_autofree gchar *id = hex (m->xtr_id, 16);
+
+          return drop (ms, LMN_MS_DROP_REPLAYED_REGISTER, from,
+                       "Map-Register from xTR-ID %s with nonce %016" G_GINT64_MODIFIER "x, not "
+                       "above the last accepted %016" G_GINT64_MODIFIER "x: a replay?",
+                       id, m->nonce, last->nonce);
+        }
+    }
 
   for (guint i = 0; i < m->records->len; i++)
     {
@@ -528,21 +768,17 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
         {
           ms->counters[LMN_MS_REGISTRATIONS_MOVED]++;
           g_info ("site %s: %s moved, now registered by %s", site->name, text, who);
-          /* Tell the xTR that held the old locators (RFC 9301 §5.7); sent once to its
-           * control port: no retransmission, the next Map-Request corrects a lost one. The
-           * registrant itself needs no telling. */
-          if (!same_host (&reg->registrant, from))
+          /* Tell the xTR that held the old locators (RFC 9301 §5.7), at its control port,
+           * until it acknowledges. The registrant itself needs no telling: neither the
+           * same host nor the same xTR (same xTR-ID) from a new address, as a mobile
+           * node after a move. */
+          if (!same_host (&reg->registrant, from) &&
+              !(reg->has_xtr_id && m->has_xtr_id && memcmp (reg->xtr_id, m->xtr_id, 16) == 0))
             {
-              g_autoptr(GPtrArray) records = g_ptr_array_new ();
               LmnEndpoint old = reg->registrant;
-              GBytes *notify;
 
               old.port = LISP_CONTROL_PORT;
-              g_ptr_array_add (records, (gpointer) rec);
-              notify = build_notify (key, lisp_nonce64 (), records, m->has_xtr_id, m->xtr_id,
-                                     m->site_id, NULL);
-              if (notify != NULL)
-                emit (ms, out, &old, notify, LMN_MS_TX_UNSOLICITED_NOTIFY);
+              send_unsolicited (ms, out, p, &old, local, key, m, rec, now);
             }
         }
       else
@@ -561,6 +797,8 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
       reg->last_refresh = now;
     }
 
+  if (xtr != NULL)
+    remember_nonce (ms, xtr, m->nonce, now);
   if (m->want_notify)
     {
       GBytes *notify = build_notify (key, m->nonce, m->records, m->has_xtr_id, m->xtr_id,
@@ -740,6 +978,13 @@ gboolean
 lmn_map_server_handle (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
                        gint64 now, GPtrArray *out)
 {
+  return lmn_map_server_handle_at (ms, msg, len, from, NULL, now, out);
+}
+
+gboolean
+lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
+                          const LmnEndpoint *local, gint64 now, GPtrArray *out)
+{
   gboolean changed;
 
   g_return_val_if_fail (ms != NULL && from != NULL && out != NULL, FALSE);
@@ -749,15 +994,15 @@ lmn_map_server_handle (LmnMapServer *ms, const guint8 *msg, gsize len, const Lmn
     {
     case LISP_TYPE_MAP_REGISTER:
       ms->counters[LMN_MS_RX_MAP_REGISTER]++;
-      changed |= handle_register (ms, msg, len, from, now, out);
+      changed |= handle_register (ms, msg, len, from, local, now, out);
       break;
     case LISP_TYPE_ECM:
       ms->counters[LMN_MS_RX_ECM]++;
       handle_ecm (ms, msg, len, from, out);
       break;
     case LISP_TYPE_MAP_NOTIFY_ACK:
-      /* The answer to an unsolicited Map-Notify; we do not retransmit, so nothing to do. */
       ms->counters[LMN_MS_RX_MAP_NOTIFY_ACK]++;
+      changed |= handle_notify_ack (ms, msg, len, from);
       break;
     case LISP_TYPE_MAP_REQUEST:
       ms->counters[LMN_MS_RX_MAP_REQUEST]++;
@@ -880,6 +1125,7 @@ lmn_map_server_to_json (const LmnMapServer *ms, gint64 now)
       json_builder_end_array (b);
       add_bool (b, "accept-more-specifics", site->accept_more_specifics);
       add_string (b, "proxy-reply", proxy[site->proxy_reply]);
+      add_bool (b, "increasing-nonces", site->increasing_nonces);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -888,6 +1134,25 @@ lmn_map_server_to_json (const LmnMapServer *ms, gint64 now)
   json_builder_begin_array (b);
   for (guint i = 0; i < ms->registrations->len; i++)
     add_registration (b, g_ptr_array_index (ms->registrations, i), now);
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "pending-map-notifys");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < ms->pending->len; i++)
+    {
+      const LmnPendingNotify *p = g_ptr_array_index (ms->pending, i);
+      g_autofree gchar *prefix = lisp_prefix_to_string (&p->prefix);
+      g_autofree gchar *to = endpoint_to_string (&p->to);
+      g_autofree gchar *nonce = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", p->nonce);
+
+      json_builder_begin_object (b);
+      add_string (b, "eid", prefix);
+      add_string (b, "to", to);
+      add_string (b, "nonce", nonce);
+      add_int (b, "sent", p->sent);
+      add_int (b, "next-in", p->next - now);
+      json_builder_end_object (b);
+    }
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "counters");

@@ -25,6 +25,15 @@ G_BEGIN_DECLS
 #define LMN_MS_DEFAULT_TIMEOUT 180      /* seconds: three missed 60 s refreshes */
 #define LMN_MS_TTL_UNREGISTERED 1       /* minutes, negative reply inside a site */
 #define LMN_MS_TTL_NON_EID 15           /* minutes, negative reply outside every site */
+/* Unsolicited Map-Notifys (RFC 9301 §5.7) are sent until a Map-Notify-Ack with their
+ * nonce arrives: after the first, LMN_MS_NOTIFY_RETRY seconds apart twice, then with the
+ * wait doubling, LMN_MS_NOTIFY_TRIES transmissions in all (0, 3, 6, 12, 24 and 48 s); they
+ * are given up when a seventh would be due (96 s). */
+#define LMN_MS_NOTIFY_RETRY 3
+#define LMN_MS_NOTIFY_RETRY_MAX 60
+#define LMN_MS_NOTIFY_TRIES 6
+/* xTR-IDs whose last Map-Register nonce is remembered (the oldest is forgotten first). */
+#define LMN_MS_NONCES_MAX 4096
 
 typedef struct {
   guint8  family;    /* LISP_FAMILY_IPV4 or LISP_FAMILY_IPV6 */
@@ -35,6 +44,8 @@ typedef struct {
 /* One datagram to send. */
 typedef struct {
   LmnEndpoint to;
+  LmnEndpoint local;  /* the source address to use; family 0: the address the input that
+                       * caused it was sent to */
   GBytes     *data;
 } LmnDatagram;
 
@@ -59,6 +70,9 @@ typedef struct {
   GPtrArray   *keys;                  /* LmnSiteKey* */
   gboolean     accept_more_specifics;
   LmnProxyMode proxy_reply;
+  /* RFC 9301 §5.6: a Map-Register with an xTR-ID must carry a nonce above the last one
+   * accepted from that xTR-ID with that key, else it is a replay. Default TRUE. */
+  gboolean     increasing_nonces;
 } LmnSite;
 
 LmnSite *lmn_site_new  (const char *name);
@@ -81,6 +95,18 @@ typedef struct {
   gint64         last_refresh;
 } LmnRegistration;
 
+/* An unsolicited Map-Notify waiting for its Map-Notify-Ack. */
+typedef struct {
+  LispPrefix        prefix;   /* the registration it tells of */
+  LmnEndpoint       to;
+  LmnEndpoint       local;    /* sent from (family 0: any) */
+  guint64           nonce;
+  const LmnSiteKey *key;      /* the ack must verify with it */
+  GBytes           *data;
+  guint             sent;     /* transmissions so far */
+  gint64            next;     /* seconds: the next retransmission, or giving up */
+} LmnPendingNotify;
+
 typedef enum {
   /* received */
   LMN_MS_RX_MAP_REQUEST,
@@ -94,6 +120,7 @@ typedef enum {
   /* sent */
   LMN_MS_TX_MAP_NOTIFY,
   LMN_MS_TX_UNSOLICITED_NOTIFY,
+  LMN_MS_TX_UNSOLICITED_NOTIFY_RETRANSMIT,
   LMN_MS_TX_AUTH_FAILED_NOTIFY,  /* an unauthenticated Map-Notify: "your key is wrong" */
   LMN_MS_TX_MAP_REPLY,
   LMN_MS_TX_NEGATIVE_REPLY,
@@ -103,11 +130,16 @@ typedef enum {
   LMN_MS_REGISTRATIONS_REFRESHED,
   LMN_MS_REGISTRATIONS_MOVED,
   LMN_MS_REGISTRATIONS_EXPIRED,
+  /* unsolicited Map-Notifys */
+  LMN_MS_NOTIFY_ACKED,
+  LMN_MS_NOTIFY_GAVE_UP,
   /* drops, by reason */
   LMN_MS_DROP_MALFORMED,
   LMN_MS_DROP_UNKNOWN_KEY_ID,
   LMN_MS_DROP_EID_NOT_ALLOWED,
   LMN_MS_DROP_BAD_MAC,
+  LMN_MS_DROP_REPLAYED_REGISTER, /* authenticated, but its nonce is not above the last one */
+  LMN_MS_DROP_UNEXPECTED_ACK,    /* a Map-Notify-Ack for no Map-Notify awaiting one */
   LMN_MS_DROP_UNSUPPORTED,       /* a message type or form we do not serve */
   LMN_MS_DROP_NO_ITR_RLOC,       /* a Map-Request without an IP ITR-RLOC to answer */
   LMN_MS_DROP_NO_ETR_LOCATOR,    /* a registration without an IP locator to forward to */
@@ -125,9 +157,21 @@ void          lmn_map_server_free (LmnMapServer *ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnMapServer, lmn_map_server_free)
 
 /* Handles one datagram from `from` received at `now` (seconds, any monotonic clock) and
- * appends what to send (LmnDatagram*) to out. Returns TRUE when the registrations changed. */
+ * appends what to send (LmnDatagram*) to out. Returns TRUE when the state changed. */
 gboolean lmn_map_server_handle (LmnMapServer *ms, const guint8 *msg, gsize len,
                                 const LmnEndpoint *from, gint64 now, GPtrArray *out);
+/* The same, for a datagram sent to our address `local` (may be NULL): retransmissions of
+ * what it causes leave from there. */
+gboolean lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len,
+                                   const LmnEndpoint *from, const LmnEndpoint *local,
+                                   gint64 now, GPtrArray *out);
+/* Retransmits the unsolicited Map-Notifys that are due (appended to out) and gives up the
+ * ones past their last try; call it every second. TRUE when the state changed. */
+gboolean lmn_map_server_tick (LmnMapServer *ms, gint64 now, GPtrArray *out);
+/* Seconds between the first retransmissions (default LMN_MS_NOTIFY_RETRY). */
+void     lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds);
+/* LmnPendingNotify* */
+const GPtrArray *lmn_map_server_pending_notifies (const LmnMapServer *ms);
 /* Drops the registrations whose time is up; returns how many. */
 guint    lmn_map_server_expire (LmnMapServer *ms, gint64 now);
 

@@ -14,11 +14,11 @@ G_DEFINE_QUARK (lmn-server-config-error-quark, lmn_server_config_error)
 
 #define MAX_FILE_SIZE (1024 * 1024)
 
-static const char *const main_keys[] = { "listen", "port", NULL };
+static const char *const main_keys[] = { "listen", "port", "notify-retransmit-interval", NULL };
 static const char *const proxy_keys[] = { "eids", "uplinks", "tun", "map-resolver", NULL };
 static const char *const site_keys[] = {
   "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id", "key2-algorithm",
-  "accept-more-specifics", "proxy-reply", NULL
+  "accept-more-specifics", "proxy-reply", "increasing-nonces", NULL
 };
 
 typedef struct {
@@ -260,6 +260,17 @@ parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
         return fail (c, "port", error, LMN_SERVER_CONFIG_ERROR_INVALID, "port 0");
       config->port = (guint16) port;
     }
+  if (has_key (c, "notify-retransmit-interval"))
+    {
+      guint64 seconds;
+
+      if (!get_number (c, "notify-retransmit-interval", LMN_MS_NOTIFY_RETRY_MAX, &seconds, error))
+        return FALSE;
+      if (seconds == 0)
+        return fail (c, "notify-retransmit-interval", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "0 seconds (1-%u)", LMN_MS_NOTIFY_RETRY_MAX);
+      config->notify_retry = (guint) seconds;
+    }
   return TRUE;
 }
 
@@ -398,6 +409,9 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
         return fail (c, "proxy-reply", error, LMN_SERVER_CONFIG_ERROR_INVALID,
                      "'%s' is not follow, always or never", text);
     }
+  if (has_key (c, "increasing-nonces") &&
+      !get_bool (c, "increasing-nonces", &site->increasing_nonces, error))
+    return FALSE;
   g_ptr_array_add (config->sites, g_steal_pointer (&site));
   return TRUE;
 }
@@ -566,6 +580,7 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
   config->listen = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   config->sites = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_site_free);
   config->port = 4342;
+  config->notify_retry = LMN_MS_NOTIFY_RETRY;
   g_array_append_val (config->listen, any4);
   g_array_append_val (config->listen, any6);
 

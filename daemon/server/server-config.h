@@ -3,6 +3,7 @@
  *   [lispmn-server]
  *   listen=0.0.0.0;::                 # addresses of the UDP 4342 sockets (default: both)
  *   port=4342                         # for tests; LISP uses 4342
+ *   notify-retransmit-interval=3      # seconds before an unsolicited Map-Notify is resent
  *
  *   [site ana]                        # one group per site
  *   eid-prefixes=192.0.2.0/24;[1000]2001:db8:e1d::/48
@@ -12,6 +13,7 @@
  *   key2=newsecret                    # optional second key (roll-over): key2-id, key2-algorithm
  *   accept-more-specifics=true        # default false: only the exact prefixes
  *   proxy-reply=follow                # follow the registrant's P bit (default), always, never
+ *   increasing-nonces=true            # refuse Map-Registers whose nonce is not above the last
  *
  *   [proxy]                           # optional: also proxy-ETR and proxy-ITR (RFC 6832)
  *   eids=192.0.2.0/24;2001:db8:e1d::/48   # the EID space it attracts and decapsulates for
@@ -50,6 +52,7 @@ typedef struct {
   gchar     *path;
   GArray    *listen;  /* LmnEndpoint (port unset) */
   guint16    port;
+  guint      notify_retry;  /* seconds, LMN_MS_NOTIFY_RETRY by default */
   GPtrArray *sites;   /* LmnSite* */
   LmnServerProxyConfig *proxy;  /* NULL without a [proxy] group */
 } LmnServerConfig;

@@ -1,5 +1,6 @@
 /* Arbitrary datagrams into the map-server / map-resolver core, with one site and one
- * registration in place so that the resolver's every branch is reachable. */
+ * registration in place so that the resolver's every branch is reachable, and an
+ * unsolicited Map-Notify awaiting its Map-Notify-Ack from the sender (the ack path). */
 #include "map-server.h"
 #include "lisp-auth.h"
 
@@ -28,14 +29,15 @@ make_server (void)
 }
 
 static void
-register_one (LmnMapServer *ms, gboolean proxy, const LmnEndpoint *from, GPtrArray *out)
+register_one (LmnMapServer *ms, gboolean proxy, const char *locator, const LmnEndpoint *from,
+              GPtrArray *out)
 {
   g_autoptr(LispMapRegister) m = lisp_map_register_new (LISP_TYPE_MAP_REGISTER);
   LispRecord *rec = lisp_record_new (lisp_address_parse (proxy ? "192.0.2.1" : "192.0.2.2", NULL),
                                      32, 10);
   g_autoptr(GBytes) bytes = NULL;
 
-  g_ptr_array_add (rec->locators, lisp_locator_new (lisp_address_parse ("198.51.100.2", NULL), 1, 100));
+  g_ptr_array_add (rec->locators, lisp_locator_new (lisp_address_parse (locator, NULL), 1, 100));
   g_ptr_array_add (m->records, rec);
   m->proxy_reply = proxy;
   m->want_notify = TRUE;
@@ -52,11 +54,18 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_autoptr(LmnMapServer) ms = make_server ();
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
   const LmnEndpoint from = { LISP_FAMILY_IPV4, { 198, 51, 100, 2 }, 4342 };
+  const LmnEndpoint other = { LISP_FAMILY_IPV4, { 198, 51, 100, 3 }, 4342 };
 
-  register_one (ms, TRUE, &from, out);
-  register_one (ms, FALSE, &from, out);
+  register_one (ms, TRUE, "198.51.100.2", &from, out);
+  register_one (ms, FALSE, "198.51.100.2", &from, out);
+  /* 192.0.2.2 moves to another xTR: `from` is told, and must acknowledge. */
+  register_one (ms, FALSE, "198.51.100.3", &other, out);
+  g_assert (lmn_map_server_pending_notifies (ms)->len == 1);
   g_ptr_array_set_size (out, 0);
   lmn_map_server_handle (ms, data, size, &from, 10, out);
+  for (gint64 t = 11; t < 200; t++)
+    lmn_map_server_tick (ms, t, out);
+  g_assert (lmn_map_server_pending_notifies (ms)->len == 0);
   /* Whatever it answers must itself be well-formed for the library. */
   for (guint i = 0; i < out->len; i++)
     {

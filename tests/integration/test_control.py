@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """lispmnd's control plane (UDP 4342) between network namespaces (picture in lisp_topology.py).
 
-There is no map-server or map-resolver yet, so R plays their parts with small Python
-scripts: a listener on R's 198.51.100.18:4342 records what MN sends, and one-shot senders
-answer from there.
+R plays the map-server and map-resolver with small Python scripts, so that every answer
+can be crafted (lispmn-server itself is tested in test_server.py, test_e2e.py and
+test_replay.py): a listener on R's 198.51.100.18:4342 records what MN sends, and one-shot
+senders answer from there.
 
   (a) RLOC-probe: a Map-Request with P set for MN's EID, sent to MN's up1 RLOC, gets an
       authoritative Map-Reply with P set, the nonce echoed, MN's four RLOCs with L and R,

@@ -4,7 +4,13 @@ register with lispmn-server (map-server and map-resolver, in R) and find each ot
 it, with no static mapping anywhere; a wrong key ends in auth-failed with nothing
 registered; an uplink's address goes away while the correspondent pings the mobile node:
 the mobile node re-registers within a second and SMRs the correspondent, whose map-cache
-follows; the longest gap in the pings is reported."""
+follows; the longest gap in the pings is reported. Every control message of that run is
+captured on R and decodes cleanly in tshark, with the fields each step must have.
+
+A proxy (mode=proxy in X, RFC 6832) that knows no mapping: C, a host outside LISP, reaches
+the mobile node's EID because the proxy-ITR resolves it through the map-resolver, and the
+mobile node reaches C through the proxy-ETR, since the map-resolver answers that C is not in
+LISP."""
 import json
 import os
 import subprocess
@@ -15,6 +21,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+from lisp_capture import Capture, decode_problems  # noqa: E402
 from test_dbus import PrivateSystemBus, BUS_NAME, PATH, IFACE  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
@@ -114,6 +121,9 @@ class EndToEnd(unittest.TestCase):
             bus.close_sync(None)
 
     def test_register_resolve_and_move(self):
+        cap = Capture(self.t, lt.R, ["r1", "r2", "r3"], os.path.join(self.dir, "control.pcapng"),
+                      os.path.join(self.dir, "tshark.log"))
+        self.addCleanup(cap.stop)
         os.chmod(self.dir, 0o755)
         self.bus = PrivateSystemBus(self.dir)
         self.addCleanup(self.bus.stop)
@@ -171,6 +181,32 @@ class EndToEnd(unittest.TestCase):
         self.assertGreaterEqual(self.x.state()["control"]["smr-received"], 1)
         self.assertGreater(len(seqs), 300, "most pings answered across the move")
 
+        # The control traffic of all that, judged by tshark.
+        msgs = cap.stop_and_decode()
+        self.assertEqual(decode_problems(msgs), [])
+        mn_rloc4 = [lt.MN_UPLINKS[u][4][0] for u in ("up1", "up2")]
+        regs = [m for m in msgs if m.type == 3 and m.src in mn_rloc4]
+        self.assertTrue(regs, "MN's Map-Registers")
+        for m in regs:
+            self.assertEqual((m.fields.get("lisp.mreg.flags.wmn"), m.fields.get("lisp.keyid")),
+                             ("1", "0x0002"), m)
+        self.assertEqual([m.nonce() for m in regs], sorted(m.nonce() for m in regs),
+                         "MN's Map-Register nonces grow")
+        notifies = [m for m in msgs if m.type == 4 and m.src == MS and m.dst in mn_rloc4]
+        self.assertTrue({n.nonce() for n in notifies} <= {m.nonce() for m in regs},
+                        "each Map-Notify answers a Map-Register")
+        ecms = [m for m in msgs if m.type == 8]
+        self.assertTrue(ecms, "ECM'd Map-Requests")
+        replies = [m for m in msgs if m.type == 2]
+        request_nonces = {int(n, 16) for m in ecms for n in m.all.get("lisp.nonce", [])}
+        self.assertTrue(replies and all(r.nonce() in request_nonces for r in replies),
+                        "each Map-Reply answers a Map-Request")
+        smrs = [m for m in msgs if m.type == 1 and m.fields.get("lisp.mreq.flags.smr") == "1"]
+        self.assertTrue(any(s.src in mn_rloc4 for s in smrs), "MN's SMR to X")
+        self.assertTrue(any("1" in m.all.get("lisp.mreq.flags.smri", []) for m in ecms),
+                        "X's SMR-invoked Map-Request")
+
+
         def handovers():
             with open(monitor_log) as f:
                 events = [json.loads(line) for line in f if line.startswith("{")]
@@ -211,6 +247,46 @@ class EndToEnd(unittest.TestCase):
         print(f"unreachable {unreachable_after:.1f} s after start; registered "
               f"{time.monotonic() - back:.1f} s after the map-server came back")
         self.assertIn(f"{lt.EID4}/32", self.registrations())
+
+    def test_proxy_itr_resolves(self):
+        """X as proxy-ITR and proxy-ETR with no mapping at all; C outside LISP."""
+        petr = lt.X_UPLINK[4][0]
+        proxy = f"""[lispmnd]
+mode=proxy
+eids={lt.EID4}/32;{lt.EID6}/128
+routes={lt.EID4}/32;{lt.EID6}/128
+map-resolvers={MS}
+
+[uplink up0]
+"""
+        mn = mn_conf().replace("map-resolvers=", f"proxy-etrs={petr};{lt.X_UPLINK[6][0]}\nmap-resolvers=", 1)
+        cap = Capture(self.t, lt.R, ["r1", "r2", "r3"], os.path.join(self.dir, "control.pcapng"),
+                      os.path.join(self.dir, "tshark.log"))
+        self.addCleanup(cap.stop)
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn, proxy)
+        wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 5, "MN registered")
+        self.assertEqual(self.x.state()["map-cache"], [], "the proxy starts with no mapping")
+        # C -> MN: the proxy-ITR looks MN's EID up.
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN through the proxy-ITR")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID6), "C -> MN (IPv6) through the proxy-ITR")
+        cache = {e["prefix"]: e for e in self.x.state()["map-cache"]}
+        self.assertEqual(cache[f"{lt.EID4}/32"]["origin"], "map-reply", cache)
+        mn_rlocs = sorted(lt.MN_UPLINKS[u][f][0] for u in ("up1", "up2") for f in (4, 6))
+        self.assertEqual(sorted(l["address"] for l in cache[f"{lt.EID4}/32"]["locators"]), mn_rlocs)
+        # MN -> C: the map-resolver says C is not in LISP, so the proxy-ETR takes it.
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4), "MN -> C through the proxy-ETR")
+        negative = [e for e in self.mn.state()["map-cache"]
+                    if e["origin"] == "map-reply" and not e["locators"]]
+        self.assertTrue(negative, "MN learnt that C is outside LISP")
+        x = self.x.state()["counters"]
+        self.assertGreater(x["rx-packets"], 0, f"the proxy-ETR decapsulated nothing: {x}")
+        self.assertGreater(x["tx-packets"], 0, f"the proxy-ITR encapsulated nothing: {x}")
+        msgs = cap.stop_and_decode()
+        self.assertEqual(decode_problems(msgs), [])
+        proxy_requests = [m for m in msgs if m.type == 8 and m.src == petr]
+        self.assertTrue(proxy_requests, "the proxy-ITR's Map-Requests")
+        self.assertTrue(all("1" in m.all.get("lisp.mreq.flags.pitr", []) for m in proxy_requests),
+                        "sent with the p bit (a proxy-ITR's)")
 
     def test_wrong_key(self):
         self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(key="not-the-key"), X_CONF)

@@ -61,6 +61,7 @@ test_full (void)
     "routes=198.51.100.0/24;2001:db8:1::/48\n"
     "route-metric=4294967295\n"
     "queue-length=1024\n"
+    "rloc-probe-interval=0\n"
     "map-resolvers=203.0.113.1;2001:db8:53::1\n"
     "proxy-etrs=203.0.113.2;2001:db8:2::2 2;203.0.113.3 3 7\n"
     "\n"
@@ -102,6 +103,7 @@ test_full (void)
   assert_prefix (&g_array_index (c->routes, LispPrefix, 1), "2001:db8:1::/48", 0);
   g_assert_cmpuint (c->route_metric, ==, 4294967295u);
   g_assert_cmpuint (c->queue_length, ==, 1024);
+  g_assert_cmpuint (c->rloc_probe_interval, ==, 0);
   g_assert_cmpuint (c->map_resolvers->len, ==, 2);
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 0), "203.0.113.1");
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 1), "2001:db8:53::1");
@@ -164,6 +166,7 @@ test_defaults (void)
   assert_prefix (&g_array_index (c->routes, LispPrefix, 1), "::/0", 0);
   g_assert_cmpuint (c->route_metric, ==, 50);
   g_assert_cmpuint (c->queue_length, ==, 16);
+  g_assert_cmpuint (c->rloc_probe_interval, ==, 60);
   g_assert_cmpuint (c->map_resolvers->len, ==, 0);
   g_assert_cmpuint (c->proxy_etrs->len, ==, 0);
   g_assert_cmpuint (c->uplinks->len, ==, 0);
@@ -278,7 +281,7 @@ static const struct {
     "t.conf:4: [uplink wlan0]: unknown key 'priorty' (did you mean 'priority'?)" },
   { BASE "colour=blue\n", LMN_CONFIG_ERROR_UNKNOWN,
     "t.conf:3: [lispmnd]: unknown key 'colour' (valid keys: mode, eids, instance-id, tun, "
-    "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs)" },
+    "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs, rloc-probe-interval)" },
   { BASE "mtu=1400\nmtu=1500\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [lispmnd] mtu: given twice (first on line 3)" },
   /* [lispmnd] values */
@@ -332,6 +335,10 @@ static const struct {
     "t.conf:3: [lispmnd] route-metric: '4294967296' is not a route metric (0-4294967295)" },
   { BASE "route-metric=-1\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] route-metric: '-1' is not a route metric (0-4294967295)" },
+  { BASE "rloc-probe-interval=86401\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] rloc-probe-interval: '86401' is not an interval in seconds (0-86400)" },
+  { BASE "rloc-probe-interval=1m\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] rloc-probe-interval: '1m' is not an interval in seconds (0-86400)" },
   { BASE "queue-length=1025\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] queue-length: '1025' is not a queue length (0-1024)" },
   { BASE "map-resolvers=203.0.113.1;map.example.com\n", LMN_CONFIG_ERROR_INVALID,

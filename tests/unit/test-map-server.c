@@ -430,6 +430,175 @@ test_change_from_same_host (void)
                     ==, 2);
 }
 
+
+/* The Map-Notify-Ack an xTR answers an unsolicited Map-Notify with: same message, type 5,
+ * MAC recomputed with secret. */
+static GBytes *
+ack_for (const LmnDatagram *notify, const char *secret)
+{
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *b;
+
+  g_assert_true (lisp_map_register_decode (g_bytes_get_data (notify->data, NULL),
+                                           g_bytes_get_size (notify->data), &m, &error));
+  m->type = LISP_TYPE_MAP_NOTIFY_ACK;
+  g_clear_pointer (&m->auth_data, g_bytes_unref);
+  b = lisp_map_register_encode (m, (const guint8 *) secret, strlen (secret), &error);
+  g_assert_no_error (error);
+  return b;
+}
+
+/* A move seen by the map-server: returns the unsolicited Map-Notify it sends (a copy). */
+static LmnDatagram *
+move (LmnMapServer *ms, GPtrArray *out)
+{
+  Reg before = { "192.0.2.10/32", { "198.51.100.2" }, 1, 0, ANA_KEY };
+  Reg after = { "192.0.2.10/32", { "203.0.113.9" }, 1, 0, ANA_KEY };
+  g_autoptr(GBytes) m1 = encode_register (&before);
+  g_autoptr(GBytes) m2 = encode_register (&after);
+  LmnEndpoint local = { LISP_FAMILY_IPV4, { 203, 0, 113, 1 }, 0 };
+  LmnDatagram *copy = g_new0 (LmnDatagram, 1);
+  gsize len;
+  const guint8 *data;
+
+  g_assert_true (handle (ms, m1, &MN1, T0, out));
+  data = g_bytes_get_data (m2, &len);
+  g_assert_true (lmn_map_server_handle_at (ms, data, len, &MN1_MOVED, &local, T0 + 10, out));
+  g_assert_cmpuint (out->len, ==, 1);
+  *copy = *(LmnDatagram *) out->pdata[0];
+  copy->data = g_bytes_ref (copy->data);
+  g_ptr_array_set_size (out, 0);
+  /* its retransmissions leave from the address the Map-Register came to */
+  g_assert_cmpuint (copy->local.family, ==, LISP_FAMILY_IPV4);
+  g_assert_cmpmem (copy->local.addr, 4, local.addr, 4);
+  g_assert_cmpuint (lmn_map_server_pending_notifies (ms)->len, ==, 1);
+  return copy;
+}
+
+/* Unanswered: sent again at 3, 6, 12, 24 and 48 s, then given up at 96 s. */
+static void
+test_notify_retransmitted (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  g_autoptr(LmnDatagram) first = move (ms, out);
+  static const gint64 at[] = { 3, 6, 12, 24, 48 };
+  g_autofree gchar *json = NULL;
+  guint sent = 1;
+
+  for (gint64 t = 1; t <= 100; t++)
+    {
+      gboolean due = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+        due |= at[i] == t;
+      g_ptr_array_set_size (out, 0);
+      lmn_map_server_tick (ms, T0 + 10 + t, out);
+      g_assert_cmpuint (out->len, ==, due ? 1 : 0);
+      if (due)
+        {
+          const LmnDatagram *d = out->pdata[0];
+
+          sent++;
+          /* the very same message, to the same place, from the same address */
+          g_assert_true (g_bytes_equal (d->data, first->data));
+          assert_endpoint (&d->to, &first->to);
+          g_assert_cmpmem (d->local.addr, 4, first->local.addr, 4);
+        }
+      if (t == 95)
+        g_assert_cmpuint (lmn_map_server_pending_notifies (ms)->len, ==, 1);
+    }
+  g_assert_cmpuint (sent, ==, LMN_MS_NOTIFY_TRIES);
+  g_assert_cmpuint (lmn_map_server_pending_notifies (ms)->len, ==, 0);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_TX_UNSOLICITED_NOTIFY_RETRANSMIT), ==, 5);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_NOTIFY_GAVE_UP), ==, 1);
+  json = lmn_map_server_to_json (ms, T0 + 200);
+  g_assert_nonnull (strstr (json, "\"unsolicited-map-notify-gave-up\" : 1"));
+}
+
+/* The Map-Notify-Ack stops the retransmissions; only the right one does. */
+static void
+test_notify_acked (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  g_autoptr(LmnDatagram) notify = move (ms, out);
+  g_autoptr(GBytes) ack = ack_for (notify, ANA_KEY);
+  g_autoptr(GBytes) forged = ack_for (notify, "not the key");
+  g_autofree gchar *json = NULL;
+  LmnEndpoint old_xtr = MN1, stranger = ITR;
+
+  old_xtr.port = 4342;
+  /* a wrong MAC, or the right ack from another host, changes nothing */
+  g_assert_false (handle (ms, forged, &old_xtr, T0 + 11, out));
+  g_assert_false (handle (ms, ack, &stranger, T0 + 11, out));
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_BAD_MAC), ==, 1);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_UNEXPECTED_ACK), ==, 1);
+  g_assert_cmpuint (lmn_map_server_pending_notifies (ms)->len, ==, 1);
+  json = lmn_map_server_to_json (ms, T0 + 11);
+  g_assert_nonnull (strstr (json, "\"pending-map-notifys\""));
+  g_assert_nonnull (strstr (json, "\"sent\" : 1"));
+  /* the real one: no more retransmissions */
+  g_assert_true (handle (ms, ack, &old_xtr, T0 + 12, out));
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_NOTIFY_ACKED), ==, 1);
+  g_assert_cmpuint (lmn_map_server_pending_notifies (ms)->len, ==, 0);
+  for (gint64 t = 13; t < 200; t++)
+    lmn_map_server_tick (ms, T0 + t, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  /* the same ack again is one too many */
+  g_assert_false (handle (ms, ack, &old_xtr, T0 + 13, out));
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_UNEXPECTED_ACK), ==, 2);
+  g_assert_cmpuint (out->len, ==, 0);
+}
+
+/* RFC 9301 §5.6: an authentic Map-Register sent again (the same nonce, or an older one)
+ * does not roll the registration back; the same xTR from a new address is told nothing. */
+static void
+test_replayed_register (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  Reg old = { "192.0.2.10/32", { "198.51.100.2" }, 1, 0, ANA_KEY, .want_notify = TRUE,
+              .nonce = 100, .xtr_id = TRUE };
+  Reg now = { "192.0.2.10/32", { "203.0.113.9" }, 1, 0, ANA_KEY, .want_notify = TRUE,
+              .nonce = 101, .xtr_id = TRUE };
+  Reg later = now;
+  g_autoptr(GBytes) m_old = encode_register (&old);
+  g_autoptr(GBytes) m_now = NULL;
+  g_autoptr(GBytes) m_later = NULL;
+  const LmnRegistration *reg;
+  const guint8 moved[4] = { 203, 0, 113, 9 };
+  LmnSite *ana = g_ptr_array_index (lmn_map_server_sites (ms), 0);
+
+  later.nonce = 102;
+  m_now = encode_register (&now);
+  m_later = encode_register (&later);
+  g_assert_true (handle (ms, m_old, &MN1, T0, out));
+  /* the move, from the new address: same xTR-ID, so no unsolicited Map-Notify */
+  g_ptr_array_set_size (out, 0);
+  g_assert_true (handle (ms, m_now, &MN1_MOVED, T0 + 5, out));
+  g_assert_cmpuint (out->len, ==, 1);   /* the solicited Map-Notify only */
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_TX_UNSOLICITED_NOTIFY), ==, 0);
+  /* the old Map-Register replayed, and the current one again: dropped, unanswered */
+  g_ptr_array_set_size (out, 0);
+  g_assert_false (handle (ms, m_old, &MN1, T0 + 6, out));
+  g_assert_false (handle (ms, m_now, &MN1_MOVED, T0 + 7, out));
+  g_assert_cmpuint (out->len, ==, 0);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_REPLAYED_REGISTER), ==, 2);
+  reg = lmn_map_server_registrations (ms)->pdata[0];
+  g_assert_cmpmem (((LispLocator *) reg->record->locators->pdata[0])->address->bytes, 4, moved, 4);
+  g_assert_cmpint (reg->last_refresh, ==, T0 + 5);
+  /* a newer one is fine */
+  g_assert_true (handle (ms, m_later, &MN1_MOVED, T0 + 8, out));
+  g_assert_cmpint (((LmnRegistration *) lmn_map_server_registrations (ms)->pdata[0])->last_refresh,
+                   ==, T0 + 8);
+  /* a site of xTRs that send random nonces can turn the check off */
+  ana->increasing_nonces = FALSE;
+  g_assert_true (handle (ms, m_old, &MN1, T0 + 9, out));
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_REPLAYED_REGISTER), ==, 2);
+}
+
 /* ---- map-resolver ---- */
 
 static GBytes *
@@ -763,6 +932,9 @@ main (int argc, char **argv)
   g_test_add_func ("/map-server/use-ttl", test_use_ttl);
   g_test_add_func ("/map-server/move", test_move);
   g_test_add_func ("/map-server/two-records", test_two_records);
+  g_test_add_func ("/map-server/notify/retransmitted", test_notify_retransmitted);
+  g_test_add_func ("/map-server/notify/acked", test_notify_acked);
+  g_test_add_func ("/map-server/register/replayed", test_replayed_register);
   g_test_add_func ("/map-server/change-from-same-host", test_change_from_same_host);
   g_test_add_func ("/map-resolver/proxy-reply", test_proxy_reply);
   g_test_add_func ("/map-resolver/forward-to-etr", test_forward_to_etr);

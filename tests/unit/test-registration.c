@@ -162,6 +162,34 @@ test_unsolicited_acked (void)
   server_free (ms);
 }
 
+/* A Map-Notify acknowledging a Map-Register already acknowledged, or an earlier one, is a
+ * replay: it changes nothing and gets no Map-Notify-Ack. */
+static void
+test_replayed_notify (void)
+{
+  LmnMapServerConfig *ms = server_new ();
+  g_autoptr(LmnRegistration) reg = lmn_registration_new (ms);
+  g_autoptr(GPtrArray) recs = records ();
+  g_autoptr(GBytes) first = lmn_registration_build (reg, recs, XTR_ID, 100, 1000, NULL);
+  g_autoptr(GBytes) notify1 = notify_for (first, 100, ms->key, LISP_TYPE_MAP_NOTIFY);
+  g_autoptr(GBytes) second = NULL, notify2 = NULL;
+  GBytes *ack = NULL;
+
+  g_assert_cmpint (feed (reg, notify1, 2000, &ack), ==, LMN_NOTIFY_ACCEPTED);
+  g_assert_cmpint (feed (reg, notify1, 3000, &ack), ==, LMN_NOTIFY_REPLAYED);
+  g_assert_null (ack);
+  g_assert_cmpint (reg->last_notify, ==, 2000);
+  /* the next Map-Register is awaiting: the first one's Map-Notify does not acknowledge it */
+  second = lmn_registration_build (reg, recs, XTR_ID, 101, 60000000, NULL);
+  notify2 = notify_for (second, 101, ms->key, LISP_TYPE_MAP_NOTIFY);
+  g_assert_cmpint (feed (reg, notify1, 60000001, &ack), ==, LMN_NOTIFY_REPLAYED);
+  g_assert_null (ack);
+  g_assert_true (reg->awaiting);
+  g_assert_cmpint (feed (reg, notify2, 60000002, &ack), ==, LMN_NOTIFY_ACCEPTED);
+  g_assert_false (reg->awaiting);
+  server_free (ms);
+}
+
 static void
 test_retries_unreachable (void)
 {
@@ -210,6 +238,7 @@ main (int argc, char **argv)
   g_test_add_func ("/registration/auth-failures", test_auth_failures);
   g_test_add_func ("/registration/unsolicited-acked", test_unsolicited_acked);
   g_test_add_func ("/registration/retries-unreachable", test_retries_unreachable);
+  g_test_add_func ("/registration/replayed-notify", test_replayed_notify);
   g_test_add_func ("/registration/counter-names", test_counter_names);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@ test_valid (void)
     "[lispmn-server]\n"
     "listen=192.0.2.1;2001:db8::1\n"
     "port=14342\n"
+    "notify-retransmit-interval=1\n"
     "\n"
     "[site ana]\n"
     "eid-prefixes=192.0.2.0/24; [1000]2001:db8:e1d::/48\n"
@@ -23,6 +24,7 @@ test_valid (void)
     "key2-id=4\n"
     "accept-more-specifics=true\n"
     "proxy-reply=always\n"
+    "increasing-nonces=false\n"
     "[site bob]\n"
     "eid-prefixes=198.51.100.0/24\n"
     "key=bob\n";
@@ -34,6 +36,7 @@ test_valid (void)
   g_assert_no_error (error);
   g_assert_cmpuint (c->listen->len, ==, 2);
   g_assert_cmpuint (c->port, ==, 14342);
+  g_assert_cmpuint (c->notify_retry, ==, 1);
   g_assert_cmpuint (c->sites->len, ==, 2);
   ana = c->sites->pdata[0];
   bob = c->sites->pdata[1];
@@ -52,6 +55,8 @@ test_valid (void)
   g_assert_cmpuint (k->algorithm, ==, LISP_AUTH_HMAC_SHA256_128);
   g_assert_false (bob->accept_more_specifics);
   g_assert_cmpint (bob->proxy_reply, ==, LMN_PROXY_FOLLOW);
+  g_assert_false (ana->increasing_nonces);
+  g_assert_true (bob->increasing_nonces);
   g_assert_cmpuint (((LmnSiteKey *) bob->keys->pdata[0])->key_id, ==, 0);
 }
 
@@ -64,6 +69,7 @@ test_defaults (void)
 
   g_assert_no_error (error);
   g_assert_cmpuint (c->port, ==, 4342);
+  g_assert_cmpuint (c->notify_retry, ==, LMN_MS_NOTIFY_RETRY);
   g_assert_cmpuint (c->listen->len, ==, 2);
   g_assert_cmpuint (g_array_index (c->listen, LmnEndpoint, 0).family, ==, LISP_FAMILY_IPV4);
   g_assert_cmpuint (g_array_index (c->listen, LmnEndpoint, 1).family, ==, LISP_FAMILY_IPV6);
@@ -88,6 +94,10 @@ static const struct {
     "t.conf:4: [site a] proxy: unknown key" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\naccept-more-specifics=maybe\n",
     "t.conf:4: [site a] accept-more-specifics: 'maybe' is not true or false" },
+  { "[lispmn-server]\nnotify-retransmit-interval=0\n",
+    "t.conf:2: [lispmn-server] notify-retransmit-interval: 0 seconds (1-60)" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nincreasing-nonces=maybe\n",
+    "t.conf:4: [site a] increasing-nonces: 'maybe' is not true or false" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nproxy-reply=sometimes\n",
     "t.conf:4: [site a] proxy-reply: 'sometimes' is not follow, always or never" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site b]\neid-prefixes=192.0.2.128/25\nkey=TOPSECRET\n",
@@ -169,8 +179,8 @@ test_example (void)
   g_autofree gchar *page = NULL;
   static const char *const keys[] = {
     "listen", "port", "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id",
-    "key2-algorithm", "accept-more-specifics", "proxy-reply", "eids", "uplinks", "tun",
-    "map-resolver",
+    "key2-algorithm", "accept-more-specifics", "proxy-reply", "notify-retransmit-interval",
+    "increasing-nonces", "eids", "uplinks", "tun", "map-resolver",
   };
 
   g_assert_nonnull (path);
