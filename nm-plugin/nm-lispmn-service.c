@@ -32,6 +32,9 @@ typedef struct {
   LmnRlocFeeder      *feeder;
   GCancellable       *cancellable;  /* of the current connection attempt */
   guint               idle;
+  guint               stopping;     /* Stop calls to lispmnd not answered yet */
+  GMainLoop          *loop;         /* quit once those are answered */
+  gboolean            quitting;
 } LmnVpnService;
 
 typedef struct {
@@ -230,20 +233,6 @@ configure_lispmnd (LmnVpnService *self)
 
 /* ---- reading the profile ---- */
 
-typedef struct {
-  GPtrArray *keys;
-  GPtrArray *values;
-} DataItems;
-
-static void
-collect_item (const char *key, const char *value, gpointer user_data)
-{
-  DataItems *items = user_data;
-
-  g_ptr_array_add (items->keys, (gpointer) key);
-  g_ptr_array_add (items->values, (gpointer) value);
-}
-
 static NMSettingVpn *
 vpn_setting (NMConnection *connection, GError **error)
 {
@@ -270,17 +259,21 @@ static gboolean
 read_profile (LmnVpnService *self, NMConnection *connection, gboolean need_key, GError **error)
 {
   NMSettingVpn *s_vpn = vpn_setting (connection, error);
-  DataItems items = { g_ptr_array_new (), g_ptr_array_new () };
-  g_autoptr(GPtrArray) keys = items.keys, values = items.values;
+  g_autofree const char **keys = NULL;
+  g_autofree const char **values = NULL;
   g_autoptr(GError) local = NULL;
   const char *key, *problem;
+  guint n = 0;
 
   if (s_vpn == NULL)
     return FALSE;
   reset (self);
-  nm_setting_vpn_foreach_data_item (s_vpn, collect_item, &items);
-  self->data = lmn_vpn_data_parse ((const char *const *) keys->pdata,
-                                   (const char *const *) values->pdata, keys->len, &local);
+  /* Both stay owned by the setting, which outlives this call. */
+  keys = nm_setting_vpn_get_data_keys (s_vpn, &n);
+  values = g_new0 (const char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    values[i] = nm_setting_vpn_get_data_item (s_vpn, keys[i]);
+  self->data = lmn_vpn_data_parse (keys, values, n, &local);
   if (self->data == NULL)
     {
       g_set_error_literal (error, NM_VPN_PLUGIN_ERROR, NM_VPN_PLUGIN_ERROR_BAD_ARGUMENTS,
@@ -387,12 +380,17 @@ real_need_secrets (NMVpnServicePlugin *plugin, NMConnection *connection, const c
 static void
 on_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  LmnVpnService *self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!lmn_dbus_mobile_node1_call_stop_finish (LMN_DBUS_MOBILE_NODE1 (source), result, &error))
     g_warning ("cannot stop lispmnd: %s", error->message);
   else
     g_message ("lispmnd stopped");
+  self->stopping--;
+  if (self->stopping == 0 && self->quitting && self->loop != NULL)
+    g_main_loop_quit (self->loop);
+  g_object_unref (self);
 }
 
 static gboolean
@@ -404,7 +402,11 @@ real_disconnect (NMVpnServicePlugin *plugin, GError **error)
   reset (self);
   /* The mobile node withdraws its EIDs and removes the TUN. */
   if (was_started && self->lispmnd != NULL)
-    lmn_dbus_mobile_node1_call_stop (self->lispmnd, NULL, on_stopped, NULL);
+    {
+      /* libnm quits the service as soon as this returns: the answer is waited for. */
+      self->stopping++;
+      lmn_dbus_mobile_node1_call_stop (self->lispmnd, NULL, on_stopped, g_object_ref (self));
+    }
   g_message ("disconnected");
   return TRUE;
 }
@@ -461,7 +463,14 @@ lmn_vpn_service_class_init (LmnVpnServiceClass *klass)
 static void
 on_quit (NMVpnServicePlugin *plugin, gpointer user_data)
 {
-  g_main_loop_quit (user_data);
+  LmnVpnService *self = LMN_VPN_SERVICE (plugin);
+
+  self->loop = user_data;
+  self->quitting = TRUE;
+  /* lispmnd must hear Stop before the service goes (it answers at once; the call's
+   * timeout bounds the wait). */
+  if (self->stopping == 0)
+    g_main_loop_quit (user_data);
 }
 
 int
