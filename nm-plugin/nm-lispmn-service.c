@@ -17,6 +17,7 @@
 #define LISPMND_NAME     "org.lispmn.MobileNode1"
 #define LISPMND_PATH     "/org/lispmn/MobileNode1"
 #define CALL_TIMEOUT_MS  20000   /* Configure restarts the node; polkit may ask a person */
+#define RESEND_DELAY_MS  500
 
 typedef struct {
   NMVpnServicePlugin parent;
@@ -32,6 +33,7 @@ typedef struct {
   LmnRlocFeeder      *feeder;
   GCancellable       *cancellable;  /* of the current connection attempt */
   guint               idle;
+  guint               resend;       /* the configuration again, after a change of base */
   guint               stopping;     /* Stop calls to lispmnd not answered yet */
   GMainLoop          *loop;         /* quit once those are answered */
   gboolean            quitting;
@@ -63,10 +65,11 @@ reset (LmnVpnService *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->idle, g_source_remove);
+  g_clear_handle_id (&self->resend, g_source_remove);
   g_clear_pointer (&self->data, lmn_vpn_data_free);
   clear_key (self);
-  g_clear_pointer (&self->uuid, g_free);
   g_clear_pointer (&self->tun, g_free);
+  g_clear_pointer (&self->uuid, g_free);
   self->connected = FALSE;
 }
 
@@ -132,6 +135,20 @@ fail_connect (LmnVpnService *self, NMVpnPluginFailure reason, const char *messag
 
 /* NetworkManager drops the gateway's host route when the VPN moves to another base uplink
  * until the configuration comes again. */
+static gboolean
+on_resend (gpointer user_data)
+{
+  LmnVpnService *self = user_data;
+
+  self->resend = 0;
+  if (self->connected)
+    {
+      g_message ("configuration sent again (base uplink changed)");
+      send_config (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_base_changed (const char *base, gpointer user_data)
 {
@@ -139,8 +156,10 @@ on_base_changed (const char *base, gpointer user_data)
 
   if (!self->connected)
     return;
-  g_message ("base uplink now %s: configuration sent again", base);
-  send_config (self);
+  g_message ("base uplink now %s", base);
+  /* Once NetworkManager is done with the change itself (we may hear of it first). */
+  g_clear_handle_id (&self->resend, g_source_remove);
+  self->resend = g_timeout_add (RESEND_DELAY_MS, on_resend, self);
 }
 
 static void

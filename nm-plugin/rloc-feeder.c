@@ -8,11 +8,11 @@ struct _LmnRlocFeeder {
   NMClient           *client;
   LmnDbusMobileNode1 *lispmnd;
   const LmnVpnData   *data;
-  gchar              *vpn_uuid;
   gchar              *tun;
+  gchar              *vpn_uuid;
   LmnBaseChangedFunc  base_changed;
   gpointer            base_changed_data;
-  gchar              *base;          /* the VPN's base interface last seen */
+  gchar              *base;          /* the VPN's base device last seen */
   GPtrArray          *watched;       /* Watch*: the objects whose changes we follow */
   gulong              client_handlers[3];
   guint               idle;
@@ -207,17 +207,22 @@ send_uplinks (LmnRlocFeeder *feeder, GPtrArray *ranked)
                                         feeder);
 }
 
+/* The VPN's base device as NetworkManager reports it. When NetworkManager moves the VPN to
+ * another device it wants the configuration again (to put the gateway route there); not at
+ * the first sight, when the configuration was just sent, nor when the base merely went away
+ * (a configuration then would make NetworkManager drop the gateway route for good). */
 static void
 follow_base (LmnRlocFeeder *feeder, NMActiveConnection *vpn)
 {
   const GPtrArray *devices = nm_active_connection_get_devices (vpn);
   const char *base = devices != NULL && devices->len > 0 ? nm_device_get_iface (devices->pdata[0]) : NULL;
+  g_autofree gchar *old = NULL;
 
-  if (g_strcmp0 (base, feeder->base) == 0)
+  if (base == NULL || g_strcmp0 (base, feeder->base) == 0)
     return;
-  g_free (feeder->base);
+  old = g_steal_pointer (&feeder->base);
   feeder->base = g_strdup (base);
-  if (base != NULL && feeder->base_changed != NULL)
+  if (old != NULL && feeder->base_changed != NULL)
     feeder->base_changed (base, feeder->base_changed_data);
 }
 
@@ -297,8 +302,8 @@ lmn_rloc_feeder_new (NMClient *client, LmnDbusMobileNode1 *lispmnd, const LmnVpn
   feeder->client = g_object_ref (client);
   feeder->lispmnd = g_object_ref (lispmnd);
   feeder->data = data;
-  feeder->vpn_uuid = g_strdup (vpn_uuid);
   feeder->tun = g_strdup (tun);
+  feeder->vpn_uuid = g_strdup (vpn_uuid);
   feeder->base_changed = base_changed;
   feeder->base_changed_data = user_data;
   feeder->watched = g_ptr_array_new_with_free_func ((GDestroyNotify) watch_free);
@@ -326,8 +331,8 @@ lmn_rloc_feeder_free (LmnRlocFeeder *feeder)
   g_clear_pointer (&feeder->sent, g_variant_unref);
   g_object_unref (feeder->client);
   g_object_unref (feeder->lispmnd);
-  g_free (feeder->vpn_uuid);
   g_free (feeder->tun);
+  g_free (feeder->vpn_uuid);
   g_free (feeder->base);
   g_free (feeder);
 }

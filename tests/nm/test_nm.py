@@ -229,6 +229,10 @@ class NetworkManagerPlugin(unittest.TestCase):
             regs = json.load(f).get("registrations", [])
         return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
 
+    def gateway_route(self):
+        """NetworkManager's host route to the VPN's gateway (the map-server)."""
+        return self.t.run(MN, ["ip", "route", "show", MS]).stdout
+
     def assert_alive(self):
         self.assertTrue(self.nm.running("NetworkManager"), "NetworkManager died")
         self.assertTrue(self.mn.proc.running(), f"lispmnd died: {self.mn.proc.log()}")
@@ -268,6 +272,7 @@ class NetworkManagerPlugin(unittest.TestCase):
 
         # Both uplinks are RLOCs, ranked by their route metrics.
         wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "both uplinks as RLOCs")
+        self.assertIn(f"dev {WLAN}", self.gateway_route())
         status = self.ctl_status()
         self.assertEqual(status["Eids"], [f"{EID4}/32", f"{EID6}/128"])
         by_iface = {}
@@ -306,12 +311,19 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.assertEqual(self.nm.state("lisp"), "activated", "the VPN went down with its base uplink")
         # The one uplink left is now the best one.
         self.assertEqual(self.rlocs(), {WWAN: 1})
+        # NetworkManager 1.42 keeps the VPN on its lost base device, and the gateway
+        # (map-server) host route there; lispmnd does not need it (its sockets are bound to
+        # their uplinks): the map-server stays registered through wwan.
+        wwan4 = [a for a in self.registrations().get(f"{EID4}/32", []) if a.startswith("203.0.113.")]
+        self.assertTrue(wwan4, f"not registered through {WWAN}: {self.registrations()}")
         ok, detail = transfer.result()
         self.assertTrue(ok, f"the transfer did not survive: {detail}")
 
         # Plugged back: NetworkManager brings wlan up again, and it is preferred again.
         self.t.carrier(MN, WLAN, True)
         wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 30, "wlan back as the preferred RLOC")
+        # Back on its base device, the gateway route is usable again.
+        wait_for(lambda: f"dev {WLAN}" in self.gateway_route(), 5, f"the gateway route back on {WLAN}")
         self.assertTrue(lt.ping_ok(self.t, MN, C4, EID4))
         self.assert_alive()
 
