@@ -70,7 +70,7 @@ parse_address (const char *key, const char *text, gboolean host_prefix, int *fam
 }
 
 static gchar *
-address_text (int family, const guint8 addr[16])
+address_text (int family, const guint8 *addr)
 {
   char buf[INET6_ADDRSTRLEN];
 
