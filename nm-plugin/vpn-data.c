@@ -11,7 +11,8 @@
 #define MAX_KEY_LENGTH  512
 
 static const char *const known_keys[] = {
-  "eid", "map-server", "map-server-key-id", "map-server-algorithm", "map-resolver",
+  "eid", "map-server", "map-server-key-id", "map-server-algorithm", "map-server-key-flags",
+  "map-resolver",
   "proxy-etr", "instance-id", "mtu", PRIORITY_PREFIX "NAME", WEIGHT_PREFIX "NAME", NULL,
 };
 
@@ -190,6 +191,9 @@ parse_item (LmnVpnData *d, const char *key, const char *value, GError **error)
       d->key_id = (guint8) number;
       return TRUE;
     }
+  /* NetworkManager's own item: how the secret is stored (NMSettingSecretFlags). */
+  if (g_str_equal (key, LMN_VPN_SECRET_MAP_SERVER_KEY "-flags"))
+    return parse_number (key, value, 0, 7, "secret flags", &number, error);
   if (g_str_equal (key, "map-server-algorithm"))
     {
       if (!g_str_equal (value, "hmac-sha-256") && !g_str_equal (value, "hmac-sha-1"))
