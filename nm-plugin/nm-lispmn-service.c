@@ -273,6 +273,15 @@ key_needed (NMSettingVpn *s_vpn)
          !(flags & NM_SETTING_SECRET_FLAG_NOT_REQUIRED);
 }
 
+static gboolean
+agent_keeps_key (NMSettingVpn *s_vpn)
+{
+  NMSettingSecretFlags flags = NM_SETTING_SECRET_FLAG_NONE;
+
+  nm_setting_get_secret_flags (NM_SETTING (s_vpn), LMN_VPN_SECRET_MAP_SERVER_KEY, &flags, NULL);
+  return (flags & (NM_SETTING_SECRET_FLAG_AGENT_OWNED | NM_SETTING_SECRET_FLAG_NOT_SAVED)) != 0;
+}
+
 /* Reads and checks the profile into self; FALSE with an error naming the key. */
 static gboolean
 read_profile (LmnVpnService *self, NMConnection *connection, gboolean need_key, GError **error)
@@ -388,7 +397,9 @@ real_need_secrets (NMVpnServicePlugin *plugin, NMConnection *connection, const c
 
   if (s_vpn == NULL)
     return FALSE;
-  if (key_needed (s_vpn))
+  /* A key an agent keeps is asked for from connect_interactive, with the secret hints that
+   * let an agent which does not know this plugin (nmcli --ask) ask the user for it. */
+  if (key_needed (s_vpn) && !agent_keeps_key (s_vpn))
     {
       *setting_name = NM_SETTING_VPN_SETTING_NAME;
       return TRUE;

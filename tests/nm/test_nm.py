@@ -338,6 +338,48 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.assertEqual(self.ctl_status()["State"], "stopped")
         self.assert_alive()
 
+    def test_4_agent_owned_key(self):
+        """The key kept by an agent (here nmcli --ask, reading it from its input), asked for
+        through the secret hints the plugin sends; it is in no file."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "asked",
+                      "autoconnect", "no", "vpn.data", VPN_DATA + ", map-server-key-flags=2")
+        keyfile = os.path.join(self.nm.etc, "system-connections", "asked.nmconnection")
+        r = subprocess.run(self.nm.inside(["nmcli", "--ask", "connection", "up", "asked"]),
+                           input=KEY + "\n", capture_output=True, text=True, timeout=60)
+        print(f"nmcli --ask said: {r.stdout.strip()} {r.stderr.strip()}")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("map-server-key", r.stdout + r.stderr)
+        self.assertEqual(self.nm.state("asked"), "activated")
+        wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "registered with the asked key")
+        with open(keyfile) as f:
+            self.assertNotIn(KEY, f.read())
+        self.nm.nmcli("connection", "down", "asked")
+        wait_for(lambda: f"{EID4}/32" not in self.registrations(), 5, "the EID withdrawn")
+        self.nm.nmcli("connection", "delete", "asked")
+        self.assert_alive()
+
+    def test_5_split_mode(self):
+        """ipv4/ipv6.never-default: no default route through the EIDs, only the profile's
+        routes (the LISP destinations); the rest leaves natively."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "split",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}",
+                      "ipv4.never-default", "yes", "ipv4.routes", "203.0.113.128/26",
+                      "ipv6.never-default", "yes", "ipv6.routes", "2001:db8:c::/64")
+        self.nm.nmcli("connection", "up", "split")
+        routes4 = self.t.run(MN, ["ip", "route"]).stdout
+        routes6 = self.t.run(MN, ["ip", "-6", "route"]).stdout
+        self.assertNotIn("default dev lispmn0", routes4)
+        self.assertNotIn("default dev lispmn0", routes6)
+        self.assertRegex(routes4, r"203\.0\.113\.128/26 dev lispmn0")
+        self.assertRegex(routes6, r"2001:db8:c::/64 dev lispmn0")
+        self.assertIn("dev lispmn0", self.t.run(MN, ["ip", "route", "get", C4]).stdout)
+        self.assertIn(f"dev {WLAN}", self.t.run(MN, ["ip", "route", "get", "198.51.100.73"]).stdout)
+        self.assertTrue(lt.ping_ok(self.t, MN, C4, EID4), "MN (EID) -> C in split mode")
+        self.assertTrue(lt.ping_ok(self.t, MN, C6, EID6), "MN (EID) -> C over IPv6 in split mode")
+        self.nm.nmcli("connection", "down", "split")
+        self.nm.nmcli("connection", "delete", "split")
+        self.assert_alive()
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
