@@ -69,7 +69,13 @@ on_client_changed (NMClient *client, gpointer object, gpointer user_data)
 }
 
 static void
-watch (LmnRlocFeeder *feeder, gpointer object)
+on_profile_changed (NMConnection *connection, gpointer user_data)
+{
+  schedule (user_data);
+}
+
+static void
+watch_signal (LmnRlocFeeder *feeder, gpointer object, const char *signal, GCallback callback)
 {
   Watch *w;
 
@@ -77,8 +83,14 @@ watch (LmnRlocFeeder *feeder, gpointer object)
     return;
   w = g_new0 (Watch, 1);
   w->object = g_object_ref (object);
-  w->handler = g_signal_connect (object, "notify", G_CALLBACK (on_notify), feeder);
+  w->handler = g_signal_connect (object, signal, callback, feeder);
   g_ptr_array_add (feeder->watched, w);
+}
+
+static void
+watch (LmnRlocFeeder *feeder, gpointer object)
+{
+  watch_signal (feeder, object, "notify", G_CALLBACK (on_notify));
 }
 
 static gboolean
@@ -261,6 +273,9 @@ recompute (LmnRlocFeeder *feeder)
         continue;
       device = devices->pdata[0];
       watch (feeder, device);
+      /* Its profile's user data (lisp.priority, lisp.weight) may be edited while it runs. */
+      watch_signal (feeder, nm_active_connection_get_connection (ac), "changed",
+                    G_CALLBACK (on_profile_changed));
       ip4 = nm_active_connection_get_ip4_config (ac);
       ip6 = nm_active_connection_get_ip6_config (ac);
       watch (feeder, ip4);

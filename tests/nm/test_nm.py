@@ -297,7 +297,6 @@ class NetworkManagerPlugin(unittest.TestCase):
         # Timed from when ip(8) has taken the link down: starting it takes a while here.
         self.t.carrier(MN, WLAN, False)
         pulled = time.monotonic()
-        print(f"carrier pulled at {time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d}")
         gone = None
         deadline = pulled + 5
         while time.monotonic() < deadline:
@@ -385,11 +384,39 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.nm.nmcli("connection", "delete", "split")
         self.assert_alive()
 
-    def test_6_key_logged_nowhere(self):
+    def test_6_priorities_from_profiles(self):
+        """rloc-weight.<interface> in vpn.data, and lisp.priority in an uplink profile's user
+        data (set in its keyfile, as nmcli 1.42 cannot), followed while the VPN runs."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "prefs",
+                      "autoconnect", "no", "vpn.data", VPN_DATA + f", rloc-weight.{WWAN}=20",
+                      "vpn.secrets", f"map-server-key={KEY}")
+        self.nm.nmcli("connection", "up", "prefs")
+        weights = lambda: {r["interface"]: (r["priority"], r["weight"]) for r in self.ctl_status()["Rlocs"]}
+        wait_for(lambda: weights() == {WLAN: (1, 100), WWAN: (2, 20)}, 10, "the weight from vpn.data")
+        keyfile = os.path.join(self.nm.etc, "system-connections", "wlan.nmconnection")
+        with open(keyfile) as f:
+            original = f.read()
+        try:
+            with open(keyfile, "a") as f:
+                f.write("\n[user]\nlisp.priority=3\n")
+            self.nm.nmcli("connection", "reload")
+            wait_for(lambda: weights() == {WLAN: (3, 100), WWAN: (2, 20)}, 10,
+                     f"lisp.priority from the wlan profile ({weights()})")
+        finally:
+            with open(keyfile, "w") as f:
+                f.write(original)
+            self.nm.nmcli("connection", "reload")
+        self.nm.nmcli("connection", "down", "prefs")
+        self.nm.nmcli("connection", "delete", "prefs")
+        self.assert_alive()
+
+    def test_7_key_logged_nowhere(self):
         """After all of the above (with NetworkManager logging at debug level)."""
+        with open(self.mn.state_file) as f:
+            state = f.read()
         for name, text in [("NetworkManager and the plugin", self.nm.log("NetworkManager")),
                            ("lispmnd", self.mn.proc.log(tail=10**7)),
-                           ("lispmnd's state file", open(self.mn.state_file).read())]:
+                           ("lispmnd's state file", state)]:
             self.assertNotIn(KEY, text, f"the key appears in {name}'s log")
 
 
