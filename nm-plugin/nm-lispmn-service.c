@@ -188,6 +188,14 @@ on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
+        {
+          fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED,
+                        "lispmnd is not running (nobody owns " LISPMND_NAME " on the system bus, "
+                        "and it cannot be started)");
+          return;
+        }
       g_dbus_error_strip_remote_error (error);
       message = g_strdup_printf ("lispmnd refused the configuration: %s", error->message);
       fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, message);
@@ -202,19 +210,13 @@ on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
   start_feeder (self);
 }
 
-/* Configure, once lispmnd is known to be on the bus. */
+/* Configure; when lispmnd is not running, the call starts it through D-Bus activation
+ * where it is installed so. */
 static void
 call_configure (LmnVpnService *self)
 {
   g_autoptr(GVariant) settings = NULL;
-  g_autofree gchar *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->lispmnd));
 
-  if (owner == NULL)
-    {
-      fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED,
-                    "lispmnd is not running (nobody owns " LISPMND_NAME " on the system bus)");
-      return;
-    }
   settings = g_variant_ref_sink (lmn_vpn_data_configure_settings (self->data, self->key));
   lmn_dbus_mobile_node1_call_configure (self->lispmnd, settings, self->cancellable, on_configured,
                                         self);
@@ -245,7 +247,9 @@ configure_lispmnd (LmnVpnService *self)
   if (self->lispmnd != NULL)
     call_configure (self);
   else
-    lmn_dbus_mobile_node1_proxy_new_for_bus (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+    lmn_dbus_mobile_node1_proxy_new_for_bus (G_BUS_TYPE_SYSTEM,
+                                             G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+                                             G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
                                              LISPMND_NAME, LISPMND_PATH, self->cancellable,
                                              on_proxy, self);
 }

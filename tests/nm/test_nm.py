@@ -419,6 +419,18 @@ class NetworkManagerPlugin(unittest.TestCase):
                            ("lispmnd's state file", state)]:
             self.assertNotIn(KEY, text, f"the key appears in {name}'s log")
 
+    def test_8_lispmnd_not_running(self):
+        """Last (it stops lispmnd): activation fails saying so; NetworkManager stays."""
+        self.assertEqual(self.mn.stop(), 0)
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "orphan",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}")
+        r = self.nm.nmcli("connection", "up", "orphan", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        wait_for(lambda: "lispmnd is not running" in self.nm.log("NetworkManager"), 5,
+                 "the reason in the journal")
+        self.assertTrue(self.nm.running("NetworkManager"))
+        self.nm.nmcli("connection", "delete", "orphan")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
