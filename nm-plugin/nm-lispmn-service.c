@@ -88,6 +88,7 @@ send_config (LmnVpnService *self)
   const LmnVpnData *d = self->data;
   GVariantBuilder config, ip4, ip6;
   guint8 gateway[16];
+  guint32 address;
 
   g_variant_builder_init (&config, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&config, "{sv}", NM_VPN_PLUGIN_CONFIG_TUNDEV, g_variant_new_string (self->tun));
@@ -96,8 +97,11 @@ send_config (LmnVpnService *self)
   /* The map-server as the "VPN gateway": NetworkManager keeps a host route to it through
    * the base uplink (lispmnd's own control sockets are bound to their uplinks anyway). */
   if (inet_pton (AF_INET, d->map_server, gateway) == 1)
-    g_variant_builder_add (&config, "{sv}", NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY,
-                           g_variant_new_uint32 (*(guint32 *) (void *) gateway));
+    {
+      memcpy (&address, gateway, 4);   /* network order, as NetworkManager wants it */
+      g_variant_builder_add (&config, "{sv}", NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY,
+                             g_variant_new_uint32 (address));
+    }
   else if (inet_pton (AF_INET6, d->map_server, gateway) == 1)
     g_variant_builder_add (&config, "{sv}", NM_VPN_PLUGIN_CONFIG_EXT_GATEWAY,
                            address_bytes (gateway, 16));
@@ -109,9 +113,10 @@ send_config (LmnVpnService *self)
 
   if (d->has_eid4)
     {
+      memcpy (&address, d->eid4, 4);
       g_variant_builder_init (&ip4, G_VARIANT_TYPE_VARDICT);
       g_variant_builder_add (&ip4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_ADDRESS,
-                             g_variant_new_uint32 (*(const guint32 *) (const void *) d->eid4));
+                             g_variant_new_uint32 (address));
       g_variant_builder_add (&ip4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_PREFIX, g_variant_new_uint32 (32));
       nm_vpn_service_plugin_set_ip4_config (plugin, g_variant_builder_end (&ip4));
     }
