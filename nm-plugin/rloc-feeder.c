@@ -153,17 +153,21 @@ user_value (NMActiveConnection *ac, const char *key)
   return user != NULL ? lmn_rank_parse_user_value (nm_setting_user_get_data (user, key)) : -1;
 }
 
+/* A captive portal or limited connectivity, and full connectivity in neither family (an
+ * uplink whose IPv6 is limited carries IPv4 RLOCs well enough). */
 static gboolean
 degraded (NMDevice *device)
 {
+  gboolean full = FALSE, poor = FALSE;
+
   for (int family = AF_INET; family != 0; family = family == AF_INET ? AF_INET6 : 0)
     {
       NMConnectivityState c = nm_device_get_connectivity (device, family);
 
-      if (c == NM_CONNECTIVITY_PORTAL || c == NM_CONNECTIVITY_LIMITED)
-        return TRUE;
+      full |= c == NM_CONNECTIVITY_FULL;
+      poor |= c == NM_CONNECTIVITY_PORTAL || c == NM_CONNECTIVITY_LIMITED;
     }
-  return FALSE;
+  return poor && !full;
 }
 
 static void

@@ -6,7 +6,8 @@
  * (1 for the lowest metric, 2 for the next ...: NetworkManager's own order, Ethernet before
  * Wi-Fi before mobile broadband). Weight likewise (rloc-weight..., lisp.weight), else 100.
  * An uplink without carrier is left out; one behind a captive portal or with limited
- * connectivity is demoted (LMN_RANK_DEMOTION added to its priority, at most 254). */
+ * connectivity (rloc-feeder.c: and full connectivity in neither family) is demoted
+ * (LMN_RANK_DEMOTION added to its priority, at most 254). */
 #pragma once
 
 #include <glib.h>

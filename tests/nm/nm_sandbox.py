@@ -31,7 +31,7 @@ dhcp=internal
 unmanaged-devices=*,{managed}
 
 [connectivity]
-enabled=false
+{connectivity}
 
 [logging]
 level=DEBUG
@@ -96,9 +96,11 @@ def alive(pid):
 
 
 class NmSandbox:
-    def __init__(self, t, ns, workdir, managed, name_files, policies, carrier_wait_ms=None):
+    def __init__(self, t, ns, workdir, managed, name_files, policies, carrier_wait_ms=None,
+                 connectivity_uri=None, connectivity_response=None):
         """managed: interface names NetworkManager may manage (TUN devices always).
-        name_files: {file name: text} for the VPN directory. policies: D-Bus policy files."""
+        name_files: {file name: text} for the VPN directory. policies: D-Bus policy files.
+        connectivity_uri: NetworkManager's connectivity check, by default off."""
         self.t, self.ns, self.dir = t, ns, os.path.join(workdir, "nm")
         shutil.rmtree(self.dir, ignore_errors=True)
         self.etc = os.path.join(self.dir, "etc-nm")
@@ -110,8 +112,12 @@ class NmSandbox:
             os.makedirs(d)
         os.chmod(os.path.join(self.etc, "system-connections"), 0o700)
         os.chmod(self.var, 0o700)
+        connectivity = "enabled=false"
+        if connectivity_uri:
+            connectivity = (f"enabled=true\nuri={connectivity_uri}\n"
+                            f"response={connectivity_response}\ninterval=3600")
         conf = NM_CONF.format(managed=",".join(f"except:interface-name:{i}" for i in managed)
-                              + ",except:type:tun")
+                              + ",except:type:tun", connectivity=connectivity)
         if carrier_wait_ms is not None:
             conf += CARRIER_WAIT.format(devices=",".join(f"interface-name:{i}" for i in managed),
                                         ms=carrier_wait_ms)

@@ -72,6 +72,28 @@ eids={EID4}/32;{EID6}/128
 manage-addresses=false
 """
 
+# NetworkManager's connectivity check asks a small web server beside the map-server; the test
+# can make it answer like a captive portal to the WWAN uplink's addresses.
+CHECK_URI, CHECK_RESPONSE = f"http://{MS}/check", "lispmn-online"
+CHECK_SERVER = """
+import http.server, os, sys
+mode_file = sys.argv[1]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        with open(mode_file) as f:
+            portal_prefix = f.read().strip()
+        portal = portal_prefix and self.client_address[0].startswith(portal_prefix)
+        body = b"<html>Welcome to the hotel: please log in</html>" if portal else b"lispmn-online"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, fmt, *args):
+        sys.stderr.write((fmt % args) + "\\n")
+http.server.ThreadingHTTPServer((sys.argv[2], 80), Handler).serve_forever()
+"""
+
 NAME_FILE = f"""[VPN Connection]
 name=lispmn
 service=org.freedesktop.NetworkManager.lispmn
@@ -156,9 +178,18 @@ class NetworkManagerPlugin(unittest.TestCase):
             "--enable-ra", "--ra-param=c-wwan,10,600", "--dhcp-range=2001:db8:2::,ra-only,64"],
             os.path.join(cls.dir, "dnsmasq.log"))
 
+        cls.portal_mode = os.path.join(cls.dir, "portal-prefix")
+        with open(cls.portal_mode, "w") as f:
+            f.write("")
+        script = os.path.join(cls.dir, "check_server.py")
+        with open(script, "w") as f:
+            f.write(CHECK_SERVER)
+        cls.check_server = t.popen(MS_NS, [lt.PYTHON, script, cls.portal_mode, MS],
+                                   os.path.join(cls.dir, "check-server.log"))
         cls.nm = NmSandbox(t, MN, cls.dir, managed=[WLAN, WWAN],
                            name_files={"nm-lispmn-service.name": NAME_FILE},
-                           policies=[PLUGIN_POLICY, LISPMND_POLICY], carrier_wait_ms=CARRIER_WAIT_MS)
+                           policies=[PLUGIN_POLICY, LISPMND_POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
+                           connectivity_uri=CHECK_URI, connectivity_response=CHECK_RESPONSE)
         cls.nm.start()
         env = cls.nm.env()
         polkit_log = open(os.path.join(cls.dir, "polkitd-mock.log"), "wb")
@@ -233,6 +264,10 @@ class NetworkManagerPlugin(unittest.TestCase):
             regs = json.load(f).get("registrations", [])
         return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
 
+    def connectivity(self):
+        return {d: self.nm.nmcli("-g", "GENERAL.IP4-CONNECTIVITY,GENERAL.IP6-CONNECTIVITY", "device",
+                                 "show", d).stdout.split() for d in (WLAN, WWAN)}
+
     def gateway_route(self):
         """NetworkManager's host route to the VPN's gateway (the map-server)."""
         return self.t.run(MN, ["ip", "route", "show", MS]).stdout
@@ -274,7 +309,7 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.assertIn(EID6, addrs)
 
         # Both uplinks are RLOCs, ranked by their route metrics.
-        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "both uplinks as RLOCs")
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, f"both uplinks as RLOCs ({self.rlocs()}; {self.connectivity()})")
         self.assertIn(f"dev {WLAN}", self.gateway_route())
         status = self.ctl_status()
         self.assertEqual(status["Eids"], [f"{EID4}/32", f"{EID6}/128"])
@@ -410,7 +445,29 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.nm.nmcli("connection", "delete", "prefs")
         self.assert_alive()
 
-    def test_7_key_logged_nowhere(self):
+    def test_7_captive_portal_demotes(self):
+        """NetworkManager's connectivity check finds a captive portal behind wwan: its RLOC
+        is demoted; once the portal lets it through, it is back at its rank."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "portal",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}")
+        self.nm.nmcli("connection", "up", "portal")
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "both uplinks at their ranks")
+        try:
+            with open(self.portal_mode, "w") as f:
+                f.write("203.0.113.")
+            self.nm.nmcli("networking", "connectivity", "check")
+            wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2 + 100}, 10,
+                     f"wwan demoted behind the portal ({self.rlocs()})")
+        finally:
+            with open(self.portal_mode, "w") as f:
+                f.write("")
+        self.nm.nmcli("networking", "connectivity", "check")
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "wwan back at its rank")
+        self.nm.nmcli("connection", "down", "portal")
+        self.nm.nmcli("connection", "delete", "portal")
+        self.assert_alive()
+
+    def test_8_key_logged_nowhere(self):
         """After all of the above (with NetworkManager logging at debug level)."""
         with open(self.mn.state_file) as f:
             state = f.read()
@@ -419,7 +476,7 @@ class NetworkManagerPlugin(unittest.TestCase):
                            ("lispmnd's state file", state)]:
             self.assertNotIn(KEY, text, f"the key appears in {name}'s log")
 
-    def test_8_lispmnd_not_running(self):
+    def test_9_lispmnd_not_running(self):
         """Last (it stops lispmnd): activation fails saying so; NetworkManager stays."""
         self.assertEqual(self.mn.stop(), 0)
         self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "orphan",
