@@ -578,7 +578,8 @@ on_configure (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation,
   LmnConfig *config;
 
   /* Checked before polkit is asked: a bad call is refused the same for everyone. */
-  config = lmn_config_with_settings (lmn_supervisor_get_config (svc->sup), settings, &error);
+  /* Over the file's configuration, not an earlier Configure's: each call says it all. */
+  config = lmn_config_with_settings (lmn_supervisor_get_file_config (svc->sup), settings, &error);
   if (config == NULL)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);

@@ -2,6 +2,7 @@
 
 struct _LmnSupervisor {
   LmnConfig               *config;
+  LmnConfig               *file_config;  /* as read from the file: what Configure merges over */
   gchar                   *state_file;
   gboolean                 debug;
   LmnNode                 *node;
@@ -16,6 +17,7 @@ lmn_supervisor_new (LmnConfig *config, const char *state_file, gboolean debug)
   LmnSupervisor *sup = g_new0 (LmnSupervisor, 1);
 
   sup->config = config;
+  sup->file_config = lmn_config_copy (config);
   sup->state_file = g_strdup (state_file);
   sup->debug = debug;
   return sup;
@@ -29,6 +31,7 @@ lmn_supervisor_free (LmnSupervisor *sup)
   g_clear_pointer (&sup->node, lmn_node_free);
   g_clear_pointer (&sup->uplinks, g_ptr_array_unref);
   lmn_config_free (sup->config);
+  lmn_config_free (sup->file_config);
   g_free (sup->state_file);
   g_free (sup);
 }
@@ -135,6 +138,12 @@ const LmnConfig *
 lmn_supervisor_get_config (LmnSupervisor *sup)
 {
   return sup->config;
+}
+
+const LmnConfig *
+lmn_supervisor_get_file_config (LmnSupervisor *sup)
+{
+  return sup->file_config;
 }
 
 void

@@ -29,7 +29,9 @@ void             lmn_supervisor_set_uplinks (LmnSupervisor *sup, const LmnUplink
                                              guint n);
 /* The running node, or NULL when stopped. */
 LmnNode         *lmn_supervisor_get_node   (LmnSupervisor *sup);
+/* The running configuration, and the file's (which Configure's settings are laid over). */
 const LmnConfig *lmn_supervisor_get_config (LmnSupervisor *sup);
+const LmnConfig *lmn_supervisor_get_file_config (LmnSupervisor *sup);
 void             lmn_supervisor_write_state (LmnSupervisor *sup);
 /* Called when the node's RLOCs change, and when it starts or stops. */
 typedef void (*LmnSupervisorChangedFunc) (LmnSupervisor *sup, gpointer user_data);

@@ -199,8 +199,12 @@ class Configure(PolkitTest):
         server = read_json(self.server_state)
         self.assertGreaterEqual(server["counters"]["registrations-withdrawn"], 2, server["counters"])
 
-        # Configure starts a stopped node; the daemon's exit withdraws too.
+        # Configure starts a stopped node; a key absent from the call has the file's value,
+        # not the previous call's; the daemon's exit withdraws too.
+        self.assertIsInstance(self.configure(good_settings(**{"proxy-etrs": V("as", ["198.51.100.18"])})), tuple)
+        self.assertEqual(self.get("ProxyEtrs"), ["198.51.100.18"])
         self.assertIsInstance(self.configure(good_settings()), tuple)
+        self.assertEqual(self.get("ProxyEtrs"), [])
         wait_for(lambda: f"{lt.EID4}/32" in self.registrations(), 5, "registered again")
         self.assertEqual(self.mn.stop(), 0)
         wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 2, "the withdrawal on exit")
