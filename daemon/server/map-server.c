@@ -516,7 +516,7 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
       g_autofree gchar *text = lisp_prefix_to_string (p);
       g_autofree gchar *who = endpoint_to_string (from);
 
-      /* Record TTL 0: the registrant withdraws the mapping (RFC 9301 §5.6), e.g. a mobile
+      /* Record TTL 0: the registrant withdraws the mapping (RFC 9301: TTL 0 is "remove now"), e.g. a mobile
        * node going offline. Only its own: another xTR's registration of the prefix stays. */
       if (rec->ttl == 0)
         {
