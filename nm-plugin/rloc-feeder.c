@@ -293,6 +293,7 @@ recompute (LmnRlocFeeder *feeder)
         continue;
       c.interface = iface;
       c.connection_id = nm_active_connection_get_id (ac);
+      c.connection_uuid = nm_active_connection_get_uuid (ac);
       c.metric = default_route_metric (ip4);
       if (c.metric < 0)
         c.metric = default_route_metric (ip6);

@@ -37,6 +37,8 @@ preference (const LmnVpnData *data, gint (*lookup) (const LmnVpnData *, const ch
 
   if (value < 0 && data != NULL && c->connection_id != NULL)
     value = lookup (data, c->connection_id);
+  if (value < 0 && data != NULL && c->connection_uuid != NULL)
+    value = lookup (data, c->connection_uuid);
   if (value < 0)
     value = user_value;
   return value;

@@ -1,7 +1,8 @@
 /* Which active connections become RLOCs, with which priority and weight: a pure function of
  * what libnm tells (rloc-feeder.c gathers it) and the VPN profile's vpn.data.
  *
- * Priority: rloc-priority.<interface>, else rloc-priority.<connection id> in vpn.data, else
+ * Priority: rloc-priority.<interface>, else rloc-priority.<connection id or UUID> in vpn.data,
+ * else
  * the uplink profile's user data lisp.priority, else the rank of the uplink's route metric
  * (1 for the lowest metric, 2 for the next ...: NetworkManager's own order, Ethernet before
  * Wi-Fi before mobile broadband). Weight likewise (rloc-weight..., lisp.weight), else 100.
@@ -21,6 +22,7 @@ G_BEGIN_DECLS
 typedef struct {
   const char *interface;
   const char *connection_id;
+  const char *connection_uuid;
   gint64      metric;         /* of the uplink's default route; -1 unknown */
   gint        user_priority;  /* lisp.priority; -1 unset */
   gint        user_weight;    /* lisp.weight; -1 unset */

@@ -147,11 +147,11 @@ test_ranking_by_metric (void)
 {
   /* Ethernet (100) before Wi-Fi (600) before mobile broadband (700); ties share a rank. */
   const LmnUplinkCandidate c[] = {
-    { "wwan0", "Mobile", 700, -1, -1, TRUE, FALSE },
-    { "wlan0", "Home Wi-Fi", 600, -1, -1, TRUE, FALSE },
-    { "eth0", "Wired", 100, -1, -1, TRUE, FALSE },
-    { "eth1", "Dock", 100, -1, -1, TRUE, FALSE },
-    { "usb0", "Tether", 750, -1, -1, FALSE, FALSE },   /* no carrier: left out */
+    { "wwan0", "Mobile", NULL, 700, -1, -1, TRUE, FALSE },
+    { "wlan0", "Home Wi-Fi", NULL, 600, -1, -1, TRUE, FALSE },
+    { "eth0", "Wired", NULL, 100, -1, -1, TRUE, FALSE },
+    { "eth1", "Dock", NULL, 100, -1, -1, TRUE, FALSE },
+    { "usb0", "Tether", NULL, 750, -1, -1, FALSE, FALSE },   /* no carrier: left out */
   };
   g_autoptr(GPtrArray) ranked = rank (c, G_N_ELEMENTS (c), NULL);
 
@@ -170,18 +170,25 @@ test_ranking_overrides (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnVpnData) d = parse (&error, "eid=192.0.2.10", "map-server=198.51.100.1",
                                    "rloc-priority.wwan0=1", "rloc-priority.Home Wi-Fi=5",
-                                   "rloc-weight.wlan0=30", "rloc-weight.Home Wi-Fi=99", NULL);
+                                   "rloc-weight.wlan0=30", "rloc-weight.Home Wi-Fi=99",
+                                   "rloc-priority.9f6c0c1e-5a43-4e55-a0a8-0d3b7c1f2e11=7", NULL);
   const LmnUplinkCandidate c[] = {
-    { "wwan0", "Mobile", 700, 9, 9, TRUE, FALSE },       /* vpn.data beats user data */
-    { "wlan0", "Home Wi-Fi", 600, -1, -1, TRUE, FALSE },  /* by connection id; weight by interface first */
-    { "eth0", "Wired", 100, 4, 60, TRUE, FALSE },         /* user data lisp.priority/weight */
-    { "eth1", "Hotel", 100, -1, -1, TRUE, TRUE },         /* captive portal: demoted */
+    /* vpn.data beats user data */
+    { "wwan0", "Mobile", NULL, 700, 9, 9, TRUE, FALSE },
+    /* by connection id; weight by interface first */
+    { "wlan0", "Home Wi-Fi", NULL, 600, -1, -1, TRUE, FALSE },
+    /* user data lisp.priority/weight */
+    { "eth0", "Wired", NULL, 100, 4, 60, TRUE, FALSE },
+    /* captive portal: demoted */
+    { "eth1", "Hotel", NULL, 100, -1, -1, TRUE, TRUE },
+    /* by connection UUID */
+    { "usb0", "Tether", "9f6c0c1e-5a43-4e55-a0a8-0d3b7c1f2e11", 750, -1, -1, TRUE, FALSE },
   };
   g_autoptr(GPtrArray) ranked = NULL;
 
   g_assert_no_error (error);
   ranked = rank (c, G_N_ELEMENTS (c), d);
-  g_assert_cmpuint (ranked->len, ==, 4);
+  g_assert_cmpuint (ranked->len, ==, 5);
   g_assert_cmpuint (U (0)->priority, ==, 1);
   g_assert_cmpuint (U (0)->weight, ==, 9);
   g_assert_cmpuint (U (1)->priority, ==, 5);
@@ -189,6 +196,7 @@ test_ranking_overrides (void)
   g_assert_cmpuint (U (2)->priority, ==, 4);
   g_assert_cmpuint (U (2)->weight, ==, 60);
   g_assert_cmpuint (U (3)->priority, ==, 1 + LMN_RANK_DEMOTION);
+  g_assert_cmpuint (U (4)->priority, ==, 7);
 }
 
 static void
