@@ -297,6 +297,7 @@ recompute (LmnRlocFeeder *feeder)
       c.metric = default_route_metric (ip4);
       if (c.metric < 0)
         c.metric = default_route_metric (ip6);
+      c.default_route = c.metric >= 0;
       if (c.metric < 0)
         c.metric = type_metric (device);
       c.user_priority = user_value (ac, "lisp.priority");

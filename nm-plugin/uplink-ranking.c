@@ -56,7 +56,7 @@ lmn_rank_uplinks (const LmnUplinkCandidate *candidates, guint n, const LmnVpnDat
     {
       gboolean known = FALSE;
 
-      if (!candidates[i].carrier || candidates[i].metric < 0)
+      if (!candidates[i].carrier || !candidates[i].default_route || candidates[i].metric < 0)
         continue;
       for (guint j = 0; j < metrics->len; j++)
         known |= g_array_index (metrics, gint64, j) == candidates[i].metric;
@@ -73,8 +73,10 @@ lmn_rank_uplinks (const LmnUplinkCandidate *candidates, guint n, const LmnVpnDat
 
       if (!c->carrier || c->interface == NULL || g_hash_table_contains (seen, c->interface))
         continue;
-      g_hash_table_add (seen, (gpointer) c->interface);
       priority = preference (data, lmn_vpn_data_priority, c, c->user_priority);
+      if (priority < 0 && !c->default_route)
+        continue;
+      g_hash_table_add (seen, (gpointer) c->interface);
       if (priority < 0)
         priority = (gint) MIN (metric_rank (metrics, c->metric), 254u);
       weight = preference (data, lmn_vpn_data_weight, c, c->user_weight);

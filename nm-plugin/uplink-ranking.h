@@ -6,7 +6,8 @@
  * the uplink profile's user data lisp.priority, else the rank of the uplink's route metric
  * (1 for the lowest metric, 2 for the next ...: NetworkManager's own order, Ethernet before
  * Wi-Fi before mobile broadband). Weight likewise (rloc-weight..., lisp.weight), else 100.
- * An uplink without carrier is left out; one behind a captive portal or with limited
+ * A connection without a default route (a container bridge, a LAN-only link) is no uplink
+ * unless a priority is given for it explicitly. An uplink without carrier is left out; one behind a captive portal or with limited
  * connectivity (rloc-feeder.c: and full connectivity in neither family) is demoted
  * (LMN_RANK_DEMOTION added to its priority, at most 254). */
 #pragma once
@@ -24,6 +25,7 @@ typedef struct {
   const char *connection_id;
   const char *connection_uuid;
   gint64      metric;         /* of the uplink's default route; -1 unknown */
+  gboolean    default_route;  /* it has one (IPv4 or IPv6) */
   gint        user_priority;  /* lisp.priority; -1 unset */
   gint        user_weight;    /* lisp.weight; -1 unset */
   gboolean    carrier;

@@ -147,11 +147,12 @@ test_ranking_by_metric (void)
 {
   /* Ethernet (100) before Wi-Fi (600) before mobile broadband (700); ties share a rank. */
   const LmnUplinkCandidate c[] = {
-    { "wwan0", "Mobile", NULL, 700, -1, -1, TRUE, FALSE },
-    { "wlan0", "Home Wi-Fi", NULL, 600, -1, -1, TRUE, FALSE },
-    { "eth0", "Wired", NULL, 100, -1, -1, TRUE, FALSE },
-    { "eth1", "Dock", NULL, 100, -1, -1, TRUE, FALSE },
-    { "usb0", "Tether", NULL, 750, -1, -1, FALSE, FALSE },   /* no carrier: left out */
+    { "wwan0", "Mobile", NULL, 700, TRUE, -1, -1, TRUE, FALSE },
+    { "wlan0", "Home Wi-Fi", NULL, 600, TRUE, -1, -1, TRUE, FALSE },
+    { "eth0", "Wired", NULL, 100, TRUE, -1, -1, TRUE, FALSE },
+    { "eth1", "Dock", NULL, 100, TRUE, -1, -1, TRUE, FALSE },
+    { "usb0", "Tether", NULL, 750, TRUE, -1, -1, FALSE, FALSE },   /* no carrier: left out */
+    { "docker0", "docker0", NULL, 750, FALSE, -1, -1, TRUE, FALSE }, /* no default route */
   };
   g_autoptr(GPtrArray) ranked = rank (c, G_N_ELEMENTS (c), NULL);
 
@@ -174,15 +175,15 @@ test_ranking_overrides (void)
                                    "rloc-priority.9f6c0c1e-5a43-4e55-a0a8-0d3b7c1f2e11=7", NULL);
   const LmnUplinkCandidate c[] = {
     /* vpn.data beats user data */
-    { "wwan0", "Mobile", NULL, 700, 9, 9, TRUE, FALSE },
+    { "wwan0", "Mobile", NULL, 700, TRUE, 9, 9, TRUE, FALSE },
     /* by connection id; weight by interface first */
-    { "wlan0", "Home Wi-Fi", NULL, 600, -1, -1, TRUE, FALSE },
+    { "wlan0", "Home Wi-Fi", NULL, 600, TRUE, -1, -1, TRUE, FALSE },
     /* user data lisp.priority/weight */
-    { "eth0", "Wired", NULL, 100, 4, 60, TRUE, FALSE },
+    { "eth0", "Wired", NULL, 100, TRUE, 4, 60, TRUE, FALSE },
     /* captive portal: demoted */
-    { "eth1", "Hotel", NULL, 100, -1, -1, TRUE, TRUE },
-    /* by connection UUID */
-    { "usb0", "Tether", "9f6c0c1e-5a43-4e55-a0a8-0d3b7c1f2e11", 750, -1, -1, TRUE, FALSE },
+    { "eth1", "Hotel", NULL, 100, TRUE, -1, -1, TRUE, TRUE },
+    /* by connection UUID, even without a default route: it was asked for */
+    { "usb0", "Tether", "9f6c0c1e-5a43-4e55-a0a8-0d3b7c1f2e11", 750, FALSE, -1, -1, TRUE, FALSE },
   };
   g_autoptr(GPtrArray) ranked = NULL;
 
