@@ -309,7 +309,8 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.assertIn(EID6, addrs)
 
         # Both uplinks are RLOCs, ranked by their route metrics.
-        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, f"both uplinks as RLOCs ({self.rlocs()}; {self.connectivity()})")
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10,
+                 f"both uplinks as RLOCs ({self.rlocs()}; connectivity {self.connectivity()})")
         self.assertIn(f"dev {WLAN}", self.gateway_route())
         status = self.ctl_status()
         self.assertEqual(status["Eids"], [f"{EID4}/32", f"{EID6}/128"])
@@ -329,9 +330,10 @@ class NetworkManagerPlugin(unittest.TestCase):
         transfer = lt.Transfer(self.t, self.dir, C, C4, MN, EID4, sender="server",
                                nbytes=3_000_000, rate=300_000, timeout=40)
         time.sleep(1.5)
-        # Timed from when ip(8) has taken the link down: starting it takes a while here.
-        self.t.carrier(MN, WLAN, False)
+        # Timed from before ip(8) is started to take the router's end down (conservative:
+        # starting it takes a while on a loaded machine).
         pulled = time.monotonic()
+        self.t.carrier(MN, WLAN, False)
         gone = None
         deadline = pulled + 5
         while time.monotonic() < deadline:
