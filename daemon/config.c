@@ -26,10 +26,10 @@ G_DEFINE_QUARK (lmn-config-error-quark, lmn_config_error)
 #define DEFAULT_QUEUE_LENGTH   16
 #define DEFAULT_PRIORITY       1
 #define DEFAULT_WEIGHT         100
-#define MAX_INSTANCE_ID        0xFFFFFFu  /* 24 bits: the data-plane header's field */
+#define MAX_INSTANCE_ID        LMN_CONFIG_MAX_INSTANCE_ID  /* 24 bits: the data-plane header's field */
 #define MAX_QUEUE_LENGTH       1024
-#define MIN_MTU_IPV4           576
-#define MIN_MTU_IPV6           1280
+#define MIN_MTU_IPV4           LMN_CONFIG_MIN_MTU_IPV4
+#define MIN_MTU_IPV6           LMN_CONFIG_MIN_MTU_IPV6
 /* RLOC-probing (PROTOCOL.md §2.8): a minute suits a battery-powered node; a day at most. */
 #define DEFAULT_RLOC_PROBE_INTERVAL 60
 #define MAX_RLOC_PROBE_INTERVAL     86400
@@ -1317,4 +1317,78 @@ lmn_config_load (const char *path, GError **error)
   /* The text holds the map-server keys. */
   explicit_bzero (data, len);
   return config;
+}
+
+gchar *
+lmn_config_check_prefix (const char *text, guint32 iid, LispPrefix *out)
+{
+  return parse_prefix (text, iid, out);
+}
+
+gchar *
+lmn_config_check_unicast (const char *text, LmnIp *out)
+{
+  return parse_unicast (text, out);
+}
+
+gchar *
+lmn_config_check_interface (const char *name)
+{
+  return check_interface_name (name);
+}
+
+static GArray *
+array_copy (GArray *a)
+{
+  GArray *copy = g_array_sized_new (FALSE, TRUE, g_array_get_element_size (a), a->len);
+
+  g_array_append_vals (copy, a->data, a->len);
+  return copy;
+}
+
+LmnConfig *
+lmn_config_copy (const LmnConfig *config)
+{
+  LmnConfig *c = config_new (config->path);
+
+  c->mode = config->mode;
+  g_array_append_vals (c->eids, config->eids->data, config->eids->len);
+  c->instance_id = config->instance_id;
+  g_free (c->tun_name);
+  c->tun_name = g_strdup (config->tun_name);
+  c->mtu = config->mtu;
+  c->manage_addresses = config->manage_addresses;
+  g_array_append_vals (c->routes, config->routes->data, config->routes->len);
+  c->route_metric = config->route_metric;
+  c->queue_length = config->queue_length;
+  g_array_append_vals (c->map_resolvers, config->map_resolvers->data, config->map_resolvers->len);
+  g_array_append_vals (c->proxy_etrs, config->proxy_etrs->data, config->proxy_etrs->len);
+  for (guint i = 0; i < config->uplinks->len; i++)
+    {
+      const LmnUplinkConfig *u = g_ptr_array_index (config->uplinks, i);
+      LmnUplinkConfig *copy = g_new0 (LmnUplinkConfig, 1);
+
+      *copy = *u;
+      copy->interface = g_strdup (u->interface);
+      g_ptr_array_add (c->uplinks, copy);
+    }
+  for (guint i = 0; i < config->map_servers->len; i++)
+    {
+      const LmnMapServerConfig *ms = g_ptr_array_index (config->map_servers, i);
+      LmnMapServerConfig *copy = g_new0 (LmnMapServerConfig, 1);
+
+      *copy = *ms;
+      copy->key = g_strdup (ms->key);
+      g_ptr_array_add (c->map_servers, copy);
+    }
+  for (guint i = 0; i < config->mappings->len; i++)
+    {
+      const LmnMappingConfig *m = g_ptr_array_index (config->mappings, i);
+      LmnMappingConfig *copy = g_new0 (LmnMappingConfig, 1);
+
+      *copy = *m;
+      copy->locators = array_copy (m->locators);
+      g_ptr_array_add (c->mappings, copy);
+    }
+  return c;
 }

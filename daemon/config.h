@@ -116,6 +116,19 @@ void       lmn_config_free      (LmnConfig *config);
 gboolean   lmn_ip_parse         (const char *text, LmnIp *out, GError **error);
 gchar     *lmn_ip_to_string     (const LmnIp *ip);
 
+/* A deep copy (keys included; freeing either wipes its own keys). */
+LmnConfig *lmn_config_copy      (const LmnConfig *config);
+
+/* The checks the file's values get, for values from elsewhere (D-Bus Configure): NULL when
+ * fine, else the reason ("'x' is not an IPv4 or IPv6 prefix"). */
+gchar     *lmn_config_check_prefix    (const char *text, guint32 iid, LispPrefix *out);
+gchar     *lmn_config_check_unicast   (const char *text, LmnIp *out);
+gchar     *lmn_config_check_interface (const char *name);
+/* Minimum MTUs the file accepts (mtu= 0 or at least these). */
+#define LMN_CONFIG_MIN_MTU_IPV4 576
+#define LMN_CONFIG_MIN_MTU_IPV6 1280
+#define LMN_CONFIG_MAX_INSTANCE_ID 0xFFFFFFu
+
 /* The keys a group of this kind ("lispmnd", "uplink", "map-server", "mapping") may hold,
  * NULL-terminated; NULL for an unknown kind. For tools and tests that check the docs. */
 const char * const *lmn_config_known_keys (const char *group_kind);

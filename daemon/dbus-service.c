@@ -1,6 +1,7 @@
 #include "dbus-service.h"
 
 #include "handover-tracker.h"
+#include "config-settings.h"
 #include "lisp-action.h"
 #include "lookup.h"
 #include "polkit-check.h"
@@ -448,18 +449,12 @@ static void
 set_rlocs (GDBusMethodInvocation *invocation, gpointer user_data)
 {
   SetRlocs *req = user_data;
-  LmnNode *node = lmn_supervisor_get_node (req->svc->sup);
 
-  if (node == NULL)
-    {
-      g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
-                                                     "the mobile node is stopped");
-      return;
-    }
   g_message ("uplinks set by %s (%u)", g_dbus_method_invocation_get_sender (invocation),
              req->uplinks->len);
-  lmn_node_set_uplinks (node, (const LmnUplinkConfig *const *) req->uplinks->pdata,
-                        req->uplinks->len);
+  /* Kept by the supervisor while the node is stopped, and across Configure. */
+  lmn_supervisor_set_uplinks (req->svc->sup, (const LmnUplinkConfig *const *) req->uplinks->pdata,
+                              req->uplinks->len);
   lmn_dbus_mobile_node1_complete_set_rlocs (req->svc->skeleton, invocation);
 }
 
@@ -538,6 +533,89 @@ on_lookup (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, cons
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* The properties that come from the configuration (none of them holds a key). */
+static void
+publish_config (LmnDbusService *svc)
+{
+  const LmnConfig *config = lmn_supervisor_get_config (svc->sup);
+  g_autoptr(GPtrArray) eids = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) resolvers = ip_list (config->map_resolvers, FALSE);
+  g_auto(GStrv) petrs = ip_list (config->proxy_etrs, TRUE);
+
+  for (guint i = 0; i < config->eids->len; i++)
+    g_ptr_array_add (eids, lisp_prefix_to_string (&g_array_index (config->eids, LispPrefix, i)));
+  g_ptr_array_add (eids, NULL);
+  lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids->pdata);
+  lmn_dbus_mobile_node1_set_map_resolvers (svc->skeleton, (const gchar *const *) resolvers);
+  lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
+}
+
+/* ---- Configure ---- */
+
+typedef struct {
+  LmnDbusService *svc;
+  LmnConfig      *config;   /* checked already; handed to the supervisor */
+} Configure;
+
+static void
+configure_free (gpointer data)
+{
+  Configure *req = data;
+
+  lmn_config_free (req->config);
+  g_free (req);
+}
+
+static void
+configure (GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  Configure *req = user_data;
+  LmnDbusService *svc = req->svc;
+  g_autoptr(GError) error = NULL;
+  LmnNode *node;
+
+  g_message ("new configuration from %s: %u EIDs, %u map-servers, %u map-resolvers",
+             g_dbus_method_invocation_get_sender (invocation), req->config->eids->len,
+             req->config->map_servers->len, req->config->map_resolvers->len);
+  if (!lmn_supervisor_reconfigure (svc->sup, g_steal_pointer (&req->config), &error))
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                             "cannot start the mobile node with this configuration: %s",
+                                             error->message);
+      return;
+    }
+  publish_config (svc);
+  update_rlocs (svc, TRUE);
+  node = lmn_supervisor_get_node (svc->sup);
+  lmn_dbus_mobile_node1_complete_configure (svc->skeleton, invocation,
+                                            lmn_supervisor_get_config (svc->sup)->tun_name,
+                                            lmn_node_get_mtu (node));
+}
+
+static gboolean
+on_configure (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation,
+              GVariant *settings, gpointer user_data)
+{
+  LmnDbusService *svc = user_data;
+  g_autoptr(GError) error = NULL;
+  Configure *req;
+  LmnConfig *config;
+
+  /* Checked before polkit is asked: a bad call is refused the same for everyone. */
+  /* Over the file's configuration, not an earlier Configure's: each call says it all. */
+  config = lmn_config_with_settings (lmn_supervisor_get_file_config (svc->sup), settings, &error);
+  if (config == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  req = g_new0 (Configure, 1);
+  req->svc = svc;
+  req->config = config;
+  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, configure, req, configure_free);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
@@ -563,21 +641,12 @@ LmnDbusService *
 lmn_dbus_service_new (LmnSupervisor *sup)
 {
   LmnDbusService *svc = g_new0 (LmnDbusService, 1);
-  const LmnConfig *config = lmn_supervisor_get_config (sup);
-  g_autoptr(GPtrArray) eids = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) resolvers = ip_list (config->map_resolvers, FALSE);
-  g_auto(GStrv) petrs = ip_list (config->proxy_etrs, TRUE);
 
   svc->sup = sup;
   svc->skeleton = lmn_dbus_mobile_node1_skeleton_new ();
   svc->up_rlocs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   svc->handovers = lmn_handover_tracker_new (on_handover, svc);
-  for (guint i = 0; i < config->eids->len; i++)
-    g_ptr_array_add (eids, lisp_prefix_to_string (&g_array_index (config->eids, LispPrefix, i)));
-  g_ptr_array_add (eids, NULL);
-  lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids->pdata);
-  lmn_dbus_mobile_node1_set_map_resolvers (svc->skeleton, (const gchar *const *) resolvers);
-  lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
+  publish_config (svc);
   lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (&svc->published));
   update_rlocs (svc, FALSE);
   svc->lookups = lmn_lookups_new (sup);
@@ -587,6 +656,7 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   g_signal_connect (svc->skeleton, "handle-set-rlocs", G_CALLBACK (on_set_rlocs), svc);
   g_signal_connect (svc->skeleton, "handle-start", G_CALLBACK (on_start), svc);
   g_signal_connect (svc->skeleton, "handle-stop", G_CALLBACK (on_stop), svc);
+  g_signal_connect (svc->skeleton, "handle-configure", G_CALLBACK (on_configure), svc);
   lmn_supervisor_set_changed_func (sup, on_changed, svc);
   svc->counters_timer = g_timeout_add_seconds (1, on_counters_timer, svc);
   svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,

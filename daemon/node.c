@@ -350,6 +350,10 @@ lmn_node_free (LmnNode *node)
 {
   if (node == NULL)
     return;
+  /* Stopping (D-Bus Stop, Configure, the daemon's exit) withdraws the EIDs at once, while
+   * the control sockets are still open. */
+  if (node->registrar != NULL)
+    lmn_registrar_deregister (node->registrar);
   /* Closing the TUN deletes it, and with it the addresses and routes it carried. */
   g_clear_pointer (&node->registrar, lmn_registrar_free);
   g_clear_pointer (&node->prober, lmn_rloc_prober_free);
@@ -387,6 +391,12 @@ const LmnConfig *
 lmn_node_get_config (LmnNode *node)
 {
   return node->config;
+}
+
+guint
+lmn_node_get_mtu (LmnNode *node)
+{
+  return node->mtu;
 }
 
 LmnLocalRlocs *

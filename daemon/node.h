@@ -23,6 +23,8 @@ void      lmn_node_free         (LmnNode *node);
 /* What the D-Bus service and the state file show. */
 const LmnConfig    *lmn_node_get_config     (LmnNode *node);
 LmnLocalRlocs      *lmn_node_get_rlocs      (LmnNode *node);
+/* The TUN's MTU now (it follows the uplinks when mtu= is 0). */
+guint               lmn_node_get_mtu        (LmnNode *node);
 LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
 LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
 LmnResolver        *lmn_node_get_resolver   (LmnNode *node);

@@ -189,6 +189,40 @@ lmn_registrar_register_now (LmnRegistrar *registrar)
 }
 
 void
+lmn_registrar_deregister (LmnRegistrar *registrar)
+{
+  if (lmn_own_mapping_n_rlocs (registrar->rlocs) == 0)
+    return;   /* no socket to send from, and nobody could reach us anyway */
+  for (guint i = 0; i < registrar->servers->len; i++)
+    {
+      Server *s = g_ptr_array_index (registrar->servers, i);
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree gchar *addr = lmn_ip_to_string (&s->reg->server->address);
+
+      /* Only a server that holds (or may hold) our mapping needs telling. */
+      if (s->reg->last_sent == 0)
+        continue;
+      records = own_records (registrar);
+      for (guint j = 0; j < records->len; j++)
+        ((LispRecord *) records->pdata[j])->ttl = 0;
+      bytes = lmn_registration_build (s->reg, records, registrar->xtr_id, lisp_nonce64 (),
+                                      g_get_monotonic_time (), &error);
+      if (bytes != NULL &&
+          lmn_control_sockets_send (registrar->sockets, NULL, &s->reg->server->address,
+                                    LISP_CONTROL_PORT, g_bytes_get_data (bytes, NULL),
+                                    g_bytes_get_size (bytes), &error))
+        {
+          registrar->counters->n[LMN_CTL_MAP_REGISTER_SENT]++;
+          g_message ("map-server %s: EIDs withdrawn (Map-Register with TTL 0)", addr);
+        }
+      else
+        g_message ("map-server %s: cannot withdraw the EIDs: %s", addr, error->message);
+    }
+}
+
+void
 lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize len,
                              const LmnIp *from, guint16 port, const LmnIp *local)
 {

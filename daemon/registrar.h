@@ -25,6 +25,10 @@ void          lmn_registrar_register_now (LmnRegistrar *registrar);
  * by one, and one Map-Register with all of them beats a burst of partial ones. */
 #define LMN_REGISTER_COALESCE_MS 100
 void          lmn_registrar_register_soon (LmnRegistrar *registrar);
+/* Withdraws our EIDs from every map-server we registered with (RFC 9301: a record
+ * TTL of 0 asks the map-server to remove the mapping now instead of letting it time out in
+ * 3 minutes): sent once, unacknowledged, when the node stops. */
+void          lmn_registrar_deregister (LmnRegistrar *registrar);
 /* A Map-Notify (type 4) received from from:port. */
 void          lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize len,
                                            const LmnIp *from, guint16 port, const LmnIp *local);

@@ -19,9 +19,19 @@ void             lmn_supervisor_free       (LmnSupervisor *sup);
 gboolean         lmn_supervisor_start      (LmnSupervisor *sup, GError **error);
 /* Tears the node down (nothing when stopped). */
 void             lmn_supervisor_stop       (LmnSupervisor *sup);
+/* Replaces the configuration (taking ownership of config) and restarts the node with it,
+ * also when it was stopped. When the new node cannot start, the old configuration is put
+ * back (and its node restarted if it ran) and FALSE returned. */
+gboolean         lmn_supervisor_reconfigure (LmnSupervisor *sup, LmnConfig *config, GError **error);
+/* Replaces the uplinks (SetRlocs): applied to the running node and kept for every later
+ * start, until replaced again. */
+void             lmn_supervisor_set_uplinks (LmnSupervisor *sup, const LmnUplinkConfig *const *uplinks,
+                                             guint n);
 /* The running node, or NULL when stopped. */
 LmnNode         *lmn_supervisor_get_node   (LmnSupervisor *sup);
+/* The running configuration, and the file's (which Configure's settings are laid over). */
 const LmnConfig *lmn_supervisor_get_config (LmnSupervisor *sup);
+const LmnConfig *lmn_supervisor_get_file_config (LmnSupervisor *sup);
 void             lmn_supervisor_write_state (LmnSupervisor *sup);
 /* Called when the node's RLOCs change, and when it starts or stops. */
 typedef void (*LmnSupervisorChangedFunc) (LmnSupervisor *sup, gpointer user_data);

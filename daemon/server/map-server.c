@@ -44,6 +44,7 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_REGISTRATIONS_EXPIRED] = "registrations-expired",
   [LMN_MS_NOTIFY_ACKED] = "unsolicited-map-notify-acked",
   [LMN_MS_NOTIFY_GAVE_UP] = "unsolicited-map-notify-gave-up",
+  [LMN_MS_REGISTRATIONS_WITHDRAWN] = "registrations-withdrawn",
   [LMN_MS_DROP_MALFORMED] = "drop-malformed",
   [LMN_MS_DROP_UNKNOWN_KEY_ID] = "drop-unknown-key-id",
   [LMN_MS_DROP_EID_NOT_ALLOWED] = "drop-eid-not-allowed",
@@ -755,6 +756,19 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
       g_autofree gchar *text = lisp_prefix_to_string (p);
       g_autofree gchar *who = endpoint_to_string (from);
 
+      /* Record TTL 0: the registrant withdraws the mapping (RFC 9301: TTL 0 is "remove now"), e.g. a mobile
+       * node going offline. Only its own: another xTR's registration of the prefix stays. */
+      if (rec->ttl == 0)
+        {
+          if (reg != NULL && (!reg->has_xtr_id || !m->has_xtr_id ||
+                              memcmp (reg->xtr_id, m->xtr_id, 16) == 0))
+            {
+              g_info ("site %s: %s withdrawn by %s", site->name, text, who);
+              g_ptr_array_remove (ms->registrations, reg);
+              ms->counters[LMN_MS_REGISTRATIONS_WITHDRAWN]++;
+            }
+          continue;
+        }
       if (reg == NULL)
         {
           reg = g_new0 (LmnRegistration, 1);

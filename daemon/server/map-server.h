@@ -133,6 +133,7 @@ typedef enum {
   /* unsolicited Map-Notifys */
   LMN_MS_NOTIFY_ACKED,
   LMN_MS_NOTIFY_GAVE_UP,
+  LMN_MS_REGISTRATIONS_WITHDRAWN,  /* record TTL 0 from the registrant */
   /* drops, by reason */
   LMN_MS_DROP_MALFORMED,
   LMN_MS_DROP_UNKNOWN_KEY_ID,

@@ -177,10 +177,16 @@ class Topology:
         ]:
             self.sysctl(ns, key, value)
 
-    def link(self, ns_a, if_a, ns_b, if_b):
-        """A veth pair between two namespaces, both ends up."""
-        self._host(["ip", "link", "add", if_a, "netns", self.nsname(ns_a), "type", "veth",
-                    "peer", "name", if_b, "netns", self.nsname(ns_b)])
+    def link(self, ns_a, if_a, ns_b, if_b, indexes=None):
+        """A veth pair between two namespaces, both ends up. indexes: (ifindex of if_a, of
+        if_b), for a test that needs the two to differ: the kernel reports a carrier change at
+        once only for a device whose peer's ifindex differs from its own, and two fresh
+        namespaces give both ends the same one; otherwise the report is batched for up to a
+        second (linkwatch), as for a physical NIC."""
+        index_a = ["index", str(indexes[0])] if indexes else []
+        index_b = ["index", str(indexes[1])] if indexes else []
+        self._host(["ip", "link", "add", if_a, *index_a, "netns", self.nsname(ns_a), "type", "veth",
+                    "peer", "name", if_b, *index_b, "netns", self.nsname(ns_b)])
         for ns, ifname in ((ns_a, if_a), (ns_b, if_b)):
             self.sysctl(ns, f"net.ipv6.conf.{ifname}.accept_dad", 0)
             self.run(ns, ["ip", "link", "set", ifname, "up"])

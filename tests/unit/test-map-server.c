@@ -374,6 +374,49 @@ test_move (void)
   g_assert_cmpuint (out->len, ==, 0);
 }
 
+/* A record TTL of 0 withdraws the registrant's own registration at once; one from another
+ * xTR (another xTR-ID) leaves it. */
+static GBytes *
+encode_withdrawal (const Reg *r, guint8 xtr_id_first_byte)
+{
+  g_autoptr(LispMapRegister) m = build_register (r);
+  g_autoptr(GError) error = NULL;
+  GBytes *b;
+
+  ((LispRecord *) m->records->pdata[0])->ttl = 0;
+  m->xtr_id[0] = xtr_id_first_byte;
+  b = lisp_map_register_encode (m, (const guint8 *) r->secret, strlen (r->secret), &error);
+  g_assert_no_error (error);
+  return b;
+}
+
+static void
+test_withdraw (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  Reg r = { "192.0.2.10/32", { "198.51.100.2" }, 1, 0, ANA_KEY, .xtr_id = TRUE, .want_notify = TRUE,
+            .nonce = 5 };
+  g_autoptr(GBytes) reg = encode_register (&r);
+  g_autoptr(GBytes) other = encode_withdrawal (&r, 0xcd);
+  g_autoptr(GBytes) own = encode_withdrawal (&r, 0xab);
+  g_autoptr(LispMapRegister) n = NULL;
+
+  g_assert_true (handle (ms, reg, &MN1, T0, out));
+  g_assert_cmpuint (lmn_map_server_registrations (ms)->len, ==, 1);
+  g_assert_true (handle (ms, other, &MN1_MOVED, T0 + 1, out));
+  g_assert_cmpuint (lmn_map_server_registrations (ms)->len, ==, 1);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_REGISTRATIONS_WITHDRAWN), ==, 0);
+  g_ptr_array_set_size (out, 0);
+  g_assert_true (handle (ms, own, &MN1, T0 + 2, out));
+  g_assert_cmpuint (lmn_map_server_registrations (ms)->len, ==, 0);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_REGISTRATIONS_WITHDRAWN), ==, 1);
+  /* acknowledged like any registration the sender asked a Map-Notify for */
+  g_assert_cmpuint (out->len, ==, 1);
+  n = check_notify (out->pdata[0], ANA_KEY, 5);
+  g_assert_cmpuint (((LispRecord *) n->records->pdata[0])->ttl, ==, 0);
+}
+
 /* Two records in one Map-Register: both or neither. */
 static void
 test_two_records (void)
@@ -935,6 +978,7 @@ main (int argc, char **argv)
   g_test_add_func ("/map-server/notify/retransmitted", test_notify_retransmitted);
   g_test_add_func ("/map-server/notify/acked", test_notify_acked);
   g_test_add_func ("/map-server/register/replayed", test_replayed_register);
+  g_test_add_func ("/map-server/withdraw", test_withdraw);
   g_test_add_func ("/map-server/change-from-same-host", test_change_from_same_host);
   g_test_add_func ("/map-resolver/proxy-reply", test_proxy_reply);
   g_test_add_func ("/map-resolver/forward-to-etr", test_forward_to_etr);

@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+"""D-Bus Configure, as the NetworkManager plugin uses it, against the real lispmnd and a real
+lispmn-server (map-server and map-resolver in R): bad settings of every kind are refused
+naming the key and change nothing; an unauthorised call changes nothing; an authorised one
+restarts the node with the new EIDs and map-server, keeping the uplinks SetRlocs gave, and
+the node registers; Stop and the daemon's exit withdraw the registration at once (record
+TTL 0). The key never shows in a property, the state file or the log.
+
+polkit is python-dbusmock's polkitd template (the real polkitd needs logind and a system
+bus of its own); everything else is real."""
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns import Topology, wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+from test_dbus import PolkitTest, PrivateSystemBus, BUS_NAME, PATH, IFACE  # noqa: E402
+from test_e2e import SERVER, SERVER_CONF, MS, MN_KEY, X_CONF, read_json  # noqa: E402
+
+from gi.repository import Gio, GLib  # noqa: E402
+
+# Before Configure: a placeholder EID the server knows nothing of, no map-server, the
+# uplinks of the file (SetRlocs replaces them, as the plugin's feeder does).
+PLACEHOLDER_CONF = """[lispmnd]
+mode=mobile-node
+eids=192.0.2.99/32
+manage-addresses=true
+
+[uplink up1]
+
+[uplink up2]
+"""
+
+V = GLib.Variant
+
+
+def good_settings(**override):
+    settings = {
+        "eids": V("as", [f"{lt.EID4}/32", f"{lt.EID6}/128"]),
+        "map-servers": V("aa{sv}", [{"address": V("s", MS), "key": V("s", MN_KEY)}]),
+        "map-resolvers": V("as", [MS]),
+    }
+    settings.update(override)
+    return {k: v for k, v in settings.items() if v is not None}
+
+
+class Configure(PolkitTest):
+
+    def setUp(self):
+        for binary in (lt.lispmnd_path(), SERVER):
+            if not os.access(binary, os.X_OK):
+                self.fail(f"not built: {binary}")
+        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
+        os.chmod(self.dir, 0o755)
+        self.bus_daemon = PrivateSystemBus(self.dir)
+        self.addCleanup(self.bus_daemon.stop)
+        self.t = Topology()
+        self.addCleanup(self.t.close)
+        lt.build(self.t)
+        conf = os.path.join(self.dir, "lispmn-server.conf")
+        with open(conf, "w") as f:
+            f.write(SERVER_CONF)
+        self.server_state = os.path.join(self.dir, "server-state.json")
+        if os.path.exists(self.server_state):
+            os.unlink(self.server_state)
+        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", self.server_state,
+                                          "--verbose"], os.path.join(self.dir, "server.log"))
+        wait_for(lambda: os.path.exists(self.server_state), 5, "lispmn-server's state file")
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, PLACEHOLDER_CONF, X_CONF, mn_env=env)
+        self.bus = Gio.DBusConnection.new_for_address_sync(
+            self.bus_daemon.address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        self.addCleanup(self.bus.close_sync, None)
+        wait_for(lambda: self.name_has_owner(BUS_NAME), 5, "lispmnd on the bus")
+
+    def registrations(self):
+        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
+        time.sleep(0.1)
+        regs = read_json(self.server_state).get("registrations", [])
+        return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
+
+    def get(self, name):
+        return self.bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",
+                                  V("(ss)", (IFACE, name)), None, Gio.DBusCallFlags.NONE,
+                                  2000, None).unpack()[0]
+
+    def call(self, method, args=None):
+        try:
+            return self.bus.call_sync(BUS_NAME, PATH, IFACE, method, args, None,
+                                      Gio.DBusCallFlags.NONE, 10000, None).unpack()
+        except GLib.Error as e:
+            return e.message
+
+    def configure(self, settings, signature="(a{sv})"):
+        return self.call("Configure", V(signature, (settings,)))
+
+    def observable(self):
+        """Everything a refused call must leave as it was."""
+        return (self.get("Eids"), self.get("MapServers"), self.get("MapResolvers"),
+                self.get("ProxyEtrs"), sorted((r["interface"], r["address"]) for r in self.get("Rlocs")),
+                self.t.has_link(lt.MN, "lispmn0"), self.registrations())
+
+    def test_bad_settings_change_nothing(self):
+        self.start_polkit()
+        self.allow(["org.lispmn.MobileNode1.configure"])
+        before = self.observable()
+        self.assertEqual(before[0], ["192.0.2.99/32"])
+        ms = lambda **kw: V("aa{sv}", [{"address": V("s", MS), "key": V("s", MN_KEY), **kw}])
+        cases = [
+            # unknown keys and wrong types
+            ({"eid": V("as", ["192.0.2.10/32"])}, "unknown key 'eid'"),
+            (good_settings(colour=V("s", "red")), "unknown key 'colour'"),
+            (good_settings(eids=V("s", "192.0.2.10/32")), "eids must be of type 'as', not 's'"),
+            (good_settings(mtu=V("i", 1400)), "mtu must be of type 'u', not 'i'"),
+            (good_settings(**{"manage-addresses": V("s", "yes")}), "manage-addresses must be of type 'b'"),
+            (good_settings(**{"map-servers": V("as", [MS])}), "map-servers must be of type 'aa{sv}'"),
+            # missing or empty EIDs, bad prefixes
+            (good_settings(eids=None), "eids: missing"),
+            (good_settings(eids=V("as", [])), "eids: empty"),
+            (good_settings(eids=V("as", ["192.0.2.300/32"])), "'192.0.2.300/32' is not an IPv4 or IPv6 prefix"),
+            (good_settings(eids=V("as", ["192.0.2.10/33"])), "the length is 0-32"),
+            (good_settings(eids=V("as", ["192.0.2.0/24"])), "is not a host prefix"),
+            (good_settings(eids=V("as", ["192.0.2.10/32", "192.0.2.10/32"])), "listed twice"),
+            (good_settings(eids=V("as", ["[5]192.0.2.10/32"])), "set by instance-id"),
+            (good_settings(routes=V("as", ["192.0.2.1/24"])), "has bits set past the prefix length"),
+            # numbers out of range
+            (good_settings(mtu=V("u", 100)), "mtu: 100 is not an MTU"),
+            (good_settings(mtu=V("u", 1000)), "mtu: 1000 is too small for IPv6 EIDs"),
+            (good_settings(**{"instance-id": V("u", 1 << 24)}), "instance-id: 16777216 is not an instance ID"),
+            # map-servers
+            (good_settings(**{"map-servers": ms(algorithm=V("s", "md5"))}), "algorithm: 'md5' is not supported"),
+            (good_settings(**{"map-servers": ms(key=V("s", ""))}), "key: empty"),
+            (good_settings(**{"map-servers": ms(key=V("s", "k" * 600))}), "key: longer than 512 bytes"),
+            (good_settings(**{"map-servers": ms(port=V("q", 4342))}), "server 0: unknown key 'port'"),
+            (good_settings(**{"map-servers": ms(**{"key-id": V("u", 1)})}), "key-id must be of type 'y'"),
+            (good_settings(**{"map-servers": V("aa{sv}", [{"key": V("s", MN_KEY)}])}), "address: missing"),
+            (good_settings(**{"map-servers": V("aa{sv}", [{"address": V("s", MS)}])}), "key: missing"),
+            (good_settings(**{"map-servers": ms(address=V("s", "224.0.0.1"))}), "is not a unicast address"),
+            (good_settings(**{"map-resolvers": V("as", ["map-resolver.example"])}), "is not an IPv4 or IPv6 address"),
+            (good_settings(**{"proxy-etrs": V("as", [MS, MS])}), "proxy-etrs: '198.51.100.2' is listed twice"),
+            # huge arrays
+            (good_settings(eids=V("as", [f"2001:db8::{i:x}/128" for i in range(10000)])),
+             "eids: 10000 entries, at most 16"),
+            (good_settings(routes=V("as", ["192.0.2.0/24"] * 100000)), "routes: 100000 entries, at most 64"),
+            (good_settings(**{"map-servers": V("aa{sv}", [{"address": V("s", MS)}] * 1000)}),
+             "map-servers: 1000 entries, at most 8"),
+        ]
+        for settings, message in cases:
+            result = self.configure(settings)
+            self.assertIsInstance(result, str, f"accepted: {settings!r:.100}")
+            self.assertIn("InvalidArgs", result, f"{settings!r:.100}")
+            self.assertIn(message, result, f"{settings!r:.100}")
+            self.assertNotIn(MN_KEY, result)
+        self.assertIn("InvalidArgs", self.configure(["x"], "(as)"))   # the wrong signature
+        self.assertEqual(self.observable(), before, "a refused Configure changed the daemon")
+        self.assertTrue(self.mn.proc.running())
+
+    def test_unauthorised_changes_nothing(self):
+        # No polkit at all, then polkit saying no (and yes to the other action only).
+        before = self.observable()
+        self.assertIn("cannot ask polkit", self.configure(good_settings()))
+        self.start_polkit()
+        self.allow(["org.lispmn.MobileNode1.control"])
+        result = self.configure(good_settings())
+        self.assertIn("AccessDenied", result)
+        self.assertIn("org.lispmn.MobileNode1.configure", result)
+        self.assertEqual(self.observable(), before)
+
+    def test_configure_registers_and_stop_withdraws(self):
+        self.start_polkit()
+        self.allow(["org.lispmn.MobileNode1.configure", "org.lispmn.MobileNode1.control"])
+        # The plugin's feeder may speak first: its uplinks outlive the restart.
+        self.assertEqual(self.call("SetRlocs", V("(aa{sv})", ([{"interface": V("s", "up2"),
+                                                                "priority": V("y", 2)}],))), ())
+        result = self.configure(good_settings(**{"manage-addresses": V("b", True)}))
+        self.assertIsInstance(result, tuple, result)
+        tun, mtu = result
+        self.assertEqual(tun, "lispmn0")
+        self.assertEqual(mtu, 1500 - 56)
+        self.assertEqual(self.get("Eids"), [f"{lt.EID4}/32", f"{lt.EID6}/128"])
+        self.assertEqual(self.get("MapResolvers"), [MS])
+        self.assertEqual({(r["interface"], r["priority"]) for r in self.get("Rlocs")}, {("up2", 2)})
+        up2 = sorted(lt.MN_UPLINKS["up2"][f][0] for f in (4, 6))
+        wait_for(lambda: self.registrations().get(f"{lt.EID4}/32") == up2, 5,
+                 "MN registered with the configured map-server")
+        wait_for(lambda: self.get("State") == "registered", 3, "State registered")
+        self.assertNotIn("192.0.2.99/32", self.registrations())
+        # the new EIDs are served: X resolves MN through the map-resolver, traffic flows
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4), "MN -> C with the configured EID")
+
+        # Stop withdraws the EIDs at once (not after the server's 3-minute timeout).
+        self.assertEqual(self.call("Stop"), ())
+        wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 2, "the withdrawal on Stop")
+        self.assertFalse(self.t.has_link(lt.MN, "lispmn0"))
+        server = read_json(self.server_state)
+        self.assertGreaterEqual(server["counters"]["registrations-withdrawn"], 2, server["counters"])
+
+        # Configure starts a stopped node; a key absent from the call has the file's value,
+        # not the previous call's; the daemon's exit withdraws too.
+        self.assertIsInstance(self.configure(good_settings(**{"proxy-etrs": V("as", ["198.51.100.18"])})), tuple)
+        self.assertEqual(self.get("ProxyEtrs"), ["198.51.100.18"])
+        self.assertIsInstance(self.configure(good_settings()), tuple)
+        self.assertEqual(self.get("ProxyEtrs"), [])
+        wait_for(lambda: f"{lt.EID4}/32" in self.registrations(), 5, "registered again")
+        self.assertEqual(self.mn.stop(), 0)
+        wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 2, "the withdrawal on exit")
+
+        # The key went nowhere it could be read.
+        with open(os.path.join(self.dir, f"{lt.MN}-lispmnd.log")) as f:
+            log = f.read()
+        self.assertIn("new configuration from", log)
+        self.assertNotIn(MN_KEY, log)
+        with open(self.mn.state_file) as f:
+            self.assertNotIn(MN_KEY, f.read())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

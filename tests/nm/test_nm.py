@@ -1,0 +1,495 @@
+#!/usr/bin/python3
+"""The NetworkManager plugin against a real NetworkManager 1.42 (no mock): NetworkManager runs
+in the mobile node's network namespace with a mount namespace and a system bus of its own
+(nm_sandbox.py), with two uplinks to a router namespace: "wlan-sim" (static, metric 600, as
+NetworkManager ranks Wi-Fi) and "wwan-sim" (DHCPv4 and SLAAC from dnsmasq, metric 700, as
+mobile broadband). lispmn-server is map-server and map-resolver, a lispmnd in proxy mode is
+proxy-ETR/ITR for the correspondent C, a host outside LISP.
+
+    MN (NetworkManager, lispmnd, nm-lispmn-service)
+      wlan-sim 198.51.100.10/26 ---- c-wlan .1           CORE (router, dnsmasq)
+      wwan-sim 203.0.113.x/26 (DHCP) - c-wwan .1           c-ms 198.51.100.65/29 -- MS .66 (lispmn-server)
+                                                           c-px 198.51.100.73/29 -- PX up0 .74 (proxy xTR)
+                                                                  PX lan0 203.0.113.129/26 -- C .130
+
+The only mock is polkit (python-dbusmock's polkitd template: the real polkitd needs logind);
+NetworkManager runs with auth-polkit=false, lispmnd asks the mock, which allows the lispmn
+actions."""
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from netns import Topology, wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+from nm_sandbox import NmSandbox  # noqa: E402
+
+from gi.repository import Gio, GLib  # noqa: E402
+
+BUILD = os.environ.get("LISPMN_BUILD_ROOT", os.path.join(HERE, "..", "..", "build"))
+LISPMND = os.environ.get("LISPMND", os.path.join(BUILD, "daemon", "lispmnd"))
+LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(BUILD, "daemon", "ctl", "lispmnctl"))
+SERVER = os.environ.get("LISPMN_SERVER", os.path.join(BUILD, "daemon", "server", "lispmn-server"))
+SERVICE = os.environ.get("NM_LISPMN_SERVICE", os.path.join(BUILD, "nm-plugin", "nm-lispmn-service"))
+SOURCE = os.path.join(HERE, "..", "..")
+PLUGIN_POLICY = os.path.join(SOURCE, "nm-plugin", "nm-lispmn-service.conf")
+LISPMND_POLICY = os.path.join(SOURCE, "data", "org.lispmn.MobileNode1.conf")
+
+MN, CORE, MS_NS, PX, C = "mn", "core", "ms", "px", "c"
+MS, PETR = "198.51.100.66", "198.51.100.74"
+C4, C6 = "203.0.113.130", "2001:db8:c::2"
+EID4, EID6 = "192.0.2.10", "2001:db8:e1d::10"
+KEY = "mobile-node-secret-key"
+WLAN, WWAN = "wlan-sim", "wwan-sim"
+CARRIER_WAIT_MS = 2000   # NetworkManager deactivates an uplink this long after its carrier went
+
+SERVER_CONF = f"""[lispmn-server]
+
+[site mobile]
+eid-prefixes={EID4}/32;{EID6}/128
+key={KEY}
+"""
+
+PROXY_CONF = f"""[lispmnd]
+mode=proxy
+eids={EID4}/32;{EID6}/128
+routes={EID4}/32;{EID6}/128
+map-resolvers={MS}
+manage-addresses=true
+
+[uplink up0]
+"""
+
+# NetworkManager mode: NetworkManager puts the EIDs on the TUN, the plugin's feeder gives the
+# uplinks; Configure replaces the EIDs and the map-servers.
+MN_CONF = f"""[lispmnd]
+mode=mobile-node
+eids={EID4}/32;{EID6}/128
+manage-addresses=false
+"""
+
+# NetworkManager's connectivity check asks a small web server beside the map-server; the test
+# can make it answer like a captive portal to the WWAN uplink's addresses.
+CHECK_URI, CHECK_RESPONSE = f"http://{MS}/check", "lispmn-online"
+CHECK_SERVER = """
+import http.server, os, sys
+mode_file = sys.argv[1]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        with open(mode_file) as f:
+            portal_prefix = f.read().strip()
+        portal = portal_prefix and self.client_address[0].startswith(portal_prefix)
+        body = b"<html>Welcome to the hotel: please log in</html>" if portal else b"lispmn-online"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, fmt, *args):
+        sys.stderr.write((fmt % args) + "\\n")
+http.server.ThreadingHTTPServer((sys.argv[2], 80), Handler).serve_forever()
+"""
+
+NAME_FILE = f"""[VPN Connection]
+name=lispmn
+service=org.freedesktop.NetworkManager.lispmn
+program={os.path.abspath(SERVICE)}
+supports-multiple-connections=false
+"""
+
+VPN_DATA = f"eid={EID4} {EID6}, map-server={MS}, map-resolver={MS}, proxy-etr={PETR}"
+
+
+def build(t):
+    for ns in (MN, CORE, MS_NS, PX, C):
+        t.add_ns(ns)
+    # The router's end is what a carrier pull takes down: its IPv6 addresses must survive that,
+    # as a real router's do.
+    t.sysctl(CORE, "net.ipv6.conf.all.keep_addr_on_down", 1)
+    t.sysctl(CORE, "net.ipv6.conf.default.keep_addr_on_down", 1)
+    # Distinct ifindexes at both ends: the kernel then reports a carrier change at once
+    # (see netns.Topology.link), which is what the 200 ms bar below measures.
+    t.link(MN, WLAN, CORE, "c-wlan", indexes=(101, 201))
+    t.link(MN, WWAN, CORE, "c-wwan", indexes=(102, 202))
+    t.link(CORE, "c-ms", MS_NS, "ms0")
+    t.link(CORE, "c-px", PX, "up0")
+    t.link(PX, "lan0", C, "eth0")
+    for ns, ifname, cidr in [
+            (CORE, "c-wlan", "198.51.100.1/26"), (CORE, "c-wlan", "2001:db8:1::1/64"),
+            (CORE, "c-wwan", "203.0.113.1/26"), (CORE, "c-wwan", "2001:db8:2::1/64"),
+            (CORE, "c-ms", "198.51.100.65/29"), (MS_NS, "ms0", f"{MS}/29"),
+            (CORE, "c-ms", "2001:db8:5::1/64"), (MS_NS, "ms0", "2001:db8:5::2/64"),
+            (CORE, "c-px", "198.51.100.73/29"), (PX, "up0", f"{PETR}/29"),
+            (CORE, "c-px", "2001:db8:6::1/64"), (PX, "up0", "2001:db8:6::2/64"),
+            (PX, "lan0", "203.0.113.129/26"), (C, "eth0", f"{C4}/26"),
+            (PX, "lan0", "2001:db8:c::1/64"), (C, "eth0", f"{C6}/64")]:
+        t.addr(ns, ifname, cidr)
+    t.route(MS_NS, "default", "via", "198.51.100.65")
+    t.route(MS_NS, "default", "via", "2001:db8:5::1")
+    t.route(PX, "default", "via", "198.51.100.73")
+    t.route(PX, "default", "via", "2001:db8:6::1")
+    t.route(C, "default", "via", "203.0.113.129")
+    t.route(C, "default", "via", "2001:db8:c::1")
+    # MN's uplinks are NetworkManager's to configure: nothing on them here.
+
+
+class NetworkManagerPlugin(unittest.TestCase):
+    """One sandbox for all steps (NetworkManager, DHCP and the daemons take seconds to start);
+    the steps run in order."""
+
+    @classmethod
+    def setUpClass(cls):
+        for binary in (LISPMND, LISPMNCTL, SERVER, SERVICE):
+            if not os.access(binary, os.X_OK):
+                raise RuntimeError(f"not built: {binary}")
+        cls.dir = lt.workdir("nm")
+        os.chmod(cls.dir, 0o755)
+        cls.t = Topology()
+        try:
+            cls.start()
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def start(cls):
+        t = cls.t
+        build(t)
+        conf = os.path.join(cls.dir, "lispmn-server.conf")
+        with open(conf, "w") as f:
+            f.write(SERVER_CONF)
+        cls.server_state = os.path.join(cls.dir, "server-state.json")
+        if os.path.exists(cls.server_state):
+            os.unlink(cls.server_state)
+        cls.server = t.popen(MS_NS, [SERVER, "--config", conf, "--state-file", cls.server_state,
+                                     "--verbose"], os.path.join(cls.dir, "server.log"))
+        cls.proxy = lt.Daemon(t, PX, PROXY_CONF, cls.dir)
+        cls.proxy.wait_ready()
+        cls.dnsmasq = t.popen(CORE, [
+            "dnsmasq", "--conf-file=/dev/null", "--keep-in-foreground", "--port=0", "-u", "root",
+            "--interface=c-wwan", "--bind-interfaces", "--log-dhcp",
+            f"--pid-file={cls.dir}/dnsmasq.pid", f"--dhcp-leasefile={cls.dir}/dnsmasq.leases",
+            "--dhcp-range=203.0.113.20,203.0.113.40,255.255.255.192,2m",
+            "--dhcp-option=option:router,203.0.113.1",
+            "--enable-ra", "--ra-param=c-wwan,10,600", "--dhcp-range=2001:db8:2::,ra-only,64"],
+            os.path.join(cls.dir, "dnsmasq.log"))
+
+        cls.portal_mode = os.path.join(cls.dir, "portal-prefix")
+        with open(cls.portal_mode, "w") as f:
+            f.write("")
+        script = os.path.join(cls.dir, "check_server.py")
+        with open(script, "w") as f:
+            f.write(CHECK_SERVER)
+        cls.check_server = t.popen(MS_NS, [lt.PYTHON, script, cls.portal_mode, MS],
+                                   os.path.join(cls.dir, "check-server.log"))
+        cls.nm = NmSandbox(t, MN, cls.dir, managed=[WLAN, WWAN],
+                           name_files={"nm-lispmn-service.name": NAME_FILE},
+                           policies=[PLUGIN_POLICY, LISPMND_POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
+                           connectivity_uri=CHECK_URI, connectivity_response=CHECK_RESPONSE)
+        cls.nm.start()
+        env = cls.nm.env()
+        polkit_log = open(os.path.join(cls.dir, "polkitd-mock.log"), "wb")
+        cls.polkit = subprocess.Popen([lt.PYTHON, "-m", "dbusmock", "--system", "--template", "polkitd"],
+                                      env=env, stdout=polkit_log, stderr=subprocess.STDOUT)
+        polkit_log.close()
+        cls.bus = Gio.DBusConnection.new_for_address_sync(
+            cls.nm.address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        wait_for(lambda: cls.has_owner("org.freedesktop.PolicyKit1"), 5, "the polkit mock")
+        cls.bus.call_sync("org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
+                          "org.freedesktop.DBus.Mock", "SetAllowed",
+                          GLib.Variant("(as)", (["org.lispmn.MobileNode1.configure",
+                                                 "org.lispmn.MobileNode1.control"],)),
+                          None, Gio.DBusCallFlags.NONE, 2000, None)
+        cls.mn = lt.Daemon(t, MN, MN_CONF, cls.dir, env=env)
+        wait_for(lambda: cls.has_owner("org.lispmn.MobileNode1"), 5, "lispmnd on the sandbox's bus")
+
+        t0 = time.monotonic()
+        cls.nm.nmcli("connection", "add", "type", "ethernet", "ifname", WLAN, "con-name", "wlan",
+                     "autoconnect", "yes", "ipv4.method", "manual",
+                     "ipv4.addresses", "198.51.100.10/26", "ipv4.gateway", "198.51.100.1",
+                     "ipv4.route-metric", "600", "ipv6.method", "manual",
+                     "ipv6.addresses", "2001:db8:1::10/64", "ipv6.gateway", "2001:db8:1::1",
+                     "ipv6.route-metric", "600")
+        cls.nm.nmcli("connection", "add", "type", "ethernet", "ifname", WWAN, "con-name", "wwan",
+                     "autoconnect", "yes", "ipv4.method", "auto", "ipv4.may-fail", "no",
+                     "ipv4.route-metric", "700", "ipv6.method", "auto", "ipv6.route-metric", "700")
+        cls.nm.wait_active("wlan", 30)
+        cls.nm.wait_active("wwan", 60)
+        cls.uplinks_seconds = time.monotonic() - t0
+
+    @classmethod
+    def tearDownClass(cls):
+        for name in ("bus",):
+            if getattr(cls, name, None) is not None:
+                cls.bus.close_sync(None)
+        if getattr(cls, "polkit", None) is not None:
+            cls.polkit.terminate()
+            cls.polkit.wait(5)
+        if getattr(cls, "nm", None) is not None:
+            cls.nm.close()
+        cls.t.close()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @classmethod
+    def has_owner(cls, name):
+        return cls.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                 "NameHasOwner", GLib.Variant("(s)", (name,)), None,
+                                 Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
+
+    def ctl_status(self):
+        r = subprocess.run([LISPMNCTL, "--json", "status"], env=self.nm.env(), capture_output=True,
+                           text=True, timeout=10)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def rlocs(self):
+        """{interface: priority} of the RLOCs that are up, straight from the D-Bus property."""
+        v = self.bus.call_sync("org.lispmn.MobileNode1", "/org/lispmn/MobileNode1",
+                               "org.freedesktop.DBus.Properties", "Get",
+                               GLib.Variant("(ss)", ("org.lispmn.MobileNode1", "Rlocs")), None,
+                               Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+        return {r["interface"]: r["priority"] for r in v if r["state"] == "up"}
+
+    def registrations(self):
+        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
+        time.sleep(0.1)
+        with open(self.server_state) as f:
+            regs = json.load(f).get("registrations", [])
+        return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
+
+    def connectivity(self):
+        return {d: self.nm.nmcli("-g", "GENERAL.IP4-CONNECTIVITY,GENERAL.IP6-CONNECTIVITY", "device",
+                                 "show", d).stdout.split() for d in (WLAN, WWAN)}
+
+    def gateway_route(self):
+        """NetworkManager's host route to the VPN's gateway (the map-server)."""
+        return self.t.run(MN, ["ip", "route", "show", MS]).stdout
+
+    def assert_alive(self):
+        self.assertTrue(self.nm.running("NetworkManager"), "NetworkManager died")
+        self.assertTrue(self.mn.proc.running(), f"lispmnd died: {self.mn.proc.log()}")
+
+    # -- the steps -----------------------------------------------------------------------
+
+    def test_1_bad_vpn_data_fails_activation(self):
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "bad",
+                      "autoconnect", "no", "vpn.data",
+                      f"eid=192.0.2.300, map-server={MS}", "vpn.secrets", f"map-server-key={KEY}")
+        r = self.nm.nmcli("connection", "up", "bad", check=False, timeout=60)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        message = "vpn.data: eid: '192.0.2.300' is not an IPv4 or IPv6 address"
+        shown = r.stdout + r.stderr
+        wait_for(lambda: message in self.nm.log("NetworkManager"), 5, "the message in NetworkManager's log")
+        print(f"nmcli said: {shown.strip()}")
+        self.assert_alive()
+        self.assertNotEqual(self.nm.state("bad"), "activated")
+        self.nm.nmcli("connection", "delete", "bad")
+
+    def test_2_up_priorities_traffic_carrier_down(self):
+        print(f"NetworkManager started in {self.nm.startup_seconds:.2f} s; uplinks active "
+              f"after {self.uplinks_seconds:.1f} s")
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "lisp",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}",
+                      "vpn.persistent", "yes")
+        keyfile = os.path.join(self.nm.etc, "system-connections", "lisp.nmconnection")
+        self.assertEqual(os.stat(keyfile).st_mode & 0o077, 0, "the key file is readable by others")
+        t0 = time.monotonic()
+        self.nm.nmcli("connection", "up", "lisp", timeout=60)
+        up_seconds = time.monotonic() - t0
+        self.assertEqual(self.nm.state("lisp"), "activated")
+        addrs = self.t.run(MN, ["ip", "-j", "addr", "show", "dev", "lispmn0"]).stdout
+        self.assertIn(EID4, addrs)
+        self.assertIn(EID6, addrs)
+
+        # Both uplinks are RLOCs, ranked by their route metrics.
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10,
+                 f"both uplinks as RLOCs ({self.rlocs()}; connectivity {self.connectivity()})")
+        self.assertIn(f"dev {WLAN}", self.gateway_route())
+        status = self.ctl_status()
+        self.assertEqual(status["Eids"], [f"{EID4}/32", f"{EID6}/128"])
+        by_iface = {}
+        for r in status["Rlocs"]:
+            by_iface.setdefault(r["interface"], set()).add(r["priority"])
+        self.assertEqual(by_iface, {WLAN: {1}, WWAN: {2}}, status["Rlocs"])
+        wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "the EID registered")
+        print(f"'nmcli connection up lisp' took {up_seconds:.2f} s")
+
+        # Traffic from the EID reaches C through the proxy-ETR, and back.
+        self.assertTrue(lt.ping_ok(self.t, MN, C4, EID4), "MN (EID) -> C")
+        self.assertTrue(lt.ping_ok(self.t, C, EID4), "C -> MN's EID")
+        self.assertTrue(lt.ping_ok(self.t, MN, C6, EID6), "MN (EID) -> C over IPv6")
+
+        # A transfer runs while the preferred uplink's carrier is pulled.
+        transfer = lt.Transfer(self.t, self.dir, C, C4, MN, EID4, sender="server",
+                               nbytes=3_000_000, rate=300_000, timeout=40)
+        time.sleep(1.5)
+        # Timed from before ip(8) is started to take the router's end down (conservative:
+        # starting it takes a while on a loaded machine).
+        pulled = time.monotonic()
+        self.t.carrier(MN, WLAN, False)
+        gone = None
+        deadline = pulled + 5
+        while time.monotonic() < deadline:
+            if WLAN not in self.rlocs():
+                gone = time.monotonic() - pulled
+                break
+            time.sleep(0.005)
+        self.assertIsNotNone(gone, "the pulled uplink stayed an RLOC")
+        print(f"RLOC of {WLAN} gone {gone * 1000:.0f} ms after its carrier")
+        self.assertLess(gone, 0.2)
+        # NetworkManager deactivates the uplink after carrier-wait-timeout; the VPN persists.
+        wait_for(lambda: self.nm.state("wlan") != "activated", CARRIER_WAIT_MS / 1000 + 10,
+                 "NetworkManager to give wlan up")
+        time.sleep(1)
+        self.assertEqual(self.nm.state("lisp"), "activated", "the VPN went down with its base uplink")
+        # The one uplink left is now the best one.
+        self.assertEqual(self.rlocs(), {WWAN: 1})
+        # NetworkManager 1.42 keeps the VPN on its lost base device, and the gateway
+        # (map-server) host route there; lispmnd does not need it (its sockets are bound to
+        # their uplinks): the map-server stays registered through wwan.
+        wwan4 = [a for a in self.registrations().get(f"{EID4}/32", []) if a.startswith("203.0.113.")]
+        self.assertTrue(wwan4, f"not registered through {WWAN}: {self.registrations()}")
+        ok, detail = transfer.result()
+        self.assertTrue(ok, f"the transfer did not survive: {detail}")
+
+        # Plugged back: NetworkManager brings wlan up again, and it is preferred again.
+        self.t.carrier(MN, WLAN, True)
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 30, "wlan back as the preferred RLOC")
+        # Back on its base device, the gateway route is usable again.
+        wait_for(lambda: f"dev {WLAN}" in self.gateway_route(), 5, f"the gateway route back on {WLAN}")
+        self.assertTrue(lt.ping_ok(self.t, MN, C4, EID4))
+        self.assertTrue(lt.ping_ok(self.t, MN, C6, EID6))
+        self.assert_alive()
+
+    def test_3_down_and_delete_deregisters(self):
+        if self.nm.state("lisp") != "activated":
+            self.skipTest("needs test_2's active profile (failed before)")
+        self.assertIn(f"{EID4}/32", self.registrations())
+        self.nm.nmcli("connection", "down", "lisp")
+        wait_for(lambda: not self.t.has_link(MN, "lispmn0"), 5, "the TUN to go away")
+        wait_for(lambda: f"{EID4}/32" not in self.registrations(), 5, "the EID withdrawn")
+        self.nm.nmcli("connection", "delete", "lisp")
+        self.assertEqual(self.ctl_status()["State"], "stopped")
+        self.assert_alive()
+
+    def test_4_agent_owned_key(self):
+        """The key kept by an agent (here nmcli --ask, reading it from its input), asked for
+        through the secret hints the plugin sends; it is in no file."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "asked",
+                      "autoconnect", "no", "vpn.data", VPN_DATA + ", map-server-key-flags=2")
+        keyfile = os.path.join(self.nm.etc, "system-connections", "asked.nmconnection")
+        r = subprocess.run(self.nm.inside(["nmcli", "--ask", "connection", "up", "asked"]),
+                           input=KEY + "\n", capture_output=True, text=True, timeout=60)
+        print(f"nmcli --ask said: {r.stdout.strip()} {r.stderr.strip()}")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("map-server-key", r.stdout + r.stderr)
+        self.assertEqual(self.nm.state("asked"), "activated")
+        wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "registered with the asked key")
+        with open(keyfile) as f:
+            self.assertNotIn(KEY, f.read())
+        self.nm.nmcli("connection", "down", "asked")
+        wait_for(lambda: f"{EID4}/32" not in self.registrations(), 5, "the EID withdrawn")
+        self.nm.nmcli("connection", "delete", "asked")
+        self.assert_alive()
+
+    def test_5_split_mode(self):
+        """ipv4/ipv6.never-default: no default route through the EIDs, only the profile's
+        routes (the LISP destinations); the rest leaves natively."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "split",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}",
+                      "ipv4.never-default", "yes", "ipv4.routes", "203.0.113.128/26",
+                      "ipv6.never-default", "yes", "ipv6.routes", "2001:db8:c::/64")
+        self.nm.nmcli("connection", "up", "split")
+        routes4 = self.t.run(MN, ["ip", "route"]).stdout
+        routes6 = self.t.run(MN, ["ip", "-6", "route"]).stdout
+        self.assertNotIn("default dev lispmn0", routes4)
+        self.assertNotIn("default dev lispmn0", routes6)
+        self.assertRegex(routes4, r"203\.0\.113\.128/26 dev lispmn0")
+        self.assertRegex(routes6, r"2001:db8:c::/64 dev lispmn0")
+        self.assertIn("dev lispmn0", self.t.run(MN, ["ip", "route", "get", C4]).stdout)
+        self.assertIn(f"dev {WLAN}", self.t.run(MN, ["ip", "route", "get", "198.51.100.73"]).stdout)
+        self.assertTrue(lt.ping_ok(self.t, MN, C4, EID4), "MN (EID) -> C in split mode")
+        self.assertTrue(lt.ping_ok(self.t, MN, C6, EID6), "MN (EID) -> C over IPv6 in split mode")
+        self.nm.nmcli("connection", "down", "split")
+        self.nm.nmcli("connection", "delete", "split")
+        self.assert_alive()
+
+    def test_6_priorities_from_profiles(self):
+        """rloc-weight.<interface> in vpn.data, and lisp.priority in an uplink profile's user
+        data (set in its keyfile, as nmcli 1.42 cannot), followed while the VPN runs."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "prefs",
+                      "autoconnect", "no", "vpn.data", VPN_DATA + f", rloc-weight.{WWAN}=20",
+                      "vpn.secrets", f"map-server-key={KEY}")
+        self.nm.nmcli("connection", "up", "prefs")
+        weights = lambda: {r["interface"]: (r["priority"], r["weight"]) for r in self.ctl_status()["Rlocs"]}
+        wait_for(lambda: weights() == {WLAN: (1, 100), WWAN: (2, 20)}, 10, "the weight from vpn.data")
+        keyfile = os.path.join(self.nm.etc, "system-connections", "wlan.nmconnection")
+        with open(keyfile) as f:
+            original = f.read()
+        try:
+            with open(keyfile, "a") as f:
+                f.write("\n[user]\nlisp.priority=3\n")
+            self.nm.nmcli("connection", "reload")
+            wait_for(lambda: weights() == {WLAN: (3, 100), WWAN: (2, 20)}, 10,
+                     f"lisp.priority from the wlan profile ({weights()})")
+        finally:
+            with open(keyfile, "w") as f:
+                f.write(original)
+            self.nm.nmcli("connection", "reload")
+        self.nm.nmcli("connection", "down", "prefs")
+        self.nm.nmcli("connection", "delete", "prefs")
+        self.assert_alive()
+
+    def test_7_captive_portal_demotes(self):
+        """NetworkManager's connectivity check finds a captive portal behind wwan: its RLOC
+        is demoted; once the portal lets it through, it is back at its rank."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "portal",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}")
+        self.nm.nmcli("connection", "up", "portal")
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "both uplinks at their ranks")
+        try:
+            with open(self.portal_mode, "w") as f:
+                f.write("203.0.113.")
+            self.nm.nmcli("networking", "connectivity", "check")
+            wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2 + 100}, 10,
+                     f"wwan demoted behind the portal ({self.rlocs()})")
+        finally:
+            with open(self.portal_mode, "w") as f:
+                f.write("")
+        self.nm.nmcli("networking", "connectivity", "check")
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "wwan back at its rank")
+        self.nm.nmcli("connection", "down", "portal")
+        self.nm.nmcli("connection", "delete", "portal")
+        self.assert_alive()
+
+    def test_8_key_logged_nowhere(self):
+        """After all of the above (with NetworkManager logging at debug level)."""
+        with open(self.mn.state_file) as f:
+            state = f.read()
+        for name, text in [("NetworkManager and the plugin", self.nm.log("NetworkManager")),
+                           ("lispmnd", self.mn.proc.log(tail=10**7)),
+                           ("lispmnd's state file", state)]:
+            self.assertNotIn(KEY, text, f"the key appears in {name}'s log")
+
+    def test_9_lispmnd_not_running(self):
+        """Last (it stops lispmnd): activation fails saying so; NetworkManager stays."""
+        self.assertEqual(self.mn.stop(), 0)
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "orphan",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}")
+        r = self.nm.nmcli("connection", "up", "orphan", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        wait_for(lambda: "lispmnd is not running" in self.nm.log("NetworkManager"), 5,
+                 "the reason in the journal")
+        self.assertTrue(self.nm.running("NetworkManager"))
+        self.nm.nmcli("connection", "delete", "orphan")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
