@@ -207,7 +207,7 @@ lmn_registrar_deregister (LmnRegistrar *registrar)
       records = own_records (registrar);
       for (guint j = 0; j < records->len; j++)
         ((LispRecord *) records->pdata[j])->ttl = 0;
-      bytes = lmn_registration_build (s->reg, records, registrar->xtr_id, lisp_nonce64 (),
+      bytes = lmn_registration_build (s->reg, records, registrar->xtr_id, next_nonce (registrar),
                                       g_get_monotonic_time (), &error);
       if (bytes != NULL &&
           lmn_control_sockets_send (registrar->sockets, NULL, &s->reg->server->address,

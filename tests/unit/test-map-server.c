@@ -385,6 +385,7 @@ encode_withdrawal (const Reg *r, guint8 xtr_id_first_byte)
 
   ((LispRecord *) m->records->pdata[0])->ttl = 0;
   m->xtr_id[0] = xtr_id_first_byte;
+  m->nonce = r->nonce + 1;   /* later than the registration: not a replay */
   b = lisp_map_register_encode (m, (const guint8 *) r->secret, strlen (r->secret), &error);
   g_assert_no_error (error);
   return b;
@@ -413,7 +414,7 @@ test_withdraw (void)
   g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_REGISTRATIONS_WITHDRAWN), ==, 1);
   /* acknowledged like any registration the sender asked a Map-Notify for */
   g_assert_cmpuint (out->len, ==, 1);
-  n = check_notify (out->pdata[0], ANA_KEY, 5);
+  n = check_notify (out->pdata[0], ANA_KEY, 6);
   g_assert_cmpuint (((LispRecord *) n->records->pdata[0])->ttl, ==, 0);
 }
 
