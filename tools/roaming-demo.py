@@ -105,6 +105,7 @@ class Demo:
             if not os.access(b, os.X_OK):
                 sys.exit(f"roaming-demo: {b} is not built (run tools/run-demo.sh, or ninja -C {build})")
         os.environ["LISPMND"] = self.lispmnd
+        os.environ["LISPMN_SERVER"] = self.server_bin
         self.scenes = []
         self.handovers_seen = 0
 
@@ -124,11 +125,7 @@ class Demo:
         title("Setting the stage")
         lt.build(self.t)
         say("network namespaces: " + ", ".join(f"{self.t.nsname(ns)} ({who})" for ns, who in NAMES.items()))
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        self.server = self.t.popen(lt.R, [self.server_bin, "--config", conf, "--verbose"],
-                                   os.path.join(self.dir, "lispmn-server.log"))
+        self.server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
         say(f"isp:    lispmn-server is the map-server and map-resolver at {MS}")
         os.chmod(self.dir, 0o755)
         self.bus = PrivateSystemBus(self.dir)

@@ -22,6 +22,7 @@ import os
 import signal
 import subprocess
 import tempfile
+import time
 
 from netns import Topology, wait_for, proc_cpu_seconds
 
@@ -206,6 +207,62 @@ class Daemon:
 
     def stop(self):
         """SIGTERM; returns the exit status (0 expected)."""
+        return self.proc.stop()
+
+
+def lispmn_server_path():
+    return os.environ.get("LISPMN_SERVER", os.path.join(os.path.dirname(lispmnd_path()), "server",
+                                                        "lispmn-server"))
+
+
+class MapServer:
+    """lispmn-server running in a namespace: its configuration (lispmn-server.conf), log
+    (server.log) and state file (server-state.json) in workdir."""
+
+    def __init__(self, t, ns, config_text, workdir):
+        self.t, self.ns, self.workdir = t, ns, workdir
+        self.binary = lispmn_server_path()
+        if not os.access(self.binary, os.X_OK):
+            raise LispmndError(f"lispmn-server not built at {os.path.abspath(self.binary)} "
+                               "(set LISPMN_SERVER or build daemon/server/lispmn-server)")
+        self.conf = os.path.join(workdir, "lispmn-server.conf")
+        self.state_file = os.path.join(workdir, "server-state.json")
+        with open(self.conf, "w") as f:
+            f.write(config_text)
+        self.start("server.log")
+
+    def start(self, log_name):
+        """(Again, after stop()) with the same configuration, logging to log_name."""
+        if os.path.exists(self.state_file):
+            os.unlink(self.state_file)
+        self.proc = self.t.popen(self.ns, [self.binary, "--config", self.conf, "--state-file",
+                                           self.state_file, "--verbose"],
+                                 os.path.join(self.workdir, log_name))
+        self.pid = self.proc.pid
+        wait_for(lambda: os.path.exists(self.state_file) or not self.proc.running(), 5,
+                 "lispmn-server's state file")
+        if not self.proc.running():
+            raise LispmndError(f"lispmn-server exited:\n{self.proc.log()}")
+
+    def state(self):
+        """A fresh state file (SIGUSR1), read."""
+        os.kill(self.pid, signal.SIGUSR1)
+        time.sleep(0.1)
+        with open(self.state_file) as f:
+            return json.load(f)
+
+    def registrations(self):
+        """{EID prefix: sorted locator addresses}."""
+        return {r["eid"]: sorted(l["address"] for l in r["locators"])
+                for r in self.state().get("registrations", [])}
+
+    def running(self):
+        return self.proc.running()
+
+    def log(self):
+        return self.proc.log()
+
+    def stop(self):
         return self.proc.stop()
 
 

@@ -126,16 +126,7 @@ class AppletTest(unittest.TestCase):
         return proc
 
     def start_server(self):
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        state = os.path.join(self.dir, "server-state.json")
-        if os.path.exists(state):
-            os.unlink(state)
-        server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", state, "--verbose"],
-                              os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(state), 5, "lispmn-server's state file")
-        return server
+        return lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
 
     def start_lispmnd(self, key="mobile-node-key", extra=""):
         mn = lt.Daemon(self.t, lt.MN, mn_conf(key, extra), self.dir,

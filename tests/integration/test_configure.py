@@ -10,7 +10,6 @@ polkit is python-dbusmock's polkitd template (the real polkitd needs logind and 
 bus of its own); everything else is real."""
 import os
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -59,15 +58,7 @@ class Configure(PolkitTest):
         self.t = Topology()
         self.addCleanup(self.t.close)
         lt.build(self.t)
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        self.server_state = os.path.join(self.dir, "server-state.json")
-        if os.path.exists(self.server_state):
-            os.unlink(self.server_state)
-        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", self.server_state,
-                                          "--verbose"], os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(self.server_state), 5, "lispmn-server's state file")
+        self.server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
         self.mn, self.x = lt.start_daemons(self.t, self.dir, PLACEHOLDER_CONF, X_CONF, mn_env=env)
         self.bus = Gio.DBusConnection.new_for_address_sync(
@@ -78,10 +69,7 @@ class Configure(PolkitTest):
         wait_for(lambda: self.name_has_owner(BUS_NAME), 5, "lispmnd on the bus")
 
     def registrations(self):
-        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
-        time.sleep(0.1)
-        regs = read_json(self.server_state).get("registrations", [])
-        return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
+        return self.server.registrations()
 
     def get(self, name):
         return self.bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",
@@ -196,7 +184,7 @@ class Configure(PolkitTest):
         self.assertEqual(self.call("Stop"), ())
         wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 2, "the withdrawal on Stop")
         self.assertFalse(self.t.has_link(lt.MN, "lispmn0"))
-        server = read_json(self.server_state)
+        server = read_json(self.server.state_file)
         self.assertGreaterEqual(server["counters"]["registrations-withdrawn"], 2, server["counters"])
 
         # Configure starts a stopped node; a key absent from the call has the file's value,

@@ -13,7 +13,6 @@ mobile node reaches C through the proxy-ETR, since the map-resolver answers that
 LISP."""
 import json
 import os
-import subprocess
 import sys
 import time
 import unittest
@@ -26,8 +25,7 @@ from test_dbus import PrivateSystemBus, BUS_NAME, PATH, IFACE  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
 
-SERVER = os.environ.get("LISPMN_SERVER", os.path.join(os.path.dirname(lt.lispmnd_path()), "server",
-                                                       "lispmn-server"))
+SERVER = lt.lispmn_server_path()
 MS = "198.51.100.2"          # R's address on MN's first uplink: one place all can reach
 MN_KEY, SITE_KEY = "mobile-node-key", "office-key"
 
@@ -89,21 +87,10 @@ class EndToEnd(unittest.TestCase):
         self.addCleanup(self.t.close)
         self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
         lt.build(self.t)
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        self.server_state = os.path.join(self.dir, "server-state.json")
-        if os.path.exists(self.server_state):
-            os.unlink(self.server_state)
-        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", self.server_state,
-                                          "--verbose"], os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(self.server_state), 5, "lispmn-server's state file")
+        self.server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
 
     def registrations(self):
-        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
-        time.sleep(0.1)
-        regs = read_json(self.server_state).get("registrations", [])
-        return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
+        return self.server.registrations()
 
     def map_server_state(self, daemon):
         return [m["state"] for m in daemon.state().get("map-servers", [])]
@@ -237,9 +224,7 @@ class EndToEnd(unittest.TestCase):
         self.assertIn(sent, (3, 4), st["control"])
         self.assertGreater(unreachable_after, 18)
         self.assertEqual(st["map-servers"][0]["last-error"], "no Map-Notify")
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", self.server_state,
-                                          "--verbose"], os.path.join(self.dir, "server-again.log"))
+        self.server.start("server-again.log")
         back = time.monotonic()
         # the next try comes 24 s after the third (capped at 60 s later on)
         wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 30,

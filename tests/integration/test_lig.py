@@ -83,15 +83,7 @@ class LookupTest(PolkitTest):
         self.t = Topology()
         self.addCleanup(self.t.close)
         lt.build(self.t)
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(LIG_SERVER_CONF)
-        self.server_state = os.path.join(self.dir, "server-state.json")
-        if os.path.exists(self.server_state):
-            os.unlink(self.server_state)
-        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file", self.server_state,
-                                          "--verbose"], os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(self.server_state), 5, "lispmn-server's state file")
+        self.server = lt.MapServer(self.t, lt.R, LIG_SERVER_CONF, self.dir)
         self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
         self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(self.RESOLVERS), X_CONF,
                                            mn_env=self.env)
@@ -112,10 +104,7 @@ class LookupTest(PolkitTest):
         wait_for(lambda: registered(self.mn) and registered(self.x), 10, "MN and X registered")
 
     def registrations(self):
-        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
-        time.sleep(0.1)
-        with open(self.server_state) as f:
-            return {r["eid"]: r for r in json.load(f).get("registrations", [])}
+        return {r["eid"]: r for r in self.server.state().get("registrations", [])}
 
     def lookup(self, eid, signature="(s)", timeout_ms=20000):
         """(answer, None) or (None, GLib.Error)."""

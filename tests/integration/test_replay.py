@@ -20,7 +20,6 @@ tshark 4.0, are checked here, their MAC included).
 """
 import json
 import os
-import struct
 import sys
 import time
 import unittest
@@ -29,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 from lisp_capture import Capture, check_notify_ack, decode_problems  # noqa: E402
-from test_e2e import SERVER, MS, MN_KEY, SITE_KEY, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
+from test_e2e import SERVER, MS, MN_KEY, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
 
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lisp_client.py")
 UP1_4, UP2_4 = lt.MN_UPLINKS["up1"][4][0], lt.MN_UPLINKS["up2"][4][0]
@@ -53,27 +52,17 @@ class Replay(unittest.TestCase):
         self.addCleanup(self.t.close)
         self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
         lt.build(self.t)
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF.replace("[lispmn-server]\n", "[lispmn-server]\nnotify-retransmit-interval=1\n"))
-        self.server_state_file = os.path.join(self.dir, "server-state.json")
-        if os.path.exists(self.server_state_file):
-            os.unlink(self.server_state_file)
         self.cap = Capture(self.t, lt.R, ["r1", "r2", "r3"], os.path.join(self.dir, "control.pcapng"),
                            os.path.join(self.dir, "tshark.log"))
         self.addCleanup(self.cap.stop)
-        self.server = self.t.popen(lt.R, [SERVER, "--config", conf, "--state-file",
-                                          self.server_state_file, "--verbose"],
-                                   os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(self.server_state_file), 5, "lispmn-server's state file")
+        self.server = lt.MapServer(self.t, lt.R, SERVER_CONF.replace(
+            "[lispmn-server]\n", "[lispmn-server]\nnotify-retransmit-interval=1\n"), self.dir)
+        self.server_state_file = self.server.state_file
 
     # -- helpers ---------------------------------------------------------------------------
 
     def server_state(self):
-        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
-        time.sleep(0.1)
-        with open(self.server_state_file) as f:
-            return json.load(f)
+        return self.server.state()
 
     def counters(self):
         return self.server_state()["counters"]

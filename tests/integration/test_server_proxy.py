@@ -10,18 +10,15 @@ R routes MN's EIDs to S (what announcing them would do) and C's site to X. No st
 mapping anywhere: the proxy finds the mobile node through the map-resolver of its own
 process, and the mobile node sends what is not for an EID to the proxy-ETR.
 """
-import json
 import os
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 
-SERVER = os.environ.get("LISPMN_SERVER", os.path.join(os.path.dirname(lt.lispmnd_path()), "server",
-                                                       "lispmn-server"))
+SERVER = lt.lispmn_server_path()
 S = "s"
 S4, S6 = "203.0.113.2", "2001:db8:ffff::2"
 R4, R6 = "203.0.113.1", "2001:db8:ffff::1"
@@ -81,25 +78,13 @@ class ServerProxy(unittest.TestCase):
         t.route(lt.R, f"{lt.EID6}/128", "via", S6, "dev", "r4")
         for fam, site in ((4, lt.SITE4), (6, lt.SITE6)):
             t.route(lt.R, site, "via", lt.X_UPLINK[fam][0], "dev", "r3")
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        self.state_file = os.path.join(self.dir, "server-state.json")
-        if os.path.exists(self.state_file):
-            os.unlink(self.state_file)
-        self.server = t.popen(S, [SERVER, "--config", conf, "--state-file", self.state_file,
-                                  "--verbose"], os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(self.state_file) or not self.server.running(), 5,
-                 "lispmn-server's state file")
-        self.assertTrue(self.server.running(), f"lispmn-server exited:\n{self.server.log()}")
+        self.server = lt.MapServer(t, S, SERVER_CONF, self.dir)
+        self.state_file = self.server.state_file
         self.mn = lt.Daemon(t, lt.MN, MN_CONF, self.dir)
         self.mn.wait_ready()
 
     def server_state(self):
-        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
-        time.sleep(0.1)
-        with open(self.state_file) as f:
-            return json.load(f)
+        return self.server.state()
 
     def registered(self):
         return [m["state"] for m in self.mn.state().get("map-servers", [])] == ["registered"]
@@ -129,7 +114,7 @@ class ServerProxy(unittest.TestCase):
         # --show prints the proxy too.
         show = self.t.run(S, [SERVER, "--show", self.state_file]).stdout
         self.assertIn("Proxy-ETR/ITR on lispmn-px0", show)
-        self.assertIn(f"RLOC s0", show)
+        self.assertIn("RLOC s0", show)
 
         # The mobile node moves (up1's carrier is pulled): the proxy follows through the SMR.
         self.t.carrier(lt.MN, "up1", False)

@@ -7,7 +7,6 @@ import configparser
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
