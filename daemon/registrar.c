@@ -103,13 +103,34 @@ own_records (LmnRegistrar *registrar)
   return records;
 }
 
+/* One Map-Register with these records to s's map-server, under a nonce above every earlier
+ * one (the map-server drops a lower one as a replay); counted either way. */
+static gboolean
+send_records (Server *s, GPtrArray *records, GError **error)
+{
+  LmnRegistrar *registrar = s->owner;
+  g_autoptr(GBytes) bytes = lmn_registration_build (s->reg, records, registrar->xtr_id,
+                                                    next_nonce (registrar),
+                                                    g_get_monotonic_time (), error);
+
+  if (bytes == NULL ||
+      !lmn_control_sockets_send (registrar->sockets, NULL, &s->reg->server->address,
+                                 LISP_CONTROL_PORT, g_bytes_get_data (bytes, NULL),
+                                 g_bytes_get_size (bytes), error))
+    {
+      registrar->counters->n[LMN_CTL_SEND_FAILED]++;
+      return FALSE;
+    }
+  registrar->counters->n[LMN_CTL_MAP_REGISTER_SENT]++;
+  return TRUE;
+}
+
 /* Sends one Map-Register to s (when we have an RLOC to register) and arms its timer. */
 static void
 send_register (Server *s)
 {
   LmnRegistrar *registrar = s->owner;
   g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree gchar *addr = lmn_ip_to_string (&s->reg->server->address);
 
@@ -120,21 +141,10 @@ send_register (Server *s)
       return;
     }
   records = own_records (registrar);
-  bytes = lmn_registration_build (s->reg, records, registrar->xtr_id, next_nonce (registrar),
-                                  g_get_monotonic_time (), &error);
-  if (bytes != NULL &&
-      lmn_control_sockets_send (registrar->sockets, NULL, &s->reg->server->address,
-                                LISP_CONTROL_PORT, g_bytes_get_data (bytes, NULL),
-                                g_bytes_get_size (bytes), &error))
-    {
-      registrar->counters->n[LMN_CTL_MAP_REGISTER_SENT]++;
-      g_debug ("map-server %s: Map-Register sent", addr);
-    }
+  if (send_records (s, records, &error))
+    g_debug ("map-server %s: Map-Register sent", addr);
   else
-    {
-      registrar->counters->n[LMN_CTL_SEND_FAILED]++;
-      g_debug ("map-server %s: %s", addr, error->message);
-    }
+    g_debug ("map-server %s: %s", addr, error->message);
   arm (s, lmn_registration_next_delay (s->reg));
 }
 
@@ -197,7 +207,6 @@ lmn_registrar_deregister (LmnRegistrar *registrar)
     {
       Server *s = g_ptr_array_index (registrar->servers, i);
       g_autoptr(GPtrArray) records = NULL;
-      g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree gchar *addr = lmn_ip_to_string (&s->reg->server->address);
 
@@ -207,16 +216,8 @@ lmn_registrar_deregister (LmnRegistrar *registrar)
       records = own_records (registrar);
       for (guint j = 0; j < records->len; j++)
         ((LispRecord *) records->pdata[j])->ttl = 0;
-      bytes = lmn_registration_build (s->reg, records, registrar->xtr_id, next_nonce (registrar),
-                                      g_get_monotonic_time (), &error);
-      if (bytes != NULL &&
-          lmn_control_sockets_send (registrar->sockets, NULL, &s->reg->server->address,
-                                    LISP_CONTROL_PORT, g_bytes_get_data (bytes, NULL),
-                                    g_bytes_get_size (bytes), &error))
-        {
-          registrar->counters->n[LMN_CTL_MAP_REGISTER_SENT]++;
-          g_message ("map-server %s: EIDs withdrawn (Map-Register with TTL 0)", addr);
-        }
+      if (send_records (s, records, &error))
+        g_message ("map-server %s: EIDs withdrawn (Map-Register with TTL 0)", addr);
       else
         g_message ("map-server %s: cannot withdraw the EIDs: %s", addr, error->message);
     }
