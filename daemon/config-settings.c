@@ -137,31 +137,10 @@ apply_routes (LmnConfig *c, GVariant *list, GError **error)
   g_array_set_size (c->routes, 0);
   for (guint i = 0; routes[i] != NULL; i++)
     {
-      LispPrefix route[2];
-      guint n = 1;
+      g_autofree gchar *reason = lmn_config_add_route (c->routes, routes[i]);
 
-      if (g_str_equal (routes[i], "default"))
-        {
-          static const guint8 zero[16] = { 0 };
-
-          lisp_prefix_init (&route[0], 0, LISP_FAMILY_IPV4, zero, 0);
-          lisp_prefix_init (&route[1], 0, LISP_FAMILY_IPV6, zero, 0);
-          n = 2;
-        }
-      else
-        {
-          g_autofree gchar *reason = lmn_config_check_prefix (routes[i], 0, &route[0]);
-
-          if (reason != NULL)
-            return invalid (error, "routes: %s or 'default'", reason);
-        }
-      for (guint k = 0; k < n; k++)
-        {
-          for (guint j = 0; j < c->routes->len; j++)
-            if (lisp_prefix_equal (&g_array_index (c->routes, LispPrefix, j), &route[k]))
-              return invalid (error, "routes: '%s' is listed twice", routes[i]);
-          g_array_append_val (c->routes, route[k]);
-        }
+      if (reason != NULL)
+        return invalid (error, "routes: %s", reason);
     }
   return TRUE;
 }

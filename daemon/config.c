@@ -723,34 +723,10 @@ parse_lispmnd (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error
     {
       for (guint i = 0; routes[i] != NULL; i++)
         {
-          LispPrefix route[2];
-          guint n = 1;
+          g_autofree gchar *reason = lmn_config_add_route (c->routes, routes[i]);
 
-          if (g_str_equal (routes[i], "default"))
-            {
-              static const guint8 zero[16] = { 0 };
-
-              lisp_prefix_init (&route[0], 0, LISP_FAMILY_IPV4, zero, 0);
-              lisp_prefix_init (&route[1], 0, LISP_FAMILY_IPV6, zero, 0);
-              n = 2;
-            }
-          else
-            {
-              /* Kernel routes know no instance IDs. */
-              g_autofree gchar *reason = parse_prefix (routes[i], 0, &route[0]);
-
-              if (reason != NULL)
-                return where_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "%s or 'default'",
-                                   reason);
-            }
-          for (guint k = 0; k < n; k++)
-            {
-              for (guint j = 0; j < c->routes->len; j++)
-                if (lisp_prefix_equal (&g_array_index (c->routes, LispPrefix, j), &route[k]))
-                  return where_fail (&w, error, LMN_CONFIG_ERROR_INVALID,
-                                     "'%s' is listed twice", routes[i]);
-              g_array_append_val (c->routes, route[k]);
-            }
+          if (reason != NULL)
+            return where_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
         }
     }
   else if (c->mode == LMN_MODE_MOBILE_NODE)
@@ -1317,6 +1293,36 @@ lmn_config_load (const char *path, GError **error)
   /* The text holds the map-server keys. */
   explicit_bzero (data, len);
   return config;
+}
+
+gchar *
+lmn_config_add_route (GArray *routes, const char *text)
+{
+  LispPrefix route[2];
+  guint n = 1;
+
+  if (g_str_equal (text, "default"))
+    {
+      static const guint8 zero[16] = { 0 };
+
+      lisp_prefix_init (&route[0], 0, LISP_FAMILY_IPV4, zero, 0);
+      lisp_prefix_init (&route[1], 0, LISP_FAMILY_IPV6, zero, 0);
+      n = 2;
+    }
+  else
+    {
+      /* Kernel routes know no instance IDs. */
+      g_autofree gchar *reason = lmn_config_check_prefix (text, 0, &route[0]);
+
+      if (reason != NULL)
+        return g_strdup_printf ("%s or 'default'", reason);
+    }
+  for (guint k = 0; k < n; k++)
+    for (guint j = 0; j < routes->len; j++)
+      if (lisp_prefix_equal (&g_array_index (routes, LispPrefix, j), &route[k]))
+        return g_strdup_printf ("'%s' is listed twice", text);
+  g_array_append_vals (routes, route, n);
+  return NULL;
 }
 
 gchar *

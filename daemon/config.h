@@ -122,6 +122,9 @@ LmnConfig *lmn_config_copy      (const LmnConfig *config);
 /* The checks the file's values get, for values from elsewhere (D-Bus Configure): NULL when
  * fine, else the reason ("'x' is not an IPv4 or IPv6 prefix"). */
 gchar     *lmn_config_check_prefix    (const char *text, guint32 iid, LispPrefix *out);
+/* Appends a routes= item ("default" is 0.0.0.0/0 and ::/0) to routes; NULL, or the reason
+ * it is refused (not a prefix, listed twice). */
+gchar     *lmn_config_add_route       (GArray *routes, const char *text);
 gchar     *lmn_config_check_unicast   (const char *text, LmnIp *out);
 gchar     *lmn_config_check_interface (const char *name);
 /* Minimum MTUs the file accepts (mtu= 0 or at least these). */
