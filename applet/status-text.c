@@ -177,6 +177,8 @@ lmn_status_rloc_line (GVariant *rloc)
   const char *address = lmn_status_lookup_string (rloc, "address");
   const char *state = lmn_status_lookup_string (rloc, "state");
   const char *nat = lmn_status_lookup_string (rloc, "nat-address");
+  const char *connection = lmn_status_lookup_string (rloc, "connection");
+  g_autofree char *uplink = NULL;
   g_autofree char *priority = NULL;
   g_autofree char *weight = NULL;
   g_autofree char *behind_nat = NULL;
@@ -186,12 +188,17 @@ lmn_status_rloc_line (GVariant *rloc)
   priority = lookup_byte (rloc, "priority", &value) ? g_strdup_printf ("%u", value) : g_strdup ("?");
   weight = lookup_byte (rloc, "weight", &value) ? g_strdup_printf ("%u", value) : g_strdup ("?");
   state_label = lmn_status_rloc_state_label (state);
+  /* The NetworkManager connection's name says more to a person than the interface's. */
+  if (connection != NULL && *connection != '\0')
+    uplink = g_strdup_printf ("%s (%s)", iface != NULL ? iface : "?", connection);
+  else
+    uplink = g_strdup (iface != NULL ? iface : "?");
   if (nat != NULL && *nat != '\0')
     behind_nat = g_strdup_printf (_(" (behind NAT as %s)"), nat);
   /* TRANSLATORS: interface, address, priority, weight, state ("up" or "down"), then
    * optionally " (behind NAT as ADDRESS)" */
   return g_strdup_printf (_("%s  %s  priority %s, weight %s — %s%s"),
-                          iface != NULL ? iface : "?", address != NULL ? address : "?",
+                          uplink, address != NULL ? address : "?",
                           priority, weight, state_label, behind_nat != NULL ? behind_nat : "");
 }
 

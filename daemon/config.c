@@ -794,12 +794,24 @@ parse_lispmnd (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error
   return TRUE;
 }
 
-static void
-uplink_free (gpointer data)
+LmnUplinkConfig *
+lmn_uplink_config_copy (const LmnUplinkConfig *u)
 {
-  LmnUplinkConfig *u = data;
+  LmnUplinkConfig *copy = g_new0 (LmnUplinkConfig, 1);
 
+  *copy = *u;
+  copy->interface = g_strdup (u->interface);
+  copy->connection = g_strdup (u->connection);
+  return copy;
+}
+
+void
+lmn_uplink_config_free (LmnUplinkConfig *u)
+{
+  if (u == NULL)
+    return;
   g_free (u->interface);
+  g_free (u->connection);
   g_free (u);
 }
 
@@ -1096,7 +1108,7 @@ config_new (const char *path)
   c->rloc_probe_interval = DEFAULT_RLOC_PROBE_INTERVAL;
   c->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->proxy_etrs = g_array_new (FALSE, TRUE, sizeof (LispMapLocator));
-  c->uplinks = g_ptr_array_new_with_free_func (uplink_free);
+  c->uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
   c->map_servers = g_ptr_array_new_with_free_func (map_server_free);
   c->mappings = g_ptr_array_new_with_free_func (mapping_free);
   return c;
@@ -1367,17 +1379,12 @@ lmn_config_copy (const LmnConfig *config)
   g_array_append_vals (c->routes, config->routes->data, config->routes->len);
   c->route_metric = config->route_metric;
   c->queue_length = config->queue_length;
+  c->rloc_probe_interval = config->rloc_probe_interval;
+  c->control_port = config->control_port;
   g_array_append_vals (c->map_resolvers, config->map_resolvers->data, config->map_resolvers->len);
   g_array_append_vals (c->proxy_etrs, config->proxy_etrs->data, config->proxy_etrs->len);
   for (guint i = 0; i < config->uplinks->len; i++)
-    {
-      const LmnUplinkConfig *u = g_ptr_array_index (config->uplinks, i);
-      LmnUplinkConfig *copy = g_new0 (LmnUplinkConfig, 1);
-
-      *copy = *u;
-      copy->interface = g_strdup (u->interface);
-      g_ptr_array_add (c->uplinks, copy);
-    }
+    g_ptr_array_add (c->uplinks, lmn_uplink_config_copy (g_ptr_array_index (config->uplinks, i)));
   for (guint i = 0; i < config->map_servers->len; i++)
     {
       const LmnMapServerConfig *ms = g_ptr_array_index (config->map_servers, i);

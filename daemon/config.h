@@ -69,7 +69,11 @@ typedef struct {
   gchar  *interface;
   guint8  priority;
   guint8  weight;
+  gchar  *connection;  /* the uplink's NetworkManager connection id (SetRlocs), or NULL */
 } LmnUplinkConfig;
+
+LmnUplinkConfig *lmn_uplink_config_copy (const LmnUplinkConfig *u);
+void             lmn_uplink_config_free (LmnUplinkConfig *u);
 
 typedef struct {
   LmnIp   address;

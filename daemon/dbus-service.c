@@ -88,6 +88,8 @@ rlocs_variant (LmnNode *node, GHashTable *up_now)
       g_variant_dict_init (&d, NULL);
       g_variant_dict_insert (&d, "address", "s", address);
       g_variant_dict_insert (&d, "interface", "s", r->interface);
+      if (r->connection != NULL)
+        g_variant_dict_insert (&d, "connection", "s", r->connection);
       g_variant_dict_insert (&d, "priority", "y", r->priority);
       g_variant_dict_insert (&d, "weight", "y", r->weight);
       g_variant_dict_insert (&d, "state", "s", r->up ? "up" : "down");
@@ -338,18 +340,13 @@ on_flush_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocat
 }
 
 #define SET_RLOCS_MAX 32
+#define SET_RLOCS_MAX_CONNECTION 255   /* bytes of a connection name */
 
 typedef struct {
   LmnDbusService *svc;
   GPtrArray      *uplinks;  /* LmnUplinkConfig* */
 } SetRlocs;
 
-static void
-uplink_free (LmnUplinkConfig *u)
-{
-  g_free (u->interface);
-  g_free (u);
-}
 
 static gboolean
 valid_interface_name (const char *name)
@@ -368,7 +365,7 @@ valid_interface_name (const char *name)
 static GPtrArray *
 parse_uplinks (GVariant *list, GError **error)
 {
-  g_autoptr(GPtrArray) uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) uplink_free);
+  g_autoptr(GPtrArray) uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
   GVariantIter iter;
   GVariant *dict;
   guint index = 0;
@@ -395,13 +392,14 @@ parse_uplinks (GVariant *list, GError **error)
       while (g_variant_iter_next (&keys, "{&sv}", &key, &value))
         {
           g_autoptr(GVariant) v = value;
-          const char *want = g_str_equal (key, "interface") ? "s" :
+          const char *want = g_str_equal (key, "interface") || g_str_equal (key, "connection") ? "s" :
                              g_str_equal (key, "priority") || g_str_equal (key, "weight") ? "y" : NULL;
 
           if (want == NULL)
             {
               g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                           "uplink %u: unknown key '%s' (interface, priority, weight)", index, key);
+                           "uplink %u: unknown key '%s' (interface, priority, weight, connection)",
+                           index, key);
               return NULL;
             }
           if (!g_variant_is_of_type (v, G_VARIANT_TYPE (want)))
@@ -415,6 +413,22 @@ parse_uplinks (GVariant *list, GError **error)
             {
               g_free (u->interface);
               u->interface = g_variant_dup_string (v, NULL);
+            }
+          else if (g_str_equal (key, "connection"))
+            {
+              gsize len;
+              const char *name = g_variant_get_string (v, &len);
+
+              /* A name for people: a sane length, not quoted back when it is not. */
+              if (len == 0 || len > SET_RLOCS_MAX_CONNECTION)
+                {
+                  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                               "uplink %u: a connection name of %" G_GSIZE_FORMAT " bytes "
+                               "(1 to %d)", index, len, SET_RLOCS_MAX_CONNECTION);
+                  return NULL;
+                }
+              g_free (u->connection);
+              u->connection = g_strdup (name);
             }
           else if (g_str_equal (key, "priority"))
             u->priority = g_variant_get_byte (v);

@@ -15,6 +15,7 @@
 
 struct _LmnLocalRlocs {
   GPtrArray *interfaces;   /* gchar*, owned; slot i*2 is IPv4, i*2+1 IPv6 of interface i */
+  GPtrArray *connections;  /* gchar* or NULL, owned: interface i's NetworkManager connection */
   GArray    *slots;        /* LmnLocalRloc */
   GArray    *advertised;   /* LmnIp: the locator set peers know, in its order */
   guint32    status_bits;  /* derived from advertised and slots; read for every packet */
@@ -40,6 +41,7 @@ lmn_local_rlocs_new (void)
   LmnLocalRlocs *set = g_new0 (LmnLocalRlocs, 1);
 
   set->interfaces = g_ptr_array_new_with_free_func (g_free);
+  set->connections = g_ptr_array_new_with_free_func (g_free);
   set->slots = g_array_new (FALSE, TRUE, sizeof (LmnLocalRloc));
   set->advertised = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   return set;
@@ -55,20 +57,24 @@ lmn_local_rlocs_free (LmnLocalRlocs *set)
   g_array_unref (set->slots);
   g_array_unref (set->advertised);
   g_ptr_array_unref (set->interfaces);
+  g_ptr_array_unref (set->connections);
   g_free (set);
 }
 
 void
 lmn_local_rlocs_add_uplink (LmnLocalRlocs *set, const char *interface, guint8 priority,
-                            guint8 weight)
+                            guint8 weight, const char *connection)
 {
   gchar *name = g_strdup (interface);
+  gchar *conn = g_strdup (connection);
 
   g_ptr_array_add (set->interfaces, name);
+  g_ptr_array_add (set->connections, conn);
   for (guint8 family = 4; family <= 6; family += 2)
     {
-      LmnLocalRloc r = { .interface = name, .family = family, .priority = priority,
-                         .weight = weight, .ordinal = (guint8) set->slots->len };
+      LmnLocalRloc r = { .interface = name, .connection = conn, .family = family,
+                         .priority = priority, .weight = weight,
+                         .ordinal = (guint8) set->slots->len };
 
       for (guint i = 0; i < LMN_SOCKETS_PER_RLOC; i++)
         r.fds[i] = -1;
@@ -328,13 +334,16 @@ void
 lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *uplinks, guint n)
 {
   GPtrArray *old_names = set->interfaces;
+  GPtrArray *old_connections = set->connections;
   GArray *old_slots = set->slots;
 
   set->interfaces = g_ptr_array_new_with_free_func (g_free);
+  set->connections = g_ptr_array_new_with_free_func (g_free);
   set->slots = g_array_new (FALSE, TRUE, sizeof (LmnLocalRloc));
   for (guint i = 0; i < n; i++)
     {
-      lmn_local_rlocs_add_uplink (set, uplinks[i]->interface, uplinks[i]->priority, uplinks[i]->weight);
+      lmn_local_rlocs_add_uplink (set, uplinks[i]->interface, uplinks[i]->priority,
+                                  uplinks[i]->weight, uplinks[i]->connection);
       /* Move the kept uplink's two slots (addresses, sockets) over. */
       for (guint j = 0; j < old_slots->len; j++)
         {
@@ -344,7 +353,8 @@ lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *u
           if (o->interface == NULL || g_strcmp0 (o->interface, uplinks[i]->interface) != 0)
             continue;
           r = &g_array_index (set->slots, LmnLocalRloc, set->slots->len - (o->family == 4 ? 2 : 1));
-          *r = (LmnLocalRloc) { .interface = r->interface, .ifindex = o->ifindex, .family = o->family,
+          *r = (LmnLocalRloc) { .interface = r->interface, .connection = r->connection,
+                                .ifindex = o->ifindex, .family = o->family,
                                 .priority = uplinks[i]->priority, .weight = uplinks[i]->weight,
                                 .link_mtu = o->link_mtu, .up = o->up, .known = o->known,
                                 .ordinal = r->ordinal };
@@ -363,5 +373,6 @@ lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *u
     }
   g_array_unref (old_slots);
   g_ptr_array_unref (old_names);
+  g_ptr_array_unref (old_connections);
   update_status_bits (set);
 }

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   const gchar *interface;   /* owned by the set */
+  const gchar *connection;  /* the uplink's NetworkManager connection id, or NULL; owned too */
   int          ifindex;
   guint8       family;      /* 4 or 6 */
   guint8       addr[16];
@@ -35,9 +36,10 @@ typedef struct _LmnLocalRlocs LmnLocalRlocs;
 
 LmnLocalRlocs *lmn_local_rlocs_new      (void);
 void           lmn_local_rlocs_free     (LmnLocalRlocs *set);
-/* Declares an uplink (its slots start down). */
+/* Declares an uplink (its slots start down); connection may be NULL. */
 void           lmn_local_rlocs_add_uplink (LmnLocalRlocs *set, const char *interface,
-                                           guint8 priority, guint8 weight);
+                                           guint8 priority, guint8 weight,
+                                           const char *connection);
 /* Replaces the uplinks: those still listed keep their state (with the new priority and
  * weight), the others are closed, new ones start down. Ordinals follow the new order. */
 void           lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *uplinks,

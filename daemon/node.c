@@ -296,7 +296,8 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
     {
       const LmnUplinkConfig *u = g_ptr_array_index (config->uplinks, i);
 
-      lmn_local_rlocs_add_uplink (node->rlocs, u->interface, u->priority, u->weight);
+      lmn_local_rlocs_add_uplink (node->rlocs, u->interface, u->priority, u->weight,
+                                  u->connection);
     }
 
   node->tun = lmn_tun_open (config->tun_name, error);

@@ -94,26 +94,13 @@ lmn_supervisor_reconfigure (LmnSupervisor *sup, LmnConfig *config, GError **erro
   return FALSE;
 }
 
-static void
-uplink_free (LmnUplinkConfig *u)
-{
-  g_free (u->interface);
-  g_free (u);
-}
-
 void
 lmn_supervisor_set_uplinks (LmnSupervisor *sup, const LmnUplinkConfig *const *uplinks, guint n)
 {
   g_clear_pointer (&sup->uplinks, g_ptr_array_unref);
-  sup->uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) uplink_free);
+  sup->uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
   for (guint i = 0; i < n; i++)
-    {
-      LmnUplinkConfig *copy = g_new0 (LmnUplinkConfig, 1);
-
-      *copy = *uplinks[i];
-      copy->interface = g_strdup (uplinks[i]->interface);
-      g_ptr_array_add (sup->uplinks, copy);
-    }
+    g_ptr_array_add (sup->uplinks, lmn_uplink_config_copy (uplinks[i]));
   if (sup->node != NULL)
     lmn_node_set_uplinks (sup->node, uplinks, n);
 }

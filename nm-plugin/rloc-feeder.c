@@ -208,6 +208,9 @@ send_uplinks (LmnRlocFeeder *feeder, GPtrArray *ranked)
       g_variant_dict_insert (&d, "interface", "s", u->interface);
       g_variant_dict_insert (&d, "priority", "y", u->priority);
       g_variant_dict_insert (&d, "weight", "y", u->weight);
+      /* lispmnd shows it in Rlocs (the applet, lispmnctl); it caps the length. */
+      if (u->connection != NULL && u->connection[0] != '\0' && strlen (u->connection) <= 255)
+        g_variant_dict_insert (&d, "connection", "s", u->connection);
       g_variant_builder_add_value (&b, g_variant_dict_end (&d));
       g_string_append_printf (text, "%s%s (priority %u, weight %u)", i > 0 ? ", " : "",
                               u->interface, u->priority, u->weight);

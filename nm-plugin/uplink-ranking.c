@@ -4,6 +4,7 @@ static void
 ranked_free (LmnRankedUplink *u)
 {
   g_free (u->interface);
+  g_free (u->connection);
   g_free (u);
 }
 
@@ -87,6 +88,7 @@ lmn_rank_uplinks (const LmnUplinkCandidate *candidates, guint n, const LmnVpnDat
         priority = MIN (priority + LMN_RANK_DEMOTION, 254);
       u = g_new0 (LmnRankedUplink, 1);
       u->interface = g_strdup (c->interface);
+      u->connection = g_strdup (c->connection_id);
       u->priority = (guint8) priority;
       u->weight = (guint8) weight;
       g_ptr_array_add (out, u);

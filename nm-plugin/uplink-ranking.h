@@ -34,6 +34,7 @@ typedef struct {
 
 typedef struct {
   gchar  *interface;
+  gchar  *connection;   /* the connection's id, for people (NULL when unknown) */
   guint8  priority;
   guint8  weight;
 } LmnRankedUplink;

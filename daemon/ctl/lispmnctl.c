@@ -78,9 +78,17 @@ print_rlocs (GVariant *rlocs, const char *indent)
   g_variant_iter_init (&iter, rlocs);
   while ((r = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_print ("%s%-10s %-28s priority %-3u weight %-3u %s\n", indent, dict_string (r, "interface"),
+      const char *connection = dict_string (r, "connection");
+      const char *nat = dict_string (r, "nat-address");
+
+      g_print ("%s%-10s %-28s priority %-3u weight %-3u %-4s", indent, dict_string (r, "interface"),
                dict_string (r, "address"), dict_byte (r, "priority"), dict_byte (r, "weight"),
                dict_string (r, "state"));
+      if (*nat != '\0')
+        g_print (" behind NAT as %s", nat);
+      if (*connection != '\0')
+        g_print (" (%s)", connection);
+      g_print ("\n");
       g_variant_unref (r);
     }
 }

@@ -337,6 +337,9 @@ class SetRlocs(PolkitTest):
             ([u(interface="up1", priority=GLib.Variant("u", 300))], "priority must be of type 'y', not 'u'"),
             ([u(interface="up1", colour=GLib.Variant("s", "red"))], "unknown key 'colour'"),
             ([u(interface="up1"), u(interface="up1")], "interface up1 is listed twice"),
+            ([u(interface="up1", connection="")], "uplink 0: a connection name of 0 bytes (1 to 255)"),
+            ([u(interface="up1", connection="c" * 300)], "a connection name of 300 bytes (1 to 255)"),
+            ([u(interface="up1", connection=GLib.Variant("u", 1))], "connection must be of type 's', not 'u'"),
             ([u(interface=f"if{i}") for i in range(1000)], "1000 uplinks: at most 32"),
         ]
         for value, message in cases:
@@ -351,9 +354,11 @@ class SetRlocs(PolkitTest):
         self.assertEqual(self.rlocs(), before)
 
         self.allow(["org.lispmn.MobileNode1.configure"])
-        self.assertEqual(self.call([u(interface="up2", priority=GLib.Variant("y", 3))]), "ok")
+        self.assertEqual(self.call([u(interface="up2", priority=GLib.Variant("y", 3),
+                                      connection="Café Wi-Fi")]), "ok")
         self.assertEqual([r[0] for r in self.rlocs()], ["up2", "up2"])
         self.assertEqual({r[2] for r in self.rlocs()}, {3})
+        self.assertEqual({r.get("connection") for r in self.get("Rlocs")}, {"Café Wi-Fi"})
         self.assertEqual({r["interface"] for r in self.mn.state()["rlocs"]}, {"up2"})
         # traffic now leaves by up2 alone
         before_tx = self.t.link_stats(lt.MN, "up2")["tx"]["packets"]

@@ -318,6 +318,9 @@ class NetworkManagerPlugin(unittest.TestCase):
         for r in status["Rlocs"]:
             by_iface.setdefault(r["interface"], set()).add(r["priority"])
         self.assertEqual(by_iface, {WLAN: {1}, WWAN: {2}}, status["Rlocs"])
+        # Each RLOC names its uplink's NetworkManager connection (the feeder passes it).
+        self.assertEqual({(r["interface"], r.get("connection")) for r in status["Rlocs"]},
+                         {(WLAN, "wlan"), (WWAN, "wwan")}, status["Rlocs"])
         wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "the EID registered")
         print(f"'nmcli connection up lisp' took {up_seconds:.2f} s")
 

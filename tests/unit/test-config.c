@@ -46,6 +46,8 @@ load (const char *text, GError **error)
   return lmn_config_load_data (text, strlen (text), "t.conf", error);
 }
 
+static void check_full (const LmnConfig *c);
+
 static void
 test_full (void)
 {
@@ -83,12 +85,24 @@ test_full (void)
     "action=drop-auth-failure\n";
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnConfig) c = load (text, &error);
+  g_autoptr(LmnConfig) copy = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (c);
+  check_full (c);
+  /* What the supervisor keeps of the file, and D-Bus Configure starts from: all of it. */
+  copy = lmn_config_copy (c);
+  check_full (copy);
+  g_assert_cmpuint (copy->control_port, ==, c->control_port);
+}
+
+static void
+check_full (const LmnConfig *c)
+{
   const LmnUplinkConfig *u;
   const LmnMapServerConfig *ms;
   const LmnMappingConfig *m;
 
-  g_assert_no_error (error);
-  g_assert_nonnull (c);
   g_assert_cmpstr (c->path, ==, "t.conf");
   g_assert_cmpint (c->mode, ==, LMN_MODE_MOBILE_NODE);
   g_assert_cmpuint (c->eids->len, ==, 2);

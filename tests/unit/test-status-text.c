@@ -93,6 +93,16 @@ test_rloc_lines (void)
   }
   g_assert_cmpstr (natted, ==, "up1  198.51.100.1  priority 1, weight 50 — up (behind NAT as 203.0.113.7)");
 
+  /* the uplink's NetworkManager connection, when lispmnd knows it */
+  g_variant_dict_init (&dict, up);
+  g_variant_dict_insert (&dict, "connection", "s", "Office Wi-Fi");
+  {
+    g_autoptr(GVariant) with_connection = g_variant_ref_sink (g_variant_dict_end (&dict));
+    g_autofree char *named = lmn_status_rloc_line (with_connection);
+
+    g_assert_cmpstr (named, ==, "up1 (Office Wi-Fi)  198.51.100.1  priority 1, weight 50 — up");
+  }
+
   /* priority as a string, address as a number: shown as unknown, not misread */
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "interface", "s", "up2");
