@@ -19,6 +19,7 @@ struct _LmnDbusService {
   guint               owner_id;
   guint               counters_timer;
   LmnCounters         published;   /* the counters last put in the property */
+  LmnControlCounters  published_control;
   GHashTable         *up_rlocs;    /* address strings usable at the last update */
   LmnHandoverTracker *handovers;
   LmnLookups         *lookups;
@@ -99,7 +100,7 @@ rlocs_variant (LmnNode *node, GHashTable *up_now)
 }
 
 static GVariant *
-counters_variant (const LmnCounters *c)
+counters_variant (const LmnCounters *c, const LmnControlCounters *control)
 {
   GVariantBuilder b;
 
@@ -114,6 +115,12 @@ counters_variant (const LmnCounters *c)
       g_autofree gchar *key = g_strdup_printf ("drops.%s", lmn_drop_reason_name (i));
 
       g_variant_builder_add (&b, "{st}", key, c->drops[i]);
+    }
+  for (guint i = 0; i < LMN_CTL_N_COUNTERS; i++)
+    {
+      g_autofree gchar *key = g_strdup_printf ("control.%s", lmn_control_counter_name (i));
+
+      g_variant_builder_add (&b, "{st}", key, control->n[i]);
     }
   return g_variant_builder_end (&b);
 }
@@ -225,14 +232,18 @@ on_counters_timer (gpointer user_data)
   LmnDbusService *svc = user_data;
   LmnNode *node = lmn_supervisor_get_node (svc->sup);
   const LmnCounters *now;
+  const LmnControlCounters *control;
 
   if (node == NULL)
     return G_SOURCE_CONTINUE;
   now = lmn_node_get_counters (node);
-  if (memcmp (now, &svc->published, sizeof *now) != 0)
+  control = lmn_node_get_control_counters (node);
+  if (memcmp (now, &svc->published, sizeof *now) != 0 ||
+      memcmp (control, &svc->published_control, sizeof *control) != 0)
     {
       svc->published = *now;
-      lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (now));
+      svc->published_control = *control;
+      lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (now, control));
     }
   return G_SOURCE_CONTINUE;
 }
@@ -661,7 +672,8 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   svc->up_rlocs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   svc->handovers = lmn_handover_tracker_new (on_handover, svc);
   publish_config (svc);
-  lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (&svc->published));
+  lmn_dbus_mobile_node1_set_counters (svc->skeleton,
+                                      counters_variant (&svc->published, &svc->published_control));
   update_rlocs (svc, FALSE);
   svc->lookups = lmn_lookups_new (sup);
   g_signal_connect (svc->skeleton, "handle-lookup", G_CALLBACK (on_lookup), svc);

@@ -425,6 +425,12 @@ lmn_node_handle_control (LmnNode *node, const guint8 *data, gsize len, const Lmn
   on_control_message (lisp_message_type (data, len), data, len, from, port, local, node);
 }
 
+const LmnControlCounters *
+lmn_node_get_control_counters (LmnNode *node)
+{
+  return &node->control_counters;
+}
+
 gint64
 lmn_node_get_rlocs_changed_at (LmnNode *node)
 {

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include "config.h"
+#include "control-counters.h"
 #include "dataplane.h"
 #include "local-rlocs.h"
 #include "map-cache.h"
@@ -29,6 +30,8 @@ LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
 LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
 LmnResolver        *lmn_node_get_resolver   (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
+/* The control plane's messages by type and outcome. */
+const LmnControlCounters *lmn_node_get_control_counters (LmnNode *node);
 /* A control message that arrived on UDP 4342 of a program embedding the node (whose own
  * control sockets then use ephemeral ports, see LmnConfig.control_port). */
 void                lmn_node_handle_control (LmnNode *node, const guint8 *data, gsize len,

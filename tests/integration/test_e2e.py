@@ -123,6 +123,11 @@ class EndToEnd(unittest.TestCase):
         servers = self.dbus_get("MapServers")
         self.assertEqual([(m["address"], m["state"]) for m in servers], [(MS, "registered")])
         self.assertGreater(servers[0]["last-map-notify"], time.time() - 30)
+        # The control plane's counters, by message type, are on the bus too.
+        def counters():
+            return self.dbus_get("Counters")
+        wait_for(lambda: counters()["control.map-notify-accepted"] >= 1, 3, "the control counters")
+        self.assertGreaterEqual(counters()["control.map-register-sent"], 1)
         regs = self.registrations()
         mn_rlocs = sorted(lt.MN_UPLINKS[u][f][0] for u in ("up1", "up2") for f in (4, 6))
         self.assertEqual(regs.get(f"{lt.EID4}/32"), mn_rlocs, f"{regs}")
