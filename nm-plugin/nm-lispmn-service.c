@@ -499,12 +499,31 @@ lmn_vpn_service_class_init (LmnVpnServiceClass *klass)
 
 /* ---- main ---- */
 
+/* The bus name goes first, while this instance still waits for lispmnd: NetworkManager then
+ * starts a fresh service for the next activation instead of calling one that is on its way
+ * out (whose object may already be gone). */
+static void
+release_bus_name (NMVpnServicePlugin *plugin)
+{
+  g_autoptr(GDBusConnection) bus = nm_vpn_service_plugin_get_connection (plugin);
+  g_autofree gchar *name = NULL;
+
+  g_object_get (plugin, NM_VPN_SERVICE_PLUGIN_DBUS_SERVICE_NAME, &name, NULL);
+  if (bus == NULL || name == NULL)
+    return;
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "ReleaseName", g_variant_new ("(s)", name),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+}
+
 static void
 on_quit (NMVpnServicePlugin *plugin, gpointer user_data)
 {
   LmnVpnService *self = LMN_VPN_SERVICE (plugin);
 
   self->loop = user_data;
+  if (!self->quitting)
+    release_bus_name (plugin);
   self->quitting = TRUE;
   /* lispmnd must hear Stop before the service goes (it answers at once; the call's
    * timeout bounds the wait). */
@@ -553,6 +572,13 @@ main (int argc, char **argv)
   loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (plugin, "quit", G_CALLBACK (on_quit), loop);
   g_main_loop_run (loop);
+  {
+    /* The release of the name (on_quit) leaves before the process does. */
+    g_autoptr(GDBusConnection) bus = nm_vpn_service_plugin_get_connection (plugin);
+
+    if (bus != NULL)
+      g_dbus_connection_flush_sync (bus, NULL, NULL);
+  }
   g_object_unref (plugin);
   return EXIT_SUCCESS;
 }
