@@ -1,5 +1,6 @@
 #include "state-file.h"
 
+#include "file-replace.h"
 #include "lisp-action.h"
 
 #include <arpa/inet.h>
@@ -232,7 +233,7 @@ lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
-  if (!g_file_set_contents (path, text, -1, error))
+  if (!lmn_file_replace (path, text, error))
     {
       g_prefix_error (error, "writing the state file: ");
       return FALSE;

@@ -2,6 +2,7 @@
 /* lispmn-server: the map-server and map-resolver a user runs for her mobile nodes, and with
  * a [proxy] group their proxy-ETR/ITR too. The protocol work is in map-server.c and
  * proxy-router.c; this file owns the sockets, the clock and the state file. */
+#include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
 #include "server-config.h"
@@ -71,7 +72,7 @@ write_state (Server *s)
           json = json_generator_to_data (gen, NULL);
         }
     }
-  if (!g_file_set_contents (s->state_file, json, -1, &error))
+  if (!lmn_file_replace (s->state_file, json, &error))
     g_warning ("cannot write the state file: %s", error->message);
 }
 

@@ -115,7 +115,7 @@ class BadInput(PolkitTest):
             # keys and sizes
             ("SetRlocs", uplinks({"interface": s("up1"), "Interface": s("up2")}), "unknown key 'Interface'"),
             ("SetRlocs", uplinks({"interface": s("up1"), "address": s("198.51.100.1")}),
-             "uplink 0: unknown key 'address' (interface, priority, weight)"),
+             "uplink 0: unknown key 'address' (interface, priority, weight, connection)"),
             ("SetRlocs", uplinks({"interface": s("up2")}, {"interface": s("up2"), "priority": y(2)}),
              "uplink 1: interface up2 is listed twice"),
             ("SetRlocs", uplinks(*[{"interface": s(f"if{i}")} for i in range(33)]), "33 uplinks: at most 32"),
