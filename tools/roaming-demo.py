@@ -33,53 +33,17 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 from test_dbus import PrivateSystemBus  # noqa: E402
+import test_e2e as e2e  # noqa: E402
 
-MS = "198.51.100.2"
-MN_KEY, HOME_KEY = "demo-laptop-key", "demo-home-key"
 NAMES = {lt.MN: "laptop", lt.R: "isp", lt.X: "home", lt.C: "server"}
-UPLINK_NAMES = {"up1": "ethernet", "up2": "wifi"}
 WIFI_OLD, WIFI_NEW = "198.51.100.9/29", "198.51.100.12/29"
 STREAM_PORT, STREAM_RATE, STREAM_SECONDS = 5001, 100_000, 22
 
-SERVER_CONF = f"""[lispmn-server]
-
-[site laptop]
-eid-prefixes={lt.EID4}/32;{lt.EID6}/128
-key={MN_KEY}
-
-[site home]
-eid-prefixes={lt.SITE4};{lt.SITE6}
-key={HOME_KEY}
-"""
-
-LAPTOP_CONF = f"""[lispmnd]
-mode=mobile-node
-eids={lt.EID4}/32;{lt.EID6}/128
-map-resolvers={MS}
-
-[uplink up1]
-priority=1
-weight=100
-
-[uplink up2]
-priority=2
-weight=100
-
-[map-server {MS}]
-key={MN_KEY}
-"""
-
-HOME_CONF = f"""[lispmnd]
-mode=xtr
-eids={lt.SITE4};{lt.SITE6}
-map-resolvers={MS}
-routes={lt.EID4}/32;{lt.EID6}/128
-
-[uplink up0]
-
-[map-server {MS}]
-key={HOME_KEY}
-"""
+# The end-to-end test's configurations (lispmn-server with the laptop's and the home site's
+# keys, the home xTR), with the laptop's Wi-Fi (up2) second to its Ethernet (up1).
+SERVER_CONF, HOME_CONF, MS = e2e.SERVER_CONF, e2e.X_CONF, e2e.MS
+LAPTOP_CONF = e2e.mn_conf().replace("[uplink up2]\npriority=1", "[uplink up2]\npriority=2")
+assert "[uplink up2]\npriority=2" in LAPTOP_CONF
 
 
 def say(text=""):
