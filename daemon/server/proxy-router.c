@@ -1,6 +1,6 @@
 #include "proxy-router.h"
 
-#include "config.h"
+#include "lispmnd-config.h"
 #include "lisp-message.h"
 #include "node.h"
 

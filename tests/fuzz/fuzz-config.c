@@ -1,7 +1,7 @@
 /* The configuration files' parsers, lispmnd.conf and lispmn-server.conf (GKeyFile text plus
  * our checks of every value): whatever the bytes, a configuration or an error naming the
  * problem, never both, never a crash; and no error message quotes a key's value. */
-#include "config.h"
+#include "lispmnd-config.h"
 #include "server-config.h"
 #include "fuzz-target.h"
 

@@ -1,6 +1,6 @@
 /* lispmnd's configuration file: a full example, the defaults, and one broken file per kind
  * of mistake with the exact message a user would read. */
-#include "config.h"
+#include "lispmnd-config.h"
 #include "lisp-action.h"
 
 #include <arpa/inet.h>

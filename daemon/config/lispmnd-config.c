@@ -2,7 +2,7 @@
  * key checked here. GKeyFile does not say on which line a key sits, so the file text is
  * scanned a second time to attach a line to every group and key; each error then reads
  * "FILE:LINE: [GROUP] KEY: reason". */
-#include "config.h"
+#include "lispmnd-config.h"
 
 #include "lisp-message.h"
 #include "lisp-action.h"

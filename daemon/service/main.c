@@ -1,5 +1,5 @@
 /* lispmnd: the LISP mobile node daemon. */
-#include "config.h"
+#include "lispmnd-config.h"
 #include "dbus-service.h"
 #include "supervisor.h"
 

@@ -12,7 +12,7 @@
 #pragma once
 
 #include <glib.h>
-#include "config.h"
+#include "lispmnd-config.h"
 #include "lisp-message.h"
 
 G_BEGIN_DECLS

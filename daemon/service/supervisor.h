@@ -4,7 +4,7 @@
 #pragma once
 
 #include <glib.h>
-#include "config.h"
+#include "lispmnd-config.h"
 #include "node.h"
 
 G_BEGIN_DECLS

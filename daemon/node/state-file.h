@@ -29,7 +29,7 @@
 #pragma once
 
 #include <glib.h>
-#include "config.h"
+#include "lispmnd-config.h"
 #include "dataplane.h"
 #include "local-rlocs.h"
 #include "map-cache.h"

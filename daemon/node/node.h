@@ -4,7 +4,7 @@
 #pragma once
 
 #include <glib.h>
-#include "config.h"
+#include "lispmnd-config.h"
 #include "control-counters.h"
 #include "dataplane.h"
 #include "local-rlocs.h"

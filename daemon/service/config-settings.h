@@ -5,7 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include "config.h"
+#include "lispmnd-config.h"
 
 G_BEGIN_DECLS
 

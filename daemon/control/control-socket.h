@@ -6,7 +6,7 @@
 #pragma once
 
 #include <glib.h>
-#include "config.h"
+#include "lispmnd-config.h"
 #include "local-rlocs.h"
 
 G_BEGIN_DECLS
