@@ -6,6 +6,7 @@
 
 #include "lisp-message.h"
 #include "lisp-action.h"
+#include "lmn-secret.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -394,56 +395,6 @@ parse_decimal (const char *text, guint64 max, guint64 *out)
     return FALSE;
   *out = v;
   return TRUE;
-}
-
-gboolean
-lmn_ip_parse (const char *text, LmnIp *out, GError **error)
-{
-  LmnIp ip = { 0 };
-
-  g_return_val_if_fail (text != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  if (strchr (text, ':') != NULL)
-    {
-      ip.family = LISP_FAMILY_IPV6;
-      if (inet_pton (AF_INET6, text, ip.addr) != 1)
-        ip.family = 0;
-    }
-  else
-    {
-      ip.family = LISP_FAMILY_IPV4;
-      if (inet_pton (AF_INET, text, ip.addr) != 1)
-        ip.family = 0;
-    }
-  if (ip.family == 0)
-    {
-      g_set_error (error, LMN_CONFIG_ERROR, LMN_CONFIG_ERROR_INVALID,
-                   "'%s' is not an IPv4 or IPv6 address", text);
-      return FALSE;
-    }
-  *out = ip;
-  return TRUE;
-}
-
-gchar *
-lmn_ip_to_string (const LmnIp *ip)
-{
-  char buf[INET6_ADDRSTRLEN];
-
-  g_return_val_if_fail (ip != NULL, NULL);
-
-  if (ip->family == LISP_FAMILY_IPV4)
-    return g_strdup (inet_ntop (AF_INET, ip->addr, buf, sizeof buf));
-  if (ip->family == LISP_FAMILY_IPV6)
-    return g_strdup (inet_ntop (AF_INET6, ip->addr, buf, sizeof buf));
-  return g_strdup_printf ("(family %u)", ip->family);
-}
-
-static gboolean
-lmn_ip_equal (const LmnIp *a, const LmnIp *b)
-{
-  return a->family == b->family && memcmp (a->addr, b->addr, 16) == 0;
 }
 
 /* The address of a map-server, map-resolver, proxy-ETR or locator: one host that packets
@@ -845,18 +796,16 @@ map_server_free (gpointer data)
 {
   LmnMapServerConfig *ms = data;
 
-  if (ms->key != NULL)
-    {
-      explicit_bzero (ms->key, strlen (ms->key));
-      g_free (ms->key);
-    }
+  lmn_secret_free (ms->key);
   g_free (ms);
 }
 
 static gboolean
 parse_map_server (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error)
 {
-  g_autofree gchar *reason = NULL, *algorithm = NULL, *raw = NULL;
+  g_autofree gchar *reason = NULL, *algorithm = NULL;
+  gchar *raw;
+  gboolean trailing_space;
   g_autoptr(GError) local = NULL;
   Where wg = where_group (p, g);
   Where wk = where_key (p, g, "key");
@@ -887,20 +836,14 @@ parse_map_server (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **er
   if (!group_has_key (g, "key"))
     return where_fail (&wk, error, LMN_CONFIG_ERROR_MISSING, "missing");
   raw = g_key_file_get_value (p->keyfile, g->name, "key", NULL);
-  if (raw != NULL && raw[0] != '\0' && g_ascii_isspace (raw[strlen (raw) - 1]))
-    {
-      explicit_bzero (raw, strlen (raw));
-      return where_fail (&wk, error, LMN_CONFIG_ERROR_INVALID,
-                         "ends with whitespace (write \\s if the key really ends with a space)");
-    }
-  if (raw != NULL)
-    explicit_bzero (raw, strlen (raw));
+  trailing_space = raw != NULL && raw[0] != '\0' && g_ascii_isspace (raw[strlen (raw) - 1]);
+  lmn_secret_free (raw);
+  if (trailing_space)
+    return where_fail (&wk, error, LMN_CONFIG_ERROR_INVALID,
+                       "ends with whitespace (write \\s if the key really ends with a space)");
   key = g_key_file_get_string (p->keyfile, g->name, "key", &local);
-  if (local != NULL && key != NULL)
-    {
-      explicit_bzero (key, strlen (key));
-      g_clear_pointer (&key, g_free);
-    }
+  if (local != NULL)
+    g_clear_pointer (&key, lmn_secret_free);
   if (key == NULL)
     return where_fail (&wk, error, LMN_CONFIG_ERROR_INVALID,
                        "bad escape sequence (known: \\s \\n \\t \\r \\\\)");
@@ -913,7 +856,7 @@ parse_map_server (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **er
   ms = g_new0 (LmnMapServerConfig, 1);
   ms->address = address;
   ms->key = key;
-  ms->algorithm = LMN_AUTH_SHA256;
+  ms->algorithm = LISP_AUTH_HMAC_SHA256_128;
   g_ptr_array_add (c->map_servers, ms);
 
   if (!get_number (p, g, "key-id", "a key ID", G_MAXUINT8, &key_id, error))
@@ -922,11 +865,7 @@ parse_map_server (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **er
 
   if (!get_string (p, g, "algorithm", &wa, &algorithm, error))
     return FALSE;
-  if (algorithm == NULL || g_str_equal (algorithm, "hmac-sha-256"))
-    ms->algorithm = LMN_AUTH_SHA256;
-  else if (g_str_equal (algorithm, "hmac-sha-1"))
-    ms->algorithm = LMN_AUTH_SHA1;
-  else
+  if (algorithm != NULL && !lisp_auth_alg_from_setting (algorithm, &ms->algorithm))
     return where_fail (&wa, error, LMN_CONFIG_ERROR_INVALID,
                        "'%s' is not supported (hmac-sha-1, hmac-sha-256)", algorithm);
   return TRUE;

@@ -33,7 +33,9 @@
 #pragma once
 
 #include <glib.h>
+#include "lisp-auth.h"
 #include "lisp-prefix.h"
+#include "lmn-ip.h"
 #include "map-locator.h"
 
 G_BEGIN_DECLS
@@ -54,17 +56,6 @@ typedef enum {
   LMN_MODE_PROXY,   /* proxy-ETR and proxy-ITR (RFC 6832) for the EID space in eids= */
 } LmnMode;
 
-typedef enum {
-  LMN_AUTH_SHA1 = 1,    /* LISP_AUTH_HMAC_SHA1_96 */
-  LMN_AUTH_SHA256 = 2,  /* LISP_AUTH_HMAC_SHA256_128 */
-} LmnAuthAlg;
-
-/* An IP address without prefix length (RLOCs of infrastructure). */
-typedef struct {
-  guint8 family;     /* LISP_FAMILY_IPV4 or LISP_FAMILY_IPV6 */
-  guint8 addr[16];
-} LmnIp;
-
 typedef struct {
   gchar  *interface;
   guint8  priority;
@@ -76,10 +67,10 @@ LmnUplinkConfig *lmn_uplink_config_copy (const LmnUplinkConfig *u);
 void             lmn_uplink_config_free (LmnUplinkConfig *u);
 
 typedef struct {
-  LmnIp   address;
-  gchar  *key;        /* never logged */
-  guint8  key_id;
-  guint8  algorithm;  /* LmnAuthAlg */
+  LmnIp        address;
+  gchar       *key;        /* never logged */
+  guint8       key_id;
+  LispAuthAlg  algorithm;
 } LmnMapServerConfig;
 
 typedef struct {
@@ -115,10 +106,6 @@ LmnConfig *lmn_config_load      (const char *path, GError **error);
 /* name stands for the file in error messages. */
 LmnConfig *lmn_config_load_data (const char *data, gsize len, const char *name, GError **error);
 void       lmn_config_free      (LmnConfig *config);
-
-/* "192.0.2.1", "2001:db8::1" */
-gboolean   lmn_ip_parse         (const char *text, LmnIp *out, GError **error);
-gchar     *lmn_ip_to_string     (const LmnIp *ip);
 
 /* A deep copy (keys included; freeing either wipes its own keys). */
 LmnConfig *lmn_config_copy      (const LmnConfig *config);

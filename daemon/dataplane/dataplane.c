@@ -4,12 +4,12 @@
 #include "flow-hash.h"
 #include "icmp-error.h"
 #include "inner-packet.h"
+#include "lmn-ip.h"
 #include "locator-choice.h"
 #include "pending-queue.h"
 #include "lisp-message.h"
 #include "wire-data.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -82,24 +82,18 @@ struct _LmnDataplane {
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static const char *
-ip_to_string (guint8 family, const guint8 *addr, char buf[INET6_ADDRSTRLEN])
-{
-  return inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, INET6_ADDRSTRLEN);
-}
-
 static void
 drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip)
 {
   dp->counters.drops[reason]++;
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN] = "?", d[INET6_ADDRSTRLEN] = "?";
+      char s[LMN_IP_TEXT_MAX] = "?", d[LMN_IP_TEXT_MAX] = "?";
 
       if (ip != NULL)
         {
-          ip_to_string (ip->family, ip->src, s);
-          ip_to_string (ip->family, ip->dst, d);
+          lmn_ip_bytes_to_text (ip->family, ip->src, s);
+          lmn_ip_bytes_to_text (ip->family, ip->dst, d);
         }
       g_debug ("drop %s -> %s: %s", s, d, lmn_drop_reason_name (reason));
     }
@@ -176,7 +170,7 @@ note_peer (LmnDataplane *dp, guint8 family, const guint8 *addr, gint64 now)
   LmnIp key = { .family = family };
   Peer *peer;
 
-  memcpy (key.addr, addr, family == 4 ? 4 : 16);
+  memcpy (key.addr, addr, lmn_ip_family_len (family));
   peer = g_hash_table_lookup (dp->peers, &key);
   if (peer == NULL)
     {
@@ -195,7 +189,7 @@ lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family, const guint8 *addr
   LmnIp key = { .family = family };
   const Peer *peer;
 
-  memcpy (key.addr, addr, family == 4 ? 4 : 16);
+  memcpy (key.addr, addr, lmn_ip_family_len (family));
   peer = g_hash_table_lookup (dp->peers, &key);
   return peer != NULL ? peer->last : 0;
 }
@@ -232,31 +226,6 @@ lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since)
 }
 
 /* ---- outbound: TUN -> encapsulation -------------------------------------------------- */
-
-static void
-fill_sockaddr (guint8 family, const guint8 *addr, guint16 port, struct sockaddr_storage *ss,
-               socklen_t *len)
-{
-  memset (ss, 0, sizeof *ss);
-  if (family == 4)
-    {
-      struct sockaddr_in *sin = (struct sockaddr_in *) ss;
-
-      sin->sin_family = AF_INET;
-      sin->sin_port = g_htons (port);
-      memcpy (&sin->sin_addr, addr, 4);
-      *len = sizeof *sin;
-    }
-  else
-    {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
-
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = g_htons (port);
-      memcpy (&sin6->sin6_addr, addr, 16);
-      *len = sizeof *sin6;
-    }
-}
 
 /* Encapsulates packet towards one of locators[0..n-1] (a mapping's or the proxy-ETRs'). */
 static void
@@ -320,13 +289,15 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
   tx->iov[1].iov_base = (void *) packet;
   tx->iov[1].iov_len = ip->length;
   tx->inner_len = ip->length;
-  fill_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &tx->to, &tx->to_len);
+  lmn_ip_bytes_to_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &tx->to, &tx->to_len);
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+      char s[LMN_IP_TEXT_MAX], d[LMN_IP_TEXT_MAX], r[LMN_IP_TEXT_MAX];
 
-      g_debug ("encap %s -> %s: to RLOC %s from %s (%s)", ip_to_string (ip->family, ip->src, s),
-               ip_to_string (ip->family, ip->dst, d), ip_to_string (remote->family, remote->addr, r),
+      g_debug ("encap %s -> %s: to RLOC %s from %s (%s)",
+               lmn_ip_bytes_to_text (ip->family, ip->src, s),
+               lmn_ip_bytes_to_text (ip->family, ip->dst, d),
+               lmn_ip_bytes_to_text (remote->family, remote->addr, r),
                local->interface, remote->family == 4 ? "IPv4" : "IPv6");
     }
 }
@@ -617,13 +588,13 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
       if (up && probed_down (dp, l))
         continue;
       {
-        char a[INET6_ADDRSTRLEN];
+        char a[LMN_IP_TEXT_MAX];
         g_autofree gchar *prefix = lisp_prefix_to_string (&entry->prefix);
         guint8 addr[16];
 
         memcpy (addr, l->addr, 16);
         g_info ("mapping %s: locator %s %s (locator-status-bits)", prefix,
-                ip_to_string (l->family, addr, a), up ? "up" : "down");
+                lmn_ip_bytes_to_text (l->family, addr, a), up ? "up" : "down");
         lisp_map_cache_set_reachable (dp->cache, &entry->prefix, l->family, addr, up);
       }
     }
@@ -680,10 +651,10 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
   dp->counters.rx_bytes += ip.length;
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+      char s[LMN_IP_TEXT_MAX], d[LMN_IP_TEXT_MAX];
 
-      g_debug ("decap %s -> %s", ip_to_string (ip.family, ip.src, s),
-               ip_to_string (ip.family, ip.dst, d));
+      g_debug ("decap %s -> %s", lmn_ip_bytes_to_text (ip.family, ip.src, s),
+               lmn_ip_bytes_to_text (ip.family, ip.dst, d));
     }
 }
 
@@ -765,7 +736,7 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
 static gboolean
 open_data_socket (DataSocket *sock, guint8 family, GError **error)
 {
-  int fd = socket (family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+  int fd = socket (lmn_ip_family_to_af (family), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                    IPPROTO_UDP);
   int one = 1, rcvbuf = RCVBUF_BYTES;
   struct sockaddr_storage ss;
@@ -791,7 +762,7 @@ open_data_socket (DataSocket *sock, guint8 family, GError **error)
       setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &one, sizeof one);
     }
   setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  fill_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
+  lmn_ip_bytes_to_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
   if (bind (fd, (struct sockaddr *) &ss, sl) < 0)
     {
       int saved = errno;

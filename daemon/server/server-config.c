@@ -275,7 +275,7 @@ parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
 }
 
 static gboolean
-parse_algorithm (const Ctx *c, const char *key, guint8 *out, GError **error)
+parse_algorithm (const Ctx *c, const char *key, LispAuthAlg *out, GError **error)
 {
   g_autofree gchar *text = NULL;
 
@@ -286,11 +286,7 @@ parse_algorithm (const Ctx *c, const char *key, guint8 *out, GError **error)
     }
   if (!get_string (c, key, &text, error))
     return FALSE;
-  if (g_str_equal (text, "hmac-sha-256"))
-    *out = LISP_AUTH_HMAC_SHA256_128;
-  else if (g_str_equal (text, "hmac-sha-1"))
-    *out = LISP_AUTH_HMAC_SHA1_96;
-  else
+  if (!lisp_auth_alg_from_setting (text, out))
     return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
                  "'%s' is not hmac-sha-256 or hmac-sha-1", text);
   return TRUE;
@@ -306,7 +302,7 @@ parse_key (const Ctx *c, LmnSite *site, const char *prefix, gboolean required, G
                                                            : g_strdup_printf ("%s-algorithm", prefix);
   g_autofree gchar *secret = NULL;
   guint64 key_id = 0;
-  guint8 alg = LISP_AUTH_HMAC_SHA256_128;
+  LispAuthAlg alg = LISP_AUTH_HMAC_SHA256_128;
 
   if (!has_key (c, key_key))
     {
