@@ -4,6 +4,7 @@
  * "FILE:LINE: [GROUP] KEY: reason". */
 #include "lispmnd-config.h"
 
+#include "keyfile-scanner.h"
 #include "lisp-message.h"
 #include "lisp-action.h"
 #include "lmn-secret.h"
@@ -70,46 +71,15 @@ lmn_config_known_keys (const char *group_kind)
 /* ---- where things are in the file ---- */
 
 typedef struct {
-  gchar *name;
-  guint  line;
-} ScanKey;
-
-typedef struct {
-  gchar     *name;      /* as GKeyFile reports it: the text between '[' and the last ']' */
-  guint      line;
-  GroupKind  kind;
-  const char *argument; /* points into name: "wlan0" of "uplink wlan0" */
-  GArray    *keys;      /* ScanKey, in file order */
-} ScanGroup;
-
-static void
-scan_key_clear (gpointer data)
-{
-  ScanKey *k = data;
-
-  g_free (k->name);
-}
-
-static void
-scan_group_free (gpointer data)
-{
-  ScanGroup *g = data;
-
-  g_free (g->name);
-  g_array_unref (g->keys);
-  g_free (g);
-}
-
-typedef struct {
   const char *file;     /* the name errors start with */
   GKeyFile   *keyfile;
-  GPtrArray  *groups;   /* ScanGroup*, in file order */
+  GPtrArray  *groups;   /* LmnKeyfileGroup*, in file order */
 } Parser;
 
 /* One key being checked: enough to build "FILE:LINE: [GROUP] KEY: " and a hint. */
 typedef struct {
   const Parser    *parser;
-  const ScanGroup *group;
+  const LmnKeyfileGroup *group;
   const char      *key;    /* NULL for an error about the group itself */
   guint            line;   /* the key's line; the group's when the key is absent */
   const char      *value;  /* for the comment hint; never set for a map-server key */
@@ -121,7 +91,7 @@ static gboolean where_fail (const Where *w, GError **error, LmnConfigError code,
 static gboolean
 where_fail (const Where *w, GError **error, LmnConfigError code, const char *format, ...)
 {
-  g_autofree gchar *reason = NULL;
+  g_autofree gchar *reason = NULL, *full = NULL;
   const char *hint = "";
   va_list args;
 
@@ -133,46 +103,22 @@ where_fail (const Where *w, GError **error, LmnConfigError code, const char *for
   if (w->value != NULL && strchr (w->value, '#') != NULL)
     hint = " (a '#' starts a comment only at the start of a line)";
 
-  if (w->key != NULL)
-    g_set_error (error, LMN_CONFIG_ERROR, code, "%s:%u: [%s] %s: %s%s", w->parser->file,
-                 w->line, w->group->name, w->key, reason, hint);
-  else
-    g_set_error (error, LMN_CONFIG_ERROR, code, "%s:%u: [%s]: %s%s", w->parser->file,
-                 w->line, w->group->name, reason, hint);
+  full = g_strconcat (reason, hint, NULL);
+  lmn_keyfile_set_error (error, LMN_CONFIG_ERROR, code, w->parser->file, w->line,
+                         w->group->name, w->key, full);
   return FALSE;
 }
 
 static Where
-where_group (const Parser *p, const ScanGroup *g)
+where_group (const Parser *p, const LmnKeyfileGroup *g)
 {
   return (Where) { .parser = p, .group = g, .line = g->line };
 }
 
 static Where
-where_key (const Parser *p, const ScanGroup *g, const char *key)
+where_key (const Parser *p, const LmnKeyfileGroup *g, const char *key)
 {
-  Where w = { .parser = p, .group = g, .key = key, .line = g->line };
-
-  for (guint i = 0; i < g->keys->len; i++)
-    {
-      const ScanKey *k = &g_array_index (g->keys, ScanKey, i);
-
-      if (g_str_equal (k->name, key))
-        {
-          w.line = k->line;
-          break;
-        }
-    }
-  return w;
-}
-
-static gboolean
-group_has_key (const ScanGroup *g, const char *key)
-{
-  for (guint i = 0; i < g->keys->len; i++)
-    if (g_str_equal (g_array_index (g->keys, ScanKey, i).name, key))
-      return TRUE;
-  return FALSE;
+  return (Where) { .parser = p, .group = g, .key = key, .line = lmn_keyfile_key_line (g, key) };
 }
 
 static guint
@@ -186,108 +132,21 @@ count_lines (const char *data, gsize upto)
   return line;
 }
 
-/* The lines as GKeyFile sees them: split at '\n', a '\r' before it dropped, leading
- * whitespace skipped; trailing whitespace trimmed too (GKeyFile ignores it after ']'). */
-static gchar **
-split_lines (const char *data, gsize len)
-{
-  g_autofree gchar *text = g_strndup (data, len);
-  gchar **lines = g_strsplit (text, "\n", -1);
-
-  for (gchar **l = lines; *l != NULL; l++)
-    g_strstrip (*l);
-  return lines;
-}
-
-static gboolean
-line_is_comment (const char *line)
-{
-  return line[0] == '\0' || line[0] == '#';
-}
-
-/* Called on text GKeyFile accepted, so every line is a comment, a group or a key. */
-static GPtrArray *
-scan_groups (const char *data, gsize len)
-{
-  g_auto(GStrv) lines = split_lines (data, len);
-  GPtrArray *groups = g_ptr_array_new_with_free_func (scan_group_free);
-  ScanGroup *current = NULL;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (line_is_comment (line))
-        continue;
-      if (line[0] == '[')
-        {
-          const char *close = strrchr (line, ']');
-          gsize name_len = close != NULL ? (gsize) (close - line - 1) : strlen (line + 1);
-
-          current = g_new0 (ScanGroup, 1);
-          current->name = g_strndup (line + 1, name_len);
-          current->line = i + 1;
-          current->keys = g_array_new (FALSE, TRUE, sizeof (ScanKey));
-          g_array_set_clear_func (current->keys, scan_key_clear);
-          g_ptr_array_add (groups, current);
-        }
-      else if (current != NULL)
-        {
-          const char *eq = strchr (line, '=');
-          ScanKey k = { 0 };
-
-          if (eq == NULL)
-            continue;
-          k.name = g_strndup (line, eq - line);
-          g_strchomp (k.name);
-          k.line = i + 1;
-          g_array_append_val (current->keys, k);
-        }
-    }
-  return groups;
-}
-
-/* GKeyFile names no line in its syntax errors. Loading longer and longer heads of the file
- * finds the first line it refuses (once a line fails, every longer head fails too). */
-static guint
-find_syntax_error_line (const char *data, gsize len)
-{
-  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (gsize));
-  guint ok = 0, bad;
-
-  for (gsize i = 0; i < len; i++)
-    if (data[i] == '\n')
-      g_array_append_val (ends, i);
-  if (len > 0 && data[len - 1] != '\n')
-    g_array_append_val (ends, len);
-  bad = ends->len;
-  if (bad == 0)
-    return 0;
-
-  while (bad - ok > 1)
-    {
-      guint mid = ok + (bad - ok) / 2;
-      g_autoptr(GKeyFile) head = g_key_file_new ();
-
-      if (g_key_file_load_from_data (head, data, g_array_index (ends, gsize, mid - 1),
-                                     G_KEY_FILE_NONE, NULL))
-        ok = mid;
-      else
-        bad = mid;
-    }
-  return bad;
-}
-
 /* The group a line belongs to, to know whether quoting that line could show a key. */
 static gboolean
 line_in_map_server_group (const char *data, gsize len, guint line)
 {
-  g_auto(GStrv) lines = split_lines (data, len);
+  g_autoptr(GPtrArray) groups = lmn_keyfile_scan (data, len, NULL);
   gboolean in_map_server = FALSE;
 
-  for (guint i = 0; lines[i] != NULL && i + 1 < line; i++)
-    if (lines[i][0] == '[')
-      in_map_server = g_str_has_prefix (lines[i], "[map-server");
+  /* GKeyFile accepted the lines before this one: their group headers are whole. */
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const LmnKeyfileGroup *g = g_ptr_array_index (groups, i);
+
+      if (g->line < line)
+        in_map_server = g_str_has_prefix (g->name, "map-server");
+    }
   return in_map_server;
 }
 
@@ -311,7 +170,7 @@ check_syntax (const char *data, gsize len, const char *file, GKeyFile *keyfile, 
   if (g_key_file_load_from_data (keyfile, data, len, G_KEY_FILE_NONE, &local))
     return TRUE;
 
-  line = find_syntax_error_line (data, len);
+  line = lmn_keyfile_syntax_error_line (data, len);
   if (line == 0)
     g_set_error (error, LMN_CONFIG_ERROR, LMN_CONFIG_ERROR_SYNTAX, "%s: %s", file,
                  local->message);
@@ -324,55 +183,6 @@ check_syntax (const char *data, gsize len, const char *file, GKeyFile *keyfile, 
     g_set_error (error, LMN_CONFIG_ERROR, LMN_CONFIG_ERROR_SYNTAX, "%s:%u: %s", file, line,
                  local->message);
   return FALSE;
-}
-
-/* ---- spelling suggestions ---- */
-
-static guint
-edit_distance (const char *a, const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = g_new (guint, lb + 1);
-
-  for (gsize j = 0; j <= lb; j++)
-    row[j] = j;
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint diagonal = row[0];
-
-      row[0] = i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint above = row[j];
-          guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
-
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + cost);
-          diagonal = above;
-        }
-    }
-  return row[lb];
-}
-
-/* The closest candidate if it is close enough to be a typo of word, else NULL. */
-static const char *
-closest (const char *word, const char * const *candidates)
-{
-  const char *best = NULL;
-  guint best_distance = G_MAXUINT;
-
-  for (guint i = 0; candidates[i] != NULL; i++)
-    {
-      guint d = edit_distance (word, candidates[i]);
-
-      if (d < best_distance)
-        {
-          best = candidates[i];
-          best_distance = d;
-        }
-    }
-  if (best != NULL && best_distance <= 2 && best_distance * 3 <= strlen (best))
-    return best;
-  return NULL;
 }
 
 /* ---- values ---- */
@@ -503,7 +313,7 @@ parse_locator (const char *entry, const char *what, LispMapLocator *loc)
 /* The value of key with surrounding whitespace removed; *out is NULL when the key is absent.
  * w is filled for the error messages about this key. */
 static gboolean
-get_string (const Parser *p, const ScanGroup *g, const char *key, Where *w, gchar **out,
+get_string (const Parser *p, const LmnKeyfileGroup *g, const char *key, Where *w, gchar **out,
             GError **error)
 {
   g_autoptr(GError) local = NULL;
@@ -511,7 +321,7 @@ get_string (const Parser *p, const ScanGroup *g, const char *key, Where *w, gcha
 
   *w = where_key (p, g, key);
   *out = NULL;
-  if (!group_has_key (g, key))
+  if (!lmn_keyfile_group_has_key (g, key))
     return TRUE;
   /* GKeyFile returns a value and an error for a bad escape sequence. */
   value = g_key_file_get_string (p->keyfile, g->name, key, &local);
@@ -528,7 +338,7 @@ get_string (const Parser *p, const ScanGroup *g, const char *key, Where *w, gcha
 
 /* The ';'-separated entries of key, each stripped; *out is NULL when the key is absent. */
 static gboolean
-get_list (const Parser *p, const ScanGroup *g, const char *key, Where *w, gchar ***out,
+get_list (const Parser *p, const LmnKeyfileGroup *g, const char *key, Where *w, gchar ***out,
           GError **error)
 {
   g_autoptr(GError) local = NULL;
@@ -536,7 +346,7 @@ get_list (const Parser *p, const ScanGroup *g, const char *key, Where *w, gchar 
 
   *w = where_key (p, g, key);
   *out = NULL;
-  if (!group_has_key (g, key))
+  if (!lmn_keyfile_group_has_key (g, key))
     return TRUE;
   list = g_key_file_get_string_list (p->keyfile, g->name, key, NULL, &local);
   /* An empty value is an empty list, not an error. */
@@ -558,7 +368,7 @@ get_list (const Parser *p, const ScanGroup *g, const char *key, Where *w, gchar 
 
 /* An unsigned number in 0..max; noun names it in "'300' is not a priority (0-255)". */
 static gboolean
-get_number (const Parser *p, const ScanGroup *g, const char *key, const char *noun,
+get_number (const Parser *p, const LmnKeyfileGroup *g, const char *key, const char *noun,
             guint64 max, guint64 *inout, GError **error)
 {
   g_autofree gchar *text = NULL;
@@ -577,7 +387,7 @@ get_number (const Parser *p, const ScanGroup *g, const char *key, const char *no
 /* ---- groups ---- */
 
 static gboolean
-parse_lispmnd (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error)
+parse_lispmnd (const Parser *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
 {
   g_autofree gchar *mode = NULL, *tun = NULL, *mtu = NULL, *manage = NULL;
   g_auto(GStrv) eids = NULL, routes = NULL, resolvers = NULL, petrs = NULL;
@@ -767,7 +577,7 @@ lmn_uplink_config_free (LmnUplinkConfig *u)
 }
 
 static gboolean
-parse_uplink (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error)
+parse_uplink (const Parser *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
 {
   g_autofree gchar *reason = check_interface_name (g->argument);
   Where wg = where_group (p, g);
@@ -801,7 +611,7 @@ map_server_free (gpointer data)
 }
 
 static gboolean
-parse_map_server (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error)
+parse_map_server (const Parser *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
 {
   g_autofree gchar *reason = NULL, *algorithm = NULL;
   gchar *raw;
@@ -820,7 +630,7 @@ parse_map_server (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **er
     return where_fail (&wg, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
   for (guint i = 0; i < p->groups->len; i++)
     {
-      const ScanGroup *other = g_ptr_array_index (p->groups, i);
+      const LmnKeyfileGroup *other = g_ptr_array_index (p->groups, i);
       LmnIp other_address;
 
       if (other == g)
@@ -833,7 +643,7 @@ parse_map_server (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **er
     }
 
   /* The key is read by hand: no Where carries its value, so no message can quote it. */
-  if (!group_has_key (g, "key"))
+  if (!lmn_keyfile_group_has_key (g, "key"))
     return where_fail (&wk, error, LMN_CONFIG_ERROR_MISSING, "missing");
   raw = g_key_file_get_value (p->keyfile, g->name, "key", NULL);
   trailing_space = raw != NULL && raw[0] != '\0' && g_ascii_isspace (raw[strlen (raw) - 1]);
@@ -881,7 +691,7 @@ mapping_free (gpointer data)
 }
 
 static gboolean
-parse_mapping (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error)
+parse_mapping (const Parser *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
 {
   g_autofree gchar *reason = NULL, *action = NULL;
   g_auto(GStrv) locators = NULL;
@@ -895,7 +705,7 @@ parse_mapping (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error
     return where_fail (&wg, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
   for (guint i = 0; i < p->groups->len; i++)
     {
-      const ScanGroup *other = g_ptr_array_index (p->groups, i);
+      const LmnKeyfileGroup *other = g_ptr_array_index (p->groups, i);
       LispPrefix other_prefix;
 
       if (other == g)
@@ -962,16 +772,15 @@ parse_mapping (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error
 /* Sorts a group into its kind and checks its keys' names: typos fail here, before any
  * value is read. */
 static gboolean
-classify_group (const Parser *p, ScanGroup *g, GError **error)
+classify_group (const Parser *p, LmnKeyfileGroup *g, GError **error)
 {
   g_autofree gchar *kind = NULL;
-  const char *space = strchr (g->name, ' ');
-  const char *argument = space != NULL ? space + 1 : NULL;
+  const char *argument = g->argument;
   const char * const *keys;
   Where wg = where_group (p, g);
   guint i;
 
-  kind = g_strndup (g->name, space != NULL ? (gsize) (space - g->name) : strlen (g->name));
+  kind = g_strndup (g->name, argument != NULL ? (gsize) (argument - 1 - g->name) : strlen (g->name));
   for (i = 0; i < G_N_ELEMENTS (group_kinds); i++)
     if (g_str_equal (kind, group_kinds[i].kind))
       break;
@@ -982,7 +791,7 @@ classify_group (const Parser *p, ScanGroup *g, GError **error)
 
       for (guint k = 0; k < G_N_ELEMENTS (group_kinds); k++)
         kinds[k] = group_kinds[k].kind;
-      guess = closest (kind, kinds);
+      guess = lmn_keyfile_closest (kind, kinds);
       if (guess != NULL)
         return where_fail (&wg, error, LMN_CONFIG_ERROR_UNKNOWN,
                            "unknown group (did you mean [%s%s%s]?)", guess,
@@ -999,27 +808,26 @@ classify_group (const Parser *p, ScanGroup *g, GError **error)
                        "missing the %s ([%s %s])", group_kinds[i].argument, kind,
                        group_kinds[i].argument);
   g->kind = i;
-  g->argument = argument;
 
   keys = group_kinds[i].keys;
   for (guint k = 0; k < g->keys->len; k++)
     {
-      const ScanKey *key = &g_array_index (g->keys, ScanKey, k);
+      const LmnKeyfileKey *key = &g_array_index (g->keys, LmnKeyfileKey, k);
       Where wk = { .parser = p, .group = g, .key = key->name, .line = key->line };
       const char *guess;
       g_autofree gchar *valid = NULL;
 
       for (guint earlier = 0; earlier < k; earlier++)
-        if (g_str_equal (g_array_index (g->keys, ScanKey, earlier).name, key->name))
+        if (g_str_equal (g_array_index (g->keys, LmnKeyfileKey, earlier).name, key->name))
           return where_fail (&wk, error, LMN_CONFIG_ERROR_INVALID,
                              "given twice (first on line %u)",
-                             g_array_index (g->keys, ScanKey, earlier).line);
+                             g_array_index (g->keys, LmnKeyfileKey, earlier).line);
       if (g_strv_contains (keys, key->name))
         continue;
       /* The message starts with the group, not the bad key name again. */
       wk.key = NULL;
       wk.line = key->line;
-      guess = closest (key->name, keys);
+      guess = lmn_keyfile_closest (key->name, keys);
       if (guess != NULL)
         return where_fail (&wk, error, LMN_CONFIG_ERROR_UNKNOWN,
                            "unknown key '%s' (did you mean '%s'?)", key->name, guess);
@@ -1078,7 +886,7 @@ lmn_config_load_data (const char *data, gsize len, const char *name, GError **er
   g_autoptr(LmnConfig) config = NULL;
   g_autoptr(GHashTable) seen = NULL;
   Parser p;
-  ScanGroup *main_group = NULL;
+  LmnKeyfileGroup *main_group = NULL;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -1091,15 +899,15 @@ lmn_config_load_data (const char *data, gsize len, const char *name, GError **er
   if (!check_syntax (data, len, name, keyfile, error))
     return NULL;
 
-  groups = scan_groups (data, len);
+  groups = lmn_keyfile_scan (data, len, NULL);
   p = (Parser) { .file = name, .keyfile = keyfile, .groups = groups };
 
   /* GKeyFile merges a repeated group into the first; here it is a mistake. */
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < groups->len; i++)
     {
-      ScanGroup *g = g_ptr_array_index (groups, i);
-      ScanGroup *first = g_hash_table_lookup (seen, g->name);
+      LmnKeyfileGroup *g = g_ptr_array_index (groups, i);
+      LmnKeyfileGroup *first = g_hash_table_lookup (seen, g->name);
       Where wg = where_group (&p, g);
 
       if (first != NULL)
@@ -1129,7 +937,7 @@ lmn_config_load_data (const char *data, gsize len, const char *name, GError **er
 
   for (guint i = 0; i < groups->len; i++)
     {
-      ScanGroup *g = g_ptr_array_index (groups, i);
+      LmnKeyfileGroup *g = g_ptr_array_index (groups, i);
       gboolean ok = TRUE;
 
       switch (g->kind)
@@ -1152,7 +960,7 @@ lmn_config_load_data (const char *data, gsize len, const char *name, GError **er
 
   /* An xTR or a proxy routes the prefixes it has mappings for, unless routes= says
    * otherwise. */
-  if (config->mode != LMN_MODE_MOBILE_NODE && !group_has_key (main_group, "routes"))
+  if (config->mode != LMN_MODE_MOBILE_NODE && !lmn_keyfile_group_has_key (main_group, "routes"))
     for (guint i = 0; i < config->mappings->len; i++)
       {
         const LmnMappingConfig *m = g_ptr_array_index (config->mappings, i);
