@@ -4,6 +4,7 @@
  * "FILE:LINE: [GROUP] KEY: reason". */
 #include "lispmnd-config.h"
 
+#include "interface-name.h"
 #include "keyfile-scanner.h"
 #include "lisp-message.h"
 #include "lisp-action.h"
@@ -223,22 +224,6 @@ parse_unicast (const char *text, LmnIp *ip)
   return NULL;
 }
 
-static gchar *
-check_interface_name (const char *name)
-{
-  gsize len = strlen (name);
-  gboolean ok = len >= 1 && len <= 15 && !g_str_equal (name, ".") && !g_str_equal (name, "..");
-
-  /* The kernel's own rules (dev_valid_name). */
-  for (const char *s = name; ok && *s != '\0'; s++)
-    if (*s == '/' || *s == ':' || g_ascii_isspace (*s))
-      ok = FALSE;
-  if (!ok)
-    return g_strdup_printf ("'%s' is not an interface name "
-                            "(1-15 characters, no '/', ':' or whitespace)", name);
-  return NULL;
-}
-
 /* A prefix the way the configuration writes it: no "[IID]" (instance-id= sets it for all)
  * and no bits past the length (a typo there would silently widen or move the prefix). */
 static gchar *
@@ -443,7 +428,7 @@ parse_lispmnd (const Parser *p, const LmnKeyfileGroup *g, LmnConfig *c, GError *
     return FALSE;
   if (tun != NULL)
     {
-      g_autofree gchar *reason = check_interface_name (tun);
+      g_autofree gchar *reason = lmn_interface_name_check (tun);
 
       if (reason != NULL)
         return where_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
@@ -579,7 +564,7 @@ lmn_uplink_config_free (LmnUplinkConfig *u)
 static gboolean
 parse_uplink (const Parser *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
 {
-  g_autofree gchar *reason = check_interface_name (g->argument);
+  g_autofree gchar *reason = lmn_interface_name_check (g->argument);
   Where wg = where_group (p, g);
   LmnUplinkConfig *u;
   guint64 priority = DEFAULT_PRIORITY, weight = DEFAULT_WEIGHT;
@@ -1094,12 +1079,6 @@ gchar *
 lmn_config_check_unicast (const char *text, LmnIp *out)
 {
   return parse_unicast (text, out);
-}
-
-gchar *
-lmn_config_check_interface (const char *name)
-{
-  return check_interface_name (name);
 }
 
 static GArray *

@@ -117,7 +117,6 @@ gchar     *lmn_config_check_prefix    (const char *text, guint32 iid, LispPrefix
  * it is refused (not a prefix, listed twice). */
 gchar     *lmn_config_add_route       (GArray *routes, const char *text);
 gchar     *lmn_config_check_unicast   (const char *text, LmnIp *out);
-gchar     *lmn_config_check_interface (const char *name);
 /* Minimum MTUs the file accepts (mtu= 0 or at least these). */
 #define LMN_CONFIG_MIN_MTU_IPV4 576
 #define LMN_CONFIG_MIN_MTU_IPV6 1280

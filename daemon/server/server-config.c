@@ -3,6 +3,7 @@
  * checked here. Errors read "FILE:LINE: [GROUP] KEY: reason". */
 #include "server-config.h"
 
+#include "interface-name.h"
 #include "keyfile-scanner.h"
 #include "lisp-auth.h"
 #include "lisp-prefix.h"
@@ -357,19 +358,6 @@ proxy_config_free (LmnServerProxyConfig *proxy)
   g_free (proxy);
 }
 
-static gboolean
-interface_name_ok (const char *name)
-{
-  gsize len = strlen (name);
-
-  if (len < 1 || len > 15 || g_str_equal (name, ".") || g_str_equal (name, ".."))
-    return FALSE;
-  for (const char *s = name; *s != '\0'; s++)   /* the kernel's dev_valid_name */
-    if (*s == '/' || *s == ':' || g_ascii_isspace (*s))
-      return FALSE;
-  return TRUE;
-}
-
 /* A list key: its non-empty items, or an error when there are none. */
 static GStrv
 get_list (const Ctx *c, const char *key, GError **error)
@@ -423,22 +411,23 @@ parse_proxy (const Ctx *c, LmnServerConfig *config, GError **error)
     }
   for (guint i = 0; uplinks[i] != NULL; i++)
     {
-      if (!interface_name_ok (uplinks[i]))
-        return fail (c, "uplinks", error, LMN_SERVER_CONFIG_ERROR_INVALID,
-                     "'%s' is not an interface name (1-15 characters, no '/', ':' or whitespace)",
-                     uplinks[i]);
+      g_autofree gchar *reason = lmn_interface_name_check (uplinks[i]);
+
+      if (reason != NULL)
+        return fail (c, "uplinks", error, LMN_SERVER_CONFIG_ERROR_INVALID, "%s", reason);
       g_ptr_array_add (proxy->uplinks, g_strdup (uplinks[i]));
     }
   if (has_key (c, "tun"))
     {
       g_free (proxy->tun);
       proxy->tun = NULL;
+      g_autofree gchar *reason = NULL;
+
       if (!get_string (c, "tun", &proxy->tun, error))
         return FALSE;
-      if (!interface_name_ok (proxy->tun))
-        return fail (c, "tun", error, LMN_SERVER_CONFIG_ERROR_INVALID,
-                     "'%s' is not an interface name (1-15 characters, no '/', ':' or whitespace)",
-                     proxy->tun);
+      reason = lmn_interface_name_check (proxy->tun);
+      if (reason != NULL)
+        return fail (c, "tun", error, LMN_SERVER_CONFIG_ERROR_INVALID, "%s", reason);
     }
   if (has_key (c, "map-resolver"))
     {
