@@ -7,6 +7,7 @@
 #include "lmn-ip.h"
 #include "locator-choice.h"
 #include "pending-queue.h"
+#include "udp-pktinfo.h"
 #include "lisp-message.h"
 #include "wire-data.h"
 
@@ -658,40 +659,6 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
     }
 }
 
-static const guint8 *
-sockaddr_ip (const struct sockaddr_storage *ss)
-{
-  if (ss->ss_family == AF_INET)
-    return (const guint8 *) &((const struct sockaddr_in *) ss)->sin_addr;
-  return (const guint8 *) &((const struct sockaddr_in6 *) ss)->sin6_addr;
-}
-
-/* The destination address of a received datagram, from its IP_PKTINFO / IPV6_PKTINFO. */
-static gboolean
-packet_destination (struct msghdr *msg, guint8 family, guint8 out[16])
-{
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
-    {
-      if (family == 4 && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-        {
-          struct in_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          memcpy (out, &pi.ipi_addr, 4);
-          return TRUE;
-        }
-      if (family == 6 && c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
-        {
-          struct in6_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          memcpy (out, &pi.ipi6_addr, 16);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 static gboolean
 on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
 {
@@ -699,7 +666,7 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
   LmnDataplane *dp = sock->dp;
   struct mmsghdr msgs[UDP_BATCH];
   struct iovec iovs[UDP_BATCH];
-  union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } cmsgs[UDP_BATCH];
+  LmnPktinfoBuffer cmsgs[UDP_BATCH];
   struct sockaddr_storage froms[UDP_BATCH];
   gint64 now = g_get_monotonic_time ();
   int n;
@@ -719,16 +686,17 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
   n = recvmmsg (fd, msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
   for (int i = 0; i < n; i++)
     {
-      guint8 to[16];
+      LmnIp from, to;
 
       if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 ||
-          !packet_destination (&msgs[i].msg_hdr, sock->family, to))
+          !lmn_pktinfo_destination (&msgs[i].msg_hdr, sock->family, &to) ||
+          !lmn_ip_from_sockaddr ((struct sockaddr *) &froms[i], &from, NULL))
         {
           drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
           continue;
         }
-      handle_inbound (dp, sock->family, sockaddr_ip (&froms[i]), to, iovs[i].iov_base,
-                      msgs[i].msg_len, now);
+      handle_inbound (dp, sock->family, from.addr, to.addr, iovs[i].iov_base, msgs[i].msg_len,
+                      now);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -751,12 +719,10 @@ open_data_socket (DataSocket *sock, guint8 family, GError **error)
                    family, g_strerror (saved));
       return FALSE;
     }
-  if (family == 4)
-    setsockopt (fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
-  else
+  lmn_pktinfo_enable (fd, family, NULL);
+  if (family == 6)
     {
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-      setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
       /* RFC 9300 / RFC 6936: an ETR accepts the zero UDP checksum ITRs may send over
        * IPv6; Linux drops such datagrams unless the socket asks for them. */
       setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &one, sizeof one);
