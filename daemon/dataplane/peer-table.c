@@ -13,29 +13,13 @@ typedef struct {
   gint64 last;
 } Peer;
 
-static guint
-peer_hash (gconstpointer p)
-{
-  const LmnIp *ip = p;
-  guint h = ip->family;
-
-  for (guint i = 0; i < 16; i++)
-    h = h * 31u + ip->addr[i];
-  return h;
-}
-
-static gboolean
-peer_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (LmnIp)) == 0;
-}
-
 LmnPeerTable *
 lmn_peer_table_new (guint max)
 {
   LmnPeerTable *t = g_new0 (LmnPeerTable, 1);
 
-  t->peers = g_hash_table_new_full (peer_hash, peer_equal, g_free, NULL);
+  t->peers = g_hash_table_new_full ((GHashFunc) lmn_ip_hash, (GEqualFunc) lmn_ip_equal, g_free,
+                                    NULL);
   t->max = max;
   return t;
 }
