@@ -26,9 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+from fixtures import POLICY, PolkitStandIn, connect, get_property, name_has_owner, not_built  # noqa: E402
 from nm_sandbox import NmSandbox  # noqa: E402
-
-from gi.repository import Gio, GLib  # noqa: E402
 
 BUILD = os.environ.get("LISPMN_BUILD_ROOT", os.path.join(HERE, "..", "..", "build"))
 LISPMND = os.environ.get("LISPMND", os.path.join(BUILD, "daemon", "lispmnd"))
@@ -37,7 +36,6 @@ SERVER = os.environ.get("LISPMN_SERVER", os.path.join(BUILD, "daemon", "server",
 SERVICE = os.environ.get("NM_LISPMN_SERVICE", os.path.join(BUILD, "nm-plugin", "nm-lispmn-service"))
 SOURCE = os.path.join(HERE, "..", "..")
 PLUGIN_POLICY = os.path.join(SOURCE, "nm-plugin", "nm-lispmn-service.conf")
-LISPMND_POLICY = os.path.join(SOURCE, "data", "org.lispmn.MobileNode1.conf")
 
 MN, CORE, MS_NS, PX, C = "mn", "core", "ms", "px", "c"
 MS, PETR = "198.51.100.66", "198.51.100.74"
@@ -143,9 +141,9 @@ class NetworkManagerPlugin(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        for binary in (LISPMND, LISPMNCTL, SERVER, SERVICE):
-            if not os.access(binary, os.X_OK):
-                raise RuntimeError(f"not built: {binary}")
+        missing = not_built(LISPMND, LISPMNCTL, SERVER, SERVICE)
+        if missing:
+            raise RuntimeError(missing)
         cls.dir = lt.workdir("nm")
         os.chmod(cls.dir, 0o755)
         cls.t = Topology()
@@ -188,26 +186,15 @@ class NetworkManagerPlugin(unittest.TestCase):
                                    os.path.join(cls.dir, "check-server.log"))
         cls.nm = NmSandbox(t, MN, cls.dir, managed=[WLAN, WWAN],
                            name_files={"nm-lispmn-service.name": NAME_FILE},
-                           policies=[PLUGIN_POLICY, LISPMND_POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
+                           policies=[PLUGIN_POLICY, POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
                            connectivity_uri=CHECK_URI, connectivity_response=CHECK_RESPONSE)
         cls.nm.start()
         env = cls.nm.env()
-        polkit_log = open(os.path.join(cls.dir, "polkitd-mock.log"), "wb")
-        cls.polkit = subprocess.Popen([lt.PYTHON, "-m", "dbusmock", "--system", "--template", "polkitd"],
-                                      env=env, stdout=polkit_log, stderr=subprocess.STDOUT)
-        polkit_log.close()
-        cls.bus = Gio.DBusConnection.new_for_address_sync(
-            cls.nm.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        wait_for(lambda: cls.has_owner("org.freedesktop.PolicyKit1"), 5, "the polkit mock")
-        cls.bus.call_sync("org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
-                          "org.freedesktop.DBus.Mock", "SetAllowed",
-                          GLib.Variant("(as)", (["org.lispmn.MobileNode1.configure",
-                                                 "org.lispmn.MobileNode1.control"],)),
-                          None, Gio.DBusCallFlags.NONE, 2000, None)
+        cls.bus = connect(cls.nm.address)
+        cls.polkit = PolkitStandIn(cls.bus, cls.nm.address, os.path.join(cls.dir, "polkitd-mock.log"))
+        cls.polkit.allow(["org.lispmn.MobileNode1.configure", "org.lispmn.MobileNode1.control"])
         cls.mn = lt.Daemon(t, MN, MN_CONF, cls.dir, env=env)
-        wait_for(lambda: cls.has_owner("org.lispmn.MobileNode1"), 5, "lispmnd on the sandbox's bus")
+        wait_for(lambda: name_has_owner(cls.bus, "org.lispmn.MobileNode1"), 5, "lispmnd on the sandbox's bus")
 
         t0 = time.monotonic()
         cls.nm.nmcli("connection", "add", "type", "ethernet", "ifname", WLAN, "con-name", "wlan",
@@ -229,19 +216,12 @@ class NetworkManagerPlugin(unittest.TestCase):
             if getattr(cls, name, None) is not None:
                 cls.bus.close_sync(None)
         if getattr(cls, "polkit", None) is not None:
-            cls.polkit.terminate()
-            cls.polkit.wait(5)
+            cls.polkit.stop()
         if getattr(cls, "nm", None) is not None:
             cls.nm.close()
         cls.t.close()
 
     # -- helpers -------------------------------------------------------------------------
-
-    @classmethod
-    def has_owner(cls, name):
-        return cls.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                 "NameHasOwner", GLib.Variant("(s)", (name,)), None,
-                                 Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
 
     def ctl_status(self):
         r = subprocess.run([LISPMNCTL, "--json", "status"], env=self.nm.env(), capture_output=True,
@@ -251,10 +231,7 @@ class NetworkManagerPlugin(unittest.TestCase):
 
     def rlocs(self):
         """{interface: priority} of the RLOCs that are up, straight from the D-Bus property."""
-        v = self.bus.call_sync("org.lispmn.MobileNode1", "/org/lispmn/MobileNode1",
-                               "org.freedesktop.DBus.Properties", "Get",
-                               GLib.Variant("(ss)", ("org.lispmn.MobileNode1", "Rlocs")), None,
-                               Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+        v = get_property(self.bus, "Rlocs")
         return {r["interface"]: r["priority"] for r in v if r["state"] == "up"}
 
     def registrations(self):
