@@ -13,6 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
 from fixtures import SERVER  # noqa: E402
 
@@ -47,15 +48,8 @@ class Server(fixtures.TestCase):
 
     def setUp(self):
         super().setUp()
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(CONFIG)
-        self.state_file = os.path.join(self.dir, "state.json")
-        if os.path.exists(self.state_file):
-            os.unlink(self.state_file)
-        self.proc = self.t.popen("ms", [SERVER, "--config", conf, "--state-file", self.state_file,
-                                        "--verbose"], os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(self.state_file), 5, "the state file")
+        server = lt.MapServer(self.t, "ms", CONFIG, self.dir)
+        self.proc, self.state_file = server.proc, server.state_file
 
     def client(self, *args):
         r = self.t.run("mn", ["/usr/bin/python3", CLIENT] + list(args))

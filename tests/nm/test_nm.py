@@ -157,14 +157,7 @@ class NetworkManagerPlugin(unittest.TestCase):
     def start(cls):
         t = cls.t
         build(t)
-        conf = os.path.join(cls.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        cls.server_state = os.path.join(cls.dir, "server-state.json")
-        if os.path.exists(cls.server_state):
-            os.unlink(cls.server_state)
-        cls.server = t.popen(MS_NS, [SERVER, "--config", conf, "--state-file", cls.server_state,
-                                     "--verbose"], os.path.join(cls.dir, "server.log"))
+        cls.server = lt.MapServer(t, MS_NS, SERVER_CONF, cls.dir)
         cls.proxy = lt.Daemon(t, PX, PROXY_CONF, cls.dir)
         cls.proxy.wait_ready()
         cls.dnsmasq = t.popen(CORE, [
@@ -235,11 +228,7 @@ class NetworkManagerPlugin(unittest.TestCase):
         return {r["interface"]: r["priority"] for r in v if r["state"] == "up"}
 
     def registrations(self):
-        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
-        time.sleep(0.1)
-        with open(self.server_state) as f:
-            regs = json.load(f).get("registrations", [])
-        return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
+        return self.server.registrations()
 
     def connectivity(self):
         return {d: self.nm.nmcli("-g", "GENERAL.IP4-CONNECTIVITY,GENERAL.IP6-CONNECTIVITY", "device",
