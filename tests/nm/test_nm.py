@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """The NetworkManager plugin against a real NetworkManager 1.42 (no mock): NetworkManager runs
 in the mobile node's network namespace with a mount namespace and a system bus of its own
-(nm_sandbox.py), with two uplinks to a router namespace: "wlan-sim" (static, metric 600, as
-NetworkManager ranks Wi-Fi) and "wwan-sim" (DHCPv4 and SLAAC from dnsmasq, metric 700, as
-mobile broadband). lispmn-server is map-server and map-resolver, a lispmnd in proxy mode is
-proxy-ETR/ITR for the correspondent C, a host outside LISP.
+(tests/integration/nm_sandbox.py), with two uplinks to a router namespace: "wlan-sim"
+(static, metric 600, as NetworkManager ranks Wi-Fi) and "wwan-sim" (DHCPv4 and SLAAC from
+dnsmasq, metric 700, as mobile broadband). lispmn-server is map-server and map-resolver, a
+lispmnd in proxy mode is proxy-ETR/ITR for the correspondent C, a host outside LISP.
 
     MN (NetworkManager, lispmnd, nm-lispmn-service)
       wlan-sim 198.51.100.10/26 ---- c-wlan .1           CORE (router, dnsmasq)
