@@ -32,18 +32,17 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-from test_dbus import PrivateSystemBus  # noqa: E402
-import test_e2e as e2e  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import MS, SERVER_CONF, PrivateSystemBus, map_server_states  # noqa: E402
 
 NAMES = {lt.MN: "laptop", lt.R: "isp", lt.X: "home", lt.C: "server"}
 WIFI_OLD, WIFI_NEW = "198.51.100.9/29", "198.51.100.12/29"
 STREAM_PORT, STREAM_RATE, STREAM_SECONDS = 5001, 100_000, 22
 
-# The end-to-end test's configurations (lispmn-server with the laptop's and the home site's
-# keys, the home xTR), with the laptop's Wi-Fi (up2) second to its Ethernet (up1).
-SERVER_CONF, HOME_CONF, MS = e2e.SERVER_CONF, e2e.X_CONF, e2e.MS
-LAPTOP_CONF = e2e.mn_conf().replace("[uplink up2]\npriority=1", "[uplink up2]\npriority=2")
-assert "[uplink up2]\npriority=2" in LAPTOP_CONF
+# The standard configurations of the tests (lispmn-server with the laptop's and the home
+# site's keys, the home xTR), with the laptop's Wi-Fi (up2) second to its Ethernet (up1).
+HOME_CONF = fixtures.X_CONF
+LAPTOP_CONF = fixtures.mn_conf(up2_priority=2)
 
 
 def say(text=""):
@@ -65,9 +64,9 @@ class Demo:
         self.lispmnd = os.path.join(build, "daemon", "lispmnd")
         self.server_bin = os.path.join(build, "daemon", "server", "lispmn-server")
         self.lispmnctl = os.path.join(build, "daemon", "ctl", "lispmnctl")
-        for b in (self.lispmnd, self.server_bin, self.lispmnctl):
-            if not os.access(b, os.X_OK):
-                sys.exit(f"roaming-demo: {b} is not built (run tools/run-demo.sh, or ninja -C {build})")
+        missing = fixtures.not_built(self.lispmnd, self.server_bin, self.lispmnctl)
+        if missing:
+            sys.exit(f"roaming-demo: {missing} (run tools/run-demo.sh, or ninja -C {build})")
         os.environ["LISPMND"] = self.lispmnd
         os.environ["LISPMN_SERVER"] = self.server_bin
         self.scenes = []
@@ -100,8 +99,7 @@ class Demo:
         say(f"laptop: lispmnd, EIDs {lt.EID4} and {lt.EID6}; ethernet preferred (priority 1), "
             "wifi second (priority 2)")
         wait_for(lambda: self.status()["State"] == "registered", 10, "the laptop to register")
-        wait_for(lambda: [m["state"] for m in self.home.state().get("map-servers", [])] == ["registered"],
-                 10, "the home xTR to register")
+        wait_for(lambda: map_server_states(self.home) == ["registered"], 10, "the home xTR to register")
         say()
         say("$ lispmnctl status")
         say(indent(self.ctl("status")))

@@ -6,11 +6,15 @@
 # 1. installs what is needed (tools/install-deps.sh; skipped with a note when not root);
 # 2. builds and tests, each stage in its own build directory under build/ci-*:
 #      default     all features auto                                  meson test
-#      server      -Dnm=disabled -Dapplet=disabled                     meson test
-#      sanitizers  -Db_sanitize=address,undefined, any report fails    meson test
+#      server      -Dnm=disabled -Dapplet=disabled                     meson test --no-suite system
+#      sanitizers  -Db_sanitize=address,undefined, any report fails    meson test --no-suite system
 #      fuzz        CC=clang -Dfuzzing=true + ASan/UBSan: each libFuzzer target runs
 #                  FUZZ_SECONDS (default 15) on a copy of its seed corpus; a crash fails
-#    --quick runs the first two only, for local iteration;
+#    --quick runs the first two only, for local iteration.
+#    The slow system tests: the roaming demo and the applet (meson suite 'system') run in
+#    the default stage only; the NetworkManager test (nm) in default and sanitizers, since
+#    it is the only test where lispmnd and nm-lispmn-service meet a real NetworkManager
+#    (the server stage builds neither nm nor the applet);
 # 3. prints a summary ending in one line "N passed, N failed" (tests that passed plus fuzz
 #    targets that ran clean; tests and stages that failed) and exits 1 if anything failed.
 #
@@ -24,7 +28,7 @@ QUICK=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-tests: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -73,12 +77,17 @@ count_results() {
   FAILED=$(grep -cE '"result": "(FAIL|ERROR|TIMEOUT|UNEXPECTEDPASS|INTERRUPT)"' "$log" || true)
 }
 
-# meson_stage NAME DIR ENV... -- MESON-ARGS...: configure, build, meson test.
+# meson_stage NAME DIR ENV... -- MESON-ARGS... [-- TEST-ARGS...]: configure, build, meson test
+# (with TEST-ARGS, e.g. --no-suite system).
 meson_stage() {
   local name=$1 dir=$2; shift 2
-  local envs=()
+  local envs=() setup_args=() test_args=()
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do setup_args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  test_args=("$@")
+  set -- "${setup_args[@]}"
   local t0=$SECONDS
   header "stage $name: build in $dir (${envs[*]:-} $*), then meson test"
   rm -f "$dir/meson-logs/testlog.json"
@@ -90,7 +99,7 @@ meson_stage() {
   fi
   local rc=0
   env "${envs[@]}" meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$JOBS" \
-    --timeout-multiplier 4 || rc=$?
+    --timeout-multiplier 4 "${test_args[@]}" || rc=$?
   count_results "$dir"
   local note=""
   if [ $((OK + FAILED + SKIPPED)) -eq 0 ]; then
@@ -204,10 +213,10 @@ SAN_ENV=(
 )
 
 meson_stage default build/ci-default --
-meson_stage server build/ci-server -- -Dnm=disabled -Dapplet=disabled
+meson_stage server build/ci-server -- -Dnm=disabled -Dapplet=disabled -- --no-suite system
 if [ "$QUICK" = 0 ]; then
   meson_stage sanitizers build/ci-sanitizers "${SAN_ENV[@]}" -- \
-    -Db_sanitize=address,undefined -Db_lundef=false
+    -Db_sanitize=address,undefined -Db_lundef=false -- --no-suite system
   export "${SAN_ENV[@]}"
   fuzz_stage build/ci-fuzz
 else

@@ -25,6 +25,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
 
 CASES = [("up", 1), ("up", 4), ("down", 1), ("down", 4)]
 
@@ -143,9 +144,9 @@ def main():
     ap.add_argument("--baseline-only", action="store_true",
                     help="plain routing only (no lispmnd needed)")
     args = ap.parse_args()
-    if not args.baseline_only and not os.access(lt.lispmnd_path(), os.X_OK):
-        sys.exit(f"dataplane bench: lispmnd not built at {os.path.abspath(lt.lispmnd_path())} "
-                 "(set LISPMND, or use --baseline-only)")
+    missing = None if args.baseline_only else fixtures.not_built(fixtures.LISPMND)
+    if missing:
+        sys.exit(f"dataplane bench: {missing} (or use --baseline-only)")
     workdir = tempfile.mkdtemp(prefix="lispmn-bench-")
     print(f"logs in {workdir}")
     with Topology() as t:

@@ -23,7 +23,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-import test_e2e as e2e  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import SERVER, SERVER_CONF, X_CONF, map_server_states, mn_conf, read  # noqa: E402
 
 SENDER = """
 import socket, struct, sys, time
@@ -55,24 +56,16 @@ for t, n in got:
 """
 
 
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
 def one_run(workdir, seconds):
     with Topology() as t:
         lt.build(t)
         conf = os.path.join(workdir, "lispmn-server.conf")
         with open(conf, "w") as f:
-            f.write(e2e.SERVER_CONF)
-        server = t.popen(lt.R, [e2e.SERVER, "--config", conf], os.path.join(workdir, "server.log"))
-        mn_conf = e2e.mn_conf().replace("[uplink up2]\npriority=1", "[uplink up2]\npriority=2")
-        mn, x = lt.start_daemons(t, workdir, mn_conf, e2e.X_CONF)
-        wait_for(lambda: [m["state"] for m in mn.state().get("map-servers", [])] == ["registered"],
-                 5, "MN registered")
-        wait_for(lambda: [m["state"] for m in x.state().get("map-servers", [])] == ["registered"],
-                 5, "X registered")
+            f.write(SERVER_CONF)
+        server = t.popen(lt.R, [SERVER, "--config", conf], os.path.join(workdir, "server.log"))
+        mn, x = lt.start_daemons(t, workdir, mn_conf(up2_priority=2), X_CONF)
+        wait_for(lambda: map_server_states(mn) == ["registered"], 5, "MN registered")
+        wait_for(lambda: map_server_states(x) == ["registered"], 5, "X registered")
         lt.ping_ok(t, lt.C, lt.EID4)           # both sides resolved
         log = os.path.join(workdir, "receiver.log")
         rx = t.popen(lt.MN, [lt.PYTHON, "-c", RECEIVER, lt.EID4, "6000", str(seconds + 1)], log)
@@ -98,6 +91,9 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=4)
     args = ap.parse_args()
+    missing = fixtures.not_built(fixtures.LISPMND, SERVER)
+    if missing:
+        sys.exit(f"handover bench: {missing}")
     keep = os.environ.get("LISPMN_BENCH_WORKDIR")   # set it to keep the logs
     results = []
     for run in range(args.runs):

@@ -17,10 +17,7 @@ import socket
 import struct
 import sys
 
-
-def afi_addr(text):
-    a = ipaddress.ip_address(text)
-    return struct.pack("!H", 1 if a.version == 4 else 2) + a.packed
+from lisp_codec import afi_addr, ecm, map_request
 
 
 def map_register(key, key_id, eid, rloc, nonce, notify, proxy):
@@ -35,25 +32,9 @@ def map_register(key, key_id, eid, rloc, nonce, notify, proxy):
     return bytes(msg)
 
 
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def ecm_request(eid, itr, nonce, sport):
-    target = ipaddress.ip_address(eid)
-    request = (struct.pack("!IQ", (1 << 28) | 1, nonce) + struct.pack("!H", 0) + afi_addr(itr)
-               + struct.pack("!BBH", 0, 32 if target.version == 4 else 128,
-                             1 if target.version == 4 else 2) + target.packed)
-    udp = struct.pack("!HHHH", sport, 4342, 8 + len(request), 0) + request
-    src = ipaddress.ip_address(itr).packed
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, src, target.packed)
-    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
-    return struct.pack("!I", 8 << 28) + ip + udp
+    """An ECM'd Map-Request for eid (IPv4) from itr, as an ITR sends it to a map-resolver."""
+    return ecm(itr, eid, sport, map_request(nonce, eid, 32, itr))
 
 
 def decode(data, key):

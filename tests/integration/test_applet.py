@@ -9,17 +9,17 @@ python-dbusmock's notification_daemon template (what the shell does with notific
 The test reads what a tray would: the item's properties and its com.canonical.dbusmenu
 layout (GetLayout), and clicks items with Event(id, "clicked")."""
 import os
-import shutil
 import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for, proc_cpu_seconds  # noqa: E402
+from netns import wait_for, proc_cpu_seconds  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-from test_dbus import PrivateSystemBus  # noqa: E402
-from test_e2e import SERVER, SERVER_CONF, MS  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import MN_KEY, MS, SERVER, SERVER_CONF, PrivateSystemBus, name_has_owner  # noqa: E402
+from nm_sandbox import NmSandbox  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
 
@@ -34,27 +34,11 @@ ITEM_IFACE = "org.kde.StatusNotifierItem"
 MENU_IFACE = "com.canonical.dbusmenu"
 
 
-def mn_conf(key="mobile-node-key", extra=""):
+def mn_conf(key=MN_KEY, extra=""):
     """MN registers with lispmn-server on R and has a static mapping of C's site, so that the
     details window has a map-cache to show. extra: more configuration (e.g. an uplink)."""
     x4, x6 = lt.X_UPLINK[4][0], lt.X_UPLINK[6][0]
-    return f"""[lispmnd]
-mode=mobile-node
-eids={lt.EID4}/32;{lt.EID6}/128
-map-resolvers={MS}
-manage-addresses=true
-
-[uplink up1]
-priority=1
-weight=50
-
-[uplink up2]
-priority=2
-weight=50
-
-[map-server {MS}]
-key={key}
-{extra}
+    return fixtures.mn_conf(key, up2_priority=2, lines=["manage-addresses=true"]) + f"""{extra}
 [mapping {lt.SITE4}]
 locators={x4} 1 100
 
@@ -71,26 +55,22 @@ def flatten(layout):
         yield from flatten(child)
 
 
-class AppletTest(unittest.TestCase):
+class AppletTest(fixtures.TestCase):
+    PROGRAMS = (APPLET, fixtures.LISPMND, SERVER)
+
+    def workdir_name(self):
+        return "applet/" + super().workdir_name()
+
     def setUp(self):
         if not os.environ.get("DISPLAY"):
             self.fail("no X display: run this test under xvfb-run (package xvfb), as meson test does")
-        for binary in (APPLET, lt.lispmnd_path(), SERVER):
-            if not os.access(binary, os.X_OK):
-                self.fail(f"not built: {os.path.abspath(binary)}")
-        self.dir = lt.workdir("applet/" + self.id().rsplit(".", 1)[-1])
-        os.chmod(self.dir, 0o755)
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        lt.build(self.t)
-        self.system_bus = PrivateSystemBus(self.dir)
-        self.addCleanup(self.system_bus.stop)
+        super().setUp()
+        self.start_bus()
         session_dir = os.path.join(self.dir, "session")
         os.makedirs(session_dir, exist_ok=True)
         self.session_bus = PrivateSystemBus(session_dir)   # same dbus-daemon, used as the session bus
         self.addCleanup(self.session_bus.stop)
-        self.env = dict(os.environ,
-                        DBUS_SYSTEM_BUS_ADDRESS=self.system_bus.address,
+        self.env = dict(self.env,
                         DBUS_SESSION_BUS_ADDRESS=self.session_bus.address,
                         LC_ALL="C.UTF-8", LANGUAGE="",
                         NO_AT_BRIDGE="1", GDK_BACKEND="x11",
@@ -99,11 +79,7 @@ class AppletTest(unittest.TestCase):
                         GSETTINGS_BACKEND="keyfile", XDG_CONFIG_HOME=os.path.join(self.dir, "config"),
                         # the icons from the source tree (data/icons/hicolor), then the system's
                         XDG_DATA_DIRS=os.path.join(SOURCE_ROOT, "data") + ":/usr/share")
-        self.bus = Gio.DBusConnection.new_for_address_sync(
-            self.session_bus.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        self.addCleanup(self.bus.close_sync, None)
+        self.bus = self.connect(self.session_bus.address)
         self.server = self.start_server()
 
     # -- processes ------------------------------------------------------------------------
@@ -128,19 +104,19 @@ class AppletTest(unittest.TestCase):
     def start_server(self):
         return lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
 
-    def start_lispmnd(self, key="mobile-node-key", extra=""):
+    def start_lispmnd(self, key=MN_KEY, extra=""):
         mn = lt.Daemon(self.t, lt.MN, mn_conf(key, extra), self.dir,
-                       env=dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.system_bus.address))
+                       env=dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address))
         mn.wait_ready()
         return mn
 
     def start_desktop(self, notifications=True):
         """The tray's watcher (and the notification server), then the applet."""
         self.watcher = self.spawn("sni-watcher", [lt.PYTHON, SNI_WATCHER])
-        wait_for(lambda: self.has_owner("org.kde.StatusNotifierWatcher"), 5, "the StatusNotifierWatcher")
+        wait_for(lambda: self.name_has_owner("org.kde.StatusNotifierWatcher"), 5, "the StatusNotifierWatcher")
         if notifications:
             self.spawn("notification-mock", [lt.PYTHON, "-m", "dbusmock", "--template", "notification_daemon"])
-            wait_for(lambda: self.has_owner("org.freedesktop.Notifications"), 5, "the notification mock")
+            wait_for(lambda: self.name_has_owner("org.freedesktop.Notifications"), 5, "the notification mock")
         self.applet = self.spawn("applet", [APPLET])
         self.item = wait_for(self.registered_item, 10, "the applet to register its StatusNotifierItem")
 
@@ -149,10 +125,6 @@ class AppletTest(unittest.TestCase):
     def call(self, dest, path, iface, method, args=None, reply=None, timeout=3000):
         return self.bus.call_sync(dest, path, iface, method, args, reply, Gio.DBusCallFlags.NONE,
                                   timeout, None).unpack()
-
-    def has_owner(self, name):
-        return self.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                         "NameHasOwner", GLib.Variant("(s)", (name,)))[0]
 
     def registered_item(self):
         items = self.call("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
@@ -214,23 +186,6 @@ class AppletTest(unittest.TestCase):
         return f"{iface}  {address}  priority {prio}, weight 50 — {state}"
 
 
-# NetworkManager of our own: no device managed, no DNS, hostname or polkit business.
-NM_CONF = """[main]
-plugins=keyfile
-no-auto-default=*
-dns=none
-rc-manager=unmanaged
-systemd-resolved=false
-hostname-mode=none
-auth-polkit=false
-
-[keyfile]
-unmanaged-devices=*
-
-[connectivity]
-enabled=false
-"""
-
 # A profile as the NetworkManager plugin's users create it (vpn-type lispmn).
 LISPMN_PROFILE = """[connection]
 id=lisp
@@ -247,53 +202,6 @@ method=auto
 [ipv6]
 method=auto
 """
-
-# In a mount namespace of its own: /run is a tmpfs, and /etc/NetworkManager,
-# /var/lib/NetworkManager and /usr/lib/NetworkManager/VPN (where it looks for VPN plugins)
-# are the test's directories; /sys read-only, else NetworkManager waits for udev.
-NM_WRAPPER = """set -e
-mount -t tmpfs tmpfs /run
-mount --bind "$1" /etc/NetworkManager
-mount --bind "$2" /var/lib/NetworkManager
-mount --bind "$3" /usr/lib/NetworkManager/VPN
-mount -o remount,bind,ro /sys
-exec NetworkManager --no-daemon --debug --config /etc/NetworkManager/NetworkManager.conf
-"""
-
-
-class NetworkManagerSandbox:
-    """The real NetworkManager in a namespace of the topology, on the test's private system
-    bus, with no VPN plugin installed."""
-
-    def __init__(self, t, ns, workdir, bus_address):
-        self.etc = os.path.join(workdir, "nm-etc")
-        self.connections = os.path.join(self.etc, "system-connections")
-        state = os.path.join(workdir, "nm-var-lib")
-        vpn = os.path.join(workdir, "nm-vpn-plugins")
-        for d in (self.connections, state, vpn):
-            shutil.rmtree(d, ignore_errors=True)
-            os.makedirs(d)
-        os.chmod(self.connections, 0o700)
-        with open(os.path.join(self.etc, "NetworkManager.conf"), "w") as f:
-            f.write(NM_CONF)
-        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=bus_address)
-        self.proc = t.popen(ns, ["unshare", "--mount", "--propagation", "private",
-                                 "sh", "-c", NM_WRAPPER, "sh", self.etc, state, vpn],
-                            os.path.join(workdir, "NetworkManager.log"), env=self.env)
-
-    def add_profile(self, name, text):
-        path = os.path.join(self.connections, name + ".nmconnection")
-        with open(path, "w") as f:
-            f.write(text)
-        os.chmod(path, 0o600)
-        out = subprocess.run(["nmcli", "connection", "reload"], env=self.env, capture_output=True,
-                             text=True, timeout=20)
-        if out.returncode != 0:
-            raise AssertionError(f"nmcli connection reload: {out.stderr}")
-
-    def stop(self):
-        return self.proc.stop()
-
 
 class Applet(AppletTest):
     def test_menu_follows_the_daemon(self):
@@ -424,21 +332,12 @@ class VpnToggle(AppletTest):
     plugin itself is not installed here (it is tested on its own): NetworkManager refuses
     to activate the profile, and the applet tells the user so."""
 
-    def system_has_owner(self, name):
-        bus = Gio.DBusConnection.new_for_address_sync(
-            self.system_bus.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        try:
-            return bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                 "NameHasOwner", GLib.Variant("(s)", (name,)), None,
-                                 Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
-        finally:
-            bus.close_sync(None)
-
     def test_connect_follows_network_manager(self):
-        nm = NetworkManagerSandbox(self.t, lt.MN, self.dir, self.system_bus.address)
-        wait_for(lambda: self.system_has_owner("org.freedesktop.NetworkManager"), 15, "NetworkManager on the bus")
+        nm = NmSandbox(self.t, lt.MN, self.dir, bus_address=self.bus_daemon.address)
+        self.addCleanup(nm.close)
+        nm.start(timeout=15)
+        self.assertTrue(name_has_owner(self.connect(), "org.freedesktop.NetworkManager"),
+                        "NetworkManager on the bus")
         self.start_desktop()
         self.wait_menu(lambda l: "Connect (no lispmn profile in NetworkManager)" in l, 10,
                        "the menu to say there is no profile")
@@ -464,7 +363,7 @@ class VpnToggle(AppletTest):
         self.wait_menu(lambda l: "Connect “lisp”" in l, 5, "the menu to offer the profile again")
 
         # NetworkManager goes away: the item says so.
-        self.assertEqual(nm.stop(), 0)
+        self.assertEqual(nm.stop("NetworkManager"), 0)
         self.wait_menu(lambda l: "Connect (NetworkManager is not running)" in l, 10,
                        "the menu to say NetworkManager is not running")
 

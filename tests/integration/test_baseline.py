@@ -7,27 +7,15 @@ encapsulated traffic can get through R). Run as root: meson test -C build --suit
 """
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
 
 
-def workdir(name):
-    base = os.environ.get("LISPMN_TEST_WORKDIR") or tempfile.mkdtemp(prefix="lispmn-integ-")
-    path = os.path.join(base, name)
-    os.makedirs(path, exist_ok=True)
-    return path
-
-
-class Baseline(unittest.TestCase):
-    def setUp(self):
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        self.dir = workdir(self.id().rsplit(".", 1)[-1])
-        lt.build(self.t)
+class Baseline(fixtures.TestCase):
+    PROGRAMS = ()   # plain routing: no lispmn program at all
 
     def test_uplinks_reach_router(self):
         for up, u in lt.MN_UPLINKS.items():

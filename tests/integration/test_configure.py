@@ -13,10 +13,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-from test_dbus import PolkitTest, PrivateSystemBus, BUS_NAME, PATH, IFACE  # noqa: E402
-from test_e2e import SERVER, SERVER_CONF, MS, MN_KEY, X_CONF, read_json  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import BUS_NAME, IFACE, MN_KEY, MS, PATH, SERVER, SERVER_CONF, X_CONF, read_json  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
 
@@ -45,36 +45,18 @@ def good_settings(**override):
     return {k: v for k, v in settings.items() if v is not None}
 
 
-class Configure(PolkitTest):
+class Configure(fixtures.TestCase):
+    PROGRAMS = (fixtures.LISPMND, SERVER)
+    BUS = True
 
     def setUp(self):
-        for binary in (lt.lispmnd_path(), SERVER):
-            if not os.access(binary, os.X_OK):
-                self.fail(f"not built: {binary}")
-        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
-        os.chmod(self.dir, 0o755)
-        self.bus_daemon = PrivateSystemBus(self.dir)
-        self.addCleanup(self.bus_daemon.stop)
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        lt.build(self.t)
+        super().setUp()
         self.server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
-        self.mn, self.x = lt.start_daemons(self.t, self.dir, PLACEHOLDER_CONF, X_CONF, mn_env=env)
-        self.bus = Gio.DBusConnection.new_for_address_sync(
-            self.bus_daemon.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        self.addCleanup(self.bus.close_sync, None)
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, PLACEHOLDER_CONF, X_CONF, mn_env=self.env)
         wait_for(lambda: self.name_has_owner(BUS_NAME), 5, "lispmnd on the bus")
 
     def registrations(self):
         return self.server.registrations()
-
-    def get(self, name):
-        return self.bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",
-                                  V("(ss)", (IFACE, name)), None, Gio.DBusCallFlags.NONE,
-                                  2000, None).unpack()[0]
 
     def call(self, method, args=None):
         try:

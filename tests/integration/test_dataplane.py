@@ -26,25 +26,23 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
+from lisp_codec import checksum  # noqa: E402
 
 BOTH = (4, 6)
 
 
 
-class DataplaneTest(unittest.TestCase):
+class DataplaneTest(fixtures.TestCase):
     """A fresh topology per test; start() runs the two daemons."""
 
+    def workdir_name(self):
+        return self.id().split(".", 1)[-1]
+
     def setUp(self):
-        binary = lt.lispmnd_path()
-        if not os.access(binary, os.X_OK):
-            self.fail(f"lispmnd not built at {os.path.abspath(binary)} (set LISPMND or build "
-                      "daemon/lispmnd)")
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        self.dir = lt.workdir(self.id().split(".", 1)[-1])
-        lt.build(self.t)
+        super().setUp()
         self.port = 5000
 
     def start(self, mn_conf=None, x_conf=None):
@@ -239,15 +237,6 @@ class Failover(DataplaneTest):
 
 
 # -- (c) garbage --------------------------------------------------------------------------
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
 
 def ipv4_udp(src, dst, dport, payload=b"garbage test", total_len=None):
     udp_len = 8 + len(payload)

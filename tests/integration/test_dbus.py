@@ -5,156 +5,17 @@ readable, and an RLOC change is announced by PropertiesChanged and the Handover 
 
 A real dbus-daemon and the real lispmnd; the client is GDBus from python3-gi."""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+from fixtures import BUS_NAME, IFACE, LISPMNCTL, PATH, BusTest, read  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
-
-BUS_NAME, PATH, IFACE = "org.lispmn.MobileNode1", "/org/lispmn/MobileNode1", "org.lispmn.MobileNode1"
-
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <!-- Open to every local user: this bus exists for one test run. The installed policy of
-       org.lispmn.MobileNode1 (deny by default) is tested with the system service files. -->
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-  </policy>
-</busconfig>
-"""
-
-
-# The default policy of a distribution's system bus (deny owning names and calling methods
-# unless a service's policy allows it), plus lispmnd's own policy file from data/.
-STRICT_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-  </policy>
-  <include>{policy}</include>
-</busconfig>
-"""
-POLICY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
-                      "org.lispmn.MobileNode1.conf")
-
-
-class PrivateSystemBus:
-    """A dbus-daemon of our own, standing in for the system bus (stopped by PID)."""
-
-    def __init__(self, workdir, strict=False):
-        # A short directory of its own: a Unix socket path holds 107 bytes at most, and the
-        # build directory may be anywhere.
-        self.sockdir = tempfile.mkdtemp(prefix="lmnbus-")
-        os.chmod(self.sockdir, 0o755)   # BusPolicy's unprivileged client connects too
-        self.socket = os.path.join(self.sockdir, "socket")
-        config = os.path.join(workdir, "system-bus.conf")
-        with open(config, "w") as f:
-            f.write((STRICT_BUS_CONFIG if strict else BUS_CONFIG)
-                    .format(socket=self.socket, policy=os.path.abspath(POLICY)))
-        self.log = open(os.path.join(workdir, "dbus-daemon.log"), "wb")
-        self.proc = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork"],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: os.path.exists(self.socket), 5, "the private system bus")
-        self.address = f"unix:path={self.socket}"
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.sockdir, ignore_errors=True)
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
-class BusTest(unittest.TestCase):
-    """The topology with lispmnd on MN, attached to a private system bus."""
-    STRICT = False
-    X_MAPPING_OF_MN = None   # which of MN's uplinks X's static mapping lists (default: both)
-
-    def setUp(self):
-        binary = lt.lispmnd_path()
-        if not os.access(binary, os.X_OK):
-            self.fail(f"lispmnd not built at {os.path.abspath(binary)}")
-        base = os.environ.get("LISPMN_TEST_WORKDIR")
-        if base:
-            self.dir = os.path.join(base, self.id().rsplit(".", 1)[-1])
-            os.makedirs(self.dir, exist_ok=True)
-        else:
-            self.dir = tempfile.mkdtemp(prefix="lmn-dbus-")
-        os.chmod(self.dir, 0o755)  # the unprivileged client of BusPolicy reaches the socket
-        self.bus_daemon = PrivateSystemBus(self.dir, strict=self.STRICT)
-        self.addCleanup(self.bus_daemon.stop)
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        lt.build(self.t)
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
-        self.mn, self.x = lt.start_daemons(self.t, self.dir, lt.mn_config(),
-                                           lt.x_config(mn_rlocs=self.X_MAPPING_OF_MN), mn_env=env)
-        self.bus = Gio.DBusConnection.new_for_address_sync(
-            self.bus_daemon.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        self.addCleanup(self.bus.close_sync, None)
-        wait_for(lambda: self.owner() is not None, 5, "lispmnd on the bus")
-        self.proxy = Gio.DBusProxy.new_sync(self.bus, Gio.DBusProxyFlags.NONE, None, BUS_NAME, PATH,
-                                            IFACE, None)
-
-    def owner(self):
-        try:
-            return self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                      "org.freedesktop.DBus", "GetNameOwner",
-                                      GLib.Variant("(s)", (BUS_NAME,)), None,
-                                      Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
-        except GLib.Error:
-            return None
-
-    def get(self, name):
-        return self.bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",
-                                  GLib.Variant("(ss)", (IFACE, name)), None,
-                                  Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
-
-    def spin(self, seconds, until):
-        ctx = GLib.MainContext.default()
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and not until():
-            ctx.iteration(False)
-            time.sleep(0.01)
-        return until()
 
 
 class DbusApi(BusTest):
@@ -238,31 +99,8 @@ class BusPolicy(BusTest):
 
 
 class PolkitTest(BusTest):
-    """Methods that change the daemon ask polkit: python-dbusmock's polkitd template answers
-    here (the real polkitd needs a system bus and logind of its own)."""
-
-    def start_polkit(self):
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
-        log = open(os.path.join(self.dir, "polkitd-mock.log"), "wb")
-        self.addCleanup(log.close)
-        proc = subprocess.Popen([lt.PYTHON, "-m", "dbusmock", "--system", "--template", "polkitd"],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-
-        def stop():
-            proc.terminate()
-            proc.wait(5)
-        self.addCleanup(stop)
-        wait_for(lambda: self.name_has_owner("org.freedesktop.PolicyKit1"), 5, "the polkit mock")
-
-    def name_has_owner(self, name):
-        return self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                  "NameHasOwner", GLib.Variant("(s)", (name,)), None,
-                                  Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
-
-    def allow(self, actions):
-        self.bus.call_sync("org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
-                           "org.freedesktop.DBus.Mock", "SetAllowed", GLib.Variant("(as)", (actions,)),
-                           None, Gio.DBusCallFlags.NONE, 2000, None)
+    """Methods that change the daemon ask polkit: the polkit stand-in (start_polkit) answers
+    here."""
 
     def flush(self):
         try:
@@ -293,7 +131,7 @@ class Polkit(PolkitTest):
         self.assertIn("org.lispmn.MobileNode1.control", result)
         self.allow(["org.lispmn.MobileNode1.configure"])   # the other action is not enough
         self.assertIn("AccessDenied", self.flush())
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
+        env = self.env
         out = subprocess.run([LISPMNCTL, "flush"], env=env, capture_output=True, text=True, timeout=10)
         self.assertEqual(out.returncode, 1)
         self.assertIn("not authorized for org.lispmn.MobileNode1.control", out.stderr)
@@ -395,9 +233,6 @@ class StartStop(PolkitTest):
         self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4))
 
 
-LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
-
-
 class Lispmnctl(BusTest):
     """lispmnctl's output, human and JSON, against the daemon's state; its errors."""
 
@@ -440,7 +275,7 @@ class Lispmnctl(BusTest):
     def test_monitor_follows_handover(self):
         import json
         log = os.path.join(self.dir, "monitor.log")
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
+        env = self.env
         with open(log, "w") as f:
             mon = subprocess.Popen([LISPMNCTL, "--json", "monitor"], env=env, stdout=f,
                                    stderr=subprocess.STDOUT)

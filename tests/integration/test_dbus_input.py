@@ -16,7 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lisp_topology as lt  # noqa: E402
-from test_dbus import PolkitTest, BUS_NAME, PATH, IFACE  # noqa: E402
+from fixtures import BUS_NAME, IFACE, PATH, BusTest  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
 
@@ -32,7 +32,7 @@ def y(value):
     return GLib.Variant("y", value)
 
 
-class BadInput(PolkitTest):
+class BadInput(BusTest):
     def setUp(self):
         super().setUp()
         self.start_polkit()

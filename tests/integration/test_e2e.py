@@ -18,114 +18,40 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import LISPMNCTL, MS, SERVER, SERVER_CONF, X_CONF, map_server_states, mn_conf  # noqa: E402
 from lisp_capture import Capture, decode_problems  # noqa: E402
-from test_dbus import PrivateSystemBus, BUS_NAME, PATH, IFACE  # noqa: E402
-
-from gi.repository import Gio, GLib  # noqa: E402
-
-SERVER = lt.lispmn_server_path()
-MS = "198.51.100.2"          # R's address on MN's first uplink: one place all can reach
-MN_KEY, SITE_KEY = "mobile-node-key", "office-key"
-
-SERVER_CONF = f"""[lispmn-server]
-
-[site mobile]
-eid-prefixes={lt.EID4}/32;{lt.EID6}/128
-key={MN_KEY}
-
-[site office]
-eid-prefixes={lt.SITE4};{lt.SITE6}
-key={SITE_KEY}
-"""
 
 
-def mn_conf(key=MN_KEY):
-    return f"""[lispmnd]
-mode=mobile-node
-eids={lt.EID4}/32;{lt.EID6}/128
-map-resolvers={MS}
+class EndToEnd(fixtures.TestCase):
+    PROGRAMS = (fixtures.LISPMND, SERVER)
 
-[uplink up1]
-priority=1
-weight=50
-
-[uplink up2]
-priority=1
-weight=50
-
-[map-server {MS}]
-key={key}
-"""
-
-
-X_CONF = f"""[lispmnd]
-mode=xtr
-eids={lt.SITE4};{lt.SITE6}
-map-resolvers={MS}
-routes={lt.EID4}/32;{lt.EID6}/128
-
-[uplink up0]
-
-[map-server {MS}]
-key={SITE_KEY}
-"""
-
-
-def read_json(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-class EndToEnd(unittest.TestCase):
     def setUp(self):
-        for binary in (lt.lispmnd_path(), SERVER):
-            if not os.access(binary, os.X_OK):
-                self.fail(f"not built: {binary}")
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
-        lt.build(self.t)
+        super().setUp()
         self.server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
 
     def registrations(self):
         return self.server.registrations()
 
-    def map_server_state(self, daemon):
-        return [m["state"] for m in daemon.state().get("map-servers", [])]
-
-    def dbus_get(self, name):
-        bus = Gio.DBusConnection.new_for_address_sync(
-            self.bus.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        try:
-            return bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",
-                                 GLib.Variant("(ss)", (IFACE, name)), None, Gio.DBusCallFlags.NONE,
-                                 2000, None).unpack()[0]
-        finally:
-            bus.close_sync(None)
-
     def test_register_resolve_and_move(self):
         cap = Capture(self.t, lt.R, ["r1", "r2", "r3"], os.path.join(self.dir, "control.pcapng"),
                       os.path.join(self.dir, "tshark.log"))
         self.addCleanup(cap.stop)
-        os.chmod(self.dir, 0o755)
-        self.bus = PrivateSystemBus(self.dir)
-        self.addCleanup(self.bus.stop)
-        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus.address)
+        env = self.start_bus()
+        self.bus = self.connect()
         self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(), X_CONF, mn_env=env)
-        wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 5, "MN registered")
-        wait_for(lambda: self.map_server_state(self.x) == ["registered"], 5, "X registered")
+        wait_for(lambda: map_server_states(self.mn) == ["registered"], 5, "MN registered")
+        wait_for(lambda: map_server_states(self.x) == ["registered"], 5, "X registered")
         # The D-Bus API tells the same (what the tray applet and lispmnctl show).
-        wait_for(lambda: self.dbus_get("State") == "registered", 3, "State registered on D-Bus")
-        servers = self.dbus_get("MapServers")
+        wait_for(lambda: self.get("State") == "registered", 3, "State registered on D-Bus")
+        servers = self.get("MapServers")
         self.assertEqual([(m["address"], m["state"]) for m in servers], [(MS, "registered")])
         self.assertGreater(servers[0]["last-map-notify"], time.time() - 30)
         # The control plane's counters, by message type, are on the bus too.
         def counters():
-            return self.dbus_get("Counters")
+            return self.get("Counters")
         wait_for(lambda: counters()["control.map-notify-accepted"] >= 1, 3, "the control counters")
         self.assertGreaterEqual(counters()["control.map-register-sent"], 1)
         regs = self.registrations()
@@ -138,9 +64,8 @@ class EndToEnd(unittest.TestCase):
         self.assertTrue(any(e["prefix"] == lt.SITE4 for e in learnt), f"{learnt}")
 
         # `lispmnctl monitor` reports the Handover signal with the re-registration time.
-        ctl = os.environ.get("LISPMNCTL", os.path.join(os.path.dirname(lt.lispmnd_path()), "ctl", "lispmnctl"))
         monitor_log = os.path.join(self.dir, "monitor.log")
-        monitor = self.t.popen(lt.MN, [ctl, "monitor", "--json"], monitor_log, env=env)
+        monitor = self.t.popen(lt.MN, [LISPMNCTL, "monitor", "--json"], monitor_log, env=env)
         time.sleep(0.3)
         # The move: up1 loses its address while C pings MN every 10 ms.
         log = os.path.join(self.dir, "ping.log")
@@ -232,7 +157,7 @@ class EndToEnd(unittest.TestCase):
         self.server.start("server-again.log")
         back = time.monotonic()
         # the next try comes 24 s after the third (capped at 60 s later on)
-        wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 30,
+        wait_for(lambda: map_server_states(self.mn) == ["registered"], 30,
                  "MN registered once the map-server is back", interval=0.5)
         print(f"unreachable {unreachable_after:.1f} s after start; registered "
               f"{time.monotonic() - back:.1f} s after the map-server came back")
@@ -254,7 +179,7 @@ map-resolvers={MS}
                       os.path.join(self.dir, "tshark.log"))
         self.addCleanup(cap.stop)
         self.mn, self.x = lt.start_daemons(self.t, self.dir, mn, proxy)
-        wait_for(lambda: self.map_server_state(self.mn) == ["registered"], 5, "MN registered")
+        wait_for(lambda: map_server_states(self.mn) == ["registered"], 5, "MN registered")
         self.assertEqual(self.x.state()["map-cache"], [], "the proxy starts with no mapping")
         # C -> MN: the proxy-ITR looks MN's EID up.
         self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN through the proxy-ITR")
@@ -280,8 +205,8 @@ map-resolvers={MS}
 
     def test_wrong_key(self):
         self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(key="not-the-key"), X_CONF)
-        wait_for(lambda: self.map_server_state(self.mn) == ["auth-failed"]
-                 or self.map_server_state(self.mn) == ["unreachable"], 15, "MN's registration to fail")
+        wait_for(lambda: map_server_states(self.mn) == ["auth-failed"]
+                 or map_server_states(self.mn) == ["unreachable"], 15, "MN's registration to fail")
         self.assertNotIn(f"{lt.EID4}/32", self.registrations())
 
 

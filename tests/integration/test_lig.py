@@ -30,10 +30,11 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-from test_dbus import PolkitTest, PrivateSystemBus, BUS_NAME, PATH, IFACE, LISPMNCTL  # noqa: E402
-from test_e2e import SERVER, SERVER_CONF, X_CONF, MS, MN_KEY  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import (BUS_NAME, IFACE, LISPMNCTL, MS, PATH, SERVER, SERVER_CONF,  # noqa: E402
+                      X_CONF, map_server_states, mn_conf)
 
 from gi.repository import Gio, GLib  # noqa: E402
 
@@ -48,60 +49,23 @@ assert "key=office-key\n" in SERVER_CONF
 LIG_SERVER_CONF = SERVER_CONF.replace("key=office-key\n", "key=office-key\nproxy-reply=never\n")
 
 
-def mn_conf(resolvers):
-    return f"""[lispmnd]
-mode=mobile-node
-eids={lt.EID4}/32;{lt.EID6}/128
-map-resolvers={";".join(resolvers)}
-
-[uplink up1]
-priority=1
-weight=50
-
-[uplink up2]
-priority=1
-weight=50
-
-[map-server {MS}]
-key={MN_KEY}
-"""
-
-
-class LookupTest(PolkitTest):
+class LookupTest(fixtures.TestCase):
     """The e2e topology (lispmn-server in R) with MN on a private system bus."""
+    PROGRAMS = (fixtures.LISPMND, SERVER, LISPMNCTL)
+    BUS = True
     RESOLVERS = (MS,)
     STRICT = False   # True: the installed bus policy on a bus that denies by default
 
     def setUp(self):
-        for binary in (lt.lispmnd_path(), SERVER, LISPMNCTL):
-            if not os.access(binary, os.X_OK):
-                self.fail(f"not built: {binary}")
-        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
-        os.chmod(self.dir, 0o755)
-        self.bus_daemon = PrivateSystemBus(self.dir, strict=self.STRICT)
-        self.addCleanup(self.bus_daemon.stop)
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        lt.build(self.t)
+        super().setUp()
         self.server = lt.MapServer(self.t, lt.R, LIG_SERVER_CONF, self.dir)
-        self.env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.bus_daemon.address)
-        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(self.RESOLVERS), X_CONF,
+        self.mn, self.x = lt.start_daemons(self.t, self.dir, mn_conf(resolvers=self.RESOLVERS), X_CONF,
                                            mn_env=self.env)
-        self.bus = self.connect()
-        wait_for(lambda: self.owner() is not None, 5, "lispmnd on the bus")
-
-    def connect(self):
-        bus = Gio.DBusConnection.new_for_address_sync(
-            self.bus_daemon.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        self.addCleanup(bus.close_sync, None)
-        return bus
+        wait_for(lambda: self.name_has_owner(BUS_NAME), 5, "lispmnd on the bus")
 
     def wait_registered(self):
-        def registered(daemon):
-            return [m["state"] for m in daemon.state().get("map-servers", [])] == ["registered"]
-        wait_for(lambda: registered(self.mn) and registered(self.x), 10, "MN and X registered")
+        wait_for(lambda: map_server_states(self.mn) == ["registered"]
+                 and map_server_states(self.x) == ["registered"], 10, "MN and X registered")
 
     def registrations(self):
         return {r["eid"]: r for r in self.server.state().get("registrations", [])}
@@ -279,7 +243,7 @@ class Unprivileged(LookupTest):
 STAND_IN = """
 import socket, struct, sys, time
 sys.path.insert(0, sys.argv[2])
-from test_control import afi_addr, map_reply, read_afi
+from lisp_codec import map_reply, read_afi
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], 4342))
 print("ready", flush=True)
@@ -417,7 +381,7 @@ class FailOver(LookupTest):
         self.assertNotIn((4, 0), results, "refused although nothing was in flight")
 
 
-class NoMapResolver(PolkitTest):
+class NoMapResolver(fixtures.BusTest):
     """The plain topology of test_dbus.py: static mappings, no map-resolver configured."""
 
     def test_no_map_resolver(self):

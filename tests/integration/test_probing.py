@@ -23,8 +23,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
 from lisp_capture import Capture, decode_problems  # noqa: E402
 
 X_MAIN = lt.X_UPLINK[4][0]          # 198.51.100.17
@@ -66,15 +67,9 @@ def probe_reply(nonce, eid, mask, locator):
     return body
 
 
-class Probing(unittest.TestCase):
+class Probing(fixtures.TestCase):
     def setUp(self):
-        binary = lt.lispmnd_path()
-        if not os.access(binary, os.X_OK):
-            self.fail(f"lispmnd not built at {os.path.abspath(binary)}")
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
-        lt.build(self.t)
+        super().setUp()
         self.t.link(lt.X, "up9", lt.R, "r4")
         self.t.addr(lt.X, "up9", f"{X_SECOND}/29")
         self.t.addr(lt.R, "r4", f"{R_SECOND}/29")

@@ -25,10 +25,11 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import MN_KEY, MS, SERVER, SERVER_CONF, X_CONF, map_server_states, mn_conf  # noqa: E402
 from lisp_capture import Capture, check_notify_ack, decode_problems  # noqa: E402
-from test_e2e import SERVER, MS, MN_KEY, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
 
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lisp_client.py")
 UP1_4, UP2_4 = lt.MN_UPLINKS["up1"][4][0], lt.MN_UPLINKS["up2"][4][0]
@@ -43,15 +44,11 @@ s.sendto(payload, (dst, 4342))
 """
 
 
-class Replay(unittest.TestCase):
+class Replay(fixtures.TestCase):
+    PROGRAMS = (fixtures.LISPMND, SERVER)
+
     def setUp(self):
-        for binary in (lt.lispmnd_path(), SERVER):
-            if not os.access(binary, os.X_OK):
-                self.fail(f"not built: {binary}")
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
-        lt.build(self.t)
+        super().setUp()
         self.cap = Capture(self.t, lt.R, ["r1", "r2", "r3"], os.path.join(self.dir, "control.pcapng"),
                            os.path.join(self.dir, "tshark.log"))
         self.addCleanup(self.cap.stop)
@@ -79,8 +76,7 @@ class Replay(unittest.TestCase):
         else:
             self.mn = lt.Daemon(self.t, lt.MN, mn_conf(), self.dir)
             self.mn.wait_ready()
-        wait_for(lambda: [m["state"] for m in self.mn.state()["map-servers"]] == ["registered"], 5,
-                 "MN registered")
+        wait_for(lambda: map_server_states(self.mn) == ["registered"], 5, "MN registered")
 
     def send(self, ns, src, dst, payload):
         self.t.run(ns, [lt.PYTHON, "-c", SEND, src, dst, payload.hex()])

@@ -9,13 +9,14 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import SERVER  # noqa: E402
 
-SERVER = os.environ.get("LISPMN_SERVER", "")
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lisp_client.py")
 MS4, MN4 = "203.0.113.1", "203.0.113.2"
 MS6, MN6 = "2001:db8:ffff::1", "2001:db8:ffff::2"
@@ -32,20 +33,11 @@ accept-more-specifics=true
 """
 
 
-def workdir(name):
-    base = os.environ.get("LISPMN_TEST_WORKDIR") or tempfile.mkdtemp(prefix="lispmn-integ-")
-    path = os.path.join(base, name)
-    os.makedirs(path, exist_ok=True)
-    return path
+class Server(fixtures.TestCase):
+    """lispmn-server alone in "ms", the client in "mn", one link between them."""
+    PROGRAMS = (SERVER,)
 
-
-class Server(unittest.TestCase):
-    def setUp(self):
-        if not SERVER or not os.access(SERVER, os.X_OK):
-            self.fail(f"lispmn-server not built (LISPMN_SERVER={SERVER!r})")
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        self.dir = workdir(self.id().rsplit(".", 1)[-1])
+    def build_topology(self):
         self.t.add_ns("ms")
         self.t.add_ns("mn")
         self.t.link("ms", "eth0", "mn", "eth0")
@@ -53,15 +45,11 @@ class Server(unittest.TestCase):
         self.t.addr("mn", "eth0", f"{MN4}/24")
         self.t.addr("ms", "eth0", f"{MS6}/64")
         self.t.addr("mn", "eth0", f"{MN6}/64")
-        conf = os.path.join(self.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(CONFIG)
-        self.state_file = os.path.join(self.dir, "state.json")
-        if os.path.exists(self.state_file):
-            os.unlink(self.state_file)
-        self.proc = self.t.popen("ms", [SERVER, "--config", conf, "--state-file", self.state_file,
-                                        "--verbose"], os.path.join(self.dir, "server.log"))
-        wait_for(lambda: os.path.exists(self.state_file), 5, "the state file")
+
+    def setUp(self):
+        super().setUp()
+        server = lt.MapServer(self.t, "ms", CONFIG, self.dir)
+        self.proc, self.state_file = server.proc, server.state_file
 
     def client(self, *args):
         r = self.t.run("mn", ["/usr/bin/python3", CLIENT] + list(args))

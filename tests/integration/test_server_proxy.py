@@ -15,10 +15,11 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import Topology, wait_for  # noqa: E402
+from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import SERVER, map_server_states  # noqa: E402
 
-SERVER = lt.lispmn_server_path()
 S = "s"
 S4, S6 = "203.0.113.2", "2001:db8:ffff::2"
 R4, R6 = "203.0.113.1", "2001:db8:ffff::1"
@@ -55,15 +56,11 @@ key={KEY}
 """
 
 
-class ServerProxy(unittest.TestCase):
+class ServerProxy(fixtures.TestCase):
+    PROGRAMS = (fixtures.LISPMND, SERVER)
+
     def setUp(self):
-        for binary in (lt.lispmnd_path(), SERVER):
-            if not os.access(binary, os.X_OK):
-                self.fail(f"not built: {binary}")
-        self.t = Topology()
-        self.addCleanup(self.t.close)
-        self.dir = lt.workdir(self.id().rsplit(".", 1)[-1])
-        lt.build(self.t)
+        super().setUp()
         t = self.t
         t.add_ns(S)
         t.link(lt.R, "r4", S, "s0")
@@ -87,7 +84,7 @@ class ServerProxy(unittest.TestCase):
         return self.server.state()
 
     def registered(self):
-        return [m["state"] for m in self.mn.state().get("map-servers", [])] == ["registered"]
+        return map_server_states(self.mn) == ["registered"]
 
     def test_hosts_without_lisp_reach_the_mobile_node_and_back(self):
         wait_for(self.registered, 10, "MN registered with lispmn-server")

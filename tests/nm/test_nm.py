@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """The NetworkManager plugin against a real NetworkManager 1.42 (no mock): NetworkManager runs
 in the mobile node's network namespace with a mount namespace and a system bus of its own
-(nm_sandbox.py), with two uplinks to a router namespace: "wlan-sim" (static, metric 600, as
-NetworkManager ranks Wi-Fi) and "wwan-sim" (DHCPv4 and SLAAC from dnsmasq, metric 700, as
-mobile broadband). lispmn-server is map-server and map-resolver, a lispmnd in proxy mode is
-proxy-ETR/ITR for the correspondent C, a host outside LISP.
+(tests/integration/nm_sandbox.py), with two uplinks to a router namespace: "wlan-sim"
+(static, metric 600, as NetworkManager ranks Wi-Fi) and "wwan-sim" (DHCPv4 and SLAAC from
+dnsmasq, metric 700, as mobile broadband). lispmn-server is map-server and map-resolver, a
+lispmnd in proxy mode is proxy-ETR/ITR for the correspondent C, a host outside LISP.
 
     MN (NetworkManager, lispmnd, nm-lispmn-service)
       wlan-sim 198.51.100.10/26 ---- c-wlan .1           CORE (router, dnsmasq)
@@ -26,9 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
+from fixtures import POLICY, PolkitStandIn, connect, get_property, name_has_owner, not_built  # noqa: E402
 from nm_sandbox import NmSandbox  # noqa: E402
-
-from gi.repository import Gio, GLib  # noqa: E402
 
 BUILD = os.environ.get("LISPMN_BUILD_ROOT", os.path.join(HERE, "..", "..", "build"))
 LISPMND = os.environ.get("LISPMND", os.path.join(BUILD, "daemon", "lispmnd"))
@@ -37,7 +36,6 @@ SERVER = os.environ.get("LISPMN_SERVER", os.path.join(BUILD, "daemon", "server",
 SERVICE = os.environ.get("NM_LISPMN_SERVICE", os.path.join(BUILD, "nm-plugin", "nm-lispmn-service"))
 SOURCE = os.path.join(HERE, "..", "..")
 PLUGIN_POLICY = os.path.join(SOURCE, "nm-plugin", "nm-lispmn-service.conf")
-LISPMND_POLICY = os.path.join(SOURCE, "data", "org.lispmn.MobileNode1.conf")
 
 MN, CORE, MS_NS, PX, C = "mn", "core", "ms", "px", "c"
 MS, PETR = "198.51.100.66", "198.51.100.74"
@@ -143,9 +141,9 @@ class NetworkManagerPlugin(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        for binary in (LISPMND, LISPMNCTL, SERVER, SERVICE):
-            if not os.access(binary, os.X_OK):
-                raise RuntimeError(f"not built: {binary}")
+        missing = not_built(LISPMND, LISPMNCTL, SERVER, SERVICE)
+        if missing:
+            raise RuntimeError(missing)
         cls.dir = lt.workdir("nm")
         os.chmod(cls.dir, 0o755)
         cls.t = Topology()
@@ -159,14 +157,7 @@ class NetworkManagerPlugin(unittest.TestCase):
     def start(cls):
         t = cls.t
         build(t)
-        conf = os.path.join(cls.dir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        cls.server_state = os.path.join(cls.dir, "server-state.json")
-        if os.path.exists(cls.server_state):
-            os.unlink(cls.server_state)
-        cls.server = t.popen(MS_NS, [SERVER, "--config", conf, "--state-file", cls.server_state,
-                                     "--verbose"], os.path.join(cls.dir, "server.log"))
+        cls.server = lt.MapServer(t, MS_NS, SERVER_CONF, cls.dir)
         cls.proxy = lt.Daemon(t, PX, PROXY_CONF, cls.dir)
         cls.proxy.wait_ready()
         cls.dnsmasq = t.popen(CORE, [
@@ -188,26 +179,15 @@ class NetworkManagerPlugin(unittest.TestCase):
                                    os.path.join(cls.dir, "check-server.log"))
         cls.nm = NmSandbox(t, MN, cls.dir, managed=[WLAN, WWAN],
                            name_files={"nm-lispmn-service.name": NAME_FILE},
-                           policies=[PLUGIN_POLICY, LISPMND_POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
+                           policies=[PLUGIN_POLICY, POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
                            connectivity_uri=CHECK_URI, connectivity_response=CHECK_RESPONSE)
         cls.nm.start()
         env = cls.nm.env()
-        polkit_log = open(os.path.join(cls.dir, "polkitd-mock.log"), "wb")
-        cls.polkit = subprocess.Popen([lt.PYTHON, "-m", "dbusmock", "--system", "--template", "polkitd"],
-                                      env=env, stdout=polkit_log, stderr=subprocess.STDOUT)
-        polkit_log.close()
-        cls.bus = Gio.DBusConnection.new_for_address_sync(
-            cls.nm.address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
-        wait_for(lambda: cls.has_owner("org.freedesktop.PolicyKit1"), 5, "the polkit mock")
-        cls.bus.call_sync("org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
-                          "org.freedesktop.DBus.Mock", "SetAllowed",
-                          GLib.Variant("(as)", (["org.lispmn.MobileNode1.configure",
-                                                 "org.lispmn.MobileNode1.control"],)),
-                          None, Gio.DBusCallFlags.NONE, 2000, None)
+        cls.bus = connect(cls.nm.address)
+        cls.polkit = PolkitStandIn(cls.bus, cls.nm.address, os.path.join(cls.dir, "polkitd-mock.log"))
+        cls.polkit.allow(["org.lispmn.MobileNode1.configure", "org.lispmn.MobileNode1.control"])
         cls.mn = lt.Daemon(t, MN, MN_CONF, cls.dir, env=env)
-        wait_for(lambda: cls.has_owner("org.lispmn.MobileNode1"), 5, "lispmnd on the sandbox's bus")
+        wait_for(lambda: name_has_owner(cls.bus, "org.lispmn.MobileNode1"), 5, "lispmnd on the sandbox's bus")
 
         t0 = time.monotonic()
         cls.nm.nmcli("connection", "add", "type", "ethernet", "ifname", WLAN, "con-name", "wlan",
@@ -229,19 +209,12 @@ class NetworkManagerPlugin(unittest.TestCase):
             if getattr(cls, name, None) is not None:
                 cls.bus.close_sync(None)
         if getattr(cls, "polkit", None) is not None:
-            cls.polkit.terminate()
-            cls.polkit.wait(5)
+            cls.polkit.stop()
         if getattr(cls, "nm", None) is not None:
             cls.nm.close()
         cls.t.close()
 
     # -- helpers -------------------------------------------------------------------------
-
-    @classmethod
-    def has_owner(cls, name):
-        return cls.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                 "NameHasOwner", GLib.Variant("(s)", (name,)), None,
-                                 Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
 
     def ctl_status(self):
         r = subprocess.run([LISPMNCTL, "--json", "status"], env=self.nm.env(), capture_output=True,
@@ -251,18 +224,11 @@ class NetworkManagerPlugin(unittest.TestCase):
 
     def rlocs(self):
         """{interface: priority} of the RLOCs that are up, straight from the D-Bus property."""
-        v = self.bus.call_sync("org.lispmn.MobileNode1", "/org/lispmn/MobileNode1",
-                               "org.freedesktop.DBus.Properties", "Get",
-                               GLib.Variant("(ss)", ("org.lispmn.MobileNode1", "Rlocs")), None,
-                               Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+        v = get_property(self.bus, "Rlocs")
         return {r["interface"]: r["priority"] for r in v if r["state"] == "up"}
 
     def registrations(self):
-        os.kill(self.server.pid, 10)   # SIGUSR1: a fresh state file
-        time.sleep(0.1)
-        with open(self.server_state) as f:
-            regs = json.load(f).get("registrations", [])
-        return {r["eid"]: sorted(l["address"] for l in r["locators"]) for r in regs}
+        return self.server.registrations()
 
     def connectivity(self):
         return {d: self.nm.nmcli("-g", "GENERAL.IP4-CONNECTIVITY,GENERAL.IP6-CONNECTIVITY", "device",

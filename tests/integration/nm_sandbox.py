@@ -1,11 +1,14 @@
-"""A real NetworkManager for a test: it runs in one of the test's network namespaces, in a
-mount namespace of its own (tmpfs over /run, the test's directories over
-/etc/NetworkManager, /var/lib/NetworkManager and /usr/lib/NetworkManager/VPN, /sys read-only
-so that it does not wait for udev), on a system bus of its own.
+"""A real NetworkManager for a test (the NetworkManager plugin's, tests/nm/test_nm.py, and the
+applet's, test_applet.py): it runs in one of the test's network namespaces, in a mount
+namespace of its own (tmpfs over /run, the test's directories over /etc/NetworkManager,
+/var/lib/NetworkManager and /usr/lib/NetworkManager/VPN, /sys read-only so that it does not
+wait for udev), on a system bus of its own or on the test's (bus_address).
 
-The bus listens twice: on /run/dbus/system_bus_socket inside the mount namespace (where
-NetworkManager and the VPN services it spawns look for it) and on a socket in a short
-directory outside it, which the test, nmcli, lispmnctl, lispmnd and the polkit mock use.
+A bus of its own listens twice: on /run/dbus/system_bus_socket inside the mount namespace
+(where NetworkManager and the VPN services it spawns look for it) and on a socket in a short
+directory outside it, which the test, nmcli, lispmnctl, lispmnd and the polkit stand-in use.
+Its configuration is fixtures.bus_config's strict one, with the system's service policies
+(NetworkManager's) and the test's.
 
 Everything started here is stopped by PID at close(); the namespaces belong to the netns.py
 Topology that the caller closes after this."""
@@ -16,6 +19,7 @@ import tempfile
 import time
 
 from netns import wait_for
+from fixtures import POLKIT_STAND_IN_POLICY, bus_config
 
 NM_CONF = """[main]
 plugins=keyfile
@@ -28,7 +32,7 @@ auth-polkit=false
 dhcp=internal
 
 [keyfile]
-unmanaged-devices=*,{managed}
+unmanaged-devices={unmanaged}
 
 [connectivity]
 {connectivity}
@@ -44,47 +48,6 @@ match-device={devices}
 carrier-wait-timeout={ms}
 """
 
-BUS_CONF = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=/run/dbus/system_bus_socket</listen>
-  <listen>unix:path={outside}</listen>
-  <auth>EXTERNAL</auth>
-  <!-- A distribution's default: deny unless a service's policy allows. -->
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-  <!-- NetworkManager's own policy, as installed. -->
-  <includedir>/usr/share/dbus-1/system.d</includedir>
-  <includedir>{policy_dir}</includedir>
-</busconfig>
-"""
-
-# python-dbusmock's polkitd template stands in for polkitd (which needs logind): it may own
-# polkit's name on this bus, and the test may tell it what to allow.
-POLKIT_MOCK_POLICY = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <policy user="root">
-    <allow own="org.freedesktop.PolicyKit1"/>
-    <allow send_destination="org.freedesktop.PolicyKit1"/>
-  </policy>
-</busconfig>
-"""
-
 
 def alive(pid):
     """Exists and is not a zombie (PID 1 here does not reap orphans)."""
@@ -96,11 +59,13 @@ def alive(pid):
 
 
 class NmSandbox:
-    def __init__(self, t, ns, workdir, managed, name_files, policies, carrier_wait_ms=None,
-                 connectivity_uri=None, connectivity_response=None):
+    def __init__(self, t, ns, workdir, managed=(), name_files=None, policies=(), carrier_wait_ms=None,
+                 connectivity_uri=None, connectivity_response=None, bus_address=None):
         """managed: interface names NetworkManager may manage (TUN devices always).
-        name_files: {file name: text} for the VPN directory. policies: D-Bus policy files.
-        connectivity_uri: NetworkManager's connectivity check, by default off."""
+        name_files: {file name: text} for the VPN directory (none: no VPN plugin installed).
+        policies: D-Bus policy files for a bus of its own. connectivity_uri: NetworkManager's
+        connectivity check, by default off. bus_address: the test's system bus, instead of
+        one of its own."""
         self.t, self.ns, self.dir = t, ns, os.path.join(workdir, "nm")
         shutil.rmtree(self.dir, ignore_errors=True)
         self.etc = os.path.join(self.dir, "etc-nm")
@@ -116,28 +81,37 @@ class NmSandbox:
         if connectivity_uri:
             connectivity = (f"enabled=true\nuri={connectivity_uri}\n"
                             f"response={connectivity_response}\ninterval=3600")
-        conf = NM_CONF.format(managed=",".join(f"except:interface-name:{i}" for i in managed)
-                              + ",except:type:tun", connectivity=connectivity)
+        unmanaged = ["*"] + [f"except:interface-name:{i}" for i in managed] + ["except:type:tun"]
+        conf = NM_CONF.format(unmanaged=",".join(unmanaged), connectivity=connectivity)
         if carrier_wait_ms is not None:
             conf += CARRIER_WAIT.format(devices=",".join(f"interface-name:{i}" for i in managed),
                                         ms=carrier_wait_ms)
         with open(os.path.join(self.etc, "NetworkManager.conf"), "w") as f:
             f.write(conf)
-        for name, text in name_files.items():
+        for name, text in (name_files or {}).items():
             with open(os.path.join(self.vpn, name), "w") as f:
                 f.write(text)
+        self.own_bus = bus_address is None
+        self.sockdir = None
+        if self.own_bus:
+            self.write_bus_config(policies)
+        else:
+            self.address = bus_address
+        self.holder = None
+        self.daemons = []   # (name, pidfile, nsenter Popen)
+
+    def write_bus_config(self, policies):
         for p in policies:
             shutil.copy(p, self.policy_dir)
         with open(os.path.join(self.policy_dir, "polkit-mock.conf"), "w") as f:
-            f.write(POLKIT_MOCK_POLICY)
+            f.write(POLKIT_STAND_IN_POLICY)
         # Unix socket paths hold 107 bytes: a short directory of its own.
         self.sockdir = tempfile.mkdtemp(prefix="lmnnm-")
         self.socket = os.path.join(self.sockdir, "bus")
         self.address = f"unix:path={self.socket}"
         with open(os.path.join(self.dir, "system-bus.conf"), "w") as f:
-            f.write(BUS_CONF.format(outside=self.socket, policy_dir=self.policy_dir))
-        self.holder = None
-        self.daemons = []   # (name, pidfile, nsenter Popen)
+            f.write(bus_config(["/run/dbus/system_bus_socket", self.socket], strict=True,
+                               includedirs=["/usr/share/dbus-1/system.d", self.policy_dir]))
 
     # -- processes -------------------------------------------------------------------------
 
@@ -156,12 +130,14 @@ class NmSandbox:
                                    os.path.join(self.dir, "holder.log"))
         wait_for(lambda: os.path.exists(os.path.join(self.dir, "mounted")), 5,
                  f"the mount namespace (log: {self.holder.log()})")
-        self.background("dbus-daemon", ["dbus-daemon", "--config-file",
-                                        os.path.join(self.dir, "system-bus.conf"), "--nofork",
-                                        "--nopidfile"])
-        wait_for(lambda: os.path.exists(self.socket), 5, "the sandbox's system bus")
+        if self.own_bus:
+            self.background("dbus-daemon", ["dbus-daemon", "--config-file",
+                                            os.path.join(self.dir, "system-bus.conf"), "--nofork",
+                                            "--nopidfile"])
+            wait_for(lambda: os.path.exists(self.socket), 5, "the sandbox's system bus")
         t0 = time.monotonic()
-        self.background("NetworkManager", ["NetworkManager", "--debug", "--log-level=DEBUG"])
+        self.background("NetworkManager", ["NetworkManager", "--debug", "--log-level=DEBUG"],
+                        env=None if self.own_bus else self.env())
         r = subprocess.run(["nm-online", "-s", "-q", "-t", str(timeout)], env=self.env(),
                            capture_output=True, text=True, timeout=timeout + 5)
         if r.returncode != 0:
@@ -214,7 +190,7 @@ class NmSandbox:
         """nmcli inside the mount namespace: it reads the VPN plugins' .name files there (to
         expand vpn-type lispmn), as on an installed system."""
         r = subprocess.run(self.inside(["nmcli"] + list(args)), capture_output=True,
-                           text=True, timeout=timeout)
+                           text=True, timeout=timeout, env=None if self.own_bus else self.env())
         if check and r.returncode != 0:
             raise RuntimeError(f"nmcli {' '.join(args)}: {r.returncode}: {r.stdout}{r.stderr}")
         return r
@@ -227,27 +203,48 @@ class NmSandbox:
         wait_for(lambda: self.state(connection) == "activated", timeout,
                  f"{connection} to be activated")
 
+    def add_profile(self, name, text):
+        """A connection profile written as a keyfile, then loaded (nmcli connection reload)."""
+        path = os.path.join(self.etc, "system-connections", name + ".nmconnection")
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o600)
+        self.nmcli("connection", "reload", timeout=20)
+
+    def stop(self, name):
+        """Stops one of the processes started here (TERM, KILL after 5 s); its exit status."""
+        for n, pidfile, popen in self.daemons:
+            if n == name:
+                self.daemons.remove((n, pidfile, popen))
+                return self._stop(pidfile, popen)
+        return None
+
+    @staticmethod
+    def _stop(pidfile, popen):
+        try:
+            with open(pidfile) as f:
+                pid = int(f.read())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and alive(pid):
+            os.kill(pid, 15)
+            deadline = time.monotonic() + 5
+            while alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if alive(pid):
+                os.kill(pid, 9)
+        try:
+            return popen.wait(5)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            return popen.wait(5)
+
     def close(self):
         # NetworkManager first: it stops the VPN services it spawned.
-        for name, pidfile, popen in reversed(self.daemons):
-            try:
-                with open(pidfile) as f:
-                    pid = int(f.read())
-            except (OSError, ValueError):
-                pid = None
-            if pid is not None and alive(pid):
-                os.kill(pid, 15)
-                deadline = time.monotonic() + 5
-                while alive(pid) and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                if alive(pid):
-                    os.kill(pid, 9)
-            try:
-                popen.wait(5)
-            except subprocess.TimeoutExpired:
-                popen.kill()
-                popen.wait(5)
+        for _, pidfile, popen in reversed(self.daemons):
+            self._stop(pidfile, popen)
         self.daemons.clear()
         if self.holder is not None:
             self.holder.stop()
-        shutil.rmtree(self.sockdir, ignore_errors=True)
+        if self.sockdir:
+            shutil.rmtree(self.sockdir, ignore_errors=True)
