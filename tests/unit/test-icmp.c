@@ -4,6 +4,7 @@
 #include "inet-checksum.h"
 #include "inner-packet.h"
 #include "wire-buffer.h"
+#include "test-table.h"
 
 #include <string.h>
 
@@ -206,13 +207,11 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/icmp/ipv4", test_ipv4_unreachable_and_too_big);
   g_test_add_func ("/icmp/ipv6", test_ipv6_unreachable_and_too_big);
-  for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
-    g_test_add_data_func (error_cases[i].path, &error_cases[i], test_error_case);
+  TEST_ADD_TABLE (error_cases, test_error_case);
   g_test_add_data_func ("/inner-packet/bounds/ipv4", GUINT_TO_POINTER (4),
                         test_inner_packet_truncations);
   g_test_add_data_func ("/inner-packet/bounds/ipv6", GUINT_TO_POINTER (6),
                         test_inner_packet_truncations);
-  for (guint i = 0; i < G_N_ELEMENTS (bad_headers); i++)
-    g_test_add_data_func (bad_headers[i].path, &bad_headers[i], test_bad_header);
+  TEST_ADD_TABLE (bad_headers, test_bad_header);
   return g_test_run ();
 }

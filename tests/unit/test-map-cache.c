@@ -1,6 +1,7 @@
 /* Map-cache: longest-prefix match, separation by IID and family, replace/remove, TTL. */
 #include "map-cache.h"
 #include "lisp-error.h"
+#include "test-table.h"
 
 #include <string.h>
 
@@ -652,16 +653,14 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
-    g_test_add_data_func (scenarios[i].path, &scenarios[i], run_scenario);
+  TEST_ADD_TABLE (scenarios, run_scenario);
   g_test_add_func ("/map-cache/replace", test_replace);
   g_test_add_func ("/map-cache/remove", test_remove);
   g_test_add_func ("/map-cache/random-reference", test_random_against_reference);
   g_test_add_func ("/map-cache/ttl", test_ttl);
   g_test_add_func ("/map-cache/negative", test_negative);
   g_test_add_func ("/map-cache/reachability", test_reachability);
-  for (guint i = 0; i < G_N_ELEMENTS (bad_inserts); i++)
-    g_test_add_data_func (bad_inserts[i].path, &bad_inserts[i], test_bad_insert);
+  TEST_ADD_TABLE (bad_inserts, test_bad_insert);
   g_test_add_func ("/map-cache/bad-input/most-locators", test_most_locators);
   g_test_add_func ("/map-cache/foreach-flush", test_foreach_flush);
   return g_test_run ();

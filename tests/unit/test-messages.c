@@ -3,6 +3,7 @@
 #include "lisp-auth.h"
 #include "lisp-error.h"
 #include "lisp-message.h"
+#include "test-table.h"
 
 #include <string.h>
 
@@ -653,8 +654,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Map-Notify/trailer-without-flag", test_notify_trailer_without_flag);
   g_test_add_func ("/Map-Register/bad-auth-length/encode-unknown-alg",
                    test_register_encode_unknown_alg);
-  for (guint i = 0; i < G_N_ELEMENTS (corrupted); i++)
-    g_test_add_data_func (corrupted[i].path, &corrupted[i], test_corrupted);
+  TEST_ADD_TABLE (corrupted, test_corrupted);
   g_test_add_data_func ("/ecm/round-trip-ipv4", GUINT_TO_POINTER (4), test_ecm_round_trip);
   g_test_add_data_func ("/ecm/round-trip-ipv6", GUINT_TO_POINTER (6), test_ecm_round_trip);
   g_test_add_func ("/ecm/bad-inner", test_ecm_bad_inner);

@@ -1,6 +1,7 @@
 /* LispPrefix: parsing, formatting, building from addresses, containment. */
 #include "lisp-prefix.h"
 #include "lisp-error.h"
+#include "test-table.h"
 
 #include <string.h>
 
@@ -214,8 +215,7 @@ main (int argc, char **argv)
   g_test_add_func ("/prefix/parse-good", test_parse_good);
   g_test_add_func ("/prefix/parse-bad", test_parse_bad);
   g_test_add_func ("/prefix/init", test_init);
-  for (guint i = 0; i < G_N_ELEMENTS (from_address); i++)
-    g_test_add_data_func (from_address[i].path, &from_address[i], test_from_address);
+  TEST_ADD_TABLE (from_address, test_from_address);
   g_test_add_func ("/prefix/equal-contains", test_equal_contains);
   return g_test_run ();
 }

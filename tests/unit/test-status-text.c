@@ -9,6 +9,7 @@
 #include "config.h"
 #include "notifier.h"
 #include "status-text.h"
+#include "test-table.h"
 
 /* A floating-free a{sv} of the given key, GVariant format, value... triples, NULL-terminated. */
 static GVariant *
@@ -248,8 +249,7 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "C");
   g_test_init (&argc, &argv, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (icon_cases); i++)
-    g_test_add_data_func (icon_cases[i].path, &icon_cases[i], test_icon);
+  TEST_ADD_TABLE (icon_cases, test_icon);
   g_test_add_func ("/status-text/rloc-lines", test_rloc_lines);
   g_test_add_func ("/status-text/ages", test_ages);
   g_test_add_func ("/status-text/map-server-lines", test_map_server_lines);
