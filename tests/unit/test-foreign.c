@@ -1363,30 +1363,16 @@ encode_info_unkeyed (const LispInfo *m, GError **error)
   return lisp_info_encode (m, NULL, 0, error);
 }
 
-static const Codec request_codec = {
-  "re-encoded Map-Request",
-  (DecodeFunc) lisp_map_request_decode,
-  (EncodeFunc) lisp_map_request_encode,
-  (DescribeFunc) describe_request,
-};
-static const Codec reply_codec = {
-  "re-encoded Map-Reply",
-  (DecodeFunc) lisp_map_reply_decode,
-  (EncodeFunc) lisp_map_reply_encode,
-  (DescribeFunc) describe_reply,
-};
-static const Codec info_codec = {
-  "re-encoded Info",
-  (DecodeFunc) lisp_info_decode,
-  (EncodeFunc) encode_info_unkeyed,
-  (DescribeFunc) describe_info,
-};
-static const Codec ecm_codec = {
-  "re-encoded ECM",
-  (DecodeFunc) lisp_ecm_decode,
-  (EncodeFunc) lisp_ecm_encode,
-  (DescribeFunc) describe_ecm,
-};
+static const Codec request_codec = { "re-encoded Map-Request", (DecodeFunc) lisp_map_request_decode,
+                                     (EncodeFunc) lisp_map_request_encode,
+                                     (DescribeFunc) describe_request };
+static const Codec reply_codec = { "re-encoded Map-Reply", (DecodeFunc) lisp_map_reply_decode,
+                                   (EncodeFunc) lisp_map_reply_encode,
+                                   (DescribeFunc) describe_reply };
+static const Codec info_codec = { "re-encoded Info", (DecodeFunc) lisp_info_decode,
+                                  (EncodeFunc) encode_info_unkeyed, (DescribeFunc) describe_info };
+static const Codec ecm_codec = { "re-encoded ECM", (DecodeFunc) lisp_ecm_decode,
+                                 (EncodeFunc) lisp_ecm_encode, (DescribeFunc) describe_ecm };
 
 /* Decodes data, encodes the message again and decodes that: both decodings must describe
  * the same fields. Returns the re-encoding; *m and *again are the two decodings, for the
