@@ -9,7 +9,7 @@ set -euo pipefail
 # One list per family; the comments say which part of lispmn needs what.
 DEBIAN_PACKAGES=(
   # build
-  meson ninja-build pkg-config gcc clang gettext
+  meson ninja-build pkg-config gcc clang gettext clang-format
   libglib2.0-dev libglib2.0-dev-bin libgnutls28-dev libjson-glib-dev
   libnl-3-dev libnl-route-3-dev libnm-dev
   libgtk-3-dev libayatana-appindicator3-dev libpolkit-gobject-1-dev
@@ -20,7 +20,7 @@ DEBIAN_PACKAGES=(
   xvfb xauth imagemagick x11-utils
 )
 FEDORA_PACKAGES=(
-  meson ninja-build pkgconf-pkg-config gcc clang compiler-rt gettext
+  meson ninja-build pkgconf-pkg-config gcc clang compiler-rt gettext clang-tools-extra
   glib2-devel gnutls-devel json-glib-devel libnl3-devel NetworkManager-libnm-devel
   gtk3-devel libayatana-appindicator-gtk3-devel polkit-devel
   wireshark-cli iproute iputils iperf3 nftables dnsmasq

@@ -19,6 +19,9 @@
 #    targets that ran clean; tests and stages that failed) and exits 1 if anything failed.
 #
 # Environment: FUZZ_SECONDS (default 15), JOBS (parallel build and test jobs, default 2).
+#
+# Before the builds, stage "style" runs tools/check-style.sh on the C lines changed since
+# STYLE_BASE (default HEAD^, the last commit); a failure counts as one failed.
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -28,7 +31,7 @@ QUICK=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-tests: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -200,6 +203,14 @@ if [ "$(id -u)" = 0 ]; then
   fi
 else
   echo "run-tests: not root, so not installing packages (run tools/install-deps.sh as root if the build misses something)"
+fi
+
+header "stage style: tools/check-style.sh ${STYLE_BASE:-HEAD^}"
+if bash tools/check-style.sh ${STYLE_BASE:+"$STYLE_BASE"}; then
+  SUMMARY+=("$(printf '%-11s ok' style)")
+else
+  SUMMARY+=("$(printf '%-11s FAILED (see its diff above)' style)")
+  TOTAL_FAILED=$((TOTAL_FAILED + 1))
 fi
 
 if [ ! -d "$ROOT/../shared/vectors" ]; then

@@ -1,6 +1,6 @@
-/* The settings of D-Bus Configure (daemon/service/config-settings.c), given as GVariant text (a{sv}),
- * laid over a fixed configuration: never a crash; an accepted result is a configuration a
- * node can run with (at least one EID, bounded lists); a refusal never quotes a key. */
+/* The settings of D-Bus Configure (daemon/service/config-settings.c), given as GVariant text
+ * (a{sv}), laid over a fixed configuration: never a crash; an accepted result is a configuration
+ * a node can run with (at least one EID, bounded lists); a refusal never quotes a key. */
 #include "config-settings.h"
 #include "fuzz-target.h"
 

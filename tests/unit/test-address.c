@@ -127,12 +127,32 @@ test_instance_id_wire (void)
   g_assert_cmpmem (again->data, again->len, wire, sizeof wire);
 }
 
+/* A NAT-Traversal LCAF (MS port 4342) with the RTR addresses rtrs (NULL-terminated). */
+static LispAddress *
+nat_address (guint16 etr_port, const char *global_etr, const char *ms_rloc,
+             LispAddress *private_etr, const char *const *rtrs)
+{
+  LispAddress *nat = lisp_address_new (LISP_ADDRESS_NAT);
+
+  nat->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
+  nat->ms_port = 4342;
+  nat->etr_port = etr_port;
+  nat->global_etr = parse (global_etr);
+  nat->ms_rloc = parse (ms_rloc);
+  nat->private_etr = private_etr;
+  for (guint i = 0; rtrs[i] != NULL; i++)
+    g_ptr_array_add (nat->items, parse (rtrs[i]));
+  return nat;
+}
+
 static void
 test_lcaf_kinds_round_trip (void)
 {
+  static const char *const rtrs[] = { "203.0.113.99", "2001:db8::99", NULL };
   g_autoptr(LispAddress) list = lisp_address_new (LISP_ADDRESS_AFI_LIST);
   g_autoptr(LispAddress) elp = lisp_address_new (LISP_ADDRESS_ELP);
-  g_autoptr(LispAddress) nat = lisp_address_new (LISP_ADDRESS_NAT);
+  g_autoptr(LispAddress) nat = nat_address (61001, "198.51.100.1", "203.0.113.1",
+                                            parse ("192.0.2.2"), rtrs);
   g_autoptr(LispAddress) name = lisp_address_new_name ("liar-vm");
   g_autoptr(LispAddress) none = lisp_address_new (LISP_ADDRESS_NONE);
   g_autoptr(LispAddress) mac = lisp_address_new (LISP_ADDRESS_MAC);
@@ -159,14 +179,6 @@ test_lcaf_kinds_round_trip (void)
     }
   assert_round_trip (elp);
 
-  nat->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
-  nat->ms_port = 4342;
-  nat->etr_port = 61001;
-  nat->global_etr = parse ("198.51.100.1");
-  nat->ms_rloc = parse ("203.0.113.1");
-  nat->private_etr = parse ("192.0.2.2");
-  g_ptr_array_add (nat->items, parse ("203.0.113.99"));
-  g_ptr_array_add (nat->items, parse ("2001:db8::99"));
   assert_round_trip (nat);
 
   assert_round_trip (name);
@@ -279,17 +291,11 @@ test_nesting_limit (void)
 static void
 test_truncations_never_crash (void)
 {
-  g_autoptr(LispAddress) nat = lisp_address_new (LISP_ADDRESS_NAT);
-  g_autoptr(GByteArray) wire = NULL;
+  static const char *const rtrs[] = { "[3]203.0.113.99", NULL };
+  g_autoptr(LispAddress) nat = nat_address (4343, "198.51.100.1", "2001:db8::1",
+                                            lisp_address_new_name ("vm"), rtrs);
+  g_autoptr(GByteArray) wire = encode (nat);
 
-  nat->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
-  nat->ms_port = 4342;
-  nat->etr_port = 4343;
-  nat->global_etr = parse ("198.51.100.1");
-  nat->ms_rloc = parse ("2001:db8::1");
-  nat->private_etr = lisp_address_new_name ("vm");
-  g_ptr_array_add (nat->items, parse ("[3]203.0.113.99"));
-  wire = encode (nat);
   for (gsize cut = 0; cut < wire->len; cut++)
     {
       g_autoptr(GError) error = NULL;

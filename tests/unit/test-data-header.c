@@ -2,36 +2,54 @@
  * forbids are refused both ways, and known bytes decode to known fields. */
 #include "wire-data.h"
 #include "lisp-error.h"
+#include "test-table.h"
 
 #include <string.h>
 
-static void
-test_known_bytes (void)
-{
+/* Known bytes and every field they decode to. */
+typedef struct {
+  const char *path;
+  guint8 bytes[LISP_DATA_HEADER_SIZE];
+  LispDataHeader fields;
+} KnownHeader;
+
+static const KnownHeader known_headers[] = {
   /* N+L, nonce 0xabcdef, LSBs 0x3 */
-  static const guint8 nl[] = { 0xc0, 0xab, 0xcd, 0xef, 0x00, 0x00, 0x00, 0x03 };
+  { "/data-header/known-bytes/nonce-lsb",
+    { 0xc0, 0xab, 0xcd, 0xef, 0x00, 0x00, 0x00, 0x03 },
+    { .nonce_present = TRUE, .lsb_enabled = TRUE, .nonce = 0xabcdef, .lsb = 3 } },
   /* I, IID 0xabcde, LSB8 1 (L set) */
-  static const guint8 il[] = { 0x48, 0x00, 0x00, 0x00, 0x0a, 0xbc, 0xde, 0x01 };
+  { "/data-header/known-bytes/iid-lsb",
+    { 0x48, 0x00, 0x00, 0x00, 0x0a, 0xbc, 0xde, 0x01 },
+    { .iid_present = TRUE, .lsb_enabled = TRUE, .iid = 0xabcde, .lsb = 1 } },
   /* V: source version 0x123, dest version 0x456 */
-  static const guint8 v[] = { 0x10, 0x12, 0x34, 0x56, 0x00, 0x00, 0x00, 0x00 };
-  LispDataHeader h;
+  { "/data-header/known-bytes/map-version",
+    { 0x10, 0x12, 0x34, 0x56, 0x00, 0x00, 0x00, 0x00 },
+    { .map_version = TRUE, .source_version = 0x123, .dest_version = 0x456 } },
+};
+
+static void
+test_known_bytes (gconstpointer data)
+{
+  const KnownHeader *row = data;
+  const LispDataHeader *want = &row->fields;
   g_autoptr(GError) error = NULL;
+  LispDataHeader h;
 
-  g_assert_true (lisp_data_header_decode (nl, sizeof nl, &h, &error));
-  g_assert_true (h.nonce_present && h.lsb_enabled && !h.iid_present && !h.echo_nonce);
-  g_assert_cmphex (h.nonce, ==, 0xabcdef);
-  g_assert_cmphex (h.lsb, ==, 3);
-
-  g_assert_true (lisp_data_header_decode (il, sizeof il, &h, &error));
-  g_assert_true (h.iid_present && h.lsb_enabled && !h.nonce_present);
-  g_assert_cmphex (h.iid, ==, 0xabcde);
-  g_assert_cmphex (h.lsb, ==, 1);
-
-  g_assert_true (lisp_data_header_decode (v, sizeof v, &h, &error));
-  g_assert_true (h.map_version);
-  g_assert_cmphex (h.source_version, ==, 0x123);
-  g_assert_cmphex (h.dest_version, ==, 0x456);
+  g_assert_true (lisp_data_header_decode (row->bytes, sizeof row->bytes, &h, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (!!h.nonce_present, ==, want->nonce_present);
+  g_assert_cmpint (!!h.lsb_enabled, ==, want->lsb_enabled);
+  g_assert_cmpint (!!h.echo_nonce, ==, want->echo_nonce);
+  g_assert_cmpint (!!h.map_version, ==, want->map_version);
+  g_assert_cmpint (!!h.iid_present, ==, want->iid_present);
+  g_assert_cmpint (!!h.reserved_flag, ==, want->reserved_flag);
+  g_assert_cmphex (h.key_id, ==, want->key_id);
+  g_assert_cmphex (h.nonce, ==, want->nonce);
+  g_assert_cmphex (h.source_version, ==, want->source_version);
+  g_assert_cmphex (h.dest_version, ==, want->dest_version);
+  g_assert_cmphex (h.iid, ==, want->iid);
+  g_assert_cmphex (h.lsb, ==, want->lsb);
 }
 
 static void
@@ -97,7 +115,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/data-header/known-bytes", test_known_bytes);
+  TEST_ADD_TABLE (known_headers, test_known_bytes);
   g_test_add_func ("/data-header/all-flags", test_all_valid_flags_round_trip);
   g_test_add_func ("/data-header/forbidden", test_forbidden_combinations);
   g_test_add_func ("/data-header/truncated", test_truncated);

@@ -1344,99 +1344,99 @@ reencode_register (const VFrame *f, const guint8 *data, gsize len)
   return g_steal_pointer (&out);
 }
 
+/* How one kind of message is decoded, encoded again and described, for round_trip(). */
+typedef gboolean (*DecodeFunc) (const guint8 *data, gsize len, gpointer *out, GError **error);
+typedef GBytes *(*EncodeFunc) (gconstpointer m, GError **error);
+typedef gchar *(*DescribeFunc) (gconstpointer m);
+
+typedef struct {
+  const char *what;
+  DecodeFunc decode;
+  EncodeFunc encode;
+  DescribeFunc describe;
+} Codec;
+
+/* No foreign Info message is authenticated: no key needed. */
 static GBytes *
-reencode_request (const VFrame *f, const guint8 *data, gsize len)
+encode_info_unkeyed (const LispInfo *m, GError **error)
 {
-  const char *what = "re-encoded Map-Request";
+  return lisp_info_encode (m, NULL, 0, error);
+}
+
+static const Codec request_codec = { "re-encoded Map-Request", (DecodeFunc) lisp_map_request_decode,
+                                     (EncodeFunc) lisp_map_request_encode,
+                                     (DescribeFunc) describe_request };
+static const Codec reply_codec = { "re-encoded Map-Reply", (DecodeFunc) lisp_map_reply_decode,
+                                   (EncodeFunc) lisp_map_reply_encode,
+                                   (DescribeFunc) describe_reply };
+static const Codec info_codec = { "re-encoded Info", (DecodeFunc) lisp_info_decode,
+                                  (EncodeFunc) encode_info_unkeyed, (DescribeFunc) describe_info };
+static const Codec ecm_codec = { "re-encoded ECM", (DecodeFunc) lisp_ecm_decode,
+                                 (EncodeFunc) lisp_ecm_encode, (DescribeFunc) describe_ecm };
+
+/* Decodes data, encodes the message again and decodes that: both decodings must describe
+ * the same fields. Returns the re-encoding; *m and *again are the two decodings, for the
+ * caller's own checks (the caller frees them). */
+static GBytes *
+round_trip (const VFrame *f, const Codec *c, const guint8 *data, gsize len, gpointer *m,
+            gpointer *again)
+{
   g_autoptr(GError) error = NULL;
-  g_autoptr(LispMapRequest) m = NULL, again = NULL;
   g_autoptr(GBytes) out = NULL;
   g_autofree gchar *before = NULL, *after = NULL;
   gboolean ok;
 
-  ok = lisp_map_request_decode (data, len, &m, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  out = lisp_map_request_encode (m, &error);
-  CHECK_ENCODED (f, what, out, error);
-  ok = lisp_map_request_decode (g_bytes_get_data (out, NULL), g_bytes_get_size (out), &again,
-                                &error);
-  VCHECK_DECODED (f, what, ok, error);
-  before = describe_request (m);
-  after = describe_request (again);
-  CHECK_SAME (f, what, before, after);
+  ok = c->decode (data, len, m, &error);
+  VCHECK_DECODED (f, c->what, ok, error);
+  out = c->encode (*m, &error);
+  CHECK_ENCODED (f, c->what, out, error);
+  ok = c->decode (g_bytes_get_data (out, NULL), g_bytes_get_size (out), again, &error);
+  VCHECK_DECODED (f, c->what, ok, error);
+  before = c->describe (*m);
+  after = c->describe (*again);
+  CHECK_SAME (f, c->what, before, after);
   return g_steal_pointer (&out);
+}
+
+static GBytes *
+reencode_request (const VFrame *f, const guint8 *data, gsize len)
+{
+  g_autoptr(LispMapRequest) m = NULL, again = NULL;
+
+  return round_trip (f, &request_codec, data, len, (gpointer *) &m, (gpointer *) &again);
 }
 
 static GBytes *
 reencode_reply (const VFrame *f, const guint8 *data, gsize len)
 {
-  const char *what = "re-encoded Map-Reply";
-  g_autoptr(GError) error = NULL;
   g_autoptr(LispMapReply) m = NULL, again = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autofree gchar *before = NULL, *after = NULL;
-  gboolean ok;
 
-  ok = lisp_map_reply_decode (data, len, &m, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  out = lisp_map_reply_encode (m, &error);
-  CHECK_ENCODED (f, what, out, error);
-  ok = lisp_map_reply_decode (g_bytes_get_data (out, NULL), g_bytes_get_size (out), &again, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  before = describe_reply (m);
-  after = describe_reply (again);
-  CHECK_SAME (f, what, before, after);
-  return g_steal_pointer (&out);
+  return round_trip (f, &reply_codec, data, len, (gpointer *) &m, (gpointer *) &again);
 }
 
 static GBytes *
 reencode_info (const VFrame *f, const guint8 *data, gsize len)
 {
-  const char *what = "re-encoded Info";
-  g_autoptr(GError) error = NULL;
   g_autoptr(LispInfo) m = NULL, again = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autofree gchar *before = NULL, *after = NULL;
-  gboolean ok;
+  GBytes *out = round_trip (f, &info_codec, data, len, (gpointer *) &m, (gpointer *) &again);
 
-  ok = lisp_info_decode (data, len, &m, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  /* No foreign Info message is authenticated: no key needed. */
-  VCHECK_UINT (f, what, "Algorithm ID", m->alg_id, LISP_AUTH_NONE);
-  out = lisp_info_encode (m, NULL, 0, &error);
-  CHECK_ENCODED (f, what, out, error);
-  ok = lisp_info_decode (g_bytes_get_data (out, NULL), g_bytes_get_size (out), &again, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  before = describe_info (m);
-  after = describe_info (again);
-  CHECK_SAME (f, what, before, after);
+  VCHECK_UINT (f, info_codec.what, "Algorithm ID", m->alg_id, LISP_AUTH_NONE);
   /* Our encoder writes the true NAT LCAF Length. */
-  VCHECK_BOOL (f, what, "nat_length_lied", again->nat_length_lied, FALSE);
-  return g_steal_pointer (&out);
+  VCHECK_BOOL (f, info_codec.what, "nat_length_lied", again->nat_length_lied, FALSE);
+  return out;
 }
 
 static GBytes *
 reencode_ecm (const VFrame *f, const guint8 *data, gsize len)
 {
-  const char *what = "re-encoded ECM";
-  g_autoptr(GError) error = NULL;
+  const char *what = ecm_codec.what;
   g_autoptr(LispEcm) m = NULL, again = NULL;
-  g_autoptr(GBytes) out = NULL, inner = NULL;
-  g_autofree gchar *before = NULL, *after = NULL;
-  gboolean ok;
+  g_autoptr(GBytes) inner = NULL;
+  GBytes *out = round_trip (f, &ecm_codec, data, len, (gpointer *) &m, (gpointer *) &again);
 
-  ok = lisp_ecm_decode (data, len, &m, &error);
-  VCHECK_DECODED (f, what, ok, error);
   /* The inner message re-encodes byte for byte: no producer puts a quirk inside its ECMs. */
   inner = reencode_control (f, g_bytes_get_data (m->inner, NULL), g_bytes_get_size (m->inner));
   VCHECK (f, what, g_bytes_equal (inner, m->inner), "the inner message re-encodes differently");
-  out = lisp_ecm_encode (m, &error);
-  CHECK_ENCODED (f, what, out, error);
-  ok = lisp_ecm_decode (g_bytes_get_data (out, NULL), g_bytes_get_size (out), &again, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  before = describe_ecm (m);
-  after = describe_ecm (again);
-  CHECK_SAME (f, what, before, after);
   /* The encoder computes the inner UDP checksum; where the sender did too, they agree. */
   VCHECK (f, what, again->udp_checksum != 0 &&
           (m->udp_checksum == 0 || m->udp_checksum == again->udp_checksum),
@@ -1450,7 +1450,7 @@ reencode_ecm (const VFrame *f, const guint8 *data, gsize len)
       VCHECK (f, what, lisp_checksum_finish (lisp_checksum_add (0, data + 4, ihl)) == 0,
               "the captured inner IPv4 header checksum is wrong");
     }
-  return g_steal_pointer (&out);
+  return out;
 }
 
 static GBytes *

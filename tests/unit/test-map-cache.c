@@ -1,6 +1,7 @@
 /* Map-cache: longest-prefix match, separation by IID and family, replace/remove, TTL. */
 #include "map-cache.h"
 #include "lisp-error.h"
+#include "test-table.h"
 
 #include <string.h>
 
@@ -64,96 +65,129 @@ assert_structure (LispMapCache *cache)
   g_assert_no_error (error);
 }
 
-static void
-test_lpm_ipv4 (void)
-{
-  g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
+/* A lookup scenario: prefixes added (with Map-Versions 1, 2, ... in order) and lookups, in the
+ * order written, then the entry count. A step { "PREFIX" } adds PREFIX; a step { "ADDRESS",
+ * "PREFIX" } looks ADDRESS up (with an optional "[iid]") and expects it to match PREFIX, or
+ * "miss" for none. */
+typedef struct {
+  const char *text;
+  const char *expected;
+} Step;
 
-  assert_match (cache, "198.1.2.3", "miss");
-  add (cache, "198.1.2.3/32", 1);
-  add (cache, "198.1.2.0/24", 2);
-  add (cache, "198.0.0.0/8", 3);
-  assert_match (cache, "198.1.2.3", "198.1.2.3/32");
-  assert_match (cache, "198.1.2.4", "198.1.2.0/24");
-  assert_match (cache, "198.1.3.4", "198.0.0.0/8");
-  assert_match (cache, "11.1.2.3", "miss");
-  add (cache, "0.0.0.0/0", 4);
-  assert_match (cache, "11.1.2.3", "0.0.0.0/0");
-  assert_match (cache, "255.255.255.255", "0.0.0.0/0");
-  assert_match (cache, "198.1.2.3", "198.1.2.3/32");
+typedef struct {
+  const char *path;
+  const Step *steps; /* ends with an empty step */
+  guint size;        /* entries at the end; 0: not checked */
+  void (*then) (LispMapCache *cache);
+} Scenario;
+
+static void
+run_scenario (gconstpointer data)
+{
+  const Scenario *sc = data;
+  g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
+  guint16 version = 0;
+
+  for (const Step *st = sc->steps; st->text != NULL; st++)
+    {
+      if (st->expected == NULL)
+        add (cache, st->text, ++version);
+      else
+        assert_match (cache, st->text, st->expected);
+    }
+  if (sc->size != 0)
+    g_assert_cmpuint (lisp_map_cache_size (cache), ==, sc->size);
+  if (sc->then != NULL)
+    sc->then (cache);
+}
+
+static const Step lpm_ipv4[] = {
+  { "198.1.2.3", "miss" },
+  { "198.1.2.3/32" },
+  { "198.1.2.0/24" },
+  { "198.0.0.0/8" },
+  { "198.1.2.3", "198.1.2.3/32" },
+  { "198.1.2.4", "198.1.2.0/24" },
+  { "198.1.3.4", "198.0.0.0/8" },
+  { "11.1.2.3", "miss" },
+  { "0.0.0.0/0" },
+  { "11.1.2.3", "0.0.0.0/0" },
+  { "255.255.255.255", "0.0.0.0/0" },
+  { "198.1.2.3", "198.1.2.3/32" },
   /* Siblings that force a branch point between them. */
-  add (cache, "198.1.2.128/25", 5);
-  add (cache, "198.1.2.0/25", 6);
-  assert_match (cache, "198.1.2.200", "198.1.2.128/25");
-  assert_match (cache, "198.1.2.100", "198.1.2.0/25");
-  assert_match (cache, "198.1.2.3", "198.1.2.3/32");
-  add (cache, "128.0.0.0/1", 7);
-  assert_match (cache, "200.0.0.1", "128.0.0.0/1");
-  assert_match (cache, "127.255.255.255", "0.0.0.0/0");
-  g_assert_cmpuint (lisp_map_cache_size (cache), ==, 7);
+  { "198.1.2.128/25" },
+  { "198.1.2.0/25" },
+  { "198.1.2.200", "198.1.2.128/25" },
+  { "198.1.2.100", "198.1.2.0/25" },
+  { "198.1.2.3", "198.1.2.3/32" },
+  { "128.0.0.0/1" },
+  { "200.0.0.1", "128.0.0.0/1" },
+  { "127.255.255.255", "0.0.0.0/0" },
   /* IPv4 lookups never see IPv6 entries and vice versa. */
-  assert_match (cache, "::1", "miss");
+  { "::1", "miss" },
+  { NULL },
+};
 
-  /* An IPv4 lookup reads 4 bytes, no more (AddressSanitizer checks the exact buffer). */
-  {
-    g_autofree guint8 *four = g_malloc (4);
-    const LispMapEntry *e;
+/* An IPv4 lookup reads 4 bytes, no more (AddressSanitizer checks the exact buffer). */
+static void
+lookup_reads_four_bytes (LispMapCache *cache)
+{
+  g_autofree guint8 *four = g_malloc (4);
+  const LispMapEntry *e;
 
-    memcpy (four, (guint8[]) { 198, 1, 2, 3 }, 4);
-    e = lisp_map_cache_lookup (cache, 0, LISP_FAMILY_IPV4, four, 0);
-    g_assert_nonnull (e);
-    g_assert_cmpuint (e->prefix.len, ==, 32);
-  }
+  memcpy (four, (guint8[]) { 198, 1, 2, 3 }, 4);
+  e = lisp_map_cache_lookup (cache, 0, LISP_FAMILY_IPV4, four, 0);
+  g_assert_nonnull (e);
+  g_assert_cmpuint (e->prefix.len, ==, 32);
 }
 
-static void
-test_lpm_ipv6 (void)
-{
-  g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
+static const Step lpm_ipv6[] = {
+  { "2001:db8::1/128" },
+  { "2001:db8::/64" },
+  { "2001:db8::/32" },
+  { "2001::/16" },
+  { "2001:db8::1", "2001:db8::1/128" },
+  { "2001:db8::2", "2001:db8::/64" },
+  { "2001:db8:0:1::1", "2001:db8::/32" },
+  { "2001:dead::1", "2001::/16" },
+  { "2002::1", "miss" },
+  { "::/0" },
+  { "2002::1", "::/0" },
+  { "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::/0" },
+  { "2001:db8::8000:0:0:0/65" },
+  { "2001:db8::8000:0:0:1", "2001:db8:0:0:8000::/65" },
+  { "2001:db8::1", "2001:db8::1/128" },
+  { "2001:db8::ffff/128" },
+  { "2001:db8::ffff", "2001:db8::ffff/128" },
+  { "2001:db8::fffe", "2001:db8::/64" },
+  { "198.0.0.1", "miss" },
+  { NULL },
+};
 
-  add (cache, "2001:db8::1/128", 1);
-  add (cache, "2001:db8::/64", 2);
-  add (cache, "2001:db8::/32", 3);
-  add (cache, "2001::/16", 4);
-  assert_match (cache, "2001:db8::1", "2001:db8::1/128");
-  assert_match (cache, "2001:db8::2", "2001:db8::/64");
-  assert_match (cache, "2001:db8:0:1::1", "2001:db8::/32");
-  assert_match (cache, "2001:dead::1", "2001::/16");
-  assert_match (cache, "2002::1", "miss");
-  add (cache, "::/0", 5);
-  assert_match (cache, "2002::1", "::/0");
-  assert_match (cache, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::/0");
-  add (cache, "2001:db8::8000:0:0:0/65", 6);
-  assert_match (cache, "2001:db8::8000:0:0:1", "2001:db8:0:0:8000::/65");
-  assert_match (cache, "2001:db8::1", "2001:db8::1/128");
-  add (cache, "2001:db8::ffff/128", 7);
-  assert_match (cache, "2001:db8::ffff", "2001:db8::ffff/128");
-  assert_match (cache, "2001:db8::fffe", "2001:db8::/64");
-  assert_match (cache, "198.0.0.1", "miss");
-}
-
-static void
-test_iid_and_family_separation (void)
-{
-  g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
-
-  add (cache, "198.0.0.0/8", 1);
-  add (cache, "[1]198.1.0.0/16", 2);
-  add (cache, "[2]0.0.0.0/0", 3);
-  add (cache, "[1]::/0", 4);
-  assert_match (cache, "198.1.2.3", "198.0.0.0/8");
-  assert_match (cache, "[1]198.1.2.3", "[1]198.1.0.0/16");
-  assert_match (cache, "[1]198.2.2.3", "miss");
-  assert_match (cache, "[2]198.1.2.3", "[2]0.0.0.0/0");
-  assert_match (cache, "[3]198.1.2.3", "miss");
-  assert_match (cache, "[1]2001:db8::1", "[1]::/0");
-  assert_match (cache, "2001:db8::1", "miss");
-  assert_match (cache, "[2]2001:db8::1", "miss");
+static const Step iid_family[] = {
+  { "198.0.0.0/8" },
+  { "[1]198.1.0.0/16" },
+  { "[2]0.0.0.0/0" },
+  { "[1]::/0" },
+  { "198.1.2.3", "198.0.0.0/8" },
+  { "[1]198.1.2.3", "[1]198.1.0.0/16" },
+  { "[1]198.2.2.3", "miss" },
+  { "[2]198.1.2.3", "[2]0.0.0.0/0" },
+  { "[3]198.1.2.3", "miss" },
+  { "[1]2001:db8::1", "[1]::/0" },
+  { "2001:db8::1", "miss" },
+  { "[2]2001:db8::1", "miss" },
   /* An IPv4 address that is all zeros past byte 4 is not an IPv6 address. */
-  assert_match (cache, "[1]::a01:203", "[1]::/0");
-  assert_match (cache, "[1]198.1.2.3", "[1]198.1.0.0/16");
-  g_assert_cmpuint (lisp_map_cache_size (cache), ==, 4);
-}
+  { "[1]::a01:203", "[1]::/0" },
+  { "[1]198.1.2.3", "[1]198.1.0.0/16" },
+  { NULL },
+};
+
+static const Scenario scenarios[] = {
+  { "/map-cache/lpm-ipv4", lpm_ipv4, 7, lookup_reads_four_bytes },
+  { "/map-cache/lpm-ipv6", lpm_ipv6, 0, NULL },
+  { "/map-cache/iid-family", iid_family, 4, NULL },
+};
 
 static void
 test_replace (void)
@@ -507,59 +541,73 @@ test_reachability (void)
   g_assert_cmpuint (e->locators[1].reachable, ==, 1);
 }
 
+/* An insert that must fail with an error naming the bad value: 192.0.2.0/24 with one
+ * locator, action 0, TTL 1, origin Map-Reply and version 0, except for what a row changes. */
+typedef struct {
+  const char *path;
+  guint8 family; /* of the prefix; 0: IPv4 */
+  guint8 len;    /* of the prefix; 0: 24 */
+  guint action;
+  guint origin; /* 0: LISP_MAP_ORIGIN_MAP_REPLY */
+  guint version;
+  guint n_locators;  /* 0: 1 */
+  guint zero_family; /* this locator (from 1) has family 0; 0: none */
+  const char *mention;
+} BadInsert;
+
+static const BadInsert bad_inserts[] = {
+  { "/map-cache/bad-input/long-v4", .len = 33, .mention = "33" },
+  { "/map-cache/bad-input/long-v6", .family = LISP_FAMILY_IPV6, .len = 129, .mention = "129" },
+  { "/map-cache/bad-input/family", .family = 5, .len = 8, .mention = "family 5" },
+  { "/map-cache/bad-input/action", .action = 6, .mention = "action 6" },
+  { "/map-cache/bad-input/origin", .origin = 77, .mention = "origin 77" },
+  { "/map-cache/bad-input/version", .version = 0x1000, .mention = "4096" },
+  { "/map-cache/bad-input/count", .n_locators = 256, .mention = "256" },
+  { "/map-cache/bad-input/locator-family", .n_locators = 4, .zero_family = 4,
+    .mention = "locator 3" },
+};
+
 static void
-test_bad_input (void)
+test_bad_insert (gconstpointer data)
+{
+  const BadInsert *row = data;
+  g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
+  g_autoptr(GError) error = NULL;
+  LispPrefix p = pfx ("192.0.2.0/24");
+  LispMapLocator l = loc ("198.51.100.1", 1, 50);
+  guint n = row->n_locators != 0 ? row->n_locators : 1;
+  g_autofree LispMapLocator *locators = g_new0 (LispMapLocator, n);
+
+  for (guint i = 0; i < n; i++)
+    locators[i] = l;
+  if (row->zero_family != 0)
+    locators[row->zero_family - 1].family = 0;
+  if (row->family != 0)
+    p.family = row->family;
+  if (row->len != 0)
+    p.len = row->len;
+  g_assert_false (lisp_map_cache_insert (cache, &p, locators, n, row->action, 1,
+                                         row->origin != 0 ? row->origin : LISP_MAP_ORIGIN_MAP_REPLY,
+                                         row->version, 0, &error));
+  g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, row->mention));
+  g_assert_cmpuint (lisp_map_cache_size (cache), ==, 0);
+}
+
+static void
+test_most_locators (void)
 {
   g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
+  g_autoptr(GError) error = NULL;
   LispPrefix p = pfx ("192.0.2.0/24");
-  LispPrefix bad;
   LispMapLocator l = loc ("198.51.100.1", 1, 50);
-  g_autofree LispMapLocator *many = g_new0 (LispMapLocator, 256);
-  guint i;
-  GError *error = NULL;
+  g_autofree LispMapLocator *many = g_new0 (LispMapLocator, 255);
 
-  for (i = 0; i < 256; i++)
+  for (guint i = 0; i < 255; i++)
     many[i] = l;
-
-  /* Each call must fail with an error that names the bad value. */
-#define TRY(what_, call_, mention_) G_STMT_START {             \
-    g_test_message ("%s", what_);                              \
-    g_assert_false (call_);                                    \
-    g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);    \
-    g_assert_nonnull (strstr (error->message, mention_));      \
-    g_clear_error (&error);                                    \
-  } G_STMT_END
-
-  bad = p;
-  bad.len = 33;
-  TRY ("long v4", lisp_map_cache_insert (cache, &bad, &l, 1, 0, 1, LISP_MAP_ORIGIN_MAP_REPLY,
-                                         0, 0, &error), "33");
-  bad.family = LISP_FAMILY_IPV6;
-  bad.len = 129;
-  TRY ("long v6", lisp_map_cache_insert (cache, &bad, &l, 1, 0, 1, LISP_MAP_ORIGIN_MAP_REPLY,
-                                         0, 0, &error), "129");
-  bad.family = 5;
-  bad.len = 8;
-  TRY ("family", lisp_map_cache_insert (cache, &bad, &l, 1, 0, 1, LISP_MAP_ORIGIN_MAP_REPLY,
-                                        0, 0, &error), "family 5");
-  TRY ("action", lisp_map_cache_insert (cache, &p, &l, 1, 6, 1, LISP_MAP_ORIGIN_MAP_REPLY,
-                                        0, 0, &error), "action 6");
-  TRY ("origin", lisp_map_cache_insert (cache, &p, &l, 1, 0, 1, 77, 0, 0, &error),
-       "origin 77");
-  TRY ("version", lisp_map_cache_insert (cache, &p, &l, 1, 0, 1, LISP_MAP_ORIGIN_MAP_REPLY,
-                                         0x1000, 0, &error), "4096");
-  TRY ("count", lisp_map_cache_insert (cache, &p, many, 256, 0, 1, LISP_MAP_ORIGIN_MAP_REPLY,
-                                       0, 0, &error), "256");
-  many[3].family = 0;
-  TRY ("loc family", lisp_map_cache_insert (cache, &p, many, 4, 0, 1,
-                                            LISP_MAP_ORIGIN_MAP_REPLY, 0, 0, &error),
-       "locator 3");
-#undef TRY
-
-  g_assert_cmpuint (lisp_map_cache_size (cache), ==, 0);
   /* 255 locators is the most a record carries, and fine. */
-  g_assert_true (lisp_map_cache_insert (cache, &p, many + 4, 252, 0, 1,
-                                        LISP_MAP_ORIGIN_MAP_REPLY, 0xfff, 0, &error));
+  g_assert_true (lisp_map_cache_insert (cache, &p, many, 255, 0, 1, LISP_MAP_ORIGIN_MAP_REPLY,
+                                        0xfff, 0, &error));
   g_assert_no_error (error);
   /* A lookup of an unknown family is a miss, not a crash. */
   g_assert_null (lisp_map_cache_lookup (cache, 0, 5, p.addr, 0));
@@ -605,16 +653,15 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/map-cache/lpm-ipv4", test_lpm_ipv4);
-  g_test_add_func ("/map-cache/lpm-ipv6", test_lpm_ipv6);
-  g_test_add_func ("/map-cache/iid-family", test_iid_and_family_separation);
+  TEST_ADD_TABLE (scenarios, run_scenario);
   g_test_add_func ("/map-cache/replace", test_replace);
   g_test_add_func ("/map-cache/remove", test_remove);
   g_test_add_func ("/map-cache/random-reference", test_random_against_reference);
   g_test_add_func ("/map-cache/ttl", test_ttl);
   g_test_add_func ("/map-cache/negative", test_negative);
   g_test_add_func ("/map-cache/reachability", test_reachability);
-  g_test_add_func ("/map-cache/bad-input", test_bad_input);
+  TEST_ADD_TABLE (bad_inserts, test_bad_insert);
+  g_test_add_func ("/map-cache/bad-input/most-locators", test_most_locators);
   g_test_add_func ("/map-cache/foreach-flush", test_foreach_flush);
   return g_test_run ();
 }

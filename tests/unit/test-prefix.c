@@ -1,6 +1,7 @@
 /* LispPrefix: parsing, formatting, building from addresses, containment. */
 #include "lisp-prefix.h"
 #include "lisp-error.h"
+#include "test-table.h"
 
 #include <string.h>
 
@@ -118,64 +119,65 @@ test_init (void)
   g_assert_false (lisp_prefix_init (&p, 0, 0, all_ones, 0));
 }
 
+/* The addresses lisp_prefix_from_address() is given: the kinds a prefix can be made of and
+ * those it cannot. */
+static LispAddress v4 = { .kind = LISP_ADDRESS_IPV4, .bytes = { 192, 0, 2, 200 } };
+static LispAddress v6 = { .kind = LISP_ADDRESS_IPV6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, 0xab } };
+static LispAddress iid_v4 = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 1000, .inner = &v4 };
+static LispAddress mac = { .kind = LISP_ADDRESS_MAC, .bytes = { 2, 0, 0, 0, 0, 1 } };
+static LispAddress name = { .kind = LISP_ADDRESS_NAME, .name = (gchar *) "vm" };
+static LispAddress iid_mac = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 5, .inner = &mac };
+static LispAddress iid_iid = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 5, .inner = &iid_v4 };
+static LispAddress iid_none = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 5, .inner = NULL };
+static LispAddress afi_list = { .kind = LISP_ADDRESS_AFI_LIST };
+
+/* A prefix of len bits made of an address: the prefix it is, or the error it gets. */
+typedef struct {
+  const char *path;
+  const LispAddress *address;
+  guint8 len;
+  const char *prefix; /* NULL: refused */
+  LispError code;
+  const char *mention; /* in the error message; NULL: not checked */
+} FromAddress;
+
+static const FromAddress from_address[] = {
+  { "/prefix/from-address/ipv4", &v4, 24, "192.0.2.0/24" },
+  { "/prefix/from-address/ipv6", &v6, 36, "2001:db8:a000::/36" },
+  { "/prefix/from-address/iid-ipv4", &iid_v4, 32, "[1000]192.0.2.200/32" },
+  { "/prefix/from-address/ipv4-33", &v4, 33, NULL, LISP_ERROR_INVALID, "33" },
+  { "/prefix/from-address/ipv6-129", &v6, 129, NULL, LISP_ERROR_INVALID },
+  { "/prefix/from-address/iid-ipv4-40", &iid_v4, 40, NULL, LISP_ERROR_INVALID },
+  { "/prefix/from-address/mac", &mac, 48, NULL, LISP_ERROR_UNSUPPORTED },
+  { "/prefix/from-address/name", &name, 0, NULL, LISP_ERROR_UNSUPPORTED },
+  { "/prefix/from-address/iid-mac", &iid_mac, 48, NULL, LISP_ERROR_UNSUPPORTED },
+  { "/prefix/from-address/iid-iid", &iid_iid, 32, NULL, LISP_ERROR_UNSUPPORTED },
+  { "/prefix/from-address/afi-list", &afi_list, 32, NULL, LISP_ERROR_UNSUPPORTED },
+  { "/prefix/from-address/iid-none", &iid_none, 32, NULL, LISP_ERROR_INVALID },
+};
+
 static void
-test_from_address (void)
+test_from_address (gconstpointer data)
 {
-  LispAddress v4 = { .kind = LISP_ADDRESS_IPV4, .bytes = { 192, 0, 2, 200 } };
-  LispAddress v6 = { .kind = LISP_ADDRESS_IPV6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, 0xab } };
-  LispAddress iid_v4 = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 1000, .inner = &v4 };
-  LispAddress mac = { .kind = LISP_ADDRESS_MAC, .bytes = { 2, 0, 0, 0, 0, 1 } };
-  LispAddress name = { .kind = LISP_ADDRESS_NAME, .name = (gchar *) "vm" };
-  LispAddress iid_mac = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 5, .inner = &mac };
-  LispAddress iid_iid = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 5, .inner = &iid_v4 };
-  LispAddress iid_none = { .kind = LISP_ADDRESS_INSTANCE_ID, .iid = 5, .inner = NULL };
-  LispAddress afi_list = { .kind = LISP_ADDRESS_AFI_LIST };
+  const FromAddress *row = data;
   g_autoptr(GError) error = NULL;
-  g_autofree gchar *s1 = NULL, *s2 = NULL, *s3 = NULL;
+  g_autofree gchar *text = NULL;
   LispPrefix p;
 
-  g_assert_true (lisp_prefix_from_address (&v4, 24, &p, &error));
+  if (row->prefix == NULL)
+    {
+      g_assert_false (lisp_prefix_from_address (row->address, row->len, &p, &error));
+      g_assert_error (error, LISP_ERROR, (gint) row->code);
+      if (row->mention != NULL)
+        g_assert_nonnull (strstr (error->message, row->mention));
+      return;
+    }
+  g_assert_true (lisp_prefix_from_address (row->address, row->len, &p, &error));
   g_assert_no_error (error);
-  s1 = lisp_prefix_to_string (&p);
-  g_assert_cmpstr (s1, ==, "192.0.2.0/24");
-
-  g_assert_true (lisp_prefix_from_address (&v6, 36, &p, &error));
-  s2 = lisp_prefix_to_string (&p);
-  g_assert_cmpstr (s2, ==, "2001:db8:a000::/36");
-
-  g_assert_true (lisp_prefix_from_address (&iid_v4, 32, &p, &error));
-  s3 = lisp_prefix_to_string (&p);
-  g_assert_cmpstr (s3, ==, "[1000]192.0.2.200/32");
-  g_assert_cmpuint (p.iid, ==, 1000);
-
-  g_assert_false (lisp_prefix_from_address (&v4, 33, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "33"));
-  g_clear_error (&error);
-  g_assert_false (lisp_prefix_from_address (&v6, 129, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);
-  g_clear_error (&error);
-  g_assert_false (lisp_prefix_from_address (&iid_v4, 40, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);
-  g_clear_error (&error);
-
-  g_assert_false (lisp_prefix_from_address (&mac, 48, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED);
-  g_clear_error (&error);
-  g_assert_false (lisp_prefix_from_address (&name, 0, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED);
-  g_clear_error (&error);
-  g_assert_false (lisp_prefix_from_address (&iid_mac, 48, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED);
-  g_clear_error (&error);
-  g_assert_false (lisp_prefix_from_address (&iid_iid, 32, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED);
-  g_clear_error (&error);
-  g_assert_false (lisp_prefix_from_address (&afi_list, 32, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED);
-  g_clear_error (&error);
-  g_assert_false (lisp_prefix_from_address (&iid_none, 32, &p, &error));
-  g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);
+  text = lisp_prefix_to_string (&p);
+  g_assert_cmpstr (text, ==, row->prefix);
+  g_assert_cmpuint (p.iid, ==,
+                    row->address->kind == LISP_ADDRESS_INSTANCE_ID ? row->address->iid : 0);
 }
 
 static void
@@ -213,7 +215,7 @@ main (int argc, char **argv)
   g_test_add_func ("/prefix/parse-good", test_parse_good);
   g_test_add_func ("/prefix/parse-bad", test_parse_bad);
   g_test_add_func ("/prefix/init", test_init);
-  g_test_add_func ("/prefix/from-address", test_from_address);
+  TEST_ADD_TABLE (from_address, test_from_address);
   g_test_add_func ("/prefix/equal-contains", test_equal_contains);
   return g_test_run ();
 }

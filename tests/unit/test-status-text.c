@@ -2,38 +2,46 @@
  * notification text: right for good values, "?" rather than a crash for values of the wrong
  * shape, and translated when a translation is there. */
 #include <locale.h>
+#include <stdarg.h>
 #include <glib.h>
 #include <glib/gi18n.h>
 
 #include "config.h"
 #include "notifier.h"
 #include "status-text.h"
+#include "test-table.h"
+
+/* A floating-free a{sv} of the given key, GVariant format, value... triples, NULL-terminated. */
+static GVariant *
+vardict (const char *key, ...)
+{
+  GVariantDict dict;
+  va_list args;
+
+  g_variant_dict_init (&dict, NULL);
+  va_start (args, key);
+  for (; key != NULL; key = va_arg (args, const char *))
+    {
+      const char *format = va_arg (args, const char *);
+
+      g_variant_dict_insert_value (&dict, key, g_variant_new_va (format, NULL, &args));
+    }
+  va_end (args);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
 
 static GVariant *
 rloc (const char *iface, const char *address, guint8 priority, guint8 weight, const char *state)
 {
-  GVariantDict dict;
-
-  g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "interface", "s", iface);
-  g_variant_dict_insert (&dict, "address", "s", address);
-  g_variant_dict_insert (&dict, "priority", "y", priority);
-  g_variant_dict_insert (&dict, "weight", "y", weight);
-  g_variant_dict_insert (&dict, "state", "s", state);
-  return g_variant_ref_sink (g_variant_dict_end (&dict));
+  return vardict ("interface", "s", iface, "address", "s", address, "priority", "y", priority,
+                  "weight", "y", weight, "state", "s", state, NULL);
 }
 
 static GVariant *
 map_server (const char *address, const char *state, gint64 last, const char *error)
 {
-  GVariantDict dict;
-
-  g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "address", "s", address);
-  g_variant_dict_insert (&dict, "state", "s", state);
-  g_variant_dict_insert (&dict, "last-map-notify", "x", last);
-  g_variant_dict_insert (&dict, "last-error", "s", error);
-  return g_variant_ref_sink (g_variant_dict_end (&dict));
+  return vardict ("address", "s", address, "state", "s", state, "last-map-notify", "x", last,
+                  "last-error", "s", error, NULL);
 }
 
 static GVariant *
@@ -44,26 +52,45 @@ array_of (GVariant *first, GVariant *second)
   return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, children, second != NULL ? 2 : 1));
 }
 
+/* The tray icon for a daemon that runs or not, its State and its MapServers: none, one that
+ * registered, or that one and one that refused the key. */
+typedef enum { NO_SERVERS, ONE_GOOD, ONE_BAD } Servers;
+
+typedef struct {
+  const char *path;
+  gboolean running;
+  const char *state;
+  Servers servers;
+  const char *icon;
+} IconCase;
+
+static const IconCase icon_cases[] = {
+  { "/status-text/icons/not-running", FALSE, NULL, NO_SERVERS, "lispmn-not-running" },
+  { "/status-text/icons/not-running-registered", FALSE, "registered", ONE_GOOD,
+    "lispmn-not-running" },
+  { "/status-text/icons/stopped", TRUE, "stopped", NO_SERVERS, "lispmn-not-running" },
+  { "/status-text/icons/registered", TRUE, "registered", ONE_GOOD, "lispmn-registered" },
+  { "/status-text/icons/connecting", TRUE, "connecting", NO_SERVERS, "lispmn-connecting" },
+  { "/status-text/icons/degraded", TRUE, "degraded", ONE_GOOD, "lispmn-connecting" },
+  { "/status-text/icons/idle", TRUE, "idle", NO_SERVERS, "lispmn-idle" },
+  { "/status-text/icons/no-uplink", TRUE, "no-uplink", ONE_GOOD, "lispmn-no-uplink" },
+  /* a rejected key wins: it is what the user must fix */
+  { "/status-text/icons/auth-failed", TRUE, "degraded", ONE_BAD, "lispmn-auth-failed" },
+  /* a state a newer daemon may add */
+  { "/status-text/icons/unknown-state", TRUE, "something-new", NO_SERVERS, "lispmn-connecting" },
+};
+
 static void
-test_icons (void)
+test_icon (gconstpointer data)
 {
+  const IconCase *row = data;
   g_autoptr(GVariant) ok = map_server ("198.51.100.2", "registered", 1000, "");
   g_autoptr(GVariant) bad = map_server ("203.0.113.5", "auth-failed", 0, "authentication failed");
-  g_autoptr(GVariant) one_good = array_of (ok, NULL);
-  g_autoptr(GVariant) one_bad = array_of (ok, bad);
+  g_autoptr(GVariant) servers = NULL;
 
-  g_assert_cmpstr (lmn_status_icon_name (FALSE, NULL, NULL), ==, "lispmn-not-running");
-  g_assert_cmpstr (lmn_status_icon_name (FALSE, "registered", one_good), ==, "lispmn-not-running");
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "stopped", NULL), ==, "lispmn-not-running");
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "registered", one_good), ==, "lispmn-registered");
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "connecting", NULL), ==, "lispmn-connecting");
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "degraded", one_good), ==, "lispmn-connecting");
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "idle", NULL), ==, "lispmn-idle");
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "no-uplink", one_good), ==, "lispmn-no-uplink");
-  /* a rejected key wins: it is what the user must fix */
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "degraded", one_bad), ==, "lispmn-auth-failed");
-  /* a state a newer daemon may add */
-  g_assert_cmpstr (lmn_status_icon_name (TRUE, "something-new", NULL), ==, "lispmn-connecting");
+  if (row->servers != NO_SERVERS)
+    servers = array_of (ok, row->servers == ONE_BAD ? bad : NULL);
+  g_assert_cmpstr (lmn_status_icon_name (row->running, row->state, servers), ==, row->icon);
 }
 
 static void
@@ -104,13 +131,11 @@ test_rloc_lines (void)
   }
 
   /* priority as a string, address as a number: shown as unknown, not misread */
-  g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "interface", "s", "up2");
-  g_variant_dict_insert (&dict, "address", "u", 7);
-  g_variant_dict_insert (&dict, "priority", "s", "1");
-  g_variant_dict_insert (&dict, "state", "s", "down");
   {
-    g_autoptr(GVariant) odd = g_variant_ref_sink (g_variant_dict_end (&dict));
+    g_autoptr(GVariant) odd = NULL;
+
+    odd = vardict ("interface", "s", "up2", "address", "u", 7, "priority", "s", "1", "state", "s",
+                   "down", NULL);
     wrong_types = lmn_status_rloc_line (odd);
   }
   g_assert_cmpstr (wrong_types, ==, "up2  ?  priority ?, weight ? — down");
@@ -224,7 +249,7 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "C");
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/status-text/icons", test_icons);
+  TEST_ADD_TABLE (icon_cases, test_icon);
   g_test_add_func ("/status-text/rloc-lines", test_rloc_lines);
   g_test_add_func ("/status-text/ages", test_ages);
   g_test_add_func ("/status-text/map-server-lines", test_map_server_lines);

@@ -283,6 +283,18 @@ lcaf_type_of (const LispAddress *a)
 
 /* ---- one check per kind of frame ------------------------------------------------------ */
 
+/* The authentication block of a Map-Register or Map-Notify: Key ID and Algorithm ID (also as
+ * one 16-bit field), length and data. */
+static void
+expect_auth (Expect *e, const LispMapRegister *m)
+{
+  expect_uint_eq (e, "keyid16", (guint) m->key_id << 8 | m->alg_id);
+  expect_uint_eq (e, "alg", m->alg_id);
+  expect_uint_eq (e, "authlen", g_bytes_get_size (m->auth_data));
+  expect_hex_eq (e, "auth_hex", g_bytes_get_data (m->auth_data, NULL),
+                 g_bytes_get_size (m->auth_data));
+}
+
 static void
 check_map_register (Expect *e)
 {
@@ -294,11 +306,7 @@ check_map_register (Expect *e)
   guint8 site_id[8];
 
   check_type (e, LISP_TYPE_MAP_REGISTER);
-  expect_uint_eq (e, "keyid16", (guint) m->key_id << 8 | m->alg_id);
-  expect_uint_eq (e, "alg", m->alg_id);
-  expect_uint_eq (e, "authlen", g_bytes_get_size (m->auth_data));
-  expect_hex_eq (e, "auth_hex", g_bytes_get_data (m->auth_data, NULL),
-                 g_bytes_get_size (m->auth_data));
+  expect_auth (e, m);
   expect_uint_eq (e, "nonce", m->nonce);
 
   expect_init (&flags, f, "map-register flags",
@@ -422,11 +430,7 @@ check_map_notify (Expect *e)
   g_autoptr(LispMapRegister) m = decode_register (f, e->kind, LISP_TYPE_MAP_NOTIFY);
 
   check_type (e, LISP_TYPE_MAP_NOTIFY);
-  expect_uint_eq (e, "keyid16", (guint) m->key_id << 8 | m->alg_id);
-  expect_uint_eq (e, "alg", m->alg_id);
-  expect_uint_eq (e, "authlen", g_bytes_get_size (m->auth_data));
-  expect_hex_eq (e, "auth_hex", g_bytes_get_data (m->auth_data, NULL),
-                 g_bytes_get_size (m->auth_data));
+  expect_auth (e, m);
   VCHECK_BOOL (f, e->kind, "I (xTR-ID present)", m->has_xtr_id, TRUE);
   expect_hex_eq (e, "xtrid", m->xtr_id, sizeof m->xtr_id);
   VCHECK_UINT (f, e->kind, "site-ID", m->site_id, 0x0102030405060708ull);
