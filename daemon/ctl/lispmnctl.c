@@ -2,14 +2,12 @@
  * daemon's D-Bus API. */
 #include "lmn-dbus-error.h"
 #include "lmn-dbus-generated.h"
+#include "lmn-dbus-names.h"
 
 #include <arpa/inet.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdlib.h>
-
-#define BUS_NAME    "org.lispmn.MobileNode1"
-#define OBJECT_PATH "/org/lispmn/MobileNode1"
 
 /* Exit codes (documented in lispmnctl(1)). */
 enum {
@@ -515,13 +513,13 @@ main (int argc, char **argv)
     }
 
   proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
-                                                         BUS_NAME, OBJECT_PATH, NULL, &error);
+                                                         LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH, NULL, &error);
   if (proxy != NULL)
     owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
   if (proxy == NULL || owner == NULL)
     {
-      g_printerr ("lispmnctl: lispmnd is not running (%s is not on the system bus%s%s)\n", BUS_NAME,
-                  error != NULL ? ": " : "", error != NULL ? error->message : "");
+      g_printerr ("lispmnctl: lispmnd is not running (%s is not on the system bus%s%s)\n",
+                  LMN_DBUS_BUS_NAME, error != NULL ? ": " : "", error != NULL ? error->message : "");
       return EXIT_ERROR;
     }
   if (g_str_equal (command, "status"))

@@ -6,12 +6,11 @@
 #include "lookup.h"
 #include "polkit-check.h"
 #include "lmn-dbus-generated.h"
+#include "lmn-dbus-names.h"
 
 #include <arpa/inet.h>
 #include <string.h>
 
-#define BUS_NAME    "org.lispmn.MobileNode1"
-#define OBJECT_PATH "/org/lispmn/MobileNode1"
 
 struct _LmnDbusService {
   LmnSupervisor      *sup;
@@ -648,8 +647,8 @@ on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_d
   g_autoptr(GError) error = NULL;
 
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (svc->skeleton), connection,
-                                         OBJECT_PATH, &error))
-    g_warning ("cannot export %s on the system bus: %s", OBJECT_PATH, error->message);
+                                         LMN_DBUS_OBJECT_PATH, &error))
+    g_warning ("cannot export %s on the system bus: %s", LMN_DBUS_OBJECT_PATH, error->message);
 }
 
 static void
@@ -685,7 +684,7 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   g_signal_connect (svc->skeleton, "handle-configure", G_CALLBACK (on_configure), svc);
   lmn_supervisor_set_changed_func (sup, on_changed, svc);
   svc->counters_timer = g_timeout_add_seconds (1, on_counters_timer, svc);
-  svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
+  svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, LMN_DBUS_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
                                   on_bus_acquired, NULL, on_name_lost, svc, NULL);
   return svc;
 }
