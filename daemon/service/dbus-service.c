@@ -1,9 +1,9 @@
 #include "dbus-service.h"
 
 #include "handover-tracker.h"
-#include "config-settings.h"
 #include "lisp-action.h"
 #include "lookup.h"
+#include "method-arguments.h"
 #include "polkit-check.h"
 #include "lmn-dbus-generated.h"
 #include "lmn-dbus-names.h"
@@ -349,125 +349,11 @@ on_flush_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocat
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-#define SET_RLOCS_MAX 32
-#define SET_RLOCS_MAX_CONNECTION 255   /* bytes of a connection name */
-
 typedef struct {
   LmnDbusService *svc;
   GPtrArray      *uplinks;  /* LmnUplinkConfig* */
 } SetRlocs;
 
-
-static gboolean
-valid_interface_name (const char *name)
-{
-  gsize len = strlen (name);
-
-  if (len == 0 || len > 15 || g_str_equal (name, ".") || g_str_equal (name, ".."))
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (*p == '/' || *p == ':' || g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
-/* Reads SetRlocs' argument; NULL with an error naming the first problem. */
-static GPtrArray *
-parse_uplinks (GVariant *list, GError **error)
-{
-  g_autoptr(GPtrArray) uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
-  GVariantIter iter;
-  GVariant *dict;
-  guint index = 0;
-
-  if (g_variant_n_children (list) > SET_RLOCS_MAX)
-    {
-      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, "%" G_GSIZE_FORMAT
-                   " uplinks: at most %d", g_variant_n_children (list), SET_RLOCS_MAX);
-      return NULL;
-    }
-  g_variant_iter_init (&iter, list);
-  for (; (dict = g_variant_iter_next_value (&iter)) != NULL; index++)
-    {
-      g_autoptr(GVariant) owned = dict;
-      LmnUplinkConfig *u = g_new0 (LmnUplinkConfig, 1);
-      GVariantIter keys;
-      const char *key;
-      GVariant *value;
-
-      u->priority = 1;
-      u->weight = 100;
-      g_ptr_array_add (uplinks, u);
-      g_variant_iter_init (&keys, dict);
-      while (g_variant_iter_next (&keys, "{&sv}", &key, &value))
-        {
-          g_autoptr(GVariant) v = value;
-          const char *want = g_str_equal (key, "interface") || g_str_equal (key, "connection") ? "s" :
-                             g_str_equal (key, "priority") || g_str_equal (key, "weight") ? "y" : NULL;
-
-          if (want == NULL)
-            {
-              g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                           "uplink %u: unknown key '%s' (interface, priority, weight, connection)",
-                           index, key);
-              return NULL;
-            }
-          if (!g_variant_is_of_type (v, G_VARIANT_TYPE (want)))
-            {
-              g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                           "uplink %u: %s must be of type '%s', not '%s'", index, key, want,
-                           g_variant_get_type_string (v));
-              return NULL;
-            }
-          if (g_str_equal (key, "interface"))
-            {
-              g_free (u->interface);
-              u->interface = g_variant_dup_string (v, NULL);
-            }
-          else if (g_str_equal (key, "connection"))
-            {
-              gsize len;
-              const char *name = g_variant_get_string (v, &len);
-
-              /* A name for people: a sane length, not quoted back when it is not. */
-              if (len == 0 || len > SET_RLOCS_MAX_CONNECTION)
-                {
-                  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                               "uplink %u: a connection name of %" G_GSIZE_FORMAT " bytes "
-                               "(1 to %d)", index, len, SET_RLOCS_MAX_CONNECTION);
-                  return NULL;
-                }
-              g_free (u->connection);
-              u->connection = g_strdup (name);
-            }
-          else if (g_str_equal (key, "priority"))
-            u->priority = g_variant_get_byte (v);
-          else
-            u->weight = g_variant_get_byte (v);
-        }
-      if (u->interface == NULL || !valid_interface_name (u->interface))
-        {
-          /* A long name is not quoted back: the caller chose its size. */
-          if (u->interface != NULL && strlen (u->interface) > 15)
-            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                         "uplink %u: a name of %" G_GSIZE_FORMAT " bytes is not an interface name "
-                         "(at most 15)", index, strlen (u->interface));
-          else
-            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                         u->interface == NULL ? "uplink %u: no interface" :
-                         "uplink %u: '%s' is not an interface name", index, u->interface);
-          return NULL;
-        }
-      for (guint j = 0; j + 1 < uplinks->len; j++)
-        if (g_str_equal (((LmnUplinkConfig *) uplinks->pdata[j])->interface, u->interface))
-          {
-            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                         "uplink %u: interface %s is listed twice", index, u->interface);
-            return NULL;
-          }
-    }
-  return g_steal_pointer (&uplinks);
-}
 
 static void
 set_rlocs (GDBusMethodInvocation *invocation, gpointer user_data)
@@ -496,7 +382,7 @@ on_set_rlocs (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, G
               gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *uplinks = parse_uplinks (list, &error);
+  GPtrArray *uplinks = lmn_args_set_rlocs (list, &error);
   SetRlocs *req;
 
   if (uplinks == NULL)
@@ -627,7 +513,7 @@ on_configure (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation,
 
   /* Checked before polkit is asked: a bad call is refused the same for everyone. */
   /* Over the file's configuration, not an earlier Configure's: each call says it all. */
-  config = lmn_config_with_settings (lmn_supervisor_get_file_config (svc->sup), settings, &error);
+  config = lmn_args_configure (lmn_supervisor_get_file_config (svc->sup), settings, &error);
   if (config == NULL)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);

@@ -2,11 +2,9 @@
 
 #include "lisp-action.h"
 #include "lmn-dbus-error.h"
+#include "method-arguments.h"
 #include "resolver.h"
 
-#include <string.h>
-
-#define EID_TEXT_MAX 64   /* longer than any address: quoted no further in errors */
 
 struct _LmnLookups {
   LmnSupervisor *sup;
@@ -182,17 +180,9 @@ lmn_lookups_start (LmnLookups *l, GDBusMethodInvocation *invocation, const char 
   /* A peer-to-peer connection has no sender: one name stands for it. */
   if (sender == NULL)
     sender = "";
-  if (strlen (eid) > EID_TEXT_MAX)
+  if (!lmn_args_lookup (eid, &ip, &error))
     {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                             "eid: a text of %" G_GSIZE_FORMAT " bytes is not an "
-                                             "IPv4 or IPv6 address", strlen (eid));
-      return;
-    }
-  if (!lmn_ip_parse (eid, &ip, &error))
-    {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                             "eid: %s", error->message);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
   if (node == NULL)
