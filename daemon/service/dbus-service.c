@@ -1,14 +1,13 @@
 #include "dbus-service.h"
 
 #include "handover-tracker.h"
-#include "lisp-action.h"
 #include "lookup.h"
 #include "method-arguments.h"
+#include "node-state.h"
 #include "polkit-check.h"
 #include "lmn-dbus-generated.h"
 #include "lmn-dbus-names.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 
@@ -24,173 +23,43 @@ struct _LmnDbusService {
   LmnLookups         *lookups;
 };
 
-static gchar *
-ip_string (guint8 family, const guint8 *addr)
+/* The addresses of the RLOCs that are up, from the Rlocs property's value. */
+static GHashTable *
+up_addresses (GVariant *rlocs)
 {
-  char buf[INET6_ADDRSTRLEN];
+  GHashTable *up = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GVariantIter iter;
+  GVariant *rloc;
 
-  return g_strdup (inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, sizeof buf));
-}
-
-static const char *
-node_state (LmnNode *node)
-{
-  LmnLocalRlocs *rlocs;
-  gboolean any_up = FALSE, any_down = FALSE;
-
-  if (node == NULL)
-    return "stopped";
-  rlocs = lmn_node_get_rlocs (node);
-  for (guint i = 0; i < lmn_local_rlocs_size (rlocs); i++)
+  g_variant_iter_init (&iter, rlocs);
+  while ((rloc = g_variant_iter_next_value (&iter)) != NULL)
     {
-      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+      g_autoptr(GVariant) owned = rloc;
+      const char *address, *state;
 
-      if (r->up)
-        any_up = TRUE;
-      else if (r->known)
-        any_down = TRUE;
+      if (g_variant_lookup (rloc, "state", "&s", &state) && g_str_equal (state, "up") &&
+          g_variant_lookup (rloc, "address", "&s", &address))
+        g_hash_table_add (up, g_strdup (address));
     }
-  if (!any_up)
-    return "no-uplink";
-  {
-    LmnRegistrar *registrar = lmn_node_get_registrar (node);
-    guint n = lmn_registrar_n_servers (registrar), registered = 0;
-
-    for (guint i = 0; i < n; i++)
-      if (lmn_registrar_get (registrar, i)->state == LMN_REG_REGISTERED)
-        registered++;
-    if (n == 0)
-      return any_down ? "degraded" : "idle";
-    if (registered == 0)
-      return "connecting";
-    return registered < n || any_down ? "degraded" : "registered";
-  }
-}
-
-static GVariant *
-rlocs_variant (LmnNode *node, GHashTable *up_now)
-{
-  LmnLocalRlocs *rlocs = node != NULL ? lmn_node_get_rlocs (node) : NULL;
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; rlocs != NULL && i < lmn_local_rlocs_size (rlocs); i++)
-    {
-      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
-      g_autofree gchar *address = NULL;
-      GVariantDict d;
-
-      if (!r->known)
-        continue;
-      address = ip_string (r->family, r->addr);
-      if (r->up)
-        g_hash_table_add (up_now, g_strdup (address));
-      g_variant_dict_init (&d, NULL);
-      g_variant_dict_insert (&d, "address", "s", address);
-      g_variant_dict_insert (&d, "interface", "s", r->interface);
-      if (r->connection != NULL)
-        g_variant_dict_insert (&d, "connection", "s", r->connection);
-      g_variant_dict_insert (&d, "priority", "y", r->priority);
-      g_variant_dict_insert (&d, "weight", "y", r->weight);
-      g_variant_dict_insert (&d, "state", "s", r->up ? "up" : "down");
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
-}
-
-static GVariant *
-counters_variant (const LmnCounters *c, const LmnControlCounters *control)
-{
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{st}"));
-  g_variant_builder_add (&b, "{st}", "tx-packets", c->tx_packets);
-  g_variant_builder_add (&b, "{st}", "tx-bytes", c->tx_bytes);
-  g_variant_builder_add (&b, "{st}", "rx-packets", c->rx_packets);
-  g_variant_builder_add (&b, "{st}", "rx-bytes", c->rx_bytes);
-  g_variant_builder_add (&b, "{st}", "icmp-sent", c->icmp_sent);
-  for (guint i = 0; i < LMN_DROP_N_REASONS; i++)
-    {
-      g_autofree gchar *key = g_strdup_printf ("drops.%s", lmn_drop_reason_name (i));
-
-      g_variant_builder_add (&b, "{st}", key, c->drops[i]);
-    }
-  for (guint i = 0; i < LMN_CTL_N_COUNTERS; i++)
-    {
-      g_autofree gchar *key = g_strdup_printf ("control.%s", lmn_control_counter_name (i));
-
-      g_variant_builder_add (&b, "{st}", key, control->n[i]);
-    }
-  return g_variant_builder_end (&b);
-}
-
-static gchar **
-ip_list (GArray *ips, gboolean locators)
-{
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (guint i = 0; i < ips->len; i++)
-    {
-      if (locators)
-        {
-          const LispMapLocator *l = &g_array_index (ips, LispMapLocator, i);
-
-          g_ptr_array_add (out, ip_string (l->family, l->addr));
-        }
-      else
-        {
-          const LmnIp *ip = &g_array_index (ips, LmnIp, i);
-
-          g_ptr_array_add (out, ip_string (ip->family, ip->addr));
-        }
-    }
-  g_ptr_array_add (out, NULL);
-  return (gchar **) g_ptr_array_free (out, FALSE);
-}
-
-/* Each map-server and how our registration with it goes. */
-static GVariant *
-map_servers_variant (LmnNode *node)
-{
-  LmnRegistrar *registrar = node != NULL ? lmn_node_get_registrar (node) : NULL;
-  gint64 mono = g_get_monotonic_time (), real = g_get_real_time ();
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; registrar != NULL && i < lmn_registrar_n_servers (registrar); i++)
-    {
-      const LmnRegistration *reg = lmn_registrar_get (registrar, i);
-      g_autofree gchar *address = ip_string (reg->server->address.family, reg->server->address.addr);
-      GVariantDict d;
-
-      g_variant_dict_init (&d, NULL);
-      g_variant_dict_insert (&d, "address", "s", address);
-      g_variant_dict_insert (&d, "state", "s", lmn_registration_state_name (reg->state));
-      /* Monotonic inside, wall-clock seconds outside: what a user can read as a time. */
-      g_variant_dict_insert (&d, "last-map-notify", "x",
-                             reg->last_notify == 0 ? (gint64) 0
-                                                   : (real - (mono - reg->last_notify)) / G_USEC_PER_SEC);
-      g_variant_dict_insert (&d, "last-error", "s", reg->last_error != NULL ? reg->last_error : "");
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
+  return up;
 }
 
 /* The RLOC-dependent properties, and the Handover signal when the usable set changed. */
 static void
 update_rlocs (LmnDbusService *svc, gboolean signal_handover)
 {
-  g_autoptr(GHashTable) up_now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  LmnNode *node = lmn_supervisor_get_node (svc->sup);
+  g_autoptr(GVariant) rlocs = g_variant_ref_sink (lmn_node_state_rlocs (node, LMN_STATE_VIEW_DBUS));
+  g_autoptr(GHashTable) up_now = up_addresses (rlocs);
   g_autoptr(GPtrArray) came = g_ptr_array_new ();
   g_autoptr(GPtrArray) went = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key;
 
-  LmnNode *node = lmn_supervisor_get_node (svc->sup);
-
-  lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs_variant (node, up_now));
-  lmn_dbus_mobile_node1_set_state (svc->skeleton, node_state (node));
-  lmn_dbus_mobile_node1_set_map_servers (svc->skeleton, map_servers_variant (node));
+  lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs);
+  lmn_dbus_mobile_node1_set_state (svc->skeleton, lmn_node_state_name (node));
+  lmn_dbus_mobile_node1_set_map_servers (svc->skeleton,
+                                         lmn_node_state_map_servers (node, LMN_STATE_VIEW_DBUS));
   g_hash_table_iter_init (&iter, up_now);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (svc->up_rlocs, key))
@@ -242,55 +111,9 @@ on_counters_timer (gpointer user_data)
     {
       svc->published = *now;
       svc->published_control = *control;
-      lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (now, control));
+      lmn_dbus_mobile_node1_set_counters (svc->skeleton, lmn_node_state_counters (now, control));
     }
   return G_SOURCE_CONTINUE;
-}
-
-static void
-add_locators (GVariantDict *d, const LispMapEntry *e)
-{
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < e->n_locators; i++)
-    {
-      g_autofree gchar *address = ip_string (e->locators[i].family, e->locators[i].addr);
-      GVariantDict l;
-
-      g_variant_dict_init (&l, NULL);
-      g_variant_dict_insert (&l, "address", "s", address);
-      g_variant_dict_insert (&l, "priority", "y", e->locators[i].priority);
-      g_variant_dict_insert (&l, "weight", "y", e->locators[i].weight);
-      g_variant_dict_insert (&l, "reachable", "b", (gboolean) e->locators[i].reachable);
-      g_variant_builder_add_value (&b, g_variant_dict_end (&l));
-    }
-  g_variant_dict_insert_value (d, "locators", g_variant_builder_end (&b));
-}
-
-typedef struct {
-  GVariantBuilder *builder;
-  gint64           now;
-} MapCacheWalk;
-
-static void
-add_entry (const LispMapEntry *e, gpointer user_data)
-{
-  MapCacheWalk *walk = user_data;
-  g_autofree gchar *prefix = lisp_prefix_to_string (&e->prefix);
-  GVariantDict d;
-
-  if (e->expires_at != LISP_MAP_NEVER && e->expires_at <= walk->now)
-    return;
-  g_variant_dict_init (&d, NULL);
-  g_variant_dict_insert (&d, "prefix", "s", prefix);
-  g_variant_dict_insert (&d, "origin", "s", e->origin == LISP_MAP_ORIGIN_STATIC ? "static" : "map-reply");
-  g_variant_dict_insert (&d, "action", "s", lisp_action_name (e->action));
-  g_variant_dict_insert (&d, "ttl-left", "x",
-                         e->expires_at == LISP_MAP_NEVER ? (gint64) -1
-                                                         : (e->expires_at - walk->now) / G_USEC_PER_SEC);
-  add_locators (&d, e);
-  g_variant_builder_add_value (walk->builder, g_variant_dict_end (&d));
 }
 
 static gboolean
@@ -298,15 +121,10 @@ on_get_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocatio
                   gpointer user_data)
 {
   LmnDbusService *svc = user_data;
-  GVariantBuilder b;
-  MapCacheWalk walk = { &b, g_get_monotonic_time () };
-
   LmnNode *node = lmn_supervisor_get_node (svc->sup);
 
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  if (node != NULL)
-    lisp_map_cache_foreach (lmn_node_get_map_cache (node), add_entry, &walk);
-  lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation, g_variant_builder_end (&b));
+  lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation,
+                                                lmn_node_state_map_cache (node, LMN_STATE_VIEW_DBUS));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -448,14 +266,11 @@ static void
 publish_config (LmnDbusService *svc)
 {
   const LmnConfig *config = lmn_supervisor_get_config (svc->sup);
-  g_autoptr(GPtrArray) eids = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) resolvers = ip_list (config->map_resolvers, FALSE);
-  g_auto(GStrv) petrs = ip_list (config->proxy_etrs, TRUE);
+  g_auto(GStrv) eids = lmn_node_state_eids (config);
+  g_auto(GStrv) resolvers = lmn_node_state_map_resolvers (config);
+  g_auto(GStrv) petrs = lmn_node_state_proxy_etrs (config);
 
-  for (guint i = 0; i < config->eids->len; i++)
-    g_ptr_array_add (eids, lisp_prefix_to_string (&g_array_index (config->eids, LispPrefix, i)));
-  g_ptr_array_add (eids, NULL);
-  lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids->pdata);
+  lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids);
   lmn_dbus_mobile_node1_set_map_resolvers (svc->skeleton, (const gchar *const *) resolvers);
   lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
 }
@@ -557,8 +372,8 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   svc->up_rlocs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   svc->handovers = lmn_handover_tracker_new (on_handover, svc);
   publish_config (svc);
-  lmn_dbus_mobile_node1_set_counters (svc->skeleton,
-                                      counters_variant (&svc->published, &svc->published_control));
+  lmn_dbus_mobile_node1_set_counters (svc->skeleton, lmn_node_state_counters (&svc->published,
+                                                                            &svc->published_control));
   update_rlocs (svc, FALSE);
   svc->lookups = lmn_lookups_new (sup);
   g_signal_connect (svc->skeleton, "handle-lookup", G_CALLBACK (on_lookup), svc);
