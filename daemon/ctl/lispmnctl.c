@@ -171,7 +171,7 @@ properties_json (LmnDbusMobileNode1 *proxy)
 }
 
 static int
-cmd_status (LmnDbusMobileNode1 *proxy)
+cmd_status (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   if (opt_json)
     {
@@ -211,7 +211,19 @@ cmd_property_list (LmnDbusMobileNode1 *proxy, const char *property)
 }
 
 static int
-cmd_map_cache (LmnDbusMobileNode1 *proxy)
+cmd_rlocs (LmnDbusMobileNode1 *proxy, const char *arg)
+{
+  return cmd_property_list (proxy, "Rlocs");
+}
+
+static int
+cmd_map_servers (LmnDbusMobileNode1 *proxy, const char *arg)
+{
+  return cmd_property_list (proxy, "MapServers");
+}
+
+static int
+cmd_map_cache (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) entries = NULL;
@@ -264,7 +276,7 @@ cmd_map_cache (LmnDbusMobileNode1 *proxy)
 }
 
 static int
-cmd_flush (LmnDbusMobileNode1 *proxy)
+cmd_flush (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   g_autoptr(GError) error = NULL;
 
@@ -332,6 +344,8 @@ cmd_lig (LmnDbusMobileNode1 *proxy, const char *eid)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) answer = NULL;
+
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), LOOKUP_CALL_TIMEOUT_MS);
 
   if (!lmn_dbus_mobile_node1_call_lookup_sync (proxy, eid, &answer, NULL, &error))
     {
@@ -430,7 +444,7 @@ on_handover (LmnDbusMobileNode1 *proxy, const gchar *const *came, const gchar *c
 }
 
 static int
-cmd_monitor (LmnDbusMobileNode1 *proxy)
+cmd_monitor (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
@@ -443,16 +457,109 @@ cmd_monitor (LmnDbusMobileNode1 *proxy)
   return EXIT_OK;
 }
 
-static const char *const USAGE =
-  "COMMAND\n\n"
-  "Commands:\n"
-  "  status        state, EIDs, RLOCs, map-servers and traffic (the default)\n"
-  "  rlocs         the uplinks' RLOCs\n"
-  "  map-servers   the map-servers and their registration state\n"
-  "  map-cache     the mappings lispmnd holds\n"
-  "  lig EID       ask the map-resolvers for EID's mapping (not put in the map-cache)\n"
-  "  flush         forget the mappings learnt from the mapping system (needs authorisation)\n"
-  "  monitor       follow changes and handovers as they happen";
+/* The commands: what main accepts, runs and lists in --help. */
+typedef struct {
+  const char *name;
+  /* Its one argument, named in --help, or NULL for none. The only kind there is: an EID
+   * address (IPv4 or IPv6). */
+  const char *arg;
+  int       (*run) (LmnDbusMobileNode1 *proxy, const char *arg);
+  const char *summary;
+  gboolean    needs_authorisation;   /* polkit's org.lispmn.MobileNode1.control */
+} Command;
+
+static const Command commands[] = {
+  { "status", NULL, cmd_status, "state, EIDs, RLOCs, map-servers and traffic (the default)" },
+  { "rlocs", NULL, cmd_rlocs, "the uplinks' RLOCs" },
+  { "map-servers", NULL, cmd_map_servers, "the map-servers and their registration state" },
+  { "map-cache", NULL, cmd_map_cache, "the mappings lispmnd holds" },
+  { "lig", "EID", cmd_lig, "ask the map-resolvers for EID's mapping (not put in the map-cache)" },
+  { "flush", NULL, cmd_flush, "forget the mappings learnt from the mapping system", TRUE },
+  { "monitor", NULL, cmd_monitor, "follow changes and handovers as they happen" },
+};
+
+/* The usage line's parameter and the list of commands, for --help. */
+static gchar *
+usage (void)
+{
+  GString *text = g_string_new ("COMMAND\n\nCommands:");
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const Command *c = &commands[i];
+      g_autofree gchar *synopsis = c->arg != NULL ? g_strdup_printf ("%s %s", c->name, c->arg)
+                                                  : g_strdup (c->name);
+
+      g_string_append_printf (text, "\n  %-13s %s%s", synopsis, c->summary,
+                              c->needs_authorisation ? " (needs authorisation)" : "");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+/* The command line after the options: the command and its argument, or a usage error. */
+static const Command *
+parse_command (int argc, char **argv, const char **arg)
+{
+  const Command *command = find_command (argc > 1 ? argv[1] : "status");
+  int wanted_args;
+
+  if (command == NULL)
+    {
+      g_printerr ("lispmnctl: unknown command '%s' (try --help)\n", argv[1]);
+      return NULL;
+    }
+  wanted_args = command->arg != NULL ? 1 : 0;
+  if (argc - 2 < wanted_args)
+    {
+      g_printerr ("lispmnctl: %s needs an EID address, e.g. 192.0.2.1 or 2001:db8::1 (try --help)\n",
+                  command->name);
+      return NULL;
+    }
+  if (argc - 2 > wanted_args)
+    {
+      g_printerr ("lispmnctl: unexpected argument '%s' (try --help)\n", argv[2 + wanted_args]);
+      return NULL;
+    }
+  *arg = wanted_args == 1 ? argv[2] : NULL;
+  if (*arg != NULL && !is_ip_address (*arg))
+    {
+      g_printerr ("lispmnctl: %s: '%s' is not an IPv4 or IPv6 address (try --help)\n",
+                  command->name, *arg);
+      return NULL;
+    }
+  return command;
+}
+
+/* The daemon's object, or NULL (said on standard error) when it is not on the bus. */
+static LmnDbusMobileNode1 *
+connect_to_daemon (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnDbusMobileNode1) proxy = NULL;
+  g_autofree gchar *owner = NULL;
+
+  proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
+                                                         LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
+                                                         NULL, &error);
+  if (proxy != NULL)
+    owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
+  if (proxy == NULL || owner == NULL)
+    {
+      g_printerr ("lispmnctl: lispmnd is not running (%s is not on the system bus%s%s)\n",
+                  LMN_DBUS_BUS_NAME, error != NULL ? ": " : "", error != NULL ? error->message : "");
+      return NULL;
+    }
+  return g_steal_pointer (&proxy);
+}
 
 int
 main (int argc, char **argv)
@@ -463,12 +570,12 @@ main (int argc, char **argv)
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
+  g_autofree gchar *parameters = usage ();
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnDbusMobileNode1) proxy = NULL;
-  g_autofree gchar *owner = NULL;
-  const char *command;
-  int wanted_args;
+  const Command *command;
+  const char *arg = NULL;
 
   setlocale (LC_ALL, "");
   lmn_dbus_error_quark ();   /* the daemon's errors come back as LMN_DBUS_ERROR codes */
@@ -487,55 +594,11 @@ main (int argc, char **argv)
       g_print ("lispmnctl %s\n", PACKAGE_VERSION);
       return EXIT_OK;
     }
-  command = argc > 1 ? argv[1] : "status";
-  if (!g_strv_contains ((const char *[]) { "status", "rlocs", "map-servers", "map-cache", "lig",
-                                           "flush", "monitor", NULL }, command))
-    {
-      g_printerr ("lispmnctl: unknown command '%s' (try --help)\n", command);
-      return EXIT_USAGE;
-    }
-  wanted_args = g_str_equal (command, "lig") ? 1 : 0;
-  if (argc - 2 < wanted_args)
-    {
-      g_printerr ("lispmnctl: %s needs an EID address, e.g. 192.0.2.1 or 2001:db8::1 (try --help)\n",
-                  command);
-      return EXIT_USAGE;
-    }
-  if (argc - 2 > wanted_args)
-    {
-      g_printerr ("lispmnctl: unexpected argument '%s' (try --help)\n", argv[2 + wanted_args]);
-      return EXIT_USAGE;
-    }
-  if (wanted_args == 1 && !is_ip_address (argv[2]))
-    {
-      g_printerr ("lispmnctl: %s: '%s' is not an IPv4 or IPv6 address (try --help)\n", command, argv[2]);
-      return EXIT_USAGE;
-    }
-
-  proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
-                                                         LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH, NULL, &error);
-  if (proxy != NULL)
-    owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
-  if (proxy == NULL || owner == NULL)
-    {
-      g_printerr ("lispmnctl: lispmnd is not running (%s is not on the system bus%s%s)\n",
-                  LMN_DBUS_BUS_NAME, error != NULL ? ": " : "", error != NULL ? error->message : "");
-      return EXIT_ERROR;
-    }
-  if (g_str_equal (command, "status"))
-    return cmd_status (proxy);
-  if (g_str_equal (command, "rlocs"))
-    return cmd_property_list (proxy, "Rlocs");
-  if (g_str_equal (command, "map-servers"))
-    return cmd_property_list (proxy, "MapServers");
-  if (g_str_equal (command, "map-cache"))
-    return cmd_map_cache (proxy);
-  if (g_str_equal (command, "lig"))
-    {
-      g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), LOOKUP_CALL_TIMEOUT_MS);
-      return cmd_lig (proxy, argv[2]);
-    }
-  if (g_str_equal (command, "flush"))
-    return cmd_flush (proxy);
-  return cmd_monitor (proxy);
+  command = parse_command (argc, argv, &arg);
+  if (command == NULL)
+    return EXIT_USAGE;
+  proxy = connect_to_daemon ();
+  if (proxy == NULL)
+    return EXIT_ERROR;
+  return command->run (proxy, arg);
 }
