@@ -4,12 +4,14 @@
 #include "flow-hash.h"
 #include "icmp-error.h"
 #include "inner-packet.h"
+#include "lmn-ip.h"
 #include "locator-choice.h"
+#include "peer-table.h"
 #include "pending-queue.h"
+#include "udp-pktinfo.h"
 #include "lisp-message.h"
 #include "wire-data.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -60,7 +62,7 @@ struct _LmnDataplane {
   DataSocket      sockets[2];  /* IPv4, IPv6 */
   LmnCounters     counters;
 
-  GHashTable     *peers;       /* LmnIp* -> gint64* last seen (one allocation) */
+  LmnPeerTable   *peers;
 
   LmnResolveFunc  resolve;
   gpointer        resolve_data;
@@ -82,24 +84,18 @@ struct _LmnDataplane {
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static const char *
-ip_to_string (guint8 family, const guint8 *addr, char buf[INET6_ADDRSTRLEN])
-{
-  return inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, INET6_ADDRSTRLEN);
-}
-
 static void
 drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip)
 {
   dp->counters.drops[reason]++;
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN] = "?", d[INET6_ADDRSTRLEN] = "?";
+      char s[LMN_IP_TEXT_MAX] = "?", d[LMN_IP_TEXT_MAX] = "?";
 
       if (ip != NULL)
         {
-          ip_to_string (ip->family, ip->src, s);
-          ip_to_string (ip->family, ip->dst, d);
+          lmn_ip_bytes_to_text (ip->family, ip->src, s);
+          lmn_ip_bytes_to_text (ip->family, ip->dst, d);
         }
       g_debug ("drop %s -> %s: %s", s, d, lmn_drop_reason_name (reason));
     }
@@ -146,58 +142,10 @@ send_icmp (LmnDataplane *dp, const guint8 *packet, gsize len, LmnIcmpKind kind, 
 
 /* ---- peers -------------------------------------------------------------------------- */
 
-typedef struct {
-  LmnIp  ip;
-  gint64 last;
-} Peer;
-
-static guint
-peer_hash (gconstpointer p)
-{
-  const LmnIp *ip = p;
-  guint h = ip->family;
-
-  for (guint i = 0; i < 16; i++)
-    h = h * 31u + ip->addr[i];
-  return h;
-}
-
-static gboolean
-peer_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (LmnIp)) == 0;
-}
-
-/* Remembers a remote RLOC we exchange traffic with (bounded: past PEERS_MAX, new peers are
- * not remembered until old ones are forgotten by lmn_dataplane_recent_peers). */
-static void
-note_peer (LmnDataplane *dp, guint8 family, const guint8 *addr, gint64 now)
-{
-  LmnIp key = { .family = family };
-  Peer *peer;
-
-  memcpy (key.addr, addr, family == 4 ? 4 : 16);
-  peer = g_hash_table_lookup (dp->peers, &key);
-  if (peer == NULL)
-    {
-      if (g_hash_table_size (dp->peers) >= PEERS_MAX)
-        return;
-      peer = g_new0 (Peer, 1);
-      peer->ip = key;
-      g_hash_table_add (dp->peers, peer);
-    }
-  peer->last = now;
-}
-
 gint64
 lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family, const guint8 *addr)
 {
-  LmnIp key = { .family = family };
-  const Peer *peer;
-
-  memcpy (key.addr, addr, family == 4 ? 4 : 16);
-  peer = g_hash_table_lookup (dp->peers, &key);
-  return peer != NULL ? peer->last : 0;
+  return lmn_peer_table_last_use (dp->peers, family, addr);
 }
 
 void
@@ -216,47 +164,10 @@ probed_down (LmnDataplane *dp, const LispMapLocator *l)
 GArray *
 lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since)
 {
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (LmnIp));
-  GHashTableIter iter;
-  Peer *peer;
-
-  g_hash_table_iter_init (&iter, dp->peers);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &peer, NULL))
-    {
-      if (peer->last >= since)
-        g_array_append_val (out, peer->ip);
-      else
-        g_hash_table_iter_remove (&iter);   /* forgotten: room for new peers */
-    }
-  return out;
+  return lmn_peer_table_recent (dp->peers, since);
 }
 
 /* ---- outbound: TUN -> encapsulation -------------------------------------------------- */
-
-static void
-fill_sockaddr (guint8 family, const guint8 *addr, guint16 port, struct sockaddr_storage *ss,
-               socklen_t *len)
-{
-  memset (ss, 0, sizeof *ss);
-  if (family == 4)
-    {
-      struct sockaddr_in *sin = (struct sockaddr_in *) ss;
-
-      sin->sin_family = AF_INET;
-      sin->sin_port = g_htons (port);
-      memcpy (&sin->sin_addr, addr, 4);
-      *len = sizeof *sin;
-    }
-  else
-    {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
-
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = g_htons (port);
-      memcpy (&sin6->sin6_addr, addr, 16);
-      *len = sizeof *sin6;
-    }
-}
 
 /* Encapsulates packet towards one of locators[0..n-1] (a mapping's or the proxy-ETRs'). */
 static void
@@ -311,7 +222,7 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
       h.iid_present = TRUE;
       h.iid = dp->iid;
     }
-  note_peer (dp, remote->family, remote->addr, now);
+  lmn_peer_table_note (dp->peers, remote->family, remote->addr, now);
   tx = &dp->tx[dp->n_tx++];
   lisp_data_header_encode (&h, tx->header, NULL);
   tx->fd = local->fds[hash % LMN_SOCKETS_PER_RLOC];
@@ -320,13 +231,15 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
   tx->iov[1].iov_base = (void *) packet;
   tx->iov[1].iov_len = ip->length;
   tx->inner_len = ip->length;
-  fill_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &tx->to, &tx->to_len);
+  lmn_ip_bytes_to_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &tx->to, &tx->to_len);
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+      char s[LMN_IP_TEXT_MAX], d[LMN_IP_TEXT_MAX], r[LMN_IP_TEXT_MAX];
 
-      g_debug ("encap %s -> %s: to RLOC %s from %s (%s)", ip_to_string (ip->family, ip->src, s),
-               ip_to_string (ip->family, ip->dst, d), ip_to_string (remote->family, remote->addr, r),
+      g_debug ("encap %s -> %s: to RLOC %s from %s (%s)",
+               lmn_ip_bytes_to_text (ip->family, ip->src, s),
+               lmn_ip_bytes_to_text (ip->family, ip->dst, d),
+               lmn_ip_bytes_to_text (remote->family, remote->addr, r),
                local->interface, remote->family == 4 ? "IPv4" : "IPv6");
     }
 }
@@ -617,13 +530,13 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
       if (up && probed_down (dp, l))
         continue;
       {
-        char a[INET6_ADDRSTRLEN];
+        char a[LMN_IP_TEXT_MAX];
         g_autofree gchar *prefix = lisp_prefix_to_string (&entry->prefix);
         guint8 addr[16];
 
         memcpy (addr, l->addr, 16);
         g_info ("mapping %s: locator %s %s (locator-status-bits)", prefix,
-                ip_to_string (l->family, addr, a), up ? "up" : "down");
+                lmn_ip_bytes_to_text (l->family, addr, a), up ? "up" : "down");
         lisp_map_cache_set_reachable (dp->cache, &entry->prefix, l->family, addr, up);
       }
     }
@@ -668,7 +581,7 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
     }
   if (h.lsb_enabled)
     apply_status_bits (dp, &ip, family, from, h.lsb, h.iid_present ? 8 : 32, now);
-  note_peer (dp, family, from, now);
+  lmn_peer_table_note (dp->peers, family, from, now);
   iov.iov_base = (void *) (data + LISP_DATA_HEADER_SIZE);
   iov.iov_len = ip.length;
   if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
@@ -680,45 +593,11 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
   dp->counters.rx_bytes += ip.length;
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+      char s[LMN_IP_TEXT_MAX], d[LMN_IP_TEXT_MAX];
 
-      g_debug ("decap %s -> %s", ip_to_string (ip.family, ip.src, s),
-               ip_to_string (ip.family, ip.dst, d));
+      g_debug ("decap %s -> %s", lmn_ip_bytes_to_text (ip.family, ip.src, s),
+               lmn_ip_bytes_to_text (ip.family, ip.dst, d));
     }
-}
-
-static const guint8 *
-sockaddr_ip (const struct sockaddr_storage *ss)
-{
-  if (ss->ss_family == AF_INET)
-    return (const guint8 *) &((const struct sockaddr_in *) ss)->sin_addr;
-  return (const guint8 *) &((const struct sockaddr_in6 *) ss)->sin6_addr;
-}
-
-/* The destination address of a received datagram, from its IP_PKTINFO / IPV6_PKTINFO. */
-static gboolean
-packet_destination (struct msghdr *msg, guint8 family, guint8 out[16])
-{
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
-    {
-      if (family == 4 && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-        {
-          struct in_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          memcpy (out, &pi.ipi_addr, 4);
-          return TRUE;
-        }
-      if (family == 6 && c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
-        {
-          struct in6_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          memcpy (out, &pi.ipi6_addr, 16);
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static gboolean
@@ -728,7 +607,7 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
   LmnDataplane *dp = sock->dp;
   struct mmsghdr msgs[UDP_BATCH];
   struct iovec iovs[UDP_BATCH];
-  union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } cmsgs[UDP_BATCH];
+  LmnPktinfoBuffer cmsgs[UDP_BATCH];
   struct sockaddr_storage froms[UDP_BATCH];
   gint64 now = g_get_monotonic_time ();
   int n;
@@ -748,16 +627,17 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
   n = recvmmsg (fd, msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
   for (int i = 0; i < n; i++)
     {
-      guint8 to[16];
+      LmnIp from, to;
 
       if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 ||
-          !packet_destination (&msgs[i].msg_hdr, sock->family, to))
+          !lmn_pktinfo_destination (&msgs[i].msg_hdr, sock->family, &to) ||
+          !lmn_ip_from_sockaddr ((struct sockaddr *) &froms[i], &from, NULL))
         {
           drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
           continue;
         }
-      handle_inbound (dp, sock->family, sockaddr_ip (&froms[i]), to, iovs[i].iov_base,
-                      msgs[i].msg_len, now);
+      handle_inbound (dp, sock->family, from.addr, to.addr, iovs[i].iov_base, msgs[i].msg_len,
+                      now);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -765,7 +645,7 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
 static gboolean
 open_data_socket (DataSocket *sock, guint8 family, GError **error)
 {
-  int fd = socket (family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+  int fd = socket (lmn_ip_family_to_af (family), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                    IPPROTO_UDP);
   int one = 1, rcvbuf = RCVBUF_BYTES;
   struct sockaddr_storage ss;
@@ -780,18 +660,16 @@ open_data_socket (DataSocket *sock, guint8 family, GError **error)
                    family, g_strerror (saved));
       return FALSE;
     }
-  if (family == 4)
-    setsockopt (fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
-  else
+  lmn_pktinfo_enable (fd, family, NULL);
+  if (family == 6)
     {
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-      setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
       /* RFC 9300 / RFC 6936: an ETR accepts the zero UDP checksum ITRs may send over
        * IPv6; Linux drops such datagrams unless the socket asks for them. */
       setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &one, sizeof one);
     }
   setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  fill_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
+  lmn_ip_bytes_to_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
   if (bind (fd, (struct sockaddr *) &ss, sl) < 0)
     {
       int saved = errno;
@@ -827,7 +705,7 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
   dp->udp_bufs = g_malloc ((gsize) UDP_BATCH * PACKET_MAX);
   dp->tun_arena = g_malloc (TUN_ARENA);
   dp->pending = lmn_pending_queue_new (config->queue_length, PENDING_TOTAL);
-  dp->peers = g_hash_table_new_full (peer_hash, peer_equal, g_free, NULL);
+  dp->peers = lmn_peer_table_new (PEERS_MAX);
   for (guint i = 0; i < 2; i++)
     {
       DataSocket *sock = &dp->sockets[i];
@@ -849,7 +727,7 @@ lmn_dataplane_free (LmnDataplane *dp)
   g_clear_handle_id (&dp->tun_watch, g_source_remove);
   g_clear_handle_id (&dp->pending_timer, g_source_remove);
   g_clear_pointer (&dp->pending, lmn_pending_queue_free);
-  g_clear_pointer (&dp->peers, g_hash_table_unref);
+  g_clear_pointer (&dp->peers, lmn_peer_table_free);
   for (guint i = 0; i < 2; i++)
     {
       g_clear_handle_id (&dp->sockets[i].watch, g_source_remove);

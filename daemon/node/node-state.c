@@ -4,9 +4,8 @@
 #include "node-state.h"
 
 #include "lisp-action.h"
+#include "lmn-ip.h"
 #include "rloc-prober.h"
-
-#include <arpa/inet.h>
 
 /* The data plane's counters other than drops, by name (the same names in both views). */
 static const struct {
@@ -31,9 +30,9 @@ add (GVariantBuilder *dict, const char *member, GVariant *value)
 static gchar *
 address_string (guint8 family, const guint8 *addr)
 {
-  char buf[INET6_ADDRSTRLEN];
+  char buf[LMN_IP_TEXT_MAX];
 
-  return g_strdup (inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, sizeof buf));
+  return g_strdup (lmn_ip_bytes_to_text (family, addr, buf));
 }
 
 static GVariant *

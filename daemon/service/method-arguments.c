@@ -3,6 +3,9 @@
  * way for everyone, with org.freedesktop.DBus.Error.InvalidArgs naming the argument. */
 #include "method-arguments.h"
 
+#include "interface-name.h"
+#include "lmn-secret.h"
+
 #include <string.h>
 
 /* A dictionary's known keys and the type of each, in the order error messages list them. */
@@ -203,7 +206,7 @@ apply_addresses (GArray *out, gboolean locators, const char *key, GVariant *list
       if (reason != NULL)
         return invalid (error, "%s: %s", key, reason);
       for (guint j = 0; j < ips->len; j++)
-        if (memcmp (&g_array_index (ips, LmnIp, j), &ip, sizeof ip) == 0)
+        if (lmn_ip_equal (&g_array_index (ips, LmnIp, j), &ip))
           return invalid (error, "%s: '%s' is listed twice", key, addresses[i]);
       g_array_append_val (ips, ip);
     }
@@ -226,18 +229,7 @@ apply_addresses (GArray *out, gboolean locators, const char *key, GVariant *list
   return TRUE;
 }
 
-static void
-map_server_free (LmnMapServerConfig *ms)
-{
-  if (ms->key != NULL)
-    {
-      explicit_bzero (ms->key, strlen (ms->key));
-      g_free (ms->key);
-    }
-  g_free (ms);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnMapServerConfig, map_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnMapServerConfig, lmn_map_server_config_free)
 
 /* One map-server's dictionary; the key's value never appears in a message. */
 static LmnMapServerConfig *
@@ -250,7 +242,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
   const char *key;
   GVariant *value;
 
-  ms->algorithm = LMN_AUTH_SHA256;
+  ms->algorithm = LISP_AUTH_HMAC_SHA256_128;
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
@@ -281,11 +273,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
                        len == 0 ? "empty" : "longer than 512 bytes");
               return NULL;
             }
-          if (ms->key != NULL)
-            {
-              explicit_bzero (ms->key, strlen (ms->key));
-              g_free (ms->key);
-            }
+          lmn_secret_free (ms->key);
           ms->key = g_strdup (secret);
         }
       else if (g_str_equal (key, "key-id"))
@@ -294,11 +282,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
         {
           const char *algorithm = g_variant_get_string (v, NULL);
 
-          if (g_str_equal (algorithm, "hmac-sha-256"))
-            ms->algorithm = LMN_AUTH_SHA256;
-          else if (g_str_equal (algorithm, "hmac-sha-1"))
-            ms->algorithm = LMN_AUTH_SHA1;
-          else
+          if (!lisp_auth_alg_from_setting (algorithm, &ms->algorithm))
             {
               /* The caller's text, cut short: it is no secret, but may be anything. */
               invalid (error, "map-servers: server %u: algorithm: '%.32s' is not supported "
@@ -318,7 +302,8 @@ parse_map_server (GVariant *dict, guint index, GError **error)
 static gboolean
 apply_map_servers (LmnConfig *c, GVariant *list, GError **error)
 {
-  g_autoptr(GPtrArray) servers = g_ptr_array_new_with_free_func ((GDestroyNotify) map_server_free);
+  g_autoptr(GPtrArray) servers =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_map_server_config_free);
 
   if (list == NULL)
     return TRUE;
@@ -332,26 +317,17 @@ apply_map_servers (LmnConfig *c, GVariant *list, GError **error)
       if (ms == NULL)
         return FALSE;
       for (guint j = 0; j < servers->len; j++)
-        if (memcmp (&((LmnMapServerConfig *) servers->pdata[j])->address, &ms->address,
-                    sizeof ms->address) == 0)
+        if (lmn_ip_equal (&((LmnMapServerConfig *) servers->pdata[j])->address, &ms->address))
           {
             g_autofree gchar *address = lmn_ip_to_string (&ms->address);
 
-            map_server_free (ms);
+            lmn_map_server_config_free (ms);
             return invalid (error, "map-servers: server %u: %s is listed twice", i, address);
           }
       g_ptr_array_add (servers, ms);
     }
-  /* Moved over one by one: c->map_servers frees with config.c's own function. */
   g_ptr_array_set_size (c->map_servers, 0);
-  for (guint i = 0; i < servers->len; i++)
-    {
-      LmnMapServerConfig *ms = g_new0 (LmnMapServerConfig, 1);
-
-      *ms = *(LmnMapServerConfig *) servers->pdata[i];
-      ((LmnMapServerConfig *) servers->pdata[i])->key = NULL;
-      g_ptr_array_add (c->map_servers, ms);
-    }
+  g_ptr_array_extend_and_steal (c->map_servers, g_steal_pointer (&servers));
   return TRUE;
 }
 
@@ -437,16 +413,13 @@ read_uplink_member (LmnUplinkConfig *u, guint index, const char *key, GVariant *
 static gboolean
 check_uplink_interface (const LmnUplinkConfig *u, guint index, GError **error)
 {
-  g_autofree gchar *reason = NULL;
-
   if (u->interface == NULL)
     return invalid (error, "uplink %u: no interface", index);
   /* A long name is not quoted back: the caller chose its size. */
-  if (strlen (u->interface) > 15)
+  if (strlen (u->interface) > LMN_INTERFACE_NAME_MAX)
     return invalid (error, "uplink %u: a name of %" G_GSIZE_FORMAT " bytes is not an interface "
-                    "name (at most 15)", index, strlen (u->interface));
-  reason = lmn_config_check_interface (u->interface);
-  if (reason != NULL)
+                    "name (at most %d)", index, strlen (u->interface), LMN_INTERFACE_NAME_MAX);
+  if (!lmn_interface_name_valid (u->interface))
     return invalid (error, "uplink %u: '%s' is not an interface name", index, u->interface);
   return TRUE;
 }
