@@ -244,46 +244,55 @@ lmn_node_state_name (LmnNode *node)
   return registered < n || any_down ? "degraded" : "registered";
 }
 
-/* Takes a GPtrArray of strings (no free function) and ends it as a GStrv. */
-static GStrv
-strv_from (GPtrArray *strings)
+static gchar *
+prefix_text (gconstpointer element)
 {
-  g_ptr_array_add (strings, NULL);
-  return (GStrv) g_ptr_array_free (strings, FALSE);
+  return lisp_prefix_to_string (element);
+}
+
+static gchar *
+ip_text (gconstpointer element)
+{
+  return lmn_ip_to_string (element);
+}
+
+static gchar *
+locator_text (gconstpointer element)
+{
+  const LispMapLocator *l = element;
+
+  return address_string (l->family, l->addr);
+}
+
+/* The text of each element of a configuration's list. */
+static GStrv
+texts_of (GArray *list, gchar *(*to_text) (gconstpointer element))
+{
+  GPtrArray *out = g_ptr_array_new ();
+  guint size = g_array_get_element_size (list);
+
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (out, to_text (list->data + (gsize) i * size));
+  g_ptr_array_add (out, NULL);
+  return (GStrv) g_ptr_array_free (out, FALSE);
 }
 
 GStrv
 lmn_node_state_eids (const LmnConfig *config)
 {
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (guint i = 0; i < config->eids->len; i++)
-    g_ptr_array_add (out, lisp_prefix_to_string (&g_array_index (config->eids, LispPrefix, i)));
-  return strv_from (out);
+  return texts_of (config->eids, prefix_text);
 }
 
 GStrv
 lmn_node_state_map_resolvers (const LmnConfig *config)
 {
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (guint i = 0; i < config->map_resolvers->len; i++)
-    g_ptr_array_add (out, lmn_ip_to_string (&g_array_index (config->map_resolvers, LmnIp, i)));
-  return strv_from (out);
+  return texts_of (config->map_resolvers, ip_text);
 }
 
 GStrv
 lmn_node_state_proxy_etrs (const LmnConfig *config)
 {
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (guint i = 0; i < config->proxy_etrs->len; i++)
-    {
-      const LispMapLocator *l = &g_array_index (config->proxy_etrs, LispMapLocator, i);
-
-      g_ptr_array_add (out, address_string (l->family, l->addr));
-    }
-  return strv_from (out);
+  return texts_of (config->proxy_etrs, locator_text);
 }
 
 /* ---- What only the state file shows ---- */
