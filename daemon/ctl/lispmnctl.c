@@ -63,58 +63,52 @@ print_list_line (const char *label, const gchar *const *items)
 }
 
 static void
-print_rlocs (GVariant *rlocs, const char *indent)
+print_rloc (GVariant *r, const char *indent)
 {
-  GVariantIter iter;
-  GVariant *r;
+  const char *connection = dict_string (r, "connection");
+  const char *nat = dict_string (r, "nat-address");
 
-  if (rlocs == NULL || g_variant_n_children (rlocs) == 0)
-    {
-      g_print ("%snone\n", indent);
-      return;
-    }
-  g_variant_iter_init (&iter, rlocs);
-  while ((r = g_variant_iter_next_value (&iter)) != NULL)
-    {
-      const char *connection = dict_string (r, "connection");
-      const char *nat = dict_string (r, "nat-address");
-
-      g_print ("%s%-10s %-28s priority %-3u weight %-3u %-4s", indent, dict_string (r, "interface"),
-               dict_string (r, "address"), dict_byte (r, "priority"), dict_byte (r, "weight"),
-               dict_string (r, "state"));
-      if (*nat != '\0')
-        g_print (" behind NAT as %s", nat);
-      if (*connection != '\0')
-        g_print (" (%s)", connection);
-      g_print ("\n");
-      g_variant_unref (r);
-    }
+  g_print ("%s%-10s %-28s priority %-3u weight %-3u %-4s", indent, dict_string (r, "interface"),
+           dict_string (r, "address"), dict_byte (r, "priority"), dict_byte (r, "weight"),
+           dict_string (r, "state"));
+  if (*nat != '\0')
+    g_print (" behind NAT as %s", nat);
+  if (*connection != '\0')
+    g_print (" (%s)", connection);
+  g_print ("\n");
 }
 
 static void
-print_map_servers (GVariant *servers, const char *indent)
+print_map_server (GVariant *s, const char *indent)
+{
+  gint64 last = 0;
+
+  g_variant_lookup (s, "last-map-notify", "x", &last);
+  g_print ("%s%-28s %-12s", indent, dict_string (s, "address"), dict_string (s, "state"));
+  if (last > 0)
+    g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago", g_get_real_time () / G_USEC_PER_SEC - last);
+  if (*dict_string (s, "last-error") != '\0')
+    g_print (" (%s)", dict_string (s, "last-error"));
+  g_print ("\n");
+}
+
+/* Each dictionary of a list property through print_one, or "none". */
+static void
+print_each (GVariant *list, const char *indent, void (*print_one) (GVariant *item, const char *indent))
 {
   GVariantIter iter;
-  GVariant *s;
+  GVariant *item;
 
-  if (servers == NULL || g_variant_n_children (servers) == 0)
+  if (list == NULL || g_variant_n_children (list) == 0)
     {
       g_print ("%snone\n", indent);
       return;
     }
-  g_variant_iter_init (&iter, servers);
-  while ((s = g_variant_iter_next_value (&iter)) != NULL)
+  g_variant_iter_init (&iter, list);
+  while ((item = g_variant_iter_next_value (&iter)) != NULL)
     {
-      gint64 last = 0;
-
-      g_variant_lookup (s, "last-map-notify", "x", &last);
-      g_print ("%s%-28s %-12s", indent, dict_string (s, "address"), dict_string (s, "state"));
-      if (last > 0)
-        g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago", g_get_real_time () / G_USEC_PER_SEC - last);
-      if (*dict_string (s, "last-error") != '\0')
-        g_print (" (%s)", dict_string (s, "last-error"));
-      g_print ("\n");
-      g_variant_unref (s);
+      print_one (item, indent);
+      g_variant_unref (item);
     }
 }
 
@@ -183,9 +177,9 @@ cmd_status (LmnDbusMobileNode1 *proxy, const char *arg)
   g_print ("%-15s %s\n", "State:", lmn_dbus_mobile_node1_get_state (proxy));
   print_list_line ("EIDs:", lmn_dbus_mobile_node1_get_eids (proxy));
   g_print ("RLOCs:\n");
-  print_rlocs (lmn_dbus_mobile_node1_get_rlocs (proxy), "  ");
+  print_each (lmn_dbus_mobile_node1_get_rlocs (proxy), "  ", print_rloc);
   g_print ("Map-servers:\n");
-  print_map_servers (lmn_dbus_mobile_node1_get_map_servers (proxy), "  ");
+  print_each (lmn_dbus_mobile_node1_get_map_servers (proxy), "  ", print_map_server);
   print_list_line ("Map-resolvers:", lmn_dbus_mobile_node1_get_map_resolvers (proxy));
   print_list_line ("Proxy-ETRs:", lmn_dbus_mobile_node1_get_proxy_etrs (proxy));
   print_counters (lmn_dbus_mobile_node1_get_counters (proxy));
@@ -203,10 +197,8 @@ cmd_property_list (LmnDbusMobileNode1 *proxy, const char *property)
 
       print_json (node);
     }
-  else if (g_str_equal (property, "Rlocs"))
-    print_rlocs (v, "");
   else
-    print_map_servers (v, "");
+    print_each (v, "", g_str_equal (property, "Rlocs") ? print_rloc : print_map_server);
   return EXIT_OK;
 }
 

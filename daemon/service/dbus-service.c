@@ -167,32 +167,58 @@ on_flush_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocat
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- Methods that change the node: arguments checked, then polkit asked ---- */
+
+/* A call with good arguments (method-arguments.c), waiting for polkit to allow it. */
 typedef struct {
   LmnDbusService *svc;
-  GPtrArray      *uplinks;  /* LmnUplinkConfig* */
-} SetRlocs;
+  gpointer        args;       /* what the arguments said; the handler may steal it */
+  GDestroyNotify  args_free;
+} CheckedCall;
 
+static void
+checked_call_free (gpointer data)
+{
+  CheckedCall *call = data;
+
+  g_clear_pointer (&call->args, call->args_free);
+  g_free (call);
+}
+
+/* Refuses the call at once when its arguments were bad (args NULL, error says why), else
+ * runs func with a CheckedCall once polkit allows action. Checked before polkit is asked: a
+ * bad call is refused the same for everyone. */
+static gboolean
+check_then_authorize (LmnDbusService *svc, GDBusMethodInvocation *invocation, gpointer args,
+                      GDestroyNotify args_free, const GError *error, LmnAuthorizedFunc func)
+{
+  CheckedCall *call;
+
+  if (args == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  call = g_new0 (CheckedCall, 1);
+  call->svc = svc;
+  call->args = args;
+  call->args_free = args_free;
+  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, func, call, checked_call_free);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
 
 static void
 set_rlocs (GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  SetRlocs *req = user_data;
+  CheckedCall *call = user_data;
+  GPtrArray *uplinks = call->args;
 
   g_message ("uplinks set by %s (%u)", g_dbus_method_invocation_get_sender (invocation),
-             req->uplinks->len);
+             uplinks->len);
   /* Kept by the supervisor while the node is stopped, and across Configure. */
-  lmn_supervisor_set_uplinks (req->svc->sup, (const LmnUplinkConfig *const *) req->uplinks->pdata,
-                              req->uplinks->len);
-  lmn_dbus_mobile_node1_complete_set_rlocs (req->svc->skeleton, invocation);
-}
-
-static void
-set_rlocs_free (gpointer data)
-{
-  SetRlocs *req = data;
-
-  g_ptr_array_unref (req->uplinks);
-  g_free (req);
+  lmn_supervisor_set_uplinks (call->svc->sup, (const LmnUplinkConfig *const *) uplinks->pdata,
+                              uplinks->len);
+  lmn_dbus_mobile_node1_complete_set_rlocs (call->svc->skeleton, invocation);
 }
 
 static gboolean
@@ -201,18 +227,9 @@ on_set_rlocs (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, G
 {
   g_autoptr(GError) error = NULL;
   GPtrArray *uplinks = lmn_args_set_rlocs (list, &error);
-  SetRlocs *req;
 
-  if (uplinks == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  req = g_new0 (SetRlocs, 1);
-  req->svc = user_data;
-  req->uplinks = uplinks;
-  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, set_rlocs, req, set_rlocs_free);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  return check_then_authorize (user_data, invocation, uplinks, (GDestroyNotify) g_ptr_array_unref,
+                               error, set_rlocs);
 }
 
 static void
@@ -275,34 +292,19 @@ publish_config (LmnDbusService *svc)
   lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
 }
 
-/* ---- Configure ---- */
-
-typedef struct {
-  LmnDbusService *svc;
-  LmnConfig      *config;   /* checked already; handed to the supervisor */
-} Configure;
-
-static void
-configure_free (gpointer data)
-{
-  Configure *req = data;
-
-  lmn_config_free (req->config);
-  g_free (req);
-}
-
 static void
 configure (GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  Configure *req = user_data;
-  LmnDbusService *svc = req->svc;
+  CheckedCall *call = user_data;
+  LmnDbusService *svc = call->svc;
+  LmnConfig *config = g_steal_pointer (&call->args);
   g_autoptr(GError) error = NULL;
   LmnNode *node;
 
   g_message ("new configuration from %s: %u EIDs, %u map-servers, %u map-resolvers",
-             g_dbus_method_invocation_get_sender (invocation), req->config->eids->len,
-             req->config->map_servers->len, req->config->map_resolvers->len);
-  if (!lmn_supervisor_reconfigure (svc->sup, g_steal_pointer (&req->config), &error))
+             g_dbus_method_invocation_get_sender (invocation), config->eids->len,
+             config->map_servers->len, config->map_resolvers->len);
+  if (!lmn_supervisor_reconfigure (svc->sup, config, &error))
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
                                              "cannot start the mobile node with this configuration: %s",
@@ -323,22 +325,12 @@ on_configure (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation,
 {
   LmnDbusService *svc = user_data;
   g_autoptr(GError) error = NULL;
-  Configure *req;
   LmnConfig *config;
 
-  /* Checked before polkit is asked: a bad call is refused the same for everyone. */
   /* Over the file's configuration, not an earlier Configure's: each call says it all. */
   config = lmn_args_configure (lmn_supervisor_get_file_config (svc->sup), settings, &error);
-  if (config == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  req = g_new0 (Configure, 1);
-  req->svc = svc;
-  req->config = config;
-  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, configure, req, configure_free);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  return check_then_authorize (svc, invocation, config, (GDestroyNotify) lmn_config_free, error,
+                               configure);
 }
 
 static void
