@@ -219,7 +219,8 @@ bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_dbus_connection_set_exit_on_close (bus, FALSE);
   g_signal_connect (bus, "closed", G_CALLBACK (bus_closed), self);
   self->watch_id = g_bus_watch_name_on_connection (bus, LMN_DBUS_BUS_NAME,
-                                                   G_BUS_NAME_WATCHER_FLAGS_NONE, on_name_appeared, on_name_vanished, self, NULL);
+                                                   G_BUS_NAME_WATCHER_FLAGS_NONE, on_name_appeared,
+                                                   on_name_vanished, self, NULL);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 

@@ -254,8 +254,8 @@ configure_lispmnd (LmnVpnService *self)
     lmn_dbus_mobile_node1_proxy_new_for_bus (G_BUS_TYPE_SYSTEM,
                                              G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
                                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-                                             LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH, self->cancellable,
-                                             on_proxy, self);
+                                             LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
+                                             self->cancellable, on_proxy, self);
 }
 
 /* ---- reading the profile ---- */

@@ -40,7 +40,8 @@ lmn_resolver_new (const LmnConfig *config, LispMapCache *cache, const LmnLocalRl
       g_array_append_val (r->map_resolvers, st);
     }
   r->by_nonce = g_hash_table_new (g_int64_hash, g_int64_equal);
-  r->by_dst = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) lmn_resolver_request_free);
+  r->by_dst = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) lmn_resolver_request_free);
   r->lookups = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) lmn_resolver_request_free, NULL);
   return r;
 }
@@ -167,7 +168,8 @@ finish (LmnResolver *r, Request *req)
   g_hash_table_remove (r->by_nonce, &req->nonce);
   req->done = TRUE;
   g_clear_handle_id (&req->timer, g_source_remove);
-  req->timer = g_timeout_add ((guint) CLAMP (left / 1000, 1, 1000), lmn_resolver_on_request_timer, req);
+  req->timer = g_timeout_add ((guint) CLAMP (left / 1000, 1, 1000), lmn_resolver_on_request_timer,
+                              req);
 }
 
 gboolean

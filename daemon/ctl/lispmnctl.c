@@ -86,7 +86,8 @@ print_map_server (GVariant *s, const char *indent)
   g_variant_lookup (s, "last-map-notify", "x", &last);
   g_print ("%s%-28s %-12s", indent, dict_string (s, "address"), dict_string (s, "state"));
   if (last > 0)
-    g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago", g_get_real_time () / G_USEC_PER_SEC - last);
+    g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago",
+             g_get_real_time () / G_USEC_PER_SEC - last);
   if (*dict_string (s, "last-error") != '\0')
     g_print (" (%s)", dict_string (s, "last-error"));
   g_print ("\n");
@@ -94,7 +95,8 @@ print_map_server (GVariant *s, const char *indent)
 
 /* Each dictionary of a list property through print_one, or "none". */
 static void
-print_each (GVariant *list, const char *indent, void (*print_one) (GVariant *item, const char *indent))
+print_each (GVariant *list, const char *indent,
+            void (*print_one) (GVariant *item, const char *indent))
 {
   GVariantIter iter;
   GVariant *item;

@@ -122,9 +122,9 @@ on_get_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocatio
 {
   LmnDbusService *svc = user_data;
   LmnNode *node = lmn_supervisor_get_node (svc->sup);
+  GVariant *entries = lmn_node_state_map_cache (node, LMN_STATE_VIEW_DBUS);
 
-  lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation,
-                                                lmn_node_state_map_cache (node, LMN_STATE_VIEW_DBUS));
+  lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation, entries);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
