@@ -69,6 +69,19 @@ lmn_node_state_rlocs (LmnNode *node, LmnStateView view)
   return g_variant_builder_end (&list);
 }
 
+GVariant *
+lmn_node_state_locator (const char *address, guint8 priority, guint8 weight, gboolean reachable)
+{
+  GVariantBuilder d;
+
+  g_variant_builder_init (&d, G_VARIANT_TYPE_VARDICT);
+  add (&d, "address", g_variant_new_string (address));
+  add (&d, "priority", g_variant_new_byte (priority));
+  add (&d, "weight", g_variant_new_byte (weight));
+  add (&d, "reachable", g_variant_new_boolean (reachable));
+  return g_variant_builder_end (&d);
+}
+
 static GVariant *
 locators_value (const LispMapEntry *e)
 {
@@ -78,14 +91,10 @@ locators_value (const LispMapEntry *e)
   for (guint i = 0; i < e->n_locators; i++)
     {
       const LispMapLocator *l = &e->locators[i];
-      GVariantBuilder d;
+      g_autofree gchar *address = address_string (l->family, l->addr);
 
-      g_variant_builder_init (&d, G_VARIANT_TYPE_VARDICT);
-      add (&d, "address", address_value (l->family, l->addr));
-      add (&d, "priority", g_variant_new_byte (l->priority));
-      add (&d, "weight", g_variant_new_byte (l->weight));
-      add (&d, "reachable", g_variant_new_boolean (l->reachable));
-      g_variant_builder_add_value (&list, g_variant_builder_end (&d));
+      g_variant_builder_add_value (&list, lmn_node_state_locator (address, l->priority, l->weight,
+                                                                  l->reachable));
     }
   return g_variant_builder_end (&list);
 }

@@ -24,6 +24,10 @@ typedef enum {
 /* aa{sv}: the RLOCs that have had an address (interface, address, priority, weight, state
  * "up" or "down"; for D-Bus also connection, when known). */
 GVariant   *lmn_node_state_rlocs       (LmnNode *node, LmnStateView view);
+/* a{sv}: one locator (address, priority, weight, reachable), the same in the map-cache's
+ * entries and in D-Bus Lookup's answer. */
+GVariant   *lmn_node_state_locator     (const char *address, guint8 priority, guint8 weight,
+                                        gboolean reachable);
 /* aa{sv}: the map-cache (prefix, origin, action, [ttl-left,] locators). */
 GVariant   *lmn_node_state_map_cache   (LmnNode *node, LmnStateView view);
 /* aa{sv}: each map-server and how our registration with it goes (address, state,

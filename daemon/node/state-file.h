@@ -1,6 +1,6 @@
 /* lispmnd --state-file PATH: the daemon's state as JSON, rewritten atomically whenever the
- * local RLOC set changes and on SIGUSR1. It is how tests and scripts see the daemon until
- * the D-Bus API exists, and stays as a debugging aid:
+ * local RLOC set changes and on SIGUSR1: for tests and scripts, and a debugging aid beside
+ * the D-Bus API (which shows the same pieces, see node-state.h):
  *
  *   {
  *     "mode": "mobile-node",

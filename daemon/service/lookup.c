@@ -3,6 +3,7 @@
 #include "lisp-action.h"
 #include "lmn-dbus-error.h"
 #include "method-arguments.h"
+#include "node-state.h"
 #include "resolver.h"
 
 
@@ -94,15 +95,10 @@ locators_variant (const LispRecord *rec)
     {
       const LispLocator *loc = g_ptr_array_index (rec->locators, i);
       g_autofree gchar *address = lisp_address_to_string (loc->address);
-      GVariantDict d;
 
-      g_variant_dict_init (&d, NULL);
-      g_variant_dict_insert (&d, "address", "s", address);
-      g_variant_dict_insert (&d, "priority", "y", loc->priority);
-      g_variant_dict_insert (&d, "weight", "y", loc->weight);
-      /* The R bit, as the replier sent it. */
-      g_variant_dict_insert (&d, "reachable", "b", loc->reachable);
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
+      /* reachable: the R bit, as the replier sent it. */
+      g_variant_builder_add_value (&b, lmn_node_state_locator (address, loc->priority, loc->weight,
+                                                               loc->reachable));
     }
   return g_variant_builder_end (&b);
 }
