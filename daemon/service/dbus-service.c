@@ -29,12 +29,12 @@ up_addresses (GVariant *rlocs)
 {
   GHashTable *up = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GVariantIter iter;
-  GVariant *rloc;
+  GVariant *next;
 
   g_variant_iter_init (&iter, rlocs);
-  while ((rloc = g_variant_iter_next_value (&iter)) != NULL)
+  while ((next = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_autoptr(GVariant) owned = rloc;
+      g_autoptr(GVariant) rloc = next;
       const char *address, *state;
 
       if (g_variant_lookup (rloc, "state", "&s", &state) && g_str_equal (state, "up") &&

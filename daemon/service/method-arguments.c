@@ -94,9 +94,9 @@ check_members (const Member *members, guint n_members, const char *where, GVaria
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
-      g_autoptr(GVariant) owned = value;
+      g_autoptr(GVariant) v = value;
 
-      if (!check_member (members, n_members, where, key, value, error))
+      if (!check_member (members, n_members, where, key, v, error))
         return FALSE;
     }
   return TRUE;
