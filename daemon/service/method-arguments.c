@@ -257,7 +257,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
 
           if (reason != NULL)
             {
-              invalid (error, "map-servers: server %u: address: %s", index, reason);
+              invalid (error, "%saddress: %s", where, reason);
               return NULL;
             }
           have_address = TRUE;
@@ -269,8 +269,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
 
           if (len == 0 || len > LMN_SETTINGS_MAX_KEY_LENGTH)
             {
-              invalid (error, "map-servers: server %u: key: %s", index,
-                       len == 0 ? "empty" : "longer than 512 bytes");
+              invalid (error, "%skey: %s", where, len == 0 ? "empty" : "longer than 512 bytes");
               return NULL;
             }
           lmn_secret_free (ms->key);
@@ -285,15 +284,15 @@ parse_map_server (GVariant *dict, guint index, GError **error)
           if (!lisp_auth_alg_from_setting (algorithm, &ms->algorithm))
             {
               /* The caller's text, cut short: it is no secret, but may be anything. */
-              invalid (error, "map-servers: server %u: algorithm: '%.32s' is not supported "
-                       "(hmac-sha-1, hmac-sha-256)", index, algorithm);
+              invalid (error, "%salgorithm: '%.32s' is not supported (hmac-sha-1, hmac-sha-256)",
+                       where, algorithm);
               return NULL;
             }
         }
     }
   if (!have_address || ms->key == NULL)
     {
-      invalid (error, "map-servers: server %u: %s: missing", index, have_address ? "key" : "address");
+      invalid (error, "%s%s: missing", where, have_address ? "key" : "address");
       return NULL;
     }
   return g_steal_pointer (&ms);
