@@ -362,11 +362,43 @@ cmd_lig (LmnDbusMobileNode1 *proxy, const char *eid)
   return EXIT_OK;
 }
 
+/* The time of day monitor prints before each event. */
+static gchar *
+now_stamp (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%H:%M:%S");
+}
+
+/* One event of monitor --json: {"time": stamp, then each (member, JsonNode *) pair given,
+ * NULL-terminated; the nodes are taken}. */
+static void
+print_event_json (const char *stamp, const char *first_member, ...)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  va_list args;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_string_value (b, stamp);
+  va_start (args, first_member);
+  for (const char *member = first_member; member != NULL; member = va_arg (args, const char *))
+    {
+      json_builder_set_member_name (b, member);
+      json_builder_add_value (b, va_arg (args, JsonNode *));
+    }
+  va_end (args);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  print_json (root);
+}
+
 static void
 on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree gchar *stamp = g_date_time_format (now, "%H:%M:%S");
+  g_autofree gchar *stamp = now_stamp ();
   GVariantIter iter;
   const char *name;
   GVariant *value;
@@ -375,21 +407,8 @@ on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, 
   while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
     {
       if (opt_json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-          g_autoptr(JsonNode) node = NULL;
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "time");
-          json_builder_add_string_value (b, stamp);
-          json_builder_set_member_name (b, "property");
-          json_builder_add_string_value (b, name);
-          json_builder_set_member_name (b, "value");
-          json_builder_add_value (b, json_gvariant_serialize (value));
-          json_builder_end_object (b);
-          node = json_builder_get_root (b);
-          print_json (node);
-        }
+        print_event_json (stamp, "property", json_node_init_string (json_node_alloc (), name),
+                          "value", json_gvariant_serialize (value), NULL);
       else if (!g_str_equal (name, "Counters"))
         {
           g_autofree gchar *text = g_variant_print (value, FALSE);
@@ -404,20 +423,14 @@ static void
 on_handover (LmnDbusMobileNode1 *proxy, const gchar *const *came, const gchar *const *went,
              gdouble seconds, gpointer user_data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree gchar *stamp = g_date_time_format (now, "%H:%M:%S");
+  g_autofree gchar *stamp = now_stamp ();
   g_autofree gchar *c = g_strjoinv (", ", (gchar **) came);
   g_autofree gchar *w = g_strjoinv (", ", (gchar **) went);
 
   if (opt_json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "time");
-      json_builder_add_string_value (b, stamp);
-      json_builder_set_member_name (b, "handover");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "came");
       json_builder_add_value (b, json_gvariant_serialize (g_variant_new_strv (came, -1)));
@@ -426,9 +439,7 @@ on_handover (LmnDbusMobileNode1 *proxy, const gchar *const *came, const gchar *c
       json_builder_set_member_name (b, "reregistration-seconds");
       json_builder_add_double_value (b, seconds);
       json_builder_end_object (b);
-      json_builder_end_object (b);
-      node = json_builder_get_root (b);
-      print_json (node);
+      print_event_json (stamp, "handover", json_builder_get_root (b), NULL);
       return;
     }
   g_print ("%s handover: came [%s], went [%s]", stamp, c, w);
