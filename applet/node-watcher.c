@@ -3,8 +3,8 @@
 
 #include "node-watcher.h"
 
-#define BUS_NAME "org.lispmn.MobileNode1"
-#define OBJECT_PATH "/org/lispmn/MobileNode1"
+#include "lmn-dbus-names.h"
+
 /* How long to wait before asking for the system bus again when it is unreachable. */
 #define BUS_RETRY_SECONDS 10
 
@@ -144,8 +144,9 @@ on_name_appeared (GDBusConnection *bus, const char *name, const char *owner, gpo
   self->proxy_cancellable = g_cancellable_new ();
   /* The unique name: a restarted daemon is a new owner and gets a new proxy, never a
    * stale cache of the old one's properties. */
-  lmn_dbus_mobile_node1_proxy_new (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, owner, OBJECT_PATH,
-                                   self->proxy_cancellable, proxy_ready, self);
+  lmn_dbus_mobile_node1_proxy_new (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, owner,
+                                   LMN_DBUS_OBJECT_PATH, self->proxy_cancellable, proxy_ready,
+                                   self);
 }
 
 static void
@@ -217,8 +218,9 @@ bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   /* The applet outlives a bus restart by reconnecting rather than exiting. */
   g_dbus_connection_set_exit_on_close (bus, FALSE);
   g_signal_connect (bus, "closed", G_CALLBACK (bus_closed), self);
-  self->watch_id = g_bus_watch_name_on_connection (bus, BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                   on_name_appeared, on_name_vanished, self, NULL);
+  self->watch_id = g_bus_watch_name_on_connection (bus, LMN_DBUS_BUS_NAME,
+                                                   G_BUS_NAME_WATCHER_FLAGS_NONE, on_name_appeared,
+                                                   on_name_vanished, self, NULL);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 

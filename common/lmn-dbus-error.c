@@ -1,10 +1,12 @@
 #include "lmn-dbus-error.h"
 
+#include "lmn-dbus-names.h"
+
 static const GDBusErrorEntry lmn_dbus_error_entries[] = {
-  { LMN_DBUS_ERROR_TIMEOUT,         "org.lispmn.MobileNode1.Error.Timeout" },
-  { LMN_DBUS_ERROR_NOT_RUNNING,     "org.lispmn.MobileNode1.Error.NotRunning" },
-  { LMN_DBUS_ERROR_NO_MAP_RESOLVER, "org.lispmn.MobileNode1.Error.NoMapResolver" },
-  { LMN_DBUS_ERROR_NO_UPLINK,       "org.lispmn.MobileNode1.Error.NoUplink" },
+  { LMN_DBUS_ERROR_TIMEOUT,         LMN_DBUS_INTERFACE ".Error.Timeout" },
+  { LMN_DBUS_ERROR_NOT_RUNNING,     LMN_DBUS_INTERFACE ".Error.NotRunning" },
+  { LMN_DBUS_ERROR_NO_MAP_RESOLVER, LMN_DBUS_INTERFACE ".Error.NoMapResolver" },
+  { LMN_DBUS_ERROR_NO_UPLINK,       LMN_DBUS_INTERFACE ".Error.NoUplink" },
 };
 
 GQuark

@@ -4,6 +4,7 @@
  * lispmnd the active connections as RLOCs (rloc-feeder.c) until the profile goes down,
  * when it stops the mobile node (which withdraws the EIDs and removes the TUN). */
 #include "lmn-dbus-generated.h"
+#include "lmn-dbus-names.h"
 #include "rloc-feeder.h"
 #include "vpn-data.h"
 
@@ -14,8 +15,6 @@
 #include <string.h>
 
 #define DEFAULT_BUS_NAME "org.freedesktop.NetworkManager.lispmn"
-#define LISPMND_NAME     "org.lispmn.MobileNode1"
-#define LISPMND_PATH     "/org/lispmn/MobileNode1"
 #define CALL_TIMEOUT_MS  20000   /* Configure restarts the node; polkit may ask a person */
 #define RESEND_DELAY_MS  500
 
@@ -197,7 +196,7 @@ on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
           g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
         {
           fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED,
-                        "lispmnd is not running (nobody owns " LISPMND_NAME " on the system bus, "
+                        "lispmnd is not running (nobody owns " LMN_DBUS_BUS_NAME " on the system bus, "
                         "and it cannot be started)");
           return;
         }
@@ -255,8 +254,8 @@ configure_lispmnd (LmnVpnService *self)
     lmn_dbus_mobile_node1_proxy_new_for_bus (G_BUS_TYPE_SYSTEM,
                                              G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
                                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-                                             LISPMND_NAME, LISPMND_PATH, self->cancellable,
-                                             on_proxy, self);
+                                             LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
+                                             self->cancellable, on_proxy, self);
 }
 
 /* ---- reading the profile ---- */

@@ -2,14 +2,12 @@
  * daemon's D-Bus API. */
 #include "lmn-dbus-error.h"
 #include "lmn-dbus-generated.h"
+#include "lmn-dbus-names.h"
 
 #include <arpa/inet.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdlib.h>
-
-#define BUS_NAME    "org.lispmn.MobileNode1"
-#define OBJECT_PATH "/org/lispmn/MobileNode1"
 
 /* Exit codes (documented in lispmnctl(1)). */
 enum {
@@ -65,58 +63,54 @@ print_list_line (const char *label, const gchar *const *items)
 }
 
 static void
-print_rlocs (GVariant *rlocs, const char *indent)
+print_rloc (GVariant *r, const char *indent)
 {
-  GVariantIter iter;
-  GVariant *r;
+  const char *connection = dict_string (r, "connection");
+  const char *nat = dict_string (r, "nat-address");
 
-  if (rlocs == NULL || g_variant_n_children (rlocs) == 0)
-    {
-      g_print ("%snone\n", indent);
-      return;
-    }
-  g_variant_iter_init (&iter, rlocs);
-  while ((r = g_variant_iter_next_value (&iter)) != NULL)
-    {
-      const char *connection = dict_string (r, "connection");
-      const char *nat = dict_string (r, "nat-address");
-
-      g_print ("%s%-10s %-28s priority %-3u weight %-3u %-4s", indent, dict_string (r, "interface"),
-               dict_string (r, "address"), dict_byte (r, "priority"), dict_byte (r, "weight"),
-               dict_string (r, "state"));
-      if (*nat != '\0')
-        g_print (" behind NAT as %s", nat);
-      if (*connection != '\0')
-        g_print (" (%s)", connection);
-      g_print ("\n");
-      g_variant_unref (r);
-    }
+  g_print ("%s%-10s %-28s priority %-3u weight %-3u %-4s", indent, dict_string (r, "interface"),
+           dict_string (r, "address"), dict_byte (r, "priority"), dict_byte (r, "weight"),
+           dict_string (r, "state"));
+  if (*nat != '\0')
+    g_print (" behind NAT as %s", nat);
+  if (*connection != '\0')
+    g_print (" (%s)", connection);
+  g_print ("\n");
 }
 
 static void
-print_map_servers (GVariant *servers, const char *indent)
+print_map_server (GVariant *s, const char *indent)
+{
+  gint64 last = 0;
+
+  g_variant_lookup (s, "last-map-notify", "x", &last);
+  g_print ("%s%-28s %-12s", indent, dict_string (s, "address"), dict_string (s, "state"));
+  if (last > 0)
+    g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago",
+             g_get_real_time () / G_USEC_PER_SEC - last);
+  if (*dict_string (s, "last-error") != '\0')
+    g_print (" (%s)", dict_string (s, "last-error"));
+  g_print ("\n");
+}
+
+/* Each dictionary of a list property through print_one, or "none". */
+static void
+print_each (GVariant *list, const char *indent,
+            void (*print_one) (GVariant *item, const char *indent))
 {
   GVariantIter iter;
-  GVariant *s;
+  GVariant *item;
 
-  if (servers == NULL || g_variant_n_children (servers) == 0)
+  if (list == NULL || g_variant_n_children (list) == 0)
     {
       g_print ("%snone\n", indent);
       return;
     }
-  g_variant_iter_init (&iter, servers);
-  while ((s = g_variant_iter_next_value (&iter)) != NULL)
+  g_variant_iter_init (&iter, list);
+  while ((item = g_variant_iter_next_value (&iter)) != NULL)
     {
-      gint64 last = 0;
-
-      g_variant_lookup (s, "last-map-notify", "x", &last);
-      g_print ("%s%-28s %-12s", indent, dict_string (s, "address"), dict_string (s, "state"));
-      if (last > 0)
-        g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago", g_get_real_time () / G_USEC_PER_SEC - last);
-      if (*dict_string (s, "last-error") != '\0')
-        g_print (" (%s)", dict_string (s, "last-error"));
-      g_print ("\n");
-      g_variant_unref (s);
+      print_one (item, indent);
+      g_variant_unref (item);
     }
 }
 
@@ -173,7 +167,7 @@ properties_json (LmnDbusMobileNode1 *proxy)
 }
 
 static int
-cmd_status (LmnDbusMobileNode1 *proxy)
+cmd_status (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   if (opt_json)
     {
@@ -185,9 +179,9 @@ cmd_status (LmnDbusMobileNode1 *proxy)
   g_print ("%-15s %s\n", "State:", lmn_dbus_mobile_node1_get_state (proxy));
   print_list_line ("EIDs:", lmn_dbus_mobile_node1_get_eids (proxy));
   g_print ("RLOCs:\n");
-  print_rlocs (lmn_dbus_mobile_node1_get_rlocs (proxy), "  ");
+  print_each (lmn_dbus_mobile_node1_get_rlocs (proxy), "  ", print_rloc);
   g_print ("Map-servers:\n");
-  print_map_servers (lmn_dbus_mobile_node1_get_map_servers (proxy), "  ");
+  print_each (lmn_dbus_mobile_node1_get_map_servers (proxy), "  ", print_map_server);
   print_list_line ("Map-resolvers:", lmn_dbus_mobile_node1_get_map_resolvers (proxy));
   print_list_line ("Proxy-ETRs:", lmn_dbus_mobile_node1_get_proxy_etrs (proxy));
   print_counters (lmn_dbus_mobile_node1_get_counters (proxy));
@@ -205,15 +199,25 @@ cmd_property_list (LmnDbusMobileNode1 *proxy, const char *property)
 
       print_json (node);
     }
-  else if (g_str_equal (property, "Rlocs"))
-    print_rlocs (v, "");
   else
-    print_map_servers (v, "");
+    print_each (v, "", g_str_equal (property, "Rlocs") ? print_rloc : print_map_server);
   return EXIT_OK;
 }
 
 static int
-cmd_map_cache (LmnDbusMobileNode1 *proxy)
+cmd_rlocs (LmnDbusMobileNode1 *proxy, const char *arg)
+{
+  return cmd_property_list (proxy, "Rlocs");
+}
+
+static int
+cmd_map_servers (LmnDbusMobileNode1 *proxy, const char *arg)
+{
+  return cmd_property_list (proxy, "MapServers");
+}
+
+static int
+cmd_map_cache (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) entries = NULL;
@@ -266,7 +270,7 @@ cmd_map_cache (LmnDbusMobileNode1 *proxy)
 }
 
 static int
-cmd_flush (LmnDbusMobileNode1 *proxy)
+cmd_flush (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   g_autoptr(GError) error = NULL;
 
@@ -335,6 +339,8 @@ cmd_lig (LmnDbusMobileNode1 *proxy, const char *eid)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) answer = NULL;
 
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), LOOKUP_CALL_TIMEOUT_MS);
+
   if (!lmn_dbus_mobile_node1_call_lookup_sync (proxy, eid, &answer, NULL, &error))
     {
       gboolean timeout = g_error_matches (error, LMN_DBUS_ERROR, LMN_DBUS_ERROR_TIMEOUT);
@@ -356,11 +362,43 @@ cmd_lig (LmnDbusMobileNode1 *proxy, const char *eid)
   return EXIT_OK;
 }
 
+/* The time of day monitor prints before each event. */
+static gchar *
+now_stamp (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%H:%M:%S");
+}
+
+/* One event of monitor --json: {"time": stamp, then each (member, JsonNode *) pair given,
+ * NULL-terminated; the nodes are taken}. */
+static void
+print_event_json (const char *stamp, const char *first_member, ...)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  va_list args;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_string_value (b, stamp);
+  va_start (args, first_member);
+  for (const char *member = first_member; member != NULL; member = va_arg (args, const char *))
+    {
+      json_builder_set_member_name (b, member);
+      json_builder_add_value (b, va_arg (args, JsonNode *));
+    }
+  va_end (args);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  print_json (root);
+}
+
 static void
 on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree gchar *stamp = g_date_time_format (now, "%H:%M:%S");
+  g_autofree gchar *stamp = now_stamp ();
   GVariantIter iter;
   const char *name;
   GVariant *value;
@@ -369,21 +407,8 @@ on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, 
   while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
     {
       if (opt_json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-          g_autoptr(JsonNode) node = NULL;
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "time");
-          json_builder_add_string_value (b, stamp);
-          json_builder_set_member_name (b, "property");
-          json_builder_add_string_value (b, name);
-          json_builder_set_member_name (b, "value");
-          json_builder_add_value (b, json_gvariant_serialize (value));
-          json_builder_end_object (b);
-          node = json_builder_get_root (b);
-          print_json (node);
-        }
+        print_event_json (stamp, "property", json_node_init_string (json_node_alloc (), name),
+                          "value", json_gvariant_serialize (value), NULL);
       else if (!g_str_equal (name, "Counters"))
         {
           g_autofree gchar *text = g_variant_print (value, FALSE);
@@ -398,20 +423,14 @@ static void
 on_handover (LmnDbusMobileNode1 *proxy, const gchar *const *came, const gchar *const *went,
              gdouble seconds, gpointer user_data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree gchar *stamp = g_date_time_format (now, "%H:%M:%S");
+  g_autofree gchar *stamp = now_stamp ();
   g_autofree gchar *c = g_strjoinv (", ", (gchar **) came);
   g_autofree gchar *w = g_strjoinv (", ", (gchar **) went);
 
   if (opt_json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "time");
-      json_builder_add_string_value (b, stamp);
-      json_builder_set_member_name (b, "handover");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "came");
       json_builder_add_value (b, json_gvariant_serialize (g_variant_new_strv (came, -1)));
@@ -420,9 +439,7 @@ on_handover (LmnDbusMobileNode1 *proxy, const gchar *const *came, const gchar *c
       json_builder_set_member_name (b, "reregistration-seconds");
       json_builder_add_double_value (b, seconds);
       json_builder_end_object (b);
-      json_builder_end_object (b);
-      node = json_builder_get_root (b);
-      print_json (node);
+      print_event_json (stamp, "handover", json_builder_get_root (b), NULL);
       return;
     }
   g_print ("%s handover: came [%s], went [%s]", stamp, c, w);
@@ -432,7 +449,7 @@ on_handover (LmnDbusMobileNode1 *proxy, const gchar *const *came, const gchar *c
 }
 
 static int
-cmd_monitor (LmnDbusMobileNode1 *proxy)
+cmd_monitor (LmnDbusMobileNode1 *proxy, const char *arg)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
@@ -445,16 +462,109 @@ cmd_monitor (LmnDbusMobileNode1 *proxy)
   return EXIT_OK;
 }
 
-static const char *const USAGE =
-  "COMMAND\n\n"
-  "Commands:\n"
-  "  status        state, EIDs, RLOCs, map-servers and traffic (the default)\n"
-  "  rlocs         the uplinks' RLOCs\n"
-  "  map-servers   the map-servers and their registration state\n"
-  "  map-cache     the mappings lispmnd holds\n"
-  "  lig EID       ask the map-resolvers for EID's mapping (not put in the map-cache)\n"
-  "  flush         forget the mappings learnt from the mapping system (needs authorisation)\n"
-  "  monitor       follow changes and handovers as they happen";
+/* The commands: what main accepts, runs and lists in --help. */
+typedef struct {
+  const char *name;
+  /* Its one argument, named in --help, or NULL for none. The only kind there is: an EID
+   * address (IPv4 or IPv6). */
+  const char *arg;
+  int       (*run) (LmnDbusMobileNode1 *proxy, const char *arg);
+  const char *summary;
+  gboolean    needs_authorisation;   /* polkit's org.lispmn.MobileNode1.control */
+} Command;
+
+static const Command commands[] = {
+  { "status", NULL, cmd_status, "state, EIDs, RLOCs, map-servers and traffic (the default)" },
+  { "rlocs", NULL, cmd_rlocs, "the uplinks' RLOCs" },
+  { "map-servers", NULL, cmd_map_servers, "the map-servers and their registration state" },
+  { "map-cache", NULL, cmd_map_cache, "the mappings lispmnd holds" },
+  { "lig", "EID", cmd_lig, "ask the map-resolvers for EID's mapping (not put in the map-cache)" },
+  { "flush", NULL, cmd_flush, "forget the mappings learnt from the mapping system", TRUE },
+  { "monitor", NULL, cmd_monitor, "follow changes and handovers as they happen" },
+};
+
+/* The usage line's parameter and the list of commands, for --help. */
+static gchar *
+usage (void)
+{
+  GString *text = g_string_new ("COMMAND\n\nCommands:");
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const Command *c = &commands[i];
+      g_autofree gchar *synopsis = c->arg != NULL ? g_strdup_printf ("%s %s", c->name, c->arg)
+                                                  : g_strdup (c->name);
+
+      g_string_append_printf (text, "\n  %-13s %s%s", synopsis, c->summary,
+                              c->needs_authorisation ? " (needs authorisation)" : "");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+/* The command line after the options: the command and its argument, or a usage error. */
+static const Command *
+parse_command (int argc, char **argv, const char **arg)
+{
+  const Command *command = find_command (argc > 1 ? argv[1] : "status");
+  int wanted_args;
+
+  if (command == NULL)
+    {
+      g_printerr ("lispmnctl: unknown command '%s' (try --help)\n", argv[1]);
+      return NULL;
+    }
+  wanted_args = command->arg != NULL ? 1 : 0;
+  if (argc - 2 < wanted_args)
+    {
+      g_printerr ("lispmnctl: %s needs an EID address, e.g. 192.0.2.1 or 2001:db8::1 (try --help)\n",
+                  command->name);
+      return NULL;
+    }
+  if (argc - 2 > wanted_args)
+    {
+      g_printerr ("lispmnctl: unexpected argument '%s' (try --help)\n", argv[2 + wanted_args]);
+      return NULL;
+    }
+  *arg = wanted_args == 1 ? argv[2] : NULL;
+  if (*arg != NULL && !is_ip_address (*arg))
+    {
+      g_printerr ("lispmnctl: %s: '%s' is not an IPv4 or IPv6 address (try --help)\n",
+                  command->name, *arg);
+      return NULL;
+    }
+  return command;
+}
+
+/* The daemon's object, or NULL (said on standard error) when it is not on the bus. */
+static LmnDbusMobileNode1 *
+connect_to_daemon (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnDbusMobileNode1) proxy = NULL;
+  g_autofree gchar *owner = NULL;
+
+  proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
+                                                         LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
+                                                         NULL, &error);
+  if (proxy != NULL)
+    owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
+  if (proxy == NULL || owner == NULL)
+    {
+      g_printerr ("lispmnctl: lispmnd is not running (%s is not on the system bus%s%s)\n",
+                  LMN_DBUS_BUS_NAME, error != NULL ? ": " : "", error != NULL ? error->message : "");
+      return NULL;
+    }
+  return g_steal_pointer (&proxy);
+}
 
 int
 main (int argc, char **argv)
@@ -465,12 +575,12 @@ main (int argc, char **argv)
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
+  g_autofree gchar *parameters = usage ();
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnDbusMobileNode1) proxy = NULL;
-  g_autofree gchar *owner = NULL;
-  const char *command;
-  int wanted_args;
+  const Command *command;
+  const char *arg = NULL;
 
   setlocale (LC_ALL, "");
   lmn_dbus_error_quark ();   /* the daemon's errors come back as LMN_DBUS_ERROR codes */
@@ -489,55 +599,11 @@ main (int argc, char **argv)
       g_print ("lispmnctl %s\n", PACKAGE_VERSION);
       return EXIT_OK;
     }
-  command = argc > 1 ? argv[1] : "status";
-  if (!g_strv_contains ((const char *[]) { "status", "rlocs", "map-servers", "map-cache", "lig",
-                                           "flush", "monitor", NULL }, command))
-    {
-      g_printerr ("lispmnctl: unknown command '%s' (try --help)\n", command);
-      return EXIT_USAGE;
-    }
-  wanted_args = g_str_equal (command, "lig") ? 1 : 0;
-  if (argc - 2 < wanted_args)
-    {
-      g_printerr ("lispmnctl: %s needs an EID address, e.g. 192.0.2.1 or 2001:db8::1 (try --help)\n",
-                  command);
-      return EXIT_USAGE;
-    }
-  if (argc - 2 > wanted_args)
-    {
-      g_printerr ("lispmnctl: unexpected argument '%s' (try --help)\n", argv[2 + wanted_args]);
-      return EXIT_USAGE;
-    }
-  if (wanted_args == 1 && !is_ip_address (argv[2]))
-    {
-      g_printerr ("lispmnctl: %s: '%s' is not an IPv4 or IPv6 address (try --help)\n", command, argv[2]);
-      return EXIT_USAGE;
-    }
-
-  proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
-                                                         BUS_NAME, OBJECT_PATH, NULL, &error);
-  if (proxy != NULL)
-    owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
-  if (proxy == NULL || owner == NULL)
-    {
-      g_printerr ("lispmnctl: lispmnd is not running (%s is not on the system bus%s%s)\n", BUS_NAME,
-                  error != NULL ? ": " : "", error != NULL ? error->message : "");
-      return EXIT_ERROR;
-    }
-  if (g_str_equal (command, "status"))
-    return cmd_status (proxy);
-  if (g_str_equal (command, "rlocs"))
-    return cmd_property_list (proxy, "Rlocs");
-  if (g_str_equal (command, "map-servers"))
-    return cmd_property_list (proxy, "MapServers");
-  if (g_str_equal (command, "map-cache"))
-    return cmd_map_cache (proxy);
-  if (g_str_equal (command, "lig"))
-    {
-      g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), LOOKUP_CALL_TIMEOUT_MS);
-      return cmd_lig (proxy, argv[2]);
-    }
-  if (g_str_equal (command, "flush"))
-    return cmd_flush (proxy);
-  return cmd_monitor (proxy);
+  command = parse_command (argc, argv, &arg);
+  if (command == NULL)
+    return EXIT_USAGE;
+  proxy = connect_to_daemon ();
+  if (proxy == NULL)
+    return EXIT_ERROR;
+  return command->run (proxy, arg);
 }

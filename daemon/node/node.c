@@ -373,18 +373,11 @@ lmn_node_free (LmnNode *node)
 void
 lmn_node_write_state (LmnNode *node)
 {
-  static const LmnCounters none;
   g_autoptr(GError) error = NULL;
 
   if (node->state_file == NULL)
     return;
-  if (!lmn_state_file_write (node->state_file, node->config,
-                             node->tun != NULL ? lmn_tun_name (node->tun) : node->config->tun_name,
-                             node->mtu, node->rlocs, node->cache,
-                             node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none,
-                             node->registrar, node->resolver, node->prober,
-                             &node->control_counters,
-                             &error))
+  if (!lmn_state_file_write (node->state_file, node, &error))
     g_warning ("%s: %s", node->state_file, error->message);
 }
 
@@ -392,6 +385,13 @@ const LmnConfig *
 lmn_node_get_config (LmnNode *node)
 {
   return node->config;
+}
+
+const char *
+lmn_node_get_tun_name (LmnNode *node)
+{
+  /* The configured name until the TUN is open (the state is written while starting). */
+  return node->tun != NULL ? lmn_tun_name (node->tun) : node->config->tun_name;
 }
 
 guint
@@ -415,7 +415,10 @@ lmn_node_get_map_cache (LmnNode *node)
 const LmnCounters *
 lmn_node_get_counters (LmnNode *node)
 {
-  return lmn_dataplane_get_counters (node->dataplane);
+  static const LmnCounters none;
+
+  /* None yet while the node is starting. */
+  return node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none;
 }
 
 void
@@ -494,4 +497,10 @@ LmnResolver *
 lmn_node_get_resolver (LmnNode *node)
 {
   return node->resolver;
+}
+
+LmnRlocProber *
+lmn_node_get_prober (LmnNode *node)
+{
+  return node->prober;
 }

@@ -11,6 +11,7 @@
 #include "map-cache.h"
 #include "registrar.h"
 #include "resolver.h"
+#include "rloc-prober.h"
 
 G_BEGIN_DECLS
 
@@ -24,11 +25,15 @@ void      lmn_node_free         (LmnNode *node);
 /* What the D-Bus service and the state file show. */
 const LmnConfig    *lmn_node_get_config     (LmnNode *node);
 LmnLocalRlocs      *lmn_node_get_rlocs      (LmnNode *node);
+/* The TUN's name (the configured one while the node is starting). */
+const char         *lmn_node_get_tun_name   (LmnNode *node);
 /* The TUN's MTU now (it follows the uplinks when mtu= is 0). */
 guint               lmn_node_get_mtu        (LmnNode *node);
 LispMapCache       *lmn_node_get_map_cache  (LmnNode *node);
 LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
 LmnResolver        *lmn_node_get_resolver   (LmnNode *node);
+/* NULL when RLOC probing is off. */
+LmnRlocProber      *lmn_node_get_prober     (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
 /* The control plane's messages by type and outcome. */
 const LmnControlCounters *lmn_node_get_control_counters (LmnNode *node);

@@ -1,6 +1,6 @@
 /* lispmnd --state-file PATH: the daemon's state as JSON, rewritten atomically whenever the
- * local RLOC set changes and on SIGUSR1. It is how tests and scripts see the daemon until
- * the D-Bus API exists, and stays as a debugging aid:
+ * local RLOC set changes and on SIGUSR1: for tests and scripts, and a debugging aid beside
+ * the D-Bus API (which shows the same pieces, see node-state.h):
  *
  *   {
  *     "mode": "mobile-node",
@@ -12,7 +12,7 @@
  *                      "locators": [ { "address": "198.51.100.17", "priority": 1,
  *                                      "weight": 100, "reachable": true } ] } ],
  *     "counters": { "tx-packets": 0, "tx-bytes": 0, "rx-packets": 0, "rx-bytes": 0,
- *                   "icmp-sent": 0, "queued": 0,
+ *                   "icmp-sent": 0,
  *                   "drops": { "malformed-outer": 0, ... every LmnDropReason name ... } },
  *     "map-servers": [ { "address": "203.0.113.1", "state": "registered",
  *                        "last-map-notify": 12, "last-error": null } ],
@@ -25,25 +25,16 @@
  *                        "reachable": true, "misses": 0, "rtt-ms": 0.4 } ]
  *                       // the locators probed now; rtt-ms null before the first answer
  *   }
- * registrar, resolver, prober and control may be NULL (those members are then left out). */
+ * map-servers, map-resolvers and rloc-probes are left out when the node has no registrar,
+ * resolver or prober. The content comes from node-state.c, which also feeds the D-Bus API. */
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
-#include "dataplane.h"
-#include "local-rlocs.h"
-#include "map-cache.h"
-#include "registrar.h"
-#include "resolver.h"
-#include "rloc-prober.h"
+#include "node.h"
 
 G_BEGIN_DECLS
 
-/* Writes the state to path atomically (a reader never sees half a file). */
-gboolean lmn_state_file_write (const char *path, const LmnConfig *config, const char *tun_name,
-                               guint mtu, const LmnLocalRlocs *rlocs, LispMapCache *cache,
-                               const LmnCounters *counters, const LmnRegistrar *registrar,
-                               const LmnResolver *resolver, const LmnRlocProber *prober,
-                               const LmnControlCounters *control, GError **error);
+/* Writes node's state to path atomically (a reader never sees half a file). */
+gboolean lmn_state_file_write (const char *path, LmnNode *node, GError **error);
 
 G_END_DECLS

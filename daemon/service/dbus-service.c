@@ -1,17 +1,15 @@
 #include "dbus-service.h"
 
 #include "handover-tracker.h"
-#include "config-settings.h"
-#include "lisp-action.h"
 #include "lookup.h"
+#include "method-arguments.h"
+#include "node-state.h"
 #include "polkit-check.h"
 #include "lmn-dbus-generated.h"
+#include "lmn-dbus-names.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
-#define BUS_NAME    "org.lispmn.MobileNode1"
-#define OBJECT_PATH "/org/lispmn/MobileNode1"
 
 struct _LmnDbusService {
   LmnSupervisor      *sup;
@@ -25,173 +23,43 @@ struct _LmnDbusService {
   LmnLookups         *lookups;
 };
 
-static gchar *
-ip_string (guint8 family, const guint8 *addr)
+/* The addresses of the RLOCs that are up, from the Rlocs property's value. */
+static GHashTable *
+up_addresses (GVariant *rlocs)
 {
-  char buf[INET6_ADDRSTRLEN];
+  GHashTable *up = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GVariantIter iter;
+  GVariant *next;
 
-  return g_strdup (inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, sizeof buf));
-}
-
-static const char *
-node_state (LmnNode *node)
-{
-  LmnLocalRlocs *rlocs;
-  gboolean any_up = FALSE, any_down = FALSE;
-
-  if (node == NULL)
-    return "stopped";
-  rlocs = lmn_node_get_rlocs (node);
-  for (guint i = 0; i < lmn_local_rlocs_size (rlocs); i++)
+  g_variant_iter_init (&iter, rlocs);
+  while ((next = g_variant_iter_next_value (&iter)) != NULL)
     {
-      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+      g_autoptr(GVariant) rloc = next;
+      const char *address, *state;
 
-      if (r->up)
-        any_up = TRUE;
-      else if (r->known)
-        any_down = TRUE;
+      if (g_variant_lookup (rloc, "state", "&s", &state) && g_str_equal (state, "up") &&
+          g_variant_lookup (rloc, "address", "&s", &address))
+        g_hash_table_add (up, g_strdup (address));
     }
-  if (!any_up)
-    return "no-uplink";
-  {
-    LmnRegistrar *registrar = lmn_node_get_registrar (node);
-    guint n = lmn_registrar_n_servers (registrar), registered = 0;
-
-    for (guint i = 0; i < n; i++)
-      if (lmn_registrar_get (registrar, i)->state == LMN_REG_REGISTERED)
-        registered++;
-    if (n == 0)
-      return any_down ? "degraded" : "idle";
-    if (registered == 0)
-      return "connecting";
-    return registered < n || any_down ? "degraded" : "registered";
-  }
-}
-
-static GVariant *
-rlocs_variant (LmnNode *node, GHashTable *up_now)
-{
-  LmnLocalRlocs *rlocs = node != NULL ? lmn_node_get_rlocs (node) : NULL;
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; rlocs != NULL && i < lmn_local_rlocs_size (rlocs); i++)
-    {
-      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
-      g_autofree gchar *address = NULL;
-      GVariantDict d;
-
-      if (!r->known)
-        continue;
-      address = ip_string (r->family, r->addr);
-      if (r->up)
-        g_hash_table_add (up_now, g_strdup (address));
-      g_variant_dict_init (&d, NULL);
-      g_variant_dict_insert (&d, "address", "s", address);
-      g_variant_dict_insert (&d, "interface", "s", r->interface);
-      if (r->connection != NULL)
-        g_variant_dict_insert (&d, "connection", "s", r->connection);
-      g_variant_dict_insert (&d, "priority", "y", r->priority);
-      g_variant_dict_insert (&d, "weight", "y", r->weight);
-      g_variant_dict_insert (&d, "state", "s", r->up ? "up" : "down");
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
-}
-
-static GVariant *
-counters_variant (const LmnCounters *c, const LmnControlCounters *control)
-{
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{st}"));
-  g_variant_builder_add (&b, "{st}", "tx-packets", c->tx_packets);
-  g_variant_builder_add (&b, "{st}", "tx-bytes", c->tx_bytes);
-  g_variant_builder_add (&b, "{st}", "rx-packets", c->rx_packets);
-  g_variant_builder_add (&b, "{st}", "rx-bytes", c->rx_bytes);
-  g_variant_builder_add (&b, "{st}", "icmp-sent", c->icmp_sent);
-  for (guint i = 0; i < LMN_DROP_N_REASONS; i++)
-    {
-      g_autofree gchar *key = g_strdup_printf ("drops.%s", lmn_drop_reason_name (i));
-
-      g_variant_builder_add (&b, "{st}", key, c->drops[i]);
-    }
-  for (guint i = 0; i < LMN_CTL_N_COUNTERS; i++)
-    {
-      g_autofree gchar *key = g_strdup_printf ("control.%s", lmn_control_counter_name (i));
-
-      g_variant_builder_add (&b, "{st}", key, control->n[i]);
-    }
-  return g_variant_builder_end (&b);
-}
-
-static gchar **
-ip_list (GArray *ips, gboolean locators)
-{
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (guint i = 0; i < ips->len; i++)
-    {
-      if (locators)
-        {
-          const LispMapLocator *l = &g_array_index (ips, LispMapLocator, i);
-
-          g_ptr_array_add (out, ip_string (l->family, l->addr));
-        }
-      else
-        {
-          const LmnIp *ip = &g_array_index (ips, LmnIp, i);
-
-          g_ptr_array_add (out, ip_string (ip->family, ip->addr));
-        }
-    }
-  g_ptr_array_add (out, NULL);
-  return (gchar **) g_ptr_array_free (out, FALSE);
-}
-
-/* Each map-server and how our registration with it goes. */
-static GVariant *
-map_servers_variant (LmnNode *node)
-{
-  LmnRegistrar *registrar = node != NULL ? lmn_node_get_registrar (node) : NULL;
-  gint64 mono = g_get_monotonic_time (), real = g_get_real_time ();
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; registrar != NULL && i < lmn_registrar_n_servers (registrar); i++)
-    {
-      const LmnRegistration *reg = lmn_registrar_get (registrar, i);
-      g_autofree gchar *address = ip_string (reg->server->address.family, reg->server->address.addr);
-      GVariantDict d;
-
-      g_variant_dict_init (&d, NULL);
-      g_variant_dict_insert (&d, "address", "s", address);
-      g_variant_dict_insert (&d, "state", "s", lmn_registration_state_name (reg->state));
-      /* Monotonic inside, wall-clock seconds outside: what a user can read as a time. */
-      g_variant_dict_insert (&d, "last-map-notify", "x",
-                             reg->last_notify == 0 ? (gint64) 0
-                                                   : (real - (mono - reg->last_notify)) / G_USEC_PER_SEC);
-      g_variant_dict_insert (&d, "last-error", "s", reg->last_error != NULL ? reg->last_error : "");
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
+  return up;
 }
 
 /* The RLOC-dependent properties, and the Handover signal when the usable set changed. */
 static void
 update_rlocs (LmnDbusService *svc, gboolean signal_handover)
 {
-  g_autoptr(GHashTable) up_now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  LmnNode *node = lmn_supervisor_get_node (svc->sup);
+  g_autoptr(GVariant) rlocs = g_variant_ref_sink (lmn_node_state_rlocs (node, LMN_STATE_VIEW_DBUS));
+  g_autoptr(GHashTable) up_now = up_addresses (rlocs);
   g_autoptr(GPtrArray) came = g_ptr_array_new ();
   g_autoptr(GPtrArray) went = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key;
 
-  LmnNode *node = lmn_supervisor_get_node (svc->sup);
-
-  lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs_variant (node, up_now));
-  lmn_dbus_mobile_node1_set_state (svc->skeleton, node_state (node));
-  lmn_dbus_mobile_node1_set_map_servers (svc->skeleton, map_servers_variant (node));
+  lmn_dbus_mobile_node1_set_rlocs (svc->skeleton, rlocs);
+  lmn_dbus_mobile_node1_set_state (svc->skeleton, lmn_node_state_name (node));
+  lmn_dbus_mobile_node1_set_map_servers (svc->skeleton,
+                                         lmn_node_state_map_servers (node, LMN_STATE_VIEW_DBUS));
   g_hash_table_iter_init (&iter, up_now);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (svc->up_rlocs, key))
@@ -243,55 +111,9 @@ on_counters_timer (gpointer user_data)
     {
       svc->published = *now;
       svc->published_control = *control;
-      lmn_dbus_mobile_node1_set_counters (svc->skeleton, counters_variant (now, control));
+      lmn_dbus_mobile_node1_set_counters (svc->skeleton, lmn_node_state_counters (now, control));
     }
   return G_SOURCE_CONTINUE;
-}
-
-static void
-add_locators (GVariantDict *d, const LispMapEntry *e)
-{
-  GVariantBuilder b;
-
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < e->n_locators; i++)
-    {
-      g_autofree gchar *address = ip_string (e->locators[i].family, e->locators[i].addr);
-      GVariantDict l;
-
-      g_variant_dict_init (&l, NULL);
-      g_variant_dict_insert (&l, "address", "s", address);
-      g_variant_dict_insert (&l, "priority", "y", e->locators[i].priority);
-      g_variant_dict_insert (&l, "weight", "y", e->locators[i].weight);
-      g_variant_dict_insert (&l, "reachable", "b", (gboolean) e->locators[i].reachable);
-      g_variant_builder_add_value (&b, g_variant_dict_end (&l));
-    }
-  g_variant_dict_insert_value (d, "locators", g_variant_builder_end (&b));
-}
-
-typedef struct {
-  GVariantBuilder *builder;
-  gint64           now;
-} MapCacheWalk;
-
-static void
-add_entry (const LispMapEntry *e, gpointer user_data)
-{
-  MapCacheWalk *walk = user_data;
-  g_autofree gchar *prefix = lisp_prefix_to_string (&e->prefix);
-  GVariantDict d;
-
-  if (e->expires_at != LISP_MAP_NEVER && e->expires_at <= walk->now)
-    return;
-  g_variant_dict_init (&d, NULL);
-  g_variant_dict_insert (&d, "prefix", "s", prefix);
-  g_variant_dict_insert (&d, "origin", "s", e->origin == LISP_MAP_ORIGIN_STATIC ? "static" : "map-reply");
-  g_variant_dict_insert (&d, "action", "s", lisp_action_name (e->action));
-  g_variant_dict_insert (&d, "ttl-left", "x",
-                         e->expires_at == LISP_MAP_NEVER ? (gint64) -1
-                                                         : (e->expires_at - walk->now) / G_USEC_PER_SEC);
-  add_locators (&d, e);
-  g_variant_builder_add_value (walk->builder, g_variant_dict_end (&d));
 }
 
 static gboolean
@@ -299,15 +121,10 @@ on_get_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocatio
                   gpointer user_data)
 {
   LmnDbusService *svc = user_data;
-  GVariantBuilder b;
-  MapCacheWalk walk = { &b, g_get_monotonic_time () };
-
   LmnNode *node = lmn_supervisor_get_node (svc->sup);
+  GVariant *entries = lmn_node_state_map_cache (node, LMN_STATE_VIEW_DBUS);
 
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  if (node != NULL)
-    lisp_map_cache_foreach (lmn_node_get_map_cache (node), add_entry, &walk);
-  lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation, g_variant_builder_end (&b));
+  lmn_dbus_mobile_node1_complete_get_map_cache (skeleton, invocation, entries);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -350,146 +167,58 @@ on_flush_map_cache (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocat
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-#define SET_RLOCS_MAX 32
-#define SET_RLOCS_MAX_CONNECTION 255   /* bytes of a connection name */
+/* ---- Methods that change the node: arguments checked, then polkit asked ---- */
 
+/* A call with good arguments (method-arguments.c), waiting for polkit to allow it. */
 typedef struct {
   LmnDbusService *svc;
-  GPtrArray      *uplinks;  /* LmnUplinkConfig* */
-} SetRlocs;
+  gpointer        args;       /* what the arguments said; the handler may steal it */
+  GDestroyNotify  args_free;
+} CheckedCall;
 
-
-static gboolean
-valid_interface_name (const char *name)
+static void
+checked_call_free (gpointer data)
 {
-  gsize len = strlen (name);
+  CheckedCall *call = data;
 
-  if (len == 0 || len > 15 || g_str_equal (name, ".") || g_str_equal (name, ".."))
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (*p == '/' || *p == ':' || g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
+  g_clear_pointer (&call->args, call->args_free);
+  g_free (call);
 }
 
-/* Reads SetRlocs' argument; NULL with an error naming the first problem. */
-static GPtrArray *
-parse_uplinks (GVariant *list, GError **error)
+/* Refuses the call at once when its arguments were bad (args NULL, error says why), else
+ * runs func with a CheckedCall once polkit allows action. Checked before polkit is asked: a
+ * bad call is refused the same for everyone. */
+static gboolean
+check_then_authorize (LmnDbusService *svc, GDBusMethodInvocation *invocation, gpointer args,
+                      GDestroyNotify args_free, const GError *error, LmnAuthorizedFunc func)
 {
-  g_autoptr(GPtrArray) uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
-  GVariantIter iter;
-  GVariant *dict;
-  guint index = 0;
+  CheckedCall *call;
 
-  if (g_variant_n_children (list) > SET_RLOCS_MAX)
+  if (args == NULL)
     {
-      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, "%" G_GSIZE_FORMAT
-                   " uplinks: at most %d", g_variant_n_children (list), SET_RLOCS_MAX);
-      return NULL;
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  g_variant_iter_init (&iter, list);
-  for (; (dict = g_variant_iter_next_value (&iter)) != NULL; index++)
-    {
-      g_autoptr(GVariant) owned = dict;
-      LmnUplinkConfig *u = g_new0 (LmnUplinkConfig, 1);
-      GVariantIter keys;
-      const char *key;
-      GVariant *value;
-
-      u->priority = 1;
-      u->weight = 100;
-      g_ptr_array_add (uplinks, u);
-      g_variant_iter_init (&keys, dict);
-      while (g_variant_iter_next (&keys, "{&sv}", &key, &value))
-        {
-          g_autoptr(GVariant) v = value;
-          const char *want = g_str_equal (key, "interface") || g_str_equal (key, "connection") ? "s" :
-                             g_str_equal (key, "priority") || g_str_equal (key, "weight") ? "y" : NULL;
-
-          if (want == NULL)
-            {
-              g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                           "uplink %u: unknown key '%s' (interface, priority, weight, connection)",
-                           index, key);
-              return NULL;
-            }
-          if (!g_variant_is_of_type (v, G_VARIANT_TYPE (want)))
-            {
-              g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                           "uplink %u: %s must be of type '%s', not '%s'", index, key, want,
-                           g_variant_get_type_string (v));
-              return NULL;
-            }
-          if (g_str_equal (key, "interface"))
-            {
-              g_free (u->interface);
-              u->interface = g_variant_dup_string (v, NULL);
-            }
-          else if (g_str_equal (key, "connection"))
-            {
-              gsize len;
-              const char *name = g_variant_get_string (v, &len);
-
-              /* A name for people: a sane length, not quoted back when it is not. */
-              if (len == 0 || len > SET_RLOCS_MAX_CONNECTION)
-                {
-                  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                               "uplink %u: a connection name of %" G_GSIZE_FORMAT " bytes "
-                               "(1 to %d)", index, len, SET_RLOCS_MAX_CONNECTION);
-                  return NULL;
-                }
-              g_free (u->connection);
-              u->connection = g_strdup (name);
-            }
-          else if (g_str_equal (key, "priority"))
-            u->priority = g_variant_get_byte (v);
-          else
-            u->weight = g_variant_get_byte (v);
-        }
-      if (u->interface == NULL || !valid_interface_name (u->interface))
-        {
-          /* A long name is not quoted back: the caller chose its size. */
-          if (u->interface != NULL && strlen (u->interface) > 15)
-            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                         "uplink %u: a name of %" G_GSIZE_FORMAT " bytes is not an interface name "
-                         "(at most 15)", index, strlen (u->interface));
-          else
-            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                         u->interface == NULL ? "uplink %u: no interface" :
-                         "uplink %u: '%s' is not an interface name", index, u->interface);
-          return NULL;
-        }
-      for (guint j = 0; j + 1 < uplinks->len; j++)
-        if (g_str_equal (((LmnUplinkConfig *) uplinks->pdata[j])->interface, u->interface))
-          {
-            g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                         "uplink %u: interface %s is listed twice", index, u->interface);
-            return NULL;
-          }
-    }
-  return g_steal_pointer (&uplinks);
+  call = g_new0 (CheckedCall, 1);
+  call->svc = svc;
+  call->args = args;
+  call->args_free = args_free;
+  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, func, call, checked_call_free);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static void
 set_rlocs (GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  SetRlocs *req = user_data;
+  CheckedCall *call = user_data;
+  GPtrArray *uplinks = call->args;
 
   g_message ("uplinks set by %s (%u)", g_dbus_method_invocation_get_sender (invocation),
-             req->uplinks->len);
+             uplinks->len);
   /* Kept by the supervisor while the node is stopped, and across Configure. */
-  lmn_supervisor_set_uplinks (req->svc->sup, (const LmnUplinkConfig *const *) req->uplinks->pdata,
-                              req->uplinks->len);
-  lmn_dbus_mobile_node1_complete_set_rlocs (req->svc->skeleton, invocation);
-}
-
-static void
-set_rlocs_free (gpointer data)
-{
-  SetRlocs *req = data;
-
-  g_ptr_array_unref (req->uplinks);
-  g_free (req);
+  lmn_supervisor_set_uplinks (call->svc->sup, (const LmnUplinkConfig *const *) uplinks->pdata,
+                              uplinks->len);
+  lmn_dbus_mobile_node1_complete_set_rlocs (call->svc->skeleton, invocation);
 }
 
 static gboolean
@@ -497,19 +226,10 @@ on_set_rlocs (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation, G
               gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *uplinks = parse_uplinks (list, &error);
-  SetRlocs *req;
+  GPtrArray *uplinks = lmn_args_set_rlocs (list, &error);
 
-  if (uplinks == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  req = g_new0 (SetRlocs, 1);
-  req->svc = user_data;
-  req->uplinks = uplinks;
-  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, set_rlocs, req, set_rlocs_free);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  return check_then_authorize (user_data, invocation, uplinks, (GDestroyNotify) g_ptr_array_unref,
+                               error, set_rlocs);
 }
 
 static void
@@ -563,46 +283,28 @@ static void
 publish_config (LmnDbusService *svc)
 {
   const LmnConfig *config = lmn_supervisor_get_config (svc->sup);
-  g_autoptr(GPtrArray) eids = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) resolvers = ip_list (config->map_resolvers, FALSE);
-  g_auto(GStrv) petrs = ip_list (config->proxy_etrs, TRUE);
+  g_auto(GStrv) eids = lmn_node_state_eids (config);
+  g_auto(GStrv) resolvers = lmn_node_state_map_resolvers (config);
+  g_auto(GStrv) petrs = lmn_node_state_proxy_etrs (config);
 
-  for (guint i = 0; i < config->eids->len; i++)
-    g_ptr_array_add (eids, lisp_prefix_to_string (&g_array_index (config->eids, LispPrefix, i)));
-  g_ptr_array_add (eids, NULL);
-  lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids->pdata);
+  lmn_dbus_mobile_node1_set_eids (svc->skeleton, (const gchar *const *) eids);
   lmn_dbus_mobile_node1_set_map_resolvers (svc->skeleton, (const gchar *const *) resolvers);
   lmn_dbus_mobile_node1_set_proxy_etrs (svc->skeleton, (const gchar *const *) petrs);
-}
-
-/* ---- Configure ---- */
-
-typedef struct {
-  LmnDbusService *svc;
-  LmnConfig      *config;   /* checked already; handed to the supervisor */
-} Configure;
-
-static void
-configure_free (gpointer data)
-{
-  Configure *req = data;
-
-  lmn_config_free (req->config);
-  g_free (req);
 }
 
 static void
 configure (GDBusMethodInvocation *invocation, gpointer user_data)
 {
-  Configure *req = user_data;
-  LmnDbusService *svc = req->svc;
+  CheckedCall *call = user_data;
+  LmnDbusService *svc = call->svc;
+  LmnConfig *config = g_steal_pointer (&call->args);
   g_autoptr(GError) error = NULL;
   LmnNode *node;
 
   g_message ("new configuration from %s: %u EIDs, %u map-servers, %u map-resolvers",
-             g_dbus_method_invocation_get_sender (invocation), req->config->eids->len,
-             req->config->map_servers->len, req->config->map_resolvers->len);
-  if (!lmn_supervisor_reconfigure (svc->sup, g_steal_pointer (&req->config), &error))
+             g_dbus_method_invocation_get_sender (invocation), config->eids->len,
+             config->map_servers->len, config->map_resolvers->len);
+  if (!lmn_supervisor_reconfigure (svc->sup, config, &error))
     {
       g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
                                              "cannot start the mobile node with this configuration: %s",
@@ -623,22 +325,12 @@ on_configure (LmnDbusMobileNode1 *skeleton, GDBusMethodInvocation *invocation,
 {
   LmnDbusService *svc = user_data;
   g_autoptr(GError) error = NULL;
-  Configure *req;
   LmnConfig *config;
 
-  /* Checked before polkit is asked: a bad call is refused the same for everyone. */
   /* Over the file's configuration, not an earlier Configure's: each call says it all. */
-  config = lmn_config_with_settings (lmn_supervisor_get_file_config (svc->sup), settings, &error);
-  if (config == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  req = g_new0 (Configure, 1);
-  req->svc = svc;
-  req->config = config;
-  lmn_polkit_check_full (invocation, LMN_ACTION_CONFIGURE, configure, req, configure_free);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
+  config = lmn_args_configure (lmn_supervisor_get_file_config (svc->sup), settings, &error);
+  return check_then_authorize (svc, invocation, config, (GDestroyNotify) lmn_config_free, error,
+                               configure);
 }
 
 static void
@@ -648,8 +340,8 @@ on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_d
   g_autoptr(GError) error = NULL;
 
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (svc->skeleton), connection,
-                                         OBJECT_PATH, &error))
-    g_warning ("cannot export %s on the system bus: %s", OBJECT_PATH, error->message);
+                                         LMN_DBUS_OBJECT_PATH, &error))
+    g_warning ("cannot export %s on the system bus: %s", LMN_DBUS_OBJECT_PATH, error->message);
 }
 
 static void
@@ -672,8 +364,8 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   svc->up_rlocs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   svc->handovers = lmn_handover_tracker_new (on_handover, svc);
   publish_config (svc);
-  lmn_dbus_mobile_node1_set_counters (svc->skeleton,
-                                      counters_variant (&svc->published, &svc->published_control));
+  lmn_dbus_mobile_node1_set_counters (svc->skeleton, lmn_node_state_counters (&svc->published,
+                                                                            &svc->published_control));
   update_rlocs (svc, FALSE);
   svc->lookups = lmn_lookups_new (sup);
   g_signal_connect (svc->skeleton, "handle-lookup", G_CALLBACK (on_lookup), svc);
@@ -685,7 +377,7 @@ lmn_dbus_service_new (LmnSupervisor *sup)
   g_signal_connect (svc->skeleton, "handle-configure", G_CALLBACK (on_configure), svc);
   lmn_supervisor_set_changed_func (sup, on_changed, svc);
   svc->counters_timer = g_timeout_add_seconds (1, on_counters_timer, svc);
-  svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
+  svc->owner_id = g_bus_own_name (G_BUS_TYPE_SYSTEM, LMN_DBUS_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
                                   on_bus_acquired, NULL, on_name_lost, svc, NULL);
   return svc;
 }

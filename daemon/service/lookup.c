@@ -2,11 +2,10 @@
 
 #include "lisp-action.h"
 #include "lmn-dbus-error.h"
+#include "method-arguments.h"
+#include "node-state.h"
 #include "resolver.h"
 
-#include <string.h>
-
-#define EID_TEXT_MAX 64   /* longer than any address: quoted no further in errors */
 
 struct _LmnLookups {
   LmnSupervisor *sup;
@@ -96,15 +95,10 @@ locators_variant (const LispRecord *rec)
     {
       const LispLocator *loc = g_ptr_array_index (rec->locators, i);
       g_autofree gchar *address = lisp_address_to_string (loc->address);
-      GVariantDict d;
 
-      g_variant_dict_init (&d, NULL);
-      g_variant_dict_insert (&d, "address", "s", address);
-      g_variant_dict_insert (&d, "priority", "y", loc->priority);
-      g_variant_dict_insert (&d, "weight", "y", loc->weight);
-      /* The R bit, as the replier sent it. */
-      g_variant_dict_insert (&d, "reachable", "b", loc->reachable);
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
+      /* reachable: the R bit, as the replier sent it. */
+      g_variant_builder_add_value (&b, lmn_node_state_locator (address, loc->priority, loc->weight,
+                                                               loc->reachable));
     }
   return g_variant_builder_end (&b);
 }
@@ -182,17 +176,9 @@ lmn_lookups_start (LmnLookups *l, GDBusMethodInvocation *invocation, const char 
   /* A peer-to-peer connection has no sender: one name stands for it. */
   if (sender == NULL)
     sender = "";
-  if (strlen (eid) > EID_TEXT_MAX)
+  if (!lmn_args_lookup (eid, &ip, &error))
     {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                             "eid: a text of %" G_GSIZE_FORMAT " bytes is not an "
-                                             "IPv4 or IPv6 address", strlen (eid));
-      return;
-    }
-  if (!lmn_ip_parse (eid, &ip, &error))
-    {
-      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                             "eid: %s", error->message);
+      g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
   if (node == NULL)

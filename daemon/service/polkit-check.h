@@ -3,12 +3,11 @@
  * and the method call is answered when polkit answers. */
 #pragma once
 
+#include "lmn-dbus-names.h"
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
-
-#define LMN_ACTION_CONFIGURE "org.lispmn.MobileNode1.configure"
-#define LMN_ACTION_CONTROL   "org.lispmn.MobileNode1.control"
 
 /* Called with the invocation when the sender is authorised; otherwise the invocation is
  * answered with org.freedesktop.DBus.Error.AccessDenied naming the action (or with an

@@ -1,7 +1,8 @@
-/* The settings of D-Bus Configure (daemon/service/config-settings.c), given as GVariant text
- * (a{sv}), laid over a fixed configuration: never a crash; an accepted result is a configuration
- * a node can run with (at least one EID, bounded lists); a refusal never quotes a key. */
-#include "config-settings.h"
+/* The settings of D-Bus Configure (daemon/service/method-arguments.c), given as GVariant
+ * text (a{sv}), laid over a fixed configuration: never a crash; an accepted result is a
+ * configuration a node can run with (at least one EID, bounded lists); a refusal never quotes
+ * a key. */
+#include "method-arguments.h"
 #include "fuzz-target.h"
 
 #include <string.h>
@@ -37,7 +38,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   settings = g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL, NULL);
   if (settings == NULL)
     return 0;
-  result = lmn_config_with_settings (base, settings, &error);
+  result = lmn_args_configure (base, settings, &error);
   if (result == NULL)
     {
       g_autoptr(GVariant) servers = g_variant_lookup_value (settings, "map-servers",

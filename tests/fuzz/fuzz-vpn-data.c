@@ -1,7 +1,7 @@
 /* The NetworkManager profile's vpn.data (nm-plugin/vpn-data.c): the input is "KEY=VALUE"
  * items separated by ','. Never a crash; an accepted profile has an EID and a map-server,
  * and what it gives lispmnd's Configure is accepted by the daemon's own checks. */
-#include "config-settings.h"
+#include "method-arguments.h"
 #include "vpn-data.h"
 #include "fuzz-target.h"
 
@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     g_autoptr(GError) refused = NULL;
 
     g_assert (base != NULL);
-    result = lmn_config_with_settings (base, settings, &refused);
+    result = lmn_args_configure (base, settings, &refused);
     /* What the plugin checked, lispmnd accepts: a profile never fails later than it should. */
     if (result == NULL)
       g_error ("lispmnd refuses what the plugin accepted: %s", refused->message);

@@ -1,11 +1,20 @@
-#include "config-settings.h"
+/* The arguments of every D-Bus method of lispmnd (Configure's settings, SetRlocs' uplinks,
+ * Lookup's EID), checked in one place before polkit is asked: a bad call is refused the same
+ * way for everyone, with org.freedesktop.DBus.Error.InvalidArgs naming the argument. */
+#include "method-arguments.h"
+
+#include "interface-name.h"
+#include "lmn-secret.h"
 
 #include <string.h>
 
-static const struct {
+/* A dictionary's known keys and the type of each, in the order error messages list them. */
+typedef struct {
   const char *key;
   const char *type;
-} known_settings[] = {
+} Member;
+
+static const Member settings_members[] = {
   { "eids", "as" },
   { "map-servers", "aa{sv}" },
   { "map-resolvers", "as" },
@@ -14,6 +23,20 @@ static const struct {
   { "mtu", "u" },
   { "manage-addresses", "b" },
   { "routes", "as" },
+};
+
+static const Member server_members[] = {
+  { "address", "s" },
+  { "key", "s" },
+  { "key-id", "y" },
+  { "algorithm", "s" },
+};
+
+static const Member uplink_members[] = {
+  { "interface", "s" },
+  { "priority", "y" },
+  { "weight", "y" },
+  { "connection", "s" },
 };
 
 #define DEFAULT_PROXY_PRIORITY 1
@@ -35,29 +58,46 @@ invalid (GError **error, const char *format, ...)
   return FALSE;
 }
 
-/* Every key known and of its type, before anything is read. */
+/* key is one of members and value of its type; the error starts with where ("uplink 0: "). */
 static gboolean
-check_keys (GVariant *settings, GError **error)
+check_member (const Member *members, guint n_members, const char *where, const char *key,
+              GVariant *value, GError **error)
+{
+  const char *want = NULL;
+
+  for (guint i = 0; i < n_members; i++)
+    if (g_str_equal (members[i].key, key))
+      want = members[i].type;
+  if (want == NULL)
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < n_members; i++)
+        g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", members[i].key);
+      return invalid (error, "%sunknown key '%s' (%s)", where, key, names->str);
+    }
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE (want)))
+    return invalid (error, "%s%s must be of type '%s', not '%s'", where, key, want,
+                    g_variant_get_type_string (value));
+  return TRUE;
+}
+
+/* Every key of dict known and of its type, before anything is read. */
+static gboolean
+check_members (const Member *members, guint n_members, const char *where, GVariant *dict,
+               GError **error)
 {
   GVariantIter iter;
   const char *key;
   GVariant *value;
 
-  g_variant_iter_init (&iter, settings);
+  g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
-      g_autoptr(GVariant) owned = value;
-      const char *want = NULL;
+      g_autoptr(GVariant) v = value;
 
-      for (guint i = 0; i < G_N_ELEMENTS (known_settings); i++)
-        if (g_str_equal (known_settings[i].key, key))
-          want = known_settings[i].type;
-      if (want == NULL)
-        return invalid (error, "unknown key '%s' (eids, map-servers, map-resolvers, proxy-etrs, "
-                        "instance-id, mtu, manage-addresses, routes)", key);
-      if (!g_variant_is_of_type (value, G_VARIANT_TYPE (want)))
-        return invalid (error, "%s must be of type '%s', not '%s'", key, want,
-                        g_variant_get_type_string (value));
+      if (!check_member (members, n_members, where, key, v, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -166,7 +206,7 @@ apply_addresses (GArray *out, gboolean locators, const char *key, GVariant *list
       if (reason != NULL)
         return invalid (error, "%s: %s", key, reason);
       for (guint j = 0; j < ips->len; j++)
-        if (memcmp (&g_array_index (ips, LmnIp, j), &ip, sizeof ip) == 0)
+        if (lmn_ip_equal (&g_array_index (ips, LmnIp, j), &ip))
           return invalid (error, "%s: '%s' is listed twice", key, addresses[i]);
       g_array_append_val (ips, ip);
     }
@@ -189,24 +229,14 @@ apply_addresses (GArray *out, gboolean locators, const char *key, GVariant *list
   return TRUE;
 }
 
-static void
-map_server_free (LmnMapServerConfig *ms)
-{
-  if (ms->key != NULL)
-    {
-      explicit_bzero (ms->key, strlen (ms->key));
-      g_free (ms->key);
-    }
-  g_free (ms);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnMapServerConfig, map_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnMapServerConfig, lmn_map_server_config_free)
 
 /* One map-server's dictionary; the key's value never appears in a message. */
 static LmnMapServerConfig *
 parse_map_server (GVariant *dict, guint index, GError **error)
 {
   g_autoptr(LmnMapServerConfig) ms = g_new0 (LmnMapServerConfig, 1);
+  g_autofree gchar *where = g_strdup_printf ("map-servers: server %u: ", index);
   gboolean have_address = FALSE;
   GVariantIter iter;
   const char *key;
@@ -217,22 +247,9 @@ parse_map_server (GVariant *dict, guint index, GError **error)
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
       g_autoptr(GVariant) v = value;
-      const char *want = g_str_equal (key, "address") || g_str_equal (key, "key") ||
-                         g_str_equal (key, "algorithm") ? "s" :
-                         g_str_equal (key, "key-id") ? "y" : NULL;
 
-      if (want == NULL)
-        {
-          invalid (error, "map-servers: server %u: unknown key '%s' (address, key, key-id, "
-                   "algorithm)", index, key);
-          return NULL;
-        }
-      if (!g_variant_is_of_type (v, G_VARIANT_TYPE (want)))
-        {
-          invalid (error, "map-servers: server %u: %s must be of type '%s', not '%s'", index, key,
-                   want, g_variant_get_type_string (v));
-          return NULL;
-        }
+      if (!check_member (server_members, G_N_ELEMENTS (server_members), where, key, v, error))
+        return NULL;
       if (g_str_equal (key, "address"))
         {
           g_autofree gchar *reason = lmn_config_check_unicast (g_variant_get_string (v, NULL),
@@ -240,7 +257,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
 
           if (reason != NULL)
             {
-              invalid (error, "map-servers: server %u: address: %s", index, reason);
+              invalid (error, "%saddress: %s", where, reason);
               return NULL;
             }
           have_address = TRUE;
@@ -252,15 +269,10 @@ parse_map_server (GVariant *dict, guint index, GError **error)
 
           if (len == 0 || len > LMN_SETTINGS_MAX_KEY_LENGTH)
             {
-              invalid (error, "map-servers: server %u: key: %s", index,
-                       len == 0 ? "empty" : "longer than 512 bytes");
+              invalid (error, "%skey: %s", where, len == 0 ? "empty" : "longer than 512 bytes");
               return NULL;
             }
-          if (ms->key != NULL)
-            {
-              explicit_bzero (ms->key, strlen (ms->key));
-              g_free (ms->key);
-            }
+          lmn_secret_free (ms->key);
           ms->key = g_strdup (secret);
         }
       else if (g_str_equal (key, "key-id"))
@@ -272,15 +284,15 @@ parse_map_server (GVariant *dict, guint index, GError **error)
           if (!lisp_auth_alg_from_setting (algorithm, &ms->algorithm))
             {
               /* The caller's text, cut short: it is no secret, but may be anything. */
-              invalid (error, "map-servers: server %u: algorithm: '%.32s' is not supported "
-                       "(hmac-sha-1, hmac-sha-256)", index, algorithm);
+              invalid (error, "%salgorithm: '%.32s' is not supported (hmac-sha-1, hmac-sha-256)",
+                       where, algorithm);
               return NULL;
             }
         }
     }
   if (!have_address || ms->key == NULL)
     {
-      invalid (error, "map-servers: server %u: %s: missing", index, have_address ? "key" : "address");
+      invalid (error, "%s%s: missing", where, have_address ? "key" : "address");
       return NULL;
     }
   return g_steal_pointer (&ms);
@@ -289,7 +301,8 @@ parse_map_server (GVariant *dict, guint index, GError **error)
 static gboolean
 apply_map_servers (LmnConfig *c, GVariant *list, GError **error)
 {
-  g_autoptr(GPtrArray) servers = g_ptr_array_new_with_free_func ((GDestroyNotify) map_server_free);
+  g_autoptr(GPtrArray) servers =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_map_server_config_free);
 
   if (list == NULL)
     return TRUE;
@@ -303,31 +316,22 @@ apply_map_servers (LmnConfig *c, GVariant *list, GError **error)
       if (ms == NULL)
         return FALSE;
       for (guint j = 0; j < servers->len; j++)
-        if (memcmp (&((LmnMapServerConfig *) servers->pdata[j])->address, &ms->address,
-                    sizeof ms->address) == 0)
+        if (lmn_ip_equal (&((LmnMapServerConfig *) servers->pdata[j])->address, &ms->address))
           {
             g_autofree gchar *address = lmn_ip_to_string (&ms->address);
 
-            map_server_free (ms);
+            lmn_map_server_config_free (ms);
             return invalid (error, "map-servers: server %u: %s is listed twice", i, address);
           }
       g_ptr_array_add (servers, ms);
     }
-  /* Moved over one by one: c->map_servers frees with config.c's own function. */
   g_ptr_array_set_size (c->map_servers, 0);
-  for (guint i = 0; i < servers->len; i++)
-    {
-      LmnMapServerConfig *ms = g_new0 (LmnMapServerConfig, 1);
-
-      *ms = *(LmnMapServerConfig *) servers->pdata[i];
-      ((LmnMapServerConfig *) servers->pdata[i])->key = NULL;
-      g_ptr_array_add (c->map_servers, ms);
-    }
+  g_ptr_array_extend_and_steal (c->map_servers, g_steal_pointer (&servers));
   return TRUE;
 }
 
 LmnConfig *
-lmn_config_with_settings (const LmnConfig *base, GVariant *settings, GError **error)
+lmn_args_configure (const LmnConfig *base, GVariant *settings, GError **error)
 {
   g_autoptr(LmnConfig) c = NULL;
   g_autoptr(GVariantDict) dict = NULL;
@@ -336,7 +340,7 @@ lmn_config_with_settings (const LmnConfig *base, GVariant *settings, GError **er
 
   g_return_val_if_fail (g_variant_is_of_type (settings, G_VARIANT_TYPE_VARDICT), NULL);
 
-  if (!check_keys (settings, error))
+  if (!check_members (settings_members, G_N_ELEMENTS (settings_members), "", settings, error))
     return NULL;
   dict = g_variant_dict_new (settings);
   eids = g_variant_dict_lookup_value (dict, "eids", NULL);
@@ -370,4 +374,121 @@ lmn_config_with_settings (const LmnConfig *base, GVariant *settings, GError **er
   if (manage != NULL)
     c->manage_addresses = g_variant_get_boolean (manage);
   return g_steal_pointer (&c);
+}
+
+/* ---- SetRlocs ---- */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnUplinkConfig, lmn_uplink_config_free)
+
+/* One of an uplink's members, of its type already. */
+static gboolean
+read_uplink_member (LmnUplinkConfig *u, guint index, const char *key, GVariant *v,
+                    GError **error)
+{
+  if (g_str_equal (key, "interface"))
+    {
+      g_free (u->interface);
+      u->interface = g_variant_dup_string (v, NULL);
+    }
+  else if (g_str_equal (key, "connection"))
+    {
+      gsize len;
+      const char *name = g_variant_get_string (v, &len);
+
+      /* A name for people: a sane length, not quoted back when it is not. */
+      if (len == 0 || len > LMN_ARGS_MAX_CONNECTION)
+        return invalid (error, "uplink %u: a connection name of %" G_GSIZE_FORMAT " bytes "
+                        "(1 to %d)", index, len, LMN_ARGS_MAX_CONNECTION);
+      g_free (u->connection);
+      u->connection = g_strdup (name);
+    }
+  else if (g_str_equal (key, "priority"))
+    u->priority = g_variant_get_byte (v);
+  else
+    u->weight = g_variant_get_byte (v);
+  return TRUE;
+}
+
+static gboolean
+check_uplink_interface (const LmnUplinkConfig *u, guint index, GError **error)
+{
+  if (u->interface == NULL)
+    return invalid (error, "uplink %u: no interface", index);
+  /* A long name is not quoted back: the caller chose its size. */
+  if (strlen (u->interface) > LMN_INTERFACE_NAME_MAX)
+    return invalid (error, "uplink %u: a name of %" G_GSIZE_FORMAT " bytes is not an interface "
+                    "name (at most %d)", index, strlen (u->interface), LMN_INTERFACE_NAME_MAX);
+  if (!lmn_interface_name_valid (u->interface))
+    return invalid (error, "uplink %u: '%s' is not an interface name", index, u->interface);
+  return TRUE;
+}
+
+static LmnUplinkConfig *
+parse_uplink (GVariant *dict, guint index, GError **error)
+{
+  g_autoptr(LmnUplinkConfig) u = g_new0 (LmnUplinkConfig, 1);
+  g_autofree gchar *where = g_strdup_printf ("uplink %u: ", index);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  u->priority = 1;
+  u->weight = 100;
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr(GVariant) v = value;
+
+      if (!check_member (uplink_members, G_N_ELEMENTS (uplink_members), where, key, v, error) ||
+          !read_uplink_member (u, index, key, v, error))
+        return NULL;
+    }
+  if (!check_uplink_interface (u, index, error))
+    return NULL;
+  return g_steal_pointer (&u);
+}
+
+GPtrArray *
+lmn_args_set_rlocs (GVariant *list, GError **error)
+{
+  g_autoptr(GPtrArray) uplinks =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
+
+  if (g_variant_n_children (list) > LMN_ARGS_MAX_UPLINKS)
+    {
+      invalid (error, "%" G_GSIZE_FORMAT " uplinks: at most %d", g_variant_n_children (list),
+               LMN_ARGS_MAX_UPLINKS);
+      return NULL;
+    }
+  for (guint i = 0; i < g_variant_n_children (list); i++)
+    {
+      g_autoptr(GVariant) dict = g_variant_get_child_value (list, i);
+      LmnUplinkConfig *u = parse_uplink (dict, i, error);
+
+      if (u == NULL)
+        return NULL;
+      g_ptr_array_add (uplinks, u);
+      for (guint j = 0; j + 1 < uplinks->len; j++)
+        if (g_str_equal (((LmnUplinkConfig *) uplinks->pdata[j])->interface, u->interface))
+          {
+            invalid (error, "uplink %u: interface %s is listed twice", i, u->interface);
+            return NULL;
+          }
+    }
+  return g_steal_pointer (&uplinks);
+}
+
+/* ---- Lookup ---- */
+
+gboolean
+lmn_args_lookup (const char *eid, LmnIp *out, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (strlen (eid) > LMN_ARGS_MAX_EID_TEXT)
+    return invalid (error, "eid: a text of %" G_GSIZE_FORMAT " bytes is not an IPv4 or IPv6 "
+                    "address", strlen (eid));
+  if (!lmn_ip_parse (eid, out, &local))
+    return invalid (error, "eid: %s", local->message);
+  return TRUE;
 }

@@ -1,0 +1,102 @@
+/* The ETR side of the resolver: a Map-Request for one of our EIDs (plain, or in an ECM from
+ * a map-server) is answered with an authoritative Map-Reply listing our usable RLOCs; an
+ * RLOC-probe (P bit) gets the same answer with the probed locator marked. A Map-Request
+ * with the S bit is an SMR, for resolver-smr.c. */
+#include "resolver-private.h"
+
+#include "lisp-message.h"
+#include "own-mapping.h"
+
+static void
+answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_port,
+                const LmnIp *local)
+{
+  g_autoptr(LispMapRequest) m = NULL;
+  g_autoptr(LispMapReply) reply = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const LispRequestRecord *asked;
+  const LispPrefix *own;
+  LispPrefix p;
+  LmnIp dst = { 0 };
+
+  if (!lisp_map_request_decode (data, len, &m, &error))
+    {
+      r->counters->n[LMN_CTL_MALFORMED]++;
+      g_debug ("Map-Request: %s", error->message);
+      return;
+    }
+  if (m->smr)
+    {
+      lmn_resolver_handle_smr (r, m);
+      return;
+    }
+  asked = g_ptr_array_index (m->records, 0);
+  if (!lisp_prefix_from_address (asked->eid, asked->mask_len, &p, NULL) ||
+      (own = lmn_own_mapping_find (r->config, &p)) == NULL)
+    {
+      r->counters->n[LMN_CTL_MAP_REQUEST_FOREIGN_EID]++;
+      return;
+    }
+  if (m->dont_reply)
+    return;
+  /* The first ITR-RLOC we can reach from one of our RLOCs. */
+  for (guint i = 0; i < m->itr_rlocs->len && dst.family == 0; i++)
+    {
+      int family = lisp_address_ip (g_ptr_array_index (m->itr_rlocs, i), dst.addr);
+
+      if (family != 0 && lmn_control_sockets_local (r->sockets, (guint8) family, &(LmnIp) { 0 }))
+        dst.family = (guint8) family;
+    }
+  if (dst.family == 0)
+    {
+      r->counters->n[LMN_CTL_SEND_FAILED]++;
+      return;
+    }
+  reply = lisp_map_reply_new ();
+  reply->probe = m->probe;
+  reply->nonce = m->nonce;
+  g_ptr_array_add (reply->records, lmn_own_mapping_record (own, r->rlocs, m->probe ? local : NULL));
+  bytes = lisp_map_reply_encode (reply, &error);
+  if (bytes == NULL ||
+      !lmn_control_sockets_send (r->sockets, local, &dst, reply_port, g_bytes_get_data (bytes, NULL),
+                                 g_bytes_get_size (bytes), &error))
+    {
+      r->counters->n[LMN_CTL_SEND_FAILED]++;
+      g_debug ("Map-Reply: %s", error->message);
+      return;
+    }
+  r->counters->n[LMN_CTL_MAP_REQUEST_ANSWERED]++;
+}
+
+void
+lmn_resolver_handle_map_request (LmnResolver *r, const guint8 *data, gsize len, const LmnIp *from,
+                                 guint16 port, const LmnIp *local)
+{
+  (void) from;
+  answer_request (r, data, len, port, local);
+}
+
+void
+lmn_resolver_handle_ecm (LmnResolver *r, const guint8 *data, gsize len, const LmnIp *local)
+{
+  g_autoptr(LispEcm) ecm = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *inner;
+  gsize inner_len;
+
+  if (!lisp_ecm_decode (data, len, &ecm, &error))
+    {
+      r->counters->n[LMN_CTL_MALFORMED]++;
+      g_debug ("ECM: %s", error->message);
+      return;
+    }
+  inner = g_bytes_get_data (ecm->inner, &inner_len);
+  if (lisp_message_type (inner, inner_len) != LISP_TYPE_MAP_REQUEST)
+    {
+      r->counters->n[LMN_CTL_UNEXPECTED_TYPE]++;
+      return;
+    }
+  answer_request (r, inner, inner_len, ecm->sport, local);
+}
+

@@ -1,0 +1,66 @@
+/* The resolver's insides, shared by the files that make it up: resolver.c (Map-Requests for
+ * map-cache misses and their Map-Replies), resolver-etr.c (our answers to Map-Requests and
+ * RLOC-probes), resolver-smr.c (Solicit-Map-Requests, sent and received) and
+ * resolver-lookup.c (lookups on request). Not for use outside those files. */
+#pragma once
+
+#include "resolver.h"
+
+G_BEGIN_DECLS
+
+/* One Map-Request in flight (or answered and kept for the rate limit), for a miss or a
+ * lookup. */
+typedef struct {
+  LmnResolver *owner;
+  LispPrefix   dst;          /* host prefix asked for */
+  gchar       *key;          /* dst as text: the by_dst key */
+  guint64      nonce;
+  guint        tries;
+  gboolean     smr_invoked;
+  gboolean     done;         /* answered or given up: kept only for the rate limit */
+  gboolean     smr_again;    /* an SMR came while rate-limited: ask again when allowed */
+  gint64       last_sent;
+  guint        timer;
+  /* A lookup (lmn_resolver_lookup): the answer goes here, not into the map-cache. */
+  LmnResolverAnswerFunc answer_func;
+  gpointer     answer_data;
+} Request;
+
+struct _LmnResolver {
+  const LmnConfig     *config;
+  LispMapCache        *cache;
+  const LmnLocalRlocs *rlocs;
+  LmnControlSockets   *sockets;
+  LmnDataplane        *dataplane;
+  LmnControlCounters  *counters;
+  GArray              *map_resolvers;  /* LmnMapResolverState */
+  GHashTable          *by_dst;         /* key -> Request* (owned) */
+  GHashTable          *by_nonce;       /* &nonce -> Request* (outstanding ones only) */
+  GHashTable          *lookups;        /* Request* (owned): lookups in flight */
+};
+
+void     lmn_resolver_request_free (Request *req);
+/* A Map-Request for dst as a host prefix unless one is in flight or was sent less than
+ * LMN_RESOLVER_MIN_INTERVAL ago; smr_invoked: asked because of an SMR. */
+void     lmn_resolver_request      (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
+                                    gboolean smr_invoked);
+/* The ECM'd Map-Request of req for its current try; NULL with an error without a usable
+ * RLOC. */
+GBytes  *lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error);
+/* Sends req's next try to the next map-resolver, counting it. */
+void     lmn_resolver_send_request (LmnResolver *r, Request *req);
+/* The retry timer of every request (a GSourceFunc; data: the Request). */
+gboolean lmn_resolver_on_request_timer (gpointer user_data);
+/* Our usable RLOCs as a Map-Request's ITR-RLOCs (at most 32). */
+void     lmn_resolver_add_itr_rlocs (LmnResolver *r, LispMapRequest *m);
+
+/* resolver-smr.c: the SMR m received. */
+void     lmn_resolver_handle_smr   (LmnResolver *r, const LispMapRequest *m);
+
+/* resolver-lookup.c */
+void     lmn_resolver_lookup_timed_out  (LmnResolver *r, Request *req);
+void     lmn_resolver_lookup_answered   (LmnResolver *r, Request *req, const LispMapReply *m,
+                                         gint64 now);
+void     lmn_resolver_lookup_cancel_all (LmnResolver *r);
+
+G_END_DECLS
