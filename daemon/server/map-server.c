@@ -15,7 +15,7 @@ typedef struct {
 
 struct _LmnMapServer {
   GPtrArray  *sites;          /* LmnSite* */
-  GPtrArray  *registrations;  /* LmnRegistration* */
+  GPtrArray  *registrations;  /* LmnSiteRegistration* */
   GPtrArray  *pending;        /* LmnPendingNotify* */
   GHashTable *last_nonces;    /* GBytes (site, key ID, xTR-ID) -> LastNonce* */
   guint       notify_retry;   /* seconds */
@@ -231,7 +231,7 @@ emit_from (LmnMapServer *ms, GPtrArray *out, const LmnEndpoint *to, const LmnEnd
 static void
 registration_free (gpointer data)
 {
-  LmnRegistration *reg = data;
+  LmnSiteRegistration *reg = data;
 
   lisp_record_free (reg->record);
   g_free (reg);
@@ -304,7 +304,7 @@ lmn_map_server_counter (const LmnMapServer *ms, LmnMsCounter c)
 }
 
 gint64
-lmn_registration_expiry (const LmnRegistration *reg)
+lmn_site_registration_expiry (const LmnSiteRegistration *reg)
 {
   /* Record TTLs are minutes; 0xffffffff (forever, for some) stays in gint64 range. */
   if (reg->use_ttl)
@@ -319,9 +319,9 @@ lmn_map_server_expire (LmnMapServer *ms, gint64 now)
 
   for (guint i = ms->registrations->len; i > 0; i--)
     {
-      LmnRegistration *reg = g_ptr_array_index (ms->registrations, i - 1);
+      LmnSiteRegistration *reg = g_ptr_array_index (ms->registrations, i - 1);
 
-      if (now >= lmn_registration_expiry (reg))
+      if (now >= lmn_site_registration_expiry (reg))
         {
           g_autofree gchar *p = lisp_prefix_to_string (&reg->prefix);
 
@@ -334,12 +334,12 @@ lmn_map_server_expire (LmnMapServer *ms, gint64 now)
   return removed;
 }
 
-static LmnRegistration *
+static LmnSiteRegistration *
 find_registration (LmnMapServer *ms, const LispPrefix *prefix)
 {
   for (guint i = 0; i < ms->registrations->len; i++)
     {
-      LmnRegistration *reg = g_ptr_array_index (ms->registrations, i);
+      LmnSiteRegistration *reg = g_ptr_array_index (ms->registrations, i);
 
       if (lisp_prefix_equal (&reg->prefix, prefix))
         return reg;
@@ -348,14 +348,14 @@ find_registration (LmnMapServer *ms, const LispPrefix *prefix)
 }
 
 /* The most specific registration holding the prefix q. */
-static LmnRegistration *
+static LmnSiteRegistration *
 lookup_registration (LmnMapServer *ms, const LispPrefix *q)
 {
-  LmnRegistration *best = NULL;
+  LmnSiteRegistration *best = NULL;
 
   for (guint i = 0; i < ms->registrations->len; i++)
     {
-      LmnRegistration *reg = g_ptr_array_index (ms->registrations, i);
+      LmnSiteRegistration *reg = g_ptr_array_index (ms->registrations, i);
 
       if (prefix_covers (&reg->prefix, q) && (best == NULL || reg->prefix.len > best->prefix.len))
         best = reg;
@@ -752,7 +752,7 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
     {
       const LispRecord *rec = g_ptr_array_index (m->records, i);
       const LispPrefix *p = &g_array_index (prefixes, LispPrefix, i);
-      LmnRegistration *reg = find_registration (ms, p);
+      LmnSiteRegistration *reg = find_registration (ms, p);
       g_autofree gchar *text = lisp_prefix_to_string (p);
       g_autofree gchar *who = endpoint_to_string (from);
 
@@ -771,7 +771,7 @@ handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
         }
       if (reg == NULL)
         {
-          reg = g_new0 (LmnRegistration, 1);
+          reg = g_new0 (LmnSiteRegistration, 1);
           reg->prefix = *p;
           reg->first_registered = now;
           g_ptr_array_add (ms->registrations, reg);
@@ -837,7 +837,7 @@ negative_record (const LispPrefix *p, guint32 ttl, gboolean authoritative)
 }
 
 static gboolean
-proxy_replies (const LmnRegistration *reg)
+proxy_replies (const LmnSiteRegistration *reg)
 {
   switch (reg->site->proxy_reply)
     {
@@ -854,7 +854,7 @@ proxy_replies (const LmnRegistration *reg)
 /* Where to forward a Map-Request for reg: its first reachable unicast locator, else its
  * first locator with an IP address. */
 static gboolean
-etr_endpoint (const LmnRegistration *reg, LmnEndpoint *out)
+etr_endpoint (const LmnSiteRegistration *reg, LmnEndpoint *out)
 {
   for (guint pass = 0; pass < 2; pass++)
     for (guint i = 0; i < reg->record->locators->len; i++)
@@ -908,7 +908,7 @@ handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *f
   for (guint i = 0; i < req->records->len; i++)
     {
       const LispRequestRecord *rr = g_ptr_array_index (req->records, i);
-      LmnRegistration *reg;
+      LmnSiteRegistration *reg;
       LispPrefix q, non_eid;
       g_autoptr(GError) eid_error = NULL;
 
@@ -1069,7 +1069,7 @@ add_bool (JsonBuilder *b, const char *member, gboolean value)
 }
 
 static void
-add_registration (JsonBuilder *b, const LmnRegistration *reg, gint64 now)
+add_registration (JsonBuilder *b, const LmnSiteRegistration *reg, gint64 now)
 {
   g_autofree gchar *prefix = lisp_prefix_to_string (&reg->prefix);
   g_autofree gchar *who = endpoint_to_string (&reg->registrant);
@@ -1080,7 +1080,7 @@ add_registration (JsonBuilder *b, const LmnRegistration *reg, gint64 now)
   add_string (b, "registered-by", who);
   add_int (b, "age", now - reg->last_refresh);
   add_int (b, "registered-for", now - reg->first_registered);
-  add_int (b, "expires-in", lmn_registration_expiry (reg) - now);
+  add_int (b, "expires-in", lmn_site_registration_expiry (reg) - now);
   add_int (b, "ttl", reg->record->ttl);
   add_bool (b, "proxy-reply", proxy_replies (reg));
   add_bool (b, "use-ttl", reg->use_ttl);

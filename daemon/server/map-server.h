@@ -93,7 +93,7 @@ typedef struct {
   guint8         key_id;        /* the key that authenticated it, for unsolicited notifies */
   gint64         first_registered;  /* seconds, caller's clock */
   gint64         last_refresh;
-} LmnRegistration;
+} LmnSiteRegistration;
 
 /* An unsolicited Map-Notify waiting for its Map-Notify-Ack. */
 typedef struct {
@@ -177,11 +177,11 @@ const GPtrArray *lmn_map_server_pending_notifies (const LmnMapServer *ms);
 guint    lmn_map_server_expire (LmnMapServer *ms, gint64 now);
 
 const GPtrArray *lmn_map_server_sites         (const LmnMapServer *ms);
-/* LmnRegistration*, in no particular order */
+/* LmnSiteRegistration*, in no particular order */
 const GPtrArray *lmn_map_server_registrations (const LmnMapServer *ms);
 guint64          lmn_map_server_counter       (const LmnMapServer *ms, LmnMsCounter c);
 /* When the registration expires (seconds, caller's clock). */
-gint64           lmn_registration_expiry      (const LmnRegistration *reg);
+gint64           lmn_site_registration_expiry      (const LmnSiteRegistration *reg);
 
 /* The largest prefix holding (iid, family, addr) that overlaps no configured site prefix;
  * FALSE when the address lies inside a site. */
