@@ -1,0 +1,36 @@
+/* LmnEndpoint: printing it, taking it from a LISP address, comparing hosts. */
+#include "endpoint.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+gchar *
+lmn_endpoint_to_string (const LmnEndpoint *e)
+{
+  char buf[INET6_ADDRSTRLEN] = "?";
+
+  inet_ntop (e->family == LISP_FAMILY_IPV4 ? AF_INET : AF_INET6, e->addr, buf, sizeof buf);
+  return e->family == LISP_FAMILY_IPV4 ? g_strdup_printf ("%s:%u", buf, e->port)
+                                       : g_strdup_printf ("[%s]:%u", buf, e->port);
+}
+
+gboolean
+lmn_endpoint_from_address (const LispAddress *a, guint16 port, LmnEndpoint *out)
+{
+  int family = lisp_address_ip (a, out->addr);
+
+  if (family != 4 && family != 6)
+    return FALSE;
+  out->family = (guint8) family;
+  if (family == 4)
+    memset (out->addr + 4, 0, 12);
+  out->port = port;
+  return TRUE;
+}
+
+gboolean
+lmn_endpoint_same_host (const LmnEndpoint *a, const LmnEndpoint *b)
+{
+  return a->family == b->family &&
+         memcmp (a->addr, b->addr, a->family == LISP_FAMILY_IPV4 ? 4 : 16) == 0;
+}
