@@ -795,6 +795,17 @@ parse_lispmnd (const Parser *p, const ScanGroup *g, LmnConfig *c, GError **error
 }
 
 LmnUplinkConfig *
+lmn_uplink_config_new (const char *interface)
+{
+  LmnUplinkConfig *u = g_new0 (LmnUplinkConfig, 1);
+
+  u->interface = g_strdup (interface);
+  u->priority = DEFAULT_PRIORITY;
+  u->weight = DEFAULT_WEIGHT;
+  return u;
+}
+
+LmnUplinkConfig *
 lmn_uplink_config_copy (const LmnUplinkConfig *u)
 {
   LmnUplinkConfig *copy = g_new0 (LmnUplinkConfig, 1);
@@ -1091,8 +1102,8 @@ classify_group (const Parser *p, ScanGroup *g, GError **error)
   return TRUE;
 }
 
-static LmnConfig *
-config_new (const char *path)
+LmnConfig *
+lmn_config_new (const char *path)
 {
   LmnConfig *c = g_new0 (LmnConfig, 1);
 
@@ -1176,7 +1187,7 @@ lmn_config_load_data (const char *data, gsize len, const char *name, GError **er
         main_group = g;
     }
 
-  config = config_new (name);
+  config = lmn_config_new (name);
   if (main_group == NULL)
     {
       g_set_error (error, LMN_CONFIG_ERROR, LMN_CONFIG_ERROR_MISSING,
@@ -1367,7 +1378,7 @@ array_copy (GArray *a)
 LmnConfig *
 lmn_config_copy (const LmnConfig *config)
 {
-  LmnConfig *c = config_new (config->path);
+  LmnConfig *c = lmn_config_new (config->path);
 
   c->mode = config->mode;
   g_array_append_vals (c->eids, config->eids->data, config->eids->len);

@@ -72,6 +72,8 @@ typedef struct {
   gchar  *connection;  /* the uplink's NetworkManager connection id (SetRlocs), or NULL */
 } LmnUplinkConfig;
 
+/* An uplink with the file's default priority and weight. */
+LmnUplinkConfig *lmn_uplink_config_new  (const char *interface);
 LmnUplinkConfig *lmn_uplink_config_copy (const LmnUplinkConfig *u);
 void             lmn_uplink_config_free (LmnUplinkConfig *u);
 
@@ -111,6 +113,9 @@ typedef struct {
   guint16    control_port;
 } LmnConfig;
 
+/* The defaults of every key, no EIDs, uplinks or map-servers: for a configuration built
+ * as a structure (lispmn-server's proxy); path names it in messages. */
+LmnConfig *lmn_config_new       (const char *path);
 LmnConfig *lmn_config_load      (const char *path, GError **error);
 /* name stands for the file in error messages. */
 LmnConfig *lmn_config_load_data (const char *data, gsize len, const char *name, GError **error);

@@ -87,15 +87,6 @@ socket_address (const LmnEndpoint *e)
   return g_inet_socket_address_new (inet, e->port);
 }
 
-static gchar *
-endpoint_string (const LmnEndpoint *e)
-{
-  char buf[INET6_ADDRSTRLEN];
-
-  return g_strdup (inet_ntop (e->family == LISP_FAMILY_IPV4 ? AF_INET : AF_INET6, e->addr, buf,
-                              sizeof buf));
-}
-
 static gboolean
 endpoint_from_socket_address (GSocketAddress *sa, LmnEndpoint *out)
 {
@@ -368,14 +359,7 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
     }
   if (config->proxy != NULL)
     {
-      const LmnServerProxyConfig *pc = config->proxy;
-      g_autofree gchar *resolver = endpoint_string (&pc->map_resolver);
-
-      g_ptr_array_add (pc->eids, NULL);
-      g_ptr_array_add (pc->uplinks, NULL);
-      s->proxy = lmn_proxy_router_new ((const gchar *const *) pc->eids->pdata,
-                                       (const gchar *const *) pc->uplinks->pdata, pc->tun,
-                                       resolver, config->path, verbose, error);
+      s->proxy = lmn_proxy_router_new (config->proxy, config->path, verbose, error);
       if (s->proxy == NULL)
         return FALSE;
     }
