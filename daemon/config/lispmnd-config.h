@@ -33,8 +33,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lisp-prefix.h"
-#include "map-locator.h"
+#include "node-config.h"
 
 G_BEGIN_DECLS
 
@@ -48,103 +47,12 @@ typedef enum {
   LMN_CONFIG_ERROR_UNKNOWN,  /* an unknown group or key (likely a typo) */
 } LmnConfigError;
 
-typedef enum {
-  LMN_MODE_MOBILE_NODE,
-  LMN_MODE_XTR,
-  LMN_MODE_PROXY,   /* proxy-ETR and proxy-ITR (RFC 6832) for the EID space in eids= */
-} LmnMode;
-
-typedef enum {
-  LMN_AUTH_SHA1 = 1,    /* LISP_AUTH_HMAC_SHA1_96 */
-  LMN_AUTH_SHA256 = 2,  /* LISP_AUTH_HMAC_SHA256_128 */
-} LmnAuthAlg;
-
-/* An IP address without prefix length (RLOCs of infrastructure). */
-typedef struct {
-  guint8 family;     /* LISP_FAMILY_IPV4 or LISP_FAMILY_IPV6 */
-  guint8 addr[16];
-} LmnIp;
-
-typedef struct {
-  gchar  *interface;
-  guint8  priority;
-  guint8  weight;
-  gchar  *connection;  /* the uplink's NetworkManager connection id (SetRlocs), or NULL */
-} LmnUplinkConfig;
-
-/* An uplink with the file's default priority and weight. */
-LmnUplinkConfig *lmn_uplink_config_new  (const char *interface);
-LmnUplinkConfig *lmn_uplink_config_copy (const LmnUplinkConfig *u);
-void             lmn_uplink_config_free (LmnUplinkConfig *u);
-
-typedef struct {
-  LmnIp   address;
-  gchar  *key;        /* never logged */
-  guint8  key_id;
-  guint8  algorithm;  /* LmnAuthAlg */
-} LmnMapServerConfig;
-
-typedef struct {
-  LispPrefix prefix;
-  GArray    *locators;  /* LispMapLocator */
-  guint8     action;    /* LispAction, for an entry without locators */
-} LmnMappingConfig;
-
-typedef struct {
-  gchar     *path;
-  LmnMode    mode;
-  GArray    *eids;            /* LispPrefix; host prefixes for a mobile node */
-  guint32    instance_id;
-  gchar     *tun_name;
-  guint      mtu;             /* 0: derived from the uplinks */
-  gboolean   manage_addresses;
-  GArray    *routes;          /* LispPrefix routed into the TUN */
-  guint      route_metric;
-  guint      queue_length;
-  guint      rloc_probe_interval;  /* seconds between RLOC-probes of a peer locator; 0: off */
-  GArray    *map_resolvers;   /* LmnIp */
-  GArray    *proxy_etrs;      /* LispMapLocator */
-  GPtrArray *uplinks;         /* LmnUplinkConfig* */
-  GPtrArray *map_servers;     /* LmnMapServerConfig* */
-  GPtrArray *mappings;        /* LmnMappingConfig* */
-  /* Not in the file: the UDP port of the control sockets, 4342; 0 = an ephemeral port, when
-   * the program embedding the node (lispmn-server's proxy) owns 4342 and passes on what
-   * arrives there (lmn_node_handle_control). */
-  guint16    control_port;
-} LmnConfig;
-
-/* The defaults of every key, no EIDs, uplinks or map-servers: for a configuration built
- * as a structure (lispmn-server's proxy); path names it in messages. */
-LmnConfig *lmn_config_new       (const char *path);
 LmnConfig *lmn_config_load      (const char *path, GError **error);
 /* name stands for the file in error messages. */
 LmnConfig *lmn_config_load_data (const char *data, gsize len, const char *name, GError **error);
-void       lmn_config_free      (LmnConfig *config);
-
-/* "192.0.2.1", "2001:db8::1" */
-gboolean   lmn_ip_parse         (const char *text, LmnIp *out, GError **error);
-gchar     *lmn_ip_to_string     (const LmnIp *ip);
-
-/* A deep copy (keys included; freeing either wipes its own keys). */
-LmnConfig *lmn_config_copy      (const LmnConfig *config);
-
-/* The checks the file's values get, for values from elsewhere (D-Bus Configure): NULL when
- * fine, else the reason ("'x' is not an IPv4 or IPv6 prefix"). */
-gchar     *lmn_config_check_prefix    (const char *text, guint32 iid, LispPrefix *out);
-/* Appends a routes= item ("default" is 0.0.0.0/0 and ::/0) to routes; NULL, or the reason
- * it is refused (not a prefix, listed twice). */
-gchar     *lmn_config_add_route       (GArray *routes, const char *text);
-gchar     *lmn_config_check_unicast   (const char *text, LmnIp *out);
-gchar     *lmn_config_check_interface (const char *name);
-/* Minimum MTUs the file accepts (mtu= 0 or at least these). */
-#define LMN_CONFIG_MIN_MTU_IPV4 576
-#define LMN_CONFIG_MIN_MTU_IPV6 1280
-#define LMN_CONFIG_MAX_INSTANCE_ID 0xFFFFFFu
 
 /* The keys a group of this kind ("lispmnd", "uplink", "map-server", "mapping") may hold,
  * NULL-terminated; NULL for an unknown kind. For tools and tests that check the docs. */
 const char * const *lmn_config_known_keys (const char *group_kind);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnConfig, lmn_config_free)
 
 G_END_DECLS

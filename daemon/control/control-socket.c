@@ -1,6 +1,7 @@
 #include "control-socket.h"
 
 #include "lisp-message.h"
+#include "lmn-ip.h"
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -38,61 +39,6 @@ control_socket_free (ControlSocket *s)
   g_free (s);
 }
 
-static gsize
-ip_len (guint8 family)
-{
-  return family == 4 ? 4 : 16;
-}
-
-static void
-sockaddr_from_ip (const LmnIp *ip, guint16 port, struct sockaddr_storage *ss, socklen_t *sl)
-{
-  memset (ss, 0, sizeof *ss);
-  if (ip->family == 4)
-    {
-      struct sockaddr_in *sin = (struct sockaddr_in *) ss;
-
-      sin->sin_family = AF_INET;
-      sin->sin_port = g_htons (port);
-      memcpy (&sin->sin_addr, ip->addr, 4);
-      *sl = sizeof *sin;
-    }
-  else
-    {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
-
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = g_htons (port);
-      memcpy (&sin6->sin6_addr, ip->addr, 16);
-      *sl = sizeof *sin6;
-    }
-}
-
-static gboolean
-ip_from_sockaddr (const struct sockaddr_storage *ss, LmnIp *ip, guint16 *port)
-{
-  memset (ip, 0, sizeof *ip);
-  if (ss->ss_family == AF_INET)
-    {
-      const struct sockaddr_in *sin = (const struct sockaddr_in *) ss;
-
-      ip->family = 4;
-      memcpy (ip->addr, &sin->sin_addr, 4);
-      *port = g_ntohs (sin->sin_port);
-      return TRUE;
-    }
-  if (ss->ss_family == AF_INET6)
-    {
-      const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) ss;
-
-      ip->family = 6;
-      memcpy (ip->addr, &sin6->sin6_addr, 16);
-      *port = g_ntohs (sin6->sin6_port);
-      return TRUE;
-    }
-  return FALSE;
-}
-
 static gboolean
 on_readable (int fd, GIOCondition cond, gpointer user_data)
 {
@@ -110,7 +56,7 @@ on_readable (int fd, GIOCondition cond, gpointer user_data)
 
       if (n < 0)
         break;
-      if (!ip_from_sockaddr (&ss, &from, &port))
+      if (!lmn_ip_from_sockaddr ((struct sockaddr *) &ss, &from, &port))
         continue;
       cs->func (lisp_message_type (buf, (gsize) n), buf, (gsize) n, &from, port, &s->local,
                 cs->user_data);
@@ -124,8 +70,8 @@ on_readable (int fd, GIOCondition cond, gpointer user_data)
 static int
 open_control_socket (const char *interface, const LmnIp *local, guint16 port, GError **error)
 {
-  int fd = socket (local->family == 4 ? AF_INET : AF_INET6,
-                   SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  int fd = socket (lmn_ip_family_to_af (local->family), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                   IPPROTO_UDP);
   int one = 1;
   struct sockaddr_storage ss;
   socklen_t sl;
@@ -137,7 +83,7 @@ open_control_socket (const char *interface, const LmnIp *local, guint16 port, GE
     }
   if (local->family == 6)
     setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  sockaddr_from_ip (local, port, &ss, &sl);
+  lmn_ip_to_sockaddr (local, port, &ss, &sl);
   /* REUSEADDR: a peer daemon in the same namespace (or our own previous socket of an
    * address that came back) may hold the port on another address. */
   if (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
@@ -178,7 +124,7 @@ static gboolean
 socket_matches (const ControlSocket *s, const LmnLocalRloc *r)
 {
   return g_strcmp0 (s->interface, r->interface) == 0 && s->local.family == r->family &&
-         memcmp (s->local.addr, r->addr, ip_len (r->family)) == 0;
+         memcmp (s->local.addr, r->addr, lmn_ip_family_len (r->family)) == 0;
 }
 
 gboolean
@@ -220,7 +166,7 @@ lmn_control_sockets_sync (LmnControlSockets *cs, const LmnLocalRlocs *rlocs)
         have = socket_matches (g_ptr_array_index (cs->sockets, i), r);
       if (have)
         continue;
-      memcpy (local.addr, r->addr, ip_len (r->family));
+      memcpy (local.addr, r->addr, lmn_ip_family_len (r->family));
       fd = open_control_socket (r->interface, &local, cs->port, &error);
       if (fd < 0)
         {
@@ -249,7 +195,7 @@ find_socket (LmnControlSockets *cs, const LmnIp *local, guint8 family)
         ControlSocket *s = g_ptr_array_index (cs->sockets, i);
 
         if (s->local.family == local->family &&
-            memcmp (s->local.addr, local->addr, ip_len (local->family)) == 0)
+            memcmp (s->local.addr, local->addr, lmn_ip_family_len (local->family)) == 0)
           return s;
       }
   for (guint i = 0; i < cs->sockets->len; i++)
@@ -278,7 +224,7 @@ lmn_control_sockets_send (LmnControlSockets *cs, const LmnIp *local, const LmnIp
                    "no usable IPv%u RLOC to send from", dst->family);
       return FALSE;
     }
-  sockaddr_from_ip (dst, port, &ss, &sl);
+  lmn_ip_to_sockaddr (dst, port, &ss, &sl);
   if (sendto (s->fd, data, len, 0, (struct sockaddr *) &ss, sl) < 0)
     {
       int saved = errno;

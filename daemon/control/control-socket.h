@@ -6,7 +6,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
+#include "lmn-ip.h"
 #include "local-rlocs.h"
 
 G_BEGIN_DECLS

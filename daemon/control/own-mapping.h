@@ -3,7 +3,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
+#include "node-config.h"
 #include "lisp-message.h"
 #include "local-rlocs.h"
 

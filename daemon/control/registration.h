@@ -12,7 +12,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
+#include "node-config.h"
 #include "lisp-message.h"
 
 G_BEGIN_DECLS

@@ -2,10 +2,10 @@
 
 #include "lisp-auth.h"
 #include "lisp-message.h"
+#include "lmn-ip.h"
 #include "own-mapping.h"
 #include "rloc-probe-table.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 /* A mapping is in use while traffic went to one of its locators within this many probe
@@ -82,12 +82,6 @@ cache_entries (LmnRlocProber *p, gint64 now, gint64 since, guint8 family, const 
   return c.entries;
 }
 
-static const char *
-addr_text (guint8 family, const guint8 *addr, char buf[INET6_ADDRSTRLEN])
-{
-  return inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, INET6_ADDRSTRLEN);
-}
-
 /* Marks the locator up or down in every mapping that lists it. */
 static void
 set_reachable (LmnRlocProber *p, guint8 family, const guint8 *addr, gboolean up)
@@ -150,10 +144,10 @@ send_probe (LmnRlocProber *p, const LmnProbeTarget *t)
       !lmn_control_sockets_send (p->sockets, NULL, &dst, LISP_CONTROL_PORT,
                                  g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), &error))
     {
-      char a[INET6_ADDRSTRLEN];
+      char a[LMN_IP_TEXT_MAX];
 
       p->counters->n[LMN_CTL_SEND_FAILED]++;
-      g_debug ("RLOC-probe to %s: %s", addr_text (t->family, t->addr, a), error->message);
+      g_debug ("RLOC-probe to %s: %s", lmn_ip_bytes_to_text (t->family, t->addr, a), error->message);
       lmn_probe_table_unsent (p->table, t->nonce);
       return;
     }
@@ -210,10 +204,10 @@ round_now (LmnRlocProber *p)
   for (guint i = 0; i < went_down->len; i++)
     {
       const LmnProbeTarget *t = &g_array_index (went_down, LmnProbeTarget, i);
-      char a[INET6_ADDRSTRLEN];
+      char a[LMN_IP_TEXT_MAX];
 
       g_message ("locator %s unreachable: %u RLOC-probes unanswered",
-                 addr_text (t->family, t->addr, a), t->misses);
+                 lmn_ip_bytes_to_text (t->family, t->addr, a), t->misses);
       set_reachable (p, t->family, t->addr, FALSE);
     }
   for (guint i = 0; i < due->len; i++)
@@ -303,7 +297,7 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
   g_autoptr(LispMapReply) m = NULL;
   g_autoptr(GError) error = NULL;
   const LmnProbeTarget *t = NULL;
-  char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+  char a[LMN_IP_TEXT_MAX], b[LMN_IP_TEXT_MAX];
 
   /* Byte 0: type (4 bits), then P. Other replies are the resolver's. */
   if (len < 1 || (data[0] & 0x08) == 0)
@@ -321,11 +315,11 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
     case LMN_PROBE_ANSWER_UNKNOWN:
       p->counters->n[LMN_CTL_RLOC_PROBE_UNSOLICITED]++;
       g_debug ("RLOC-probe reply from %s with nonce %016" G_GINT64_MODIFIER "x: no such probe, dropped",
-               addr_text (from->family, from->addr, a), m->nonce);
+               lmn_ip_bytes_to_text (from->family, from->addr, a), m->nonce);
       return TRUE;
     case LMN_PROBE_ANSWER_NOW_UP:
       g_message ("locator %s reachable again (RLOC-probe answered from %s)",
-                 addr_text (t->family, t->addr, a), addr_text (from->family, from->addr, b));
+                 lmn_ip_bytes_to_text (t->family, t->addr, a), lmn_ip_bytes_to_text (from->family, from->addr, b));
       set_reachable (p, t->family, t->addr, TRUE);
       break;
     case LMN_PROBE_ANSWER_OK:

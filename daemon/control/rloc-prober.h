@@ -7,7 +7,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
+#include "node-config.h"
 #include "control-counters.h"
 #include "control-socket.h"
 #include "dataplane.h"

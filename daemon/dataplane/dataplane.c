@@ -4,12 +4,13 @@
 #include "flow-hash.h"
 #include "icmp-error.h"
 #include "inner-packet.h"
+#include "lmn-ip.h"
 #include "locator-choice.h"
 #include "pending-queue.h"
+#include "udp-pktinfo.h"
 #include "lisp-message.h"
 #include "wire-data.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -82,24 +83,18 @@ struct _LmnDataplane {
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static const char *
-ip_to_string (guint8 family, const guint8 *addr, char buf[INET6_ADDRSTRLEN])
-{
-  return inet_ntop (family == 4 ? AF_INET : AF_INET6, addr, buf, INET6_ADDRSTRLEN);
-}
-
 static void
 drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip)
 {
   dp->counters.drops[reason]++;
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN] = "?", d[INET6_ADDRSTRLEN] = "?";
+      char s[LMN_IP_TEXT_MAX] = "?", d[LMN_IP_TEXT_MAX] = "?";
 
       if (ip != NULL)
         {
-          ip_to_string (ip->family, ip->src, s);
-          ip_to_string (ip->family, ip->dst, d);
+          lmn_ip_bytes_to_text (ip->family, ip->src, s);
+          lmn_ip_bytes_to_text (ip->family, ip->dst, d);
         }
       g_debug ("drop %s -> %s: %s", s, d, lmn_drop_reason_name (reason));
     }
@@ -176,7 +171,7 @@ note_peer (LmnDataplane *dp, guint8 family, const guint8 *addr, gint64 now)
   LmnIp key = { .family = family };
   Peer *peer;
 
-  memcpy (key.addr, addr, family == 4 ? 4 : 16);
+  memcpy (key.addr, addr, lmn_ip_family_len (family));
   peer = g_hash_table_lookup (dp->peers, &key);
   if (peer == NULL)
     {
@@ -195,7 +190,7 @@ lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family, const guint8 *addr
   LmnIp key = { .family = family };
   const Peer *peer;
 
-  memcpy (key.addr, addr, family == 4 ? 4 : 16);
+  memcpy (key.addr, addr, lmn_ip_family_len (family));
   peer = g_hash_table_lookup (dp->peers, &key);
   return peer != NULL ? peer->last : 0;
 }
@@ -232,31 +227,6 @@ lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since)
 }
 
 /* ---- outbound: TUN -> encapsulation -------------------------------------------------- */
-
-static void
-fill_sockaddr (guint8 family, const guint8 *addr, guint16 port, struct sockaddr_storage *ss,
-               socklen_t *len)
-{
-  memset (ss, 0, sizeof *ss);
-  if (family == 4)
-    {
-      struct sockaddr_in *sin = (struct sockaddr_in *) ss;
-
-      sin->sin_family = AF_INET;
-      sin->sin_port = g_htons (port);
-      memcpy (&sin->sin_addr, addr, 4);
-      *len = sizeof *sin;
-    }
-  else
-    {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
-
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = g_htons (port);
-      memcpy (&sin6->sin6_addr, addr, 16);
-      *len = sizeof *sin6;
-    }
-}
 
 /* Encapsulates packet towards one of locators[0..n-1] (a mapping's or the proxy-ETRs'). */
 static void
@@ -320,13 +290,15 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
   tx->iov[1].iov_base = (void *) packet;
   tx->iov[1].iov_len = ip->length;
   tx->inner_len = ip->length;
-  fill_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &tx->to, &tx->to_len);
+  lmn_ip_bytes_to_sockaddr (remote->family, remote->addr, LISP_DATA_PORT, &tx->to, &tx->to_len);
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+      char s[LMN_IP_TEXT_MAX], d[LMN_IP_TEXT_MAX], r[LMN_IP_TEXT_MAX];
 
-      g_debug ("encap %s -> %s: to RLOC %s from %s (%s)", ip_to_string (ip->family, ip->src, s),
-               ip_to_string (ip->family, ip->dst, d), ip_to_string (remote->family, remote->addr, r),
+      g_debug ("encap %s -> %s: to RLOC %s from %s (%s)",
+               lmn_ip_bytes_to_text (ip->family, ip->src, s),
+               lmn_ip_bytes_to_text (ip->family, ip->dst, d),
+               lmn_ip_bytes_to_text (remote->family, remote->addr, r),
                local->interface, remote->family == 4 ? "IPv4" : "IPv6");
     }
 }
@@ -617,13 +589,13 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
       if (up && probed_down (dp, l))
         continue;
       {
-        char a[INET6_ADDRSTRLEN];
+        char a[LMN_IP_TEXT_MAX];
         g_autofree gchar *prefix = lisp_prefix_to_string (&entry->prefix);
         guint8 addr[16];
 
         memcpy (addr, l->addr, 16);
         g_info ("mapping %s: locator %s %s (locator-status-bits)", prefix,
-                ip_to_string (l->family, addr, a), up ? "up" : "down");
+                lmn_ip_bytes_to_text (l->family, addr, a), up ? "up" : "down");
         lisp_map_cache_set_reachable (dp->cache, &entry->prefix, l->family, addr, up);
       }
     }
@@ -680,45 +652,11 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
   dp->counters.rx_bytes += ip.length;
   if (G_UNLIKELY (dp->debug))
     {
-      char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+      char s[LMN_IP_TEXT_MAX], d[LMN_IP_TEXT_MAX];
 
-      g_debug ("decap %s -> %s", ip_to_string (ip.family, ip.src, s),
-               ip_to_string (ip.family, ip.dst, d));
+      g_debug ("decap %s -> %s", lmn_ip_bytes_to_text (ip.family, ip.src, s),
+               lmn_ip_bytes_to_text (ip.family, ip.dst, d));
     }
-}
-
-static const guint8 *
-sockaddr_ip (const struct sockaddr_storage *ss)
-{
-  if (ss->ss_family == AF_INET)
-    return (const guint8 *) &((const struct sockaddr_in *) ss)->sin_addr;
-  return (const guint8 *) &((const struct sockaddr_in6 *) ss)->sin6_addr;
-}
-
-/* The destination address of a received datagram, from its IP_PKTINFO / IPV6_PKTINFO. */
-static gboolean
-packet_destination (struct msghdr *msg, guint8 family, guint8 out[16])
-{
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
-    {
-      if (family == 4 && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-        {
-          struct in_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          memcpy (out, &pi.ipi_addr, 4);
-          return TRUE;
-        }
-      if (family == 6 && c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
-        {
-          struct in6_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          memcpy (out, &pi.ipi6_addr, 16);
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static gboolean
@@ -728,7 +666,7 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
   LmnDataplane *dp = sock->dp;
   struct mmsghdr msgs[UDP_BATCH];
   struct iovec iovs[UDP_BATCH];
-  union { char buf[CMSG_SPACE (sizeof (struct in6_pktinfo))]; struct cmsghdr align; } cmsgs[UDP_BATCH];
+  LmnPktinfoBuffer cmsgs[UDP_BATCH];
   struct sockaddr_storage froms[UDP_BATCH];
   gint64 now = g_get_monotonic_time ();
   int n;
@@ -748,16 +686,17 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
   n = recvmmsg (fd, msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
   for (int i = 0; i < n; i++)
     {
-      guint8 to[16];
+      LmnIp from, to;
 
       if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 ||
-          !packet_destination (&msgs[i].msg_hdr, sock->family, to))
+          !lmn_pktinfo_destination (&msgs[i].msg_hdr, sock->family, &to) ||
+          !lmn_ip_from_sockaddr ((struct sockaddr *) &froms[i], &from, NULL))
         {
           drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
           continue;
         }
-      handle_inbound (dp, sock->family, sockaddr_ip (&froms[i]), to, iovs[i].iov_base,
-                      msgs[i].msg_len, now);
+      handle_inbound (dp, sock->family, from.addr, to.addr, iovs[i].iov_base, msgs[i].msg_len,
+                      now);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -765,7 +704,7 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
 static gboolean
 open_data_socket (DataSocket *sock, guint8 family, GError **error)
 {
-  int fd = socket (family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+  int fd = socket (lmn_ip_family_to_af (family), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                    IPPROTO_UDP);
   int one = 1, rcvbuf = RCVBUF_BYTES;
   struct sockaddr_storage ss;
@@ -780,18 +719,16 @@ open_data_socket (DataSocket *sock, guint8 family, GError **error)
                    family, g_strerror (saved));
       return FALSE;
     }
-  if (family == 4)
-    setsockopt (fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
-  else
+  lmn_pktinfo_enable (fd, family, NULL);
+  if (family == 6)
     {
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-      setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
       /* RFC 9300 / RFC 6936: an ETR accepts the zero UDP checksum ITRs may send over
        * IPv6; Linux drops such datagrams unless the socket asks for them. */
       setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &one, sizeof one);
     }
   setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  fill_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
+  lmn_ip_bytes_to_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
   if (bind (fd, (struct sockaddr *) &ss, sl) < 0)
     {
       int saved = errno;

@@ -8,7 +8,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
+#include "node-config.h"
 #include "drop-reason.h"
 #include "local-rlocs.h"
 #include "map-cache.h"

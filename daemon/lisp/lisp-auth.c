@@ -23,6 +23,37 @@ lisp_auth_alg_name (guint alg)
     }
 }
 
+/* One table for every file that names an algorithm (lispmnd.conf, lispmn-server.conf, D-Bus
+ * Configure, the NetworkManager plugin). */
+static const struct {
+  const char *name;
+  LispAuthAlg alg;
+} setting_names[] = {
+  { "hmac-sha-1", LISP_AUTH_HMAC_SHA1_96 },
+  { "hmac-sha-256", LISP_AUTH_HMAC_SHA256_128 },
+};
+
+gboolean
+lisp_auth_alg_from_setting (const char *name, LispAuthAlg *out)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (setting_names); i++)
+    if (g_str_equal (name, setting_names[i].name))
+      {
+        *out = setting_names[i].alg;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+lisp_auth_alg_setting (guint alg)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (setting_names); i++)
+    if (setting_names[i].alg == alg)
+      return setting_names[i].name;
+  return NULL;
+}
+
 gsize
 lisp_auth_send_length (guint alg)
 {

@@ -18,6 +18,11 @@ typedef enum {
 } LispAuthAlg;
 
 const char *lisp_auth_alg_name   (guint alg);
+/* The names configuration files and settings give the algorithms: "hmac-sha-1" and
+ * "hmac-sha-256". lisp_auth_alg_from_setting is FALSE for any other name;
+ * lisp_auth_alg_setting is NULL for LISP_AUTH_NONE and unknown algorithms. */
+gboolean    lisp_auth_alg_from_setting (const char *name, LispAuthAlg *out);
+const char *lisp_auth_alg_setting      (guint alg);
 /* The length we send: the full digest; 0 for LISP_AUTH_NONE and unknown algorithms. */
 gsize       lisp_auth_send_length (guint alg);
 /* Whether len is an Authentication Data Length we accept for alg. */

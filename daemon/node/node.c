@@ -4,6 +4,7 @@
 #include "control-socket.h"
 #include "dataplane.h"
 #include "lisp-message.h"
+#include "lmn-ip.h"
 #include "local-rlocs.h"
 #include "map-cache.h"
 #include "netlink.h"
@@ -13,7 +14,6 @@
 #include "state-file.h"
 #include "tun.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 /* Outer IPv6 + UDP + LISP header: the TUN's MTU leaves room for the larger of the two
@@ -94,13 +94,13 @@ log_rlocs (LmnNode *node)
   for (guint i = 0; i < lmn_local_rlocs_size (node->rlocs); i++)
     {
       const LmnLocalRloc *r = lmn_local_rlocs_get (node->rlocs, i);
-      char buf[INET6_ADDRSTRLEN];
+      char buf[LMN_IP_TEXT_MAX];
 
       if (!r->up)
         continue;
       g_string_append_printf (s, "%s%s %s (priority %u, weight %u)", s->len ? ", " : "",
                               r->interface,
-                              inet_ntop (r->family == 4 ? AF_INET : AF_INET6, r->addr, buf, sizeof buf),
+                              lmn_ip_bytes_to_text (r->family, r->addr, buf),
                               r->priority, r->weight);
     }
   g_message ("RLOCs: %s", s->len > 0 ? s->str : "none (no uplink is up)");

@@ -8,6 +8,7 @@
 #include "proxy-router.h"
 #include "server-config.h"
 #include "server-show.h"
+#include "udp-pktinfo.h"
 
 #include "lisp-message.h"
 
@@ -120,45 +121,6 @@ endpoint_from_socket_address (GSocketAddress *sa, LmnEndpoint *out)
   return TRUE;
 }
 
-typedef union {
-  char           buf[CMSG_SPACE (sizeof (struct in6_pktinfo))];
-  struct cmsghdr align;
-} PktinfoBuffer;
-
-/* Asks the kernel to send msg from local (when of the destination's family). */
-static void
-set_source (struct msghdr *msg, PktinfoBuffer *control, guint8 family, const LmnEndpoint *local)
-{
-  struct cmsghdr *c;
-
-  if (local == NULL || local->family != family)
-    return;
-  memset (control, 0, sizeof *control);
-  msg->msg_control = control->buf;
-  if (family == LISP_FAMILY_IPV4)
-    {
-      struct in_pktinfo pi = { 0 };
-
-      memcpy (&pi.ipi_spec_dst, local->addr, 4);
-      msg->msg_controllen = CMSG_SPACE (sizeof pi);
-      c = CMSG_FIRSTHDR (msg);
-      *c = (struct cmsghdr) { .cmsg_len = CMSG_LEN (sizeof pi), .cmsg_level = IPPROTO_IP,
-                              .cmsg_type = IP_PKTINFO };
-      memcpy (CMSG_DATA (c), &pi, sizeof pi);
-    }
-  else
-    {
-      struct in6_pktinfo pi = { 0 };
-
-      memcpy (&pi.ipi6_addr, local->addr, 16);
-      msg->msg_controllen = CMSG_SPACE (sizeof pi);
-      c = CMSG_FIRSTHDR (msg);
-      *c = (struct cmsghdr) { .cmsg_len = CMSG_LEN (sizeof pi), .cmsg_level = IPPROTO_IPV6,
-                              .cmsg_type = IPV6_PKTINFO };
-      memcpy (CMSG_DATA (c), &pi, sizeof pi);
-    }
-}
-
 /* Sends out the datagrams one input produced, from the address that input was sent to
  * (local): a host with several addresses must answer from the one its clients know, or
  * they cannot match the answer to the server they asked. */
@@ -175,9 +137,10 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
       GSocket *sock = NULL;
       gsize len;
       const guint8 *data = g_bytes_get_data (d->data, &len);
-      PktinfoBuffer control;
+      LmnPktinfoBuffer control;
       struct iovec iov = { (void *) data, len };
       struct msghdr msg = { .msg_name = &native, .msg_iov = &iov, .msg_iovlen = 1 };
+      const LmnEndpoint *source = d->local.family != 0 ? &d->local : local;
 
       for (guint j = 0; j < s->sockets->len && sock == NULL; j++)
         if (g_socket_get_family (g_ptr_array_index (s->sockets, j)) == family)
@@ -189,7 +152,8 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
         }
       msg.msg_namelen = (socklen_t) g_socket_address_get_native_size (to);
       g_socket_address_to_native (to, &native, sizeof native, NULL);
-      set_source (&msg, &control, d->to.family, d->local.family != 0 ? &d->local : local);
+      if (source != NULL && source->family == d->to.family)
+        lmn_pktinfo_set_source (&msg, &control, source->family, source->addr);
       if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
         g_info ("send: %s", g_strerror (errno));
     }
@@ -199,28 +163,13 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
 static gboolean
 local_address (struct msghdr *msg, LmnEndpoint *out)
 {
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
-    {
-      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-        {
-          struct in_pktinfo pi;
+  LmnIp ip;
 
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          *out = (LmnEndpoint) { .family = LISP_FAMILY_IPV4 };
-          memcpy (out->addr, &pi.ipi_addr, 4);
-          return TRUE;
-        }
-      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO)
-        {
-          struct in6_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          *out = (LmnEndpoint) { .family = LISP_FAMILY_IPV6 };
-          memcpy (out->addr, &pi.ipi6_addr, 16);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  if (!lmn_pktinfo_destination (msg, 0, &ip))
+    return FALSE;
+  *out = (LmnEndpoint) { .family = ip.family };
+  memcpy (out->addr, ip.addr, sizeof ip.addr);
+  return TRUE;
 }
 
 static gboolean
@@ -234,7 +183,7 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
     {
       g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
       struct sockaddr_storage from = { 0 };
-      PktinfoBuffer control;
+      LmnPktinfoBuffer control;
       struct iovec iov = { buf, sizeof buf };
       struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                             .msg_iovlen = 1, .msg_control = control.buf,

@@ -1,6 +1,7 @@
 #include "proxy-router.h"
 
-#include "lispmnd-config.h"
+#include "interface-name.h"
+#include "node-config.h"
 #include "lisp-message.h"
 #include "node.h"
 
@@ -16,8 +17,8 @@ struct _LmnProxyRouter {
 static gboolean
 refuse (GError **error, const char *config_name, const char *key, gchar *reason)
 {
-  g_set_error (error, LMN_CONFIG_ERROR, LMN_CONFIG_ERROR_INVALID, "%s: [proxy] %s: %s",
-               config_name, key, reason);
+  g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_INVALID,
+               "%s: [proxy] %s: %s", config_name, key, reason);
   g_free (reason);
   return FALSE;
 }
@@ -47,7 +48,8 @@ add_uplinks (LmnConfig *c, const GPtrArray *uplinks, const char *config_name, GE
   for (guint i = 0; i < uplinks->len; i++)
     {
       const char *name = g_ptr_array_index (uplinks, i);
-      gchar *reason = lmn_config_check_interface (name);
+      LmnUplinkConfig *u;
+      gchar *reason = lmn_interface_name_check (name);
 
       if (reason == NULL && g_str_equal (name, c->tun_name))
         reason = g_strdup_printf ("'%s' is the TUN device, not an uplink", name);
@@ -56,7 +58,11 @@ add_uplinks (LmnConfig *c, const GPtrArray *uplinks, const char *config_name, GE
           reason = g_strdup_printf ("'%s' is listed twice", name);
       if (reason != NULL)
         return refuse (error, config_name, "uplinks", reason);
-      g_ptr_array_add (c->uplinks, lmn_uplink_config_new (name));
+      u = g_new0 (LmnUplinkConfig, 1);
+      u->interface = g_strdup (name);
+      u->priority = LMN_CONFIG_DEFAULT_PRIORITY;
+      u->weight = LMN_CONFIG_DEFAULT_WEIGHT;
+      g_ptr_array_add (c->uplinks, u);
     }
   return TRUE;
 }
@@ -76,7 +82,7 @@ node_config (const LmnServerProxyConfig *pc, const char *config_name, GError **e
   c->mode = LMN_MODE_PROXY;
   c->manage_addresses = TRUE;
   c->control_port = 0;
-  reason = lmn_config_check_interface (pc->tun);
+  reason = lmn_interface_name_check (pc->tun);
   if (reason != NULL)
     {
       refuse (error, config_name, "tun", reason);

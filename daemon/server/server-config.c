@@ -3,6 +3,8 @@
  * checked here. Errors read "FILE:LINE: [GROUP] KEY: reason". */
 #include "server-config.h"
 
+#include "interface-name.h"
+#include "keyfile-scanner.h"
 #include "lisp-auth.h"
 #include "lisp-prefix.h"
 
@@ -22,36 +24,9 @@ static const char *const site_keys[] = {
 };
 
 typedef struct {
-  gchar *name;
-  guint  line;
-} Located;
-
-typedef struct {
-  gchar  *name;
-  guint   line;
-  GArray *keys;  /* Located */
-} Group;
-
-static void
-located_clear (gpointer data)
-{
-  g_free (((Located *) data)->name);
-}
-
-static void
-group_free (gpointer data)
-{
-  Group *g = data;
-
-  g_free (g->name);
-  g_array_unref (g->keys);
-  g_free (g);
-}
-
-typedef struct {
-  const char *file;
-  GKeyFile   *keyfile;
-  const Group *group;
+  const char            *file;
+  GKeyFile              *keyfile;
+  const LmnKeyfileGroup *group;
 } Ctx;
 
 static gboolean fail (const Ctx *c, const char *key, GError **error, int code,
@@ -61,21 +36,14 @@ static gboolean
 fail (const Ctx *c, const char *key, GError **error, int code, const char *format, ...)
 {
   g_autofree gchar *reason = NULL;
-  guint line = c->group->line;
   va_list args;
 
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
-  for (guint i = 0; key != NULL && i < c->group->keys->len; i++)
-    if (g_str_equal (g_array_index (c->group->keys, Located, i).name, key))
-      line = g_array_index (c->group->keys, Located, i).line;
-  if (key != NULL)
-    g_set_error (error, LMN_SERVER_CONFIG_ERROR, code, "%s:%u: [%s] %s: %s", c->file, line,
-                 c->group->name, key, reason);
-  else
-    g_set_error (error, LMN_SERVER_CONFIG_ERROR, code, "%s:%u: [%s]: %s", c->file, line,
-                 c->group->name, reason);
+  lmn_keyfile_set_error (error, LMN_SERVER_CONFIG_ERROR, code, c->file,
+                         key != NULL ? lmn_keyfile_key_line (c->group, key) : c->group->line,
+                         c->group->name, key, reason);
   return FALSE;
 }
 
@@ -83,73 +51,40 @@ fail (const Ctx *c, const char *key, GError **error, int code, const char *forma
 static GPtrArray *
 scan (const char *data, gsize len, const char *file, GError **error)
 {
-  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (group_free);
-  g_autofree gchar *text = g_strndup (data, len);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  Group *current = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  LmnKeyfileProblem problem;
+  GQuark domain = LMN_SERVER_CONFIG_ERROR;
+  gint code = LMN_SERVER_CONFIG_ERROR_SYNTAX;
 
-  if (strlen (text) != len)
+  if (memchr (data, '\0', len) != NULL)
     {
-      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
-                   "%s: contains a NUL byte: not a configuration file", file);
+      g_set_error (error, domain, code, "%s: contains a NUL byte: not a configuration file", file);
       return NULL;
     }
-  for (guint i = 0; lines[i] != NULL; i++)
+  groups = lmn_keyfile_scan (data, len, &problem);
+  switch (problem.kind)
     {
-      gchar *line = g_strstrip (lines[i]);
-      const char *eq;
-
-      if (line[0] == '\0' || line[0] == '#')
-        continue;
-      if (line[0] == '[' && line[strlen (line) - 1] == ']')
-        {
-          current = g_new0 (Group, 1);
-          current->name = g_strndup (line + 1, strlen (line) - 2);
-          current->line = i + 1;
-          current->keys = g_array_new (FALSE, TRUE, sizeof (Located));
-          g_array_set_clear_func (current->keys, located_clear);
-          for (guint j = 0; j < groups->len; j++)
-            if (g_str_equal (((Group *) g_ptr_array_index (groups, j))->name, current->name))
-              {
-                g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
-                             "%s:%u: [%s]: group already defined on line %u", file, i + 1,
-                             current->name, ((Group *) g_ptr_array_index (groups, j))->line);
-                group_free (current);
-                return NULL;
-              }
-          g_ptr_array_add (groups, current);
-          continue;
-        }
-      eq = strchr (line, '=');
-      if (eq == NULL || eq == line)
-        {
-          /* Never echo the line: it may be a secret that lost its "key=". */
-          g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
-                       "%s:%u: not a [group], a key=value line or a # comment", file, i + 1);
-          return NULL;
-        }
-      if (current == NULL)
-        {
-          g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
-                       "%s:%u: a key before the first [group]", file, i + 1);
-          return NULL;
-        }
-      {
-        Located k = { g_strstrip (g_strndup (line, eq - line)), i + 1 };
-
-        for (guint j = 0; j < current->keys->len; j++)
-          if (g_str_equal (g_array_index (current->keys, Located, j).name, k.name))
-            {
-              g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_SYNTAX,
-                           "%s:%u: [%s] %s: set twice (first on line %u)", file, i + 1,
-                           current->name, k.name, g_array_index (current->keys, Located, j).line);
-              g_free (k.name);
-              return NULL;
-            }
-        g_array_append_val (current->keys, k);
-      }
+    case LMN_KEYFILE_OK:
+      return g_steal_pointer (&groups);
+    case LMN_KEYFILE_BAD_LINE:
+      /* Never echo the line: it may be a secret that lost its "key=". */
+      g_set_error (error, domain, code, "%s:%u: not a [group], a key=value line or a # comment",
+                   file, problem.line);
+      break;
+    case LMN_KEYFILE_KEY_OUTSIDE_GROUP:
+      g_set_error (error, domain, code, "%s:%u: a key before the first [group]", file,
+                   problem.line);
+      break;
+    case LMN_KEYFILE_GROUP_TWICE:
+      g_set_error (error, domain, code, "%s:%u: [%s]: group already defined on line %u", file,
+                   problem.line, problem.group->name, problem.first_line);
+      break;
+    case LMN_KEYFILE_KEY_TWICE:
+      g_set_error (error, domain, code, "%s:%u: [%s] %s: set twice (first on line %u)", file,
+                   problem.line, problem.group->name, problem.key, problem.first_line);
+      break;
     }
-  return g_steal_pointer (&groups);
+  return NULL;
 }
 
 static gboolean
@@ -157,7 +92,7 @@ check_keys (const Ctx *c, const char *const *known, GError **error)
 {
   for (guint i = 0; i < c->group->keys->len; i++)
     {
-      const char *key = g_array_index (c->group->keys, Located, i).name;
+      const char *key = g_array_index (c->group->keys, LmnKeyfileKey, i).name;
 
       if (!g_strv_contains (known, key))
         {
@@ -275,7 +210,7 @@ parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
 }
 
 static gboolean
-parse_algorithm (const Ctx *c, const char *key, guint8 *out, GError **error)
+parse_algorithm (const Ctx *c, const char *key, LispAuthAlg *out, GError **error)
 {
   g_autofree gchar *text = NULL;
 
@@ -286,11 +221,7 @@ parse_algorithm (const Ctx *c, const char *key, guint8 *out, GError **error)
     }
   if (!get_string (c, key, &text, error))
     return FALSE;
-  if (g_str_equal (text, "hmac-sha-256"))
-    *out = LISP_AUTH_HMAC_SHA256_128;
-  else if (g_str_equal (text, "hmac-sha-1"))
-    *out = LISP_AUTH_HMAC_SHA1_96;
-  else
+  if (!lisp_auth_alg_from_setting (text, out))
     return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
                  "'%s' is not hmac-sha-256 or hmac-sha-1", text);
   return TRUE;
@@ -306,7 +237,7 @@ parse_key (const Ctx *c, LmnSite *site, const char *prefix, gboolean required, G
                                                            : g_strdup_printf ("%s-algorithm", prefix);
   g_autofree gchar *secret = NULL;
   guint64 key_id = 0;
-  guint8 alg = LISP_AUTH_HMAC_SHA256_128;
+  LispAuthAlg alg = LISP_AUTH_HMAC_SHA256_128;
 
   if (!has_key (c, key_key))
     {
@@ -427,19 +358,6 @@ proxy_config_free (LmnServerProxyConfig *proxy)
   g_free (proxy);
 }
 
-static gboolean
-interface_name_ok (const char *name)
-{
-  gsize len = strlen (name);
-
-  if (len < 1 || len > 15 || g_str_equal (name, ".") || g_str_equal (name, ".."))
-    return FALSE;
-  for (const char *s = name; *s != '\0'; s++)   /* the kernel's dev_valid_name */
-    if (*s == '/' || *s == ':' || g_ascii_isspace (*s))
-      return FALSE;
-  return TRUE;
-}
-
 /* A list key: its non-empty items, or an error when there are none. */
 static GStrv
 get_list (const Ctx *c, const char *key, GError **error)
@@ -493,22 +411,23 @@ parse_proxy (const Ctx *c, LmnServerConfig *config, GError **error)
     }
   for (guint i = 0; uplinks[i] != NULL; i++)
     {
-      if (!interface_name_ok (uplinks[i]))
-        return fail (c, "uplinks", error, LMN_SERVER_CONFIG_ERROR_INVALID,
-                     "'%s' is not an interface name (1-15 characters, no '/', ':' or whitespace)",
-                     uplinks[i]);
+      g_autofree gchar *reason = lmn_interface_name_check (uplinks[i]);
+
+      if (reason != NULL)
+        return fail (c, "uplinks", error, LMN_SERVER_CONFIG_ERROR_INVALID, "%s", reason);
       g_ptr_array_add (proxy->uplinks, g_strdup (uplinks[i]));
     }
   if (has_key (c, "tun"))
     {
       g_free (proxy->tun);
       proxy->tun = NULL;
+      g_autofree gchar *reason = NULL;
+
       if (!get_string (c, "tun", &proxy->tun, error))
         return FALSE;
-      if (!interface_name_ok (proxy->tun))
-        return fail (c, "tun", error, LMN_SERVER_CONFIG_ERROR_INVALID,
-                     "'%s' is not an interface name (1-15 characters, no '/', ':' or whitespace)",
-                     proxy->tun);
+      reason = lmn_interface_name_check (proxy->tun);
+      if (reason != NULL)
+        return fail (c, "tun", error, LMN_SERVER_CONFIG_ERROR_INVALID, "%s", reason);
     }
   if (has_key (c, "map-resolver"))
     {

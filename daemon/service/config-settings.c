@@ -212,7 +212,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
   const char *key;
   GVariant *value;
 
-  ms->algorithm = LMN_AUTH_SHA256;
+  ms->algorithm = LISP_AUTH_HMAC_SHA256_128;
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
@@ -269,11 +269,7 @@ parse_map_server (GVariant *dict, guint index, GError **error)
         {
           const char *algorithm = g_variant_get_string (v, NULL);
 
-          if (g_str_equal (algorithm, "hmac-sha-256"))
-            ms->algorithm = LMN_AUTH_SHA256;
-          else if (g_str_equal (algorithm, "hmac-sha-1"))
-            ms->algorithm = LMN_AUTH_SHA1;
-          else
+          if (!lisp_auth_alg_from_setting (algorithm, &ms->algorithm))
             {
               /* The caller's text, cut short: it is no secret, but may be anything. */
               invalid (error, "map-servers: server %u: algorithm: '%.32s' is not supported "

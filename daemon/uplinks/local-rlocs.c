@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 
+#include "lmn-ip.h"
 #include "locator-choice.h"
 #include "map-locator.h"
 
@@ -85,11 +86,12 @@ lmn_local_rlocs_add_uplink (LmnLocalRlocs *set, const char *interface, guint8 pr
 static gboolean
 open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **error)
 {
-  int domain = r->family == 4 ? AF_INET : AF_INET6;
-  int fd = socket (domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  int fd = socket (lmn_ip_family_to_af (r->family), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                   IPPROTO_UDP);
   int one = 1;
-  struct sockaddr_storage ss = { 0 };
+  struct sockaddr_storage ss;
   socklen_t sl;
+  LmnIp bound;
 
   if (fd < 0)
     {
@@ -100,28 +102,21 @@ open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **err
    * that forbid fragmentation were answered with "too big" before they got here. */
   if (r->family == 4)
     {
-      struct sockaddr_in *sin = (struct sockaddr_in *) &ss;
       int pmtu = IP_PMTUDISC_DONT;
 
       setsockopt (fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
       /* RFC 9300 §5.3: an ITR sends a zero UDP checksum. Over IPv6 we compute it all the
        * same: receivers drop zero-checksum IPv6 UDP unless they opted in (RFC 6936). */
       setsockopt (fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof one);
-      sin->sin_family = AF_INET;
-      memcpy (&sin->sin_addr, r->addr, 4);
-      sl = sizeof *sin;
     }
   else
     {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &ss;
       int pmtu = IPV6_PMTUDISC_DONT;
 
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
       setsockopt (fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof pmtu);
-      sin6->sin6_family = AF_INET6;
-      memcpy (&sin6->sin6_addr, r->addr, 16);
-      sl = sizeof *sin6;
     }
+  lmn_ip_bytes_to_sockaddr (r->family, r->addr, 0, &ss, &sl);
   if (setsockopt (fd, SOL_SOCKET, SO_BINDTODEVICE, r->interface, strlen (r->interface)) < 0 ||
       bind (fd, (struct sockaddr *) &ss, sl) < 0 ||
       getsockname (fd, (struct sockaddr *) &ss, &sl) < 0)
@@ -133,8 +128,7 @@ open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **err
       return FALSE;
     }
   *fd_out = fd;
-  *port_out = g_ntohs (r->family == 4 ? ((struct sockaddr_in *) &ss)->sin_port
-                                      : ((struct sockaddr_in6 *) &ss)->sin6_port);
+  lmn_ip_from_sockaddr ((struct sockaddr *) &ss, &bound, port_out);
   return TRUE;
 }
 

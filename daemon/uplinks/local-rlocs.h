@@ -9,7 +9,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
+#include "node-config.h"
 #include "netlink.h"
 
 G_BEGIN_DECLS

@@ -1,6 +1,7 @@
 #include "netlink.h"
 
-#include <arpa/inet.h>
+#include "lmn-ip.h"
+
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <linux/if_addr.h>
@@ -71,11 +72,9 @@ address_to_ip (struct rtnl_addr *addr, LmnIp *ip)
   struct nl_addr *local = rtnl_addr_get_local (addr);
   int family = rtnl_addr_get_family (addr);
 
-  if (local == NULL || (family != AF_INET && family != AF_INET6))
-    return FALSE;
   memset (ip, 0, sizeof *ip);
-  ip->family = family == AF_INET ? 4 : 6;
-  if (nl_addr_get_len (local) != (family == AF_INET ? 4u : 16u))
+  ip->family = lmn_ip_family_from_af (family);
+  if (local == NULL || ip->family == 0 || nl_addr_get_len (local) != lmn_ip_family_len (ip->family))
     return FALSE;
   memcpy (ip->addr, nl_addr_get_binary_addr (local), nl_addr_get_len (local));
   return TRUE;
@@ -385,8 +384,8 @@ describe_ifindex (LmnNetlink *nl, int ifindex)
 static struct nl_addr *
 prefix_to_nl_addr (const LispPrefix *prefix)
 {
-  struct nl_addr *a = nl_addr_build (prefix->family == LISP_FAMILY_IPV4 ? AF_INET : AF_INET6,
-                                     prefix->addr, prefix->family == LISP_FAMILY_IPV4 ? 4 : 16);
+  struct nl_addr *a = nl_addr_build (lmn_ip_family_to_af (prefix->family), prefix->addr,
+                                     lmn_ip_family_len (prefix->family));
 
   if (a != NULL)
     nl_addr_set_prefixlen (a, prefix->len);
@@ -432,7 +431,7 @@ lmn_netlink_route (LmnNetlink *nl, int ifindex, const LispPrefix *prefix, const 
   struct nl_addr *dst = prefix_to_nl_addr (prefix);
   struct nl_addr *src = NULL;
   g_autofree gchar *text = lisp_prefix_to_string (prefix);
-  int family = prefix->family == LISP_FAMILY_IPV4 ? AF_INET : AF_INET6;
+  int family = lmn_ip_family_to_af (prefix->family);
   int err;
 
   rtnl_route_set_family (route, family);

@@ -9,7 +9,7 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
+#include "lmn-ip.h"
 #include "lisp-prefix.h"
 
 G_BEGIN_DECLS

@@ -141,12 +141,12 @@ check_full (const LmnConfig *c)
   assert_ip (&ms->address, "203.0.113.1");
   g_assert_cmpstr (ms->key, ==, KEY);
   g_assert_cmpuint (ms->key_id, ==, 7);
-  g_assert_cmpuint (ms->algorithm, ==, LMN_AUTH_SHA1);
+  g_assert_cmpuint (ms->algorithm, ==, LISP_AUTH_HMAC_SHA1_96);
   ms = g_ptr_array_index (c->map_servers, 1);
   assert_ip (&ms->address, "2001:db8::5");
   g_assert_cmpstr (ms->key, ==, "with escapes;and spaces");
   g_assert_cmpuint (ms->key_id, ==, 0);
-  g_assert_cmpuint (ms->algorithm, ==, LMN_AUTH_SHA256);
+  g_assert_cmpuint (ms->algorithm, ==, LISP_AUTH_HMAC_SHA256_128);
 
   g_assert_cmpuint (c->mappings->len, ==, 2);
   m = g_ptr_array_index (c->mappings, 0);
@@ -199,7 +199,7 @@ test_map_server_defaults (void)
   g_assert_no_error (error);
   ms = g_ptr_array_index (c->map_servers, 0);
   g_assert_cmpuint (ms->key_id, ==, 0);
-  g_assert_cmpuint (ms->algorithm, ==, LMN_AUTH_SHA256);
+  g_assert_cmpuint (ms->algorithm, ==, LISP_AUTH_HMAC_SHA256_128);
 }
 
 static void
@@ -574,7 +574,7 @@ test_ip (void)
   v6 = lmn_ip_to_string (&ip);
   g_assert_cmpstr (v6, ==, "2001:db8::1");
   g_assert_false (lmn_ip_parse ("192.0.2.1/32", &ip, &error));
-  g_assert_error (error, LMN_CONFIG_ERROR, LMN_CONFIG_ERROR_INVALID);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (error->message, ==, "'192.0.2.1/32' is not an IPv4 or IPv6 address");
 }
 

@@ -20,7 +20,7 @@ server_new (void)
   lmn_ip_parse ("203.0.113.1", &ms->address, NULL);
   ms->key = g_strdup ("correct horse");
   ms->key_id = 0;
-  ms->algorithm = LMN_AUTH_SHA256;
+  ms->algorithm = LISP_AUTH_HMAC_SHA256_128;
   return ms;
 }
 
