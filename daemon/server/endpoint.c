@@ -1,15 +1,16 @@
 /* LmnEndpoint: printing it, taking it from a LISP address, comparing hosts. */
 #include "endpoint.h"
 
-#include <arpa/inet.h>
+#include "lmn-ip.h"
+
 #include <string.h>
 
 gchar *
 lmn_endpoint_to_string (const LmnEndpoint *e)
 {
-  char buf[INET6_ADDRSTRLEN] = "?";
+  char buf[LMN_IP_TEXT_MAX] = "?";
 
-  inet_ntop (e->family == LISP_FAMILY_IPV4 ? AF_INET : AF_INET6, e->addr, buf, sizeof buf);
+  lmn_ip_bytes_to_text (e->family, e->addr, buf);
   return e->family == LISP_FAMILY_IPV4 ? g_strdup_printf ("%s:%u", buf, e->port)
                                        : g_strdup_printf ("[%s]:%u", buf, e->port);
 }
@@ -32,5 +33,5 @@ gboolean
 lmn_endpoint_same_host (const LmnEndpoint *a, const LmnEndpoint *b)
 {
   return a->family == b->family &&
-         memcmp (a->addr, b->addr, a->family == LISP_FAMILY_IPV4 ? 4 : 16) == 0;
+         memcmp (a->addr, b->addr, lmn_ip_family_len (a->family)) == 0;
 }

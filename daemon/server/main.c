@@ -16,7 +16,6 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <stdlib.h>
@@ -82,42 +81,32 @@ write_state (Server *s)
 static GSocketAddress *
 socket_address (const LmnEndpoint *e)
 {
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_bytes (
-    e->addr, e->family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+  struct sockaddr_storage native;
+  socklen_t len;
 
-  return g_inet_socket_address_new (inet, e->port);
+  lmn_ip_bytes_to_sockaddr (e->family, e->addr, e->port, &native, &len);
+  return g_socket_address_new_from_native (&native, len);
 }
 
+/* The source of a received datagram; FALSE when it is not an IP address. */
 static gboolean
-endpoint_from_socket_address (GSocketAddress *sa, LmnEndpoint *out)
+endpoint_from_sockaddr (const struct sockaddr *sa, LmnEndpoint *out)
 {
-  GInetAddress *inet;
-  gsize size;
+  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  LmnIp ip;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (sa))
-    return FALSE;
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa));
-  size = g_inet_address_get_native_size (inet);
   memset (out, 0, sizeof *out);
-  out->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (sa));
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+  if (!lmn_ip_from_sockaddr (sa, &ip, &out->port))
+    return FALSE;
+  out->family = ip.family;
+  memcpy (out->addr, ip.addr, sizeof out->addr);
+  /* A v4-mapped source (a dual-stack socket) is an IPv4 host. */
+  if (ip.family == LISP_FAMILY_IPV6 && memcmp (ip.addr, mapped, 12) == 0)
     {
-      const guint8 *b = g_inet_address_to_bytes (inet);
-      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-      /* A v4-mapped source (a dual-stack socket) is an IPv4 host. */
-      if (memcmp (b, mapped, 12) == 0)
-        {
-          out->family = LISP_FAMILY_IPV4;
-          memcpy (out->addr, b + 12, 4);
-          return TRUE;
-        }
-      out->family = LISP_FAMILY_IPV6;
-      memcpy (out->addr, b, 16);
-      return TRUE;
+      out->family = LISP_FAMILY_IPV4;
+      memset (out->addr, 0, sizeof out->addr);
+      memcpy (out->addr, ip.addr + 12, 4);
     }
-  out->family = LISP_FAMILY_IPV4;
-  memcpy (out->addr, g_inet_address_to_bytes (inet), MIN (size, 4));
   return TRUE;
 }
 
@@ -130,9 +119,7 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
   for (guint i = 0; i < out->len; i++)
     {
       const LmnDatagram *d = g_ptr_array_index (out, i);
-      GSocketFamily family = d->to.family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4
-                                                              : G_SOCKET_FAMILY_IPV6;
-      g_autoptr(GSocketAddress) to = socket_address (&d->to);
+      GSocketFamily family = (GSocketFamily) lmn_ip_family_to_af (d->to.family);
       struct sockaddr_storage native;
       GSocket *sock = NULL;
       gsize len;
@@ -150,8 +137,7 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
           g_info ("no socket of the destination's family to send a reply");
           continue;
         }
-      msg.msg_namelen = (socklen_t) g_socket_address_get_native_size (to);
-      g_socket_address_to_native (to, &native, sizeof native, NULL);
+      lmn_ip_bytes_to_sockaddr (d->to.family, d->to.addr, d->to.port, &native, &msg.msg_namelen);
       if (source != NULL && source->family == d->to.family)
         lmn_pktinfo_set_source (&msg, &control, source->family, source->addr);
       if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
@@ -188,7 +174,6 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
       struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                             .msg_iovlen = 1, .msg_control = control.buf,
                             .msg_controllen = sizeof control.buf };
-      g_autoptr(GSocketAddress) from_address = NULL;
       LmnEndpoint source, local;
       gboolean have_local;
       gssize len = recvmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT);
@@ -199,8 +184,7 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
             g_info ("receive: %s", g_strerror (errno));
           break;
         }
-      from_address = g_socket_address_new_from_native (&from, msg.msg_namelen);
-      if (from_address == NULL || !endpoint_from_socket_address (from_address, &source))
+      if (!endpoint_from_sockaddr ((struct sockaddr *) &from, &source))
         continue;
       have_local = local_address (&msg, &local);
       if (s->proxy != NULL && have_local &&
@@ -256,7 +240,7 @@ open_socket (const LmnEndpoint *e, guint16 port, GError **error)
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocket) sock = NULL;
   g_autofree gchar *text = NULL;
-  GSocketFamily family = e->family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6;
+  GSocketFamily family = (GSocketFamily) lmn_ip_family_to_af (e->family);
 
   bind_to.port = port;
   address = socket_address (&bind_to);
@@ -275,10 +259,9 @@ open_socket (const LmnEndpoint *e, guint16 port, GError **error)
       return NULL;
     }
   /* Where each datagram was sent to: the answers leave from that address (send_all). */
-  if (!g_socket_set_option (sock, family == G_SOCKET_FAMILY_IPV6 ? IPPROTO_IPV6 : IPPROTO_IP,
-                            family == G_SOCKET_FAMILY_IPV6 ? IPV6_RECVPKTINFO : IP_PKTINFO, 1, error))
+  if (!lmn_pktinfo_enable (g_socket_get_fd (sock), e->family, error))
     {
-      g_prefix_error (error, "packet information on %s: ", text);
+      g_prefix_error (error, "%s: ", text);
       return NULL;
     }
   g_socket_set_blocking (sock, FALSE);

@@ -5,7 +5,6 @@
 #include "lisp-message.h"
 #include "node.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 struct _LmnProxyRouter {
@@ -147,7 +146,7 @@ lmn_proxy_router_handle (LmnProxyRouter *proxy, const guint8 *data, gsize len, g
                          const guint8 *from, guint16 from_port, const guint8 *local)
 {
   LmnIp from_ip = { .family = family }, local_ip = { .family = family };
-  gsize size = family == LISP_FAMILY_IPV4 ? 4 : 16;
+  gsize size = lmn_ip_family_len (family);
 
   memcpy (from_ip.addr, from, size);
   memcpy (local_ip.addr, local, size);
@@ -159,7 +158,7 @@ lmn_proxy_router_to_json (LmnProxyRouter *proxy)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   LmnLocalRlocs *rlocs = lmn_node_get_rlocs (proxy->node);
-  char buf[INET6_ADDRSTRLEN];
+  char buf[LMN_IP_TEXT_MAX];
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tun");
@@ -183,8 +182,7 @@ lmn_proxy_router_to_json (LmnProxyRouter *proxy)
       json_builder_set_member_name (b, "interface");
       json_builder_add_string_value (b, r->interface);
       json_builder_set_member_name (b, "address");
-      json_builder_add_string_value (b, inet_ntop (r->family == 4 ? AF_INET : AF_INET6, r->addr,
-                                                   buf, sizeof buf));
+      json_builder_add_string_value (b, lmn_ip_bytes_to_text (r->family, r->addr, buf));
       json_builder_set_member_name (b, "state");
       json_builder_add_string_value (b, r->up ? "up" : "down");
       json_builder_end_object (b);

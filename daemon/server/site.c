@@ -2,6 +2,7 @@
 #include "site.h"
 
 #include "lisp-auth.h"
+#include "lmn-secret.h"
 
 #include <string.h>
 
@@ -10,10 +11,7 @@ site_key_free (gpointer data)
 {
   LmnSiteKey *k = data;
 
-  /* The secret should not linger in freed memory. */
-  if (k->secret != NULL)
-    memset (k->secret, 0, strlen (k->secret));
-  g_free (k->secret);
+  lmn_secret_free (k->secret);
   g_free (k);
 }
 
