@@ -18,8 +18,9 @@ G_BEGIN_DECLS
 
 typedef struct _LmnProxyRouter LmnProxyRouter;
 
-/* Creates the TUN and routes and starts following the uplinks; config_name names the
- * configuration file in errors. */
+/* Creates the TUN and routes and starts following the uplinks. The node's configuration is
+ * built from config, whose values get the checks lispmnd.conf's would (node-config.h);
+ * config_name names the configuration file in errors. */
 LmnProxyRouter *lmn_proxy_router_new    (const LmnServerProxyConfig *config,
                                          const char *config_name, gboolean debug,
                                          GError **error);
