@@ -43,6 +43,16 @@ lmn_ip_equal (const LmnIp *a, const LmnIp *b)
   return a->family == b->family && memcmp (a->addr, b->addr, sizeof a->addr) == 0;
 }
 
+guint
+lmn_ip_hash (const LmnIp *ip)
+{
+  guint h = ip->family;
+
+  for (guint i = 0; i < sizeof ip->addr; i++)
+    h = h * 31u + ip->addr[i];
+  return h;
+}
+
 int
 lmn_ip_family_to_af (guint8 family)
 {

@@ -23,6 +23,8 @@ typedef struct {
 gboolean     lmn_ip_parse           (const char *text, LmnIp *out, GError **error);
 gchar       *lmn_ip_to_string       (const LmnIp *ip);
 gboolean     lmn_ip_equal           (const LmnIp *a, const LmnIp *b);
+/* For hash tables keyed by LmnIp* (with lmn_ip_equal). */
+guint        lmn_ip_hash            (const LmnIp *ip);
 
 /* LISP_FAMILY_IPV4 ↔ AF_INET, LISP_FAMILY_IPV6 ↔ AF_INET6; lmn_ip_family_from_af gives 0
  * for any other socket family. */

@@ -9,4 +9,8 @@ G_BEGIN_DECLS
 /* Overwrites the string with zeroes up to its NUL, then frees it; NULL is fine. */
 void lmn_secret_free (gchar *secret);
 
+/* g_autoptr(LmnSecret) key = NULL: a string wiped on every way out of its scope. */
+typedef gchar LmnSecret;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnSecret, lmn_secret_free)
+
 G_END_DECLS

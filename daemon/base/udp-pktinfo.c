@@ -10,17 +10,40 @@
 #include <string.h>
 
 G_STATIC_ASSERT (CMSG_SPACE (sizeof (struct in6_pktinfo)) <= sizeof (LmnPktinfoBuffer));
-G_STATIC_ASSERT (sizeof (struct in_pktinfo) <= sizeof (struct in6_pktinfo));
+
+/* The two control messages alike: where each keeps the addresses. */
+typedef struct {
+  guint8 family;
+  int    level;
+  int    type;
+  int    enable;    /* the socket option that asks for them */
+  gsize  size;      /* of struct in_pktinfo / in6_pktinfo */
+  gsize  received;  /* offset of the address a datagram was sent to */
+  gsize  source;    /* offset of the address to send from */
+} PktinfoKind;
+
+static const PktinfoKind kinds[] = {
+  { LISP_FAMILY_IPV4, IPPROTO_IP, IP_PKTINFO, IP_PKTINFO, sizeof (struct in_pktinfo),
+    G_STRUCT_OFFSET (struct in_pktinfo, ipi_addr),
+    G_STRUCT_OFFSET (struct in_pktinfo, ipi_spec_dst) },
+  { LISP_FAMILY_IPV6, IPPROTO_IPV6, IPV6_PKTINFO, IPV6_RECVPKTINFO, sizeof (struct in6_pktinfo),
+    G_STRUCT_OFFSET (struct in6_pktinfo, ipi6_addr),
+    G_STRUCT_OFFSET (struct in6_pktinfo, ipi6_addr) },
+};
+
+static const PktinfoKind *
+kind_of (guint8 family)
+{
+  return &kinds[family == LISP_FAMILY_IPV4 ? 0 : 1];
+}
 
 gboolean
 lmn_pktinfo_enable (int fd, guint8 family, GError **error)
 {
+  const PktinfoKind *k = kind_of (family);
   int one = 1;
-  int rc = family == LISP_FAMILY_IPV4
-           ? setsockopt (fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one)
-           : setsockopt (fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
 
-  if (rc < 0)
+  if (setsockopt (fd, k->level, k->enable, &one, sizeof one) < 0)
     {
       int saved = errno;
 
@@ -35,28 +58,17 @@ gboolean
 lmn_pktinfo_destination (struct msghdr *msg, guint8 family, LmnIp *out)
 {
   for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
-    {
-      if (family != LISP_FAMILY_IPV6 && c->cmsg_level == IPPROTO_IP &&
-          c->cmsg_type == IP_PKTINFO)
-        {
-          struct in_pktinfo pi;
+    for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+      {
+        const PktinfoKind *k = &kinds[i];
 
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          *out = (LmnIp) { .family = LISP_FAMILY_IPV4 };
-          memcpy (out->addr, &pi.ipi_addr, 4);
-          return TRUE;
-        }
-      if (family != LISP_FAMILY_IPV4 && c->cmsg_level == IPPROTO_IPV6 &&
-          c->cmsg_type == IPV6_PKTINFO)
-        {
-          struct in6_pktinfo pi;
-
-          memcpy (&pi, CMSG_DATA (c), sizeof pi);
-          *out = (LmnIp) { .family = LISP_FAMILY_IPV6 };
-          memcpy (out->addr, &pi.ipi6_addr, 16);
-          return TRUE;
-        }
-    }
+        if ((family != 0 && family != k->family) || c->cmsg_level != k->level ||
+            c->cmsg_type != k->type)
+          continue;
+        *out = (LmnIp) { .family = k->family };
+        memcpy (out->addr, CMSG_DATA (c) + k->received, lmn_ip_family_len (k->family));
+        return TRUE;
+      }
   return FALSE;
 }
 
@@ -64,30 +76,15 @@ void
 lmn_pktinfo_set_source (struct msghdr *msg, LmnPktinfoBuffer *control, guint8 family,
                         const guint8 *addr)
 {
+  const PktinfoKind *k = kind_of (family);
   struct cmsghdr *c;
 
+  /* Zeroed: the rest of the pktinfo structure (interface index 0: the routing decides). */
   memset (control, 0, sizeof *control);
   msg->msg_control = control->buf;
-  if (family == LISP_FAMILY_IPV4)
-    {
-      struct in_pktinfo pi = { 0 };
-
-      memcpy (&pi.ipi_spec_dst, addr, 4);
-      msg->msg_controllen = CMSG_SPACE (sizeof pi);
-      c = CMSG_FIRSTHDR (msg);
-      *c = (struct cmsghdr) { .cmsg_len = CMSG_LEN (sizeof pi), .cmsg_level = IPPROTO_IP,
-                              .cmsg_type = IP_PKTINFO };
-      memcpy (CMSG_DATA (c), &pi, sizeof pi);
-    }
-  else
-    {
-      struct in6_pktinfo pi = { 0 };
-
-      memcpy (&pi.ipi6_addr, addr, 16);
-      msg->msg_controllen = CMSG_SPACE (sizeof pi);
-      c = CMSG_FIRSTHDR (msg);
-      *c = (struct cmsghdr) { .cmsg_len = CMSG_LEN (sizeof pi), .cmsg_level = IPPROTO_IPV6,
-                              .cmsg_type = IPV6_PKTINFO };
-      memcpy (CMSG_DATA (c), &pi, sizeof pi);
-    }
+  msg->msg_controllen = CMSG_SPACE (k->size);
+  c = CMSG_FIRSTHDR (msg);
+  *c = (struct cmsghdr) { .cmsg_len = CMSG_LEN (k->size), .cmsg_level = k->level,
+                          .cmsg_type = k->type };
+  memcpy (CMSG_DATA (c) + k->source, addr, lmn_ip_family_len (family));
 }

@@ -29,7 +29,8 @@
  *
  * Every mistake is refused with the file, line, group, key and reason:
  *   "lispmnd.conf:7: [uplink wlan0] priority: '300' is not a priority (0-255)".
- * data/lispmnd.conf is a commented example, lispmnd.conf(5) the full description. */
+ * data/lispmnd.conf is a commented example, lispmnd.conf(5) the full description. What the
+ * file is read into, LmnConfig, is node-config.h's: lispmnd-config.c holds the schema. */
 #pragma once
 
 #include <glib.h>

@@ -41,7 +41,7 @@ lmn_own_mapping_record (const LispPrefix *eid, const LmnLocalRlocs *rlocs, const
       loc->local = TRUE;
       loc->reachable = TRUE;
       loc->probed = probed != NULL && probed->family == r->family &&
-                    memcmp (probed->addr, r->addr, r->family == 4 ? 4 : 16) == 0;
+                    memcmp (probed->addr, r->addr, lmn_ip_family_len (r->family)) == 0;
       g_ptr_array_add (rec->locators, loc);
     }
   return rec;

@@ -237,7 +237,8 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
       g_autoptr(GError) error = NULL;
       LmnRegState before = s->reg->state;
 
-      if (ms->family != from->family || memcmp (ms->addr, from->addr, from->family == 4 ? 4 : 16) != 0)
+      if (ms->family != from->family ||
+          memcmp (ms->addr, from->addr, lmn_ip_family_len (from->family)) != 0)
         continue;
       switch (lmn_registration_notify (s->reg, data, len, g_get_monotonic_time (), &ack))
         {

@@ -1,5 +1,7 @@
 #include "rloc-probe-table.h"
 
+#include "lmn-ip.h"
+
 #include <string.h>
 
 struct _LmnProbeTable {
@@ -36,12 +38,6 @@ lmn_probe_table_free (LmnProbeTable *table)
   g_free (table);
 }
 
-static gsize
-addr_bytes (guint8 family)
-{
-  return family == 4 ? 4 : 16;
-}
-
 static LmnProbeTarget *
 find (const LmnProbeTable *table, guint8 family, const guint8 *addr)
 {
@@ -49,7 +45,7 @@ find (const LmnProbeTable *table, guint8 family, const guint8 *addr)
     {
       LmnProbeTarget *t = g_ptr_array_index (table->targets, i);
 
-      if (t->family == family && memcmp (t->addr, addr, addr_bytes (family)) == 0)
+      if (t->family == family && memcmp (t->addr, addr, lmn_ip_family_len (family)) == 0)
         return t;
     }
   return NULL;
@@ -75,7 +71,7 @@ lmn_probe_table_note_in_use (LmnProbeTable *table, guint8 family, const guint8 *
         return;
       t = g_new0 (LmnProbeTarget, 1);
       t->family = family;
-      memcpy (t->addr, addr, addr_bytes (family));
+      memcpy (t->addr, addr, lmn_ip_family_len (family));
       t->reachable = TRUE;
       t->rtt = -1;
       t->next_due = now;

@@ -89,7 +89,7 @@ set_reachable (LmnRlocProber *p, guint8 family, const guint8 *addr, gboolean up)
   guint8 a[16] = { 0 };
   g_autoptr(GArray) entries = NULL;
 
-  memcpy (a, addr, family == 4 ? 4 : 16);
+  memcpy (a, addr, lmn_ip_family_len (family));
   entries = cache_entries (p, g_get_monotonic_time (), 0, family, a);
   for (guint i = 0; i < entries->len; i++)
     lisp_map_cache_set_reachable (p->cache, &g_array_index (entries, EntryCopy, i).prefix,

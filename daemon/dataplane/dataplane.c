@@ -6,6 +6,7 @@
 #include "inner-packet.h"
 #include "lmn-ip.h"
 #include "locator-choice.h"
+#include "peer-table.h"
 #include "pending-queue.h"
 #include "udp-pktinfo.h"
 #include "lisp-message.h"
@@ -61,7 +62,7 @@ struct _LmnDataplane {
   DataSocket      sockets[2];  /* IPv4, IPv6 */
   LmnCounters     counters;
 
-  GHashTable     *peers;       /* LmnIp* -> gint64* last seen (one allocation) */
+  LmnPeerTable   *peers;
 
   LmnResolveFunc  resolve;
   gpointer        resolve_data;
@@ -141,58 +142,10 @@ send_icmp (LmnDataplane *dp, const guint8 *packet, gsize len, LmnIcmpKind kind, 
 
 /* ---- peers -------------------------------------------------------------------------- */
 
-typedef struct {
-  LmnIp  ip;
-  gint64 last;
-} Peer;
-
-static guint
-peer_hash (gconstpointer p)
-{
-  const LmnIp *ip = p;
-  guint h = ip->family;
-
-  for (guint i = 0; i < 16; i++)
-    h = h * 31u + ip->addr[i];
-  return h;
-}
-
-static gboolean
-peer_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (LmnIp)) == 0;
-}
-
-/* Remembers a remote RLOC we exchange traffic with (bounded: past PEERS_MAX, new peers are
- * not remembered until old ones are forgotten by lmn_dataplane_recent_peers). */
-static void
-note_peer (LmnDataplane *dp, guint8 family, const guint8 *addr, gint64 now)
-{
-  LmnIp key = { .family = family };
-  Peer *peer;
-
-  memcpy (key.addr, addr, lmn_ip_family_len (family));
-  peer = g_hash_table_lookup (dp->peers, &key);
-  if (peer == NULL)
-    {
-      if (g_hash_table_size (dp->peers) >= PEERS_MAX)
-        return;
-      peer = g_new0 (Peer, 1);
-      peer->ip = key;
-      g_hash_table_add (dp->peers, peer);
-    }
-  peer->last = now;
-}
-
 gint64
 lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family, const guint8 *addr)
 {
-  LmnIp key = { .family = family };
-  const Peer *peer;
-
-  memcpy (key.addr, addr, lmn_ip_family_len (family));
-  peer = g_hash_table_lookup (dp->peers, &key);
-  return peer != NULL ? peer->last : 0;
+  return lmn_peer_table_last_use (dp->peers, family, addr);
 }
 
 void
@@ -211,19 +164,7 @@ probed_down (LmnDataplane *dp, const LispMapLocator *l)
 GArray *
 lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since)
 {
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (LmnIp));
-  GHashTableIter iter;
-  Peer *peer;
-
-  g_hash_table_iter_init (&iter, dp->peers);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &peer, NULL))
-    {
-      if (peer->last >= since)
-        g_array_append_val (out, peer->ip);
-      else
-        g_hash_table_iter_remove (&iter);   /* forgotten: room for new peers */
-    }
-  return out;
+  return lmn_peer_table_recent (dp->peers, since);
 }
 
 /* ---- outbound: TUN -> encapsulation -------------------------------------------------- */
@@ -281,7 +222,7 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
       h.iid_present = TRUE;
       h.iid = dp->iid;
     }
-  note_peer (dp, remote->family, remote->addr, now);
+  lmn_peer_table_note (dp->peers, remote->family, remote->addr, now);
   tx = &dp->tx[dp->n_tx++];
   lisp_data_header_encode (&h, tx->header, NULL);
   tx->fd = local->fds[hash % LMN_SOCKETS_PER_RLOC];
@@ -640,7 +581,7 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
     }
   if (h.lsb_enabled)
     apply_status_bits (dp, &ip, family, from, h.lsb, h.iid_present ? 8 : 32, now);
-  note_peer (dp, family, from, now);
+  lmn_peer_table_note (dp->peers, family, from, now);
   iov.iov_base = (void *) (data + LISP_DATA_HEADER_SIZE);
   iov.iov_len = ip.length;
   if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
@@ -764,7 +705,7 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
   dp->udp_bufs = g_malloc ((gsize) UDP_BATCH * PACKET_MAX);
   dp->tun_arena = g_malloc (TUN_ARENA);
   dp->pending = lmn_pending_queue_new (config->queue_length, PENDING_TOTAL);
-  dp->peers = g_hash_table_new_full (peer_hash, peer_equal, g_free, NULL);
+  dp->peers = lmn_peer_table_new (PEERS_MAX);
   for (guint i = 0; i < 2; i++)
     {
       DataSocket *sock = &dp->sockets[i];
@@ -786,7 +727,7 @@ lmn_dataplane_free (LmnDataplane *dp)
   g_clear_handle_id (&dp->tun_watch, g_source_remove);
   g_clear_handle_id (&dp->pending_timer, g_source_remove);
   g_clear_pointer (&dp->pending, lmn_pending_queue_free);
-  g_clear_pointer (&dp->peers, g_hash_table_unref);
+  g_clear_pointer (&dp->peers, lmn_peer_table_free);
   for (guint i = 0; i < 2; i++)
     {
       g_clear_handle_id (&dp->sockets[i].watch, g_source_remove);

@@ -7,8 +7,9 @@
 #include "keyfile-scanner.h"
 #include "lisp-auth.h"
 #include "lisp-prefix.h"
+#include "lmn-ip.h"
+#include "lmn-secret.h"
 
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -155,6 +156,19 @@ get_bool (const Ctx *c, const char *key, gboolean *out, GError **error)
   return TRUE;
 }
 
+/* An address of listen= or map-resolver=, port unset. */
+static gboolean
+parse_address (const char *text, LmnEndpoint *out)
+{
+  LmnIp ip;
+
+  if (!lmn_ip_parse (text, &ip, NULL))
+    return FALSE;
+  *out = (LmnEndpoint) { .family = ip.family };
+  memcpy (out->addr, ip.addr, sizeof ip.addr);
+  return TRUE;
+}
+
 static gboolean
 parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
 {
@@ -173,11 +187,7 @@ parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
 
           if (item[0] == '\0')
             continue;
-          if (inet_pton (AF_INET, item, e.addr) == 1)
-            e.family = LISP_FAMILY_IPV4;
-          else if (inet_pton (AF_INET6, item, e.addr) == 1)
-            e.family = LISP_FAMILY_IPV6;
-          else
+          if (!parse_address (item, &e))
             return fail (c, "listen", error, LMN_SERVER_CONFIG_ERROR_INVALID,
                          "'%s' is not an IPv4 or IPv6 address", item);
           g_array_append_val (config->listen, e);
@@ -235,7 +245,7 @@ parse_key (const Ctx *c, LmnSite *site, const char *prefix, gboolean required, G
   g_autofree gchar *id_key = g_strdup_printf ("%s-id", prefix);
   g_autofree gchar *alg_key = g_str_equal (prefix, "key") ? g_strdup ("algorithm")
                                                            : g_strdup_printf ("%s-algorithm", prefix);
-  g_autofree gchar *secret = NULL;
+  g_autoptr(LmnSecret) secret = NULL;
   guint64 key_id = 0;
   LispAuthAlg alg = LISP_AUTH_HMAC_SHA256_128;
 
@@ -261,7 +271,6 @@ parse_key (const Ctx *c, LmnSite *site, const char *prefix, gboolean required, G
                    LMN_SERVER_CONFIG_ERROR_INVALID, "key ID %u is already used by key=%s",
                    (guint) key_id, has_key (c, id_key) ? "" : " (set a different key2-id=)");
   lmn_site_add_key (site, (guint8) key_id, alg, secret);
-  memset (secret, 0, strlen (secret));
   return TRUE;
 }
 
@@ -436,11 +445,7 @@ parse_proxy (const Ctx *c, LmnServerConfig *config, GError **error)
 
       if (!get_string (c, "map-resolver", &text, error))
         return FALSE;
-      if (inet_pton (AF_INET, text, e->addr) == 1)
-        e->family = LISP_FAMILY_IPV4;
-      else if (inet_pton (AF_INET6, text, e->addr) == 1)
-        e->family = LISP_FAMILY_IPV6;
-      else
+      if (!parse_address (text, e))
         return fail (c, "map-resolver", error, LMN_SERVER_CONFIG_ERROR_INVALID,
                      "'%s' is not an IPv4 or IPv6 address", text);
     }

@@ -157,7 +157,7 @@ update_slot (LmnLocalRloc *r, const LmnLinkState *state)
   const LmnIp *addr = NULL;
   gboolean was_up = r->up;
   gboolean moved = FALSE;
-  gsize alen = r->family == 4 ? 4 : 16;
+  gsize alen = lmn_ip_family_len (r->family);
 
   for (guint i = 0; state->addresses != NULL && i < state->addresses->len; i++)
     {
@@ -258,7 +258,7 @@ lmn_local_rlocs_is_ours (const LmnLocalRlocs *set, guint8 family, const guint8 *
     {
       const LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
 
-      if (r->up && r->family == family && memcmp (r->addr, addr, family == 4 ? 4 : 16) == 0)
+      if (r->up && r->family == family && memcmp (r->addr, addr, lmn_ip_family_len (family)) == 0)
         return TRUE;
     }
   return FALSE;
@@ -275,7 +275,7 @@ lmn_local_rlocs_advertise (LmnLocalRlocs *set)
 
       if (!r->up)
         continue;
-      memcpy (ip.addr, r->addr, r->family == 4 ? 4 : 16);
+      memcpy (ip.addr, r->addr, lmn_ip_family_len (r->family));
       g_array_append_val (set->advertised, ip);
     }
   update_status_bits (set);

@@ -87,7 +87,7 @@ find_ip (GArray *addresses, const LmnIp *ip)
     {
       const LmnIp *a = &g_array_index (addresses, LmnIp, i);
 
-      if (a->family == ip->family && memcmp (a->addr, ip->addr, 16) == 0)
+      if (lmn_ip_equal (a, ip))
         return (gint) i;
     }
   return -1;
@@ -442,7 +442,7 @@ lmn_netlink_route (LmnNetlink *nl, int ifindex, const LispPrefix *prefix, const 
   rtnl_route_set_priority (route, metric);
   if (source != NULL)
     {
-      src = nl_addr_build (family, source->addr, source->family == 4 ? 4 : 16);
+      src = nl_addr_build (family, source->addr, lmn_ip_family_len (source->family));
       rtnl_route_set_pref_src (route, src);
     }
   rtnl_route_nh_set_ifindex (nh, ifindex);

@@ -578,6 +578,23 @@ test_ip (void)
   g_assert_cmpstr (error->message, ==, "'192.0.2.1/32' is not an IPv4 or IPv6 address");
 }
 
+/* The names lispmnd.conf, lispmn-server.conf and Configure share (lisp-auth's table). */
+static void
+test_auth_names (void)
+{
+  static const char * const names[] = { "hmac-sha-1", "hmac-sha-256" };
+  LispAuthAlg alg;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_true (lisp_auth_alg_from_setting (names[i], &alg));
+      g_assert_cmpstr (lisp_auth_alg_setting (alg), ==, names[i]);
+    }
+  g_assert_false (lisp_auth_alg_from_setting ("md5", &alg));
+  g_assert_false (lisp_auth_alg_from_setting ("HMAC-SHA-1", &alg));
+  g_assert_null (lisp_auth_alg_setting (LISP_AUTH_NONE));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -595,5 +612,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/file-errors-name-path", test_file_errors_name_path);
   g_test_add_func ("/config/man-page-documents-keys", test_man_page_documents_keys);
   g_test_add_func ("/config/ip", test_ip);
+  g_test_add_func ("/config/auth-names", test_auth_names);
   return g_test_run ();
 }
