@@ -1,11 +1,13 @@
 #define _GNU_SOURCE  /* struct in6_pktinfo */
 /* lispmn-server: the map-server and map-resolver a user runs for her mobile nodes, and with
- * a [proxy] group their proxy-ETR/ITR too. The protocol work is in map-server.c and
- * proxy-router.c; this file owns the sockets, the clock and the state file. */
+ * a [proxy] group their proxy-ETR/ITR too. The protocol work is in the map-server core
+ * (map-server.h) and proxy-router.c, --show in server-show.c; this file owns the sockets,
+ * the clock and the state file. */
 #include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
 #include "server-config.h"
+#include "server-show.h"
 #include "udp-pktinfo.h"
 
 #include "lisp-message.h"
@@ -14,7 +16,6 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ typedef struct {
   LmnMapServer *ms;
   LmnProxyRouter *proxy;   /* NULL without [proxy] */
   GPtrArray    *sockets;   /* GSocket* */
-  gchar        *state_file;
+  const gchar  *state_file;  /* NULL: none */
   GMainLoop    *loop;
 } Server;
 
@@ -80,51 +81,32 @@ write_state (Server *s)
 static GSocketAddress *
 socket_address (const LmnEndpoint *e)
 {
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_bytes (
-    e->addr, e->family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+  struct sockaddr_storage native;
+  socklen_t len;
 
-  return g_inet_socket_address_new (inet, e->port);
+  lmn_ip_bytes_to_sockaddr (e->family, e->addr, e->port, &native, &len);
+  return g_socket_address_new_from_native (&native, len);
 }
 
-static gchar *
-endpoint_string (const LmnEndpoint *e)
-{
-  char buf[INET6_ADDRSTRLEN];
-
-  return g_strdup (inet_ntop (e->family == LISP_FAMILY_IPV4 ? AF_INET : AF_INET6, e->addr, buf,
-                              sizeof buf));
-}
-
+/* The source of a received datagram; FALSE when it is not an IP address. */
 static gboolean
-endpoint_from_socket_address (GSocketAddress *sa, LmnEndpoint *out)
+endpoint_from_sockaddr (const struct sockaddr *sa, LmnEndpoint *out)
 {
-  GInetAddress *inet;
-  gsize size;
+  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  LmnIp ip;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (sa))
-    return FALSE;
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa));
-  size = g_inet_address_get_native_size (inet);
   memset (out, 0, sizeof *out);
-  out->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (sa));
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+  if (!lmn_ip_from_sockaddr (sa, &ip, &out->port))
+    return FALSE;
+  out->family = ip.family;
+  memcpy (out->addr, ip.addr, sizeof out->addr);
+  /* A v4-mapped source (a dual-stack socket) is an IPv4 host. */
+  if (ip.family == LISP_FAMILY_IPV6 && memcmp (ip.addr, mapped, 12) == 0)
     {
-      const guint8 *b = g_inet_address_to_bytes (inet);
-      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-      /* A v4-mapped source (a dual-stack socket) is an IPv4 host. */
-      if (memcmp (b, mapped, 12) == 0)
-        {
-          out->family = LISP_FAMILY_IPV4;
-          memcpy (out->addr, b + 12, 4);
-          return TRUE;
-        }
-      out->family = LISP_FAMILY_IPV6;
-      memcpy (out->addr, b, 16);
-      return TRUE;
+      out->family = LISP_FAMILY_IPV4;
+      memset (out->addr, 0, sizeof out->addr);
+      memcpy (out->addr, ip.addr + 12, 4);
     }
-  out->family = LISP_FAMILY_IPV4;
-  memcpy (out->addr, g_inet_address_to_bytes (inet), MIN (size, 4));
   return TRUE;
 }
 
@@ -137,9 +119,7 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
   for (guint i = 0; i < out->len; i++)
     {
       const LmnDatagram *d = g_ptr_array_index (out, i);
-      GSocketFamily family = d->to.family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4
-                                                              : G_SOCKET_FAMILY_IPV6;
-      g_autoptr(GSocketAddress) to = socket_address (&d->to);
+      GSocketFamily family = (GSocketFamily) lmn_ip_family_to_af (d->to.family);
       struct sockaddr_storage native;
       GSocket *sock = NULL;
       gsize len;
@@ -157,8 +137,7 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
           g_info ("no socket of the destination's family to send a reply");
           continue;
         }
-      msg.msg_namelen = (socklen_t) g_socket_address_get_native_size (to);
-      g_socket_address_to_native (to, &native, sizeof native, NULL);
+      lmn_ip_bytes_to_sockaddr (d->to.family, d->to.addr, d->to.port, &native, &msg.msg_namelen);
       if (source != NULL && source->family == d->to.family)
         lmn_pktinfo_set_source (&msg, &control, source->family, source->addr);
       if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
@@ -195,7 +174,6 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
       struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                             .msg_iovlen = 1, .msg_control = control.buf,
                             .msg_controllen = sizeof control.buf };
-      g_autoptr(GSocketAddress) from_address = NULL;
       LmnEndpoint source, local;
       gboolean have_local;
       gssize len = recvmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT);
@@ -206,8 +184,7 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
             g_info ("receive: %s", g_strerror (errno));
           break;
         }
-      from_address = g_socket_address_new_from_native (&from, msg.msg_namelen);
-      if (from_address == NULL || !endpoint_from_socket_address (from_address, &source))
+      if (!endpoint_from_sockaddr ((struct sockaddr *) &from, &source))
         continue;
       have_local = local_address (&msg, &local);
       if (s->proxy != NULL && have_local &&
@@ -263,7 +240,7 @@ open_socket (const LmnEndpoint *e, guint16 port, GError **error)
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocket) sock = NULL;
   g_autofree gchar *text = NULL;
-  GSocketFamily family = e->family == LISP_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6;
+  GSocketFamily family = (GSocketFamily) lmn_ip_family_to_af (e->family);
 
   bind_to.port = port;
   address = socket_address (&bind_to);
@@ -282,10 +259,9 @@ open_socket (const LmnEndpoint *e, guint16 port, GError **error)
       return NULL;
     }
   /* Where each datagram was sent to: the answers leave from that address (send_all). */
-  if (!g_socket_set_option (sock, family == G_SOCKET_FAMILY_IPV6 ? IPPROTO_IPV6 : IPPROTO_IP,
-                            family == G_SOCKET_FAMILY_IPV6 ? IPV6_RECVPKTINFO : IP_PKTINFO, 1, error))
+  if (!lmn_pktinfo_enable (g_socket_get_fd (sock), e->family, error))
     {
-      g_prefix_error (error, "packet information on %s: ", text);
+      g_prefix_error (error, "%s: ", text);
       return NULL;
     }
   g_socket_set_blocking (sock, FALSE);
@@ -298,143 +274,92 @@ open_socket (const LmnEndpoint *e, guint16 port, GError **error)
   return g_steal_pointer (&sock);
 }
 
-/* ---- --show ---- */
-
-static gint64
-member_int (JsonObject *o, const char *name)
+/* The sockets on every listen= address, the proxy when there is a [proxy] group, and the
+ * map-server with the configured sites (taken from config). */
+static gboolean
+server_start (Server *s, LmnServerConfig *config, GError **error)
 {
-  return json_object_has_member (o, name) ? json_object_get_int_member (o, name) : 0;
+  s->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < config->listen->len; i++)
+    {
+      GSocket *sock = open_socket (&g_array_index (config->listen, LmnEndpoint, i), config->port,
+                                   error);
+
+      if (sock == NULL)
+        return FALSE;
+      g_ptr_array_add (s->sockets, sock);
+    }
+  if (config->proxy != NULL)
+    {
+      s->proxy = lmn_proxy_router_new (config->proxy, config->path, verbose, error);
+      if (s->proxy == NULL)
+        return FALSE;
+    }
+  s->ms = lmn_map_server_new (g_steal_pointer (&config->sites));
+  lmn_map_server_set_notify_retry (s->ms, config->notify_retry);
+  config->sites = g_ptr_array_new ();
+  return TRUE;
 }
 
-static const char *
-member_string (JsonObject *o, const char *name)
+/* Serves until SIGTERM or SIGINT. */
+static void
+server_run (Server *s)
 {
-  JsonNode *n = json_object_get_member (o, name);
+  guint signals[3], tick;
 
-  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-           ? json_node_get_string (n) : "?";
+  s->loop = g_main_loop_new (NULL, FALSE);
+  for (guint i = 0; i < s->sockets->len; i++)
+    {
+      g_autoptr(GSource) source = g_socket_create_source (g_ptr_array_index (s->sockets, i),
+                                                          G_IO_IN, NULL);
+
+      g_source_set_callback (source, G_SOURCE_FUNC (on_readable), s, NULL);
+      g_source_attach (source, NULL);
+    }
+  tick = g_timeout_add_seconds (1, on_tick, s);
+  signals[0] = g_unix_signal_add (SIGTERM, on_quit_signal, s);
+  signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, s);
+  signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, s);
+  write_state (s);
+  g_message ("lispmn-server %s running: %u site(s)%s", PACKAGE_VERSION,
+             lmn_map_server_sites (s->ms)->len, s->proxy != NULL ? ", proxy-ETR/ITR" : "");
+  g_main_loop_run (s->loop);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_source_remove (signals[i]);
+  g_source_remove (tick);
 }
 
+static void
+server_clear (Server *s)
+{
+  for (guint i = 0; s->sockets != NULL && i < s->sockets->len; i++)
+    g_socket_close (g_ptr_array_index (s->sockets, i), NULL);
+  g_clear_pointer (&s->sockets, g_ptr_array_unref);
+  g_clear_pointer (&s->proxy, lmn_proxy_router_free);
+  g_clear_pointer (&s->ms, lmn_map_server_free);
+  g_clear_pointer (&s->loop, g_main_loop_unref);
+}
+
+/* The daemon: reads the configuration, serves, and returns the exit status. */
 static int
-show (const char *path)
+serve (const char *config_path, const char *state_file)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(LmnServerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *root, *counters;
-  JsonArray *sites, *regs;
+  Server s = { .state_file = state_file };
+  gboolean started;
 
-  if (!json_parser_load_from_file (parser, path, &error))
-    {
-      g_printerr ("lispmn-server: %s: %s\n", path, error->message);
-      return EXIT_FAILURE;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      !json_object_has_member ((root = json_node_get_object (json_parser_get_root (parser))), "sites") ||
-      !json_object_has_member (root, "registrations") || !json_object_has_member (root, "counters"))
-    {
-      g_printerr ("lispmn-server: %s: not a lispmn-server state file\n", path);
-      return EXIT_FAILURE;
-    }
-  sites = json_object_get_array_member (root, "sites");
-  regs = json_object_get_array_member (root, "registrations");
-  counters = json_object_get_object_member (root, "counters");
-  if (sites == NULL || regs == NULL || counters == NULL)
-    {
-      g_printerr ("lispmn-server: %s: not a lispmn-server state file\n", path);
-      return EXIT_FAILURE;
-    }
-
-  g_print ("Sites:\n");
-  for (guint i = 0; i < json_array_get_length (sites); i++)
-    {
-      JsonObject *site = json_array_get_object_element (sites, i);
-      JsonArray *prefixes = site != NULL ? json_object_get_array_member (site, "eid-prefixes") : NULL;
-
-      if (site == NULL)
-        continue;
-      g_print ("  %s:", member_string (site, "name"));
-      for (guint j = 0; prefixes != NULL && j < json_array_get_length (prefixes); j++)
-        g_print (" %s", json_array_get_string_element (prefixes, j));
-      g_print ("%s, proxy-reply %s\n",
-               json_object_get_boolean_member_with_default (site, "accept-more-specifics", FALSE)
-                 ? " (and more specifics)" : "",
-               member_string (site, "proxy-reply"));
-    }
-  g_print ("\nRegistrations: %u\n", json_array_get_length (regs));
-  for (guint i = 0; i < json_array_get_length (regs); i++)
-    {
-      JsonObject *reg = json_array_get_object_element (regs, i);
-      JsonArray *locs = reg != NULL ? json_object_get_array_member (reg, "locators") : NULL;
-
-      if (reg == NULL)
-        continue;
-      g_print ("  %s  site %s, by %s, refreshed %" G_GINT64_FORMAT " s ago, expires in %"
-               G_GINT64_FORMAT " s%s\n", member_string (reg, "eid"), member_string (reg, "site"),
-               member_string (reg, "registered-by"), member_int (reg, "age"),
-               member_int (reg, "expires-in"),
-               json_object_get_boolean_member_with_default (reg, "proxy-reply", FALSE)
-                 ? ", proxy-replied" : "");
-      for (guint j = 0; locs != NULL && j < json_array_get_length (locs); j++)
-        {
-          JsonObject *l = json_array_get_object_element (locs, j);
-
-          if (l != NULL)
-            g_print ("      locator %s  priority %" G_GINT64_FORMAT " weight %" G_GINT64_FORMAT "%s\n",
-                     member_string (l, "address"), member_int (l, "priority"),
-                     member_int (l, "weight"),
-                     json_object_get_boolean_member_with_default (l, "reachable", TRUE)
-                       ? "" : "  (down)");
-        }
-    }
-  if (json_object_has_member (root, "proxy") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "proxy")))
-    {
-      JsonObject *proxy = json_object_get_object_member (root, "proxy");
-      JsonArray *eids = json_object_get_array_member (proxy, "eids");
-      JsonArray *rlocs = json_object_get_array_member (proxy, "rlocs");
-
-      g_print ("\nProxy-ETR/ITR on %s for", member_string (proxy, "tun"));
-      for (guint i = 0; eids != NULL && i < json_array_get_length (eids); i++)
-        g_print (" %s", json_array_get_string_element (eids, i));
-      g_print (", %" G_GINT64_FORMAT " mappings cached\n", member_int (proxy, "map-cache-entries"));
-      for (guint i = 0; rlocs != NULL && i < json_array_get_length (rlocs); i++)
-        {
-          JsonObject *r = json_array_get_object_element (rlocs, i);
-
-          if (r != NULL)
-            g_print ("  RLOC %-10s %-28s %s\n", member_string (r, "interface"),
-                     member_string (r, "address"), member_string (r, "state"));
-        }
-    }
-  {
-    JsonArray *pending = json_object_has_member (root, "pending-map-notifys")
-                           ? json_object_get_array_member (root, "pending-map-notifys") : NULL;
-
-    if (pending != NULL && json_array_get_length (pending) > 0)
-      {
-        g_print ("\nUnsolicited Map-Notifys awaiting their Map-Notify-Ack: %u\n",
-                 json_array_get_length (pending));
-        for (guint i = 0; i < json_array_get_length (pending); i++)
-          {
-            JsonObject *p = json_array_get_object_element (pending, i);
-
-            if (p != NULL)
-              g_print ("  %s to %s, nonce %s, sent %" G_GINT64_FORMAT " times, next in %"
-                       G_GINT64_FORMAT " s\n", member_string (p, "eid"), member_string (p, "to"),
-                       member_string (p, "nonce"), member_int (p, "sent"), member_int (p, "next-in"));
-          }
-      }
-  }
-  g_print ("\nCounters (non-zero):\n");
-  {
-    g_autoptr(GList) names = json_object_get_members (counters);
-
-    for (GList *l = names; l != NULL; l = l->next)
-      if (member_int (counters, l->data) != 0)
-        g_print ("  %-28s %" G_GINT64_FORMAT "\n", (const char *) l->data,
-                 member_int (counters, l->data));
-  }
-  return EXIT_SUCCESS;
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);  /* log_writer does the filtering */
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  config = lmn_server_config_load (config_path != NULL ? config_path : DEFAULT_CONFIG, &error);
+  started = config != NULL && server_start (&s, config, &error);
+  if (started)
+    server_run (&s);
+  else
+    g_printerr ("lispmn-server: %s\n", error->message);
+  server_clear (&s);
+  return started ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 int
@@ -442,12 +367,12 @@ main (int argc, char **argv)
 {
   g_autofree gchar *config_path = NULL;
   g_autofree gchar *show_path = NULL;
+  g_autofree gchar *state_file = NULL;
   gboolean version = FALSE;
-  Server s = { 0 };
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "Configuration file (default " DEFAULT_CONFIG ")", "FILE" },
-    { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &s.state_file,
+    { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
       "Write the state as JSON to FILE on changes and on SIGUSR1", "FILE" },
     { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
       "Print the state file FILE readably and exit", "FILE" },
@@ -457,9 +382,6 @@ main (int argc, char **argv)
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- LISP map-server, map-resolver and proxy-ETR/ITR");
   g_autoptr(GError) error = NULL;
-  g_autoptr(LmnServerConfig) config = NULL;
-  guint signals[3], tick;
-  int status = EXIT_SUCCESS;
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
@@ -483,79 +405,6 @@ main (int argc, char **argv)
       return EXIT_FAILURE;
     }
   if (show_path != NULL)
-    return show (show_path);
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);  /* the writer above does the filtering */
-  g_log_set_writer_func (log_writer, NULL, NULL);
-
-  config = lmn_server_config_load (config_path != NULL ? config_path : DEFAULT_CONFIG, &error);
-  if (config == NULL)
-    {
-      g_printerr ("lispmn-server: %s\n", error->message);
-      return EXIT_FAILURE;
-    }
-  s.sockets = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < config->listen->len; i++)
-    {
-      GSocket *sock = open_socket (&g_array_index (config->listen, LmnEndpoint, i), config->port,
-                                   &error);
-
-      if (sock == NULL)
-        {
-          g_printerr ("lispmn-server: %s\n", error->message);
-          g_ptr_array_unref (s.sockets);
-          g_free (s.state_file);
-          return EXIT_FAILURE;
-        }
-      g_ptr_array_add (s.sockets, sock);
-    }
-  if (config->proxy != NULL)
-    {
-      const LmnServerProxyConfig *pc = config->proxy;
-      g_autofree gchar *resolver = endpoint_string (&pc->map_resolver);
-
-      g_ptr_array_add (pc->eids, NULL);
-      g_ptr_array_add (pc->uplinks, NULL);
-      s.proxy = lmn_proxy_router_new ((const gchar *const *) pc->eids->pdata,
-                                      (const gchar *const *) pc->uplinks->pdata, pc->tun, resolver,
-                                      config->path, verbose, &error);
-      if (s.proxy == NULL)
-        {
-          g_printerr ("lispmn-server: %s\n", error->message);
-          g_ptr_array_unref (s.sockets);
-          g_free (s.state_file);
-          return EXIT_FAILURE;
-        }
-    }
-  s.ms = lmn_map_server_new (g_steal_pointer (&config->sites));
-  lmn_map_server_set_notify_retry (s.ms, config->notify_retry);
-  config->sites = g_ptr_array_new ();
-  s.loop = g_main_loop_new (NULL, FALSE);
-  for (guint i = 0; i < s.sockets->len; i++)
-    {
-      g_autoptr(GSource) source = g_socket_create_source (g_ptr_array_index (s.sockets, i),
-                                                          G_IO_IN, NULL);
-
-      g_source_set_callback (source, G_SOURCE_FUNC (on_readable), &s, NULL);
-      g_source_attach (source, NULL);
-    }
-  tick = g_timeout_add_seconds (1, on_tick, &s);
-  signals[0] = g_unix_signal_add (SIGTERM, on_quit_signal, &s);
-  signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, &s);
-  signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, &s);
-  write_state (&s);
-  g_message ("lispmn-server %s running: %u site(s)%s", PACKAGE_VERSION,
-             lmn_map_server_sites (s.ms)->len, s.proxy != NULL ? ", proxy-ETR/ITR" : "");
-  g_main_loop_run (s.loop);
-
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    g_source_remove (signals[i]);
-  g_source_remove (tick);
-  for (guint i = 0; i < s.sockets->len; i++)
-    g_socket_close (g_ptr_array_index (s.sockets, i), NULL);
-  g_ptr_array_unref (s.sockets);
-  g_clear_pointer (&s.proxy, lmn_proxy_router_free);
-  lmn_map_server_free (s.ms);
-  g_main_loop_unref (s.loop);
-  g_free (s.state_file);
-  return status;
+    return lmn_server_show (show_path);
+  return serve (config_path, state_file);
 }

@@ -2,27 +2,34 @@
  * sockets and no clock. Every received datagram goes through lmn_map_server_handle() with
  * its source and the current time; what must be sent comes back as LmnDatagram values.
  *
- * Map-Server: a Map-Register is accepted only when one site holds every record's EID-prefix
- * (exactly, or a more specific one when the site accepts more-specifics) and its key with the
- * message's Key ID verifies the MAC. Anything else is dropped, counted and logged (at info)
- * with the reason, never the key. The one answer to a refusal: when the site and Key ID are
- * right but the MAC is not, and a Map-Notify was asked for, an *unauthenticated* Map-Notify
- * with the same nonce and no records goes back, so that the xTR can tell its user "wrong
- * key" instead of "no answer"; it carries nothing signed, so it helps no forger. Registrations expire 180 s after the last
- * refresh, or after the record TTL when the T bit asks for it.
+ * Map-Server (map-register.c): a Map-Register is accepted only when one site holds every
+ * record's EID-prefix (exactly, or a more specific one when the site accepts
+ * more-specifics) and its key with the message's Key ID verifies the MAC. Anything else is
+ * dropped, counted and logged (at info) with the reason, never the key. The one answer to a
+ * refusal: when the site and Key ID are right but the MAC is not, and a Map-Notify was asked
+ * for, an *unauthenticated* Map-Notify with the same nonce and no records goes back, so that
+ * the xTR can tell its user "wrong key" instead of "no answer"; it carries nothing signed,
+ * so it helps no forger. Registrations (site-registration.c) expire 180 s after the last
+ * refresh, or after the record TTL when the T bit asks for it; an xTR whose registration
+ * moved elsewhere is told with unsolicited Map-Notifys (map-notify.c).
  *
- * Map-Resolver: an ECM carrying a Map-Request is answered per requested EID: a proxy
- * Map-Reply, the ECM forwarded to the registered ETR, or a negative Map-Reply (TTL 1 minute
- * inside a site, 15 minutes outside every site). */
+ * Map-Resolver (map-resolver.c): an ECM carrying a Map-Request is answered per requested
+ * EID: a proxy Map-Reply, the ECM forwarded to the registered ETR, or a negative Map-Reply
+ * (TTL 1 minute inside a site, 15 minutes outside every site).
+ *
+ * This file's types and the dispatch are in map-server.c, the state as JSON in
+ * map-server-json.c. */
 #pragma once
 
 #include <glib.h>
+#include "endpoint.h"
 #include "lisp-message.h"
 #include "lisp-prefix.h"
+#include "site.h"
+#include "site-registration.h"
 
 G_BEGIN_DECLS
 
-#define LMN_MS_DEFAULT_TIMEOUT 180      /* seconds: three missed 60 s refreshes */
 #define LMN_MS_TTL_UNREGISTERED 1       /* minutes, negative reply inside a site */
 #define LMN_MS_TTL_NON_EID 15           /* minutes, negative reply outside every site */
 /* Unsolicited Map-Notifys (RFC 9301 §5.7) are sent until a Map-Notify-Ack with their
@@ -35,12 +42,6 @@ G_BEGIN_DECLS
 /* xTR-IDs whose last Map-Register nonce is remembered (the oldest is forgotten first). */
 #define LMN_MS_NONCES_MAX 4096
 
-typedef struct {
-  guint8  family;    /* LISP_FAMILY_IPV4 or LISP_FAMILY_IPV6 */
-  guint8  addr[16];
-  guint16 port;
-} LmnEndpoint;
-
 /* One datagram to send. */
 typedef struct {
   LmnEndpoint to;
@@ -51,49 +52,6 @@ typedef struct {
 
 void lmn_datagram_free (LmnDatagram *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnDatagram, lmn_datagram_free)
-
-typedef enum {
-  LMN_PROXY_FOLLOW,  /* as the registrant's P bit says */
-  LMN_PROXY_ALWAYS,
-  LMN_PROXY_NEVER,
-} LmnProxyMode;
-
-typedef struct {
-  guint8  key_id;
-  guint8  algorithm;  /* LispAuthAlg */
-  gchar  *secret;     /* never logged */
-} LmnSiteKey;
-
-typedef struct {
-  gchar       *name;
-  GArray      *prefixes;              /* LispPrefix */
-  GPtrArray   *keys;                  /* LmnSiteKey* */
-  gboolean     accept_more_specifics;
-  LmnProxyMode proxy_reply;
-  /* RFC 9301 §5.6: a Map-Register with an xTR-ID must carry a nonce above the last one
-   * accepted from that xTR-ID with that key, else it is a replay. Default TRUE. */
-  gboolean     increasing_nonces;
-} LmnSite;
-
-LmnSite *lmn_site_new  (const char *name);
-void     lmn_site_free (LmnSite *site);
-void     lmn_site_add_key (LmnSite *site, guint8 key_id, guint8 algorithm, const char *secret);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnSite, lmn_site_free)
-
-typedef struct {
-  LispPrefix     prefix;
-  const LmnSite *site;
-  LispRecord    *record;        /* as registered: TTL, locators with their flags */
-  LmnEndpoint    registrant;    /* source of the last Map-Register */
-  gboolean       proxy_reply;   /* P bit of the last Map-Register */
-  gboolean       use_ttl;       /* T bit */
-  gboolean       has_xtr_id;
-  guint8         xtr_id[16];
-  guint64        site_id;
-  guint8         key_id;        /* the key that authenticated it, for unsolicited notifies */
-  gint64         first_registered;  /* seconds, caller's clock */
-  gint64         last_refresh;
-} LmnRegistration;
 
 /* An unsolicited Map-Notify waiting for its Map-Notify-Ack. */
 typedef struct {
@@ -177,11 +135,9 @@ const GPtrArray *lmn_map_server_pending_notifies (const LmnMapServer *ms);
 guint    lmn_map_server_expire (LmnMapServer *ms, gint64 now);
 
 const GPtrArray *lmn_map_server_sites         (const LmnMapServer *ms);
-/* LmnRegistration*, in no particular order */
+/* LmnSiteRegistration*, in no particular order */
 const GPtrArray *lmn_map_server_registrations (const LmnMapServer *ms);
 guint64          lmn_map_server_counter       (const LmnMapServer *ms, LmnMsCounter c);
-/* When the registration expires (seconds, caller's clock). */
-gint64           lmn_registration_expiry      (const LmnRegistration *reg);
 
 /* The largest prefix holding (iid, family, addr) that overlaps no configured site prefix;
  * FALSE when the address lies inside a site. */

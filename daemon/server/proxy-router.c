@@ -1,10 +1,10 @@
 #include "proxy-router.h"
 
-#include "lispmnd-config.h"
+#include "interface-name.h"
+#include "node-config.h"
 #include "lisp-message.h"
 #include "node.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 struct _LmnProxyRouter {
@@ -12,36 +12,107 @@ struct _LmnProxyRouter {
   LmnNode   *node;
 };
 
-/* The node's configuration, written as lispmnd.conf text and read by lispmnd's own parser:
- * one set of rules for what a proxy is. */
-static gchar *
-node_config_text (const gchar *const *eids, const gchar *const *uplinks, const gchar *tun,
-                  const gchar *map_resolver)
+/* Why a [proxy] value is refused (takes reason). */
+static gboolean
+refuse (GError **error, const char *config_name, const char *key, gchar *reason)
 {
-  GString *text = g_string_new ("[lispmnd]\nmode=proxy\nmanage-addresses=true\n");
-  g_autofree gchar *eid_list = g_strjoinv (";", (gchar **) eids);
+  g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_INVALID,
+               "%s: [proxy] %s: %s", config_name, key, reason);
+  g_free (reason);
+  return FALSE;
+}
 
-  /* The EID space is routed into the TUN: that is what attracts the hosts' traffic. */
-  g_string_append_printf (text, "eids=%s\nroutes=%s\ntun=%s\nmap-resolvers=%s\n", eid_list,
-                          eid_list, tun, map_resolver);
-  for (guint i = 0; uplinks[i] != NULL; i++)
-    g_string_append_printf (text, "\n[uplink %s]\n", uplinks[i]);
-  return g_string_free (text, FALSE);
+/* The EID space, routed into the TUN: that is what attracts the hosts' traffic. */
+static gboolean
+add_eids (LmnConfig *c, const GPtrArray *eids, const char *config_name, GError **error)
+{
+  for (guint i = 0; i < eids->len; i++)
+    {
+      const char *text = g_ptr_array_index (eids, i);
+      LispPrefix eid;
+      gchar *reason = lmn_config_check_prefix (text, 0, &eid);
+
+      if (reason == NULL)
+        reason = lmn_config_add_route (c->routes, text);  /* refuses an EID listed twice */
+      if (reason != NULL)
+        return refuse (error, config_name, "eids", reason);
+      g_array_append_val (c->eids, eid);
+    }
+  return TRUE;
+}
+
+static gboolean
+add_uplinks (LmnConfig *c, const GPtrArray *uplinks, const char *config_name, GError **error)
+{
+  for (guint i = 0; i < uplinks->len; i++)
+    {
+      const char *name = g_ptr_array_index (uplinks, i);
+      LmnUplinkConfig *u;
+      gchar *reason = lmn_interface_name_check (name);
+
+      if (reason == NULL && g_str_equal (name, c->tun_name))
+        reason = g_strdup_printf ("'%s' is the TUN device, not an uplink", name);
+      for (guint j = 0; reason == NULL && j < c->uplinks->len; j++)
+        if (g_str_equal (((LmnUplinkConfig *) g_ptr_array_index (c->uplinks, j))->interface, name))
+          reason = g_strdup_printf ("'%s' is listed twice", name);
+      if (reason != NULL)
+        return refuse (error, config_name, "uplinks", reason);
+      u = g_new0 (LmnUplinkConfig, 1);
+      u->interface = g_strdup (name);
+      u->priority = LMN_CONFIG_DEFAULT_PRIORITY;
+      u->weight = LMN_CONFIG_DEFAULT_WEIGHT;
+      g_ptr_array_add (c->uplinks, u);
+    }
+  return TRUE;
+}
+
+/* The node's configuration: lispmnd's proxy mode, with the checks lispmnd.conf's values get
+ * (one set of rules for what a proxy is). Its control sockets take ephemeral ports: UDP 4342
+ * is the server's, which passes on what arrives there for the proxy. */
+static LmnConfig *
+node_config (const LmnServerProxyConfig *pc, const char *config_name, GError **error)
+{
+  g_autofree gchar *name = g_strdup_printf ("%s [proxy]", config_name);
+  g_autoptr(LmnConfig) c = lmn_config_new (name);
+  LmnIp resolver = { .family = pc->map_resolver.family };
+  g_autofree gchar *resolver_text = NULL;
+  gchar *reason;
+
+  c->mode = LMN_MODE_PROXY;
+  c->manage_addresses = TRUE;
+  c->control_port = 0;
+  reason = lmn_interface_name_check (pc->tun);
+  if (reason != NULL)
+    {
+      refuse (error, config_name, "tun", reason);
+      return NULL;
+    }
+  g_free (c->tun_name);
+  c->tun_name = g_strdup (pc->tun);
+  if (!add_eids (c, pc->eids, config_name, error) ||
+      !add_uplinks (c, pc->uplinks, config_name, error))
+    return NULL;
+  memcpy (resolver.addr, pc->map_resolver.addr, sizeof resolver.addr);
+  resolver_text = lmn_ip_to_string (&resolver);
+  reason = lmn_config_check_unicast (resolver_text, &resolver);
+  if (reason != NULL)
+    {
+      refuse (error, config_name, "map-resolver", reason);
+      return NULL;
+    }
+  g_array_append_val (c->map_resolvers, resolver);
+  return g_steal_pointer (&c);
 }
 
 LmnProxyRouter *
-lmn_proxy_router_new (const gchar *const *eids, const gchar *const *uplinks, const gchar *tun,
-                      const gchar *map_resolver, const char *config_name, gboolean debug,
-                      GError **error)
+lmn_proxy_router_new (const LmnServerProxyConfig *config, const char *config_name,
+                      gboolean debug, GError **error)
 {
   g_autoptr(LmnProxyRouter) proxy = g_new0 (LmnProxyRouter, 1);
-  g_autofree gchar *text = node_config_text (eids, uplinks, tun, map_resolver);
-  g_autofree gchar *name = g_strdup_printf ("%s [proxy]", config_name);
 
-  proxy->config = lmn_config_load_data (text, strlen (text), name, error);
+  proxy->config = node_config (config, config_name, error);
   if (proxy->config == NULL)
     return NULL;
-  proxy->config->control_port = 0;
   proxy->node = lmn_node_new (proxy->config, NULL, debug, error);
   if (proxy->node == NULL)
     {
@@ -75,7 +146,7 @@ lmn_proxy_router_handle (LmnProxyRouter *proxy, const guint8 *data, gsize len, g
                          const guint8 *from, guint16 from_port, const guint8 *local)
 {
   LmnIp from_ip = { .family = family }, local_ip = { .family = family };
-  gsize size = family == LISP_FAMILY_IPV4 ? 4 : 16;
+  gsize size = lmn_ip_family_len (family);
 
   memcpy (from_ip.addr, from, size);
   memcpy (local_ip.addr, local, size);
@@ -87,7 +158,7 @@ lmn_proxy_router_to_json (LmnProxyRouter *proxy)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   LmnLocalRlocs *rlocs = lmn_node_get_rlocs (proxy->node);
-  char buf[INET6_ADDRSTRLEN];
+  char buf[LMN_IP_TEXT_MAX];
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "tun");
@@ -111,8 +182,7 @@ lmn_proxy_router_to_json (LmnProxyRouter *proxy)
       json_builder_set_member_name (b, "interface");
       json_builder_add_string_value (b, r->interface);
       json_builder_set_member_name (b, "address");
-      json_builder_add_string_value (b, inet_ntop (r->family == 4 ? AF_INET : AF_INET6, r->addr,
-                                                   buf, sizeof buf));
+      json_builder_add_string_value (b, lmn_ip_bytes_to_text (r->family, r->addr, buf));
       json_builder_set_member_name (b, "state");
       json_builder_add_string_value (b, r->up ? "up" : "down");
       json_builder_end_object (b);

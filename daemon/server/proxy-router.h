@@ -12,16 +12,16 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include "server-config.h"
 
 G_BEGIN_DECLS
 
 typedef struct _LmnProxyRouter LmnProxyRouter;
 
-/* Creates the TUN and routes and starts following the uplinks; config_name names the
- * configuration file in errors. (Plain arguments: lispmnd's and lispmn-server's headers
- * both name a type LmnRegistration, so this file's callers see only one side.) */
-LmnProxyRouter *lmn_proxy_router_new    (const gchar *const *eids, const gchar *const *uplinks,
-                                         const gchar *tun, const gchar *map_resolver,
+/* Creates the TUN and routes and starts following the uplinks. The node's configuration is
+ * built from config, whose values get the checks lispmnd.conf's would (node-config.h);
+ * config_name names the configuration file in errors. */
+LmnProxyRouter *lmn_proxy_router_new    (const LmnServerProxyConfig *config,
                                          const char *config_name, gboolean debug,
                                          GError **error);
 /* Removes the TUN and routes. */

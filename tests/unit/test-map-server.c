@@ -179,7 +179,7 @@ test_register (gconstpointer data)
             .xtr_id = TRUE };
   g_autoptr(GBytes) msg = truncated ? encode_register_truncated (&r) : encode_register (&r);
   g_autoptr(LispMapRegister) n = NULL;
-  const LmnRegistration *reg;
+  const LmnSiteRegistration *reg;
   LispPrefix expected;
 
   g_assert_true (handle (ms, msg, &MN1, T0, out));
@@ -202,7 +202,7 @@ test_register (gconstpointer data)
   g_assert_true (reg->has_xtr_id);
   g_assert_cmpuint (reg->site_id, ==, 42);
   assert_endpoint (&reg->registrant, &MN1);
-  g_assert_cmpint (lmn_registration_expiry (reg), ==, T0 + 180);
+  g_assert_cmpint (lmn_site_registration_expiry (reg), ==, T0 + 180);
 }
 
 static void
@@ -307,7 +307,7 @@ test_refresh_and_expiry (void)
   g_autoptr(GPtrArray) out = outputs ();
   Reg r = { "192.0.2.10/32", { "198.51.100.2" }, 1, 0, ANA_KEY };
   g_autoptr(GBytes) msg = encode_register (&r);
-  const LmnRegistration *reg;
+  const LmnSiteRegistration *reg;
 
   g_assert_true (handle (ms, msg, &MN1, T0, out));
   g_assert_true (handle (ms, msg, &MN1, T0 + 60, out));
@@ -470,7 +470,7 @@ test_change_from_same_host (void)
   g_assert_true (handle (ms, m2, &other_port, T0 + 1, out));
   g_assert_cmpuint (out->len, ==, 0);
   g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_REGISTRATIONS_MOVED), ==, 1);
-  g_assert_cmpuint (((LmnRegistration *) lmn_map_server_registrations (ms)->pdata[0])->record->locators->len,
+  g_assert_cmpuint (((LmnSiteRegistration *) lmn_map_server_registrations (ms)->pdata[0])->record->locators->len,
                     ==, 2);
 }
 
@@ -611,7 +611,7 @@ test_replayed_register (void)
   g_autoptr(GBytes) m_old = encode_register (&old);
   g_autoptr(GBytes) m_now = NULL;
   g_autoptr(GBytes) m_later = NULL;
-  const LmnRegistration *reg;
+  const LmnSiteRegistration *reg;
   const guint8 moved[4] = { 203, 0, 113, 9 };
   LmnSite *ana = g_ptr_array_index (lmn_map_server_sites (ms), 0);
 
@@ -635,7 +635,7 @@ test_replayed_register (void)
   g_assert_cmpint (reg->last_refresh, ==, T0 + 5);
   /* a newer one is fine */
   g_assert_true (handle (ms, m_later, &MN1_MOVED, T0 + 8, out));
-  g_assert_cmpint (((LmnRegistration *) lmn_map_server_registrations (ms)->pdata[0])->last_refresh,
+  g_assert_cmpint (((LmnSiteRegistration *) lmn_map_server_registrations (ms)->pdata[0])->last_refresh,
                    ==, T0 + 8);
   /* a site of xTRs that send random nonces can turn the check off */
   ana->increasing_nonces = FALSE;

@@ -1,0 +1,342 @@
+/* The map-server's Map-Register handling (RFC 9301 §8.2): which site and key a
+ * Map-Register belongs to and whether it is authentic, whether it replays an older one
+ * (RFC 9301 §5.6), and what each of its records does to the registrations: a new one, a
+ * refresh, a move (the old xTR is told, map-notify.c), or a withdrawal (TTL 0). */
+#include "map-server-private.h"
+
+#include "lisp-auth.h"
+
+#include <string.h>
+
+/* The last nonce accepted from one xTR-ID with one site key. */
+typedef struct {
+  guint64 nonce;
+  gint64  when;   /* seconds, to forget the oldest first */
+} LastNonce;
+
+/* Why a Map-Register is refused, or that it is not. */
+typedef enum {
+  REGISTER_AUTHENTIC,
+  REGISTER_UNKNOWN_KEY_ID,   /* no site has a key with its Key ID */
+  REGISTER_EID_NOT_ALLOWED,  /* no such site may register all its EID-prefixes */
+  REGISTER_BAD_MAC,          /* no such site's key verifies it */
+} RegisterVerdict;
+
+/* One authentic Map-Register being applied. */
+typedef struct {
+  LmnMapServer          *ms;
+  const LispMapRegister *m;
+  const LmnSite         *site;
+  const LmnSiteKey      *key;   /* the key that verified it */
+  const LmnEndpoint     *from;
+  const LmnEndpoint     *local;
+  gint64                 now;
+  GPtrArray             *out;
+} Register;
+
+/* ---- decoding and authentication ---- */
+
+/* The Map-Register in msg, and its records' EID-prefixes (LispPrefix, in record order);
+ * NULL when it is dropped. */
+static GArray *
+decode_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
+                 LispMapRegister **out)
+{
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) prefixes = g_array_new (FALSE, TRUE, sizeof (LispPrefix));
+
+  if (!lisp_map_register_decode (msg, len, &m, &error))
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_MALFORMED, from, "Map-Register: %s", error->message);
+      return NULL;
+    }
+  if (m->records->len == 0)
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_MALFORMED, from, "Map-Register without records");
+      return NULL;
+    }
+  for (guint i = 0; i < m->records->len; i++)
+    {
+      const LispRecord *rec = g_ptr_array_index (m->records, i);
+      LispPrefix p;
+
+      if (!lisp_prefix_from_address (rec->eid, rec->mask_len, &p, &error))
+        {
+          lmn_ms_drop (ms, LMN_MS_DROP_EID_NOT_ALLOWED, from, "Map-Register record %u: %s", i,
+                       error->message);
+          return NULL;
+        }
+      g_array_append_val (prefixes, p);
+    }
+  *out = g_steal_pointer (&m);
+  return g_steal_pointer (&prefixes);
+}
+
+/* A site whose key has the message's Key ID and whose prefixes hold every record; its key
+ * must verify. Several sites may share a Key ID, so each candidate is tried. */
+static RegisterVerdict
+find_site (const LmnMapServer *ms, const LispMapRegister *m, const GArray *prefixes,
+           const guint8 *msg, gsize len, const LmnSite **site, const LmnSiteKey **key)
+{
+  RegisterVerdict verdict = REGISTER_UNKNOWN_KEY_ID;
+
+  for (guint i = 0; i < ms->sites->len; i++)
+    {
+      const LmnSite *s = g_ptr_array_index (ms->sites, i);
+      const LmnSiteKey *k = lmn_site_find_key (s, m->key_id);
+      gboolean all = TRUE;
+
+      if (k == NULL)
+        continue;
+      if (verdict == REGISTER_UNKNOWN_KEY_ID)
+        verdict = REGISTER_EID_NOT_ALLOWED;
+      for (guint j = 0; j < prefixes->len && all; j++)
+        all = lmn_site_allows (s, &g_array_index (prefixes, LispPrefix, j));
+      if (!all)
+        continue;
+      verdict = REGISTER_BAD_MAC;
+      if (lmn_site_key_verifies (k, m, msg, len))
+        {
+          *site = s;
+          *key = k;
+          return REGISTER_AUTHENTIC;
+        }
+    }
+  return verdict;
+}
+
+/* Drops a refused Map-Register (verdict not REGISTER_AUTHENTIC) with its reason. A wrong
+ * MAC for the right site and Key ID gets an unauthenticated Map-Notify back when one was
+ * asked for: "wrong key", not silence (map-server.h). */
+static gboolean
+refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
+        const GArray *prefixes, const LmnEndpoint *from, GPtrArray *out)
+{
+  if (verdict == REGISTER_UNKNOWN_KEY_ID)
+    return lmn_ms_drop (ms, LMN_MS_DROP_UNKNOWN_KEY_ID, from,
+                        "Map-Register with unknown key ID %u", m->key_id);
+  if (verdict == REGISTER_EID_NOT_ALLOWED)
+    {
+      g_autofree gchar *p = lisp_prefix_to_string (&g_array_index (prefixes, LispPrefix, 0));
+
+      return lmn_ms_drop (ms, LMN_MS_DROP_EID_NOT_ALLOWED, from,
+                          "Map-Register for %s%s: no site with key ID %u may register it", p,
+                          prefixes->len > 1 ? " (and others)" : "", m->key_id);
+    }
+  if (m->want_notify)
+    {
+      g_autoptr(LispMapRegister) notify = lisp_map_register_new (LISP_TYPE_MAP_NOTIFY);
+
+      notify->nonce = m->nonce;
+      notify->alg_id = LISP_AUTH_NONE;
+      lmn_ms_emit (ms, out, from, NULL, lisp_map_register_encode (notify, NULL, 0, NULL),
+                   LMN_MS_TX_AUTH_FAILED_NOTIFY);
+    }
+  return lmn_ms_drop (ms, LMN_MS_DROP_BAD_MAC, from,
+                      "Map-Register with key ID %u: authentication failed (%s, %zu bytes)",
+                      m->key_id, lisp_auth_alg_name (m->alg_id),
+                      m->auth_data != NULL ? g_bytes_get_size (m->auth_data) : 0);
+}
+
+/* ---- replays ---- */
+
+/* The key of last_nonces: which site key and which xTR. */
+static GBytes *
+nonce_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16])
+{
+  guint8 buf[sizeof (gpointer) + 1 + 16];
+
+  memcpy (buf, &site, sizeof (gpointer));
+  buf[sizeof (gpointer)] = key_id;
+  memcpy (buf + sizeof (gpointer) + 1, xtr_id, 16);
+  return g_bytes_new (buf, sizeof buf);
+}
+
+static void
+remember_nonce (LmnMapServer *ms, GBytes *id, guint64 nonce, gint64 now)
+{
+  LastNonce *last = g_hash_table_lookup (ms->last_nonces, id);
+
+  if (last == NULL)
+    {
+      if (g_hash_table_size (ms->last_nonces) >= LMN_MS_NONCES_MAX)
+        {
+          GHashTableIter iter;
+          gpointer k, v, oldest = NULL;
+          gint64 when = G_MAXINT64;
+
+          /* Rare (thousands of xTRs): a linear walk is fine. */
+          g_hash_table_iter_init (&iter, ms->last_nonces);
+          while (g_hash_table_iter_next (&iter, &k, &v))
+            if (((LastNonce *) v)->when < when)
+              {
+                when = ((LastNonce *) v)->when;
+                oldest = k;
+              }
+          g_hash_table_remove (ms->last_nonces, oldest);
+        }
+      last = g_new0 (LastNonce, 1);
+      g_hash_table_insert (ms->last_nonces, g_bytes_ref (id), last);
+    }
+  last->nonce = nonce;
+  last->when = now;
+}
+
+/* Authentic, but perhaps an old message sent again: it must not roll a newer registration
+ * back (RFC 9301 §5.6). FALSE when it is dropped as a replay; *xtr is the key under which
+ * to remember its nonce once applied, or NULL when the site does not check nonces. */
+static gboolean
+nonce_is_new (LmnMapServer *ms, const LmnSite *site, const LmnSiteKey *key,
+              const LispMapRegister *m, const LmnEndpoint *from, GBytes **xtr)
+{
+  const LastNonce *last;
+  g_autofree gchar *id = NULL;
+
+  *xtr = NULL;
+  if (!site->increasing_nonces || !m->has_xtr_id)
+    return TRUE;
+  *xtr = nonce_key (site, key->key_id, m->xtr_id);
+  last = g_hash_table_lookup (ms->last_nonces, *xtr);
+  if (last == NULL || m->nonce > last->nonce)
+    return TRUE;
+  id = lmn_ms_hex (m->xtr_id, 16);
+  return lmn_ms_drop (ms, LMN_MS_DROP_REPLAYED_REGISTER, from,
+                      "Map-Register from xTR-ID %s with nonce %016" G_GINT64_MODIFIER "x, not "
+                      "above the last accepted %016" G_GINT64_MODIFIER "x: a replay?",
+                      id, m->nonce, last->nonce);
+}
+
+/* ---- applying the records ---- */
+
+static gboolean
+locators_equal (const LispRecord *a, const LispRecord *b)
+{
+  if (a->locators->len != b->locators->len)
+    return FALSE;
+  for (guint i = 0; i < a->locators->len; i++)
+    {
+      const LispLocator *la = g_ptr_array_index (a->locators, i);
+      const LispLocator *lb = g_ptr_array_index (b->locators, i);
+
+      if (!lisp_address_equal (la->address, lb->address))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Record TTL 0: the registrant withdraws the mapping (RFC 9301: TTL 0 is "remove now"),
+ * e.g. a mobile node going offline. Only its own: another xTR's registration of the prefix
+ * stays. */
+static void
+withdraw (const Register *r, LmnSiteRegistration *reg, const char *text, const char *who)
+{
+  if (reg == NULL || (reg->has_xtr_id && r->m->has_xtr_id &&
+                      memcmp (reg->xtr_id, r->m->xtr_id, 16) != 0))
+    return;
+  g_info ("site %s: %s withdrawn by %s", r->site->name, text, who);
+  g_ptr_array_remove (r->ms->registrations, reg);
+  r->ms->counters[LMN_MS_REGISTRATIONS_WITHDRAWN]++;
+}
+
+/* Tells the xTR that held the old locators of reg (RFC 9301 §5.7), at its control port,
+ * until it acknowledges. The registrant itself needs no telling: neither the same host nor
+ * the same xTR (same xTR-ID) from a new address, as a mobile node after a move. */
+static void
+tell_old_registrant (const Register *r, const LmnSiteRegistration *reg, const LispPrefix *p,
+                     const LispRecord *rec)
+{
+  LmnEndpoint old = reg->registrant;
+
+  if (lmn_endpoint_same_host (&reg->registrant, r->from) ||
+      (reg->has_xtr_id && r->m->has_xtr_id && memcmp (reg->xtr_id, r->m->xtr_id, 16) == 0))
+    return;
+  old.port = LISP_CONTROL_PORT;
+  lmn_ms_send_unsolicited (r->ms, r->out, p, &old, r->local, r->key, r->m, rec,
+                           r->now);
+}
+
+/* What one record of the Map-Register does to the registration of its prefix p. */
+static void
+apply_record (const Register *r, const LispRecord *rec, const LispPrefix *p)
+{
+  LmnMapServer *ms = r->ms;
+  LmnSiteRegistration *reg = lmn_ms_find_registration (ms, p);
+  g_autofree gchar *text = lisp_prefix_to_string (p);
+  g_autofree gchar *who = lmn_endpoint_to_string (r->from);
+
+  if (rec->ttl == 0)
+    {
+      withdraw (r, reg, text, who);
+      return;
+    }
+  if (reg == NULL)
+    {
+      reg = lmn_site_registration_new (p, r->now);
+      g_ptr_array_add (ms->registrations, reg);
+      ms->counters[LMN_MS_REGISTRATIONS_NEW]++;
+      g_info ("site %s: %s registered by %s", r->site->name, text, who);
+    }
+  else if (!locators_equal (reg->record, rec))
+    {
+      ms->counters[LMN_MS_REGISTRATIONS_MOVED]++;
+      g_info ("site %s: %s moved, now registered by %s", r->site->name, text, who);
+      tell_old_registrant (r, reg, p, rec);
+    }
+  else
+    ms->counters[LMN_MS_REGISTRATIONS_REFRESHED]++;
+
+  lisp_record_free (reg->record);
+  reg->record = lisp_record_copy (rec);
+  reg->site = r->site;
+  reg->registrant = *r->from;
+  reg->proxy_reply = r->m->proxy_reply;
+  reg->use_ttl = r->m->use_ttl;
+  reg->has_xtr_id = r->m->has_xtr_id;
+  memcpy (reg->xtr_id, r->m->xtr_id, 16);
+  reg->site_id = r->m->site_id;
+  reg->key_id = r->key->key_id;
+  reg->last_refresh = r->now;
+}
+
+/* The Map-Notify the registrant asked for: its records back, under its key. */
+static void
+acknowledge (const Register *r)
+{
+  g_autoptr(GError) error = NULL;
+  const LispMapRegister *m = r->m;
+  GBytes *notify = lmn_ms_build_notify (r->key, m->nonce, m->records, m->has_xtr_id, m->xtr_id,
+                                        m->site_id, &error);
+
+  if (notify != NULL)
+    lmn_ms_emit (r->ms, r->out, r->from, NULL, notify, LMN_MS_TX_MAP_NOTIFY);
+  else
+    g_warning ("cannot build a Map-Notify: %s", error->message);
+}
+
+gboolean
+lmn_ms_handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
+                        const LmnEndpoint *local, gint64 now, GPtrArray *out)
+{
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GArray) prefixes = decode_register (ms, msg, len, from, &m);
+  g_autoptr(GBytes) xtr = NULL;
+  Register r = { .ms = ms, .from = from, .local = local, .now = now, .out = out };
+  RegisterVerdict verdict;
+
+  if (prefixes == NULL)
+    return FALSE;
+  r.m = m;
+  verdict = find_site (ms, m, prefixes, msg, len, &r.site, &r.key);
+  if (verdict != REGISTER_AUTHENTIC)
+    return refuse (ms, verdict, m, prefixes, from, out);
+  if (!nonce_is_new (ms, r.site, r.key, m, from, &xtr))
+    return FALSE;
+  for (guint i = 0; i < m->records->len; i++)
+    apply_record (&r, g_ptr_array_index (m->records, i), &g_array_index (prefixes, LispPrefix, i));
+  if (xtr != NULL)
+    remember_nonce (ms, xtr, m->nonce, now);
+  if (m->want_notify)
+    acknowledge (&r);
+  return TRUE;
+}

@@ -1,0 +1,250 @@
+/* The map-resolver (RFC 9301 §8.1): an ECM carrying a Map-Request is answered per requested
+ * EID with a proxy Map-Reply from the registration, the ECM forwarded to the registered ETR
+ * (which answers itself), or a negative Map-Reply: for the host inside a site (TTL 1 minute:
+ * the site may register it at any moment), or for the widest prefix around it that touches
+ * no site (15 minutes). */
+#include "map-server-private.h"
+
+#include "addr-bits.h"
+
+/* ---- negative answers ---- */
+
+static gboolean
+prefixes_overlap (const LispPrefix *a, const LispPrefix *b)
+{
+  return a->iid == b->iid && a->family == b->family &&
+         lisp_addr_match (a->addr, b->addr, MIN (a->len, b->len));
+}
+
+static gboolean
+inside_some_site (const LmnMapServer *ms, const LispPrefix *q)
+{
+  for (guint i = 0; i < ms->sites->len; i++)
+    if (lmn_site_holds (g_ptr_array_index (ms->sites, i), q))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+overlaps_some_site (const LmnMapServer *ms, const LispPrefix *q)
+{
+  for (guint i = 0; i < ms->sites->len; i++)
+    {
+      const LmnSite *site = g_ptr_array_index (ms->sites, i);
+
+      for (guint j = 0; j < site->prefixes->len; j++)
+        if (prefixes_overlap (&g_array_index (site->prefixes, LispPrefix, j), q))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 family,
+                               const guint8 *addr, LispPrefix *out)
+{
+  guint8 max = family == LISP_FAMILY_IPV4 ? 32 : 128;
+  LispPrefix host;
+
+  if (!lisp_prefix_init (&host, iid, family, addr, max) || inside_some_site (ms, &host))
+    return FALSE;
+  /* Shortest first: the first length at which no site prefix overlaps is the answer. The
+   * host prefix itself overlaps nothing, since it lies outside every site. */
+  for (guint len = 0; len <= max; len++)
+    {
+      LispPrefix candidate;
+
+      lisp_prefix_init (&candidate, iid, family, addr, (guint8) len);
+      if (!overlaps_some_site (ms, &candidate))
+        {
+          *out = candidate;
+          return TRUE;
+        }
+    }
+  *out = host;
+  return TRUE;
+}
+
+static LispAddress *
+prefix_to_address (const LispPrefix *p)
+{
+  LispAddress *a = p->family == LISP_FAMILY_IPV4 ? lisp_address_new_ipv4 (p->addr)
+                                                 : lisp_address_new_ipv6 (p->addr);
+
+  if (p->iid != 0)
+    a = lisp_address_new_instance_id (p->iid, 0, a);
+  return a;
+}
+
+static LispRecord *
+negative_record (const LispPrefix *p, guint32 ttl, gboolean authoritative)
+{
+  LispRecord *rec = lisp_record_new (prefix_to_address (p), p->len, ttl);
+
+  rec->action = LISP_ACTION_NATIVELY_FORWARD;
+  rec->authoritative = authoritative;
+  return rec;
+}
+
+/* The negative answer for q, which no registration holds. */
+static LispRecord *
+negative_answer (const LmnMapServer *ms, const LispPrefix *q)
+{
+  LispPrefix non_eid, host;
+
+  if (!inside_some_site (ms, q) &&
+      lmn_map_server_non_eid_prefix (ms, q->iid, q->family, q->addr, &non_eid))
+    return negative_record (&non_eid, LMN_MS_TTL_NON_EID, FALSE);
+  /* Inside a site, the host prefix, as lispers.net answers: the site may register
+   * more-specifics around it at any moment. So too when q is wider than a site prefix. */
+  lisp_prefix_init (&host, q->iid, q->family, q->addr, q->family == LISP_FAMILY_IPV4 ? 32 : 128);
+  return negative_record (&host, LMN_MS_TTL_UNREGISTERED, TRUE);
+}
+
+/* ---- positive answers ---- */
+
+/* The registration's record as a proxy reply: not authoritative, and no locator is local to
+ * us (RFC 9301 §5.4). */
+static LispRecord *
+proxy_record (const LmnSiteRegistration *reg)
+{
+  LispRecord *rec = lisp_record_copy (reg->record);
+
+  rec->authoritative = FALSE;
+  for (guint j = 0; j < rec->locators->len; j++)
+    {
+      LispLocator *l = g_ptr_array_index (rec->locators, j);
+
+      l->local = FALSE;
+      l->probed = FALSE;
+    }
+  return rec;
+}
+
+/* Where to forward a Map-Request for reg: its first reachable unicast locator, else its
+ * first locator with an IP address. */
+static gboolean
+etr_endpoint (const LmnSiteRegistration *reg, LmnEndpoint *out)
+{
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < reg->record->locators->len; i++)
+      {
+        const LispLocator *l = g_ptr_array_index (reg->record->locators, i);
+
+        if (pass == 0 && (!l->reachable || l->priority == 255))
+          continue;
+        if (lmn_endpoint_from_address (l->address, LISP_CONTROL_PORT, out))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* ---- the request ---- */
+
+/* The Map-Request in the ECM msg; NULL when it is dropped. */
+static LispMapRequest *
+decode_request (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
+                LispEcm **ecm)
+{
+  g_autoptr(LispMapRequest) req = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *inner;
+  gsize inner_len;
+
+  if (!lisp_ecm_decode (msg, len, ecm, &error))
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_MALFORMED, from, "ECM: %s", error->message);
+      return NULL;
+    }
+  inner = g_bytes_get_data ((*ecm)->inner, &inner_len);
+  if (lisp_message_type (inner, inner_len) != LISP_TYPE_MAP_REQUEST)
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_UNSUPPORTED, from, "ECM carrying a %s",
+                   lisp_message_type_name (lisp_message_type (inner, inner_len)));
+      return NULL;
+    }
+  if (!lisp_map_request_decode (inner, inner_len, &req, &error))
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_MALFORMED, from, "Map-Request in an ECM: %s", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&req);
+}
+
+/* Answers one requested EID: a record for the reply, or the ECM msg forwarded to the ETR
+ * that registered it. */
+static void
+answer_eid (LmnMapServer *ms, const LispRequestRecord *rr, const guint8 *msg, gsize len,
+            const LmnEndpoint *from, GPtrArray *records, GPtrArray *out)
+{
+  g_autoptr(GError) error = NULL;
+  LmnSiteRegistration *reg;
+  LmnEndpoint etr;
+  LispPrefix q;
+
+  if (!lisp_prefix_from_address (rr->eid, rr->mask_len, &q, &error))
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_UNSUPPORTED, from,
+                   "Map-Request for an EID we cannot look up: %s", error->message);
+      return;
+    }
+  reg = lmn_ms_lookup_registration (ms, &q);
+  if (reg == NULL)
+    g_ptr_array_add (records, negative_answer (ms, &q));
+  else if (lmn_site_registration_proxy_replies (reg))
+    g_ptr_array_add (records, proxy_record (reg));
+  /* The ETR answers itself: it gets the request as the ITR sent it. */
+  else if (etr_endpoint (reg, &etr))
+    lmn_ms_emit (ms, out, &etr, NULL, g_bytes_new (msg, len), LMN_MS_TX_FORWARDED_ECM);
+  else
+    lmn_ms_drop (ms, LMN_MS_DROP_NO_ETR_LOCATOR, from, "registration without an IP locator");
+}
+
+static void
+send_reply (LmnMapServer *ms, const LispMapReply *reply, const LmnEndpoint *itr, GPtrArray *out)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes = lisp_map_reply_encode (reply, &error);
+  gboolean negative = TRUE;
+
+  if (bytes == NULL)
+    {
+      g_warning ("cannot build a Map-Reply: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < reply->records->len; i++)
+    if (((LispRecord *) g_ptr_array_index (reply->records, i))->locators->len > 0)
+      negative = FALSE;
+  lmn_ms_emit (ms, out, itr, NULL, bytes,
+               negative ? LMN_MS_TX_NEGATIVE_REPLY : LMN_MS_TX_MAP_REPLY);
+}
+
+void
+lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
+                   GPtrArray *out)
+{
+  g_autoptr(LispEcm) ecm = NULL;
+  g_autoptr(LispMapRequest) req = decode_request (ms, msg, len, from, &ecm);
+  g_autoptr(LispMapReply) reply = NULL;
+  LmnEndpoint itr = { 0 };
+  gboolean have_itr = FALSE;
+
+  if (req == NULL)
+    return;
+  ms->counters[LMN_MS_RX_MAP_REQUEST]++;
+  for (guint i = 0; i < req->itr_rlocs->len && !have_itr; i++)
+    have_itr = lmn_endpoint_from_address (g_ptr_array_index (req->itr_rlocs, i), ecm->sport, &itr);
+
+  reply = lisp_map_reply_new ();
+  reply->nonce = req->nonce;
+  for (guint i = 0; i < req->records->len; i++)
+    answer_eid (ms, g_ptr_array_index (req->records, i), msg, len, from, reply->records, out);
+  if (reply->records->len == 0)
+    return;
+  if (!have_itr)
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_NO_ITR_RLOC, from, "Map-Request without an IP ITR-RLOC");
+      return;
+    }
+  send_reply (ms, reply, &itr, out);
+}
