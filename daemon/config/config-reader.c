@@ -1,5 +1,6 @@
 /* Reading lispmnd.conf's text (config-reader.h). */
 #include "config-reader.h"
+#include "node-config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+G_DEFINE_QUARK (lmn-config-error-quark, lmn_config_error)
 
 /* A configuration file is a few hundred bytes; anything this big is the wrong file. */
 #define MAX_FILE_SIZE (1024 * 1024)

@@ -6,9 +6,19 @@
 
 #include <glib.h>
 #include "keyfile-scanner.h"
-#include "lispmnd-config.h"
 
 G_BEGIN_DECLS
+
+/* The error domain of lispmnd.conf (lmn_config_load and everything below it). */
+#define LMN_CONFIG_ERROR (lmn_config_error_quark ())
+GQuark lmn_config_error_quark (void);
+
+typedef enum {
+  LMN_CONFIG_ERROR_SYNTAX,   /* not GKeyFile syntax */
+  LMN_CONFIG_ERROR_MISSING,  /* a required key or group is absent */
+  LMN_CONFIG_ERROR_INVALID,  /* a value is malformed or out of range */
+  LMN_CONFIG_ERROR_UNKNOWN,  /* an unknown group or key (likely a typo) */
+} LmnConfigError;
 
 typedef struct {
   const char *file;     /* the name errors start with */

@@ -12,8 +12,6 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (lmn-config-error-quark, lmn_config_error)
-
 #define MAX_QUEUE_LENGTH        1024
 /* RLOC-probing (PROTOCOL.md §2.8): a day at most between probes. */
 #define MAX_RLOC_PROBE_INTERVAL 86400

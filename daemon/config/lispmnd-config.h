@@ -34,19 +34,10 @@
 #pragma once
 
 #include <glib.h>
+#include "config-reader.h"
 #include "node-config.h"
 
 G_BEGIN_DECLS
-
-#define LMN_CONFIG_ERROR (lmn_config_error_quark ())
-GQuark lmn_config_error_quark (void);
-
-typedef enum {
-  LMN_CONFIG_ERROR_SYNTAX,   /* not GKeyFile syntax */
-  LMN_CONFIG_ERROR_MISSING,  /* a required key or group is absent */
-  LMN_CONFIG_ERROR_INVALID,  /* a value is malformed or out of range */
-  LMN_CONFIG_ERROR_UNKNOWN,  /* an unknown group or key (likely a typo) */
-} LmnConfigError;
 
 LmnConfig *lmn_config_load      (const char *path, GError **error);
 /* name stands for the file in error messages. */
