@@ -1,6 +1,9 @@
 /* The map-server's state as JSON, for lispmn-server's state file (--state-file, read back
  * by --show): the sites without their keys, the registrations, the unsolicited Map-Notifys
  * awaiting their acknowledgement, and the counters. */
+#include "map-server-json.h"
+
+#include "map-notify.h"
 #include "map-server-private.h"
 
 #include <json-glib/json-glib.h>
