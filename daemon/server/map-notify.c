@@ -4,7 +4,7 @@
  * map-register.c answers with. */
 #include "map-notify.h"
 
-#include "map-server-private.h"
+#include "ms-context.h"
 
 #include "lisp-auth.h"
 

@@ -2,7 +2,7 @@
  * and the unsolicited ones (RFC 9301 §5.7) retransmitted until acknowledged. */
 #pragma once
 
-#include "map-server-core.h"
+#include "map-server-types.h"
 
 G_BEGIN_DECLS
 

@@ -5,7 +5,7 @@
 #include "map-register.h"
 
 #include "map-notify.h"
-#include "map-server-private.h"
+#include "ms-context.h"
 
 #include "lisp-auth.h"
 

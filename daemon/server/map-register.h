@@ -2,7 +2,7 @@
  * registrations when it is authentic and fresh. */
 #pragma once
 
-#include "map-server-core.h"
+#include "map-server-types.h"
 
 G_BEGIN_DECLS
 

@@ -5,7 +5,7 @@
  * no site (15 minutes). */
 #include "map-resolver.h"
 
-#include "map-server-private.h"
+#include "ms-context.h"
 
 #include "addr-bits.h"
 

@@ -2,7 +2,7 @@
  * answered from the registrations, and the negative answers around the sites. */
 #pragma once
 
-#include "map-server-core.h"
+#include "map-server-types.h"
 
 G_BEGIN_DECLS
 

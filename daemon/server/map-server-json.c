@@ -5,7 +5,7 @@
 
 #include "json-members.h"
 #include "map-notify.h"
-#include "map-server-private.h"
+#include "ms-context.h"
 
 static void
 add_site (JsonBuilder *b, const LmnSite *site)

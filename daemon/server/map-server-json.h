@@ -1,7 +1,7 @@
 /* The map-server's state as JSON (map-server-json.c), for lispmn-server's state file. */
 #pragma once
 
-#include "map-server-core.h"
+#include "map-server-types.h"
 
 G_BEGIN_DECLS
 

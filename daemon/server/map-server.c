@@ -4,7 +4,7 @@
 #include "map-server.h"
 
 #include "map-register.h"
-#include "map-server-private.h"
+#include "ms-context.h"
 
 LmnMapServer *
 lmn_map_server_new (GPtrArray *sites)

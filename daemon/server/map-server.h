@@ -17,16 +17,17 @@
  * EID: a proxy Map-Reply, the ECM forwarded to the registered ETR, or a negative Map-Reply
  * (TTL 1 minute inside a site, 15 minutes outside every site).
  *
- * The layers, bottom up: the context every handler shares (map-server-core.h: constants,
- * counters, datagrams, the tables), the handlers (map-register.h, map-resolver.h,
- * map-notify.h) and the state as JSON (map-server-json.h), then this file: the object's
- * life and the dispatch (map-server.c). Callers include only this file. */
+ * The layers, bottom up: the types and context every handler shares (map-server-types.h:
+ * constants, counters, datagrams; ms-context.h: the state, drop/emit), the handlers
+ * (map-register.h, map-resolver.h, map-notify.h) and the state as JSON (map-server-json.h),
+ * then this file: the object's life and the dispatch (map-server.c). Callers include only
+ * this file. */
 #pragma once
 
 #include <glib.h>
 #include "map-notify.h"
 #include "map-resolver.h"
-#include "map-server-core.h"
+#include "map-server-types.h"
 #include "map-server-json.h"
 
 G_BEGIN_DECLS

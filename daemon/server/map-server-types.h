@@ -1,7 +1,8 @@
-/* The map-server's context, below its message handlers: the constants they follow, the
- * datagrams they produce, the counters they keep, and the object's tables of sites and
- * registrations. The handlers (map-register.c, map-resolver.c, map-notify.c) build on this;
- * map-server.c, on top, owns the object's life and dispatches each datagram to them. */
+/* The map-server's types, below its message handlers: the constants they follow, the
+ * datagrams they produce, the counters they keep, and the read side of the object's tables
+ * of sites and registrations (kept in ms-context.c). The handlers (map-register.c,
+ * map-resolver.c, map-notify.c) build on this; map-server.c, on top, owns the object's life
+ * and dispatches each datagram to them. */
 #pragma once
 
 #include <glib.h>

@@ -1,7 +1,7 @@
-/* The map-server's context (map-server-core.h): the counters and their names, the datagrams
+/* The map-server's context (ms-context.h, map-server-types.h): the counters and their names, the datagrams
  * the handlers emit, the drop every refusal goes through, and the table of registrations
  * (finding, looking up, expiring). Below the handlers, which all use it. */
-#include "map-server-private.h"
+#include "ms-context.h"
 
 #include <stdarg.h>
 

@@ -1,8 +1,9 @@
-/* What the map-server's files share and its callers do not see: the server's state and the
- * steps every handler uses (map-server-core.c). */
+/* The map-server's context: what its files share and its callers do not see, the server's
+ * state and the steps every handler uses. ms-context.c implements it and the accessors of
+ * map-server-types.h. */
 #pragma once
 
-#include "map-server-core.h"
+#include "map-server-types.h"
 
 G_BEGIN_DECLS
 
