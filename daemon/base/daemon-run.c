@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 gboolean
-lmn_daemon_parse_args (GOptionContext *context, const char *program, const char *version,
-                       int *argc, char ***argv, int *status)
+lmn_daemon_parse_args (GOptionContext *context, const char *program, const char *version, int *argc,
+                       char ***argv, int *status)
 {
   gboolean show_version = FALSE;
   const GOptionEntry entries[] = {
@@ -54,7 +54,7 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
 void
 lmn_daemon_log_levels (const LmnLogLevels *levels)
 {
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);  /* log_writer does the filtering */
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE); /* log_writer does the filtering */
   g_log_set_writer_func (log_writer, (gpointer) levels, NULL);
 }
 

@@ -9,19 +9,19 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  gboolean verbose;  /* informational messages */
-  gboolean debug;    /* every decision as well */
+  gboolean verbose; /* informational messages */
+  gboolean debug;   /* every decision as well */
 } LmnLogLevels;
 
 /* Adds --version to context and parses the command line. FALSE when main must return
  * *status now: after printing "program version", or after telling the error (an unknown
  * option, a stray argument) on stderr. */
-gboolean lmn_daemon_parse_args (GOptionContext *context, const char *program,
-                                const char *version, int *argc, char ***argv, int *status);
+gboolean lmn_daemon_parse_args (GOptionContext *context, const char *program, const char *version,
+                                int *argc, char ***argv, int *status);
 
 /* Sends the log through a filter of levels (read at each message, so it may be filled
  * later; it must outlive the program's logging). */
-void     lmn_daemon_log_levels (const LmnLogLevels *levels);
+void lmn_daemon_log_levels (const LmnLogLevels *levels);
 
 typedef struct {
   guint ids[3];
@@ -29,8 +29,8 @@ typedef struct {
 
 /* SIGTERM and SIGINT log "stopping" and quit loop; SIGUSR1 calls on_usr1 (data). Until
  * lmn_daemon_signals_clear. */
-void     lmn_daemon_signals_watch (LmnDaemonSignals *signals, GMainLoop *loop,
-                                   GSourceFunc on_usr1, gpointer data);
-void     lmn_daemon_signals_clear (LmnDaemonSignals *signals);
+void lmn_daemon_signals_watch (LmnDaemonSignals *signals, GMainLoop *loop, GSourceFunc on_usr1,
+                               gpointer data);
+void lmn_daemon_signals_clear (LmnDaemonSignals *signals);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 G_BEGIN_DECLS
 
 void lmn_json_add_string (JsonBuilder *b, const char *member, const char *value);
-void lmn_json_add_int    (JsonBuilder *b, const char *member, gint64 value);
-void lmn_json_add_bool   (JsonBuilder *b, const char *member, gboolean value);
+void lmn_json_add_int (JsonBuilder *b, const char *member, gint64 value);
+void lmn_json_add_bool (JsonBuilder *b, const char *member, gboolean value);
 
 G_END_DECLS

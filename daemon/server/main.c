@@ -370,6 +370,6 @@ main (int argc, char **argv)
     return status;
   if (show_path != NULL)
     return lmn_server_show (show_path);
-  levels.debug = levels.verbose;  /* lispmn-server's --verbose shows debug messages too */
+  levels.debug = levels.verbose; /* lispmn-server's --verbose shows debug messages too */
   return serve (config_path, state_file, &levels);
 }

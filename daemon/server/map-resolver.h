@@ -7,8 +7,8 @@
 G_BEGIN_DECLS
 
 /* An ECM from `from`; the Map-Replies or the forwarded ECM are appended to out. */
-void     lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len,
-                            const LmnEndpoint *from, GPtrArray *out);
+void lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
+                        GPtrArray *out);
 
 /* The largest prefix holding (iid, family, addr) that overlaps no configured site prefix;
  * FALSE when the address lies inside a site. */

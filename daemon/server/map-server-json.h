@@ -6,6 +6,6 @@
 G_BEGIN_DECLS
 
 /* The state as JSON (sites without their keys, registrations, counters). */
-gchar   *lmn_map_server_to_json (const LmnMapServer *ms, gint64 now);
+gchar *lmn_map_server_to_json (const LmnMapServer *ms, gint64 now);
 
 G_END_DECLS

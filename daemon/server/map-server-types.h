@@ -14,24 +14,24 @@
 
 G_BEGIN_DECLS
 
-#define LMN_MS_TTL_UNREGISTERED 1       /* minutes, negative reply inside a site */
-#define LMN_MS_TTL_NON_EID 15           /* minutes, negative reply outside every site */
+#define LMN_MS_TTL_UNREGISTERED 1  /* minutes, negative reply inside a site */
+#define LMN_MS_TTL_NON_EID      15 /* minutes, negative reply outside every site */
 /* Unsolicited Map-Notifys (RFC 9301 §5.7) are sent until a Map-Notify-Ack with their
  * nonce arrives: after the first, LMN_MS_NOTIFY_RETRY seconds apart twice, then with the
  * wait doubling, LMN_MS_NOTIFY_TRIES transmissions in all (0, 3, 6, 12, 24 and 48 s); they
  * are given up when a seventh would be due (96 s). */
-#define LMN_MS_NOTIFY_RETRY 3
+#define LMN_MS_NOTIFY_RETRY     3
 #define LMN_MS_NOTIFY_RETRY_MAX 60
-#define LMN_MS_NOTIFY_TRIES 6
+#define LMN_MS_NOTIFY_TRIES     6
 /* xTR-IDs whose last Map-Register nonce is remembered (the oldest is forgotten first). */
 #define LMN_MS_NONCES_MAX 4096
 
 /* One datagram to send. */
 typedef struct {
   LmnEndpoint to;
-  LmnEndpoint local;  /* the source address to use; family 0: the address the input that
-                       * caused it was sent to */
-  GBytes     *data;
+  LmnEndpoint local; /* the source address to use; family 0: the address the input that
+                      * caused it was sent to */
+  GBytes *data;
 } LmnDatagram;
 
 void lmn_datagram_free (LmnDatagram *d);
@@ -51,7 +51,7 @@ typedef enum {
   LMN_MS_TX_MAP_NOTIFY,
   LMN_MS_TX_UNSOLICITED_NOTIFY,
   LMN_MS_TX_UNSOLICITED_NOTIFY_RETRANSMIT,
-  LMN_MS_TX_AUTH_FAILED_NOTIFY,  /* an unauthenticated Map-Notify: "your key is wrong" */
+  LMN_MS_TX_AUTH_FAILED_NOTIFY, /* an unauthenticated Map-Notify: "your key is wrong" */
   LMN_MS_TX_MAP_REPLY,
   LMN_MS_TX_NEGATIVE_REPLY,
   LMN_MS_TX_FORWARDED_ECM,
@@ -63,7 +63,7 @@ typedef enum {
   /* unsolicited Map-Notifys */
   LMN_MS_NOTIFY_ACKED,
   LMN_MS_NOTIFY_GAVE_UP,
-  LMN_MS_REGISTRATIONS_WITHDRAWN,  /* record TTL 0 from the registrant */
+  LMN_MS_REGISTRATIONS_WITHDRAWN, /* record TTL 0 from the registrant */
   /* drops, by reason */
   LMN_MS_DROP_MALFORMED,
   LMN_MS_DROP_UNKNOWN_KEY_ID,
@@ -83,15 +83,15 @@ const char *lmn_ms_counter_name (LmnMsCounter c);
 typedef struct _LmnMapServer LmnMapServer;
 
 /* Seconds between the first retransmissions (default LMN_MS_NOTIFY_RETRY). */
-void     lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds);
+void lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds);
 /* LmnPendingNotify* */
 const GPtrArray *lmn_map_server_pending_notifies (const LmnMapServer *ms);
 /* Drops the registrations whose time is up; returns how many. */
-guint    lmn_map_server_expire (LmnMapServer *ms, gint64 now);
+guint lmn_map_server_expire (LmnMapServer *ms, gint64 now);
 
-const GPtrArray *lmn_map_server_sites         (const LmnMapServer *ms);
+const GPtrArray *lmn_map_server_sites (const LmnMapServer *ms);
 /* LmnSiteRegistration*, in no particular order */
 const GPtrArray *lmn_map_server_registrations (const LmnMapServer *ms);
-guint64          lmn_map_server_counter       (const LmnMapServer *ms, LmnMsCounter c);
+guint64 lmn_map_server_counter (const LmnMapServer *ms, LmnMsCounter c);
 
 G_END_DECLS

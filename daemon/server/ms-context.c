@@ -1,5 +1,5 @@
-/* The map-server's context (ms-context.h, map-server-types.h): the counters and their names, the datagrams
- * the handlers emit, the drop every refusal goes through, and the table of registrations
+/* The map-server's context (ms-context.h, map-server-types.h): the counters and their names, the
+ * datagrams the handlers emit, the drop every refusal goes through, and the table of registrations
  * (finding, looking up, expiring). Below the handlers, which all use it. */
 #include "ms-context.h"
 

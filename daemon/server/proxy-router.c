@@ -185,7 +185,8 @@ lmn_proxy_router_to_json (LmnProxyRouter *proxy)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  lmn_json_add_int (b, "map-cache-entries", lisp_map_cache_size (lmn_node_get_map_cache (proxy->node)));
+  lmn_json_add_int (b, "map-cache-entries",
+                    lisp_map_cache_size (lmn_node_get_map_cache (proxy->node)));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
