@@ -5,32 +5,34 @@
 #include <stdlib.h>
 
 gboolean
-lmn_daemon_parse_args (GOptionContext *context, const char *program, const char *version, int *argc,
-                       char ***argv, int *status)
+lmn_daemon_parse_args (const LmnDaemonCommandLine *cl, int *argc, char ***argv, int *status)
 {
   gboolean show_version = FALSE;
   const GOptionEntry entries[] = {
     { "version", 'V', 0, G_OPTION_ARG_NONE, &show_version, "Print the version and exit", NULL },
     { NULL },
   };
+  g_autoptr(GOptionContext) context = g_option_context_new (cl->parameters);
   g_autoptr(GError) error = NULL;
 
+  g_option_context_add_main_entries (context, cl->entries, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, cl->summary);
   *status = EXIT_FAILURE;
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      g_printerr ("%s: %s (try --help)\n", program, error->message);
+      g_printerr ("%s: %s (try --help)\n", cl->program, error->message);
       return FALSE;
     }
   if (show_version)
     {
-      g_print ("%s %s\n", program, version);
+      g_print ("%s %s\n", cl->program, cl->version);
       *status = EXIT_SUCCESS;
       return FALSE;
     }
   if (*argc > 1)
     {
-      g_printerr ("%s: unexpected argument '%s' (try --help)\n", program, (*argv)[1]);
+      g_printerr ("%s: unexpected argument '%s' (try --help)\n", cl->program, (*argv)[1]);
       return FALSE;
     }
   return TRUE;

@@ -13,11 +13,20 @@ typedef struct {
   gboolean debug;   /* every decision as well */
 } LmnLogLevels;
 
-/* Adds --version to context and parses the command line. FALSE when main must return
- * *status now: after printing "program version", or after telling the error (an unknown
- * option, a stray argument) on stderr. */
-gboolean lmn_daemon_parse_args (GOptionContext *context, const char *program, const char *version,
-                                int *argc, char ***argv, int *status);
+/* A daemon's command line as --help shows it. */
+typedef struct {
+  const char         *program;    /* "lispmnd": the --version line and the errors start so */
+  const char         *version;
+  const char         *parameters; /* what --help shows after the program's name */
+  const char         *summary;
+  const GOptionEntry *entries;    /* the daemon's own options; --version follows them */
+} LmnDaemonCommandLine;
+
+/* Parses the command line. FALSE when main must return *status now: after printing
+ * "program version", or after telling the error (an unknown option, a stray argument) on
+ * stderr. */
+gboolean lmn_daemon_parse_args (const LmnDaemonCommandLine *cl, int *argc, char ***argv,
+                                int *status);
 
 /* Sends the log through a filter of levels (read at each message, so it may be filled
  * later; it must outlive the program's logging). */

@@ -357,16 +357,19 @@ main (int argc, char **argv)
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &levels.verbose, "Log informational messages", NULL },
     { NULL },
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- LISP map-server, map-resolver and proxy-ETR/ITR");
+  const LmnDaemonCommandLine command_line = {
+    .program = "lispmn-server",
+    .version = PACKAGE_VERSION,
+    .parameters = "- LISP map-server, map-resolver and proxy-ETR/ITR",
+    .summary = "Accepts authenticated Map-Registers for the configured sites (RFC 9301 §8) and\n"
+               "answers Encapsulated Map-Requests on UDP port 4342; with a [proxy] group it is\n"
+               "also the proxy-ETR and proxy-ITR of the EIDs listed there.",
+    .entries = entries,
+  };
   int status;
 
   setlocale (LC_ALL, "");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_summary (context,
-    "Accepts authenticated Map-Registers for the configured sites (RFC 9301 §8) and\n"
-    "answers Encapsulated Map-Requests on UDP port 4342; with a [proxy] group it is\n"
-    "also the proxy-ETR and proxy-ITR of the EIDs listed there.");
-  if (!lmn_daemon_parse_args (context, "lispmn-server", PACKAGE_VERSION, &argc, &argv, &status))
+  if (!lmn_daemon_parse_args (&command_line, &argc, &argv, &status))
     return status;
   if (show_path != NULL)
     return lmn_server_show (show_path);

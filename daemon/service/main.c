@@ -31,7 +31,15 @@ main (int argc, char **argv)
     { "debug", 'd', 0, G_OPTION_ARG_NONE, &levels.debug, "Log every packet decision (slow)", NULL },
     { NULL },
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- LISP mobile node daemon");
+  const LmnDaemonCommandLine command_line = {
+    .program = "lispmnd",
+    .version = PACKAGE_VERSION,
+    .parameters = "- LISP mobile node daemon",
+    .summary = "Keeps this machine's EIDs reachable over its uplinks with LISP (RFC 9300/9301):\n"
+               "encapsulates traffic from the EIDs through the TUN device and decapsulates LISP\n"
+               "traffic for them arriving on UDP port 4341.",
+    .entries = entries,
+  };
   g_autoptr(GError) error = NULL;
   LmnConfig *config;
   g_autoptr(LmnSupervisor) sup = NULL;
@@ -41,12 +49,7 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_summary (context,
-    "Keeps this machine's EIDs reachable over its uplinks with LISP (RFC 9300/9301):\n"
-    "encapsulates traffic from the EIDs through the TUN device and decapsulates LISP\n"
-    "traffic for them arriving on UDP port 4341.");
-  if (!lmn_daemon_parse_args (context, "lispmnd", PACKAGE_VERSION, &argc, &argv, &status))
+  if (!lmn_daemon_parse_args (&command_line, &argc, &argv, &status))
     return status;
   lmn_daemon_log_levels (&levels);
 
