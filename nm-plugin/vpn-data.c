@@ -1,5 +1,7 @@
 #include "vpn-data.h"
 
+#include "lisp-auth.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -196,10 +198,12 @@ parse_item (LmnVpnData *d, const char *key, const char *value, GError **error)
     return parse_number (key, value, 0, 7, "secret flags", &number, error);
   if (g_str_equal (key, "map-server-algorithm"))
     {
-      if (!g_str_equal (value, "hmac-sha-256") && !g_str_equal (value, "hmac-sha-1"))
+      LispAuthAlg alg;
+
+      if (!lisp_auth_alg_from_setting (value, &alg))
         return fail (error, key, QUOTE " is not supported (hmac-sha-256, hmac-sha-1)", value);
       g_free (d->algorithm);
-      d->algorithm = g_strdup (value);
+      d->algorithm = g_strdup (lisp_auth_alg_setting (alg));
       return TRUE;
     }
   if (g_str_equal (key, "map-resolver"))
@@ -242,7 +246,7 @@ lmn_vpn_data_parse (const char *const *keys, const char *const *values, guint n,
 {
   g_autoptr(LmnVpnData) d = g_new0 (LmnVpnData, 1);
 
-  d->algorithm = g_strdup ("hmac-sha-256");
+  d->algorithm = g_strdup (lisp_auth_alg_setting (LISP_AUTH_HMAC_SHA256_128));
   d->map_resolvers = g_ptr_array_new_with_free_func (g_free);
   d->proxy_etrs = g_ptr_array_new_with_free_func (g_free);
   d->priorities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

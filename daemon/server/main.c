@@ -3,6 +3,7 @@
  * a [proxy] group their proxy-ETR/ITR too. The protocol work is in the map-server core
  * (map-server.h) and proxy-router.c, --show in server-show.c; this file owns the sockets,
  * the clock and the state file. */
+#include "daemon-run.h"
 #include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
@@ -13,7 +14,6 @@
 #include "lisp-message.h"
 
 #include <gio/gio.h>
-#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <netinet/in.h>
@@ -30,18 +30,9 @@ typedef struct {
   LmnProxyRouter *proxy;   /* NULL without [proxy] */
   GPtrArray    *sockets;   /* GSocket* */
   const gchar  *state_file;  /* NULL: none */
+  const LmnLogLevels *levels;
   GMainLoop    *loop;
 } Server;
-
-static gboolean verbose;
-
-static GLogWriterOutput
-log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-  if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) && !verbose)
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, NULL);
-}
 
 static gint64
 now_seconds (void)
@@ -217,16 +208,6 @@ on_tick (gpointer user_data)
 }
 
 static gboolean
-on_quit_signal (gpointer user_data)
-{
-  Server *s = user_data;
-
-  g_message ("stopping");
-  g_main_loop_quit (s->loop);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 on_usr1 (gpointer user_data)
 {
   write_state (user_data);
@@ -291,7 +272,7 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
     }
   if (config->proxy != NULL)
     {
-      s->proxy = lmn_proxy_router_new (config->proxy, config->path, verbose, error);
+      s->proxy = lmn_proxy_router_new (config->proxy, config->path, s->levels->debug, error);
       if (s->proxy == NULL)
         return FALSE;
     }
@@ -305,7 +286,8 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
 static void
 server_run (Server *s)
 {
-  guint signals[3], tick;
+  LmnDaemonSignals signals;
+  guint tick;
 
   s->loop = g_main_loop_new (NULL, FALSE);
   for (guint i = 0; i < s->sockets->len; i++)
@@ -317,16 +299,13 @@ server_run (Server *s)
       g_source_attach (source, NULL);
     }
   tick = g_timeout_add_seconds (1, on_tick, s);
-  signals[0] = g_unix_signal_add (SIGTERM, on_quit_signal, s);
-  signals[1] = g_unix_signal_add (SIGINT, on_quit_signal, s);
-  signals[2] = g_unix_signal_add (SIGUSR1, on_usr1, s);
+  lmn_daemon_signals_watch (&signals, s->loop, on_usr1, s);
   write_state (s);
   g_message ("lispmn-server %s running: %u site(s)%s", PACKAGE_VERSION,
              lmn_map_server_sites (s->ms)->len, s->proxy != NULL ? ", proxy-ETR/ITR" : "");
   g_main_loop_run (s->loop);
 
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    g_source_remove (signals[i]);
+  lmn_daemon_signals_clear (&signals);
   g_source_remove (tick);
 }
 
@@ -343,15 +322,14 @@ server_clear (Server *s)
 
 /* The daemon: reads the configuration, serves, and returns the exit status. */
 static int
-serve (const char *config_path, const char *state_file)
+serve (const char *config_path, const char *state_file, const LmnLogLevels *levels)
 {
   g_autoptr(LmnServerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  Server s = { .state_file = state_file };
+  Server s = { .state_file = state_file, .levels = levels };
   gboolean started;
 
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);  /* log_writer does the filtering */
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  lmn_daemon_log_levels (levels);
   config = lmn_server_config_load (config_path != NULL ? config_path : DEFAULT_CONFIG, &error);
   started = config != NULL && server_start (&s, config, &error);
   if (started)
@@ -368,7 +346,7 @@ main (int argc, char **argv)
   g_autofree gchar *config_path = NULL;
   g_autofree gchar *show_path = NULL;
   g_autofree gchar *state_file = NULL;
-  gboolean version = FALSE;
+  static LmnLogLevels levels;
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "Configuration file (default " DEFAULT_CONFIG ")", "FILE" },
@@ -376,35 +354,25 @@ main (int argc, char **argv)
       "Write the state as JSON to FILE on changes and on SIGUSR1", "FILE" },
     { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
       "Print the state file FILE readably and exit", "FILE" },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log informational messages", NULL },
-    { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &levels.verbose, "Log informational messages", NULL },
     { NULL },
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- LISP map-server, map-resolver and proxy-ETR/ITR");
-  g_autoptr(GError) error = NULL;
+  const LmnDaemonCommandLine command_line = {
+    .program = "lispmn-server",
+    .version = PACKAGE_VERSION,
+    .parameters = "- LISP map-server, map-resolver and proxy-ETR/ITR",
+    .summary = "Accepts authenticated Map-Registers for the configured sites (RFC 9301 §8) and\n"
+               "answers Encapsulated Map-Requests on UDP port 4342; with a [proxy] group it is\n"
+               "also the proxy-ETR and proxy-ITR of the EIDs listed there.",
+    .entries = entries,
+  };
+  int status;
 
   setlocale (LC_ALL, "");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_summary (context,
-    "Accepts authenticated Map-Registers for the configured sites (RFC 9301 §8) and\n"
-    "answers Encapsulated Map-Requests on UDP port 4342; with a [proxy] group it is\n"
-    "also the proxy-ETR and proxy-ITR of the EIDs listed there.");
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("lispmn-server: %s (try --help)\n", error->message);
-      return EXIT_FAILURE;
-    }
-  if (version)
-    {
-      g_print ("lispmn-server %s\n", PACKAGE_VERSION);
-      return EXIT_SUCCESS;
-    }
-  if (argc > 1)
-    {
-      g_printerr ("lispmn-server: unexpected argument '%s' (try --help)\n", argv[1]);
-      return EXIT_FAILURE;
-    }
+  if (!lmn_daemon_parse_args (&command_line, &argc, &argv, &status))
+    return status;
   if (show_path != NULL)
     return lmn_server_show (show_path);
-  return serve (config_path, state_file);
+  levels.debug = levels.verbose; /* lispmn-server's --verbose shows debug messages too */
+  return serve (config_path, state_file, &levels);
 }

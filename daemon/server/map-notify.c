@@ -2,7 +2,9 @@
  * is told, again and again with the wait doubling, until its Map-Notify-Ack arrives or
  * LMN_MS_NOTIFY_TRIES transmissions went unanswered. Also the Map-Notify builder that
  * map-register.c answers with. */
-#include "map-server-private.h"
+#include "map-notify.h"
+
+#include "ms-context.h"
 
 #include "lisp-auth.h"
 

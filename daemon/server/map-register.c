@@ -2,7 +2,10 @@
  * Map-Register belongs to and whether it is authentic, whether it replays an older one
  * (RFC 9301 §5.6), and what each of its records does to the registrations: a new one, a
  * refresh, a move (the old xTR is told, map-notify.c), or a withdrawal (TTL 0). */
-#include "map-server-private.h"
+#include "map-register.h"
+
+#include "map-notify.h"
+#include "ms-context.h"
 
 #include "lisp-auth.h"
 

@@ -3,7 +3,9 @@
  * (which answers itself), or a negative Map-Reply: for the host inside a site (TTL 1 minute:
  * the site may register it at any moment), or for the widest prefix around it that touches
  * no site (15 minutes). */
-#include "map-server-private.h"
+#include "map-resolver.h"
+
+#include "ms-context.h"
 
 #include "addr-bits.h"
 

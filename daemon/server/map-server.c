@@ -1,98 +1,10 @@
-/* The map-server object: its counters, its life, what it holds, and the dispatch of each
- * received datagram to the handler of its message type (map-register.c, map-resolver.c,
- * map-notify.c). */
-#include "map-server-private.h"
+/* The map-server object: its life and the dispatch of each received datagram to the
+ * handler of its message type (map-register.c, map-resolver.c, map-notify.c). The top of
+ * the map-server's files: nothing below includes map-server.h. */
+#include "map-server.h"
 
-#include <stdarg.h>
-
-static const char *const counter_names[LMN_MS_N_COUNTERS] = {
-  [LMN_MS_RX_MAP_REQUEST] = "rx-map-request",
-  [LMN_MS_RX_MAP_REPLY] = "rx-map-reply",
-  [LMN_MS_RX_MAP_REGISTER] = "rx-map-register",
-  [LMN_MS_RX_MAP_NOTIFY] = "rx-map-notify",
-  [LMN_MS_RX_MAP_NOTIFY_ACK] = "rx-map-notify-ack",
-  [LMN_MS_RX_ECM] = "rx-ecm",
-  [LMN_MS_RX_INFO] = "rx-info",
-  [LMN_MS_RX_OTHER] = "rx-other",
-  [LMN_MS_TX_MAP_NOTIFY] = "tx-map-notify",
-  [LMN_MS_TX_UNSOLICITED_NOTIFY] = "tx-unsolicited-map-notify",
-  [LMN_MS_TX_UNSOLICITED_NOTIFY_RETRANSMIT] = "tx-unsolicited-map-notify-retransmit",
-  [LMN_MS_TX_AUTH_FAILED_NOTIFY] = "tx-auth-failed-map-notify",
-  [LMN_MS_TX_MAP_REPLY] = "tx-map-reply",
-  [LMN_MS_TX_NEGATIVE_REPLY] = "tx-negative-map-reply",
-  [LMN_MS_TX_FORWARDED_ECM] = "tx-forwarded-ecm",
-  [LMN_MS_REGISTRATIONS_NEW] = "registrations-new",
-  [LMN_MS_REGISTRATIONS_REFRESHED] = "registrations-refreshed",
-  [LMN_MS_REGISTRATIONS_MOVED] = "registrations-moved",
-  [LMN_MS_REGISTRATIONS_EXPIRED] = "registrations-expired",
-  [LMN_MS_NOTIFY_ACKED] = "unsolicited-map-notify-acked",
-  [LMN_MS_NOTIFY_GAVE_UP] = "unsolicited-map-notify-gave-up",
-  [LMN_MS_REGISTRATIONS_WITHDRAWN] = "registrations-withdrawn",
-  [LMN_MS_DROP_MALFORMED] = "drop-malformed",
-  [LMN_MS_DROP_UNKNOWN_KEY_ID] = "drop-unknown-key-id",
-  [LMN_MS_DROP_EID_NOT_ALLOWED] = "drop-eid-not-allowed",
-  [LMN_MS_DROP_BAD_MAC] = "drop-bad-mac",
-  [LMN_MS_DROP_REPLAYED_REGISTER] = "drop-replayed-map-register",
-  [LMN_MS_DROP_UNEXPECTED_ACK] = "drop-unexpected-map-notify-ack",
-  [LMN_MS_DROP_UNSUPPORTED] = "drop-unsupported",
-  [LMN_MS_DROP_NO_ITR_RLOC] = "drop-no-itr-rloc",
-  [LMN_MS_DROP_NO_ETR_LOCATOR] = "drop-no-etr-locator",
-};
-
-const char *
-lmn_ms_counter_name (LmnMsCounter c)
-{
-  return c < LMN_MS_N_COUNTERS ? counter_names[c] : "unknown";
-}
-
-void
-lmn_datagram_free (LmnDatagram *d)
-{
-  if (d == NULL)
-    return;
-  g_bytes_unref (d->data);
-  g_free (d);
-}
-
-void
-lmn_ms_emit (LmnMapServer *ms, GPtrArray *out, const LmnEndpoint *to, const LmnEndpoint *local,
-             GBytes *data, LmnMsCounter c)
-{
-  LmnDatagram *d = g_new0 (LmnDatagram, 1);
-
-  d->to = *to;
-  if (local != NULL)
-    d->local = *local;
-  d->data = data;
-  g_ptr_array_add (out, d);
-  ms->counters[c]++;
-}
-
-gboolean
-lmn_ms_drop (LmnMapServer *ms, LmnMsCounter reason, const LmnEndpoint *from, const char *format,
-             ...)
-{
-  g_autofree gchar *who = lmn_endpoint_to_string (from);
-  g_autofree gchar *why = NULL;
-  va_list args;
-
-  va_start (args, format);
-  why = g_strdup_vprintf (format, args);
-  va_end (args);
-  ms->counters[reason]++;
-  g_info ("dropped a message from %s: %s", who, why);
-  return FALSE;
-}
-
-gchar *
-lmn_ms_hex (const guint8 *b, gsize n)
-{
-  GString *s = g_string_sized_new (n * 2);
-
-  for (gsize i = 0; i < n; i++)
-    g_string_append_printf (s, "%02x", b[i]);
-  return g_string_free (s, FALSE);
-}
+#include "map-register.h"
+#include "ms-context.h"
 
 LmnMapServer *
 lmn_map_server_new (GPtrArray *sites)
@@ -110,18 +22,6 @@ lmn_map_server_new (GPtrArray *sites)
 }
 
 void
-lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds)
-{
-  ms->notify_retry = CLAMP (seconds, 1, LMN_MS_NOTIFY_RETRY_MAX);
-}
-
-const GPtrArray *
-lmn_map_server_pending_notifies (const LmnMapServer *ms)
-{
-  return ms->pending;
-}
-
-void
 lmn_map_server_free (LmnMapServer *ms)
 {
   if (ms == NULL)
@@ -131,24 +31,6 @@ lmn_map_server_free (LmnMapServer *ms)
   g_ptr_array_unref (ms->registrations);
   g_ptr_array_unref (ms->sites);
   g_free (ms);
-}
-
-const GPtrArray *
-lmn_map_server_sites (const LmnMapServer *ms)
-{
-  return ms->sites;
-}
-
-const GPtrArray *
-lmn_map_server_registrations (const LmnMapServer *ms)
-{
-  return ms->registrations;
-}
-
-guint64
-lmn_map_server_counter (const LmnMapServer *ms, LmnMsCounter c)
-{
-  return c < LMN_MS_N_COUNTERS ? ms->counters[c] : 0;
 }
 
 gboolean

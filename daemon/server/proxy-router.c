@@ -1,6 +1,7 @@
 #include "proxy-router.h"
 
 #include "interface-name.h"
+#include "json-members.h"
 #include "node-config.h"
 #include "lisp-message.h"
 #include "node.h"
@@ -161,8 +162,7 @@ lmn_proxy_router_to_json (LmnProxyRouter *proxy)
   char buf[LMN_IP_TEXT_MAX];
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tun");
-  json_builder_add_string_value (b, proxy->config->tun_name);
+  lmn_json_add_string (b, "tun", proxy->config->tun_name);
   json_builder_set_member_name (b, "eids");
   json_builder_begin_array (b);
   for (guint i = 0; i < proxy->config->eids->len; i++)
@@ -179,17 +179,14 @@ lmn_proxy_router_to_json (LmnProxyRouter *proxy)
       const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "interface");
-      json_builder_add_string_value (b, r->interface);
-      json_builder_set_member_name (b, "address");
-      json_builder_add_string_value (b, lmn_ip_bytes_to_text (r->family, r->addr, buf));
-      json_builder_set_member_name (b, "state");
-      json_builder_add_string_value (b, r->up ? "up" : "down");
+      lmn_json_add_string (b, "interface", r->interface);
+      lmn_json_add_string (b, "address", lmn_ip_bytes_to_text (r->family, r->addr, buf));
+      lmn_json_add_string (b, "state", r->up ? "up" : "down");
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "map-cache-entries");
-  json_builder_add_int_value (b, lisp_map_cache_size (lmn_node_get_map_cache (proxy->node)));
+  lmn_json_add_int (b, "map-cache-entries",
+                    lisp_map_cache_size (lmn_node_get_map_cache (proxy->node)));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -1,0 +1,35 @@
+/* The map-server's context: what its files share and its callers do not see, the server's
+ * state and the steps every handler uses. ms-context.c implements it and the accessors of
+ * map-server-types.h. */
+#pragma once
+
+#include "map-server-types.h"
+
+G_BEGIN_DECLS
+
+struct _LmnMapServer {
+  GPtrArray *sites;         /* LmnSite* */
+  GPtrArray *registrations; /* LmnSiteRegistration* */
+  GPtrArray *pending;       /* LmnPendingNotify* */
+  GHashTable *last_nonces;  /* GBytes (site, key ID, xTR-ID) -> LastNonce (map-register.c) */
+  guint notify_retry;       /* seconds */
+  guint64 counters[LMN_MS_N_COUNTERS];
+};
+
+/* Appends a datagram to send to out (from local, when not NULL) and counts it under c.
+ * Takes data. */
+void lmn_ms_emit (LmnMapServer *ms, GPtrArray *out, const LmnEndpoint *to, const LmnEndpoint *local,
+                  GBytes *data, LmnMsCounter c);
+/* Counts a refused message under reason and logs why, at info; returns FALSE. */
+gboolean lmn_ms_drop (LmnMapServer *ms, LmnMsCounter reason, const LmnEndpoint *from,
+                      const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/* "00ff..." */
+gchar *lmn_ms_hex (const guint8 *b, gsize n);
+
+/* The registration of exactly prefix, or the most specific one that holds q; NULL when
+ * there is none. */
+LmnSiteRegistration *lmn_ms_find_registration (LmnMapServer *ms, const LispPrefix *prefix);
+LmnSiteRegistration *lmn_ms_lookup_registration (LmnMapServer *ms, const LispPrefix *q);
+
+G_END_DECLS
