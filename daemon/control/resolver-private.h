@@ -69,8 +69,6 @@ void     lmn_resolver_send_request (LmnResolver *r, Request *req);
 /* The retry timer of every request (a GSourceFunc; data: the Request): the next try, or
  * the kind's expired. */
 gboolean lmn_resolver_on_request_timer (gpointer user_data);
-/* Our usable RLOCs as a Map-Request's ITR-RLOCs (at most 32). */
-void     lmn_resolver_add_itr_rlocs (LmnResolver *r, LispMapRequest *m);
 
 /* resolver-lookup.c: ends every lookup in flight with G_IO_ERROR_CANCELLED. */
 void     lmn_resolver_lookup_cancel_all (LmnResolver *r);

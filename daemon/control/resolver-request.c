@@ -20,59 +20,20 @@ lmn_resolver_request_free (Request *req)
   g_free (req);
 }
 
-static gboolean
-own_eid (const LmnConfig *config, guint8 family, LispPrefix *out)
-{
-  for (guint i = 0; i < config->eids->len; i++)
-    {
-      const LispPrefix *p = &g_array_index (config->eids, LispPrefix, i);
-
-      if (p->family == family)
-        {
-          *out = *p;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static LispAddress *
-rloc_address (const LmnLocalRloc *rl)
-{
-  return rl->family == 4 ? lisp_address_new_ipv4 (rl->addr) : lisp_address_new_ipv6 (rl->addr);
-}
-
-void
-lmn_resolver_add_itr_rlocs (LmnResolver *r, LispMapRequest *m)
-{
-  for (guint i = 0; i < lmn_local_rlocs_size (r->rlocs) && m->itr_rlocs->len < 32; i++)
-    {
-      const LmnLocalRloc *rl = lmn_local_rlocs_get (r->rlocs, i);
-
-      if (rl->up)
-        g_ptr_array_add (m->itr_rlocs, rloc_address (rl));
-    }
-}
-
 GBytes *
 lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error)
 {
   g_autoptr(LispMapRequest) m = lisp_map_request_new ();
   g_autoptr(LispEcm) ecm = lisp_ecm_new ();
   g_autoptr(GBytes) inner = NULL;
-  LispPrefix src;
+  const LispPrefix *eid;
   LmnIp local;
 
   m->nonce = req->nonce;
   m->smr_invoked = req->smr_invoked;
   m->pitr = r->config->mode == LMN_MODE_PROXY;   /* RFC 6832: asked by a proxy-ITR */
-  if (own_eid (r->config, req->dst.family, &src) || own_eid (r->config, 4, &src) ||
-      own_eid (r->config, 6, &src))
-    {
-      g_clear_pointer (&m->source_eid, lisp_address_free);
-      m->source_eid = lmn_prefix_to_address (&src);
-    }
-  lmn_resolver_add_itr_rlocs (r, m);
+  lmn_own_mapping_set_source_eid (m, r->config, req->dst.family);
+  lmn_own_mapping_add_itr_rlocs (m, r->rlocs);
   if (m->itr_rlocs->len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
@@ -90,8 +51,8 @@ lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error)
   memcpy (ecm->dst, req->dst.addr, 16);
   if (lmn_control_sockets_local (r->sockets, req->dst.family, &local))
     memcpy (ecm->src, local.addr, 16);
-  else if (own_eid (r->config, req->dst.family, &src))
-    memcpy (ecm->src, src.addr, 16);
+  else if ((eid = lmn_own_mapping_eid (r->config, req->dst.family)) != NULL)
+    memcpy (ecm->src, eid->addr, 16);
   ecm->inner = g_bytes_ref (inner);
   return lisp_ecm_encode (ecm, error);
 }

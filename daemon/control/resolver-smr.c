@@ -34,7 +34,7 @@ lmn_resolver_send_smrs (LmnResolver *r, const GArray *peers)
       g_clear_pointer (&m->source_eid, lisp_address_free);
       m->source_eid = lmn_prefix_to_address (eid);
       lisp_map_request_add_record (m, lmn_prefix_to_address (eid), eid->len);
-      lmn_resolver_add_itr_rlocs (r, m);
+      lmn_own_mapping_add_itr_rlocs (m, r->rlocs);
       wire = lisp_map_request_encode (m, &error);
       if (wire == NULL)
         {

@@ -96,23 +96,6 @@ set_reachable (LmnRlocProber *p, guint8 family, const guint8 *addr, gboolean up)
                                   family, a, up);
 }
 
-static gboolean
-own_eid (const LmnConfig *config, guint8 family, LispPrefix *out)
-{
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < config->eids->len; i++)
-      {
-        const LispPrefix *e = &g_array_index (config->eids, LispPrefix, i);
-
-        if (pass == 1 || e->family == family)
-          {
-            *out = *e;
-            return TRUE;
-          }
-      }
-  return FALSE;
-}
-
 static void
 send_probe (LmnRlocProber *p, const LmnProbeTarget *t)
 {
@@ -120,23 +103,11 @@ send_probe (LmnRlocProber *p, const LmnProbeTarget *t)
   g_autoptr(GBytes) wire = NULL;
   g_autoptr(GError) error = NULL;
   LmnIp dst = { .family = t->family };
-  LispPrefix src;
 
   m->probe = TRUE;
   m->nonce = t->nonce;
-  if (own_eid (p->config, t->eid.family, &src))
-    {
-      g_clear_pointer (&m->source_eid, lisp_address_free);
-      m->source_eid = lmn_prefix_to_address (&src);
-    }
-  for (guint i = 0; i < lmn_local_rlocs_size (p->rlocs) && m->itr_rlocs->len < 32; i++)
-    {
-      const LmnLocalRloc *rl = lmn_local_rlocs_get (p->rlocs, i);
-
-      if (rl->up)
-        g_ptr_array_add (m->itr_rlocs, rl->family == 4 ? lisp_address_new_ipv4 (rl->addr)
-                                                       : lisp_address_new_ipv6 (rl->addr));
-    }
+  lmn_own_mapping_set_source_eid (m, p->config, t->eid.family);
+  lmn_own_mapping_add_itr_rlocs (m, p->rlocs);
   lisp_map_request_add_record (m, lmn_prefix_to_address (&t->eid), t->eid.len);
   memcpy (dst.addr, t->addr, 16);
   wire = lisp_map_request_encode (m, &error);
