@@ -24,7 +24,7 @@ lookup_expired (LmnResolver *r, Request *req)
   g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                          "no Map-Reply for %s after %u tries", req->key, req->tries);
 
-  r->counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
   lookup_complete (r, req, NULL, error);
 }
 
@@ -44,11 +44,11 @@ lookup_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now
           lisp_prefix_contains (&p, req->dst.iid, req->dst.family, req->dst.addr))
         answer.record = rec;
       else
-        r->counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
+        r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
     }
   if (answer.record == NULL)
     return;   /* not an answer: the retries go on */
-  r->counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
   g_array_index (r->map_resolvers, LmnMapResolverState, index).replies++;
   answer.map_resolver = g_array_index (r->map_resolvers, LmnMapResolverState, index).address;
   answer.rtt = now - req->last_sent;

@@ -42,12 +42,7 @@ struct _Request {
 };
 
 struct _LmnResolver {
-  const LmnConfig     *config;
-  LispMapCache        *cache;
-  const LmnLocalRlocs *rlocs;
-  LmnControlSockets   *sockets;
-  LmnDataplane        *dataplane;
-  LmnControlCounters  *counters;
+  LmnControlContext    ctx;
   GArray              *map_resolvers;  /* LmnMapResolverState */
   GHashTable          *by_dst;         /* key -> Request* (owned) */
   GHashTable          *by_nonce;       /* &nonce -> Request* (outstanding ones only) */

@@ -31,9 +31,9 @@ lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error)
 
   m->nonce = req->nonce;
   m->smr_invoked = req->smr_invoked;
-  m->pitr = r->config->mode == LMN_MODE_PROXY;   /* RFC 6832: asked by a proxy-ITR */
-  lmn_own_mapping_set_source_eid (m, r->config, req->dst.family);
-  lmn_own_mapping_add_itr_rlocs (m, r->rlocs);
+  m->pitr = r->ctx.config->mode == LMN_MODE_PROXY;   /* RFC 6832: asked by a proxy-ITR */
+  lmn_own_mapping_set_source_eid (m, r->ctx.config, req->dst.family);
+  lmn_own_mapping_add_itr_rlocs (m, r->ctx.rlocs);
   if (m->itr_rlocs->len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
@@ -49,9 +49,9 @@ lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error)
    * or our EID when we have no such RLOC. */
   ecm->ip_version = req->dst.family;
   memcpy (ecm->dst, req->dst.addr, 16);
-  if (lmn_control_sockets_local (r->sockets, req->dst.family, &local))
+  if (lmn_control_sockets_local (r->ctx.sockets, req->dst.family, &local))
     memcpy (ecm->src, local.addr, 16);
-  else if ((eid = lmn_own_mapping_eid (r->config, req->dst.family)) != NULL)
+  else if ((eid = lmn_own_mapping_eid (r->ctx.config, req->dst.family)) != NULL)
     memcpy (ecm->src, eid->addr, 16);
   ecm->inner = g_bytes_ref (inner);
   return lisp_ecm_encode (ecm, error);
@@ -68,17 +68,17 @@ lmn_resolver_send_request (LmnResolver *r, Request *req)
   req->last_sent = g_get_monotonic_time ();
   req->tries++;
   if (bytes == NULL ||
-      !lmn_control_sockets_send (r->sockets, NULL, &mr->address, LISP_CONTROL_PORT,
+      !lmn_control_sockets_send (r->ctx.sockets, NULL, &mr->address, LISP_CONTROL_PORT,
                                  g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     {
-      r->counters->n[LMN_CTL_SEND_FAILED]++;
+      r->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
       g_debug ("Map-Request for %s: %s", req->key, error->message);
       return;
     }
   mr->requests_sent++;
-  r->counters->n[req->tries == 1 ? LMN_CTL_MAP_REQUEST_SENT : LMN_CTL_MAP_REQUEST_RETRY]++;
+  r->ctx.counters->n[req->tries == 1 ? LMN_CTL_MAP_REQUEST_SENT : LMN_CTL_MAP_REQUEST_RETRY]++;
   if (req->smr_invoked && req->tries == 1)
-    r->counters->n[LMN_CTL_SMR_INVOKED_SENT]++;
+    r->ctx.counters->n[LMN_CTL_SMR_INVOKED_SENT]++;
 }
 
 gboolean

@@ -13,17 +13,12 @@
 #include <string.h>
 
 LmnResolver *
-lmn_resolver_new (const LmnConfig *config, LispMapCache *cache, const LmnLocalRlocs *rlocs,
-                  LmnControlSockets *sockets, LmnDataplane *dataplane, LmnControlCounters *counters)
+lmn_resolver_new (const LmnControlContext *ctx)
 {
+  const LmnConfig *config = ctx->config;
   LmnResolver *r = g_new0 (LmnResolver, 1);
 
-  r->config = config;
-  r->cache = cache;
-  r->rlocs = rlocs;
-  r->sockets = sockets;
-  r->dataplane = dataplane;
-  r->counters = counters;
+  r->ctx = *ctx;
   r->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnMapResolverState));
   for (guint i = 0; i < config->map_resolvers->len; i++)
     {
@@ -86,7 +81,7 @@ miss_expired (LmnResolver *r, Request *req)
         lmn_resolver_request (r, dst.iid, dst.family, dst.addr, TRUE);
       return;
     }
-  r->counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
   g_info ("no Map-Reply for %s after %u tries", req->key, req->tries);
   finish (r, req);
 }
@@ -109,7 +104,7 @@ lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *
       /* In flight, or asked less than a second ago. */
       if (req->done)
         {
-          r->counters->n[LMN_CTL_MAP_REQUEST_RATE_LIMITED]++;
+          r->ctx.counters->n[LMN_CTL_MAP_REQUEST_RATE_LIMITED]++;
           req->smr_again |= smr_invoked;
         }
       return;
@@ -158,14 +153,14 @@ lmn_resolver_handle_map_reply (LmnResolver *r, const guint8 *data, gsize len)
 
   if (!lisp_map_reply_decode (data, len, &m, &error))
     {
-      r->counters->n[LMN_CTL_MALFORMED]++;
+      r->ctx.counters->n[LMN_CTL_MALFORMED]++;
       g_debug ("Map-Reply: %s", error->message);
       return;
     }
   req = g_hash_table_lookup (r->by_nonce, &m->nonce);
   if (req == NULL)
     {
-      r->counters->n[LMN_CTL_MAP_REPLY_UNSOLICITED]++;
+      r->ctx.counters->n[LMN_CTL_MAP_REPLY_UNSOLICITED]++;
       g_debug ("Map-Reply with nonce %016" G_GINT64_MODIFIER "x: no such request, dropped", m->nonce);
       return;
     }
@@ -187,23 +182,23 @@ miss_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now)
       if (!lisp_prefix_from_address (rec->eid, rec->mask_len, &p, &err) ||
           !lisp_prefix_contains (&p, req->dst.iid, req->dst.family, req->dst.addr))
         {
-          r->counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
+          r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
           continue;
         }
       locs = cache_locators (rec);
-      if (!lisp_map_cache_insert (r->cache, &p, (const LispMapLocator *) (void *) locs->data,
+      if (!lisp_map_cache_insert (r->ctx.cache, &p, (const LispMapLocator *) (void *) locs->data,
                                   locs->len, locs->len > 0 ? LISP_ACTION_NO_ACTION : rec->action,
                                   rec->ttl, LISP_MAP_ORIGIN_MAP_REPLY,
                                   rec->map_version & LISP_MAP_VERSION_MAX, now, &err))
         {
-          r->counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
+          r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
           g_debug ("Map-Reply for %s: %s", req->key, err->message);
           continue;
         }
-      if (r->dataplane != NULL)
-        lmn_dataplane_mapping_added (r->dataplane, &p);
+      if (r->ctx.dataplane != NULL)
+        lmn_dataplane_mapping_added (r->ctx.dataplane, &p);
     }
-  r->counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
   g_array_index (r->map_resolvers, LmnMapResolverState,
                  (req->tries - 1) % r->map_resolvers->len).replies++;
   finish (r, req);

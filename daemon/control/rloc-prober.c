@@ -14,12 +14,7 @@
 #define IN_USE_MIN (10 * G_USEC_PER_SEC)
 
 struct _LmnRlocProber {
-  const LmnConfig     *config;
-  LispMapCache        *cache;
-  const LmnLocalRlocs *rlocs;
-  LmnControlSockets   *sockets;
-  LmnDataplane        *dataplane;
-  LmnControlCounters  *counters;
+  LmnControlContext    ctx;
   LmnProbeTable       *table;
   gint64               interval;   /* µs */
   guint                timer;
@@ -45,7 +40,7 @@ typedef struct {
 static gboolean
 recently_used (LmnRlocProber *p, const LispMapLocator *l, gint64 since)
 {
-  gint64 last = lmn_dataplane_peer_last_use (p->dataplane, l->family, l->addr);
+  gint64 last = lmn_dataplane_peer_last_use (p->ctx.dataplane, l->family, l->addr);
 
   return last != 0 && last >= since;
 }
@@ -77,8 +72,8 @@ cache_entries (LmnRlocProber *p, gint64 now, gint64 since, guint8 family, const 
 {
   Collect c = { p, g_array_new (FALSE, FALSE, sizeof (EntryCopy)), now, since, family, addr };
 
-  if (p->dataplane != NULL || since == 0)
-    lisp_map_cache_foreach (p->cache, collect_entry, &c);
+  if (p->ctx.dataplane != NULL || since == 0)
+    lisp_map_cache_foreach (p->ctx.cache, collect_entry, &c);
   return c.entries;
 }
 
@@ -92,7 +87,7 @@ set_reachable (LmnRlocProber *p, guint8 family, const guint8 *addr, gboolean up)
   memcpy (a, addr, lmn_ip_family_len (family));
   entries = cache_entries (p, g_get_monotonic_time (), 0, family, a);
   for (guint i = 0; i < entries->len; i++)
-    lisp_map_cache_set_reachable (p->cache, &g_array_index (entries, EntryCopy, i).prefix,
+    lisp_map_cache_set_reachable (p->ctx.cache, &g_array_index (entries, EntryCopy, i).prefix,
                                   family, a, up);
 }
 
@@ -106,23 +101,23 @@ send_probe (LmnRlocProber *p, const LmnProbeTarget *t)
 
   m->probe = TRUE;
   m->nonce = t->nonce;
-  lmn_own_mapping_set_source_eid (m, p->config, t->eid.family);
-  lmn_own_mapping_add_itr_rlocs (m, p->rlocs);
+  lmn_own_mapping_set_source_eid (m, p->ctx.config, t->eid.family);
+  lmn_own_mapping_add_itr_rlocs (m, p->ctx.rlocs);
   lisp_map_request_add_record (m, lmn_prefix_to_address (&t->eid), t->eid.len);
   memcpy (dst.addr, t->addr, 16);
   wire = lisp_map_request_encode (m, &error);
   if (wire == NULL ||
-      !lmn_control_sockets_send (p->sockets, NULL, &dst, LISP_CONTROL_PORT,
+      !lmn_control_sockets_send (p->ctx.sockets, NULL, &dst, LISP_CONTROL_PORT,
                                  g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), &error))
     {
       char a[LMN_IP_TEXT_MAX];
 
-      p->counters->n[LMN_CTL_SEND_FAILED]++;
+      p->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
       g_debug ("RLOC-probe to %s: %s", lmn_ip_bytes_to_text (t->family, t->addr, a), error->message);
       lmn_probe_table_unsent (p->table, t->nonce);
       return;
     }
-  p->counters->n[LMN_CTL_RLOC_PROBE_SENT]++;
+  p->ctx.counters->n[LMN_CTL_RLOC_PROBE_SENT]++;
 }
 
 static gboolean on_timer (gpointer user_data);
@@ -171,7 +166,7 @@ round_now (LmnRlocProber *p)
     }
 
   due = lmn_probe_table_due (p->table, now, lisp_nonce64, went_down, &missed);
-  p->counters->n[LMN_CTL_RLOC_PROBE_MISSED] += missed;
+  p->ctx.counters->n[LMN_CTL_RLOC_PROBE_MISSED] += missed;
   for (guint i = 0; i < went_down->len; i++)
     {
       const LmnProbeTarget *t = &g_array_index (went_down, LmnProbeTarget, i);
@@ -203,26 +198,19 @@ locator_down (guint8 family, const guint8 *addr, gpointer user_data)
 }
 
 LmnRlocProber *
-lmn_rloc_prober_new (const LmnConfig *config, LispMapCache *cache, const LmnLocalRlocs *rlocs,
-                     LmnControlSockets *sockets, LmnDataplane *dataplane,
-                     LmnControlCounters *counters)
+lmn_rloc_prober_new (const LmnControlContext *ctx)
 {
   LmnRlocProber *p = g_new0 (LmnRlocProber, 1);
 
-  p->config = config;
-  p->cache = cache;
-  p->rlocs = rlocs;
-  p->sockets = sockets;
-  p->dataplane = dataplane;
-  p->counters = counters;
-  p->interval = (gint64) config->rloc_probe_interval * G_USEC_PER_SEC;
+  p->ctx = *ctx;
+  p->interval = (gint64) ctx->config->rloc_probe_interval * G_USEC_PER_SEC;
   if (p->interval == 0)
     return p;
   /* Half a second of slack: the timer has whole seconds. */
   p->table = lmn_probe_table_new (p->interval, LMN_PROBE_RETRY, LMN_PROBE_MAX_MISSES,
                                   G_USEC_PER_SEC / 2);
-  if (dataplane != NULL)
-    lmn_dataplane_set_locator_down_func (dataplane, locator_down, p);
+  if (p->ctx.dataplane != NULL)
+    lmn_dataplane_set_locator_down_func (p->ctx.dataplane, locator_down, p);
   arm (p, g_get_monotonic_time ());
   return p;
 }
@@ -233,8 +221,8 @@ lmn_rloc_prober_free (LmnRlocProber *p)
   if (p == NULL)
     return;
   g_clear_handle_id (&p->timer, g_source_remove);
-  if (p->dataplane != NULL && p->table != NULL)
-    lmn_dataplane_set_locator_down_func (p->dataplane, NULL, NULL);
+  if (p->ctx.dataplane != NULL && p->table != NULL)
+    lmn_dataplane_set_locator_down_func (p->ctx.dataplane, NULL, NULL);
   g_clear_pointer (&p->table, lmn_probe_table_free);
   g_free (p);
 }
@@ -275,7 +263,7 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
     return FALSE;
   if (!lisp_map_reply_decode (data, len, &m, &error))
     {
-      p->counters->n[LMN_CTL_MALFORMED]++;
+      p->ctx.counters->n[LMN_CTL_MALFORMED]++;
       g_debug ("RLOC-probe reply: %s", error->message);
       return TRUE;
     }
@@ -284,7 +272,7 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
                            : LMN_PROBE_ANSWER_UNKNOWN)
     {
     case LMN_PROBE_ANSWER_UNKNOWN:
-      p->counters->n[LMN_CTL_RLOC_PROBE_UNSOLICITED]++;
+      p->ctx.counters->n[LMN_CTL_RLOC_PROBE_UNSOLICITED]++;
       g_debug ("RLOC-probe reply from %s with nonce %016" G_GINT64_MODIFIER "x: no such probe, dropped",
                lmn_ip_bytes_to_text (from->family, from->addr, a), m->nonce);
       return TRUE;
@@ -296,6 +284,6 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
     case LMN_PROBE_ANSWER_OK:
       break;
     }
-  p->counters->n[LMN_CTL_RLOC_PROBE_ANSWERED]++;
+  p->ctx.counters->n[LMN_CTL_RLOC_PROBE_ANSWERED]++;
   return TRUE;
 }

@@ -281,6 +281,7 @@ LmnNode *
 lmn_node_new (const LmnConfig *config, gboolean debug, GError **error)
 {
   g_autoptr(LmnNode) node = g_new0 (LmnNode, 1);
+  LmnControlContext ctx;
 
   node->config = config;
   node->cache = lisp_map_cache_new ();
@@ -306,12 +307,12 @@ lmn_node_new (const LmnConfig *config, gboolean debug, GError **error)
     return NULL;
   lmn_dataplane_set_debug (node->dataplane, debug);
   node->control = lmn_control_sockets_new (config->control_port, on_control_message, node);
-  node->resolver = lmn_resolver_new (config, node->cache, node->rlocs, node->control,
-                                     node->dataplane, &node->control_counters);
+  ctx = (LmnControlContext) { config, node->cache, node->rlocs, node->control, node->dataplane,
+                              &node->control_counters };
+  node->resolver = lmn_resolver_new (&ctx);
   node->registrar = lmn_registrar_new (config, node->rlocs, node->control, &node->control_counters);
   if (config->rloc_probe_interval > 0)
-    node->prober = lmn_rloc_prober_new (config, node->cache, node->rlocs, node->control,
-                                        node->dataplane, &node->control_counters);
+    node->prober = lmn_rloc_prober_new (&ctx);
   lmn_registrar_set_changed_func (node->registrar, on_registration_changed, node);
   /* Without a map-resolver a miss goes to the proxy-ETRs at once. */
   if (config->map_resolvers->len > 0)
