@@ -15,12 +15,12 @@ G_BEGIN_DECLS
 
 /* Borrowed pointers, none owned. */
 typedef struct {
-  const LmnConfig     *config;
-  LispMapCache        *cache;
+  const LmnConfig *config;
+  LispMapCache *cache;
   const LmnLocalRlocs *rlocs;
-  LmnControlSockets   *sockets;
-  LmnDataplane        *dataplane;  /* may be NULL (tests) */
-  LmnControlCounters  *counters;
+  LmnControlSockets *sockets;
+  LmnDataplane *dataplane; /* may be NULL (tests) */
+  LmnControlCounters *counters;
 } LmnControlContext;
 
 G_END_DECLS

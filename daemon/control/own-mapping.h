@@ -26,10 +26,9 @@ LispAddress *lmn_prefix_to_address   (const LispPrefix *p);
 const LispPrefix *lmn_own_mapping_eid (const LmnConfig *config, guint8 family);
 /* Names our EID of that family as m's source EID, or else any EID of ours (nothing without
  * EIDs): the source of our Map-Requests and RLOC-probes about an EID of that family. */
-void         lmn_own_mapping_set_source_eid (LispMapRequest *m, const LmnConfig *config,
-                                             guint8 family);
+void lmn_own_mapping_set_source_eid (LispMapRequest *m, const LmnConfig *config, guint8 family);
 /* Our usable RLOCs as m's ITR-RLOCs (at most 32 in all). */
-void         lmn_own_mapping_add_itr_rlocs  (LispMapRequest *m, const LmnLocalRlocs *rlocs);
+void lmn_own_mapping_add_itr_rlocs (LispMapRequest *m, const LmnLocalRlocs *rlocs);
 /* Our EID prefix that covers the requested prefix (iid, family, address, length), if any. */
 const LispPrefix *lmn_own_mapping_find (const LmnConfig *config, const LispPrefix *asked);
 

@@ -45,7 +45,8 @@ answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_por
     {
       int family = lisp_address_ip (g_ptr_array_index (m->itr_rlocs, i), dst.addr);
 
-      if (family != 0 && lmn_control_sockets_local (r->ctx.sockets, (guint8) family, &(LmnIp) { 0 }))
+      if (family != 0 &&
+          lmn_control_sockets_local (r->ctx.sockets, (guint8) family, &(LmnIp) { 0 }))
         dst.family = (guint8) family;
     }
   if (dst.family == 0)
@@ -56,11 +57,12 @@ answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_por
   reply = lisp_map_reply_new ();
   reply->probe = m->probe;
   reply->nonce = m->nonce;
-  g_ptr_array_add (reply->records, lmn_own_mapping_record (own, r->ctx.rlocs, m->probe ? local : NULL));
+  g_ptr_array_add (reply->records,
+                   lmn_own_mapping_record (own, r->ctx.rlocs, m->probe ? local : NULL));
   bytes = lisp_map_reply_encode (reply, &error);
   if (bytes == NULL ||
-      !lmn_control_sockets_send (r->ctx.sockets, local, &dst, reply_port, g_bytes_get_data (bytes, NULL),
-                                 g_bytes_get_size (bytes), &error))
+      !lmn_control_sockets_send (r->ctx.sockets, local, &dst, reply_port,
+                                 g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     {
       r->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
       g_debug ("Map-Reply: %s", error->message);

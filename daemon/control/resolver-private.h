@@ -19,7 +19,7 @@ typedef struct {
   /* A Map-Reply with req's nonce came. */
   void (*answered) (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now);
   /* req's timer ran out after its last try, or (done) at the end of its rate limit. */
-  void (*expired)  (LmnResolver *r, Request *req);
+  void (*expired) (LmnResolver *r, Request *req);
 } RequestKind;
 
 /* One Map-Request in flight (or answered and kept for the rate limit), for a miss or a
@@ -42,7 +42,7 @@ struct _Request {
 };
 
 struct _LmnResolver {
-  LmnControlContext    ctx;
+  LmnControlContext ctx;
   GArray              *map_resolvers;  /* LmnMapResolverState */
   GHashTable          *by_dst;         /* key -> Request* (owned) */
   GHashTable          *by_nonce;       /* &nonce -> Request* (outstanding ones only) */
@@ -51,11 +51,11 @@ struct _LmnResolver {
 
 /* resolver-request.c */
 /* A request of that kind for dst (key: dst as text, taken), with a fresh nonce; not sent. */
-Request *lmn_resolver_request_new  (LmnResolver *r, const RequestKind *kind, const LispPrefix *dst,
-                                    gchar *key);
+Request *lmn_resolver_request_new (LmnResolver *r, const RequestKind *kind, const LispPrefix *dst,
+                                   gchar *key);
 void     lmn_resolver_request_free (Request *req);
 /* Sends req's first try and arms its retry timer; replies find it by its nonce from now. */
-void     lmn_resolver_request_start (LmnResolver *r, Request *req);
+void lmn_resolver_request_start (LmnResolver *r, Request *req);
 /* The ECM'd Map-Request of req for its current try; NULL with an error without a usable
  * RLOC. */
 GBytes  *lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error);
@@ -66,12 +66,12 @@ void     lmn_resolver_send_request (LmnResolver *r, Request *req);
 gboolean lmn_resolver_on_request_timer (gpointer user_data);
 
 /* resolver-lookup.c: ends every lookup in flight with G_IO_ERROR_CANCELLED. */
-void     lmn_resolver_lookup_cancel_all (LmnResolver *r);
+void lmn_resolver_lookup_cancel_all (LmnResolver *r);
 
 /* resolver.c: a Map-Request for dst as a host prefix unless one is in flight or was sent
  * less than LMN_RESOLVER_MIN_INTERVAL ago; smr_invoked: asked because of an SMR. */
-void     lmn_resolver_request      (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
-                                    gboolean smr_invoked);
+void lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
+                           gboolean smr_invoked);
 
 /* resolver-smr.c: the SMR m received. */
 void     lmn_resolver_handle_smr   (LmnResolver *r, const LispMapRequest *m);

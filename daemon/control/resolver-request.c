@@ -31,7 +31,7 @@ lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error)
 
   m->nonce = req->nonce;
   m->smr_invoked = req->smr_invoked;
-  m->pitr = r->ctx.config->mode == LMN_MODE_PROXY;   /* RFC 6832: asked by a proxy-ITR */
+  m->pitr = r->ctx.config->mode == LMN_MODE_PROXY; /* RFC 6832: asked by a proxy-ITR */
   lmn_own_mapping_set_source_eid (m, r->ctx.config, req->dst.family);
   lmn_own_mapping_add_itr_rlocs (m, r->ctx.rlocs);
   if (m->itr_rlocs->len == 0)

@@ -30,7 +30,7 @@ typedef struct {
 typedef struct _LmnResolver LmnResolver;
 
 /* Keeps a copy of ctx (whose pointers must outlive the resolver). */
-LmnResolver *lmn_resolver_new   (const LmnControlContext *ctx);
+LmnResolver *lmn_resolver_new (const LmnControlContext *ctx);
 void         lmn_resolver_free  (LmnResolver *resolver);
 /* An LmnResolveFunc for lmn_dataplane_set_resolver() (user_data: the resolver). */
 void         lmn_resolver_resolve (guint32 iid, guint8 family, const guint8 *dst, gpointer user_data);

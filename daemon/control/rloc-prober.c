@@ -14,7 +14,7 @@
 #define IN_USE_MIN (10 * G_USEC_PER_SEC)
 
 struct _LmnRlocProber {
-  LmnControlContext    ctx;
+  LmnControlContext ctx;
   LmnProbeTable       *table;
   gint64               interval;   /* µs */
   guint                timer;

@@ -16,7 +16,7 @@ typedef struct _LmnRlocProber LmnRlocProber;
 
 /* Keeps a copy of ctx (whose pointers must outlive the prober). Probes nothing when the
  * configured interval is 0 (the node then need not create one). */
-LmnRlocProber *lmn_rloc_prober_new  (const LmnControlContext *ctx);
+LmnRlocProber *lmn_rloc_prober_new (const LmnControlContext *ctx);
 void           lmn_rloc_prober_free (LmnRlocProber *prober);
 /* A Map-Reply (type 2) from `from`: TRUE when it is the answer to an RLOC-probe (P bit) and
  * was dealt with here (accepted, or counted and dropped); FALSE for the resolver's. */

@@ -307,8 +307,14 @@ lmn_node_new (const LmnConfig *config, gboolean debug, GError **error)
     return NULL;
   lmn_dataplane_set_debug (node->dataplane, debug);
   node->control = lmn_control_sockets_new (config->control_port, on_control_message, node);
-  ctx = (LmnControlContext) { config, node->cache, node->rlocs, node->control, node->dataplane,
-                              &node->control_counters };
+  ctx = (LmnControlContext) {
+    .config = config,
+    .cache = node->cache,
+    .rlocs = node->rlocs,
+    .sockets = node->control,
+    .dataplane = node->dataplane,
+    .counters = &node->control_counters,
+  };
   node->resolver = lmn_resolver_new (&ctx);
   node->registrar = lmn_registrar_new (config, node->rlocs, node->control, &node->control_counters);
   if (config->rloc_probe_interval > 0)

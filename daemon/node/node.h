@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 typedef struct _LmnNode LmnNode;
 
 /* config must outlive the node. */
-LmnNode  *lmn_node_new          (const LmnConfig *config, gboolean debug, GError **error);
+LmnNode *lmn_node_new (const LmnConfig *config, gboolean debug, GError **error);
 /* Removes what the node added to the system (routes, addresses, the TUN). */
 void      lmn_node_free         (LmnNode *node);
 /* What the D-Bus service and the state file show. */
