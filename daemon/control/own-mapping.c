@@ -1,3 +1,5 @@
+/* Our own mapping (own-mapping.h): our EIDs with our usable RLOCs, as the records we
+ * register and answer with and as the source EID and ITR-RLOCs of our Map-Requests. */
 #include "own-mapping.h"
 
 #include <string.h>

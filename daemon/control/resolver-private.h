@@ -1,5 +1,6 @@
 /* The resolver's insides, shared by the files that make it up. They call one another in one
- * direction only, from the bottom up:
+ * direction only: each file calls only those listed before it (resolver-request.c reaches
+ * a kind's reaction through its RequestKind):
  *   resolver-request.c  the Map-Request machinery every kind of request shares;
  *   resolver-lookup.c   lookups on request (a RequestKind);
  *   resolver.c          Map-Requests for map-cache misses (a RequestKind), the resolver's life;

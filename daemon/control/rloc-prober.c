@@ -1,3 +1,5 @@
+/* RLOC probing (rloc-prober.h): the rounds, the probes sent, their answers and the
+ * map-cache's reachability; the schedule per locator is rloc-probe-table.c's. */
 #include "rloc-prober.h"
 
 #include "lisp-auth.h"
