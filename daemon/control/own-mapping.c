@@ -1,3 +1,5 @@
+/* Our own mapping (own-mapping.h): our EIDs with our usable RLOCs, as the records we
+ * register and answer with and as the source EID and ITR-RLOCs of our Map-Requests. */
 #include "own-mapping.h"
 
 #include <string.h>
@@ -9,6 +11,13 @@ lmn_prefix_to_address (const LispPrefix *p)
                                                  : lisp_address_new_ipv6 (p->addr);
 
   return p->iid != 0 ? lisp_address_new_instance_id (p->iid, 0, a) : a;
+}
+
+/* An RLOC of ours as a LISP address. */
+static LispAddress *
+rloc_address (const LmnLocalRloc *r)
+{
+  return r->family == 4 ? lisp_address_new_ipv4 (r->addr) : lisp_address_new_ipv6 (r->addr);
 }
 
 guint
@@ -35,9 +44,7 @@ lmn_own_mapping_record (const LispPrefix *eid, const LmnLocalRlocs *rlocs, const
 
       if (!r->up)
         continue;
-      loc = lisp_locator_new (r->family == 4 ? lisp_address_new_ipv4 (r->addr)
-                                             : lisp_address_new_ipv6 (r->addr),
-                              r->priority, r->weight);
+      loc = lisp_locator_new (rloc_address (r), r->priority, r->weight);
       loc->local = TRUE;
       loc->reachable = TRUE;
       loc->probed = probed != NULL && probed->family == r->family &&
@@ -58,4 +65,42 @@ lmn_own_mapping_find (const LmnConfig *config, const LispPrefix *asked)
         return p;
     }
   return NULL;
+}
+
+const LispPrefix *
+lmn_own_mapping_eid (const LmnConfig *config, guint8 family)
+{
+  for (guint i = 0; i < config->eids->len; i++)
+    {
+      const LispPrefix *p = &g_array_index (config->eids, LispPrefix, i);
+
+      if (p->family == family)
+        return p;
+    }
+  return NULL;
+}
+
+void
+lmn_own_mapping_set_source_eid (LispMapRequest *m, const LmnConfig *config, guint8 family)
+{
+  const LispPrefix *eid = lmn_own_mapping_eid (config, family);
+
+  if (eid == NULL && config->eids->len > 0)
+    eid = &g_array_index (config->eids, LispPrefix, 0);
+  if (eid == NULL)
+    return;
+  g_clear_pointer (&m->source_eid, lisp_address_free);
+  m->source_eid = lmn_prefix_to_address (eid);
+}
+
+void
+lmn_own_mapping_add_itr_rlocs (LispMapRequest *m, const LmnLocalRlocs *rlocs)
+{
+  for (guint i = 0; i < lmn_local_rlocs_size (rlocs) && m->itr_rlocs->len < 32; i++)
+    {
+      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+
+      if (r->up)
+        g_ptr_array_add (m->itr_rlocs, rloc_address (r));
+    }
 }

@@ -22,7 +22,7 @@ answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_por
 
   if (!lisp_map_request_decode (data, len, &m, &error))
     {
-      r->counters->n[LMN_CTL_MALFORMED]++;
+      r->ctx.counters->n[LMN_CTL_MALFORMED]++;
       g_debug ("Map-Request: %s", error->message);
       return;
     }
@@ -33,9 +33,9 @@ answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_por
     }
   asked = g_ptr_array_index (m->records, 0);
   if (!lisp_prefix_from_address (asked->eid, asked->mask_len, &p, NULL) ||
-      (own = lmn_own_mapping_find (r->config, &p)) == NULL)
+      (own = lmn_own_mapping_find (r->ctx.config, &p)) == NULL)
     {
-      r->counters->n[LMN_CTL_MAP_REQUEST_FOREIGN_EID]++;
+      r->ctx.counters->n[LMN_CTL_MAP_REQUEST_FOREIGN_EID]++;
       return;
     }
   if (m->dont_reply)
@@ -45,28 +45,30 @@ answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_por
     {
       int family = lisp_address_ip (g_ptr_array_index (m->itr_rlocs, i), dst.addr);
 
-      if (family != 0 && lmn_control_sockets_local (r->sockets, (guint8) family, &(LmnIp) { 0 }))
+      if (family != 0 &&
+          lmn_control_sockets_local (r->ctx.sockets, (guint8) family, &(LmnIp) { 0 }))
         dst.family = (guint8) family;
     }
   if (dst.family == 0)
     {
-      r->counters->n[LMN_CTL_SEND_FAILED]++;
+      r->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
       return;
     }
   reply = lisp_map_reply_new ();
   reply->probe = m->probe;
   reply->nonce = m->nonce;
-  g_ptr_array_add (reply->records, lmn_own_mapping_record (own, r->rlocs, m->probe ? local : NULL));
+  g_ptr_array_add (reply->records,
+                   lmn_own_mapping_record (own, r->ctx.rlocs, m->probe ? local : NULL));
   bytes = lisp_map_reply_encode (reply, &error);
   if (bytes == NULL ||
-      !lmn_control_sockets_send (r->sockets, local, &dst, reply_port, g_bytes_get_data (bytes, NULL),
-                                 g_bytes_get_size (bytes), &error))
+      !lmn_control_sockets_send (r->ctx.sockets, local, &dst, reply_port,
+                                 g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     {
-      r->counters->n[LMN_CTL_SEND_FAILED]++;
+      r->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
       g_debug ("Map-Reply: %s", error->message);
       return;
     }
-  r->counters->n[LMN_CTL_MAP_REQUEST_ANSWERED]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REQUEST_ANSWERED]++;
 }
 
 void
@@ -87,14 +89,14 @@ lmn_resolver_handle_ecm (LmnResolver *r, const guint8 *data, gsize len, const Lm
 
   if (!lisp_ecm_decode (data, len, &ecm, &error))
     {
-      r->counters->n[LMN_CTL_MALFORMED]++;
+      r->ctx.counters->n[LMN_CTL_MALFORMED]++;
       g_debug ("ECM: %s", error->message);
       return;
     }
   inner = g_bytes_get_data (ecm->inner, &inner_len);
   if (lisp_message_type (inner, inner_len) != LISP_TYPE_MAP_REQUEST)
     {
-      r->counters->n[LMN_CTL_UNEXPECTED_TYPE]++;
+      r->ctx.counters->n[LMN_CTL_UNEXPECTED_TYPE]++;
       return;
     }
   answer_request (r, inner, inner_len, ecm->sport, local);

@@ -5,8 +5,6 @@
 
 #include <gio/gio.h>
 
-#include "lisp-auth.h"
-
 static void
 lookup_complete (LmnResolver *r, Request *req, const LmnResolverAnswer *answer, const GError *error)
 {
@@ -19,18 +17,19 @@ lookup_complete (LmnResolver *r, Request *req, const LmnResolverAnswer *answer, 
   func (answer, error, data);
 }
 
-void
-lmn_resolver_lookup_timed_out (LmnResolver *r, Request *req)
+/* The last try went unanswered. */
+static void
+lookup_expired (LmnResolver *r, Request *req)
 {
   g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                          "no Map-Reply for %s after %u tries", req->key, req->tries);
 
-  r->counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
   lookup_complete (r, req, NULL, error);
 }
 
-void
-lmn_resolver_lookup_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now)
+static void
+lookup_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now)
 {
   LmnResolverAnswer answer = { 0 };
   guint index = (req->tries - 1) % r->map_resolvers->len;
@@ -45,16 +44,19 @@ lmn_resolver_lookup_answered (LmnResolver *r, Request *req, const LispMapReply *
           lisp_prefix_contains (&p, req->dst.iid, req->dst.family, req->dst.addr))
         answer.record = rec;
       else
-        r->counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
+        r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
     }
   if (answer.record == NULL)
     return;   /* not an answer: the retries go on */
-  r->counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
   g_array_index (r->map_resolvers, LmnMapResolverState, index).replies++;
   answer.map_resolver = g_array_index (r->map_resolvers, LmnMapResolverState, index).address;
   answer.rtt = now - req->last_sent;
   lookup_complete (r, req, &answer, NULL);
 }
+
+/* A lookup: the answer goes to its callback, never into the map-cache. */
+static const RequestKind lookup_kind = { lookup_answered, lookup_expired };
 
 void
 lmn_resolver_lookup_cancel_all (LmnResolver *r)
@@ -85,11 +87,7 @@ lmn_resolver_lookup (LmnResolver *r, const LispPrefix *dst, LmnResolverAnswerFun
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no map-resolver is configured");
       return FALSE;
     }
-  req = g_new0 (Request, 1);
-  req->owner = r;
-  req->dst = *dst;
-  req->key = lisp_prefix_to_string (dst);
-  req->nonce = lisp_nonce64 ();
+  req = lmn_resolver_request_new (r, &lookup_kind, dst, lisp_prefix_to_string (dst));
   req->answer_func = func;
   req->answer_data = user_data;
   /* What cannot be built now (no usable RLOC) is refused now, not after the retries. */
@@ -100,8 +98,6 @@ lmn_resolver_lookup (LmnResolver *r, const LispPrefix *dst, LmnResolverAnswerFun
       return FALSE;
     }
   g_hash_table_add (r->lookups, req);
-  g_hash_table_insert (r->by_nonce, &req->nonce, req);
-  lmn_resolver_send_request (r, req);
-  req->timer = g_timeout_add (1000, lmn_resolver_on_request_timer, req);
+  lmn_resolver_request_start (r, req);
   return TRUE;
 }

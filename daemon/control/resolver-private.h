@@ -1,17 +1,33 @@
-/* The resolver's insides, shared by the files that make it up: resolver.c (Map-Requests for
- * map-cache misses and their Map-Replies), resolver-etr.c (our answers to Map-Requests and
- * RLOC-probes), resolver-smr.c (Solicit-Map-Requests, sent and received) and
- * resolver-lookup.c (lookups on request). Not for use outside those files. */
+/* The resolver's insides, shared by the files that make it up. They call one another in one
+ * direction only: each file calls only those listed before it (resolver-request.c reaches
+ * a kind's reaction through its RequestKind):
+ *   resolver-request.c  the Map-Request machinery every kind of request shares;
+ *   resolver-lookup.c   lookups on request (a RequestKind);
+ *   resolver.c          Map-Requests for map-cache misses (a RequestKind), the resolver's life;
+ *   resolver-smr.c      Solicit-Map-Requests, sent and received;
+ *   resolver-etr.c      our answers to Map-Requests and RLOC-probes.
+ * Not for use outside those files. */
 #pragma once
 
 #include "resolver.h"
 
 G_BEGIN_DECLS
 
+typedef struct _Request Request;
+
+/* What a kind of request (miss, lookup) does; the shared machinery calls it. */
+typedef struct {
+  /* A Map-Reply with req's nonce came. */
+  void (*answered) (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now);
+  /* req's timer ran out after its last try, or (done) at the end of its rate limit. */
+  void (*expired) (LmnResolver *r, Request *req);
+} RequestKind;
+
 /* One Map-Request in flight (or answered and kept for the rate limit), for a miss or a
  * lookup. */
-typedef struct {
+struct _Request {
   LmnResolver *owner;
+  const RequestKind *kind;
   LispPrefix   dst;          /* host prefix asked for */
   gchar       *key;          /* dst as text: the by_dst key */
   guint64      nonce;
@@ -24,43 +40,41 @@ typedef struct {
   /* A lookup (lmn_resolver_lookup): the answer goes here, not into the map-cache. */
   LmnResolverAnswerFunc answer_func;
   gpointer     answer_data;
-} Request;
+};
 
 struct _LmnResolver {
-  const LmnConfig     *config;
-  LispMapCache        *cache;
-  const LmnLocalRlocs *rlocs;
-  LmnControlSockets   *sockets;
-  LmnDataplane        *dataplane;
-  LmnControlCounters  *counters;
+  LmnControlContext ctx;
   GArray              *map_resolvers;  /* LmnMapResolverState */
   GHashTable          *by_dst;         /* key -> Request* (owned) */
   GHashTable          *by_nonce;       /* &nonce -> Request* (outstanding ones only) */
   GHashTable          *lookups;        /* Request* (owned): lookups in flight */
 };
 
+/* resolver-request.c */
+/* A request of that kind for dst (key: dst as text, taken), with a fresh nonce; not sent. */
+Request *lmn_resolver_request_new (LmnResolver *r, const RequestKind *kind, const LispPrefix *dst,
+                                   gchar *key);
 void     lmn_resolver_request_free (Request *req);
-/* A Map-Request for dst as a host prefix unless one is in flight or was sent less than
- * LMN_RESOLVER_MIN_INTERVAL ago; smr_invoked: asked because of an SMR. */
-void     lmn_resolver_request      (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
-                                    gboolean smr_invoked);
+/* Sends req's first try and arms its retry timer; replies find it by its nonce from now. */
+void lmn_resolver_request_start (LmnResolver *r, Request *req);
 /* The ECM'd Map-Request of req for its current try; NULL with an error without a usable
  * RLOC. */
 GBytes  *lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error);
 /* Sends req's next try to the next map-resolver, counting it. */
 void     lmn_resolver_send_request (LmnResolver *r, Request *req);
-/* The retry timer of every request (a GSourceFunc; data: the Request). */
+/* The retry timer of every request (a GSourceFunc; data: the Request): the next try, or
+ * the kind's expired. */
 gboolean lmn_resolver_on_request_timer (gpointer user_data);
-/* Our usable RLOCs as a Map-Request's ITR-RLOCs (at most 32). */
-void     lmn_resolver_add_itr_rlocs (LmnResolver *r, LispMapRequest *m);
+
+/* resolver-lookup.c: ends every lookup in flight with G_IO_ERROR_CANCELLED. */
+void lmn_resolver_lookup_cancel_all (LmnResolver *r);
+
+/* resolver.c: a Map-Request for dst as a host prefix unless one is in flight or was sent
+ * less than LMN_RESOLVER_MIN_INTERVAL ago; smr_invoked: asked because of an SMR. */
+void lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
+                           gboolean smr_invoked);
 
 /* resolver-smr.c: the SMR m received. */
 void     lmn_resolver_handle_smr   (LmnResolver *r, const LispMapRequest *m);
-
-/* resolver-lookup.c */
-void     lmn_resolver_lookup_timed_out  (LmnResolver *r, Request *req);
-void     lmn_resolver_lookup_answered   (LmnResolver *r, Request *req, const LispMapReply *m,
-                                         gint64 now);
-void     lmn_resolver_lookup_cancel_all (LmnResolver *r);
 
 G_END_DECLS

@@ -14,7 +14,7 @@ lmn_resolver_handle_smr (LmnResolver *r, const LispMapRequest *m)
   int family = lisp_address_ip (m->source_eid, addr);
 
   /* Look the sender up again, through the mapping system: the SMR itself may be forged. */
-  r->counters->n[LMN_CTL_SMR_RECEIVED]++;
+  r->ctx.counters->n[LMN_CTL_SMR_RECEIVED]++;
   if (family != 0)
     lmn_resolver_request (r, lisp_address_iid (m->source_eid), (guint8) family, addr, TRUE);
 }
@@ -22,9 +22,9 @@ lmn_resolver_handle_smr (LmnResolver *r, const LispMapRequest *m)
 void
 lmn_resolver_send_smrs (LmnResolver *r, const GArray *peers)
 {
-  for (guint e = 0; e < r->config->eids->len; e++)
+  for (guint e = 0; e < r->ctx.config->eids->len; e++)
     {
-      const LispPrefix *eid = &g_array_index (r->config->eids, LispPrefix, e);
+      const LispPrefix *eid = &g_array_index (r->ctx.config->eids, LispPrefix, e);
       g_autoptr(LispMapRequest) m = lisp_map_request_new ();
       g_autoptr(GBytes) wire = NULL;
       g_autoptr(GError) error = NULL;
@@ -34,7 +34,7 @@ lmn_resolver_send_smrs (LmnResolver *r, const GArray *peers)
       g_clear_pointer (&m->source_eid, lisp_address_free);
       m->source_eid = lmn_prefix_to_address (eid);
       lisp_map_request_add_record (m, lmn_prefix_to_address (eid), eid->len);
-      lmn_resolver_add_itr_rlocs (r, m);
+      lmn_own_mapping_add_itr_rlocs (m, r->ctx.rlocs);
       wire = lisp_map_request_encode (m, &error);
       if (wire == NULL)
         {
@@ -46,12 +46,12 @@ lmn_resolver_send_smrs (LmnResolver *r, const GArray *peers)
           const LmnIp *peer = &g_array_index (peers, LmnIp, i);
           g_autoptr(GError) send_error = NULL;
 
-          if (lmn_control_sockets_send (r->sockets, NULL, peer, LISP_CONTROL_PORT,
+          if (lmn_control_sockets_send (r->ctx.sockets, NULL, peer, LISP_CONTROL_PORT,
                                         g_bytes_get_data (wire, NULL), g_bytes_get_size (wire),
                                         &send_error))
-            r->counters->n[LMN_CTL_SMR_SENT]++;
+            r->ctx.counters->n[LMN_CTL_SMR_SENT]++;
           else
-            r->counters->n[LMN_CTL_SEND_FAILED]++;
+            r->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
         }
     }
 }

@@ -1,37 +1,24 @@
 /* The ITR side of the resolver: a map-cache miss becomes a Map-Request through the
  * map-resolvers, retried and rate-limited, and the Map-Reply that answers it fills the
- * map-cache. The Request bookkeeping here is also what lookups (resolver-lookup.c) and
- * SMR-invoked requests (resolver-smr.c) go through. */
+ * map-cache; SMR-invoked requests (resolver-smr.c) are misses too. Also the resolver's
+ * life: creating it, and freeing it with its lookups (resolver-lookup.c). The Map-Request
+ * machinery itself is resolver-request.c's. */
 #include "resolver-private.h"
 
 #include <gio/gio.h>
 
-#include "lisp-auth.h"
 #include "lisp-message.h"
 #include "own-mapping.h"
 
 #include <string.h>
 
-void
-lmn_resolver_request_free (Request *req)
-{
-  g_clear_handle_id (&req->timer, g_source_remove);
-  g_free (req->key);
-  g_free (req);
-}
-
 LmnResolver *
-lmn_resolver_new (const LmnConfig *config, LispMapCache *cache, const LmnLocalRlocs *rlocs,
-                  LmnControlSockets *sockets, LmnDataplane *dataplane, LmnControlCounters *counters)
+lmn_resolver_new (const LmnControlContext *ctx)
 {
+  const LmnConfig *config = ctx->config;
   LmnResolver *r = g_new0 (LmnResolver, 1);
 
-  r->config = config;
-  r->cache = cache;
-  r->rlocs = rlocs;
-  r->sockets = sockets;
-  r->dataplane = dataplane;
-  r->counters = counters;
+  r->ctx = *ctx;
   r->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnMapResolverState));
   for (guint i = 0; i < config->map_resolvers->len; i++)
     {
@@ -59,105 +46,11 @@ lmn_resolver_free (LmnResolver *r)
   g_free (r);
 }
 
-static gboolean
-own_eid (const LmnConfig *config, guint8 family, LispPrefix *out)
-{
-  for (guint i = 0; i < config->eids->len; i++)
-    {
-      const LispPrefix *p = &g_array_index (config->eids, LispPrefix, i);
+static void miss_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now);
+static void miss_expired (LmnResolver *r, Request *req);
 
-      if (p->family == family)
-        {
-          *out = *p;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static LispAddress *
-rloc_address (const LmnLocalRloc *rl)
-{
-  return rl->family == 4 ? lisp_address_new_ipv4 (rl->addr) : lisp_address_new_ipv6 (rl->addr);
-}
-
-void
-lmn_resolver_add_itr_rlocs (LmnResolver *r, LispMapRequest *m)
-{
-  for (guint i = 0; i < lmn_local_rlocs_size (r->rlocs) && m->itr_rlocs->len < 32; i++)
-    {
-      const LmnLocalRloc *rl = lmn_local_rlocs_get (r->rlocs, i);
-
-      if (rl->up)
-        g_ptr_array_add (m->itr_rlocs, rloc_address (rl));
-    }
-}
-
-GBytes *
-lmn_resolver_build_request (LmnResolver *r, Request *req, GError **error)
-{
-  g_autoptr(LispMapRequest) m = lisp_map_request_new ();
-  g_autoptr(LispEcm) ecm = lisp_ecm_new ();
-  g_autoptr(GBytes) inner = NULL;
-  LispPrefix src;
-  LmnIp local;
-
-  m->nonce = req->nonce;
-  m->smr_invoked = req->smr_invoked;
-  m->pitr = r->config->mode == LMN_MODE_PROXY;   /* RFC 6832: asked by a proxy-ITR */
-  if (own_eid (r->config, req->dst.family, &src) || own_eid (r->config, 4, &src) ||
-      own_eid (r->config, 6, &src))
-    {
-      g_clear_pointer (&m->source_eid, lisp_address_free);
-      m->source_eid = lmn_prefix_to_address (&src);
-    }
-  lmn_resolver_add_itr_rlocs (r, m);
-  if (m->itr_rlocs->len == 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
-                           "no usable RLOC to list as ITR-RLOC");
-      return NULL;
-    }
-  lisp_map_request_add_record (m, lmn_prefix_to_address (&req->dst), req->dst.len);
-  inner = lisp_map_request_encode (m, error);
-  if (inner == NULL)
-    return NULL;
-
-  /* The inner header has the queried EID's family: its source is our RLOC of that family,
-   * or our EID when we have no such RLOC. */
-  ecm->ip_version = req->dst.family;
-  memcpy (ecm->dst, req->dst.addr, 16);
-  if (lmn_control_sockets_local (r->sockets, req->dst.family, &local))
-    memcpy (ecm->src, local.addr, 16);
-  else if (own_eid (r->config, req->dst.family, &src))
-    memcpy (ecm->src, src.addr, 16);
-  ecm->inner = g_bytes_ref (inner);
-  return lisp_ecm_encode (ecm, error);
-}
-
-void
-lmn_resolver_send_request (LmnResolver *r, Request *req)
-{
-  guint index = req->tries % r->map_resolvers->len;
-  LmnMapResolverState *mr = &g_array_index (r->map_resolvers, LmnMapResolverState, index);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = lmn_resolver_build_request (r, req, &error);
-
-  req->last_sent = g_get_monotonic_time ();
-  req->tries++;
-  if (bytes == NULL ||
-      !lmn_control_sockets_send (r->sockets, NULL, &mr->address, LISP_CONTROL_PORT,
-                                 g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
-    {
-      r->counters->n[LMN_CTL_SEND_FAILED]++;
-      g_debug ("Map-Request for %s: %s", req->key, error->message);
-      return;
-    }
-  mr->requests_sent++;
-  r->counters->n[req->tries == 1 ? LMN_CTL_MAP_REQUEST_SENT : LMN_CTL_MAP_REQUEST_RETRY]++;
-  if (req->smr_invoked && req->tries == 1)
-    r->counters->n[LMN_CTL_SMR_INVOKED_SENT]++;
-}
+/* A Map-Request for a map-cache miss: the answer fills the map-cache. */
+static const RequestKind miss_kind = { miss_answered, miss_expired };
 
 /* The request is over: it stays only until its destination may be asked for again. */
 static void
@@ -172,18 +65,10 @@ finish (LmnResolver *r, Request *req)
                               req);
 }
 
-gboolean
-lmn_resolver_on_request_timer (gpointer user_data)
+/* A miss's timer ran out: after the last try, or once its rate limit is over. */
+static void
+miss_expired (LmnResolver *r, Request *req)
 {
-  Request *req = user_data;
-  LmnResolver *r = req->owner;
-
-  req->timer = 0;
-  if (req->answer_func != NULL && req->tries >= LMN_RESOLVER_TRIES)
-    {
-      lmn_resolver_lookup_timed_out (r, req);
-      return G_SOURCE_REMOVE;
-    }
   if (req->done)
     {
       gboolean again = req->smr_again;
@@ -194,20 +79,11 @@ lmn_resolver_on_request_timer (gpointer user_data)
        * not forgotten until the mapping's TTL runs out. */
       if (again)
         lmn_resolver_request (r, dst.iid, dst.family, dst.addr, TRUE);
-      return G_SOURCE_REMOVE;
+      return;
     }
-  if (req->tries >= LMN_RESOLVER_TRIES)
-    {
-      r->counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
-      g_info ("no Map-Reply for %s after %u tries", req->key, req->tries);
-      finish (r, req);
-      return G_SOURCE_REMOVE;
-    }
-  lmn_resolver_send_request (r, req);
-  /* 1 s, 2 s, then 4 s after the last try; exact timers, as the 1 s spacing per
-   * destination is a limit (second timers may fire up to a second early or late). */
-  req->timer = g_timeout_add (1000u << (req->tries - 1), lmn_resolver_on_request_timer, req);
-  return G_SOURCE_REMOVE;
+  r->ctx.counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
+  g_info ("no Map-Reply for %s after %u tries", req->key, req->tries);
+  finish (r, req);
 }
 
 void
@@ -228,21 +104,15 @@ lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *
       /* In flight, or asked less than a second ago. */
       if (req->done)
         {
-          r->counters->n[LMN_CTL_MAP_REQUEST_RATE_LIMITED]++;
+          r->ctx.counters->n[LMN_CTL_MAP_REQUEST_RATE_LIMITED]++;
           req->smr_again |= smr_invoked;
         }
       return;
     }
-  req = g_new0 (Request, 1);
-  req->owner = r;
-  req->dst = p;
-  req->key = g_steal_pointer (&key);
-  req->nonce = lisp_nonce64 ();
+  req = lmn_resolver_request_new (r, &miss_kind, &p, g_steal_pointer (&key));
   req->smr_invoked = smr_invoked;
   g_hash_table_insert (r->by_dst, req->key, req);
-  g_hash_table_insert (r->by_nonce, &req->nonce, req);
-  lmn_resolver_send_request (r, req);
-  req->timer = g_timeout_add (1000, lmn_resolver_on_request_timer, req);
+  lmn_resolver_request_start (r, req);
 }
 
 void
@@ -283,22 +153,24 @@ lmn_resolver_handle_map_reply (LmnResolver *r, const guint8 *data, gsize len)
 
   if (!lisp_map_reply_decode (data, len, &m, &error))
     {
-      r->counters->n[LMN_CTL_MALFORMED]++;
+      r->ctx.counters->n[LMN_CTL_MALFORMED]++;
       g_debug ("Map-Reply: %s", error->message);
       return;
     }
   req = g_hash_table_lookup (r->by_nonce, &m->nonce);
   if (req == NULL)
     {
-      r->counters->n[LMN_CTL_MAP_REPLY_UNSOLICITED]++;
+      r->ctx.counters->n[LMN_CTL_MAP_REPLY_UNSOLICITED]++;
       g_debug ("Map-Reply with nonce %016" G_GINT64_MODIFIER "x: no such request, dropped", m->nonce);
       return;
     }
-  if (req->answer_func != NULL)
-    {
-      lmn_resolver_lookup_answered (r, req, m, now);
-      return;
-    }
+  req->kind->answered (r, req, m, now);
+}
+
+/* A Map-Reply to a miss: its records about the destination go into the map-cache. */
+static void
+miss_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now)
+{
   for (guint i = 0; i < m->records->len; i++)
     {
       const LispRecord *rec = g_ptr_array_index (m->records, i);
@@ -310,23 +182,23 @@ lmn_resolver_handle_map_reply (LmnResolver *r, const guint8 *data, gsize len)
       if (!lisp_prefix_from_address (rec->eid, rec->mask_len, &p, &err) ||
           !lisp_prefix_contains (&p, req->dst.iid, req->dst.family, req->dst.addr))
         {
-          r->counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
+          r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
           continue;
         }
       locs = cache_locators (rec);
-      if (!lisp_map_cache_insert (r->cache, &p, (const LispMapLocator *) (void *) locs->data,
+      if (!lisp_map_cache_insert (r->ctx.cache, &p, (const LispMapLocator *) (void *) locs->data,
                                   locs->len, locs->len > 0 ? LISP_ACTION_NO_ACTION : rec->action,
                                   rec->ttl, LISP_MAP_ORIGIN_MAP_REPLY,
                                   rec->map_version & LISP_MAP_VERSION_MAX, now, &err))
         {
-          r->counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
+          r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
           g_debug ("Map-Reply for %s: %s", req->key, err->message);
           continue;
         }
-      if (r->dataplane != NULL)
-        lmn_dataplane_mapping_added (r->dataplane, &p);
+      if (r->ctx.dataplane != NULL)
+        lmn_dataplane_mapping_added (r->ctx.dataplane, &p);
     }
-  r->counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
+  r->ctx.counters->n[LMN_CTL_MAP_REPLY_ACCEPTED]++;
   g_array_index (r->map_resolvers, LmnMapResolverState,
                  (req->tries - 1) % r->map_resolvers->len).replies++;
   finish (r, req);

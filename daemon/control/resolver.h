@@ -13,13 +13,8 @@
 #pragma once
 
 #include <glib.h>
-#include "lispmnd-config.h"
-#include "control-counters.h"
-#include "control-socket.h"
-#include "dataplane.h"
-#include "local-rlocs.h"
+#include "control-context.h"
 #include "lisp-message.h"
-#include "map-cache.h"
 
 G_BEGIN_DECLS
 
@@ -34,10 +29,8 @@ typedef struct {
 
 typedef struct _LmnResolver LmnResolver;
 
-/* Uses (does not own) everything passed; dataplane may be NULL (tests). */
-LmnResolver *lmn_resolver_new   (const LmnConfig *config, LispMapCache *cache,
-                                 const LmnLocalRlocs *rlocs, LmnControlSockets *sockets,
-                                 LmnDataplane *dataplane, LmnControlCounters *counters);
+/* Keeps a copy of ctx (whose pointers must outlive the resolver). */
+LmnResolver *lmn_resolver_new (const LmnControlContext *ctx);
 void         lmn_resolver_free  (LmnResolver *resolver);
 /* An LmnResolveFunc for lmn_dataplane_set_resolver() (user_data: the resolver). */
 void         lmn_resolver_resolve (guint32 iid, guint8 family, const guint8 *dst, gpointer user_data);

@@ -1,3 +1,5 @@
+/* RLOC probing (rloc-prober.h): the rounds, the probes sent, their answers and the
+ * map-cache's reachability; the schedule per locator is rloc-probe-table.c's. */
 #include "rloc-prober.h"
 
 #include "lisp-auth.h"
@@ -14,12 +16,7 @@
 #define IN_USE_MIN (10 * G_USEC_PER_SEC)
 
 struct _LmnRlocProber {
-  const LmnConfig     *config;
-  LispMapCache        *cache;
-  const LmnLocalRlocs *rlocs;
-  LmnControlSockets   *sockets;
-  LmnDataplane        *dataplane;
-  LmnControlCounters  *counters;
+  LmnControlContext ctx;
   LmnProbeTable       *table;
   gint64               interval;   /* µs */
   guint                timer;
@@ -45,7 +42,7 @@ typedef struct {
 static gboolean
 recently_used (LmnRlocProber *p, const LispMapLocator *l, gint64 since)
 {
-  gint64 last = lmn_dataplane_peer_last_use (p->dataplane, l->family, l->addr);
+  gint64 last = lmn_dataplane_peer_last_use (p->ctx.dataplane, l->family, l->addr);
 
   return last != 0 && last >= since;
 }
@@ -77,8 +74,8 @@ cache_entries (LmnRlocProber *p, gint64 now, gint64 since, guint8 family, const 
 {
   Collect c = { p, g_array_new (FALSE, FALSE, sizeof (EntryCopy)), now, since, family, addr };
 
-  if (p->dataplane != NULL || since == 0)
-    lisp_map_cache_foreach (p->cache, collect_entry, &c);
+  if (p->ctx.dataplane != NULL || since == 0)
+    lisp_map_cache_foreach (p->ctx.cache, collect_entry, &c);
   return c.entries;
 }
 
@@ -92,25 +89,8 @@ set_reachable (LmnRlocProber *p, guint8 family, const guint8 *addr, gboolean up)
   memcpy (a, addr, lmn_ip_family_len (family));
   entries = cache_entries (p, g_get_monotonic_time (), 0, family, a);
   for (guint i = 0; i < entries->len; i++)
-    lisp_map_cache_set_reachable (p->cache, &g_array_index (entries, EntryCopy, i).prefix,
+    lisp_map_cache_set_reachable (p->ctx.cache, &g_array_index (entries, EntryCopy, i).prefix,
                                   family, a, up);
-}
-
-static gboolean
-own_eid (const LmnConfig *config, guint8 family, LispPrefix *out)
-{
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < config->eids->len; i++)
-      {
-        const LispPrefix *e = &g_array_index (config->eids, LispPrefix, i);
-
-        if (pass == 1 || e->family == family)
-          {
-            *out = *e;
-            return TRUE;
-          }
-      }
-  return FALSE;
 }
 
 static void
@@ -120,38 +100,26 @@ send_probe (LmnRlocProber *p, const LmnProbeTarget *t)
   g_autoptr(GBytes) wire = NULL;
   g_autoptr(GError) error = NULL;
   LmnIp dst = { .family = t->family };
-  LispPrefix src;
 
   m->probe = TRUE;
   m->nonce = t->nonce;
-  if (own_eid (p->config, t->eid.family, &src))
-    {
-      g_clear_pointer (&m->source_eid, lisp_address_free);
-      m->source_eid = lmn_prefix_to_address (&src);
-    }
-  for (guint i = 0; i < lmn_local_rlocs_size (p->rlocs) && m->itr_rlocs->len < 32; i++)
-    {
-      const LmnLocalRloc *rl = lmn_local_rlocs_get (p->rlocs, i);
-
-      if (rl->up)
-        g_ptr_array_add (m->itr_rlocs, rl->family == 4 ? lisp_address_new_ipv4 (rl->addr)
-                                                       : lisp_address_new_ipv6 (rl->addr));
-    }
+  lmn_own_mapping_set_source_eid (m, p->ctx.config, t->eid.family);
+  lmn_own_mapping_add_itr_rlocs (m, p->ctx.rlocs);
   lisp_map_request_add_record (m, lmn_prefix_to_address (&t->eid), t->eid.len);
   memcpy (dst.addr, t->addr, 16);
   wire = lisp_map_request_encode (m, &error);
   if (wire == NULL ||
-      !lmn_control_sockets_send (p->sockets, NULL, &dst, LISP_CONTROL_PORT,
+      !lmn_control_sockets_send (p->ctx.sockets, NULL, &dst, LISP_CONTROL_PORT,
                                  g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), &error))
     {
       char a[LMN_IP_TEXT_MAX];
 
-      p->counters->n[LMN_CTL_SEND_FAILED]++;
+      p->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
       g_debug ("RLOC-probe to %s: %s", lmn_ip_bytes_to_text (t->family, t->addr, a), error->message);
       lmn_probe_table_unsent (p->table, t->nonce);
       return;
     }
-  p->counters->n[LMN_CTL_RLOC_PROBE_SENT]++;
+  p->ctx.counters->n[LMN_CTL_RLOC_PROBE_SENT]++;
 }
 
 static gboolean on_timer (gpointer user_data);
@@ -200,7 +168,7 @@ round_now (LmnRlocProber *p)
     }
 
   due = lmn_probe_table_due (p->table, now, lisp_nonce64, went_down, &missed);
-  p->counters->n[LMN_CTL_RLOC_PROBE_MISSED] += missed;
+  p->ctx.counters->n[LMN_CTL_RLOC_PROBE_MISSED] += missed;
   for (guint i = 0; i < went_down->len; i++)
     {
       const LmnProbeTarget *t = &g_array_index (went_down, LmnProbeTarget, i);
@@ -232,26 +200,19 @@ locator_down (guint8 family, const guint8 *addr, gpointer user_data)
 }
 
 LmnRlocProber *
-lmn_rloc_prober_new (const LmnConfig *config, LispMapCache *cache, const LmnLocalRlocs *rlocs,
-                     LmnControlSockets *sockets, LmnDataplane *dataplane,
-                     LmnControlCounters *counters)
+lmn_rloc_prober_new (const LmnControlContext *ctx)
 {
   LmnRlocProber *p = g_new0 (LmnRlocProber, 1);
 
-  p->config = config;
-  p->cache = cache;
-  p->rlocs = rlocs;
-  p->sockets = sockets;
-  p->dataplane = dataplane;
-  p->counters = counters;
-  p->interval = (gint64) config->rloc_probe_interval * G_USEC_PER_SEC;
+  p->ctx = *ctx;
+  p->interval = (gint64) ctx->config->rloc_probe_interval * G_USEC_PER_SEC;
   if (p->interval == 0)
     return p;
   /* Half a second of slack: the timer has whole seconds. */
   p->table = lmn_probe_table_new (p->interval, LMN_PROBE_RETRY, LMN_PROBE_MAX_MISSES,
                                   G_USEC_PER_SEC / 2);
-  if (dataplane != NULL)
-    lmn_dataplane_set_locator_down_func (dataplane, locator_down, p);
+  if (p->ctx.dataplane != NULL)
+    lmn_dataplane_set_locator_down_func (p->ctx.dataplane, locator_down, p);
   arm (p, g_get_monotonic_time ());
   return p;
 }
@@ -262,8 +223,8 @@ lmn_rloc_prober_free (LmnRlocProber *p)
   if (p == NULL)
     return;
   g_clear_handle_id (&p->timer, g_source_remove);
-  if (p->dataplane != NULL && p->table != NULL)
-    lmn_dataplane_set_locator_down_func (p->dataplane, NULL, NULL);
+  if (p->ctx.dataplane != NULL && p->table != NULL)
+    lmn_dataplane_set_locator_down_func (p->ctx.dataplane, NULL, NULL);
   g_clear_pointer (&p->table, lmn_probe_table_free);
   g_free (p);
 }
@@ -304,7 +265,7 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
     return FALSE;
   if (!lisp_map_reply_decode (data, len, &m, &error))
     {
-      p->counters->n[LMN_CTL_MALFORMED]++;
+      p->ctx.counters->n[LMN_CTL_MALFORMED]++;
       g_debug ("RLOC-probe reply: %s", error->message);
       return TRUE;
     }
@@ -313,7 +274,7 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
                            : LMN_PROBE_ANSWER_UNKNOWN)
     {
     case LMN_PROBE_ANSWER_UNKNOWN:
-      p->counters->n[LMN_CTL_RLOC_PROBE_UNSOLICITED]++;
+      p->ctx.counters->n[LMN_CTL_RLOC_PROBE_UNSOLICITED]++;
       g_debug ("RLOC-probe reply from %s with nonce %016" G_GINT64_MODIFIER "x: no such probe, dropped",
                lmn_ip_bytes_to_text (from->family, from->addr, a), m->nonce);
       return TRUE;
@@ -325,6 +286,6 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
     case LMN_PROBE_ANSWER_OK:
       break;
     }
-  p->counters->n[LMN_CTL_RLOC_PROBE_ANSWERED]++;
+  p->ctx.counters->n[LMN_CTL_RLOC_PROBE_ANSWERED]++;
   return TRUE;
 }

@@ -7,23 +7,16 @@
 #pragma once
 
 #include <glib.h>
-#include "node-config.h"
-#include "control-counters.h"
-#include "control-socket.h"
-#include "dataplane.h"
-#include "local-rlocs.h"
-#include "map-cache.h"
+#include "control-context.h"
 #include "rloc-probe-table.h"
 
 G_BEGIN_DECLS
 
 typedef struct _LmnRlocProber LmnRlocProber;
 
-/* Uses (does not own) everything passed. Probes nothing when the configured interval is 0
- * (the node then need not create one). */
-LmnRlocProber *lmn_rloc_prober_new  (const LmnConfig *config, LispMapCache *cache,
-                                     const LmnLocalRlocs *rlocs, LmnControlSockets *sockets,
-                                     LmnDataplane *dataplane, LmnControlCounters *counters);
+/* Keeps a copy of ctx (whose pointers must outlive the prober). Probes nothing when the
+ * configured interval is 0 (the node then need not create one). */
+LmnRlocProber *lmn_rloc_prober_new (const LmnControlContext *ctx);
 void           lmn_rloc_prober_free (LmnRlocProber *prober);
 /* A Map-Reply (type 2) from `from`: TRUE when it is the answer to an RLOC-probe (P bit) and
  * was dealt with here (accepted, or counted and dropped); FALSE for the resolver's. */

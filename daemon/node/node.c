@@ -11,7 +11,6 @@
 #include "registrar.h"
 #include "resolver.h"
 #include "rloc-prober.h"
-#include "state-file.h"
 #include "tun.h"
 
 #include <string.h>
@@ -24,7 +23,6 @@
 
 struct _LmnNode {
   const LmnConfig *config;
-  gchar           *state_file;
   LmnTun          *tun;
   LmnNetlink      *netlink;
   LispMapCache    *cache;
@@ -150,7 +148,6 @@ rlocs_changed (LmnNode *node)
   /* Without a map-server nothing is to be waited for. */
   if (node->registrar == NULL || lmn_registrar_n_servers (node->registrar) == 0)
     send_smrs (node);
-  lmn_node_write_state (node);
   if (node->changed != NULL)
     node->changed (node, node->changed_data);
 }
@@ -276,18 +273,17 @@ on_registration_changed (gpointer user_data)
           send_smrs (node);
           break;
         }
-  lmn_node_write_state (node);
   if (node->changed != NULL)
     node->changed (node, node->changed_data);
 }
 
 LmnNode *
-lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, GError **error)
+lmn_node_new (const LmnConfig *config, gboolean debug, GError **error)
 {
   g_autoptr(LmnNode) node = g_new0 (LmnNode, 1);
+  LmnControlContext ctx;
 
   node->config = config;
-  node->state_file = g_strdup (state_file);
   node->cache = lisp_map_cache_new ();
   node->rlocs = lmn_local_rlocs_new ();
   if (!load_static_mappings (node, error))
@@ -311,12 +307,18 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
     return NULL;
   lmn_dataplane_set_debug (node->dataplane, debug);
   node->control = lmn_control_sockets_new (config->control_port, on_control_message, node);
-  node->resolver = lmn_resolver_new (config, node->cache, node->rlocs, node->control,
-                                     node->dataplane, &node->control_counters);
+  ctx = (LmnControlContext) {
+    .config = config,
+    .cache = node->cache,
+    .rlocs = node->rlocs,
+    .sockets = node->control,
+    .dataplane = node->dataplane,
+    .counters = &node->control_counters,
+  };
+  node->resolver = lmn_resolver_new (&ctx);
   node->registrar = lmn_registrar_new (config, node->rlocs, node->control, &node->control_counters);
   if (config->rloc_probe_interval > 0)
-    node->prober = lmn_rloc_prober_new (config, node->cache, node->rlocs, node->control,
-                                        node->dataplane, &node->control_counters);
+    node->prober = lmn_rloc_prober_new (&ctx);
   lmn_registrar_set_changed_func (node->registrar, on_registration_changed, node);
   /* Without a map-resolver a miss goes to the proxy-ETRs at once. */
   if (config->map_resolvers->len > 0)
@@ -342,7 +344,6 @@ lmn_node_new (const LmnConfig *config, const char *state_file, gboolean debug, G
   log_rlocs (node);
   lmn_control_sockets_sync (node->control, node->rlocs);
   lmn_registrar_register_soon (node->registrar);
-  lmn_node_write_state (node);
   return g_steal_pointer (&node);
 }
 
@@ -366,19 +367,7 @@ lmn_node_free (LmnNode *node)
   g_clear_pointer (&node->rlocs, lmn_local_rlocs_free);
   g_clear_pointer (&node->cache, lisp_map_cache_free);
   g_clear_pointer (&node->watched, g_ptr_array_unref);
-  g_free (node->state_file);
   g_free (node);
-}
-
-void
-lmn_node_write_state (LmnNode *node)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (node->state_file == NULL)
-    return;
-  if (!lmn_state_file_write (node->state_file, node, &error))
-    g_warning ("%s: %s", node->state_file, error->message);
 }
 
 const LmnConfig *

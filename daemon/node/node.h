@@ -17,9 +17,8 @@ G_BEGIN_DECLS
 
 typedef struct _LmnNode LmnNode;
 
-/* config must outlive the node; state_file may be NULL. */
-LmnNode  *lmn_node_new          (const LmnConfig *config, const char *state_file,
-                                 gboolean debug, GError **error);
+/* config must outlive the node. */
+LmnNode *lmn_node_new (const LmnConfig *config, gboolean debug, GError **error);
 /* Removes what the node added to the system (routes, addresses, the TUN). */
 void      lmn_node_free         (LmnNode *node);
 /* What the D-Bus service and the state file show. */
@@ -44,7 +43,9 @@ void                lmn_node_handle_control (LmnNode *node, const guint8 *data, 
 /* Monotonic µs of the last change of the usable RLOCs (0 = none yet): Map-Registers sent
  * since then carry the new set. */
 gint64              lmn_node_get_rlocs_changed_at (LmnNode *node);
-/* Called after every change of the usable RLOCs or of a map-server's state. */
+/* Called after every change of the usable RLOCs or of a map-server's state: when what the
+ * state file and the D-Bus API show has changed (the owner writes the state file then; the
+ * node knows nothing of it). */
 typedef void (*LmnNodeChangedFunc) (LmnNode *node, gpointer user_data);
 void                lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc func,
                                                gpointer user_data);
@@ -52,8 +53,6 @@ void                lmn_node_set_changed_func (LmnNode *node, LmnNodeChangedFunc
  * carrier are then followed as for configured ones. */
 void                lmn_node_set_uplinks    (LmnNode *node, const LmnUplinkConfig *const *uplinks,
                                              guint n);
-/* Writes the state file now (no-op without one). */
-void      lmn_node_write_state  (LmnNode *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnNode, lmn_node_free)
 

@@ -114,7 +114,7 @@ lmn_proxy_router_new (const LmnServerProxyConfig *config, const char *config_nam
   proxy->config = node_config (config, config_name, error);
   if (proxy->config == NULL)
     return NULL;
-  proxy->node = lmn_node_new (proxy->config, NULL, debug, error);
+  proxy->node = lmn_node_new (proxy->config, debug, error);
   if (proxy->node == NULL)
     {
       g_prefix_error (error, "%s: the proxy-ETR/ITR: ", config_name);

@@ -1,5 +1,7 @@
 #include "supervisor.h"
 
+#include "state-file.h"
+
 struct _LmnSupervisor {
   LmnConfig               *config;
   LmnConfig               *file_config;  /* as read from the file: what Configure merges over */
@@ -44,8 +46,21 @@ notify (LmnSupervisor *sup)
 }
 
 static void
+write_state (LmnSupervisor *sup)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (sup->state_file == NULL)
+    return;
+  if (!lmn_state_file_write (sup->state_file, sup->node, &error))
+    g_warning ("%s: %s", sup->state_file, error->message);
+}
+
+/* The node's state changed: the state file first, then who watches (D-Bus). */
+static void
 on_node_changed (LmnNode *node, gpointer user_data)
 {
+  write_state (user_data);
   notify (user_data);
 }
 
@@ -54,9 +69,10 @@ lmn_supervisor_start (LmnSupervisor *sup, GError **error)
 {
   if (sup->node != NULL)
     return TRUE;
-  sup->node = lmn_node_new (sup->config, sup->state_file, sup->debug, error);
+  sup->node = lmn_node_new (sup->config, sup->debug, error);
   if (sup->node == NULL)
     return FALSE;
+  write_state (sup);
   lmn_node_set_changed_func (sup->node, on_node_changed, sup);
   if (sup->uplinks != NULL)
     lmn_node_set_uplinks (sup->node, (const LmnUplinkConfig *const *) sup->uplinks->pdata,
@@ -137,7 +153,7 @@ void
 lmn_supervisor_write_state (LmnSupervisor *sup)
 {
   if (sup->node != NULL)
-    lmn_node_write_state (sup->node);
+    write_state (sup);
 }
 
 void

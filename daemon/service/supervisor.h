@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 typedef struct _LmnSupervisor LmnSupervisor;
 
-/* Takes ownership of config. */
+/* Takes ownership of config; state_file (may be NULL) is written whenever a node starts or
+ * its state changes (see state-file.h). */
 LmnSupervisor   *lmn_supervisor_new        (LmnConfig *config, const char *state_file,
                                             gboolean debug);
 void             lmn_supervisor_free       (LmnSupervisor *sup);
@@ -32,6 +33,7 @@ LmnNode         *lmn_supervisor_get_node   (LmnSupervisor *sup);
 /* The running configuration, and the file's (which Configure's settings are laid over). */
 const LmnConfig *lmn_supervisor_get_config (LmnSupervisor *sup);
 const LmnConfig *lmn_supervisor_get_file_config (LmnSupervisor *sup);
+/* Writes the state file now (SIGUSR1; nothing when stopped or without one). */
 void             lmn_supervisor_write_state (LmnSupervisor *sup);
 /* Called when the node's RLOCs change, and when it starts or stops. */
 typedef void (*LmnSupervisorChangedFunc) (LmnSupervisor *sup, gpointer user_data);
