@@ -375,6 +375,10 @@ class NetworkManagerPlugin(unittest.TestCase):
                       "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}",
                       "ipv4.never-default", "yes", "ipv4.routes", "203.0.113.128/26",
                       "ipv6.never-default", "yes", "ipv6.routes", "2001:db8:c::/64")
+        # Down and gone even when a step fails: a VPN left active would fail every later
+        # step ("only supports a single active connection").
+        self.addCleanup(self.nm.nmcli, "connection", "delete", "split", check=False)
+        self.addCleanup(self.nm.nmcli, "connection", "down", "split", check=False)
         self.nm.nmcli("connection", "up", "split")
         routes4 = self.t.run(MN, ["ip", "route"]).stdout
         routes6 = self.t.run(MN, ["ip", "-6", "route"]).stdout
@@ -384,6 +388,11 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.assertRegex(routes6, r"2001:db8:c::/64 dev lispmn0")
         self.assertIn("dev lispmn0", self.t.run(MN, ["ip", "route", "get", C4]).stdout)
         self.assertIn(f"dev {WLAN}", self.t.run(MN, ["ip", "route", "get", "198.51.100.73"]).stdout)
+        # "Activated" comes before lispmnd has its RLOCs and has registered both EIDs: until
+        # then the proxy-ITR cannot send C's answers back (test 2 waits for the same).
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, f"both uplinks as RLOCs ({self.rlocs()})")
+        wait_for(lambda: {f"{EID4}/32", f"{EID6}/128"} <= set(self.registrations()), 10,
+                 "both EIDs registered")
         self.assertTrue(lt.ping_ok(self.t, MN, C4, EID4), "MN (EID) -> C in split mode")
         self.assertTrue(lt.ping_ok(self.t, MN, C6, EID6), "MN (EID) -> C over IPv6 in split mode")
         self.nm.nmcli("connection", "down", "split")
