@@ -8,6 +8,7 @@
  * that check-with-tshark.py can recompute it without this library. */
 #include "lisp-auth.h"
 #include "lisp-message.h"
+#include "parse-address.h"
 #include "wire-data.h"
 #include "pcap-writer.h"
 
@@ -21,16 +22,6 @@ typedef struct {
   PcapWriter  *pcap;
   JsonBuilder *json;  /* inside the "frames" array */
 } Emitter;
-
-static LispAddress *
-addr (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  LispAddress *a = lisp_address_parse (text, &error);
-
-  g_assert_no_error (error);
-  return a;
-}
 
 static void
 parse_ip (const char *text, int *family, guint8 out[16])
@@ -127,7 +118,7 @@ static LispLocator *
 locator (const char *address, guint8 priority, guint8 weight, gboolean local, gboolean probed,
          gboolean reachable)
 {
-  LispLocator *l = lisp_locator_new (addr (address), priority, weight);
+  LispLocator *l = lisp_locator_new (test_address (address), priority, weight);
 
   l->local = local;
   l->probed = probed;
@@ -144,7 +135,7 @@ mobile_node_records (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (eids); i++)
     {
-      LispRecord *rec = lisp_record_new (addr (eids[i]), i == 0 ? 32 : 128, 10);
+      LispRecord *rec = lisp_record_new (test_address (eids[i]), i == 0 ? 32 : 128, 10);
 
       rec->authoritative = TRUE;
       g_ptr_array_add (rec->locators, locator ("198.51.100.10", 1, 60, TRUE, FALSE, TRUE));
@@ -266,10 +257,10 @@ smr_invoked_request (void)
   m->smr_invoked = TRUE;
   m->nonce = 0x1122334455667788ull;
   lisp_address_free (m->source_eid);
-  m->source_eid = addr ("192.0.2.10");
-  g_ptr_array_add (m->itr_rlocs, addr ("198.51.100.10"));
-  g_ptr_array_add (m->itr_rlocs, addr ("2001:db8:100::10"));
-  lisp_map_request_add_record (m, addr ("192.0.2.200"), 32);
+  m->source_eid = test_address ("192.0.2.10");
+  g_ptr_array_add (m->itr_rlocs, test_address ("198.51.100.10"));
+  g_ptr_array_add (m->itr_rlocs, test_address ("2001:db8:100::10"));
+  lisp_map_request_add_record (m, test_address ("192.0.2.200"), 32);
   return m;
 }
 
@@ -315,8 +306,8 @@ emit_map_requests (Emitter *e)
   /* An RLOC-probe: P set, no source EID (AFI 0), IPv6 underlay. */
   probe->probe = TRUE;
   probe->nonce = 0xfedcba9876543210ull;
-  g_ptr_array_add (probe->itr_rlocs, addr ("2001:db8:100::10"));
-  lisp_map_request_add_record (probe, addr ("2001:db8:e1d::2"), 128);
+  g_ptr_array_add (probe->itr_rlocs, test_address ("2001:db8:100::10"));
+  lisp_map_request_add_record (probe, test_address ("2001:db8:e1d::2"), 128);
   wire_probe = lisp_map_request_encode (probe, NULL);
   begin_frame (e, "Map-Request RLOC-probe", "2001:db8:100::10", "2001:db8:200::50", 61003,
                LISP_CONTROL_PORT, wire_probe);
@@ -390,7 +381,7 @@ emit_map_replies (Emitter *e)
   g_autoptr(LispMapReply) neg = lisp_map_reply_new ();
   g_autoptr(LispMapReply) lcafs = lisp_map_reply_new ();
   g_autoptr(GBytes) wire = NULL, wire_neg = NULL, wire_lcafs = NULL;
-  LispRecord *rec = lisp_record_new (addr ("192.0.2.200"), 32, 60), *r2;
+  LispRecord *rec = lisp_record_new (test_address ("192.0.2.200"), 32, 60), *r2;
   LispAddress *elp = lisp_address_new (LISP_ADDRESS_ELP), *list = lisp_address_new (LISP_ADDRESS_AFI_LIST);
   const char *hops[] = { "203.0.113.99", "203.0.113.50" };
 
@@ -421,10 +412,10 @@ emit_map_replies (Emitter *e)
   end_frame (e);
 
   neg->nonce = 0x1122334455667788ull;
-  r2 = lisp_record_new (addr ("198.51.100.200"), 32, 15);
+  r2 = lisp_record_new (test_address ("198.51.100.200"), 32, 15);
   r2->action = LISP_ACTION_NATIVELY_FORWARD;
   g_ptr_array_add (neg->records, r2);
-  r2 = lisp_record_new (addr ("2001:db8:e1d::99"), 128, 1);
+  r2 = lisp_record_new (test_address ("2001:db8:e1d::99"), 128, 1);
   r2->action = LISP_ACTION_DROP_AUTH_FAILURE;
   g_ptr_array_add (neg->records, r2);
   wire_neg = lisp_map_reply_encode (neg, NULL);
@@ -441,19 +432,19 @@ emit_map_replies (Emitter *e)
 
   /* A locator through an ELP of two hops, and one as an AFI-list with a name. */
   lcafs->nonce = 1;
-  rec = lisp_record_new (addr ("[4660]192.0.2.200"), 32, 60);
+  rec = lisp_record_new (test_address ("[4660]192.0.2.200"), 32, 60);
   elp->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_elp_hop_free);
   for (guint i = 0; i < G_N_ELEMENTS (hops); i++)
     {
       LispElpHop *hop = g_new0 (LispElpHop, 1);
 
       hop->flags = i == 0 ? LISP_ELP_LOOKUP : LISP_ELP_STRICT;
-      hop->address = addr (hops[i]);
+      hop->address = test_address (hops[i]);
       g_ptr_array_add (elp->items, hop);
     }
   g_ptr_array_add (rec->locators, lisp_locator_new (elp, 1, 100));
   list->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
-  g_ptr_array_add (list->items, addr ("203.0.113.51"));
+  g_ptr_array_add (list->items, test_address ("203.0.113.51"));
   g_ptr_array_add (list->items, lisp_address_new_name ("xtr-b"));
   g_ptr_array_add (rec->locators, lisp_locator_new (list, 2, 100));
   g_ptr_array_add (lcafs->records, rec);
@@ -483,7 +474,7 @@ emit_info (Emitter *e)
   req->nonce = 0x6666666666666666ull;
   req->alg_id = LISP_AUTH_HMAC_SHA1_96;
   lisp_address_free (req->eid);
-  req->eid = addr ("192.0.2.10");
+  req->eid = test_address ("192.0.2.10");
   req->mask_len = 32;
   wire_req = lisp_info_encode (req, (const guint8 *) KEY, strlen (KEY), NULL);
   begin_frame (e, "Info-Request", "192.0.2.2", "203.0.113.1", 43583, LISP_CONTROL_PORT, wire_req);
@@ -503,15 +494,15 @@ emit_info (Emitter *e)
   rep->nonce = req->nonce;
   rep->ttl = 1440;
   lisp_address_free (rep->eid);
-  rep->eid = addr ("192.0.2.10");
+  rep->eid = test_address ("192.0.2.10");
   rep->mask_len = 32;
   nat->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
   nat->ms_port = 4342;
   nat->etr_port = 30397;
-  nat->global_etr = addr ("198.51.100.1");
-  nat->ms_rloc = addr ("203.0.113.1");
-  nat->private_etr = addr ("192.0.2.2");
-  g_ptr_array_add (nat->items, addr ("203.0.113.99"));
+  nat->global_etr = test_address ("198.51.100.1");
+  nat->ms_rloc = test_address ("203.0.113.1");
+  nat->private_etr = test_address ("192.0.2.2");
+  g_ptr_array_add (nat->items, test_address ("203.0.113.99"));
   wire_rep = lisp_info_encode (rep, NULL, 0, NULL);
   begin_frame (e, "Info-Reply", "203.0.113.1", "192.0.2.2", LISP_CONTROL_PORT, 43583, wire_rep);
   expect (e, "lisp.type", "7", NULL);
