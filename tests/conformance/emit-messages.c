@@ -74,7 +74,7 @@ expect (Emitter *e, const char *field, const char *first, ...)
  * field is NULL. */
 typedef struct {
   const char *field;
-  const char *values[5];  /* in order, NULL after the last */
+  const char *values[5]; /* in order, NULL after the last */
 } ExpectedField;
 
 static void
@@ -205,14 +205,13 @@ emit_map_register (Emitter *e, guint alg)
 
   begin_frame (e, alg == LISP_AUTH_HMAC_SHA1_96 ? "Map-Register HMAC-SHA-1" : "Map-Register HMAC-SHA-256",
                "198.51.100.10", "203.0.113.1", 61001, LISP_CONTROL_PORT, wire);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.type", { "3" } },
-                      { "lisp.mreg.flags.pmr", { "1" } },
-                      { "lisp.mreg.flags.sec", { "0" } },
-                      { "lisp.mreg.flags.xtrid", { "1" } },
-                      { "lisp.mreg.flags.rtr", { "0" } },
-                      { "lisp.mreg.flags.wmn", { "1" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "3" } },
+                                              { "lisp.mreg.flags.pmr", { "1" } },
+                                              { "lisp.mreg.flags.sec", { "0" } },
+                                              { "lisp.mreg.flags.xtrid", { "1" } },
+                                              { "lisp.mreg.flags.rtr", { "0" } },
+                                              { "lisp.mreg.flags.wmn", { "1" } },
+                                              { NULL } });
   expect_uint (e, "lisp.records", 2);
   expect_hex (e, "lisp.nonce", m->nonce, 16);
   expect_hex (e, "lisp.keyid", alg, 4);  /* Key ID 0 + Algorithm ID, one 16-bit field in tshark */
@@ -241,11 +240,10 @@ emit_map_notify (Emitter *e)
   wire = lisp_map_register_encode (m, (const guint8 *) KEY, strlen (KEY), &error);
   g_assert_no_error (error);
   begin_frame (e, "Map-Notify", "203.0.113.1", "198.51.100.10", LISP_CONTROL_PORT, 61001, wire);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.type", { "4" } },
-                      { "lisp.mnot.flags.xtrid", { "1" } },
-                      { "lisp.mnot.flags.rtr", { "0" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "4" } },
+                                              { "lisp.mnot.flags.xtrid", { "1" } },
+                                              { "lisp.mnot.flags.rtr", { "0" } },
+                                              { NULL } });
   expect_uint (e, "lisp.records", 2);
   expect_hex (e, "lisp.nonce", m->nonce, 16);
   expect (e, "lisp.keyid", "0x0002", NULL);
@@ -293,23 +291,22 @@ smr_invoked_request (void)
 static void
 expect_smr_invoked_request (Emitter *e)
 {
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.mreq.flags.auth", { "0" } },
-                      { "lisp.mreq.flags.probe", { "0" } },
-                      { "lisp.mreq.flags.smr", { "0" } },
-                      { "lisp.mreq.flags.pitr", { "0" } },
-                      { "lisp.mreq.flags.smri", { "1" } },
-                      { "lisp.irc", { "1" } },
-                      { "lisp.nonce", { "0x1122334455667788" } },
-                      { "lisp.mreq.srceid.afi", { "1" } },
-                      { "lisp.mreq.srceid.ipv4", { "192.0.2.10" } },
-                      { "lisp.mreq.itr_rloc.afi", { "1", "2" } },
-                      { "lisp.mreq.itr_rloc_ipv4", { "198.51.100.10" } },
-                      { "lisp.mreq.itr_rloc_ipv6", { "2001:db8:100::10" } },
-                      { "lisp.mreq.record.prefix.length", { "32" } },
-                      { "lisp.mreq.record.prefix.afi", { "1" } },
-                      { "lisp.mreq.record.prefix.ipv4", { "192.0.2.200" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.mreq.flags.auth", { "0" } },
+                                              { "lisp.mreq.flags.probe", { "0" } },
+                                              { "lisp.mreq.flags.smr", { "0" } },
+                                              { "lisp.mreq.flags.pitr", { "0" } },
+                                              { "lisp.mreq.flags.smri", { "1" } },
+                                              { "lisp.irc", { "1" } },
+                                              { "lisp.nonce", { "0x1122334455667788" } },
+                                              { "lisp.mreq.srceid.afi", { "1" } },
+                                              { "lisp.mreq.srceid.ipv4", { "192.0.2.10" } },
+                                              { "lisp.mreq.itr_rloc.afi", { "1", "2" } },
+                                              { "lisp.mreq.itr_rloc_ipv4", { "198.51.100.10" } },
+                                              { "lisp.mreq.itr_rloc_ipv6", { "2001:db8:100::10" } },
+                                              { "lisp.mreq.record.prefix.length", { "32" } },
+                                              { "lisp.mreq.record.prefix.afi", { "1" } },
+                                              { "lisp.mreq.record.prefix.ipv4", { "192.0.2.200" } },
+                                              { NULL } });
 }
 
 static void
@@ -324,11 +321,10 @@ emit_map_requests (Emitter *e)
   wire = lisp_map_request_encode (m, NULL);
   begin_frame (e, "Map-Request SMR-invoked", "198.51.100.10", "203.0.113.50", 61002,
                LISP_CONTROL_PORT, wire);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.type", { "1" } },
-                      { "lisp.mreq.flags.mrp", { "0" } },
-                      { "lisp.records", { "1" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "1" } },
+                                              { "lisp.mreq.flags.mrp", { "0" } },
+                                              { "lisp.records", { "1" } },
+                                              { NULL } });
   expect_smr_invoked_request (e);
   end_fields (e);
   end_frame (e);
@@ -362,11 +358,10 @@ emit_map_requests (Emitter *e)
                LISP_CONTROL_PORT, wire_mapping);
   expect (e, "lisp.mreq.flags.mrp", "1", NULL);
   expect_smr_invoked_request (e);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.mapping.ttl", { "10" } },
-                      { "lisp.mapping.eid.ipv4", { "192.0.2.10" } },
-                      { "lisp.loc.priority", { "1", "2" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.mapping.ttl", { "10" } },
+                                              { "lisp.mapping.eid.ipv4", { "192.0.2.10" } },
+                                              { "lisp.loc.priority", { "1", "2" } },
+                                              { NULL } });
   end_fields (e);
   end_frame (e);
 }
@@ -387,11 +382,10 @@ emit_ecm (Emitter *e, guint8 version)
   wire = lisp_ecm_encode (m, NULL);
   begin_frame (e, version == 4 ? "ECM, inner IPv4" : "ECM, inner IPv6", "198.51.100.10",
                "203.0.113.1", 61005, LISP_CONTROL_PORT, wire);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.type", { "8", "1" } },
-                      { "lisp.ecm.flags.sec", { "0" } },
-                      { "lisp.ecm.flags.ddt", { "0" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "8", "1" } },
+                                              { "lisp.ecm.flags.sec", { "0" } },
+                                              { "lisp.ecm.flags.ddt", { "0" } },
+                                              { NULL } });
   if (version == 4)
     {
       expect (e, "ip.src", "198.51.100.10", "198.51.100.10", NULL);
@@ -431,21 +425,20 @@ emit_map_replies (Emitter *e)
   wire = lisp_map_reply_encode (m, NULL);
   begin_frame (e, "Map-Reply to an RLOC-probe", "203.0.113.50", "198.51.100.10",
                LISP_CONTROL_PORT, 61003, wire);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.type", { "2" } },
-                      { "lisp.mrep.flags.probe", { "1" } },
-                      { "lisp.mrep.flags.enlr", { "0" } },
-                      { "lisp.mrep.flags.sec", { "0" } },
-                      { "lisp.nonce", { "0xfedcba9876543210" } },
-                      { "lisp.mapping.ttl", { "60" } },
-                      { "lisp.mapping.loccnt", { "2" } },
-                      { "lisp.mapping.ver", { "7" } },
-                      { "lisp.mapping.auth", { "1" } },
-                      { "lisp.loc.priority", { "1", "2" } },
-                      { "lisp.loc.flags.local", { "1", "0" } },
-                      { "lisp.loc.flags.probe", { "1", "0" } },
-                      { "lisp.loc.flags.reach", { "1", "0" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "2" } },
+                                              { "lisp.mrep.flags.probe", { "1" } },
+                                              { "lisp.mrep.flags.enlr", { "0" } },
+                                              { "lisp.mrep.flags.sec", { "0" } },
+                                              { "lisp.nonce", { "0xfedcba9876543210" } },
+                                              { "lisp.mapping.ttl", { "60" } },
+                                              { "lisp.mapping.loccnt", { "2" } },
+                                              { "lisp.mapping.ver", { "7" } },
+                                              { "lisp.mapping.auth", { "1" } },
+                                              { "lisp.loc.priority", { "1", "2" } },
+                                              { "lisp.loc.flags.local", { "1", "0" } },
+                                              { "lisp.loc.flags.probe", { "1", "0" } },
+                                              { "lisp.loc.flags.reach", { "1", "0" } },
+                                              { NULL } });
   end_fields (e);
   end_frame (e);
 
@@ -459,14 +452,13 @@ emit_map_replies (Emitter *e)
   wire_neg = lisp_map_reply_encode (neg, NULL);
   begin_frame (e, "negative Map-Reply", "203.0.113.1", "198.51.100.10", LISP_CONTROL_PORT,
                61002, wire_neg);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.type", { "2" } },
-                      { "lisp.records", { "2" } },
-                      { "lisp.mapping.ttl", { "15", "1" } },
-                      { "lisp.mapping.loccnt", { "0", "0" } },
-                      { "lisp.mapping.act", { "1", "5" } },
-                      { "lisp.mapping.auth", { "0", "0" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "2" } },
+                                              { "lisp.records", { "2" } },
+                                              { "lisp.mapping.ttl", { "15", "1" } },
+                                              { "lisp.mapping.loccnt", { "0", "0" } },
+                                              { "lisp.mapping.act", { "1", "5" } },
+                                              { "lisp.mapping.auth", { "0", "0" } },
+                                              { NULL } });
   end_fields (e);
   end_frame (e);
 
@@ -520,17 +512,16 @@ emit_info (Emitter *e)
   req->mask_len = 32;
   wire_req = lisp_info_encode (req, (const guint8 *) KEY, strlen (KEY), NULL);
   begin_frame (e, "Info-Request", "192.0.2.2", "203.0.113.1", 43583, LISP_CONTROL_PORT, wire_req);
-  expect_fields (e, (const ExpectedField[]) {
-                      { "lisp.type", { "7" } },
-                      { "lisp.info.r", { "0" } },
-                      { "lisp.nonce", { "0x6666666666666666" } },
-                      { "lisp.keyid", { "0x0001" } },
-                      { "lisp.authlen", { "20" } },
-                      { "lisp.info.ttl", { "0" } },
-                      { "lisp.info.prefix.masklen", { "32" } },
-                      { "lisp.info.prefix.ipv4", { "192.0.2.10" } },
-                      { "lisp.info.afi", { "0" } },
-                      { NULL } });
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "7" } },
+                                              { "lisp.info.r", { "0" } },
+                                              { "lisp.nonce", { "0x6666666666666666" } },
+                                              { "lisp.keyid", { "0x0001" } },
+                                              { "lisp.authlen", { "20" } },
+                                              { "lisp.info.ttl", { "0" } },
+                                              { "lisp.info.prefix.masklen", { "32" } },
+                                              { "lisp.info.prefix.ipv4", { "192.0.2.10" } },
+                                              { "lisp.info.afi", { "0" } },
+                                              { NULL } });
   end_fields (e);
   add_hmac (e, LISP_AUTH_HMAC_SHA1_96, 16, 20);
   end_frame (e);
@@ -557,7 +548,8 @@ emit_info (Emitter *e)
                       { "lisp.lcaf.type", { "7" } },
                       { "lisp.lcaf.natt.msport", { "4342" } },
                       { "lisp.lcaf.natt.etrport", { "30397" } },
-                      { "lisp.lcaf.natt.rloc.ipv4", { "198.51.100.1", "203.0.113.1", "192.0.2.2", "203.0.113.99" } },
+                      { "lisp.lcaf.natt.rloc.ipv4",
+                        { "198.51.100.1", "203.0.113.1", "192.0.2.2", "203.0.113.99" } },
                       { NULL } });
   end_fields (e);
   end_frame (e);

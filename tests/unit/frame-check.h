@@ -128,21 +128,25 @@ vframe_fail (const VFrame *f, const char *what, const char *file, int line, cons
           (error) != NULL ? (error)->message : "FALSE without an error")
 
 /* decode (a lisp_*_decode function) reads data into *out: it must succeed (VCHECK_DECODED). */
-#define VDECODE(f, what, decode, data, len, out)                                           \
-  do {                                                                                     \
-    g_autoptr(GError) vd_error_ = NULL;                                                    \
-    gboolean vd_ok_ = decode ((data), (len), (out), &vd_error_);                           \
-    VCHECK_DECODED ((f), (what), vd_ok_, vd_error_);                                       \
-  } while (0)
+#define VDECODE(f, what, decode, data, len, out)                                                   \
+  do                                                                                               \
+    {                                                                                              \
+      g_autoptr(GError) vd_error_ = NULL;                                                          \
+      gboolean vd_ok_ = decode ((data), (len), (out), &vd_error_);                                 \
+      VCHECK_DECODED ((f), (what), vd_ok_, vd_error_);                                             \
+    }                                                                                              \
+  while (0)
 
 /* A control message of the given type: lisp_message_type() says so, decode reads it into
  * *out (VDECODE), and it leaves no trailing bytes. */
-#define VDECODE_MESSAGE(f, what, type, decode, data, len, out)                             \
-  do {                                                                                     \
-    VCHECK_UINT ((f), (what), "message type", lisp_message_type ((data), (len)), (type));  \
-    VDECODE ((f), (what), decode, (data), (len), (out));                                   \
-    VCHECK_UINT ((f), (what), "trailing bytes", (*(out))->trailing, 0);                    \
-  } while (0)
+#define VDECODE_MESSAGE(f, what, type, decode, data, len, out)                                     \
+  do                                                                                               \
+    {                                                                                              \
+      VCHECK_UINT ((f), (what), "message type", lisp_message_type ((data), (len)), (type));        \
+      VDECODE ((f), (what), decode, (data), (len), (out));                                         \
+      VCHECK_UINT ((f), (what), "trailing bytes", (*(out))->trailing, 0);                          \
+    }                                                                                              \
+  while (0)
 
 /* The address is the one text spells ("192.0.2.1", "2001:db8::1", "[1000]192.0.2.1" with
  * the IID mask length as lisp_address_parse sets it, or "none"). */

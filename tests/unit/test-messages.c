@@ -21,7 +21,8 @@ sample_record (const char *eid, guint8 mask_len, guint n_locators)
   rec->map_version = 7;
   for (guint i = 0; i < n_locators; i++)
     {
-      LispLocator *l = lisp_locator_new (test_address (rlocs[i % G_N_ELEMENTS (rlocs)]), 1 + i, 60 - 20 * i);
+      LispLocator *l = lisp_locator_new (test_address (rlocs[i % G_N_ELEMENTS (rlocs)]), 1 + i,
+                                         60 - 20 * i);
 
       l->local = i == 0;
       l->probed = i == 1;

@@ -217,8 +217,8 @@ decode_reply (const VFrame *f, const char *kind)
   LispMapReply *m = NULL;
 
   check_control_port (f, kind);
-  VDECODE_MESSAGE (f, kind, LISP_TYPE_MAP_REPLY, lisp_map_reply_decode, f->payload,
-                   f->payload_len, &m);
+  VDECODE_MESSAGE (f, kind, LISP_TYPE_MAP_REPLY, lisp_map_reply_decode, f->payload, f->payload_len,
+                   &m);
   VCHECK_UINT (f, kind, "record count", m->records->len, 1);
   return m;
 }
