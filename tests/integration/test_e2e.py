@@ -66,7 +66,7 @@ class EndToEnd(fixtures.TestCase):
         # `lispmnctl monitor` reports the Handover signal with the re-registration time.
         monitor_log = os.path.join(self.dir, "monitor.log")
         monitor = self.t.popen(lt.MN, [LISPMNCTL, "monitor", "--json"], monitor_log, env=env)
-        time.sleep(0.3)
+        fixtures.wait_subscribed(self.bus, monitor.pid)
         # The move: up1 loses its address while C pings MN every 10 ms.
         log = os.path.join(self.dir, "ping.log")
         ping = self.t.popen(lt.C, ["ping", "-D", "-i", "0.01", "-c", "400", "-W", "1", lt.EID4], log)
@@ -75,7 +75,7 @@ class EndToEnd(fixtures.TestCase):
         self.t.del_addr(lt.MN, "up1", "198.51.100.1/29")
         self.t.del_addr(lt.MN, "up1", "2001:db8:100:1::1/64")
         wait_for(lambda: "198.51.100.1" not in (self.registrations().get(f"{lt.EID4}/32") or ["198.51.100.1"]),
-                 1.5, "the re-registration without up1")
+                 5, "the re-registration without up1")
         rereg = time.monotonic() - moved_at
         ping.wait(15)
         with open(log) as f:
@@ -84,7 +84,9 @@ class EndToEnd(fixtures.TestCase):
         longest_gap_ms = (max(gaps) if gaps else 400) * 10
         print(f"re-registered {rereg * 1000:.0f} ms after the move; longest gap in the pings "
               f"{longest_gap_ms} ms; {400 - len(set(seqs))} of 400 lost")
-        self.assertLess(rereg, 1.0)
+        # Set off by the move (the next refresh is a minute away); the bar leaves room for a
+        # loaded machine, the time itself is printed above.
+        self.assertLess(rereg, 3.0)
         # X stopped using up1 at once (the locator-status bits in MN's packets), and once MN
         # was registered anew it sent X an SMR: X looked MN up again through the mapping
         # system, and its map-cache no longer lists up1 at all.
@@ -135,7 +137,7 @@ class EndToEnd(fixtures.TestCase):
         for h in handovers():
             self.assertEqual(h["came"], [])
             self.assertGreaterEqual(h["reregistration-seconds"], 0, f"re-registration confirmed: {h}")
-            self.assertLess(h["reregistration-seconds"], 1.0)
+            self.assertLess(h["reregistration-seconds"], 3.0)
         h = handovers()[0]
         print(f"Handover signal: re-registration confirmed in {h['reregistration-seconds'] * 1000:.0f} ms")
 

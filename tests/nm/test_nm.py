@@ -312,7 +312,9 @@ class NetworkManagerPlugin(unittest.TestCase):
             time.sleep(0.005)
         self.assertIsNotNone(gone, "the pulled uplink stayed an RLOC")
         print(f"RLOC of {WLAN} gone {gone * 1000:.0f} ms after its carrier")
-        self.assertLess(gone, 0.2)
+        # From the carrier flag (libnm reports it at once), not from NetworkManager giving the
+        # uplink up CARRIER_WAIT_MS later: a bar far from both, which load cannot reach.
+        self.assertLess(gone, CARRIER_WAIT_MS / 1000 / 2)
         # NetworkManager deactivates the uplink after carrier-wait-timeout; the VPN persists.
         wait_for(lambda: self.nm.state("wlan") != "activated", CARRIER_WAIT_MS / 1000 + 10,
                  "NetworkManager to give wlan up")
