@@ -230,7 +230,7 @@ class RegistrationTest(ControlTest):
                 if rlocs == {UP2_4, UP2_6}:
                     return msg
             return None
-        msg = wait_for(without_up1, 3, "a Map-Register without up1's RLOCs")
+        msg = wait_for(without_up1, 10, "a Map-Register without up1's RLOCs")
         self.assertLess(msg["t"] - cut, 1.0, self.log())
         self.check_register(msg["data"], [UP2_4, UP2_6])
         self.assertEqual(msg["from"], UP2_4)
@@ -343,7 +343,7 @@ class ResolverTest(ControlTest):
         # Again, and this time answered; first a reply with a wrong nonce.
         since = time.monotonic()
         lt.ping(self.t, lt.MN, FOREIGN_DST, count=1, interval=0.2)
-        req = wait_for(lambda: [r for r in self.requests() if r["t"] >= since], 3, "a new Map-Request")[0]
+        req = wait_for(lambda: [r for r in self.requests() if r["t"] >= since], 10, "a new Map-Request")[0]
         x4 = lt.X_UPLINK[4][0]
         self.exchange(req["rlocs"][0], [map_reply(req["nonce"] ^ 1, "203.0.113.0", 24, [(x4, 1, 100)])],
                       wait=0.2, src=MS)
@@ -353,7 +353,7 @@ class ResolverTest(ControlTest):
         def installed():
             st = self.mn.state()
             return [e for e in st["map-cache"] if e["prefix"] == "203.0.113.0/24"] and st
-        st = wait_for(installed, 3, "the mapping in MN's map-cache")
+        st = wait_for(installed, 10, "the mapping in MN's map-cache")
         entry = [e for e in st["map-cache"] if e["prefix"] == "203.0.113.0/24"][0]
         self.assertEqual(entry["origin"], "map-reply")
         self.assertEqual([l["address"] for l in entry["locators"]], [x4])
@@ -384,7 +384,7 @@ class ResolverTest(ControlTest):
         smr = map_request(77, lt.EID4, 32, itr, smr=True, source_eid=peer)
         replies = self.exchange(UP1_4, [smr, smr], wait=0.5)
         self.assertEqual(replies, [])
-        reqs = wait_for(lambda: self.requests(), 2, "the SMR-invoked Map-Request")
+        reqs = wait_for(lambda: self.requests(), 10, "the SMR-invoked Map-Request")
         time.sleep(0.3)
         reqs = self.requests()
         self.assertEqual(len(reqs), 1, reqs)

@@ -362,7 +362,7 @@ print('got', s.recvfrom(100)[0].decode(), flush=True)
             drops = self.mn.state()["counters"]["drops"]
             return all(drops[r] - before[r] >= len(p) * 2 * self.REPEAT for r, p in cases.items()) and drops
         try:
-            after = wait_for(counted, 2, "the drop counters")
+            after = wait_for(counted, 10, "the drop counters")
         except TimeoutError:
             after = self.mn.state()["counters"]["drops"]
         for reason, packets in cases.items():

@@ -286,7 +286,7 @@ class Lispmnctl(BusTest):
         try:
             wait_subscribed(self.bus, mon.pid)
             self.t.del_addr(lt.MN, "up2", "198.51.100.9/29")
-            wait_for(lambda: "handover" in read(log), 3, "lispmnctl monitor to print the handover")
+            wait_for(lambda: "handover" in read(log), 10, "lispmnctl monitor to print the handover")
         finally:
             mon.terminate()
             mon.wait(5)

@@ -45,14 +45,14 @@ class EndToEnd(fixtures.TestCase):
         wait_for(lambda: map_server_states(self.mn) == ["registered"], 5, "MN registered")
         wait_for(lambda: map_server_states(self.x) == ["registered"], 5, "X registered")
         # The D-Bus API tells the same (what the tray applet and lispmnctl show).
-        wait_for(lambda: self.get("State") == "registered", 3, "State registered on D-Bus")
+        wait_for(lambda: self.get("State") == "registered", 10, "State registered on D-Bus")
         servers = self.get("MapServers")
         self.assertEqual([(m["address"], m["state"]) for m in servers], [(MS, "registered")])
         self.assertGreater(servers[0]["last-map-notify"], time.time() - 30)
         # The control plane's counters, by message type, are on the bus too.
         def counters():
             return self.get("Counters")
-        wait_for(lambda: counters()["control.map-notify-accepted"] >= 1, 3, "the control counters")
+        wait_for(lambda: counters()["control.map-notify-accepted"] >= 1, 10, "the control counters")
         self.assertGreaterEqual(counters()["control.map-register-sent"], 1)
         regs = self.registrations()
         mn_rlocs = sorted(lt.MN_UPLINKS[u][f][0] for u in ("up1", "up2") for f in (4, 6))
@@ -132,7 +132,7 @@ class EndToEnd(fixtures.TestCase):
             return [e["handover"] for e in events if "handover" in e]
         went = lambda: sorted(a for h in handovers() for a in h["went"])  # noqa: E731
         # (the two addresses go one after the other: one move each, or both in one)
-        wait_for(lambda: went() == ["198.51.100.1", "2001:db8:100:1::1"], 3, "the Handover signals")
+        wait_for(lambda: went() == ["198.51.100.1", "2001:db8:100:1::1"], 10, "the Handover signals")
         monitor.stop()
         for h in handovers():
             self.assertEqual(h["came"], [])

@@ -406,7 +406,7 @@ class CannotSend(LookupTest):
         self.allow(["org.lispmn.MobileNode1.configure"])
         self.bus.call_sync(BUS_NAME, PATH, IFACE, "SetRlocs", GLib.Variant("(aa{sv})", ([],)), None,
                            Gio.DBusCallFlags.NONE, 5000, None)
-        wait_for(lambda: self.get("State") == "no-uplink", 3, "State no-uplink")
+        wait_for(lambda: self.get("State") == "no-uplink", 10, "State no-uplink")
         answer, error = self.lookup(lt.C4)
         self.assertIsNotNone(error, f"answered without an uplink: {answer}")
         self.assertEqual(self.error_name(error), "org.lispmn.MobileNode1.Error.NoUplink", error.message)

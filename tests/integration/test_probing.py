@@ -145,7 +145,7 @@ class Probing(fixtures.TestCase):
                                     lt.C4], log)
 
         # (a) both locators answer; .25 carries the traffic.
-        wait_for(lambda: self.locator_state()[1]["rloc-probe-answered"] >= 4, 6,
+        wait_for(lambda: self.locator_state()[1]["rloc-probe-answered"] >= 4, 15,
                  "answered probes to both locators", interval=0.3)
         reach, control = self.locator_state()
         self.assertEqual(reach, {X_SECOND: True, X_MAIN: True})
@@ -160,7 +160,7 @@ class Probing(fixtures.TestCase):
                    if m.type == 2 and m.src == X_SECOND and m.fields.get("lisp.mrep.flags.probe") == "1"]
         self.assertTrue(replies, "a probe reply from the second locator recorded")
         lt.send_control(self.t, lt.X, X_SECOND, replies[0].dst, replies[0].payload)
-        wait_for(lambda: self.locator_state()[1]["rloc-probe-reply-unsolicited"] >= unsolicited + 2, 3,
+        wait_for(lambda: self.locator_state()[1]["rloc-probe-reply-unsolicited"] >= unsolicited + 2, 15,
                  "the forged and the replayed reply counted")
         reach, control = self.locator_state()
         self.assertEqual(reach, {X_SECOND: True, X_MAIN: True})
@@ -184,7 +184,7 @@ class Probing(fixtures.TestCase):
                   self.t.run(lt.X, ["nft", "-a", "list", "chain", "inet", NFT_TABLE, "in"]).stdout.splitlines()
                   if "drop" in line][0]
         self.nft(f"delete rule inet {NFT_TABLE} in handle {handle}")
-        recovered = self.reach_then_carried({X_SECOND: True, X_MAIN: True}, 6,
+        recovered = self.reach_then_carried({X_SECOND: True, X_MAIN: True}, 15,
                                             "the second locator reachable again", X_SECOND)
         self.assertIn(f"locator {X_SECOND} reachable again", self.mn.proc.log())
         ping.stop()
