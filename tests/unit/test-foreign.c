@@ -215,10 +215,10 @@ check_locator (const VFrame *f, const char *what, const LispLocator *l, const ch
                guint priority, guint weight, guint m_priority, guint m_weight, guint flags)
 {
   VCHECK_ADDR_STR (f, what, "locator", l->address, address);
-  VCHECK_UINT (f, what, "locator priority", l->priority, priority);
-  VCHECK_UINT (f, what, "locator weight", l->weight, weight);
-  VCHECK_UINT (f, what, "locator M priority", l->m_priority, m_priority);
-  VCHECK_UINT (f, what, "locator M weight", l->m_weight, m_weight);
+  VCHECK_UINTS (f, what, { "locator priority", l->priority, priority },
+                { "locator weight", l->weight, weight },
+                { "locator M priority", l->m_priority, m_priority },
+                { "locator M weight", l->m_weight, m_weight });
   VCHECK_BOOL (f, what, "locator L (local)", l->local, flags & L_);
   VCHECK_BOOL (f, what, "locator p (probed)", l->probed, flags & P_);
   VCHECK_BOOL (f, what, "locator R (reachable)", l->reachable, flags & R_);
@@ -230,12 +230,10 @@ check_record (const VFrame *f, const char *what, const LispRecord *rec, const ch
               guint mask_len, guint ttl, gboolean authoritative, guint action, guint n_locators)
 {
   VCHECK_ADDR_STR (f, what, "EID", rec->eid, eid);
-  VCHECK_UINT (f, what, "EID mask-len", rec->mask_len, mask_len);
-  VCHECK_UINT (f, what, "record TTL", rec->ttl, ttl);
   VCHECK_BOOL (f, what, "record A (authoritative)", rec->authoritative, authoritative);
-  VCHECK_UINT (f, what, "record ACT", rec->action, action);
-  VCHECK_UINT (f, what, "record Map-Version", rec->map_version, 0);
-  VCHECK_UINT (f, what, "locator count", rec->locators->len, n_locators);
+  VCHECK_UINTS (f, what, { "EID mask-len", rec->mask_len, mask_len }, { "record TTL", rec->ttl, ttl },
+                { "record ACT", rec->action, action }, { "record Map-Version", rec->map_version, 0 },
+                { "locator count", rec->locators->len, n_locators });
 }
 
 static const LispRecord *
