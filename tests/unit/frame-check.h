@@ -125,17 +125,19 @@ vframe_fail (const VFrame *f, const char *what, const char *file, int line, cons
 /* Several VCHECK_UINTs in one: VCHECK_UINTS (f, what, { field, actual, expected }, ...). */
 typedef struct {
   const char *field;
-  guint64     actual;
-  guint64     expected;
+  guint64 actual;
+  guint64 expected;
 } VUint;
 
-#define VCHECK_UINTS(f, what, ...)                                                         \
-  do {                                                                                     \
-    const VUint vc_rows_[] = { __VA_ARGS__ };                                              \
-    for (gsize vc_i_ = 0; vc_i_ < G_N_ELEMENTS (vc_rows_); vc_i_++)                        \
-      VCHECK_UINT ((f), (what), vc_rows_[vc_i_].field, vc_rows_[vc_i_].actual,             \
-                   vc_rows_[vc_i_].expected);                                              \
-  } while (0)
+#define VCHECK_UINTS(f, what, ...)                                                                 \
+  do                                                                                               \
+    {                                                                                              \
+      const VUint vc_rows_[] = { __VA_ARGS__ };                                                    \
+      for (gsize vc_i_ = 0; vc_i_ < G_N_ELEMENTS (vc_rows_); vc_i_++)                              \
+        VCHECK_UINT ((f), (what), vc_rows_[vc_i_].field, vc_rows_[vc_i_].actual,                   \
+                     vc_rows_[vc_i_].expected);                                                    \
+    }                                                                                              \
+  while (0)
 
 /* A successful decode: FALSE or an error set fails, quoting the decoder's message. */
 #define VCHECK_DECODED(f, what, ok, error)                                                 \

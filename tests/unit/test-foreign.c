@@ -231,8 +231,9 @@ check_record (const VFrame *f, const char *what, const LispRecord *rec, const ch
 {
   VCHECK_ADDR_STR (f, what, "EID", rec->eid, eid);
   VCHECK_BOOL (f, what, "record A (authoritative)", rec->authoritative, authoritative);
-  VCHECK_UINTS (f, what, { "EID mask-len", rec->mask_len, mask_len }, { "record TTL", rec->ttl, ttl },
-                { "record ACT", rec->action, action }, { "record Map-Version", rec->map_version, 0 },
+  VCHECK_UINTS (f, what, { "EID mask-len", rec->mask_len, mask_len },
+                { "record TTL", rec->ttl, ttl }, { "record ACT", rec->action, action },
+                { "record Map-Version", rec->map_version, 0 },
                 { "locator count", rec->locators->len, n_locators });
 }
 
