@@ -54,6 +54,9 @@ class Configure(fixtures.TestCase):
         self.server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
         self.mn, self.x = lt.start_daemons(self.t, self.dir, PLACEHOLDER_CONF, X_CONF, mn_env=self.env)
         wait_for(lambda: self.name_has_owner(BUS_NAME), 5, "lispmnd on the bus")
+        # X's site registered before any step looks at the server: its registration arriving
+        # later would look like a change a refused call made.
+        wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
 
     def registrations(self):
         return self.server.registrations()
