@@ -9,6 +9,7 @@
 #include "lisp-auth.h"
 #include "lisp-message.h"
 #include "parse-address.h"
+#include "sample-map-request.h"
 #include "wire-data.h"
 #include "pcap-writer.h"
 
@@ -276,15 +277,9 @@ emit_map_notify_ack (Emitter *e)
 static LispMapRequest *
 smr_invoked_request (void)
 {
-  LispMapRequest *m = lisp_map_request_new ();
+  LispMapRequest *m = test_map_request_from_mn (0x1122334455667788ull);
 
   m->smr_invoked = TRUE;
-  m->nonce = 0x1122334455667788ull;
-  lisp_address_free (m->source_eid);
-  m->source_eid = test_address ("192.0.2.10");
-  g_ptr_array_add (m->itr_rlocs, test_address ("198.51.100.10"));
-  g_ptr_array_add (m->itr_rlocs, test_address ("2001:db8:100::10"));
-  lisp_map_request_add_record (m, test_address ("192.0.2.200"), 32);
   return m;
 }
 

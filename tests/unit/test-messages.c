@@ -4,6 +4,7 @@
 #include "lisp-error.h"
 #include "lisp-message.h"
 #include "parse-address.h"
+#include "sample-map-request.h"
 #include "test-table.h"
 
 #include <string.h>
@@ -96,17 +97,11 @@ assert_truncations_fail (GBytes *wire, DecodeFunc decode, GDestroyNotify free_fu
 static LispMapRequest *
 sample_map_request (void)
 {
-  LispMapRequest *m = lisp_map_request_new ();
+  LispMapRequest *m = test_map_request_from_mn (0x4444444444444444ull);
 
   m->smr_invoked = TRUE;
   m->pitr = TRUE;
   m->dont_reply = TRUE;
-  m->nonce = 0x4444444444444444ull;
-  lisp_address_free (m->source_eid);
-  m->source_eid = test_address ("192.0.2.10");
-  g_ptr_array_add (m->itr_rlocs, test_address ("198.51.100.10"));
-  g_ptr_array_add (m->itr_rlocs, test_address ("2001:db8:100::10"));
-  lisp_map_request_add_record (m, test_address ("192.0.2.200"), 32);
   lisp_map_request_add_record (m, test_address ("[703710]2001:db8:e1d::2"), 128);
   m->map_reply = sample_record ("192.0.2.10", 32, 2);
   return m;
