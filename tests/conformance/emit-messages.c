@@ -8,6 +8,8 @@
  * that check-with-tshark.py can recompute it without this library. */
 #include "lisp-auth.h"
 #include "lisp-message.h"
+#include "parse-address.h"
+#include "sample-map-request.h"
 #include "wire-data.h"
 #include "pcap-writer.h"
 
@@ -21,16 +23,6 @@ typedef struct {
   PcapWriter  *pcap;
   JsonBuilder *json;  /* inside the "frames" array */
 } Emitter;
-
-static LispAddress *
-addr (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  LispAddress *a = lisp_address_parse (text, &error);
-
-  g_assert_no_error (error);
-  return a;
-}
 
 static void
 parse_ip (const char *text, int *family, guint8 out[16])
@@ -77,6 +69,26 @@ expect (Emitter *e, const char *field, const char *first, ...)
     json_builder_add_string_value (e->json, v);
   va_end (ap);
   json_builder_end_array (e->json);
+}
+
+/* Fields and their expected occurrences, as a table: a row per field, up to the row whose
+ * field is NULL. */
+typedef struct {
+  const char *field;
+  const char *values[5]; /* in order, NULL after the last */
+} ExpectedField;
+
+static void
+expect_fields (Emitter *e, const ExpectedField *rows)
+{
+  for (; rows->field != NULL; rows++)
+    {
+      json_builder_set_member_name (e->json, rows->field);
+      json_builder_begin_array (e->json);
+      for (guint i = 0; i < G_N_ELEMENTS (rows->values) && rows->values[i] != NULL; i++)
+        json_builder_add_string_value (e->json, rows->values[i]);
+      json_builder_end_array (e->json);
+    }
 }
 
 static void
@@ -127,7 +139,7 @@ static LispLocator *
 locator (const char *address, guint8 priority, guint8 weight, gboolean local, gboolean probed,
          gboolean reachable)
 {
-  LispLocator *l = lisp_locator_new (addr (address), priority, weight);
+  LispLocator *l = lisp_locator_new (test_address (address), priority, weight);
 
   l->local = local;
   l->probed = probed;
@@ -144,7 +156,7 @@ mobile_node_records (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (eids); i++)
     {
-      LispRecord *rec = lisp_record_new (addr (eids[i]), i == 0 ? 32 : 128, 10);
+      LispRecord *rec = lisp_record_new (test_address (eids[i]), i == 0 ? 32 : 128, 10);
 
       rec->authoritative = TRUE;
       g_ptr_array_add (rec->locators, locator ("198.51.100.10", 1, 60, TRUE, FALSE, TRUE));
@@ -157,18 +169,20 @@ mobile_node_records (void)
 static void
 expect_mobile_node_records (Emitter *e)
 {
-  expect (e, "lisp.mapping.ttl", "10", "10", NULL);
-  expect (e, "lisp.mapping.loccnt", "2", "2", NULL);
-  expect (e, "lisp.mapping.eid.masklen", "32", "128", NULL);
-  expect (e, "lisp.mapping.auth", "1", "1", NULL);
-  expect (e, "lisp.mapping.eid.afi", "1", "2", NULL);
-  expect (e, "lisp.mapping.eid.ipv4", "192.0.2.10", NULL);
-  expect (e, "lisp.mapping.eid.ipv6", "2001:db8:e1d::1", NULL);
-  expect (e, "lisp.loc.priority", "1", "2", "1", "2", NULL);
-  expect (e, "lisp.loc.weight", "60", "40", "60", "40", NULL);
-  expect (e, "lisp.loc.multicast_priority", "255", "255", "255", "255", NULL);
-  expect (e, "lisp.loc.flags", "0x0005", "0x0005", "0x0005", "0x0005", NULL);
-  expect (e, "lisp.loc.afi", "1", "2", "1", "2", NULL);
+  expect_fields (e, (const ExpectedField[]) {
+                      { "lisp.mapping.ttl", { "10", "10" } },
+                      { "lisp.mapping.loccnt", { "2", "2" } },
+                      { "lisp.mapping.eid.masklen", { "32", "128" } },
+                      { "lisp.mapping.auth", { "1", "1" } },
+                      { "lisp.mapping.eid.afi", { "1", "2" } },
+                      { "lisp.mapping.eid.ipv4", { "192.0.2.10" } },
+                      { "lisp.mapping.eid.ipv6", { "2001:db8:e1d::1" } },
+                      { "lisp.loc.priority", { "1", "2", "1", "2" } },
+                      { "lisp.loc.weight", { "60", "40", "60", "40" } },
+                      { "lisp.loc.multicast_priority", { "255", "255", "255", "255" } },
+                      { "lisp.loc.flags", { "0x0005", "0x0005", "0x0005", "0x0005" } },
+                      { "lisp.loc.afi", { "1", "2", "1", "2" } },
+                      { NULL } });
 }
 
 static void
@@ -192,12 +206,13 @@ emit_map_register (Emitter *e, guint alg)
 
   begin_frame (e, alg == LISP_AUTH_HMAC_SHA1_96 ? "Map-Register HMAC-SHA-1" : "Map-Register HMAC-SHA-256",
                "198.51.100.10", "203.0.113.1", 61001, LISP_CONTROL_PORT, wire);
-  expect (e, "lisp.type", "3", NULL);
-  expect (e, "lisp.mreg.flags.pmr", "1", NULL);
-  expect (e, "lisp.mreg.flags.sec", "0", NULL);
-  expect (e, "lisp.mreg.flags.xtrid", "1", NULL);
-  expect (e, "lisp.mreg.flags.rtr", "0", NULL);
-  expect (e, "lisp.mreg.flags.wmn", "1", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "3" } },
+                                              { "lisp.mreg.flags.pmr", { "1" } },
+                                              { "lisp.mreg.flags.sec", { "0" } },
+                                              { "lisp.mreg.flags.xtrid", { "1" } },
+                                              { "lisp.mreg.flags.rtr", { "0" } },
+                                              { "lisp.mreg.flags.wmn", { "1" } },
+                                              { NULL } });
   expect_uint (e, "lisp.records", 2);
   expect_hex (e, "lisp.nonce", m->nonce, 16);
   expect_hex (e, "lisp.keyid", alg, 4);  /* Key ID 0 + Algorithm ID, one 16-bit field in tshark */
@@ -226,9 +241,10 @@ emit_map_notify (Emitter *e)
   wire = lisp_map_register_encode (m, (const guint8 *) KEY, strlen (KEY), &error);
   g_assert_no_error (error);
   begin_frame (e, "Map-Notify", "203.0.113.1", "198.51.100.10", LISP_CONTROL_PORT, 61001, wire);
-  expect (e, "lisp.type", "4", NULL);
-  expect (e, "lisp.mnot.flags.xtrid", "1", NULL);
-  expect (e, "lisp.mnot.flags.rtr", "0", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "4" } },
+                                              { "lisp.mnot.flags.xtrid", { "1" } },
+                                              { "lisp.mnot.flags.rtr", { "0" } },
+                                              { NULL } });
   expect_uint (e, "lisp.records", 2);
   expect_hex (e, "lisp.nonce", m->nonce, 16);
   expect (e, "lisp.keyid", "0x0002", NULL);
@@ -261,36 +277,31 @@ emit_map_notify_ack (Emitter *e)
 static LispMapRequest *
 smr_invoked_request (void)
 {
-  LispMapRequest *m = lisp_map_request_new ();
+  LispMapRequest *m = test_map_request_from_mn (0x1122334455667788ull);
 
   m->smr_invoked = TRUE;
-  m->nonce = 0x1122334455667788ull;
-  lisp_address_free (m->source_eid);
-  m->source_eid = addr ("192.0.2.10");
-  g_ptr_array_add (m->itr_rlocs, addr ("198.51.100.10"));
-  g_ptr_array_add (m->itr_rlocs, addr ("2001:db8:100::10"));
-  lisp_map_request_add_record (m, addr ("192.0.2.200"), 32);
   return m;
 }
 
 static void
 expect_smr_invoked_request (Emitter *e)
 {
-  expect (e, "lisp.mreq.flags.auth", "0", NULL);
-  expect (e, "lisp.mreq.flags.probe", "0", NULL);
-  expect (e, "lisp.mreq.flags.smr", "0", NULL);
-  expect (e, "lisp.mreq.flags.pitr", "0", NULL);
-  expect (e, "lisp.mreq.flags.smri", "1", NULL);
-  expect (e, "lisp.irc", "1", NULL);
-  expect (e, "lisp.nonce", "0x1122334455667788", NULL);
-  expect (e, "lisp.mreq.srceid.afi", "1", NULL);
-  expect (e, "lisp.mreq.srceid.ipv4", "192.0.2.10", NULL);
-  expect (e, "lisp.mreq.itr_rloc.afi", "1", "2", NULL);
-  expect (e, "lisp.mreq.itr_rloc_ipv4", "198.51.100.10", NULL);
-  expect (e, "lisp.mreq.itr_rloc_ipv6", "2001:db8:100::10", NULL);
-  expect (e, "lisp.mreq.record.prefix.length", "32", NULL);
-  expect (e, "lisp.mreq.record.prefix.afi", "1", NULL);
-  expect (e, "lisp.mreq.record.prefix.ipv4", "192.0.2.200", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.mreq.flags.auth", { "0" } },
+                                              { "lisp.mreq.flags.probe", { "0" } },
+                                              { "lisp.mreq.flags.smr", { "0" } },
+                                              { "lisp.mreq.flags.pitr", { "0" } },
+                                              { "lisp.mreq.flags.smri", { "1" } },
+                                              { "lisp.irc", { "1" } },
+                                              { "lisp.nonce", { "0x1122334455667788" } },
+                                              { "lisp.mreq.srceid.afi", { "1" } },
+                                              { "lisp.mreq.srceid.ipv4", { "192.0.2.10" } },
+                                              { "lisp.mreq.itr_rloc.afi", { "1", "2" } },
+                                              { "lisp.mreq.itr_rloc_ipv4", { "198.51.100.10" } },
+                                              { "lisp.mreq.itr_rloc_ipv6", { "2001:db8:100::10" } },
+                                              { "lisp.mreq.record.prefix.length", { "32" } },
+                                              { "lisp.mreq.record.prefix.afi", { "1" } },
+                                              { "lisp.mreq.record.prefix.ipv4", { "192.0.2.200" } },
+                                              { NULL } });
 }
 
 static void
@@ -305,9 +316,10 @@ emit_map_requests (Emitter *e)
   wire = lisp_map_request_encode (m, NULL);
   begin_frame (e, "Map-Request SMR-invoked", "198.51.100.10", "203.0.113.50", 61002,
                LISP_CONTROL_PORT, wire);
-  expect (e, "lisp.type", "1", NULL);
-  expect (e, "lisp.mreq.flags.mrp", "0", NULL);
-  expect (e, "lisp.records", "1", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "1" } },
+                                              { "lisp.mreq.flags.mrp", { "0" } },
+                                              { "lisp.records", { "1" } },
+                                              { NULL } });
   expect_smr_invoked_request (e);
   end_fields (e);
   end_frame (e);
@@ -315,20 +327,22 @@ emit_map_requests (Emitter *e)
   /* An RLOC-probe: P set, no source EID (AFI 0), IPv6 underlay. */
   probe->probe = TRUE;
   probe->nonce = 0xfedcba9876543210ull;
-  g_ptr_array_add (probe->itr_rlocs, addr ("2001:db8:100::10"));
-  lisp_map_request_add_record (probe, addr ("2001:db8:e1d::2"), 128);
+  g_ptr_array_add (probe->itr_rlocs, test_address ("2001:db8:100::10"));
+  lisp_map_request_add_record (probe, test_address ("2001:db8:e1d::2"), 128);
   wire_probe = lisp_map_request_encode (probe, NULL);
   begin_frame (e, "Map-Request RLOC-probe", "2001:db8:100::10", "2001:db8:200::50", 61003,
                LISP_CONTROL_PORT, wire_probe);
-  expect (e, "lisp.type", "1", NULL);
-  expect (e, "lisp.mreq.flags.probe", "1", NULL);
-  expect (e, "lisp.mreq.flags.smr", "0", NULL);
-  expect (e, "lisp.irc", "0", NULL);
-  expect (e, "lisp.nonce", "0xfedcba9876543210", NULL);
-  expect (e, "lisp.mreq.srceid.afi", "0", NULL);
-  expect (e, "lisp.mreq.itr_rloc_ipv6", "2001:db8:100::10", NULL);
-  expect (e, "lisp.mreq.record.prefix.length", "128", NULL);
-  expect (e, "lisp.mreq.record.prefix.ipv6", "2001:db8:e1d::2", NULL);
+  expect_fields (e, (const ExpectedField[]) {
+                      { "lisp.type", { "1" } },
+                      { "lisp.mreq.flags.probe", { "1" } },
+                      { "lisp.mreq.flags.smr", { "0" } },
+                      { "lisp.irc", { "0" } },
+                      { "lisp.nonce", { "0xfedcba9876543210" } },
+                      { "lisp.mreq.srceid.afi", { "0" } },
+                      { "lisp.mreq.itr_rloc_ipv6", { "2001:db8:100::10" } },
+                      { "lisp.mreq.record.prefix.length", { "128" } },
+                      { "lisp.mreq.record.prefix.ipv6", { "2001:db8:e1d::2" } },
+                      { NULL } });
   end_fields (e);
   end_frame (e);
 
@@ -339,9 +353,10 @@ emit_map_requests (Emitter *e)
                LISP_CONTROL_PORT, wire_mapping);
   expect (e, "lisp.mreq.flags.mrp", "1", NULL);
   expect_smr_invoked_request (e);
-  expect (e, "lisp.mapping.ttl", "10", NULL);
-  expect (e, "lisp.mapping.eid.ipv4", "192.0.2.10", NULL);
-  expect (e, "lisp.loc.priority", "1", "2", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.mapping.ttl", { "10" } },
+                                              { "lisp.mapping.eid.ipv4", { "192.0.2.10" } },
+                                              { "lisp.loc.priority", { "1", "2" } },
+                                              { NULL } });
   end_fields (e);
   end_frame (e);
 }
@@ -362,9 +377,10 @@ emit_ecm (Emitter *e, guint8 version)
   wire = lisp_ecm_encode (m, NULL);
   begin_frame (e, version == 4 ? "ECM, inner IPv4" : "ECM, inner IPv6", "198.51.100.10",
                "203.0.113.1", 61005, LISP_CONTROL_PORT, wire);
-  expect (e, "lisp.type", "8", "1", NULL);
-  expect (e, "lisp.ecm.flags.sec", "0", NULL);
-  expect (e, "lisp.ecm.flags.ddt", "0", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "8", "1" } },
+                                              { "lisp.ecm.flags.sec", { "0" } },
+                                              { "lisp.ecm.flags.ddt", { "0" } },
+                                              { NULL } });
   if (version == 4)
     {
       expect (e, "ip.src", "198.51.100.10", "198.51.100.10", NULL);
@@ -390,7 +406,7 @@ emit_map_replies (Emitter *e)
   g_autoptr(LispMapReply) neg = lisp_map_reply_new ();
   g_autoptr(LispMapReply) lcafs = lisp_map_reply_new ();
   g_autoptr(GBytes) wire = NULL, wire_neg = NULL, wire_lcafs = NULL;
-  LispRecord *rec = lisp_record_new (addr ("192.0.2.200"), 32, 60), *r2;
+  LispRecord *rec = lisp_record_new (test_address ("192.0.2.200"), 32, 60), *r2;
   LispAddress *elp = lisp_address_new (LISP_ADDRESS_ELP), *list = lisp_address_new (LISP_ADDRESS_AFI_LIST);
   const char *hops[] = { "203.0.113.99", "203.0.113.50" };
 
@@ -404,70 +420,74 @@ emit_map_replies (Emitter *e)
   wire = lisp_map_reply_encode (m, NULL);
   begin_frame (e, "Map-Reply to an RLOC-probe", "203.0.113.50", "198.51.100.10",
                LISP_CONTROL_PORT, 61003, wire);
-  expect (e, "lisp.type", "2", NULL);
-  expect (e, "lisp.mrep.flags.probe", "1", NULL);
-  expect (e, "lisp.mrep.flags.enlr", "0", NULL);
-  expect (e, "lisp.mrep.flags.sec", "0", NULL);
-  expect (e, "lisp.nonce", "0xfedcba9876543210", NULL);
-  expect (e, "lisp.mapping.ttl", "60", NULL);
-  expect (e, "lisp.mapping.loccnt", "2", NULL);
-  expect (e, "lisp.mapping.ver", "7", NULL);
-  expect (e, "lisp.mapping.auth", "1", NULL);
-  expect (e, "lisp.loc.priority", "1", "2", NULL);
-  expect (e, "lisp.loc.flags.local", "1", "0", NULL);
-  expect (e, "lisp.loc.flags.probe", "1", "0", NULL);
-  expect (e, "lisp.loc.flags.reach", "1", "0", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "2" } },
+                                              { "lisp.mrep.flags.probe", { "1" } },
+                                              { "lisp.mrep.flags.enlr", { "0" } },
+                                              { "lisp.mrep.flags.sec", { "0" } },
+                                              { "lisp.nonce", { "0xfedcba9876543210" } },
+                                              { "lisp.mapping.ttl", { "60" } },
+                                              { "lisp.mapping.loccnt", { "2" } },
+                                              { "lisp.mapping.ver", { "7" } },
+                                              { "lisp.mapping.auth", { "1" } },
+                                              { "lisp.loc.priority", { "1", "2" } },
+                                              { "lisp.loc.flags.local", { "1", "0" } },
+                                              { "lisp.loc.flags.probe", { "1", "0" } },
+                                              { "lisp.loc.flags.reach", { "1", "0" } },
+                                              { NULL } });
   end_fields (e);
   end_frame (e);
 
   neg->nonce = 0x1122334455667788ull;
-  r2 = lisp_record_new (addr ("198.51.100.200"), 32, 15);
+  r2 = lisp_record_new (test_address ("198.51.100.200"), 32, 15);
   r2->action = LISP_ACTION_NATIVELY_FORWARD;
   g_ptr_array_add (neg->records, r2);
-  r2 = lisp_record_new (addr ("2001:db8:e1d::99"), 128, 1);
+  r2 = lisp_record_new (test_address ("2001:db8:e1d::99"), 128, 1);
   r2->action = LISP_ACTION_DROP_AUTH_FAILURE;
   g_ptr_array_add (neg->records, r2);
   wire_neg = lisp_map_reply_encode (neg, NULL);
   begin_frame (e, "negative Map-Reply", "203.0.113.1", "198.51.100.10", LISP_CONTROL_PORT,
                61002, wire_neg);
-  expect (e, "lisp.type", "2", NULL);
-  expect (e, "lisp.records", "2", NULL);
-  expect (e, "lisp.mapping.ttl", "15", "1", NULL);
-  expect (e, "lisp.mapping.loccnt", "0", "0", NULL);
-  expect (e, "lisp.mapping.act", "1", "5", NULL);
-  expect (e, "lisp.mapping.auth", "0", "0", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "2" } },
+                                              { "lisp.records", { "2" } },
+                                              { "lisp.mapping.ttl", { "15", "1" } },
+                                              { "lisp.mapping.loccnt", { "0", "0" } },
+                                              { "lisp.mapping.act", { "1", "5" } },
+                                              { "lisp.mapping.auth", { "0", "0" } },
+                                              { NULL } });
   end_fields (e);
   end_frame (e);
 
   /* A locator through an ELP of two hops, and one as an AFI-list with a name. */
   lcafs->nonce = 1;
-  rec = lisp_record_new (addr ("[4660]192.0.2.200"), 32, 60);
+  rec = lisp_record_new (test_address ("[4660]192.0.2.200"), 32, 60);
   elp->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_elp_hop_free);
   for (guint i = 0; i < G_N_ELEMENTS (hops); i++)
     {
       LispElpHop *hop = g_new0 (LispElpHop, 1);
 
       hop->flags = i == 0 ? LISP_ELP_LOOKUP : LISP_ELP_STRICT;
-      hop->address = addr (hops[i]);
+      hop->address = test_address (hops[i]);
       g_ptr_array_add (elp->items, hop);
     }
   g_ptr_array_add (rec->locators, lisp_locator_new (elp, 1, 100));
   list->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
-  g_ptr_array_add (list->items, addr ("203.0.113.51"));
+  g_ptr_array_add (list->items, test_address ("203.0.113.51"));
   g_ptr_array_add (list->items, lisp_address_new_name ("xtr-b"));
   g_ptr_array_add (rec->locators, lisp_locator_new (list, 2, 100));
   g_ptr_array_add (lcafs->records, rec);
   wire_lcafs = lisp_map_reply_encode (lcafs, NULL);
   begin_frame (e, "Map-Reply with LCAFs", "203.0.113.50", "198.51.100.10", LISP_CONTROL_PORT,
                61002, wire_lcafs);
-  expect (e, "lisp.type", "2", NULL);
-  expect (e, "lisp.mapping.eid.afi", "16387", NULL);
-  expect (e, "lisp.lcaf.type", "2", "10", "1", NULL);
-  expect (e, "lisp.lcaf.iid", "4660", NULL);
-  expect (e, "lisp.lcaf.elp_hop.ipv4", "203.0.113.99", "203.0.113.50", NULL);
-  expect (e, "lisp.lcaf.elp_hop.flags.local", "1", "0", NULL);
-  expect (e, "lisp.lcaf_elp_hop.flags.strict", "0", "1", NULL);
-  expect (e, "lisp.lcaf.afi_list.ipv4", "203.0.113.51", NULL);
+  expect_fields (e, (const ExpectedField[]) {
+                      { "lisp.type", { "2" } },
+                      { "lisp.mapping.eid.afi", { "16387" } },
+                      { "lisp.lcaf.type", { "2", "10", "1" } },
+                      { "lisp.lcaf.iid", { "4660" } },
+                      { "lisp.lcaf.elp_hop.ipv4", { "203.0.113.99", "203.0.113.50" } },
+                      { "lisp.lcaf.elp_hop.flags.local", { "1", "0" } },
+                      { "lisp.lcaf_elp_hop.flags.strict", { "0", "1" } },
+                      { "lisp.lcaf.afi_list.ipv4", { "203.0.113.51" } },
+                      { NULL } });
   end_fields (e);
   end_frame (e);
 }
@@ -483,19 +503,20 @@ emit_info (Emitter *e)
   req->nonce = 0x6666666666666666ull;
   req->alg_id = LISP_AUTH_HMAC_SHA1_96;
   lisp_address_free (req->eid);
-  req->eid = addr ("192.0.2.10");
+  req->eid = test_address ("192.0.2.10");
   req->mask_len = 32;
   wire_req = lisp_info_encode (req, (const guint8 *) KEY, strlen (KEY), NULL);
   begin_frame (e, "Info-Request", "192.0.2.2", "203.0.113.1", 43583, LISP_CONTROL_PORT, wire_req);
-  expect (e, "lisp.type", "7", NULL);
-  expect (e, "lisp.info.r", "0", NULL);
-  expect (e, "lisp.nonce", "0x6666666666666666", NULL);
-  expect (e, "lisp.keyid", "0x0001", NULL);
-  expect (e, "lisp.authlen", "20", NULL);
-  expect (e, "lisp.info.ttl", "0", NULL);
-  expect (e, "lisp.info.prefix.masklen", "32", NULL);
-  expect (e, "lisp.info.prefix.ipv4", "192.0.2.10", NULL);
-  expect (e, "lisp.info.afi", "0", NULL);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "7" } },
+                                              { "lisp.info.r", { "0" } },
+                                              { "lisp.nonce", { "0x6666666666666666" } },
+                                              { "lisp.keyid", { "0x0001" } },
+                                              { "lisp.authlen", { "20" } },
+                                              { "lisp.info.ttl", { "0" } },
+                                              { "lisp.info.prefix.masklen", { "32" } },
+                                              { "lisp.info.prefix.ipv4", { "192.0.2.10" } },
+                                              { "lisp.info.afi", { "0" } },
+                                              { NULL } });
   end_fields (e);
   add_hmac (e, LISP_AUTH_HMAC_SHA1_96, 16, 20);
   end_frame (e);
@@ -503,25 +524,28 @@ emit_info (Emitter *e)
   rep->nonce = req->nonce;
   rep->ttl = 1440;
   lisp_address_free (rep->eid);
-  rep->eid = addr ("192.0.2.10");
+  rep->eid = test_address ("192.0.2.10");
   rep->mask_len = 32;
   nat->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
   nat->ms_port = 4342;
   nat->etr_port = 30397;
-  nat->global_etr = addr ("198.51.100.1");
-  nat->ms_rloc = addr ("203.0.113.1");
-  nat->private_etr = addr ("192.0.2.2");
-  g_ptr_array_add (nat->items, addr ("203.0.113.99"));
+  nat->global_etr = test_address ("198.51.100.1");
+  nat->ms_rloc = test_address ("203.0.113.1");
+  nat->private_etr = test_address ("192.0.2.2");
+  g_ptr_array_add (nat->items, test_address ("203.0.113.99"));
   wire_rep = lisp_info_encode (rep, NULL, 0, NULL);
   begin_frame (e, "Info-Reply", "203.0.113.1", "192.0.2.2", LISP_CONTROL_PORT, 43583, wire_rep);
-  expect (e, "lisp.type", "7", NULL);
-  expect (e, "lisp.info.r", "1", NULL);
-  expect (e, "lisp.info.ttl", "1440", NULL);
-  expect (e, "lisp.info.afi", "16387", NULL);
-  expect (e, "lisp.lcaf.type", "7", NULL);
-  expect (e, "lisp.lcaf.natt.msport", "4342", NULL);
-  expect (e, "lisp.lcaf.natt.etrport", "30397", NULL);
-  expect (e, "lisp.lcaf.natt.rloc.ipv4", "198.51.100.1", "203.0.113.1", "192.0.2.2", "203.0.113.99", NULL);
+  expect_fields (e, (const ExpectedField[]) {
+                      { "lisp.type", { "7" } },
+                      { "lisp.info.r", { "1" } },
+                      { "lisp.info.ttl", { "1440" } },
+                      { "lisp.info.afi", { "16387" } },
+                      { "lisp.lcaf.type", { "7" } },
+                      { "lisp.lcaf.natt.msport", { "4342" } },
+                      { "lisp.lcaf.natt.etrport", { "30397" } },
+                      { "lisp.lcaf.natt.rloc.ipv4",
+                        { "198.51.100.1", "203.0.113.1", "192.0.2.2", "203.0.113.99" } },
+                      { NULL } });
   end_fields (e);
   end_frame (e);
 }

@@ -207,6 +207,29 @@ def name_has_owner(bus, name):
                          Gio.DBusCallFlags.NONE, 1000, None).unpack()[0]
 
 
+def wait_subscribed(bus, pid, timeout=10):
+    """Until the process pid follows lispmnd's signals on bus: its connection has a
+    GDBusProxy's three match rules (PropertiesChanged, the interface's signals, the name's
+    owner), as dbus-daemon's Debug.Stats interface counts them. Waiting for that, not for a
+    while, means a signal sent next cannot be missed, however slowly the process started."""
+    def driver(method, arg, iface="org.freedesktop.DBus"):
+        return bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", iface, method,
+                             GLib.Variant("(s)", (arg,)) if arg is not None else None, None,
+                             Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
+
+    def subscribed():
+        for name in driver("ListNames", None):
+            try:
+                if not name.startswith(":") or driver("GetConnectionUnixProcessID", name) != pid:
+                    continue
+                stats = driver("GetConnectionStats", name, "org.freedesktop.DBus.Debug.Stats")
+            except GLib.Error:
+                continue  # gone meanwhile
+            return stats.get("MatchRules", 0) >= 3
+        return False
+    wait_for(subscribed, timeout, f"process {pid} to follow lispmnd's signals")
+
+
 def get_property(bus, name):
     """A property of lispmnd's interface."""
     return bus.call_sync(BUS_NAME, PATH, "org.freedesktop.DBus.Properties", "Get",

@@ -22,7 +22,6 @@ import os
 import signal
 import subprocess
 import tempfile
-import time
 
 from netns import Topology, wait_for, proc_cpu_seconds
 
@@ -150,6 +149,25 @@ class LispmndError(Exception):
     pass
 
 
+def fresh_state(proc, path, who, timeout=15.0):
+    """The state a daemon writes on SIGUSR1, written after this call. The old file goes
+    first and the daemon replaces it atomically (rename), so the file that appears is a
+    fresh one, however slow the machine: no clock tick or fixed sleep decides it."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    os.kill(proc.pid, signal.SIGUSR1)
+
+    def written():
+        if not proc.running():
+            raise LispmndError(f"{who} exited:\n{proc.log()}")
+        return os.path.exists(path)
+    wait_for(written, timeout, f"{who} to write its state file")
+    with open(path) as f:
+        return json.load(f)
+
+
 class Daemon:
     """A lispmnd running in a namespace, with its config, log and state file in workdir."""
 
@@ -185,22 +203,9 @@ class Daemon:
         except TimeoutError as e:
             raise LispmndError(f"{e}\nlog:\n{self.proc.log()}") from None
 
-    def state(self, timeout=1.0):
+    def state(self):
         """Ask for a fresh state file (SIGUSR1) and read it."""
-        def stamp():
-            try:
-                st = os.stat(self.state_file)
-                return (st.st_ino, st.st_mtime_ns)
-            except FileNotFoundError:
-                return None
-        before = stamp()
-        os.kill(self.pid, signal.SIGUSR1)
-        try:
-            wait_for(lambda: stamp() not in (None, before), timeout, "the state file to change")
-        except TimeoutError:
-            pass  # written within the same clock tick, or not at all: read what is there
-        with open(self.state_file) as f:
-            return json.load(f)
+        return fresh_state(self.proc, self.state_file, f"lispmnd in {self.ns}")
 
     def cpu_seconds(self):
         return proc_cpu_seconds(self.pid)
@@ -246,10 +251,7 @@ class MapServer:
 
     def state(self):
         """A fresh state file (SIGUSR1), read."""
-        os.kill(self.pid, signal.SIGUSR1)
-        time.sleep(0.1)
-        with open(self.state_file) as f:
-            return json.load(f)
+        return fresh_state(self.proc, self.state_file, "lispmn-server")
 
     def registrations(self):
         """{EID prefix: sorted locator addresses}."""
@@ -293,6 +295,21 @@ def ping(t, ns, dst, source=None, count=5, interval=0.2):
         if "received" in line:
             return int(line.split(",")[1].split()[0])
     return 0
+
+
+SEND_CONTROL = """
+import socket, sys
+src, dst, payload = sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+s.sendto(payload, (dst, 4342))
+"""
+
+
+def send_control(t, ns, src, dst, payload):
+    """One UDP datagram to dst's LISP control port, from src (an IPv4 address in ns): a
+    recorded or forged control message, sent again."""
+    t.run(ns, [PYTHON, "-c", SEND_CONTROL, src, dst, payload.hex()])
 
 
 def ping_ok(t, ns, dst, source=None):

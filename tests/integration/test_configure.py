@@ -54,6 +54,9 @@ class Configure(fixtures.TestCase):
         self.server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
         self.mn, self.x = lt.start_daemons(self.t, self.dir, PLACEHOLDER_CONF, X_CONF, mn_env=self.env)
         wait_for(lambda: self.name_has_owner(BUS_NAME), 5, "lispmnd on the bus")
+        # X's site registered before any step looks at the server: its registration arriving
+        # later would look like a change a refused call made.
+        wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
 
     def registrations(self):
         return self.server.registrations()
@@ -157,14 +160,14 @@ class Configure(fixtures.TestCase):
         up2 = sorted(lt.MN_UPLINKS["up2"][f][0] for f in (4, 6))
         wait_for(lambda: self.registrations().get(f"{lt.EID4}/32") == up2, 5,
                  "MN registered with the configured map-server")
-        wait_for(lambda: self.get("State") == "registered", 3, "State registered")
+        wait_for(lambda: self.get("State") == "registered", 10, "State registered")
         self.assertNotIn("192.0.2.99/32", self.registrations())
         # the new EIDs are served: X resolves MN through the map-resolver, traffic flows
         self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4), "MN -> C with the configured EID")
 
         # Stop withdraws the EIDs at once (not after the server's 3-minute timeout).
         self.assertEqual(self.call("Stop"), ())
-        wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 2, "the withdrawal on Stop")
+        wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 10, "the withdrawal on Stop")
         self.assertFalse(self.t.has_link(lt.MN, "lispmn0"))
         server = read_json(self.server.state_file)
         self.assertGreaterEqual(server["counters"]["registrations-withdrawn"], 2, server["counters"])
@@ -177,7 +180,7 @@ class Configure(fixtures.TestCase):
         self.assertEqual(self.get("ProxyEtrs"), [])
         wait_for(lambda: f"{lt.EID4}/32" in self.registrations(), 5, "registered again")
         self.assertEqual(self.mn.stop(), 0)
-        wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 2, "the withdrawal on exit")
+        wait_for(lambda: f"{lt.EID4}/32" not in self.registrations(), 10, "the withdrawal on exit")
 
         # The key went nowhere it could be read.
         with open(os.path.join(self.dir, f"{lt.MN}-lispmnd.log")) as f:

@@ -13,7 +13,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-from fixtures import BUS_NAME, IFACE, LISPMNCTL, PATH, BusTest, read  # noqa: E402
+from fixtures import BUS_NAME, IFACE, LISPMNCTL, PATH, BusTest, read, wait_subscribed  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
 
@@ -31,9 +31,9 @@ class DbusApi(BusTest):
                                    Gio.DBusCallFlags.NONE, 2000, None).unpack()[0]
         self.assertEqual(sorted(e["prefix"] for e in cache), sorted(m["prefix"] for m in state["map-cache"]))
         self.assertTrue(all(e["origin"] == "static" and e["ttl-left"] == -1 for e in cache))
-        # Counters follow traffic within about a second.
+        # Counters follow traffic (lispmnd publishes them about every second).
         self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4))
-        self.assertTrue(self.spin(3, lambda: self.get("Counters")["tx-packets"] >= 5),
+        self.assertTrue(self.spin(10, lambda: self.get("Counters")["tx-packets"] >= 5),
                         f"Counters did not follow: {self.get('Counters')}")
         self.assertIn("drops.no-mapping", self.get("Counters"))
 
@@ -46,9 +46,13 @@ class DbusApi(BusTest):
             elif name == "Handover":
                 handovers.append(params.unpack())
         self.bus.signal_subscribe(None, None, None, PATH, None, Gio.DBusSignalFlags.NONE, on_signal)
+        # A round trip to the bus after the AddMatch: the bus has applied it before lispmnd
+        # can signal anything.
+        self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                           "GetId", None, None, Gio.DBusCallFlags.NONE, 2000, None)
         start = time.monotonic()
         self.t.del_addr(lt.MN, "up1", "198.51.100.1/29")
-        self.assertTrue(self.spin(2, lambda: handovers and changed), "no Handover / PropertiesChanged")
+        self.assertTrue(self.spin(10, lambda: handovers and changed), "no Handover / PropertiesChanged")
         took = time.monotonic() - start
         came, went, rereg = handovers[0]
         self.assertEqual((came, went), ([], ["198.51.100.1"]))
@@ -280,9 +284,9 @@ class Lispmnctl(BusTest):
             mon = subprocess.Popen([LISPMNCTL, "--json", "monitor"], env=env, stdout=f,
                                    stderr=subprocess.STDOUT)
         try:
-            time.sleep(0.5)
+            wait_subscribed(self.bus, mon.pid)
             self.t.del_addr(lt.MN, "up2", "198.51.100.9/29")
-            wait_for(lambda: "handover" in read(log), 3, "lispmnctl monitor to print the handover")
+            wait_for(lambda: "handover" in read(log), 10, "lispmnctl monitor to print the handover")
         finally:
             mon.terminate()
             mon.wait(5)

@@ -45,14 +45,14 @@ class EndToEnd(fixtures.TestCase):
         wait_for(lambda: map_server_states(self.mn) == ["registered"], 5, "MN registered")
         wait_for(lambda: map_server_states(self.x) == ["registered"], 5, "X registered")
         # The D-Bus API tells the same (what the tray applet and lispmnctl show).
-        wait_for(lambda: self.get("State") == "registered", 3, "State registered on D-Bus")
+        wait_for(lambda: self.get("State") == "registered", 10, "State registered on D-Bus")
         servers = self.get("MapServers")
         self.assertEqual([(m["address"], m["state"]) for m in servers], [(MS, "registered")])
         self.assertGreater(servers[0]["last-map-notify"], time.time() - 30)
         # The control plane's counters, by message type, are on the bus too.
         def counters():
             return self.get("Counters")
-        wait_for(lambda: counters()["control.map-notify-accepted"] >= 1, 3, "the control counters")
+        wait_for(lambda: counters()["control.map-notify-accepted"] >= 1, 10, "the control counters")
         self.assertGreaterEqual(counters()["control.map-register-sent"], 1)
         regs = self.registrations()
         mn_rlocs = sorted(lt.MN_UPLINKS[u][f][0] for u in ("up1", "up2") for f in (4, 6))
@@ -66,7 +66,7 @@ class EndToEnd(fixtures.TestCase):
         # `lispmnctl monitor` reports the Handover signal with the re-registration time.
         monitor_log = os.path.join(self.dir, "monitor.log")
         monitor = self.t.popen(lt.MN, [LISPMNCTL, "monitor", "--json"], monitor_log, env=env)
-        time.sleep(0.3)
+        fixtures.wait_subscribed(self.bus, monitor.pid)
         # The move: up1 loses its address while C pings MN every 10 ms.
         log = os.path.join(self.dir, "ping.log")
         ping = self.t.popen(lt.C, ["ping", "-D", "-i", "0.01", "-c", "400", "-W", "1", lt.EID4], log)
@@ -75,7 +75,7 @@ class EndToEnd(fixtures.TestCase):
         self.t.del_addr(lt.MN, "up1", "198.51.100.1/29")
         self.t.del_addr(lt.MN, "up1", "2001:db8:100:1::1/64")
         wait_for(lambda: "198.51.100.1" not in (self.registrations().get(f"{lt.EID4}/32") or ["198.51.100.1"]),
-                 1.5, "the re-registration without up1")
+                 5, "the re-registration without up1")
         rereg = time.monotonic() - moved_at
         ping.wait(15)
         with open(log) as f:
@@ -84,7 +84,9 @@ class EndToEnd(fixtures.TestCase):
         longest_gap_ms = (max(gaps) if gaps else 400) * 10
         print(f"re-registered {rereg * 1000:.0f} ms after the move; longest gap in the pings "
               f"{longest_gap_ms} ms; {400 - len(set(seqs))} of 400 lost")
-        self.assertLess(rereg, 1.0)
+        # Set off by the move (the next refresh is a minute away); the bar leaves room for a
+        # loaded machine, the time itself is printed above.
+        self.assertLess(rereg, 3.0)
         # X stopped using up1 at once (the locator-status bits in MN's packets), and once MN
         # was registered anew it sent X an SMR: X looked MN up again through the mapping
         # system, and its map-cache no longer lists up1 at all.
@@ -130,12 +132,12 @@ class EndToEnd(fixtures.TestCase):
             return [e["handover"] for e in events if "handover" in e]
         went = lambda: sorted(a for h in handovers() for a in h["went"])  # noqa: E731
         # (the two addresses go one after the other: one move each, or both in one)
-        wait_for(lambda: went() == ["198.51.100.1", "2001:db8:100:1::1"], 3, "the Handover signals")
+        wait_for(lambda: went() == ["198.51.100.1", "2001:db8:100:1::1"], 10, "the Handover signals")
         monitor.stop()
         for h in handovers():
             self.assertEqual(h["came"], [])
             self.assertGreaterEqual(h["reregistration-seconds"], 0, f"re-registration confirmed: {h}")
-            self.assertLess(h["reregistration-seconds"], 1.0)
+            self.assertLess(h["reregistration-seconds"], 3.0)
         h = handovers()[0]
         print(f"Handover signal: re-registration confirmed in {h['reregistration-seconds'] * 1000:.0f} ms")
 

@@ -112,7 +112,7 @@ class Lookup(LookupTest):
             self.assertEqual(answer["authoritative"], not reg["proxy-reply"], f"{answer} {reg}")
             self.assertEqual(answer["ttl"], reg["ttl"])
             self.assertGreater(answer["rtt-ms"], 0)
-            self.assertLess(answer["rtt-ms"], 1000)
+            self.assertLess(answer["rtt-ms"], LOOKUP_TIMEOUT * 1000)
             self.assertEqual(sorted((l["address"], l["priority"], l["weight"]) for l in answer["locators"]),
                              sorted((l["address"], l["priority"], l["weight"]) for l in reg["locators"]),
                              f"{eid}: answer {answer}, registration {reg}")
@@ -311,7 +311,9 @@ class FailOver(LookupTest):
         self.assertIsNone(error, f"{error}{self.log()}")
         self.assertEqual(answer["map-resolver"], MS)
         self.assertGreaterEqual(took, 0.9, "answered before the first try timed out?")
-        self.assertLess(answer["rtt-ms"], 1000, "RTT of the try that was answered, not of the first")
+        # The first try's second of silence is not in it (whatever the load adds to both).
+        self.assertLess(answer["rtt-ms"], took * 1000 - 500,
+                        "RTT of the try that was answered, not of the first")
         resolvers = {m["address"]: m for m in self.mn.state()["map-resolvers"]}
         self.assertEqual(resolvers[SILENT_RESOLVER]["replies"], 0)
         self.assertGreaterEqual(resolvers[SILENT_RESOLVER]["requests-sent"], 1)
@@ -354,7 +356,7 @@ class FailOver(LookupTest):
         callers = [self.bus] + [self.connect() for _ in range(4)]
         start = time.monotonic()
         issue(0, 5)     # the fifth of one caller is refused at once
-        self.assertTrue(self.spin(2, lambda: (0, 4) in results), results)
+        self.assertTrue(self.spin(10, lambda: (0, 4) in results), results)
         self.assertEqual(list(results), [(0, 4)], results)
         self.assertIn("LimitsExceeded: too many lookups in flight (4 of this caller, at most 4)",
                       results[(0, 4)])
@@ -362,14 +364,16 @@ class FailOver(LookupTest):
             issue(c, 4)  # 16 in flight now
         self.spin(1, lambda: False)
         issue(4, 1)     # a newcomer is refused: sixteen in all
-        self.assertTrue(self.spin(2, lambda: (4, 0) in results), results)
+        self.assertTrue(self.spin(10, lambda: (4, 0) in results), results)
         self.assertIn("LimitsExceeded: too many lookups in flight (16 in all, at most 16)",
                       results[(4, 0)])
         self.assertEqual(len(results), 2, "a lookup ended early")
         # Meanwhile the daemon answers other calls at once.
         t0 = time.monotonic()
         self.map_cache()
-        self.assertLess(time.monotonic() - t0, 0.5, "the daemon blocked while lookups were in flight")
+        # (blocked, it would answer only when they end, LOOKUP_TIMEOUT s after they began)
+        self.assertLess(time.monotonic() - t0, LOOKUP_TIMEOUT / 2,
+                        "the daemon blocked while lookups were in flight")
         self.assertTrue(self.spin(LOOKUP_TIMEOUT + 5, lambda: len(results) == 18), results)
         timed_out = [k for k, v in results.items() if "Error.Timeout" in v]
         self.assertEqual(len(timed_out), 16, results)
@@ -402,7 +406,7 @@ class CannotSend(LookupTest):
         self.allow(["org.lispmn.MobileNode1.configure"])
         self.bus.call_sync(BUS_NAME, PATH, IFACE, "SetRlocs", GLib.Variant("(aa{sv})", ([],)), None,
                            Gio.DBusCallFlags.NONE, 5000, None)
-        wait_for(lambda: self.get("State") == "no-uplink", 3, "State no-uplink")
+        wait_for(lambda: self.get("State") == "no-uplink", 10, "State no-uplink")
         answer, error = self.lookup(lt.C4)
         self.assertIsNotNone(error, f"answered without an uplink: {answer}")
         self.assertEqual(self.error_name(error), "org.lispmn.MobileNode1.Error.NoUplink", error.message)
@@ -433,7 +437,8 @@ class CannotSend(LookupTest):
         name, message, when = results[0]
         self.assertEqual(name, "org.lispmn.MobileNode1.Error.NotRunning", message)
         self.assertIn("the mobile node stopped", message)
-        self.assertLess(when - stopped_at, 1.0, "answered at once when the node stopped")
+        # At once, not when the lookup would have timed out (LOOKUP_TIMEOUT s after it began).
+        self.assertLess(when - stopped_at, LOOKUP_TIMEOUT / 2, "answered at once when the node stopped")
 
         answer, error = self.lookup(lt.C4)
         self.assertEqual(self.error_name(error), "org.lispmn.MobileNode1.Error.NotRunning", f"{answer}")

@@ -115,7 +115,7 @@ class ServerProxy(fixtures.TestCase):
 
         # The mobile node moves (up1's carrier is pulled): the proxy follows through the SMR.
         self.t.carrier(lt.MN, "up1", False)
-        wait_for(lambda: not lt.rloc_up(self.mn.state(), "up1"), 2, "up1 down at MN")
+        wait_for(lambda: not lt.rloc_up(self.mn.state(), "up1"), 10, "up1 down at MN")
         self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN after the move")
 
     def test_stop_removes_the_proxy(self):

@@ -238,6 +238,13 @@ class NetworkManagerPlugin(unittest.TestCase):
         """NetworkManager's host route to the VPN's gateway (the map-server)."""
         return self.t.run(MN, ["ip", "route", "show", MS]).stdout
 
+    def take_down_at_end(self, profile):
+        """The VPN profile down and deleted at the end of the step, even when the step fails:
+        one left active would fail every later step ("only supports a single active
+        connection"). After a step that did it itself, nmcli only fails, unchecked."""
+        self.addCleanup(self.nm.nmcli, "connection", "delete", profile, check=False)
+        self.addCleanup(self.nm.nmcli, "connection", "down", profile, check=False)
+
     def assert_alive(self):
         self.assertTrue(self.nm.running("NetworkManager"), "NetworkManager died")
         self.assertTrue(self.mn.proc.running(), f"lispmnd died: {self.mn.proc.log()}")
@@ -312,14 +319,16 @@ class NetworkManagerPlugin(unittest.TestCase):
             time.sleep(0.005)
         self.assertIsNotNone(gone, "the pulled uplink stayed an RLOC")
         print(f"RLOC of {WLAN} gone {gone * 1000:.0f} ms after its carrier")
-        self.assertLess(gone, 0.2)
+        # From the carrier flag (libnm reports it at once), not from NetworkManager giving the
+        # uplink up CARRIER_WAIT_MS later: a bar far from both, which load cannot reach.
+        self.assertLess(gone, CARRIER_WAIT_MS / 1000 / 2)
         # NetworkManager deactivates the uplink after carrier-wait-timeout; the VPN persists.
         wait_for(lambda: self.nm.state("wlan") != "activated", CARRIER_WAIT_MS / 1000 + 10,
                  "NetworkManager to give wlan up")
         time.sleep(1)
         self.assertEqual(self.nm.state("lisp"), "activated", "the VPN went down with its base uplink")
         # The one uplink left is now the best one.
-        self.assertEqual(self.rlocs(), {WWAN: 1})
+        wait_for(lambda: self.rlocs() == {WWAN: 1}, 10, f"{WWAN} the best RLOC ({self.rlocs()})")
         # NetworkManager 1.42 keeps the VPN on its lost base device, and the gateway
         # (map-server) host route there; lispmnd does not need it (its sockets are bound to
         # their uplinks): the map-server stays registered through wwan.
@@ -354,6 +363,7 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "asked",
                       "autoconnect", "no", "vpn.data", VPN_DATA + ", map-server-key-flags=2")
         keyfile = os.path.join(self.nm.etc, "system-connections", "asked.nmconnection")
+        self.take_down_at_end("asked")
         r = subprocess.run(self.nm.inside(["nmcli", "--ask", "connection", "up", "asked"]),
                            input=KEY + "\n", capture_output=True, text=True, timeout=60)
         print(f"nmcli --ask said: {r.stdout.strip()} {r.stderr.strip()}")
@@ -375,6 +385,7 @@ class NetworkManagerPlugin(unittest.TestCase):
                       "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}",
                       "ipv4.never-default", "yes", "ipv4.routes", "203.0.113.128/26",
                       "ipv6.never-default", "yes", "ipv6.routes", "2001:db8:c::/64")
+        self.take_down_at_end("split")
         self.nm.nmcli("connection", "up", "split")
         routes4 = self.t.run(MN, ["ip", "route"]).stdout
         routes6 = self.t.run(MN, ["ip", "-6", "route"]).stdout
@@ -384,6 +395,11 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.assertRegex(routes6, r"2001:db8:c::/64 dev lispmn0")
         self.assertIn("dev lispmn0", self.t.run(MN, ["ip", "route", "get", C4]).stdout)
         self.assertIn(f"dev {WLAN}", self.t.run(MN, ["ip", "route", "get", "198.51.100.73"]).stdout)
+        # "Activated" comes before lispmnd has its RLOCs and has registered both EIDs: until
+        # then the proxy-ITR cannot send C's answers back (test 2 waits for the same).
+        wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, f"both uplinks as RLOCs ({self.rlocs()})")
+        wait_for(lambda: {f"{EID4}/32", f"{EID6}/128"} <= set(self.registrations()), 10,
+                 "both EIDs registered")
         self.assertTrue(lt.ping_ok(self.t, MN, C4, EID4), "MN (EID) -> C in split mode")
         self.assertTrue(lt.ping_ok(self.t, MN, C6, EID6), "MN (EID) -> C over IPv6 in split mode")
         self.nm.nmcli("connection", "down", "split")
@@ -396,6 +412,7 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "prefs",
                       "autoconnect", "no", "vpn.data", VPN_DATA + f", rloc-weight.{WWAN}=20",
                       "vpn.secrets", f"map-server-key={KEY}")
+        self.take_down_at_end("prefs")
         self.nm.nmcli("connection", "up", "prefs")
         weights = lambda: {r["interface"]: (r["priority"], r["weight"]) for r in self.ctl_status()["Rlocs"]}
         wait_for(lambda: weights() == {WLAN: (1, 100), WWAN: (2, 20)}, 10, "the weight from vpn.data")
@@ -421,6 +438,7 @@ class NetworkManagerPlugin(unittest.TestCase):
         is demoted; once the portal lets it through, it is back at its rank."""
         self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "portal",
                       "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}")
+        self.take_down_at_end("portal")
         self.nm.nmcli("connection", "up", "portal")
         wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "both uplinks at their ranks")
         try:

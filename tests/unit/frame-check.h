@@ -122,10 +122,48 @@ vframe_fail (const VFrame *f, const char *what, const char *file, int line, cons
             vc_a_ ? "set" : "clear", vc_e_ ? "set" : "clear");                             \
   } while (0)
 
+/* Several VCHECK_UINTs in one: VCHECK_UINTS (f, what, { field, actual, expected }, ...). */
+typedef struct {
+  const char *field;
+  guint64 actual;
+  guint64 expected;
+} VUint;
+
+#define VCHECK_UINTS(f, what, ...)                                                                 \
+  do                                                                                               \
+    {                                                                                              \
+      const VUint vc_rows_[] = { __VA_ARGS__ };                                                    \
+      for (gsize vc_i_ = 0; vc_i_ < G_N_ELEMENTS (vc_rows_); vc_i_++)                              \
+        VCHECK_UINT ((f), (what), vc_rows_[vc_i_].field, vc_rows_[vc_i_].actual,                   \
+                     vc_rows_[vc_i_].expected);                                                    \
+    }                                                                                              \
+  while (0)
+
 /* A successful decode: FALSE or an error set fails, quoting the decoder's message. */
 #define VCHECK_DECODED(f, what, ok, error)                                                 \
   VCHECK ((f), (what), (ok) && (error) == NULL, "does not decode: %s",                     \
           (error) != NULL ? (error)->message : "FALSE without an error")
+
+/* decode (a lisp_*_decode function) reads data into *out: it must succeed (VCHECK_DECODED). */
+#define VDECODE(f, what, decode, data, len, out)                                                   \
+  do                                                                                               \
+    {                                                                                              \
+      g_autoptr(GError) vd_error_ = NULL;                                                          \
+      gboolean vd_ok_ = decode ((data), (len), (out), &vd_error_);                                 \
+      VCHECK_DECODED ((f), (what), vd_ok_, vd_error_);                                             \
+    }                                                                                              \
+  while (0)
+
+/* A control message of the given type: lisp_message_type() says so, decode reads it into
+ * *out (VDECODE), and it leaves no trailing bytes. */
+#define VDECODE_MESSAGE(f, what, type, decode, data, len, out)                                     \
+  do                                                                                               \
+    {                                                                                              \
+      VCHECK_UINT ((f), (what), "message type", lisp_message_type ((data), (len)), (type));        \
+      VDECODE ((f), (what), decode, (data), (len), (out));                                         \
+      VCHECK_UINT ((f), (what), "trailing bytes", (*(out))->trailing, 0);                          \
+    }                                                                                              \
+  while (0)
 
 /* The address is the one text spells ("192.0.2.1", "2001:db8::1", "[1000]192.0.2.1" with
  * the IID mask length as lisp_address_parse sets it, or "none"). */

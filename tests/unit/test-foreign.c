@@ -94,29 +94,19 @@ check_outer (const VFrame *f, const char *what, const char *src, const char *dst
 static LispMapRegister *
 get_register (const VFrame *f, guint type)
 {
-  const char *what = lisp_message_type_name (type);
-  g_autoptr(GError) error = NULL;
   LispMapRegister *m = NULL;
-  gboolean ok;
 
-  VCHECK_UINT (f, what, "message type", lisp_message_type (f->payload, f->payload_len), type);
-  ok = lisp_map_register_decode (f->payload, f->payload_len, &m, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  VCHECK_UINT (f, what, "trailing bytes", m->trailing, 0);
+  VDECODE_MESSAGE (f, lisp_message_type_name (type), type, lisp_map_register_decode, f->payload,
+                   f->payload_len, &m);
   return m;
 }
 
 static LispMapRequest *
 get_request_from (const VFrame *f, const char *what, const guint8 *data, gsize len)
 {
-  g_autoptr(GError) error = NULL;
   LispMapRequest *m = NULL;
-  gboolean ok;
 
-  VCHECK_UINT (f, what, "message type", lisp_message_type (data, len), LISP_TYPE_MAP_REQUEST);
-  ok = lisp_map_request_decode (data, len, &m, &error);
-  VCHECK_DECODED (f, what, ok, error);
-  VCHECK_UINT (f, what, "trailing bytes", m->trailing, 0);
+  VDECODE_MESSAGE (f, what, LISP_TYPE_MAP_REQUEST, lisp_map_request_decode, data, len, &m);
   return m;
 }
 
@@ -130,17 +120,14 @@ get_request (const VFrame *f)
 static LispMapRequest *
 get_ecm_request (const VFrame *f, LispEcm **ecm_out)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(LispEcm) ecm = NULL;
-  gboolean ok;
   gsize len;
   const guint8 *inner;
   LispMapRequest *m;
 
   VCHECK_UINT (f, "ECM", "message type", lisp_message_type (f->payload, f->payload_len),
                LISP_TYPE_ECM);
-  ok = lisp_ecm_decode (f->payload, f->payload_len, &ecm, &error);
-  VCHECK_DECODED (f, "ECM", ok, error);
+  VDECODE (f, "ECM", lisp_ecm_decode, f->payload, f->payload_len, &ecm);
   inner = g_bytes_get_data (ecm->inner, &len);
   m = get_request_from (f, "ECM inner Map-Request", inner, len);
   if (ecm_out != NULL)
@@ -151,29 +138,19 @@ get_ecm_request (const VFrame *f, LispEcm **ecm_out)
 static LispMapReply *
 get_reply (const VFrame *f)
 {
-  g_autoptr(GError) error = NULL;
   LispMapReply *m = NULL;
-  gboolean ok;
 
-  VCHECK_UINT (f, "Map-Reply", "message type", lisp_message_type (f->payload, f->payload_len),
-               LISP_TYPE_MAP_REPLY);
-  ok = lisp_map_reply_decode (f->payload, f->payload_len, &m, &error);
-  VCHECK_DECODED (f, "Map-Reply", ok, error);
-  VCHECK_UINT (f, "Map-Reply", "trailing bytes", m->trailing, 0);
+  VDECODE_MESSAGE (f, "Map-Reply", LISP_TYPE_MAP_REPLY, lisp_map_reply_decode, f->payload,
+                   f->payload_len, &m);
   return m;
 }
 
 static LispInfo *
 get_info_from (const VFrame *f, const guint8 *data, gsize len)
 {
-  g_autoptr(GError) error = NULL;
   LispInfo *m = NULL;
-  gboolean ok;
 
-  VCHECK_UINT (f, "Info", "message type", lisp_message_type (data, len), LISP_TYPE_INFO);
-  ok = lisp_info_decode (data, len, &m, &error);
-  VCHECK_DECODED (f, "Info", ok, error);
-  VCHECK_UINT (f, "Info", "trailing bytes", m->trailing, 0);
+  VDECODE_MESSAGE (f, "Info", LISP_TYPE_INFO, lisp_info_decode, data, len, &m);
   return m;
 }
 
@@ -186,12 +163,8 @@ get_info (const VFrame *f)
 static void
 get_data (const VFrame *f, LispDataHeader *h)
 {
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
   VCHECK_UINT (f, "data", "UDP destination port", f->dport, LISP_DATA_PORT);
-  ok = lisp_data_header_decode (f->payload, f->payload_len, h, &error);
-  VCHECK_DECODED (f, "data", ok, error);
+  VDECODE (f, "data", lisp_data_header_decode, f->payload, f->payload_len, h);
 }
 
 /* The nonce of a control frame (of the Map-Request inside an ECM). */
@@ -242,10 +215,10 @@ check_locator (const VFrame *f, const char *what, const LispLocator *l, const ch
                guint priority, guint weight, guint m_priority, guint m_weight, guint flags)
 {
   VCHECK_ADDR_STR (f, what, "locator", l->address, address);
-  VCHECK_UINT (f, what, "locator priority", l->priority, priority);
-  VCHECK_UINT (f, what, "locator weight", l->weight, weight);
-  VCHECK_UINT (f, what, "locator M priority", l->m_priority, m_priority);
-  VCHECK_UINT (f, what, "locator M weight", l->m_weight, m_weight);
+  VCHECK_UINTS (f, what, { "locator priority", l->priority, priority },
+                { "locator weight", l->weight, weight },
+                { "locator M priority", l->m_priority, m_priority },
+                { "locator M weight", l->m_weight, m_weight });
   VCHECK_BOOL (f, what, "locator L (local)", l->local, flags & L_);
   VCHECK_BOOL (f, what, "locator p (probed)", l->probed, flags & P_);
   VCHECK_BOOL (f, what, "locator R (reachable)", l->reachable, flags & R_);
@@ -257,12 +230,11 @@ check_record (const VFrame *f, const char *what, const LispRecord *rec, const ch
               guint mask_len, guint ttl, gboolean authoritative, guint action, guint n_locators)
 {
   VCHECK_ADDR_STR (f, what, "EID", rec->eid, eid);
-  VCHECK_UINT (f, what, "EID mask-len", rec->mask_len, mask_len);
-  VCHECK_UINT (f, what, "record TTL", rec->ttl, ttl);
   VCHECK_BOOL (f, what, "record A (authoritative)", rec->authoritative, authoritative);
-  VCHECK_UINT (f, what, "record ACT", rec->action, action);
-  VCHECK_UINT (f, what, "record Map-Version", rec->map_version, 0);
-  VCHECK_UINT (f, what, "locator count", rec->locators->len, n_locators);
+  VCHECK_UINTS (f, what, { "EID mask-len", rec->mask_len, mask_len },
+                { "record TTL", rec->ttl, ttl }, { "record ACT", rec->action, action },
+                { "record Map-Version", rec->map_version, 0 },
+                { "locator count", rec->locators->len, n_locators });
 }
 
 static const LispRecord *

@@ -3,6 +3,8 @@
 #include "lisp-auth.h"
 #include "lisp-error.h"
 #include "lisp-message.h"
+#include "parse-address.h"
+#include "sample-map-request.h"
 #include "test-table.h"
 
 #include <string.h>
@@ -10,27 +12,18 @@
 static const guint8 KEY[] = "lisp-mn-test-psk";
 #define KEY_LEN (sizeof KEY - 1)
 
-static LispAddress *
-addr (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  LispAddress *a = lisp_address_parse (text, &error);
-
-  g_assert_no_error (error);
-  return a;
-}
-
 static LispRecord *
 sample_record (const char *eid, guint8 mask_len, guint n_locators)
 {
   const char *rlocs[] = { "198.51.100.10", "2001:db8:100::10", "203.0.113.7" };
-  LispRecord *rec = lisp_record_new (addr (eid), mask_len, 1440);
+  LispRecord *rec = lisp_record_new (test_address (eid), mask_len, 1440);
 
   rec->authoritative = TRUE;
   rec->map_version = 7;
   for (guint i = 0; i < n_locators; i++)
     {
-      LispLocator *l = lisp_locator_new (addr (rlocs[i % G_N_ELEMENTS (rlocs)]), 1 + i, 60 - 20 * i);
+      LispLocator *l = lisp_locator_new (test_address (rlocs[i % G_N_ELEMENTS (rlocs)]), 1 + i,
+                                         60 - 20 * i);
 
       l->local = i == 0;
       l->probed = i == 1;
@@ -104,18 +97,12 @@ assert_truncations_fail (GBytes *wire, DecodeFunc decode, GDestroyNotify free_fu
 static LispMapRequest *
 sample_map_request (void)
 {
-  LispMapRequest *m = lisp_map_request_new ();
+  LispMapRequest *m = test_map_request_from_mn (0x4444444444444444ull);
 
   m->smr_invoked = TRUE;
   m->pitr = TRUE;
   m->dont_reply = TRUE;
-  m->nonce = 0x4444444444444444ull;
-  lisp_address_free (m->source_eid);
-  m->source_eid = addr ("192.0.2.10");
-  g_ptr_array_add (m->itr_rlocs, addr ("198.51.100.10"));
-  g_ptr_array_add (m->itr_rlocs, addr ("2001:db8:100::10"));
-  lisp_map_request_add_record (m, addr ("192.0.2.200"), 32);
-  lisp_map_request_add_record (m, addr ("[703710]2001:db8:e1d::2"), 128);
+  lisp_map_request_add_record (m, test_address ("[703710]2001:db8:e1d::2"), 128);
   m->map_reply = sample_record ("192.0.2.10", 32, 2);
   return m;
 }
@@ -186,13 +173,13 @@ test_map_request_encode_limits (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) wire = NULL;
 
-  lisp_map_request_add_record (m, addr ("192.0.2.1"), 32);
+  lisp_map_request_add_record (m, test_address ("192.0.2.1"), 32);
   wire = lisp_map_request_encode (m, &error);  /* no ITR-RLOC */
   g_assert_null (wire);
   g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);
   g_clear_error (&error);
   for (guint i = 0; i < 33; i++)
-    g_ptr_array_add (m->itr_rlocs, addr ("198.51.100.1"));
+    g_ptr_array_add (m->itr_rlocs, test_address ("198.51.100.1"));
   wire = lisp_map_request_encode (m, &error);
   g_assert_null (wire);
   g_assert_error (error, LISP_ERROR, LISP_ERROR_INVALID);
@@ -207,7 +194,7 @@ test_map_reply_round_trip (void)
   g_autoptr(LispMapReply) back = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) wire = NULL, again = NULL;
-  LispRecord *negative = lisp_record_new (addr ("192.0.2.99"), 32, 15);
+  LispRecord *negative = lisp_record_new (test_address ("192.0.2.99"), 32, 15);
 
   m->probe = TRUE;
   m->echo_nonce = TRUE;
@@ -572,10 +559,10 @@ test_info_round_trip (void)
   nat->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
   nat->ms_port = 4342;
   nat->etr_port = 61001;
-  nat->global_etr = addr ("198.51.100.10");
-  nat->ms_rloc = addr ("203.0.113.1");
-  nat->private_etr = addr ("192.0.2.10");
-  g_ptr_array_add (nat->items, addr ("203.0.113.99"));
+  nat->global_etr = test_address ("198.51.100.10");
+  nat->ms_rloc = test_address ("203.0.113.1");
+  nat->private_etr = test_address ("192.0.2.10");
+  g_ptr_array_add (nat->items, test_address ("203.0.113.99"));
   wire = lisp_info_encode (rep, NULL, 0, &error);
   g_assert_no_error (error);
   bytes = g_bytes_get_data (wire, &len);
@@ -604,10 +591,10 @@ test_info_reply_lying_nat_length (void)
 
   nat->items = g_ptr_array_new_with_free_func ((GDestroyNotify) lisp_address_free);
   nat->etr_port = 30397;
-  nat->global_etr = addr ("198.51.100.1");
+  nat->global_etr = test_address ("198.51.100.1");
   nat->ms_rloc = lisp_address_new (LISP_ADDRESS_NONE);
   nat->private_etr = lisp_address_new_name ("vm");
-  g_ptr_array_add (nat->items, addr ("198.51.100.20"));
+  g_ptr_array_add (nat->items, test_address ("198.51.100.20"));
   wire = lisp_info_encode (rep, NULL, 0, &error);
   copy = g_memdup2 (g_bytes_get_data (wire, &len), g_bytes_get_size (wire));
   /* header 4 + nonce 8 + auth 4 + ttl 4 + rsvd/mask 2 + EID AFI 2 = 24; LCAF Length at +6 */

@@ -193,17 +193,11 @@ check_control_port (const VFrame *f, const char *kind)
 static LispMapRegister *
 decode_register (const VFrame *f, const char *kind, guint type)
 {
-  g_autoptr(GError) error = NULL;
   LispMapRegister *m = NULL;
-  gboolean ok;
 
   check_control_port (f, kind);
-  VCHECK_UINT (f, kind, "lisp_message_type()", lisp_message_type (f->payload, f->payload_len),
-               type);
-  ok = lisp_map_register_decode (f->payload, f->payload_len, &m, &error);
-  VCHECK_DECODED (f, kind, ok, error);
+  VDECODE_MESSAGE (f, kind, type, lisp_map_register_decode, f->payload, f->payload_len, &m);
   VCHECK_UINT (f, kind, "decoded type", m->type, type);
-  VCHECK_UINT (f, kind, "trailing bytes", m->trailing, 0);
   VCHECK_BOOL (f, kind, "trailer_without_flag", m->trailer_without_flag, FALSE);
   return m;
 }
@@ -211,31 +205,20 @@ decode_register (const VFrame *f, const char *kind, guint type)
 static LispMapRequest *
 decode_request (const VFrame *f, const char *kind, const guint8 *data, gsize len)
 {
-  g_autoptr(GError) error = NULL;
   LispMapRequest *m = NULL;
-  gboolean ok;
 
-  VCHECK_UINT (f, kind, "lisp_message_type()", lisp_message_type (data, len),
-               LISP_TYPE_MAP_REQUEST);
-  ok = lisp_map_request_decode (data, len, &m, &error);
-  VCHECK_DECODED (f, kind, ok, error);
-  VCHECK_UINT (f, kind, "trailing bytes", m->trailing, 0);
+  VDECODE_MESSAGE (f, kind, LISP_TYPE_MAP_REQUEST, lisp_map_request_decode, data, len, &m);
   return m;
 }
 
 static LispMapReply *
 decode_reply (const VFrame *f, const char *kind)
 {
-  g_autoptr(GError) error = NULL;
   LispMapReply *m = NULL;
-  gboolean ok;
 
   check_control_port (f, kind);
-  VCHECK_UINT (f, kind, "lisp_message_type()", lisp_message_type (f->payload, f->payload_len),
-               LISP_TYPE_MAP_REPLY);
-  ok = lisp_map_reply_decode (f->payload, f->payload_len, &m, &error);
-  VCHECK_DECODED (f, kind, ok, error);
-  VCHECK_UINT (f, kind, "trailing bytes", m->trailing, 0);
+  VDECODE_MESSAGE (f, kind, LISP_TYPE_MAP_REPLY, lisp_map_reply_decode, f->payload, f->payload_len,
+                   &m);
   VCHECK_UINT (f, kind, "record count", m->records->len, 1);
   return m;
 }
@@ -243,13 +226,10 @@ decode_reply (const VFrame *f, const char *kind)
 static LispInfo *
 decode_info (const VFrame *f, const char *kind)
 {
-  g_autoptr(GError) error = NULL;
   LispInfo *m = NULL;
-  gboolean ok;
 
   check_control_port (f, kind);
-  ok = lisp_info_decode (f->payload, f->payload_len, &m, &error);
-  VCHECK_DECODED (f, kind, ok, error);
+  VDECODE (f, kind, lisp_info_decode, f->payload, f->payload_len, &m);
   VCHECK_UINT (f, kind, "trailing bytes", m->trailing, 0);
   return m;
 }
@@ -377,17 +357,14 @@ static void
 check_ecm (Expect *e)
 {
   const VFrame *f = e->frame;
-  g_autoptr(GError) error = NULL;
   g_autoptr(LispEcm) ecm = NULL;
   g_autoptr(LispMapRequest) m = NULL;
   const guint8 *inner;
   gsize inner_len;
-  gboolean ok;
 
   check_control_port (f, e->kind);
   check_type (e, LISP_TYPE_ECM);
-  ok = lisp_ecm_decode (f->payload, f->payload_len, &ecm, &error);
-  VCHECK_DECODED (f, e->kind, ok, error);
+  VDECODE (f, e->kind, lisp_ecm_decode, f->payload, f->payload_len, &ecm);
   inner = g_bytes_get_data (ecm->inner, &inner_len);
   expect_uint_eq (e, "inner_type", lisp_message_type (inner, inner_len));
   VCHECK_UINT (f, e->kind, "inner IP version", ecm->ip_version, 4);
@@ -440,12 +417,8 @@ check_map_notify (Expect *e)
 static void
 decode_data (const VFrame *f, const char *kind, LispDataHeader *h)
 {
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
   check_data_port (f, kind);
-  ok = lisp_data_header_decode (f->payload, f->payload_len, h, &error);
-  VCHECK_DECODED (f, kind, ok, error);
+  VDECODE (f, kind, lisp_data_header_decode, f->payload, f->payload_len, h);
 }
 
 static void
