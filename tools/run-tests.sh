@@ -6,7 +6,9 @@
 # 1. installs what is needed (tools/install-deps.sh; skipped with a note when not root);
 # 2. builds and tests, each stage in its own build directory under build/ci-*:
 #      default     all features auto                                  meson test
-#      server      -Dnm=disabled -Dapplet=disabled                     meson test --no-suite system
+#      server      -Dnm=disabled -Dapplet=disabled                     meson test of the suites
+#                  unit, fuzz-replay, conformance, i18n and lispmn-server (its daemons are
+#                  the same code the other stages run every integration test on)
 #      sanitizers  -Db_sanitize=address,undefined, any report fails    meson test --no-suite system
 #      fuzz        CC=clang -Dfuzzing=true + ASan/UBSan: each libFuzzer target runs
 #                  FUZZ_SECONDS (default 15) on a copy of its seed corpus; a crash fails
@@ -31,7 +33,7 @@ QUICK=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-tests: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -224,7 +226,8 @@ SAN_ENV=(
 )
 
 meson_stage default build/ci-default --
-meson_stage server build/ci-server -- -Dnm=disabled -Dapplet=disabled -- --no-suite system
+meson_stage server build/ci-server -- -Dnm=disabled -Dapplet=disabled -- \
+  --suite unit --suite fuzz-replay --suite conformance --suite i18n --suite lispmn-server
 if [ "$QUICK" = 0 ]; then
   meson_stage sanitizers build/ci-sanitizers "${SAN_ENV[@]}" -- \
     -Db_sanitize=address,undefined -Db_lundef=false -- --no-suite system
