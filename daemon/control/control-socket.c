@@ -246,9 +246,3 @@ lmn_control_sockets_local (LmnControlSockets *cs, guint8 family, LmnIp *out)
   *out = s->local;
   return TRUE;
 }
-
-guint
-lmn_control_sockets_count (LmnControlSockets *cs)
-{
-  return cs->sockets->len;
-}

@@ -33,7 +33,6 @@ gboolean           lmn_control_sockets_send (LmnControlSockets *cs, const LmnIp 
 /* The local address the family's first socket is bound to (for an ECM's inner source). */
 gboolean           lmn_control_sockets_local (LmnControlSockets *cs, guint8 family, LmnIp *out);
 /* Number of open sockets. */
-guint              lmn_control_sockets_count (LmnControlSockets *cs);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnControlSockets, lmn_control_sockets_free)
 
