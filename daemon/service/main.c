@@ -61,13 +61,16 @@ main (int argc, char **argv)
     }
   loop = g_main_loop_new (NULL, FALSE);
   sup = lmn_supervisor_new (config, state_file, levels.debug);
+  /* Before the node starts and writes its first state file: whoever sees that file may send
+   * SIGUSR1 at once, which must not find the default action (termination). */
+  lmn_daemon_signals_watch (&signals, loop, on_usr1, sup);
   if (!lmn_supervisor_start (sup, &error))
     {
       g_printerr ("lispmnd: %s\n", error->message);
+      lmn_daemon_signals_clear (&signals);
       return EXIT_FAILURE;
     }
   dbus = lmn_dbus_service_new (sup);
-  lmn_daemon_signals_watch (&signals, loop, on_usr1, sup);
   g_message ("lispmnd %s running (%s)", PACKAGE_VERSION,
              config->mode == LMN_MODE_XTR ? "site xTR" :
              config->mode == LMN_MODE_PROXY ? "proxy-ETR/ITR" : "mobile node");

@@ -23,7 +23,7 @@ import signal
 import subprocess
 import tempfile
 
-from netns import Topology, wait_for, proc_cpu_seconds
+from netns import Topology, catches_signal, wait_for, proc_cpu_seconds
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TCP_TRANSFER = os.path.join(HERE, "tcp_transfer.py")
@@ -153,6 +153,11 @@ def fresh_state(proc, path, who, timeout=15.0):
     """The state a daemon writes on SIGUSR1, written after this call. The old file goes
     first and the daemon replaces it atomically (rename), so the file that appears is a
     fresh one, however slow the machine: no clock tick or fixed sleep decides it."""
+    def handles_usr1():
+        if not proc.running():
+            raise LispmndError(f"{who} exited:\n{proc.log()}")
+        return catches_signal(proc.pid, signal.SIGUSR1)
+    wait_for(handles_usr1, timeout, f"{who} to handle SIGUSR1")
     try:
         os.unlink(path)
     except FileNotFoundError:

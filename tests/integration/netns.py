@@ -41,6 +41,19 @@ def proc_state(pid):
         return None
 
 
+def catches_signal(pid, signum):
+    """Whether the process has a handler for signum (SigCgt in /proc/PID/status): a signal
+    sent before that would meet the default action, which for SIGUSR1 is termination."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return False
+
+
 def proc_cpu_seconds(pid):
     """utime + stime of a process, in seconds."""
     with open(f"/proc/{pid}/stat") as f:
