@@ -133,10 +133,12 @@ lmn_registration_notify (LmnRegistration *reg, const guint8 *data, gsize len, gi
   *ack = NULL;
   if (!lisp_map_register_decode (data, len, &m, &error) || m->type != LISP_TYPE_MAP_NOTIFY)
     return LMN_NOTIFY_MALFORMED;
-  /* Never hash with an algorithm or key other than the one configured for this server. */
-  if (m->alg_id != reg->server->algorithm || m->key_id != reg->server->key_id)
+  /* Never hash with an algorithm other than the one configured for this server. The Key ID
+   * is not checked: only the algorithm and our key decide whether the MAC verifies, and OOR
+   * answers a Map-Register of Key ID 1 with a Map-Notify of Key ID 0. */
+  if (m->alg_id != reg->server->algorithm)
     {
-      auth_failed (reg, "unexpected key ID or algorithm");
+      auth_failed (reg, "unexpected algorithm");
       return LMN_NOTIFY_AUTH_FAILED;
     }
   auth_len = m->auth_data != NULL ? g_bytes_get_size (m->auth_data) : 0;

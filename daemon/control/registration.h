@@ -32,11 +32,11 @@ typedef enum {
 } LmnRegState;
 
 typedef enum {
-  LMN_NOTIFY_ACCEPTED,       /* our last Map-Register was acknowledged */
-  LMN_NOTIFY_AUTH_FAILED,    /* wrong MAC, key ID or algorithm: ignored */
-  LMN_NOTIFY_UNSOLICITED,    /* MAC fine, nonce not ours: answer with the Map-Notify-Ack */
-  LMN_NOTIFY_REPLAYED,       /* MAC fine, but for a Map-Register already acknowledged or
-                              * superseded: an old message sent again, ignored */
+  LMN_NOTIFY_ACCEPTED,    /* our last Map-Register was acknowledged */
+  LMN_NOTIFY_AUTH_FAILED, /* wrong MAC or algorithm: ignored */
+  LMN_NOTIFY_UNSOLICITED, /* MAC fine, nonce not ours: answer with the Map-Notify-Ack */
+  LMN_NOTIFY_REPLAYED,    /* MAC fine, but for a Map-Register already acknowledged or
+                           * superseded: an old message sent again, ignored */
   LMN_NOTIFY_MALFORMED,
 } LmnNotifyVerdict;
 

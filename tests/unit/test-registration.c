@@ -190,6 +190,53 @@ test_replayed_notify (void)
   server_free (ms);
 }
 
+/* The Map-Notify's Key ID is not ours to judge: OOR answers the Map-Register of a node
+ * configured key-id=1 (Key ID 1, HMAC-SHA-1: 0x0101 on the wire) with Key ID 0 (0x0001).
+ * What counts is that the MAC verifies with our key under our algorithm; a Map-Notify under
+ * another algorithm is refused without hashing. */
+static void
+test_notify_key_id_echoed_otherwise (void)
+{
+  LmnMapServerConfig *ms = server_new ();
+  g_autoptr(LmnRegistration) reg = NULL;
+  g_autoptr(GPtrArray) recs = records ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(LispMapRegister) notify = NULL;
+  g_autoptr(GBytes) oor_notify = NULL, other_alg = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *ack = NULL;
+
+  ms->key_id = 1;
+  ms->algorithm = LISP_AUTH_HMAC_SHA1_96;
+  reg = lmn_registration_new (ms);
+  bytes = lmn_registration_build (reg, recs, XTR_ID, 42, 1, NULL);
+  g_assert_cmphex (((const guint8 *) g_bytes_get_data (bytes, NULL))[12], ==, 1); /* Key ID */
+  g_assert_cmphex (((const guint8 *) g_bytes_get_data (bytes, NULL))[13], ==, 1); /* SHA-1 */
+  g_assert_true (lisp_map_register_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                           &notify, &error));
+  notify->type = LISP_TYPE_MAP_NOTIFY;
+  notify->key_id = 0;
+  g_clear_pointer (&notify->auth_data, g_bytes_unref);
+  oor_notify = lisp_map_register_encode (notify, (const guint8 *) ms->key, strlen (ms->key),
+                                         &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (((const guint8 *) g_bytes_get_data (oor_notify, NULL))[12], ==, 0);
+  g_assert_cmpint (feed (reg, oor_notify, 2, &ack), ==, LMN_NOTIFY_ACCEPTED);
+  g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERED);
+
+  /* The same Map-Notify under HMAC-SHA-256: refused as the wrong algorithm. */
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = lmn_registration_build (reg, recs, XTR_ID, 43, 3, NULL);
+  notify->nonce = 43;
+  notify->alg_id = LISP_AUTH_HMAC_SHA256_128;
+  other_alg = lisp_map_register_encode (notify, (const guint8 *) ms->key, strlen (ms->key), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (feed (reg, other_alg, 4, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpstr (reg->last_error, ==, "Map-Notify failed authentication: unexpected algorithm");
+  g_assert_true (reg->awaiting);
+  server_free (ms);
+}
+
 static void
 test_retries_unreachable (void)
 {
@@ -240,5 +287,7 @@ main (int argc, char **argv)
   g_test_add_func ("/registration/retries-unreachable", test_retries_unreachable);
   g_test_add_func ("/registration/replayed-notify", test_replayed_notify);
   g_test_add_func ("/registration/counter-names", test_counter_names);
+  g_test_add_func ("/registration/notify-key-id-echoed-otherwise",
+                   test_notify_key_id_echoed_otherwise);
   return g_test_run ();
 }
