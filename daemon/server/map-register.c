@@ -14,8 +14,14 @@
 /* The last nonce accepted from one xTR-ID with one site key. */
 typedef struct {
   guint64 nonce;
-  gint64  when;   /* seconds, to forget the oldest first */
+  gint64 when;       /* seconds, to forget the oldest first */
+  gboolean counting; /* its nonces were seen counting up: from now on each must be above */
 } LastNonce;
+
+/* A nonce above the previous one by less than this was counted up (a counter, or a clock in
+ * microseconds: 2^32 µs is 71 minutes), not drawn at random: random nonces step so little
+ * once in 2^33 Map-Registers. */
+#define NONCE_COUNTING_STEP G_GUINT64_CONSTANT (0x100000000)
 
 /* Why a Map-Register is refused, or that it is not. */
 typedef enum {
@@ -182,13 +188,21 @@ remember_nonce (LmnMapServer *ms, GBytes *id, guint64 nonce, gint64 now)
       last = g_new0 (LastNonce, 1);
       g_hash_table_insert (ms->last_nonces, g_bytes_ref (id), last);
     }
+  else if (nonce > last->nonce && nonce - last->nonce < NONCE_COUNTING_STEP)
+    last->counting = TRUE;
   last->nonce = nonce;
   last->when = now;
 }
 
 /* Authentic, but perhaps an old message sent again: it must not roll a newer registration
- * back (RFC 9301 §5.6). FALSE when it is dropped as a replay; *xtr is the key under which
- * to remember its nonce once applied, or NULL when the site does not check nonces. */
+ * back. FALSE when it is dropped as a replay; *xtr is the key under which to remember its
+ * nonce once applied, or NULL when the site does not check nonces.
+ *
+ * Only an xTR whose nonces grow can be told from a replay of its own old messages, and RFC
+ * 9301 §5.6 does not ask xTRs for growing nonces: lispers.net repeats one nonce, OOR draws
+ * them at random without an xTR-ID. So by default (auto) an xTR-ID is held to growing
+ * nonces once it has shown them (counting, in remember_nonce), which lispmnd does from its
+ * second Map-Register on; "true" holds every xTR-ID to them, "false" none. */
 static gboolean
 nonce_is_new (LmnMapServer *ms, const LmnSite *site, const LmnSiteKey *key,
               const LispMapRegister *m, const LmnEndpoint *from, GBytes **xtr)
@@ -197,11 +211,12 @@ nonce_is_new (LmnMapServer *ms, const LmnSite *site, const LmnSiteKey *key,
   g_autofree gchar *id = NULL;
 
   *xtr = NULL;
-  if (!site->increasing_nonces || !m->has_xtr_id)
+  if (site->increasing_nonces == LMN_NONCES_NEVER || !m->has_xtr_id)
     return TRUE;
   *xtr = nonce_key (site, key->key_id, m->xtr_id);
   last = g_hash_table_lookup (ms->last_nonces, *xtr);
-  if (last == NULL || m->nonce > last->nonce)
+  if (last == NULL || m->nonce > last->nonce ||
+      (site->increasing_nonces == LMN_NONCES_AUTO && !last->counting))
     return TRUE;
   id = lmn_ms_hex (m->xtr_id, 16);
   return lmn_ms_drop (ms, LMN_MS_DROP_REPLAYED_REGISTER, from,

@@ -11,6 +11,7 @@ static void
 add_site (JsonBuilder *b, const LmnSite *site)
 {
   static const char *const proxy[] = { "follow", "always", "never" };
+  static const char *const nonce_check[] = { "auto", "true", "false" };
 
   json_builder_begin_object (b);
   lmn_json_add_string (b, "name", site->name);
@@ -25,7 +26,7 @@ add_site (JsonBuilder *b, const LmnSite *site)
   json_builder_end_array (b);
   lmn_json_add_bool (b, "accept-more-specifics", site->accept_more_specifics);
   lmn_json_add_string (b, "proxy-reply", proxy[site->proxy_reply]);
-  lmn_json_add_bool (b, "increasing-nonces", site->increasing_nonces);
+  lmn_json_add_string (b, "increasing-nonces", nonce_check[site->increasing_nonces]);
   json_builder_end_object (b);
 }
 

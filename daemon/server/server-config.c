@@ -156,6 +156,27 @@ get_bool (const Ctx *c, const char *key, gboolean *out, GError **error)
   return TRUE;
 }
 
+/* increasing-nonces=auto, or a boolean. */
+static gboolean
+get_nonce_check (const Ctx *c, LmnNonceCheck *out, GError **error)
+{
+  g_autofree gchar *text = NULL;
+  gboolean always;
+
+  if (!get_string (c, "increasing-nonces", &text, error))
+    return FALSE;
+  if (g_str_equal (text, "auto"))
+    {
+      *out = LMN_NONCES_AUTO;
+      return TRUE;
+    }
+  if (!get_bool (c, "increasing-nonces", &always, NULL))
+    return fail (c, "increasing-nonces", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                 "'%s' is not auto, true or false", text);
+  *out = always ? LMN_NONCES_ALWAYS : LMN_NONCES_NEVER;
+  return TRUE;
+}
+
 /* An address of listen= or map-resolver=, port unset. */
 static gboolean
 parse_address (const char *text, LmnEndpoint *out)
@@ -349,8 +370,7 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
         return fail (c, "proxy-reply", error, LMN_SERVER_CONFIG_ERROR_INVALID,
                      "'%s' is not follow, always or never", text);
     }
-  if (has_key (c, "increasing-nonces") &&
-      !get_bool (c, "increasing-nonces", &site->increasing_nonces, error))
+  if (has_key (c, "increasing-nonces") && !get_nonce_check (c, &site->increasing_nonces, error))
     return FALSE;
   g_ptr_array_add (config->sites, g_steal_pointer (&site));
   return TRUE;

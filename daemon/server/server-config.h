@@ -13,7 +13,8 @@
  *   key2=newsecret                    # optional second key (roll-over): key2-id, key2-algorithm
  *   accept-more-specifics=true        # default false: only the exact prefixes
  *   proxy-reply=follow                # follow the registrant's P bit (default), always, never
- *   increasing-nonces=true            # refuse Map-Registers whose nonce is not above the last
+ *   increasing-nonces=auto            # refuse a nonce not above the last: from xTR-IDs seen
+ *                                     # counting up (auto), from all (true), never (false)
  *
  *   [proxy]                           # optional: also proxy-ETR and proxy-ITR (RFC 6832)
  *   eids=192.0.2.0/24;2001:db8:e1d::/48   # the EID space it attracts and decapsulates for

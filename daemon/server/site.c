@@ -24,7 +24,7 @@ lmn_site_new (const char *name)
   site->prefixes = g_array_new (FALSE, TRUE, sizeof (LispPrefix));
   site->keys = g_ptr_array_new_with_free_func (site_key_free);
   site->proxy_reply = LMN_PROXY_FOLLOW;
-  site->increasing_nonces = TRUE;
+  site->increasing_nonces = LMN_NONCES_AUTO;
   return site;
 }
 

@@ -14,6 +14,15 @@ typedef enum {
   LMN_PROXY_NEVER,
 } LmnProxyMode;
 
+/* Replays of Map-Registers (map-register.c). RFC 9301 §5.6 gives the nonce no anti-replay
+ * role, and deployed xTRs differ: lispmnd's nonces grow (a clock), lispers.net sends the same
+ * nonce every time, OOR random ones (without an xTR-ID, so never checked). */
+typedef enum {
+  LMN_NONCES_AUTO,   /* checked for the xTR-IDs seen counting up; the default */
+  LMN_NONCES_ALWAYS, /* checked for every xTR-ID ("true") */
+  LMN_NONCES_NEVER,  /* never checked ("false") */
+} LmnNonceCheck;
+
 typedef struct {
   guint8  key_id;
   guint8  algorithm;  /* LispAuthAlg */
@@ -26,9 +35,9 @@ typedef struct {
   GPtrArray   *keys;                  /* LmnSiteKey* */
   gboolean     accept_more_specifics;
   LmnProxyMode proxy_reply;
-  /* RFC 9301 §5.6: a Map-Register with an xTR-ID must carry a nonce above the last one
-   * accepted from that xTR-ID with that key, else it is a replay. Default TRUE. */
-  gboolean     increasing_nonces;
+  /* Which xTR-IDs must send each Map-Register under a nonce above the last one accepted
+   * from them with that key, else it is a replay (increasing-nonces=). */
+  LmnNonceCheck increasing_nonces;
 } LmnSite;
 
 LmnSite *lmn_site_new  (const char *name);

@@ -638,7 +638,7 @@ test_replayed_register (void)
   g_assert_cmpint (((LmnSiteRegistration *) lmn_map_server_registrations (ms)->pdata[0])->last_refresh,
                    ==, T0 + 8);
   /* a site of xTRs that send random nonces can turn the check off */
-  ana->increasing_nonces = FALSE;
+  ana->increasing_nonces = LMN_NONCES_NEVER;
   g_assert_true (handle (ms, m_old, &MN1, T0 + 9, out));
   g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_REPLAYED_REGISTER), ==, 2);
 }

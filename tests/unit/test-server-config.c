@@ -55,8 +55,8 @@ test_valid (void)
   g_assert_cmpuint (k->algorithm, ==, LISP_AUTH_HMAC_SHA256_128);
   g_assert_false (bob->accept_more_specifics);
   g_assert_cmpint (bob->proxy_reply, ==, LMN_PROXY_FOLLOW);
-  g_assert_false (ana->increasing_nonces);
-  g_assert_true (bob->increasing_nonces);
+  g_assert_cmpint (ana->increasing_nonces, ==, LMN_NONCES_NEVER);
+  g_assert_cmpint (bob->increasing_nonces, ==, LMN_NONCES_AUTO);
   g_assert_cmpuint (((LmnSiteKey *) bob->keys->pdata[0])->key_id, ==, 0);
 }
 
@@ -81,7 +81,8 @@ static const struct {
 } errors[] = {
   { "[site a]\neid-prefixes=192.0.2.0/24\n", "t.conf:1: [site a]: no key=" },
   { "[site a]\nkey=TOPSECRET\n", "t.conf:1: [site a]: no eid-prefixes=" },
-  { "[site a]\neid-prefixes=192.0.2.0/33\nkey=TOPSECRET\n", "t.conf:2: [site a] eid-prefixes: '192.0.2.0/33'" },
+  { "[site a]\neid-prefixes=192.0.2.0/33\nkey=TOPSECRET\n",
+    "t.conf:2: [site a] eid-prefixes: '192.0.2.0/33'" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey-id=256\n",
     "t.conf:4: [site a] key-id: '256' is not a number from 0 to 255" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nalgorithm=md5\n",
@@ -97,32 +98,57 @@ static const struct {
   { "[lispmn-server]\nnotify-retransmit-interval=0\n",
     "t.conf:2: [lispmn-server] notify-retransmit-interval: 0 seconds (1-60)" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nincreasing-nonces=maybe\n",
-    "t.conf:4: [site a] increasing-nonces: 'maybe' is not true or false" },
+    "t.conf:4: [site a] increasing-nonces: 'maybe' is not auto, true or false" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nproxy-reply=sometimes\n",
     "t.conf:4: [site a] proxy-reply: 'sometimes' is not follow, always or never" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site b]\neid-prefixes=192.0.2.128/25\nkey=TOPSECRET\n",
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site "
+    "b]\neid-prefixes=192.0.2.128/25\nkey=TOPSECRET\n",
     "t.conf:5: [site b] eid-prefixes: '192.0.2.128/25' overlaps 192.0.2.0/24 of [site a]" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site a]\n", "t.conf:4: [site a]: group already defined on line 1" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey=TOPSECRET\n", "t.conf:4: [site a] key: set twice" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site a]\n",
+    "t.conf:4: [site a]: group already defined on line 1" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey=TOPSECRET\n",
+    "t.conf:4: [site a] key: set twice" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nTOPSECRET\n", "t.conf:3: not a [group]" },
   { "[site]\n", "t.conf:1: [site]: a site needs a name" },
   { "[sites a]\n", "t.conf:1: [sites a]: unknown group" },
-  { "[lispmn-server]\nlisten=192.0.2.300\n", "t.conf:2: [lispmn-server] listen: '192.0.2.300' is not an IPv4 or IPv6 address" },
+  { "[lispmn-server]\nlisten=192.0.2.300\n",
+    "t.conf:2: [lispmn-server] listen: '192.0.2.300' is not an IPv4 or IPv6 address" },
   { "[lispmn-server]\nport=0\n", "t.conf:2: [lispmn-server] port: port 0" },
   { "[lispmn-server]\n", "t.conf: no [site NAME] group" },
   { "key=TOPSECRET\n", "t.conf:1: a key before the first [group]" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=\n", "t.conf:3: [site a] key: empty value" },
   /* the proxy-ETR/ITR */
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\nuplinks=eth0\n", "t.conf:4: [proxy] eids: required" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\n", "t.conf:4: [proxy] uplinks: required" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=;\nuplinks=eth0\n", "t.conf:5: [proxy] eids: empty list" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/40\nuplinks=eth0\n", "t.conf:5: [proxy] eids: '192.0.2.0/40' is not an IPv4 or IPv6 prefix" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=[7]192.0.2.0/24\nuplinks=eth0\n", "t.conf:5: [proxy] eids: '[7]192.0.2.0/24' is not" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0;a/b\n", "t.conf:6: [proxy] uplinks: 'a/b' is not an interface name" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\ntun=a-name-much-too-long\n", "t.conf:7: [proxy] tun: 'a-name-much-too-long' is not an interface name" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nmap-resolver=mr.example\n", "t.conf:7: [proxy] map-resolver: 'mr.example' is not an IPv4 or IPv6 address" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nrtr=yes\n", "t.conf:7: [proxy] rtr: unknown key" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\n", "t.conf: [proxy] map-resolver: required when [lispmn-server] listen= has no address of its own" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\nuplinks=eth0\n",
+    "t.conf:4: [proxy] eids: required" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\n",
+    "t.conf:4: [proxy] uplinks: required" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=;\nuplinks=eth0\n",
+    "t.conf:5: [proxy] eids: empty list" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/40\nuplinks=eth0\n",
+    "t.conf:5: [proxy] eids: '192.0.2.0/40' is not an IPv4 or IPv6 prefix" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=[7]192.0.2.0/24\nuplinks=eth0\n",
+    "t.conf:5: [proxy] eids: '[7]192.0.2.0/24' is not" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0;a/b\n",
+    "t.conf:6: [proxy] uplinks: 'a/b' is not an interface name" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/"
+    "24\nuplinks=eth0\ntun=a-name-much-too-long\n",
+    "t.conf:7: [proxy] tun: 'a-name-much-too-long' is not an interface name" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/"
+    "24\nuplinks=eth0\nmap-resolver=mr.example\n",
+    "t.conf:7: [proxy] map-resolver: 'mr.example' is not an IPv4 or IPv6 address" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/"
+    "24\nuplinks=eth0\nrtr=yes\n",
+    "t.conf:7: [proxy] rtr: unknown key" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\n",
+    "t.conf: [proxy] map-resolver: required when [lispmn-server] listen= has no address of its "
+    "own" },
 };
 
 /* A [proxy] group: its values, and the map-resolver defaulting to this server. */
