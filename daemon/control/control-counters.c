@@ -27,6 +27,10 @@ static const char *const names[LMN_CTL_N_COUNTERS] = {
   [LMN_CTL_MALFORMED] = "malformed",
   [LMN_CTL_UNEXPECTED_TYPE] = "unexpected-type",
   [LMN_CTL_SEND_FAILED] = "send-failed",
+  [LMN_CTL_SMR_RETRY] = "smr-retry",
+  [LMN_CTL_SMR_ANSWERED] = "smr-answered",
+  [LMN_CTL_SMR_UNANSWERED] = "smr-unanswered",
+  [LMN_CTL_RLOC_PROBE_OTHER_RECORD] = "rloc-probe-other-record",
 };
 
 const char *

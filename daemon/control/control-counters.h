@@ -17,22 +17,29 @@ typedef enum {
   LMN_CTL_MAP_REQUEST_ANSWERED,     /* ETR: authoritative Map-Replies sent */
   LMN_CTL_MAP_REQUEST_FOREIGN_EID,  /* ETR: asked for an EID that is not ours */
   LMN_CTL_SMR_RECEIVED,
-  LMN_CTL_SMR_SENT,                 /* our mapping changed: told to a recent peer */
+  LMN_CTL_SMR_SENT, /* our mapping changed: told to a recent peer */
   LMN_CTL_SMR_INVOKED_SENT,
   LMN_CTL_MAP_REGISTER_SENT,
   LMN_CTL_MAP_NOTIFY_ACCEPTED,
   LMN_CTL_MAP_NOTIFY_AUTH_FAILED,
   LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH, /* authenticated, but not for our last Map-Register */
   LMN_CTL_MAP_NOTIFY_UNKNOWN_SERVER, /* from an address that is no configured map-server */
-  LMN_CTL_MAP_NOTIFY_ACK_SENT,      /* answers to unsolicited (authenticated) Map-Notifys */
-  LMN_CTL_MAP_NOTIFY_REPLAYED,      /* authenticated, our nonce, but already acknowledged */
+  LMN_CTL_MAP_NOTIFY_ACK_SENT,       /* answers to unsolicited (authenticated) Map-Notifys */
+  LMN_CTL_MAP_NOTIFY_REPLAYED,       /* authenticated, our nonce, but already acknowledged */
   LMN_CTL_RLOC_PROBE_SENT,
   LMN_CTL_RLOC_PROBE_ANSWERED,
-  LMN_CTL_RLOC_PROBE_MISSED,        /* a probe left unanswered */
-  LMN_CTL_RLOC_PROBE_UNSOLICITED,   /* a probe reply with the nonce of no outstanding probe */
+  LMN_CTL_RLOC_PROBE_MISSED,      /* a probe left unanswered */
+  LMN_CTL_RLOC_PROBE_UNSOLICITED, /* a probe reply with the nonce of no outstanding probe */
   LMN_CTL_MALFORMED,
   LMN_CTL_UNEXPECTED_TYPE,
   LMN_CTL_SEND_FAILED,
+  /* SMRs: the same again (no SMR-invoked Map-Request yet); that Map-Request came; none came
+   * after every try. */
+  LMN_CTL_SMR_RETRY,
+  LMN_CTL_SMR_ANSWERED,
+  LMN_CTL_SMR_UNANSWERED,
+  /* ETR: an RLOC-probe naming no EID of ours, answered anyway */
+  LMN_CTL_RLOC_PROBE_OTHER_RECORD,
   LMN_CTL_N_COUNTERS
 } LmnControlCounter;
 

@@ -1,11 +1,32 @@
 /* The ETR side of the resolver: a Map-Request for one of our EIDs (plain, or in an ECM from
  * a map-server) is answered with an authoritative Map-Reply listing our usable RLOCs; an
- * RLOC-probe (P bit) gets the same answer with the probed locator marked. A Map-Request
- * with the S bit is an SMR, for resolver-smr.c. */
+ * RLOC-probe (P bit) gets the same answer with the probed locator marked. A probe tests the
+ * locator, not the EID (RFC 9301 §7.1), so it is answered whatever its EID-record says:
+ * lispers.net probes with Source-EID = our EID and an EID-record of AFI 0. A Map-Request
+ * with the S bit is an SMR, for resolver-smr.c; one asking for our EID may be the answer to
+ * an SMR of ours, which resolver-smr.c is told. */
 #include "resolver-private.h"
 
 #include "lisp-message.h"
 #include "own-mapping.h"
+
+/* The EID of ours a probe naming none of them is answered with: the one its Source-EID
+ * names, or else our first. */
+static const LispPrefix *
+probe_eid (LmnResolver *r, const LispMapRequest *m)
+{
+  LispPrefix source;
+  guint8 addr[16];
+  int family = lisp_address_ip (m->source_eid, addr);
+  const LispPrefix *own = NULL;
+
+  if (family != 0 && lisp_prefix_init (&source, lisp_address_iid (m->source_eid), (guint8) family,
+                                       addr, family == LISP_FAMILY_IPV4 ? 32 : 128))
+    own = lmn_own_mapping_find (r->ctx.config, &source);
+  if (own == NULL && r->ctx.config->eids->len > 0)
+    own = &g_array_index (r->ctx.config->eids, LispPrefix, 0);
+  return own;
+}
 
 static void
 answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_port,
@@ -32,8 +53,15 @@ answer_request (LmnResolver *r, const guint8 *data, gsize len, guint16 reply_por
       return;
     }
   asked = g_ptr_array_index (m->records, 0);
-  if (!lisp_prefix_from_address (asked->eid, asked->mask_len, &p, NULL) ||
-      (own = lmn_own_mapping_find (r->ctx.config, &p)) == NULL)
+  if (lisp_prefix_from_address (asked->eid, asked->mask_len, &p, NULL) &&
+      (own = lmn_own_mapping_find (r->ctx.config, &p)) != NULL)
+    {
+      if (!m->probe)
+        lmn_resolver_smr_answered (r, m, own);
+    }
+  else if (m->probe && (own = probe_eid (r, m)) != NULL)
+    r->ctx.counters->n[LMN_CTL_RLOC_PROBE_OTHER_RECORD]++;
+  else
     {
       r->ctx.counters->n[LMN_CTL_MAP_REQUEST_FOREIGN_EID]++;
       return;

@@ -14,6 +14,7 @@
 G_BEGIN_DECLS
 
 typedef struct _Request Request;
+typedef struct _PendingSmr PendingSmr;
 
 /* What a kind of request (miss, lookup) does; the shared machinery calls it. */
 typedef struct {
@@ -48,6 +49,7 @@ struct _LmnResolver {
   GHashTable          *by_dst;         /* key -> Request* (owned) */
   GHashTable          *by_nonce;       /* &nonce -> Request* (outstanding ones only) */
   GHashTable          *lookups;        /* Request* (owned): lookups in flight */
+  GHashTable *smrs;                    /* key -> PendingSmr* (owned): SMRs being repeated */
 };
 
 /* resolver-request.c */
@@ -76,5 +78,9 @@ void lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const gui
 
 /* resolver-smr.c: the SMR m received. */
 void     lmn_resolver_handle_smr   (LmnResolver *r, const LispMapRequest *m);
+void lmn_resolver_pending_smr_free (PendingSmr *smr);
+/* m, not a probe, asks for our EID own: if it comes from a peer we keep sending SMRs about
+ * own, that peer has looked us up again, and the SMRs to it stop. */
+void lmn_resolver_smr_answered (LmnResolver *r, const LispMapRequest *m, const LispPrefix *own);
 
 G_END_DECLS

@@ -30,6 +30,8 @@ lmn_resolver_new (const LmnControlContext *ctx)
   r->by_dst = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                      (GDestroyNotify) lmn_resolver_request_free);
   r->lookups = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) lmn_resolver_request_free, NULL);
+  r->smrs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                   (GDestroyNotify) lmn_resolver_pending_smr_free);
   return r;
 }
 
@@ -40,6 +42,7 @@ lmn_resolver_free (LmnResolver *r)
     return;
   lmn_resolver_lookup_cancel_all (r);
   g_hash_table_unref (r->lookups);
+  g_hash_table_unref (r->smrs);
   g_hash_table_unref (r->by_nonce);
   g_hash_table_unref (r->by_dst);
   g_array_unref (r->map_resolvers);

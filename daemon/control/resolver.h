@@ -9,7 +9,8 @@
  *
  * ETR side: a Map-Request (plain, or in an ECM from a map-server) for one of our EIDs is
  * answered with an authoritative Map-Reply listing our usable RLOCs (for an RLOC-probe with
- * P set and the probed locator marked); an SMR makes us look the sender's EID up again. */
+ * P set and the probed locator marked; a probe is answered whatever EID it names, as it
+ * tests the locator); an SMR makes us look the sender's EID up again. */
 #pragma once
 
 #include <glib.h>
@@ -41,9 +42,14 @@ void         lmn_resolver_handle_map_request (LmnResolver *resolver, const guint
 /* An ECM; the Map-Request inside is answered to the inner UDP source port. */
 void         lmn_resolver_handle_ecm         (LmnResolver *resolver, const guint8 *data, gsize len,
                                               const LmnIp *local);
-/* Tells peers that our mapping changed (RFC 9301 §6.1): to each peer RLOC, one
- * Solicit-Map-Request per EID of ours, so that they look us up again through the mapping
- * system. Peers believed down are told as well: they are the ones holding a stale mapping. */
+/* SMRs to a peer: the first at once, then after 1, 2 and 4 s until it asks for our EID. */
+#define LMN_SMR_TRIES 4
+
+/* Tells peers that our mapping changed (RFC 9301 §6.6.2): to each peer RLOC, one
+ * Solicit-Map-Request per EID of ours (Source-EID: ours; EID-record: the peer's EID-prefix
+ * in our map-cache), so that they look us up again through the mapping system; repeated
+ * until the peer's SMR-invoked Map-Request arrives, LMN_SMR_TRIES times at most. Peers
+ * believed down are told as well: they are the ones holding a stale mapping. */
 void         lmn_resolver_send_smrs (LmnResolver *resolver, const GArray *peers);
 /* Requests in flight. */
 guint        lmn_resolver_outstanding (const LmnResolver *resolver);
