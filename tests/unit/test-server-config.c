@@ -152,6 +152,32 @@ static const struct {
 };
 
 /* A [proxy] group: its values, and the map-resolver defaulting to this server. */
+/* increasing-nonces=: auto, or a boolean as every other boolean key. */
+static void
+test_nonce_check (void)
+{
+  static const struct {
+    const char *value;
+    LmnNonceCheck check;
+  } rows[] = {
+    { "auto", LMN_NONCES_AUTO },   { "true", LMN_NONCES_ALWAYS }, { "yes", LMN_NONCES_ALWAYS },
+    { "false", LMN_NONCES_NEVER }, { "no", LMN_NONCES_NEVER },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree gchar *text =
+        g_strdup_printf ("[site a]\neid-prefixes=192.0.2.0/24\nkey=k\nincreasing-nonces=%s\n",
+                         rows[i].value);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LmnServerConfig) c = lmn_server_config_load_data (text, strlen (text), "t.conf",
+                                                                  &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (((LmnSite *) c->sites->pdata[0])->increasing_nonces, ==, rows[i].check);
+    }
+}
+
 static void
 test_proxy (void)
 {
@@ -232,6 +258,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server-config/defaults", test_defaults);
   g_test_add_func ("/server-config/errors", test_errors);
   g_test_add_func ("/server-config/proxy", test_proxy);
+  g_test_add_func ("/server-config/nonce-check", test_nonce_check);
   g_test_add_func ("/server-config/example", test_example);
   return g_test_run ();
 }
