@@ -251,12 +251,31 @@ class Lispmnctl(BusTest):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("192.0.2.10/32, 2001:db8:e1d::10/128", out.stdout)
         for r in state["rlocs"]:
-            self.assertRegex(out.stdout, rf"{r['interface']}\s+{r['address']}\s+priority 1\s+weight 50\s+up")
+            self.assertRegex(out.stdout, rf"{r['interface']}\s+{r['address']}\s+1\s+50\s+up")
+        # A table: every column starts where its heading does, whatever the address lengths
+        # (IPv6 RLOCs included); the RLOCs by priority.
+        lines = out.stdout.splitlines()
+        head = next(i for i, line in enumerate(lines) if "INTERFACE" in line)
+        rows = lines[head + 1:head + 1 + len(state["rlocs"])]
+        for heading in ("ADDRESS", "PRIORITY", "WEIGHT", "STATE"):
+            column = lines[head].index(heading)
+            for row in rows:
+                self.assertNotEqual(row[column - 1:column], "", f"{row!r} shorter than {heading}")
+                self.assertEqual(row[column - 2:column], "  ", f"{heading} not aligned in {row!r}")
+                self.assertNotEqual(row[column], " ", f"{heading} not aligned in {row!r}")
+        priorities = [int(row.split()[2]) for row in rows]
+        self.assertEqual(priorities, sorted(priorities))
+        # Bare lispmnctl is status; --json alone is status --json.
+        self.assertEqual(self.ctl().stdout.splitlines()[:2], out.stdout.splitlines()[:2])
+        js = json.loads(self.ctl("--json").stdout)
+        # Keys spelt one way: lower case with dashes, as in the state file.
+        self.assertEqual(set(js), {"state", "eids", "rlocs", "map-servers", "map-resolvers",
+                                   "proxy-etrs", "counters"})
         js = json.loads(self.ctl("--json", "status").stdout)
-        self.assertEqual(js["Eids"], state["eids"])
-        self.assertEqual(js["State"], "idle")
-        self.assertEqual({r["address"] for r in js["Rlocs"]}, {r["address"] for r in state["rlocs"]})
-        self.assertIn("drops.malformed-outer", js["Counters"])
+        self.assertEqual(js["eids"], state["eids"])
+        self.assertEqual(js["state"], "idle")
+        self.assertEqual({r["address"] for r in js["rlocs"]}, {r["address"] for r in state["rlocs"]})
+        self.assertIn("drops.malformed-outer", js["counters"])
         rlocs = json.loads(self.ctl("--json", "rlocs").stdout)
         self.assertEqual(len(rlocs), 4)
         cache = json.loads(self.ctl("--json", "map-cache").stdout)

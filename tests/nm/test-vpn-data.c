@@ -1,6 +1,7 @@
 /* The NetworkManager plugin's pure parts: vpn.data read and checked (every problem names the
  * key), the Configure settings made from it, and the ranking of uplinks into RLOC priorities
  * and weights (vpn.data overrides, user data, route metrics, carrier, captive portals). */
+#include "registration-verdict.h"
 #include "uplink-ranking.h"
 #include "vpn-data.h"
 
@@ -169,6 +170,52 @@ test_nat_keys (void)
   g_assert_cmpuint (interval, ==, 3600);
 }
 
+/* MapServers as lispmnd publishes it, in GVariant text. */
+static void
+test_registration_verdict (void)
+{
+  static const struct {
+    const char *map_servers;
+    LmnVerdict verdict;
+    const char *reason;
+  } cases[] = {
+    { "@aa{sv} []", LMN_VERDICT_REGISTERED, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'registering'>}]", LMN_VERDICT_PENDING, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'registered'>}]", LMN_VERDICT_REGISTERED, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'auth-failed'>, 'last-error': <'wrong MAC'>}]",
+      LMN_VERDICT_WRONG_KEY, "map-server 198.51.100.66 refused the key: wrong key" },
+    { "[{'address': <'198.51.100.66'>, 'state': <'unreachable'>}]", LMN_VERDICT_UNREACHABLE,
+      "map-server 198.51.100.66 is not answering" },
+    /* One map-server accepting is enough; one still trying is waited for. */
+    { "[{'address': <'198.51.100.66'>, 'state': <'auth-failed'>}, "
+      "{'address': <'198.51.100.67'>, 'state': <'registered'>}]",
+      LMN_VERDICT_REGISTERED, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'unreachable'>}, "
+      "{'address': <'198.51.100.67'>, 'state': <'registering'>}]",
+      LMN_VERDICT_PENDING, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'unreachable'>}, "
+      "{'address': <'198.51.100.67'>, 'state': <'auth-failed'>}]",
+      LMN_VERDICT_WRONG_KEY, "map-server 198.51.100.67 refused the key" },
+    /* Keys missing (an older or odd daemon): still registering, never a crash. */
+    { "[@a{sv} {}]", LMN_VERDICT_PENDING, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_parse (G_VARIANT_TYPE ("aa{sv}"),
+                                                                   cases[i].map_servers, NULL,
+                                                                   NULL, NULL));
+      g_autofree gchar *reason = NULL;
+
+      g_assert_nonnull (v);
+      g_assert_cmpint (lmn_registration_verdict (v, &reason), ==, cases[i].verdict);
+      if (cases[i].reason == NULL)
+        g_assert_null (reason);
+      else if (reason == NULL || strstr (reason, cases[i].reason) == NULL)
+        g_error ("case %u: '%s' does not say '%s'", i, reason, cases[i].reason);
+    }
+}
+
 static void
 test_key_checks (void)
 {
@@ -264,6 +311,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vpn-data/bad-values-name-the-key", test_bad_values_name_the_key);
   g_test_add_func ("/vpn-data/key-checks", test_key_checks);
   g_test_add_func ("/vpn-data/nat-keys", test_nat_keys);
+  g_test_add_func ("/registration-verdict/map-servers", test_registration_verdict);
   g_test_add_func ("/uplink-ranking/by-metric", test_ranking_by_metric);
   g_test_add_func ("/uplink-ranking/overrides", test_ranking_overrides);
   g_test_add_func ("/uplink-ranking/user-values", test_user_values);

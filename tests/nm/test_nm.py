@@ -62,13 +62,9 @@ manage-addresses=true
 [uplink up0]
 """
 
-# NetworkManager mode: NetworkManager puts the EIDs on the TUN, the plugin's feeder gives the
-# uplinks; Configure replaces the EIDs and the map-servers.
-MN_CONF = f"""[lispmnd]
-mode=mobile-node
-eids={EID4}/32;{EID6}/128
-manage-addresses=false
-"""
+# NetworkManager mode: lispmnd runs without any lispmnd.conf (as D-Bus activation and the
+# systemd unit start it); the profile says everything through Configure.
+NO_CONFIG = None
 
 # NetworkManager's connectivity check asks a small web server beside the map-server; the test
 # can make it answer like a captive portal to the WWAN uplink's addresses.
@@ -100,6 +96,14 @@ supports-multiple-connections=false
 """
 
 VPN_DATA = f"eid={EID4} {EID6}, map-server={MS}, map-resolver={MS}, proxy-etr={PETR}"
+
+
+def default_config_path():
+    """Where the built lispmnd looks for lispmnd.conf when given no --config."""
+    options = {o["name"]: o["value"] for o in json.loads(subprocess.run(
+        ["meson", "introspect", "--buildoptions", BUILD], capture_output=True, text=True,
+        check=True).stdout)}
+    return os.path.join(options["prefix"], options["sysconfdir"], "lispmn", "lispmnd.conf")
 
 
 def build(t):
@@ -186,8 +190,7 @@ class NetworkManagerPlugin(unittest.TestCase):
         cls.bus = connect(cls.nm.address)
         cls.polkit = PolkitStandIn(cls.bus, cls.nm.address, os.path.join(cls.dir, "polkitd-mock.log"))
         cls.polkit.allow(["org.lispmn.MobileNode1.configure", "org.lispmn.MobileNode1.control"])
-        cls.mn = lt.Daemon(t, MN, MN_CONF, cls.dir, env=env)
-        wait_for(lambda: name_has_owner(cls.bus, "org.lispmn.MobileNode1"), 5, "lispmnd on the sandbox's bus")
+        cls.start_lispmnd()
 
         t0 = time.monotonic()
         cls.nm.nmcli("connection", "add", "type", "ethernet", "ifname", WLAN, "con-name", "wlan",
@@ -202,6 +205,16 @@ class NetworkManagerPlugin(unittest.TestCase):
         cls.nm.wait_active("wlan", 30)
         cls.nm.wait_active("wwan", 60)
         cls.uplinks_seconds = time.monotonic() - t0
+
+    @classmethod
+    def start_lispmnd(cls):
+        """lispmnd with no configuration file: the build's default path must not exist."""
+        default = default_config_path()
+        if os.path.exists(default):
+            raise RuntimeError(f"{default} exists: the test needs lispmnd without a configuration file")
+        cls.mn = lt.Daemon(cls.t, MN, NO_CONFIG, cls.dir, env=cls.nm.env())
+        wait_for(lambda: name_has_owner(cls.bus, "org.lispmn.MobileNode1"), 5,
+                 f"lispmnd on the sandbox's bus (log: {cls.mn.proc.log()})")
 
     @classmethod
     def tearDownClass(cls):
@@ -286,14 +299,14 @@ class NetworkManagerPlugin(unittest.TestCase):
                  f"both uplinks as RLOCs ({self.rlocs()}; connectivity {self.connectivity()})")
         self.assertIn(f"dev {WLAN}", self.gateway_route())
         status = self.ctl_status()
-        self.assertEqual(status["Eids"], [f"{EID4}/32", f"{EID6}/128"])
+        self.assertEqual(status["eids"], [f"{EID4}/32", f"{EID6}/128"])
         by_iface = {}
-        for r in status["Rlocs"]:
+        for r in status["rlocs"]:
             by_iface.setdefault(r["interface"], set()).add(r["priority"])
-        self.assertEqual(by_iface, {WLAN: {1}, WWAN: {2}}, status["Rlocs"])
+        self.assertEqual(by_iface, {WLAN: {1}, WWAN: {2}}, status["rlocs"])
         # Each RLOC names its uplink's NetworkManager connection (the feeder passes it).
-        self.assertEqual({(r["interface"], r.get("connection")) for r in status["Rlocs"]},
-                         {(WLAN, "wlan"), (WWAN, "wwan")}, status["Rlocs"])
+        self.assertEqual({(r["interface"], r.get("connection")) for r in status["rlocs"]},
+                         {(WLAN, "wlan"), (WWAN, "wwan")}, status["rlocs"])
         wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "the EID registered")
         print(f"'nmcli connection up lisp' took {up_seconds:.2f} s")
 
@@ -354,7 +367,7 @@ class NetworkManagerPlugin(unittest.TestCase):
         wait_for(lambda: not self.t.has_link(MN, "lispmn0"), 5, "the TUN to go away")
         wait_for(lambda: f"{EID4}/32" not in self.registrations(), 5, "the EID withdrawn")
         self.nm.nmcli("connection", "delete", "lisp")
-        self.assertEqual(self.ctl_status()["State"], "stopped")
+        self.assertEqual(self.ctl_status()["state"], "stopped")
         self.assert_alive()
 
     def test_4_agent_owned_key(self):
@@ -414,7 +427,7 @@ class NetworkManagerPlugin(unittest.TestCase):
                       "vpn.secrets", f"map-server-key={KEY}")
         self.take_down_at_end("prefs")
         self.nm.nmcli("connection", "up", "prefs")
-        weights = lambda: {r["interface"]: (r["priority"], r["weight"]) for r in self.ctl_status()["Rlocs"]}
+        weights = lambda: {r["interface"]: (r["priority"], r["weight"]) for r in self.ctl_status()["rlocs"]}
         wait_for(lambda: weights() == {WLAN: (1, 100), WWAN: (2, 20)}, 10, "the weight from vpn.data")
         keyfile = os.path.join(self.nm.etc, "system-connections", "wlan.nmconnection")
         with open(keyfile) as f:
@@ -454,6 +467,80 @@ class NetworkManagerPlugin(unittest.TestCase):
         wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "wwan back at its rank")
         self.nm.nmcli("connection", "down", "portal")
         self.nm.nmcli("connection", "delete", "portal")
+        self.assert_alive()
+
+    def up_fails(self, profile, vpn_data, key, timeout=90):
+        """nmcli up of a new profile that must fail: nmcli's words."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", profile,
+                      "autoconnect", "no", "vpn.data", vpn_data, "vpn.secrets", f"map-server-key={key}")
+        self.addCleanup(self.nm.nmcli, "connection", "delete", profile, check=False)
+        t0 = time.monotonic()
+        r = self.nm.nmcli("connection", "up", profile, check=False, timeout=timeout)
+        seconds = time.monotonic() - t0
+        self.assertNotEqual(r.returncode, 0, f"'{profile}' activated: {r.stdout}")
+        self.assertNotEqual(self.nm.state(profile), "activated")
+        print(f"nmcli up {profile} failed after {seconds:.1f} s: {(r.stdout + r.stderr).strip()}")
+        return r.stdout + r.stderr
+
+    def test_7a_wrong_key_fails_activation(self):
+        """The map-server refuses the key: no "activated"; the reason says wrong key; lispmnd
+        does not keep trying with it."""
+        # nmcli 1.42 shows only NetworkManager's generic reason ("The VPN service stopped
+        # unexpectedly"); the plugin's reason goes to the journal.
+        self.up_fails("wrongkey", VPN_DATA, "not-the-" + KEY)
+        wait_for(lambda: f"map-server {MS} refused the key: wrong key" in self.nm.log("NetworkManager"),
+                 5, "the reason in the journal")
+        wait_for(lambda: self.ctl_status()["state"] == "stopped", 10, "lispmnd stopped")
+        self.assert_alive()
+
+    def test_7b_silent_map_server_fails_activation(self):
+        """A map-server that never answers: the activation fails after the Map-Registers'
+        retries, saying so."""
+        silent = "198.51.100.67"   # on the map-server's link, nobody there
+        self.up_fails("silent", f"eid={EID4} {EID6}, map-server={silent}, proxy-etr={PETR}", KEY)
+        wait_for(lambda: f"map-server {silent} is not answering" in self.nm.log("NetworkManager"), 5,
+                 "the reason in the journal")
+        wait_for(lambda: self.ctl_status()["state"] == "stopped", 10, "lispmnd stopped")
+        self.assert_alive()
+
+    def test_7c_no_proxy_etr_keeps_the_internet(self):
+        """Without a proxy-ETR the profile gets no default route through the TUN (which would
+        blackhole every non-LISP destination), with a warning saying what to add."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "nopetr",
+                      "autoconnect", "no", "vpn.data", f"eid={EID4} {EID6}, map-server={MS}",
+                      "vpn.secrets", f"map-server-key={KEY}", "ipv4.routes", "203.0.113.128/26")
+        self.take_down_at_end("nopetr")
+        self.nm.nmcli("connection", "up", "nopetr")
+        self.assertEqual(self.nm.state("nopetr"), "activated")
+        for family in ("-4", "-6"):
+            routes = self.t.run(MN, ["ip", family, "route"]).stdout
+            self.assertNotIn("default dev lispmn0", routes)
+        self.assertIn("203.0.113.128/26 dev lispmn0", self.t.run(MN, ["ip", "route"]).stdout)
+        # The map-server's network (not LISP) is reached directly.
+        self.assertIn(f"dev {WLAN}", self.t.run(MN, ["ip", "route", "get", "198.51.100.73"]).stdout)
+        wait_for(lambda: "vpn.data has no proxy-etr" in self.nm.log("NetworkManager"), 5, "the warning")
+        self.nm.nmcli("connection", "down", "nopetr")
+        self.assert_alive()
+
+    def test_7d_lispmnd_killed_while_up(self):
+        """lispmnd crashes while the VPN is up: NetworkManager stops showing it active (the
+        restarted lispmnd is not configured), and `up` works again afterwards."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "crash",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}")
+        self.take_down_at_end("crash")
+        self.nm.nmcli("connection", "up", "crash")
+        self.assertEqual(self.nm.state("crash"), "activated")
+        os.kill(self.mn.pid, 9)
+        wait_for(lambda: not self.mn.proc.running(), 5, "lispmnd gone")
+        wait_for(lambda: self.nm.state("crash") != "activated", 10,
+                 "NetworkManager to stop showing the VPN active")
+        wait_for(lambda: "lispmnd exited" in self.nm.log("NetworkManager"), 5, "the reason in the journal")
+        # Restarted (as systemd would), unconfigured: up configures it again.
+        type(self).start_lispmnd()
+        self.nm.nmcli("connection", "up", "crash", timeout=60)
+        self.assertEqual(self.nm.state("crash"), "activated")
+        wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "registered again")
+        self.nm.nmcli("connection", "down", "crash")
         self.assert_alive()
 
     def test_8_key_logged_nowhere(self):
