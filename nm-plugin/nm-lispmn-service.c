@@ -31,10 +31,10 @@ typedef struct {
   gchar              *uuid;
   gchar              *tun;
   guint               mtu;
-  gboolean            configured;   /* lispmnd took the configuration */
-  gboolean            connected;    /* and registered it: NetworkManager told */
+  gboolean configured; /* lispmnd took the configuration */
+  gboolean connected;  /* and registered it: NetworkManager told */
   LmnRlocFeeder      *feeder;
-  LmnNodeWatch       *watch;        /* the configured lispmnd */
+  LmnNodeWatch *watch;              /* the configured lispmnd */
   GCancellable       *cancellable;  /* of the current connection attempt */
   guint               idle;
   guint               resend;       /* the configuration again, after a change of base */
@@ -253,7 +253,8 @@ on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
           g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
         {
           fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED,
-                        "lispmnd is not running (nobody owns " LMN_DBUS_BUS_NAME " on the system bus, "
+                        "lispmnd is not running (nobody owns " LMN_DBUS_BUS_NAME
+                        " on the system bus, "
                         "and it cannot be started)",
                         FALSE);
           return;

@@ -5,12 +5,12 @@
 
 struct _LmnNodeWatch {
   LmnDbusMobileNode1 *proxy;
-  GCancellable       *cancellable;
-  gchar              *owner;       /* the unique name of the lispmnd we watch */
-  gboolean            registered;
-  gboolean            done;        /* a failure or GONE was reported: nothing more */
-  LmnNodeEventFunc    func;
-  gpointer            user_data;
+  GCancellable *cancellable;
+  gchar *owner; /* the unique name of the lispmnd we watch */
+  gboolean registered;
+  gboolean done; /* a failure or GONE was reported: nothing more */
+  LmnNodeEventFunc func;
+  gpointer user_data;
 };
 
 static void
@@ -41,7 +41,8 @@ evaluate (LmnNodeWatch *watch)
     }
   if (watch->registered)
     return;
-  verdict = lmn_registration_verdict (lmn_dbus_mobile_node1_get_map_servers (watch->proxy), &reason);
+  verdict = lmn_registration_verdict (lmn_dbus_mobile_node1_get_map_servers (watch->proxy),
+                                      &reason);
   switch (verdict)
     {
     case LMN_VERDICT_PENDING:

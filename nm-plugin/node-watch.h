@@ -13,18 +13,18 @@ G_BEGIN_DECLS
 typedef struct _LmnNodeWatch LmnNodeWatch;
 
 typedef enum {
-  LMN_NODE_REGISTERED,   /* reported once */
-  LMN_NODE_WRONG_KEY,    /* before LMN_NODE_REGISTERED only */
-  LMN_NODE_UNREACHABLE,  /* before LMN_NODE_REGISTERED only */
-  LMN_NODE_GONE,         /* lispmnd left the bus, was replaced, or its node was stopped */
+  LMN_NODE_REGISTERED,  /* reported once */
+  LMN_NODE_WRONG_KEY,   /* before LMN_NODE_REGISTERED only */
+  LMN_NODE_UNREACHABLE, /* before LMN_NODE_REGISTERED only */
+  LMN_NODE_GONE,        /* lispmnd left the bus, was replaced, or its node was stopped */
 } LmnNodeEvent;
 
 /* reason: a sentence for the user for every event but LMN_NODE_REGISTERED (else NULL). */
 typedef void (*LmnNodeEventFunc) (LmnNodeEvent event, const char *reason, gpointer user_data);
 
 /* Starts watching the lispmnd that owns the bus name now (never starting one). */
-LmnNodeWatch *lmn_node_watch_new  (LmnNodeEventFunc func, gpointer user_data);
-void          lmn_node_watch_free (LmnNodeWatch *watch);
+LmnNodeWatch *lmn_node_watch_new (LmnNodeEventFunc func, gpointer user_data);
+void lmn_node_watch_free (LmnNodeWatch *watch);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnNodeWatch, lmn_node_watch_free)
 

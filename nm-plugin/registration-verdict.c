@@ -5,8 +5,9 @@
 static gchar *
 failure_text (const char *address, const char *state, const char *last_error)
 {
-  g_autofree gchar *details =
-    last_error != NULL && last_error[0] != '\0' ? g_strdup_printf (" (%s)", last_error) : NULL;
+  g_autofree gchar *details = last_error != NULL && last_error[0] != '\0'
+                                ? g_strdup_printf (" (%s)", last_error)
+                                : NULL;
 
   if (g_str_equal (state, "auth-failed"))
     return g_strdup_printf ("map-server %s refused the key: wrong key; check "

@@ -8,10 +8,10 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  LMN_VERDICT_PENDING,      /* still registering: wait */
-  LMN_VERDICT_REGISTERED,   /* a map-server acknowledged the registration */
-  LMN_VERDICT_WRONG_KEY,    /* every map-server failed, one of them refused the key */
-  LMN_VERDICT_UNREACHABLE,  /* no map-server answered its Map-Registers */
+  LMN_VERDICT_PENDING,     /* still registering: wait */
+  LMN_VERDICT_REGISTERED,  /* a map-server acknowledged the registration */
+  LMN_VERDICT_WRONG_KEY,   /* every map-server failed, one of them refused the key */
+  LMN_VERDICT_UNREACHABLE, /* no map-server answered its Map-Registers */
 } LmnVerdict;
 
 /* map_servers: the aa{sv} of MapServers. *reason (may be NULL) gets the sentence for the

@@ -56,13 +56,16 @@ static gint
 compare_rlocs (gconstpointer a, gconstpointer b)
 {
   GVariant *ra = *(GVariant *const *) a, *rb = *(GVariant *const *) b;
-  gint by_priority = (gint) lmn_ctl_dict_byte (ra, "priority") - (gint) lmn_ctl_dict_byte (rb, "priority");
-  gint by_interface = g_strcmp0 (lmn_ctl_dict_string (ra, "interface"), lmn_ctl_dict_string (rb, "interface"));
+  gint by_priority = (gint) lmn_ctl_dict_byte (ra, "priority") -
+                     (gint) lmn_ctl_dict_byte (rb, "priority");
+  gint by_interface = g_strcmp0 (lmn_ctl_dict_string (ra, "interface"),
+                                 lmn_ctl_dict_string (rb, "interface"));
 
   if (by_priority != 0)
     return by_priority;
-  return by_interface != 0 ? by_interface
-                           : g_strcmp0 (lmn_ctl_dict_string (ra, "address"), lmn_ctl_dict_string (rb, "address"));
+  return by_interface != 0
+           ? by_interface
+           : g_strcmp0 (lmn_ctl_dict_string (ra, "address"), lmn_ctl_dict_string (rb, "address"));
 }
 
 /* The list's dictionaries, in a GPtrArray that owns them. */
@@ -117,8 +120,7 @@ print_table (GPtrArray *rows, const char *indent)
     }
 }
 
-static gchar **
-row_new (const char *first, ...) G_GNUC_NULL_TERMINATED;
+static gchar **row_new (const char *first, ...) G_GNUC_NULL_TERMINATED;
 
 static gchar **
 row_new (const char *first, ...)
@@ -155,9 +157,9 @@ lmn_ctl_print_rlocs (GVariant *list, const char *indent)
 
       any_nat |= nat[0] != '\0';
     }
-  g_ptr_array_add (rows, row_new ("INTERFACE", "ADDRESS", "PRIORITY", "WEIGHT", "STATE",
-                                  any_nat ? "NAT" : "CONNECTION", any_nat ? "CONNECTION" : NULL,
-                                  NULL));
+  g_ptr_array_add (rows,
+                   row_new ("INTERFACE", "ADDRESS", "PRIORITY", "WEIGHT", "STATE",
+                            any_nat ? "NAT" : "CONNECTION", any_nat ? "CONNECTION" : NULL, NULL));
   for (guint i = 0; i < rlocs->len; i++)
     {
       GVariant *r = g_ptr_array_index (rlocs, i);
@@ -166,8 +168,9 @@ lmn_ctl_print_rlocs (GVariant *list, const char *indent)
       g_autofree gchar *nat = nat_text (r);
       const char *connection = lmn_ctl_dict_string (r, "connection");
 
-      g_ptr_array_add (rows, row_new (lmn_ctl_dict_string (r, "interface"), lmn_ctl_dict_string (r, "address"),
-                                      priority, weight, lmn_ctl_dict_string (r, "state"),
+      g_ptr_array_add (rows, row_new (lmn_ctl_dict_string (r, "interface"),
+                                      lmn_ctl_dict_string (r, "address"), priority, weight,
+                                      lmn_ctl_dict_string (r, "state"),
                                       any_nat ? (nat[0] != '\0' ? nat : "-") : connection,
                                       any_nat ? connection : NULL, NULL));
     }
@@ -204,9 +207,9 @@ lmn_ctl_print_map_servers (GVariant *list, const char *indent)
                                         : g_strdup ("never");
       const char *error = lmn_ctl_dict_string (s, "last-error");
 
-      g_ptr_array_add (rows, row_new (lmn_ctl_dict_string (s, "address"), lmn_ctl_dict_string (s, "state"), last,
+      g_ptr_array_add (rows, row_new (lmn_ctl_dict_string (s, "address"),
+                                      lmn_ctl_dict_string (s, "state"), last,
                                       error[0] != '\0' ? error : "-", NULL));
     }
   print_table (rows, indent);
 }
-

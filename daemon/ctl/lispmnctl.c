@@ -91,7 +91,8 @@ print_counters (GVariant *counters)
            reasons->str, reasons->len ? ")" : "");
   if (local > 0)
     g_print ("%-15s %" G_GUINT64_FORMAT " link-local or multicast packets kept on the link "
-             "(normal)\n", "Not sent:", local);
+             "(normal)\n",
+             "Not sent:", local);
 }
 
 /* The JSON of a property: the D-Bus value, except that times are "seconds ago" as in the
@@ -157,7 +158,8 @@ properties_json (LmnDbusMobileNode1 *proxy)
       g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (proxy), name);
 
       json_builder_set_member_name (b, json_names[i].json);
-      json_builder_add_value (b, v != NULL ? property_json (name, v) : json_node_new (JSON_NODE_NULL));
+      json_builder_add_value (b,
+                              v != NULL ? property_json (name, v) : json_node_new (JSON_NODE_NULL));
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);
@@ -326,8 +328,9 @@ print_lookup (const char *eid, GVariant *answer)
       gboolean reachable = FALSE;
 
       g_variant_lookup (l, "reachable", "b", &reachable);
-      g_print ("  %-28s %-6s %u/%u\n", lmn_ctl_dict_string (l, "address"), reachable ? "up" : "down",
-               lmn_ctl_dict_byte (l, "priority"), lmn_ctl_dict_byte (l, "weight"));
+      g_print ("  %-28s %-6s %u/%u\n", lmn_ctl_dict_string (l, "address"),
+               reachable ? "up" : "down", lmn_ctl_dict_byte (l, "priority"),
+               lmn_ctl_dict_byte (l, "weight"));
       g_variant_unref (l);
     }
 }
@@ -432,8 +435,9 @@ on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, 
   while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
     {
       if (opt_json)
-        print_event_json (stamp, "property", json_node_init_string (json_node_alloc (), json_name (name)),
-                          "value", property_json (name, value), NULL);
+        print_event_json (stamp, "property",
+                          json_node_init_string (json_node_alloc (), json_name (name)), "value",
+                          property_json (name, value), NULL);
       else if (!g_str_equal (name, "Counters"))
         print_change (stamp, name, value);
       g_variant_unref (value);
@@ -536,7 +540,7 @@ static const Command *
 parse_command (int argc, char **argv, const char **arg)
 {
   const Command *command = find_command (argc > 1 ? argv[1] : "status");
-  int given_args = MAX (argc - 2, 0);   /* bare lispmnctl: status, no argument */
+  int given_args = MAX (argc - 2, 0); /* bare lispmnctl: status, no argument */
   int wanted_args;
 
   if (command == NULL)
@@ -577,9 +581,9 @@ connect_to_daemon (void)
   /* Never started through D-Bus activation: a lispmnd started to be looked at would only
    * report itself unconfigured, and hide that it was not running. */
   proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM,
-                                                         G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                                         LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
-                                                         NULL, &error);
+                                                        G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                                        LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
+                                                        NULL, &error);
   if (proxy != NULL)
     owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
   if (proxy == NULL || owner == NULL)

@@ -202,9 +202,8 @@ test_registration_verdict (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_parse (G_VARIANT_TYPE ("aa{sv}"),
-                                                                   cases[i].map_servers, NULL,
-                                                                   NULL, NULL));
+      g_autoptr(GVariant) v = g_variant_ref_sink (
+        g_variant_parse (G_VARIANT_TYPE ("aa{sv}"), cases[i].map_servers, NULL, NULL, NULL));
       g_autofree gchar *reason = NULL;
 
       g_assert_nonnull (v);
