@@ -3,6 +3,8 @@
 
 #include "status-text.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 const char *
@@ -171,12 +173,42 @@ lmn_status_rloc_state_label (const char *state)
 }
 
 char *
+lmn_status_rloc_nat (GVariant *rloc)
+{
+  const char *nat = lmn_status_lookup_string (rloc, "nat");
+  const char *public_address = lmn_status_lookup_string (rloc, "public-address");
+  const char *rtr = lmn_status_lookup_string (rloc, "rtr");
+  const char *old_style = lmn_status_lookup_string (rloc, "nat-address");
+  g_autoptr(GString) text = NULL;
+  guint16 port = 0;
+
+  if (nat == NULL)
+    return old_style != NULL && *old_style != '\0' ? g_strdup (old_style) : NULL;
+  if (!g_str_equal (nat, "behind-nat"))
+    return NULL;
+  if (rloc != NULL && g_variant_is_of_type (rloc, G_VARIANT_TYPE_VARDICT))
+    g_variant_lookup (rloc, "public-port", "q", &port);
+  text = g_string_new (public_address != NULL && *public_address != '\0' ? public_address : "?");
+  if (strchr (text->str, ':') != NULL && port != 0)
+    {
+      g_string_prepend_c (text, '[');
+      g_string_append_c (text, ']');
+    }
+  if (port != 0)
+    g_string_append_printf (text, ":%u", port);
+  if (rtr != NULL && *rtr != '\0')
+    /* TRANSLATORS: the RTR (re-encapsulating tunnel router) the traffic goes through */
+    g_string_append_printf (text, _(" via RTR %s"), rtr);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
 lmn_status_rloc_line (GVariant *rloc)
 {
   const char *iface = lmn_status_lookup_string (rloc, "interface");
   const char *address = lmn_status_lookup_string (rloc, "address");
   const char *state = lmn_status_lookup_string (rloc, "state");
-  const char *nat = lmn_status_lookup_string (rloc, "nat-address");
+  g_autofree char *nat = lmn_status_rloc_nat (rloc);
   const char *connection = lmn_status_lookup_string (rloc, "connection");
   g_autofree char *uplink = NULL;
   g_autofree char *priority = NULL;
@@ -193,7 +225,7 @@ lmn_status_rloc_line (GVariant *rloc)
     uplink = g_strdup_printf ("%s (%s)", iface != NULL ? iface : "?", connection);
   else
     uplink = g_strdup (iface != NULL ? iface : "?");
-  if (nat != NULL && *nat != '\0')
+  if (nat != NULL)
     behind_nat = g_strdup_printf (_(" (behind NAT as %s)"), nat);
   /* TRANSLATORS: interface, address, priority, weight, state ("up" or "down"), then
    * optionally " (behind NAT as ADDRESS)" */

@@ -33,6 +33,11 @@ char *lmn_status_map_server_state_label (const char *state);
 /* One RLOC (a{sv}) as a line: "up1  198.51.100.1  priority 1, weight 50 — up". */
 char *lmn_status_rloc_line (GVariant *rloc);
 
+/* Where an RLOC behind a NAT is seen from outside, from lispmnd's "nat", "public-address",
+ * "public-port" and "rtr" keys: "198.51.100.7:40123 via RTR 203.0.113.1"; NULL when it is
+ * not behind a NAT or lispmnd does not say (an older lispmnd: its "nat-address" alone). */
+char *lmn_status_rloc_nat (GVariant *rloc);
+
 /* One map-server (a{sv}) as a line: "198.51.100.2: registered, last registration 3 min ago",
  * with the last error when there is one. @now is seconds since the epoch. */
 char *lmn_status_map_server_line (GVariant *map_server, gint64 now);

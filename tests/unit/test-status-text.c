@@ -93,6 +93,15 @@ test_icon (gconstpointer data)
   g_assert_cmpstr (lmn_status_icon_name (row->running, row->state, servers), ==, row->icon);
 }
 
+static GVariant *
+parse_serialised (const char *text)
+{
+  g_autoptr(GVariant) tree = g_variant_ref_sink (g_variant_parse (NULL, text, NULL, NULL, NULL));
+  g_autoptr(GBytes) bytes = g_variant_get_data_as_bytes (tree);
+
+  return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, TRUE));
+}
+
 static void
 test_rloc_lines (void)
 {
@@ -119,6 +128,36 @@ test_rloc_lines (void)
     natted = lmn_status_rloc_line (with_nat);
   }
   g_assert_cmpstr (natted, ==, "up1  198.51.100.1  priority 1, weight 50 — up (behind NAT as 203.0.113.7)");
+
+  /* lispmnd's NAT keys: the public address and port, and the RTR (in serialised form, as
+   * values from D-Bus are) */
+  {
+    g_autoptr(GVariant) behind = parse_serialised (
+      "{'interface': <'up1'>, 'address': <'192.168.1.5'>, 'priority': <byte 1>, "
+      "'weight': <byte 50>, 'state': <'up'>, 'nat': <'behind-nat'>, "
+      "'public-address': <'198.51.100.7'>, 'public-port': <uint16 40123>, "
+      "'rtr': <'203.0.113.1'>}");
+    g_autoptr(GVariant) public_rloc = parse_serialised (
+      "{'interface': <'up1'>, 'address': <'198.51.100.1'>, 'nat': <'public'>, "
+      "'public-address': <''>, 'public-port': <uint16 0>, 'rtr': <''>}");
+    g_autoptr(GVariant) v6 = parse_serialised (
+      "{'nat': <'behind-nat'>, 'public-address': <'2001:db8::7'>, 'public-port': <uint16 4342>}");
+    g_autoptr(GVariant) odd = parse_serialised (
+      "{'nat': <'behind-nat'>, 'public-port': <'not a number'>}");
+    g_autofree char *behind_line = lmn_status_rloc_line (behind);
+    g_autofree char *behind_nat = lmn_status_rloc_nat (behind);
+    g_autofree char *public_nat = lmn_status_rloc_nat (public_rloc);
+    g_autofree char *v6_nat = lmn_status_rloc_nat (v6);
+    g_autofree char *odd_nat = lmn_status_rloc_nat (odd);
+
+    g_assert_cmpstr (behind_nat, ==, "198.51.100.7:40123 via RTR 203.0.113.1");
+    g_assert_cmpstr (behind_line, ==, "up1  192.168.1.5  priority 1, weight 50 — up "
+                                      "(behind NAT as 198.51.100.7:40123 via RTR 203.0.113.1)");
+    g_assert_null (public_nat);
+    g_assert_cmpstr (v6_nat, ==, "[2001:db8::7]:4342");
+    g_assert_cmpstr (odd_nat, ==, "?");
+    g_assert_null (lmn_status_rloc_nat (NULL));
+  }
 
   /* the uplink's NetworkManager connection, when lispmnd knows it */
   g_variant_dict_init (&dict, up);
