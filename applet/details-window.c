@@ -67,14 +67,14 @@ fill_rlocs (LmnDetailsWindow *self, GVariant *rlocs)
       g_autoptr(GVariant) rloc = g_variant_get_child_value (rlocs, i);
       g_autofree char *nat = lmn_status_rloc_nat (rloc);
 
-      gtk_list_store_insert_with_values (self->rloc_store, NULL, -1,
-                                         0, or_dash (lmn_status_lookup_string (rloc, "interface")),
-                                         1, or_dash (lmn_status_lookup_string (rloc, "address")),
-                                         2, lookup_byte_or_zero (rloc, "priority"),
-                                         3, lookup_byte_or_zero (rloc, "weight"),
-                                         4, lmn_status_rloc_state_label (lmn_status_lookup_string (rloc, "state")),
-                                         5, or_dash (nat),
-                                         -1);
+      gtk_list_store_insert_with_values (self->rloc_store, NULL, -1, 0,
+                                         or_dash (lmn_status_lookup_string (rloc, "interface")), 1,
+                                         or_dash (lmn_status_lookup_string (rloc, "address")), 2,
+                                         lookup_byte_or_zero (rloc, "priority"), 3,
+                                         lookup_byte_or_zero (rloc, "weight"), 4,
+                                         lmn_status_rloc_state_label (
+                                           lmn_status_lookup_string (rloc, "state")),
+                                         5, or_dash (nat), -1);
     }
 }
 

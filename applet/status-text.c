@@ -198,7 +198,7 @@ lmn_status_rloc_nat (GVariant *rloc)
     g_string_append_printf (text, ":%u", port);
   if (rtr != NULL && *rtr != '\0')
     /* TRANSLATORS: the RTR (re-encapsulating tunnel router) the traffic goes through */
-    g_string_append_printf (text, _(" via RTR %s"), rtr);
+    g_string_append_printf (text, _ (" via RTR %s"), rtr);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 

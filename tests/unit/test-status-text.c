@@ -151,8 +151,9 @@ test_rloc_lines (void)
     g_autofree char *odd_nat = lmn_status_rloc_nat (odd);
 
     g_assert_cmpstr (behind_nat, ==, "198.51.100.7:40123 via RTR 203.0.113.1");
-    g_assert_cmpstr (behind_line, ==, "up1  192.168.1.5  priority 1, weight 50 — up "
-                                      "(behind NAT as 198.51.100.7:40123 via RTR 203.0.113.1)");
+    g_assert_cmpstr (behind_line, ==,
+                     "up1  192.168.1.5  priority 1, weight 50 — up "
+                     "(behind NAT as 198.51.100.7:40123 via RTR 203.0.113.1)");
     g_assert_null (public_nat);
     g_assert_cmpstr (v6_nat, ==, "[2001:db8::7]:4342");
     g_assert_cmpstr (odd_nat, ==, "?");
