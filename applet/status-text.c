@@ -72,8 +72,11 @@ lmn_status_any_auth_failed (GVariant *map_servers)
 const char *
 lmn_status_icon_name (gboolean running, const char *state, GVariant *map_servers)
 {
-  if (!running || state == NULL || g_str_equal (state, "stopped"))
+  if (!running || state == NULL)
     return "lispmn-not-running";
+  /* lispmnd runs, the mobile node is off (the VPN is down): nothing is wrong. */
+  if (g_str_equal (state, "stopped"))
+    return "lispmn-idle";
   /* A wrong key is the one failure the user must act on: it wins over everything else. */
   if (lmn_status_any_auth_failed (map_servers))
     return "lispmn-auth-failed";
@@ -104,7 +107,7 @@ lmn_status_state_label (const char *state)
   if (g_str_equal (state, "no-uplink"))
     return g_strdup (_("no uplink"));
   if (g_str_equal (state, "stopped"))
-    return g_strdup (_("stopped"));
+    return g_strdup (_("not connected"));
   return g_strdup (state);
 }
 
@@ -125,7 +128,8 @@ lmn_status_map_server_state_label (const char *state)
 }
 
 char *
-lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVariant *rlocs)
+lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVariant *rlocs,
+                    GVariant *map_servers)
 {
   g_autoptr(GPtrArray) up = g_ptr_array_new ();
   g_autofree char *state_label = NULL;
@@ -134,7 +138,14 @@ lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVarian
 
   if (!running)
     return g_strdup (_("LISP mobile node: lispmnd is not running"));
-  state_label = lmn_status_state_label (state);
+  /* Stopped: its uplinks are not RLOCs, which says nothing about the uplinks themselves. */
+  if (g_strcmp0 (state, "stopped") == 0)
+    return g_strdup (_("LISP mobile node: not connected"));
+  /* The red icon's reason, rather than the "connecting" it goes on trying as. */
+  if (lmn_status_any_auth_failed (map_servers))
+    state_label = g_strdup (_("wrong key"));
+  else
+    state_label = lmn_status_state_label (state);
   if (eids != NULL && g_variant_is_of_type (eids, G_VARIANT_TYPE_STRING_ARRAY)
       && g_variant_n_children (eids) > 0)
     g_variant_get_child (eids, 0, "&s", &first_eid);
@@ -170,6 +181,81 @@ lmn_status_rloc_state_label (const char *state)
   if (g_strcmp0 (state, "down") == 0)
     return _("down");
   return state != NULL ? state : "?";
+}
+
+/* The LISP message names as the RFCs write them: a counter name spells them in lower case. */
+static const struct {
+  const char *lower;
+  const char *written;
+} message_names[] = {
+  { "map-register", "Map-Register" }, { "map-notify-ack", "Map-Notify-Ack" },
+  { "map-notify", "Map-Notify" }, { "map-request", "Map-Request" },
+  { "map-reply", "Map-Reply" }, { "rloc-probe", "RLOC-probe" }, { "smr", "SMR" },
+  { "info-request", "Info-Request" }, { "info-reply", "Info-Reply" }, { "ecm", "ECM" },
+};
+
+/* "map-notify-ack-sent" -> "Map-Notify-Ack sent": message names kept, other dashes as
+ * spaces, the first letter upper case. */
+static char *
+words_of (const char *name)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  while (*name != '\0')
+    {
+      gboolean matched = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (message_names) && !matched; i++)
+        {
+          gsize len = strlen (message_names[i].lower);
+
+          if (strncmp (name, message_names[i].lower, len) == 0 &&
+              (name[len] == '\0' || name[len] == '-'))
+            {
+              g_string_append (text, message_names[i].written);
+              name += len;
+              matched = TRUE;
+            }
+        }
+      if (matched)
+        continue;
+      g_string_append_c (text, *name == '-' ? ' ' : *name);
+      name++;
+    }
+  if (text->len > 0)
+    text->str[0] = g_ascii_toupper (text->str[0]);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+lmn_status_counter_label (const char *name)
+{
+  if (name == NULL)
+    return g_strdup ("?");
+  if (g_str_equal (name, "tx-packets"))
+    return g_strdup (_("Packets sent"));
+  if (g_str_equal (name, "tx-bytes"))
+    return g_strdup (_("Bytes sent"));
+  if (g_str_equal (name, "rx-packets"))
+    return g_strdup (_("Packets received"));
+  if (g_str_equal (name, "rx-bytes"))
+    return g_strdup (_("Bytes received"));
+  if (g_str_equal (name, "icmp-sent"))
+    return g_strdup (_("ICMP errors sent"));
+  if (g_str_equal (name, "drops.local-scope"))
+    /* TRANSLATORS: IPv6 neighbour discovery and the like, which never leave the link */
+    return g_strdup (_("Not sent: link-local or multicast (normal)"));
+  if (g_str_has_prefix (name, "drops."))
+    {
+      g_autofree char *words = words_of (name + strlen ("drops."));
+
+      words[0] = g_ascii_tolower (words[0]);
+      /* TRANSLATORS: %s is the reason, e.g. "no mapping" */
+      return g_strdup_printf (_("Dropped: %s"), words);
+    }
+  if (g_str_has_prefix (name, "control."))
+    return words_of (name + strlen ("control."));
+  return words_of (name);
 }
 
 char *

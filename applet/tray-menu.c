@@ -134,7 +134,7 @@ rebuild (LmnTray *self)
   g_autoptr(GVariant) rlocs = lmn_node_watcher_dup_property (self->watcher, "Rlocs");
   g_autoptr(GVariant) servers = lmn_node_watcher_dup_property (self->watcher, "MapServers");
   g_autofree char *state = lmn_node_watcher_dup_state (self->watcher);
-  g_autofree char *summary = lmn_status_summary (running, state, eids, rlocs);
+  g_autofree char *summary = lmn_status_summary (running, state, eids, rlocs, servers);
   g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->menu));
 
   for (GList *l = children; l != NULL; l = l->next)

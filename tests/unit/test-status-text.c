@@ -68,7 +68,8 @@ static const IconCase icon_cases[] = {
   { "/status-text/icons/not-running", FALSE, NULL, NO_SERVERS, "lispmn-not-running" },
   { "/status-text/icons/not-running-registered", FALSE, "registered", ONE_GOOD,
     "lispmn-not-running" },
-  { "/status-text/icons/stopped", TRUE, "stopped", NO_SERVERS, "lispmn-not-running" },
+  /* lispmnd runs but the VPN is down: not the "not running" icon */
+  { "/status-text/icons/stopped", TRUE, "stopped", NO_SERVERS, "lispmn-idle" },
   { "/status-text/icons/registered", TRUE, "registered", ONE_GOOD, "lispmn-registered" },
   { "/status-text/icons/connecting", TRUE, "connecting", NO_SERVERS, "lispmn-connecting" },
   { "/status-text/icons/degraded", TRUE, "degraded", ONE_GOOD, "lispmn-connecting" },
@@ -99,7 +100,7 @@ parse_serialised (const char *text)
   g_autoptr(GVariant) tree = g_variant_ref_sink (g_variant_parse (NULL, text, NULL, NULL, NULL));
   g_autoptr(GBytes) bytes = g_variant_get_data_as_bytes (tree);
 
-  return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, TRUE));
+  return g_variant_ref_sink (g_variant_new_from_bytes (g_variant_get_type (tree), bytes, TRUE));
 }
 
 static void
@@ -232,16 +233,49 @@ test_summary (void)
   g_autoptr(GVariant) both_up1 = array_of (up1, up1_v6);
   g_autoptr(GVariant) only_down = array_of (up2_down, NULL);
   g_autoptr(GVariant) wrong = g_variant_ref_sink (g_variant_new_string ("not a list"));
-  g_autofree char *running = lmn_status_summary (TRUE, "registered", eids, both_up1);
-  g_autofree char *no_uplink = lmn_status_summary (TRUE, "no-uplink", eids, only_down);
-  g_autofree char *absent = lmn_status_summary (FALSE, NULL, NULL, NULL);
-  g_autofree char *odd = lmn_status_summary (TRUE, "degraded", wrong, wrong);
+  g_autoptr(GVariant) bad = map_server ("203.0.113.5", "auth-failed", 0, "wrong MAC");
+  g_autoptr(GVariant) bad_servers = array_of (bad, NULL);
+  g_autofree char *running = lmn_status_summary (TRUE, "registered", eids, both_up1, NULL);
+  g_autofree char *no_uplink = lmn_status_summary (TRUE, "no-uplink", eids, only_down, NULL);
+  g_autofree char *absent = lmn_status_summary (FALSE, NULL, NULL, NULL, NULL);
+  g_autofree char *odd = lmn_status_summary (TRUE, "degraded", wrong, wrong, wrong);
+  /* after nmcli connection down: the uplinks are fine, the VPN is off */
+  g_autofree char *stopped = lmn_status_summary (TRUE, "stopped", eids, NULL, NULL);
+  /* a rejected key reads as such, not as "connecting" */
+  g_autofree char *wrong_key = lmn_status_summary (TRUE, "connecting", eids, both_up1, bad_servers);
 
   /* each interface once, however many addresses it has */
   g_assert_cmpstr (running, ==, "LISP mobile node: registered — 192.0.2.10/32 via up1");
   g_assert_cmpstr (no_uplink, ==, "LISP mobile node: no uplink — 192.0.2.10/32, no uplink");
   g_assert_cmpstr (absent, ==, "LISP mobile node: lispmnd is not running");
   g_assert_cmpstr (odd, ==, "LISP mobile node: degraded");
+  g_assert_cmpstr (stopped, ==, "LISP mobile node: not connected");
+  g_assert_cmpstr (wrong_key, ==, "LISP mobile node: wrong key — 192.0.2.10/32 via up1");
+}
+
+static void
+test_counter_labels (void)
+{
+  static const char *const cases[][2] = {
+    { "tx-packets", "Packets sent" },
+    { "drops.no-mapping", "Dropped: no mapping" },
+    { "drops.local-scope", "Not sent: link-local or multicast (normal)" },
+    { "control.map-notify-ack-sent", "Map-Notify-Ack sent" },
+    { "control.map-register-sent", "Map-Register sent" },
+    { "control.smr-sent", "SMR sent" },
+    { "control.outstanding-requests", "Outstanding requests" },
+    { "control.map-replyish", "Map replyish" },
+    { "something-new", "Something new" },
+    { "drops.", "Dropped: " },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *label = lmn_status_counter_label (cases[i][0]);
+
+      g_assert_cmpstr (label, ==, cases[i][1]);
+    }
 }
 
 static void
@@ -250,12 +284,35 @@ test_handover_text (void)
   const char *came[] = { "198.51.100.9", NULL };
   const char *went[] = { "198.51.100.1", "2001:db8:100:1::1", NULL };
   const char *none[] = { NULL };
-  g_autofree char *both = lmn_notifier_handover_text (came, went, 0.25);
-  g_autofree char *lost = lmn_notifier_handover_text (none, went, -1);
+  g_autoptr(GVariant) rlocs = parse_serialised (
+    "[{'interface': <'wlan0'>, 'address': <'198.51.100.1'>, 'state': <'down'>, "
+    "'connection': <'Home Wi-Fi'>}, "
+    "{'interface': <'wwan0'>, 'address': <'198.51.100.9'>, 'state': <'up'>}]");
+  g_autoptr(GVariant) all_up = parse_serialised (
+    "[{'interface': <'wlan0'>, 'address': <'198.51.100.1'>, 'state': <'up'>}, "
+    "{'interface': <'wwan0'>, 'address': <'198.51.100.9'>, 'state': <'up'>}]");
+  const char *both_came[] = { "198.51.100.1", "198.51.100.9", NULL };
+  g_autofree char *both = lmn_notifier_handover_text (came, went, 0.25, NULL);
+  g_autofree char *lost = lmn_notifier_handover_text (none, went, -1, NULL);
+  g_autofree char *named = lmn_notifier_handover_text (came, went, 0.04, rlocs);
 
   g_assert_cmpstr (both, ==, "Now using 198.51.100.9. No longer using 198.51.100.1, 2001:db8:100:1::1. "
                              "The map-servers confirmed it in 0.2 s.");
   g_assert_cmpstr (lost, ==, "No longer using 198.51.100.1, 2001:db8:100:1::1.");
+  /* names a person knows; no "confirmed it in 0.0 s" */
+  g_assert_cmpstr (named, ==, "Now using wwan0 (198.51.100.9). No longer using Home Wi-Fi "
+                              "(198.51.100.1), 2001:db8:100:1::1.");
+
+  /* connecting (everything came at once) and disconnecting are no handovers */
+  g_assert_false (lmn_notifier_handover_is_move (both_came, none, "registered", all_up));
+  g_assert_false (lmn_notifier_handover_is_move (none, both_came, "stopped", NULL));
+  g_assert_true (lmn_notifier_handover_is_move (none, went, "registered", rlocs));
+  {
+    const char *one_came[] = { "198.51.100.9", NULL };
+
+    /* wlan0 was there already: wwan0 coming is a move */
+    g_assert_true (lmn_notifier_handover_is_move (one_came, none, "registered", all_up));
+  }
 }
 
 /* With the Spanish catalogue built in po/, the same functions speak Spanish. */
@@ -295,6 +352,7 @@ main (int argc, char **argv)
   g_test_add_func ("/status-text/map-server-lines", test_map_server_lines);
   g_test_add_func ("/status-text/summary", test_summary);
   g_test_add_func ("/status-text/handover-notification", test_handover_text);
+  g_test_add_func ("/status-text/counter-labels", test_counter_labels);
   g_test_add_func ("/status-text/spanish", test_spanish);
   return g_test_run ();
 }
