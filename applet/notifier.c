@@ -105,8 +105,8 @@ rloc_is_up (GVariant *rlocs, const char *address)
 }
 
 gboolean
-lmn_notifier_handover_is_move (const char *const *came, const char *const *went,
-                               const char *state, GVariant *rlocs)
+lmn_notifier_handover_is_move (const char *const *came, const char *const *went, const char *state,
+                               GVariant *rlocs)
 {
   gboolean came_any = came != NULL && came[0] != NULL;
   gboolean went_any = went != NULL && went[0] != NULL;
@@ -169,8 +169,8 @@ on_handover (LmnNodeWatcher *watcher, char **came, char **went, double reregistr
   g_autofree char *body = NULL;
 
   if (!wanted (self, "notify-handover") ||
-      !lmn_notifier_handover_is_move ((const char *const *) came, (const char *const *) went,
-                                      state, rlocs))
+      !lmn_notifier_handover_is_move ((const char *const *) came, (const char *const *) went, state,
+                                      rlocs))
     return;
   body = lmn_notifier_handover_text ((const char *const *) came, (const char *const *) went,
                                      reregistration_seconds, rlocs);
@@ -193,13 +193,15 @@ on_registration_failed (LmnNodeWatcher *watcher, const char *map_server, const c
     return;
   if (run_by_networkmanager (watcher))
     /* TRANSLATORS: %s is the map-server's address */
-    body = g_strdup_printf (_("Map-server %s rejected the registration: wrong key. Check the "
-                              "key (map-server-key) of the LISP VPN connection in "
-                              "NetworkManager."), map_server);
+    body = g_strdup_printf (_ ("Map-server %s rejected the registration: wrong key. Check the "
+                               "key (map-server-key) of the LISP VPN connection in "
+                               "NetworkManager."),
+                            map_server);
   else
     /* TRANSLATORS: %s is the map-server's address */
-    body = g_strdup_printf (_("Map-server %s rejected the registration: authentication failed. "
-                              "Check the key in the mobile node's configuration."), map_server);
+    body = g_strdup_printf (_ ("Map-server %s rejected the registration: authentication failed. "
+                               "Check the key in the mobile node's configuration."),
+                            map_server);
   if (error != NULL && *error != '\0')
     {
       g_autofree char *plain = g_steal_pointer (&body);

@@ -107,7 +107,7 @@ lmn_status_state_label (const char *state)
   if (g_str_equal (state, "no-uplink"))
     return g_strdup (_("no uplink"));
   if (g_str_equal (state, "stopped"))
-    return g_strdup (_("not connected"));
+    return g_strdup (_ ("not connected"));
   return g_strdup (state);
 }
 
@@ -140,10 +140,10 @@ lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVarian
     return g_strdup (_("LISP mobile node: lispmnd is not running"));
   /* Stopped: its uplinks are not RLOCs, which says nothing about the uplinks themselves. */
   if (g_strcmp0 (state, "stopped") == 0)
-    return g_strdup (_("LISP mobile node: not connected"));
+    return g_strdup (_ ("LISP mobile node: not connected"));
   /* The red icon's reason, rather than the "connecting" it goes on trying as. */
   if (lmn_status_any_auth_failed (map_servers))
-    state_label = g_strdup (_("wrong key"));
+    state_label = g_strdup (_ ("wrong key"));
   else
     state_label = lmn_status_state_label (state);
   if (eids != NULL && g_variant_is_of_type (eids, G_VARIANT_TYPE_STRING_ARRAY)
@@ -188,10 +188,16 @@ static const struct {
   const char *lower;
   const char *written;
 } message_names[] = {
-  { "map-register", "Map-Register" }, { "map-notify-ack", "Map-Notify-Ack" },
-  { "map-notify", "Map-Notify" }, { "map-request", "Map-Request" },
-  { "map-reply", "Map-Reply" }, { "rloc-probe", "RLOC-probe" }, { "smr", "SMR" },
-  { "info-request", "Info-Request" }, { "info-reply", "Info-Reply" }, { "ecm", "ECM" },
+  { "map-register", "Map-Register" },
+  { "map-notify-ack", "Map-Notify-Ack" },
+  { "map-notify", "Map-Notify" },
+  { "map-request", "Map-Request" },
+  { "map-reply", "Map-Reply" },
+  { "rloc-probe", "RLOC-probe" },
+  { "smr", "SMR" },
+  { "info-request", "Info-Request" },
+  { "info-reply", "Info-Reply" },
+  { "ecm", "ECM" },
 };
 
 /* "map-notify-ack-sent" -> "Map-Notify-Ack sent": message names kept, other dashes as
@@ -233,25 +239,25 @@ lmn_status_counter_label (const char *name)
   if (name == NULL)
     return g_strdup ("?");
   if (g_str_equal (name, "tx-packets"))
-    return g_strdup (_("Packets sent"));
+    return g_strdup (_ ("Packets sent"));
   if (g_str_equal (name, "tx-bytes"))
-    return g_strdup (_("Bytes sent"));
+    return g_strdup (_ ("Bytes sent"));
   if (g_str_equal (name, "rx-packets"))
-    return g_strdup (_("Packets received"));
+    return g_strdup (_ ("Packets received"));
   if (g_str_equal (name, "rx-bytes"))
-    return g_strdup (_("Bytes received"));
+    return g_strdup (_ ("Bytes received"));
   if (g_str_equal (name, "icmp-sent"))
-    return g_strdup (_("ICMP errors sent"));
+    return g_strdup (_ ("ICMP errors sent"));
   if (g_str_equal (name, "drops.local-scope"))
     /* TRANSLATORS: IPv6 neighbour discovery and the like, which never leave the link */
-    return g_strdup (_("Not sent: link-local or multicast (normal)"));
+    return g_strdup (_ ("Not sent: link-local or multicast (normal)"));
   if (g_str_has_prefix (name, "drops."))
     {
       g_autofree char *words = words_of (name + strlen ("drops."));
 
       words[0] = g_ascii_tolower (words[0]);
       /* TRANSLATORS: %s is the reason, e.g. "no mapping" */
-      return g_strdup_printf (_("Dropped: %s"), words);
+      return g_strdup_printf (_ ("Dropped: %s"), words);
     }
   if (g_str_has_prefix (name, "control."))
     return words_of (name + strlen ("control."));

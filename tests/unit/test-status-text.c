@@ -300,8 +300,9 @@ test_handover_text (void)
                              "The map-servers confirmed it in 0.2 s.");
   g_assert_cmpstr (lost, ==, "No longer using 198.51.100.1, 2001:db8:100:1::1.");
   /* names a person knows; no "confirmed it in 0.0 s" */
-  g_assert_cmpstr (named, ==, "Now using wwan0 (198.51.100.9). No longer using Home Wi-Fi "
-                              "(198.51.100.1), 2001:db8:100:1::1.");
+  g_assert_cmpstr (named, ==,
+                   "Now using wwan0 (198.51.100.9). No longer using Home Wi-Fi "
+                   "(198.51.100.1), 2001:db8:100:1::1.");
 
   /* connecting (everything came at once) and disconnecting are no handovers */
   g_assert_false (lmn_notifier_handover_is_move (both_came, none, "registered", all_up));
