@@ -370,6 +370,13 @@ class VpnToggle(AppletTest):
         self.wait_menu(lambda l: "Connect “lisp”" in l, 10, "the menu to offer the new profile")
         enabled = {label: on for _, label, on in self.menu_items()}
         self.assertTrue(enabled["Connect “lisp”"])
+        # A second profile: both can be connected, not only the most recent one.
+        nm.add_profile("office", LISPMN_PROFILE.replace("id=lisp", "id=office").replace(
+            "uuid=5b0e7f3a-8d2c-4c53-9a51-6f1f3c1e0d42", "uuid=0c7d1f5e-2a44-4b8e-9d0e-3b5a7c9e1f20"))
+        self.wait_menu(lambda l: "Connect “office”" in l and "Connect “lisp”" in l, 10,
+                       "the menu to offer both profiles")
+        enabled = {label: on for _, label, on in self.menu_items()}
+        self.assertTrue(enabled["Connect “office”"] and enabled["Connect “lisp”"])
 
         # Clicking asks NetworkManager, which refuses here: the user hears why.
         self.click("Connect “lisp”")
