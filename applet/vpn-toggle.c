@@ -127,12 +127,14 @@ lmn_vpn_toggle_dup_choices (LmnVpnToggle *self)
 
   g_return_val_if_fail (LMN_IS_VPN_TOGGLE (self), choices);
   if (self->client == NULL && self->client_error != NULL)
-    add_choice (choices, g_strdup_printf (_("Connect (cannot reach NetworkManager: %s)"),
-                                          self->client_error), NULL);
+    add_choice (choices,
+                g_strdup_printf (_ ("Connect (cannot reach NetworkManager: %s)"),
+                                 self->client_error),
+                NULL);
   else if (self->client == NULL)
-    add_choice (choices, g_strdup (_("Connect (asking NetworkManager…)")), NULL);
+    add_choice (choices, g_strdup (_ ("Connect (asking NetworkManager…)")), NULL);
   else if (!nm_client_get_nm_running (self->client))
-    add_choice (choices, g_strdup (_("Connect (NetworkManager is not running)")), NULL);
+    add_choice (choices, g_strdup (_ ("Connect (NetworkManager is not running)")), NULL);
   else if (self->watched != NULL)
     {
       const char *id = nm_active_connection_get_id (self->watched);
@@ -140,22 +142,22 @@ lmn_vpn_toggle_dup_choices (LmnVpnToggle *self)
 
       if (nm_active_connection_get_state (self->watched) == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
         /* TRANSLATORS: %s is the name of the NetworkManager profile */
-        add_choice (choices, g_strdup_printf (_("Connecting “%s”… (click to cancel)"), id), uuid);
+        add_choice (choices, g_strdup_printf (_ ("Connecting “%s”… (click to cancel)"), id), uuid);
       else
         /* TRANSLATORS: %s is the name of the NetworkManager profile */
-        add_choice (choices, g_strdup_printf (_("Disconnect “%s”"), id), uuid);
+        add_choice (choices, g_strdup_printf (_ ("Disconnect “%s”"), id), uuid);
     }
   if (choices->len > 0)
     return choices;
   profiles = find_profiles (self);
   if (profiles->len == 0)
-    add_choice (choices, g_strdup (_("Connect (no lispmn profile in NetworkManager)")), NULL);
+    add_choice (choices, g_strdup (_ ("Connect (no lispmn profile in NetworkManager)")), NULL);
   for (guint i = 0; i < profiles->len; i++)
     {
       NMConnection *profile = profiles->pdata[i];
 
       /* TRANSLATORS: %s is the name of the NetworkManager profile */
-      add_choice (choices, g_strdup_printf (_("Connect “%s”"), nm_connection_get_id (profile)),
+      add_choice (choices, g_strdup_printf (_ ("Connect “%s”"), nm_connection_get_id (profile)),
                   nm_connection_get_uuid (profile));
     }
   return choices;

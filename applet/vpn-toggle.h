@@ -4,8 +4,8 @@
  * org.freedesktop.NetworkManager.lispmn. While none is active, each can be connected (the
  * most recently used first); while one is active or coming up, it can be disconnected (the
  * plugin runs one at a time). When NetworkManager is not running, or there is no such
- * profile, the toggle cannot act and says why. Emits "changed" whenever its label or availability changes, and
- * "failed" (char *message) when NetworkManager refuses to connect or disconnect.
+ * profile, the toggle cannot act and says why. Emits "changed" whenever its label or availability
+ * changes, and "failed" (char *message) when NetworkManager refuses to connect or disconnect.
  */
 #pragma once
 
@@ -23,8 +23,7 @@ LmnVpnToggle *lmn_vpn_toggle_new (void);
 /* One menu item: what it says ("Connect “lisp”", "Disconnect “lisp”", or the reason it
  * cannot act, e.g. "Connect (NetworkManager is not running)"), whether it acts, and the
  * profile it acts on (NULL for a reason). */
-typedef struct
-{
+typedef struct {
   char *label;
   char *uuid;
   gboolean enabled;

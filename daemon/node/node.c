@@ -39,7 +39,7 @@ struct _LmnNode {
   GPtrArray       *watched;     /* interface names followed through netlink */
   gboolean         smr_pending; /* our RLOCs changed: tell the peers once re-registered */
   gint64           rlocs_changed_at; /* monotonic µs of the last change of our RLOCs */
-  gchar           *logged_rlocs;     /* the RLOC line last logged: each set is told once */
+  gchar *logged_rlocs;               /* the RLOC line last logged: each set is told once */
 };
 
 static gboolean
