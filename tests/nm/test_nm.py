@@ -17,6 +17,8 @@ NetworkManager runs with auth-polkit=false, lispmnd asks the mock, which allows 
 actions."""
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import time
@@ -369,6 +371,32 @@ class NetworkManagerPlugin(unittest.TestCase):
         self.nm.nmcli("connection", "delete", "lisp")
         self.assertEqual(self.ctl_status()["state"], "stopped")
         self.assert_alive()
+
+    def test_3a_readme_laptop_commands(self):
+        """The README's "On a laptop" commands, one by one as a user types them (its key
+        placeholder replaced by this map-server's key): the profile comes up registered and
+        lispmnctl, bare, shows it."""
+        readme = os.path.join(SOURCE, "README.md")
+        with open(readme) as f:
+            section = f.read().split("\n## On a laptop\n", 1)[1].split("\n## ", 1)[0]
+        block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+        commands = [line.split("   #", 1)[0].strip()
+                    for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+        self.assertEqual([c.split()[0] for c in commands], ["nmcli", "nmcli", "lispmnctl"], commands)
+        self.take_down_at_end("lisp")
+        for command in commands:
+            args = shlex.split(command.replace("SECRET", KEY))
+            if args[0] == "nmcli":
+                r = self.nm.nmcli(*args[1:], check=False, timeout=60)
+            else:
+                r = subprocess.run([LISPMNCTL] + args[1:], env=self.nm.env(), capture_output=True,
+                                   text=True, timeout=10)
+            self.assertEqual(r.returncode, 0, f"{command}: {r.stdout}{r.stderr}")
+        self.assertEqual(self.nm.state("lisp"), "activated")
+        self.assertIn(f"{EID4}/32", r.stdout)
+        self.assertRegex(r.stdout, r"State:\s+(registered|degraded)")
+        self.nm.nmcli("connection", "down", "lisp")
+        self.nm.nmcli("connection", "delete", "lisp")
 
     def test_4_agent_owned_key(self):
         """The key kept by an agent (here nmcli --ask, reading it from its input), asked for
