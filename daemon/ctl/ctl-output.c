@@ -207,8 +207,15 @@ lmn_ctl_print_map_servers (GVariant *list, const char *indent)
                                         : g_strdup ("never");
       const char *error = lmn_ctl_dict_string (s, "last-error");
 
-      g_ptr_array_add (rows, row_new (lmn_ctl_dict_string (s, "address"),
-                                      lmn_ctl_dict_string (s, "state"), last,
+      const char *state = lmn_ctl_dict_string (s, "state");
+
+      /* The map-server answered every Map-Register with a Map-Notify we could not verify:
+       * that is what a wrong key looks like from here. */
+      if (g_str_equal (state, "auth-failed"))
+        state = "auth-failed (wrong key)";
+      else if (g_str_equal (state, "unreachable"))
+        state = "unreachable (not answering)";
+      g_ptr_array_add (rows, row_new (lmn_ctl_dict_string (s, "address"), state, last,
                                       error[0] != '\0' ? error : "-", NULL));
     }
   print_table (rows, indent);
