@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -28,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-from fixtures import POLICY, PolkitStandIn, connect, get_property, name_has_owner, not_built  # noqa: E402
+from fixtures import PolkitStandIn, connect, get_property, name_has_owner, not_built  # noqa: E402
 from nm_sandbox import NmSandbox  # noqa: E402
 
 BUILD = os.environ.get("LISPMN_BUILD_ROOT", os.path.join(HERE, "..", "..", "build"))
@@ -37,7 +38,6 @@ LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(BUILD, "daemon", "ctl", "li
 SERVER = os.environ.get("LISPMN_SERVER", os.path.join(BUILD, "daemon", "server", "lispmn-server"))
 SERVICE = os.environ.get("NM_LISPMN_SERVICE", os.path.join(BUILD, "nm-plugin", "nm-lispmn-service"))
 SOURCE = os.path.join(HERE, "..", "..")
-PLUGIN_POLICY = os.path.join(SOURCE, "nm-plugin", "nm-lispmn-service.conf")
 
 MN, CORE, MS_NS, PX, C = "mn", "core", "ms", "px", "c"
 MS, PETR = "198.51.100.66", "198.51.100.74"
@@ -90,14 +90,45 @@ class Handler(http.server.BaseHTTPRequestHandler):
 http.server.ThreadingHTTPServer((sys.argv[2], 80), Handler).serve_forever()
 """
 
-NAME_FILE = f"""[VPN Connection]
-name=lispmn
-service=org.freedesktop.NetworkManager.lispmn
-program={os.path.abspath(SERVICE)}
-supports-multiple-connections=false
-"""
-
 VPN_DATA = f"eid={EID4} {EID6}, map-server={MS}, map-resolver={MS}, proxy-etr={PETR}"
+
+
+def staged_install(workdir):
+    """The build installed into a staging root (`meson install --destdir`), and what the
+    sandbox takes from it, each found where the system's own services look (as
+    test_install.py checks): NetworkManager's .name file (its program moved into the root),
+    the system bus's policies, and the installed lispmnd and nm-lispmn-service. A file
+    installed anywhere else fails the test here, as it would fail a user."""
+    from test_install import NM_VPN_DIRS, dbus_policy_dirs
+    root = os.path.join(workdir, "root")
+    shutil.rmtree(root, ignore_errors=True)
+    r = subprocess.run(["meson", "install", "-C", BUILD, "--destdir", root, "--no-rebuild",
+                        "--quiet"], capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError(f"meson install: {r.stdout}{r.stderr}")
+
+    def find(name, dirs):
+        for d in dirs:
+            if os.path.exists(root + os.path.join(d, name)):
+                return root + os.path.join(d, name)
+        raise RuntimeError(f"{name} is not installed where the system looks for it ({dirs})")
+
+    with open(find("nm-lispmn-service.name", NM_VPN_DIRS)) as f:
+        name_text = f.read()
+    program = re.search(r"(?m)^program=(.*)$", name_text).group(1)
+    name_text = name_text.replace(f"program={program}", f"program={root}{program}")
+    policies = [find(p, dbus_policy_dirs()) for p in ("nm-lispmn-service.conf",
+                                                       "org.lispmn.MobileNode1.conf")]
+    lispmnd = root + os.path.join(default_option("prefix"), default_option("sbindir"), "lispmnd")
+    return {"name": name_text, "policies": policies, "lispmnd": lispmnd,
+            "service": root + program}
+
+
+def default_option(name):
+    options = {o["name"]: o["value"] for o in json.loads(subprocess.run(
+        ["meson", "introspect", "--buildoptions", BUILD], capture_output=True, text=True,
+        check=True).stdout)}
+    return options[name]
 
 
 def default_config_path():
@@ -183,9 +214,14 @@ class NetworkManagerPlugin(unittest.TestCase):
             f.write(CHECK_SERVER)
         cls.check_server = t.popen(MS_NS, [lt.PYTHON, script, cls.portal_mode, MS],
                                    os.path.join(cls.dir, "check-server.log"))
+        # NetworkManager, the bus and lispmnd use the installed files, from where the system
+        # reads them: a build that installs them elsewhere fails here.
+        installed = staged_install(cls.dir)
+        os.environ["LISPMND"] = installed["lispmnd"]
+        print(f"running the staged install: {installed['service']}, {installed['lispmnd']}")
         cls.nm = NmSandbox(t, MN, cls.dir, managed=[WLAN, WWAN],
-                           name_files={"nm-lispmn-service.name": NAME_FILE},
-                           policies=[PLUGIN_POLICY, POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
+                           name_files={"nm-lispmn-service.name": installed["name"]},
+                           policies=installed["policies"], carrier_wait_ms=CARRIER_WAIT_MS,
                            connectivity_uri=CHECK_URI, connectivity_response=CHECK_RESPONSE)
         cls.nm.start()
         env = cls.nm.env()
