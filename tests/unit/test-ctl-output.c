@@ -57,16 +57,17 @@ assert_aligned (gchar **lines, const char *column)
 static void
 test_rlocs_aligned_and_sorted (void)
 {
-  g_auto(GStrv) lines = output_of (lmn_ctl_print_rlocs,
-    "[{'interface': <'wwan0'>, 'address': <'2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff'>, "
-    "'priority': <byte 2>, 'weight': <byte 100>, 'state': <'up'>}, "
-    "{'interface': <'wlan0'>, 'address': <'198.51.100.10'>, 'priority': <byte 1>, "
-    "'weight': <byte 50>, 'state': <'up'>, 'connection': <'Home Wi-Fi'>}]");
+  g_auto(GStrv) lines =
+    output_of (lmn_ctl_print_rlocs,
+               "[{'interface': <'wwan0'>, 'address': <'2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff'>, "
+               "'priority': <byte 2>, 'weight': <byte 100>, 'state': <'up'>}, "
+               "{'interface': <'wlan0'>, 'address': <'198.51.100.10'>, 'priority': <byte 1>, "
+               "'weight': <byte 50>, 'state': <'up'>, 'connection': <'Home Wi-Fi'>}]");
 
   g_assert_nonnull (strstr (lines[0], "INTERFACE"));
   /* no NAT keys from this lispmnd: no NAT column */
   g_assert_null (strstr (lines[0], "NAT"));
-  g_assert_nonnull (strstr (lines[1], "wlan0"));   /* priority 1 first */
+  g_assert_nonnull (strstr (lines[1], "wlan0")); /* priority 1 first */
   g_assert_nonnull (strstr (lines[2], "wwan0"));
   for (const char *const *c = (const char *[]) { "ADDRESS", "PRIORITY", "WEIGHT", "STATE", NULL };
        *c != NULL; c++)
@@ -76,17 +77,18 @@ test_rlocs_aligned_and_sorted (void)
 static void
 test_rlocs_nat_column (void)
 {
-  g_auto(GStrv) lines = output_of (lmn_ctl_print_rlocs,
-    "[{'interface': <'wlan0'>, 'address': <'192.168.1.20'>, 'priority': <byte 1>, "
-    "'weight': <byte 100>, 'state': <'up'>, 'nat': <'behind-nat'>, "
-    "'public-address': <'198.51.100.7'>, 'public-port': <uint16 40123>, "
-    "'rtr': <'203.0.113.1'>}, "
-    "{'interface': <'eth0'>, 'address': <'198.51.100.20'>, 'priority': <byte 2>, "
-    "'weight': <byte 100>, 'state': <'up'>, 'nat': <'public'>, 'public-address': <''>, "
-    "'public-port': <uint16 0>, 'rtr': <''>}, "
-    "{'interface': <'wwan0'>, 'address': <'2001:db8::20'>, 'priority': <byte 3>, "
-    "'weight': <byte 100>, 'state': <'up'>, 'nat': <'behind-nat'>, "
-    "'public-address': <'2001:db8::7'>, 'public-port': <uint16 4342>, 'rtr': <''>}]");
+  g_auto(GStrv) lines =
+    output_of (lmn_ctl_print_rlocs,
+               "[{'interface': <'wlan0'>, 'address': <'192.168.1.20'>, 'priority': <byte 1>, "
+               "'weight': <byte 100>, 'state': <'up'>, 'nat': <'behind-nat'>, "
+               "'public-address': <'198.51.100.7'>, 'public-port': <uint16 40123>, "
+               "'rtr': <'203.0.113.1'>}, "
+               "{'interface': <'eth0'>, 'address': <'198.51.100.20'>, 'priority': <byte 2>, "
+               "'weight': <byte 100>, 'state': <'up'>, 'nat': <'public'>, 'public-address': <''>, "
+               "'public-port': <uint16 0>, 'rtr': <''>}, "
+               "{'interface': <'wwan0'>, 'address': <'2001:db8::20'>, 'priority': <byte 3>, "
+               "'weight': <byte 100>, 'state': <'up'>, 'nat': <'behind-nat'>, "
+               "'public-address': <'2001:db8::7'>, 'public-port': <uint16 4342>, 'rtr': <''>}]");
 
   g_assert_nonnull (strstr (lines[0], "NAT"));
   g_assert_nonnull (strstr (lines[1], "NAT 198.51.100.7:40123 via 203.0.113.1"));
@@ -100,11 +102,12 @@ static void
 test_rlocs_odd_values (void)
 {
   /* keys of the wrong type or missing: shown empty, never a crash */
-  g_auto(GStrv) lines = output_of (lmn_ctl_print_rlocs,
-    "[{'interface': <byte 3>, 'nat': <'behind-nat'>, 'public-port': <'x'>}, @a{sv} {}]");
+  g_auto(GStrv) lines =
+    output_of (lmn_ctl_print_rlocs,
+               "[{'interface': <byte 3>, 'nat': <'behind-nat'>, 'public-port': <'x'>}, @a{sv} {}]");
 
   g_assert_nonnull (strstr (lines[0], "NAT"));
-  g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, two rows, the final "" */
+  g_assert_cmpuint (g_strv_length (lines), ==, 4); /* header, two rows, the final "" */
   g_assert_nonnull (strstr (lines[1], "NAT"));
   g_assert_nonnull (strstr (lines[2], " -"));
 }
@@ -112,7 +115,8 @@ test_rlocs_odd_values (void)
 static void
 test_map_servers (void)
 {
-  g_auto(GStrv) lines = output_of (lmn_ctl_print_map_servers,
+  g_auto(GStrv) lines = output_of (
+    lmn_ctl_print_map_servers,
     "[{'address': <'198.51.100.66'>, 'state': <'auth-failed'>, 'last-map-notify': <int64 0>, "
     "'last-error': <'Map-Notify failed authentication: wrong MAC'>}, "
     "{'address': <'2001:db8:5::2'>, 'state': <'registered'>, 'last-map-notify': <int64 1>, "
