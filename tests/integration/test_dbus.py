@@ -5,8 +5,10 @@ readable, and an RLOC change is announced by PropertiesChanged and the Handover 
 
 A real dbus-daemon and the real lispmnd; the client is GDBus from python3-gi."""
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -312,6 +314,44 @@ class Lispmnctl(BusTest):
         events = [json.loads(line) for line in read(log).splitlines() if line.startswith("{")]
         handover = [e["handover"] for e in events if "handover" in e][0]
         self.assertEqual(handover["went"], ["198.51.100.9"])
+
+
+class LispmnctlNeverStartsLispmnd(unittest.TestCase):
+    """lispmnctl only looks: on a bus where lispmnd could be started by D-Bus activation
+    (here a stand-in that only leaves a mark), it says lispmnd is not running and starts
+    nothing."""
+
+    def test_no_activation(self):
+        work = tempfile.mkdtemp(prefix="lmnact-")
+        self.addCleanup(shutil.rmtree, work, ignore_errors=True)
+        marker, services = os.path.join(work, "started"), os.path.join(work, "services")
+        os.makedirs(services)
+        with open(os.path.join(services, "org.lispmn.MobileNode1.service"), "w") as f:
+            f.write(f"[D-BUS Service]\nName=org.lispmn.MobileNode1\n"
+                    f"Exec=/bin/sh -c 'touch {marker}'\n")
+        socket = os.path.join(work, "bus")
+        config = os.path.join(work, "bus.conf")
+        # A session-type bus activates services itself (no setuid helper), which is all
+        # this needs.
+        with open(config, "w") as f:
+            f.write('<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"\n'
+                    ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">\n'
+                    f"<busconfig><type>session</type><listen>unix:path={socket}</listen>"
+                    f"<servicedir>{services}</servicedir>"
+                    '<policy context="default"><allow send_destination="*" eavesdrop="true"/>'
+                    '<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>\n')
+        bus = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork", "--nopidfile"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(bus.wait, 5)
+        self.addCleanup(bus.terminate)
+        wait_for(lambda: os.path.exists(socket), 5, "the bus")
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={socket}")
+        for args in ([], ["--json"], ["status"], ["rlocs"], ["map-servers"], ["map-cache"]):
+            out = subprocess.run([LISPMNCTL, *args], env=env, capture_output=True, text=True,
+                                 timeout=10)
+            self.assertEqual(out.returncode, 1, f"{args}: {out.stdout} {out.stderr}")
+            self.assertIn("lispmnd is not running", out.stderr)
+        self.assertFalse(os.path.exists(marker), "lispmnctl started lispmnd through D-Bus activation")
 
 
 if __name__ == "__main__":
