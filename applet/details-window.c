@@ -19,6 +19,7 @@ struct _LmnDetailsWindow
   GtkLabel *state_label;
   GtkLabel *eids_label;
   GtkLabel *map_resolvers_label;
+  GtkLabel *proxy_etrs_label;
   GtkLabel *map_cache_status;
   GtkListStore *rloc_store;
   GtkListStore *map_server_store;
@@ -65,15 +66,16 @@ fill_rlocs (LmnDetailsWindow *self, GVariant *rlocs)
   for (gsize i = 0; i < g_variant_n_children (rlocs); i++)
     {
       g_autoptr(GVariant) rloc = g_variant_get_child_value (rlocs, i);
+      g_autofree char *nat = lmn_status_rloc_nat (rloc);
 
-      gtk_list_store_insert_with_values (self->rloc_store, NULL, -1,
-                                         0, or_dash (lmn_status_lookup_string (rloc, "interface")),
-                                         1, or_dash (lmn_status_lookup_string (rloc, "address")),
-                                         2, lookup_byte_or_zero (rloc, "priority"),
-                                         3, lookup_byte_or_zero (rloc, "weight"),
-                                         4, lmn_status_rloc_state_label (lmn_status_lookup_string (rloc, "state")),
-                                         5, or_dash (lmn_status_lookup_string (rloc, "nat-address")),
-                                         -1);
+      gtk_list_store_insert_with_values (self->rloc_store, NULL, -1, 0,
+                                         or_dash (lmn_status_lookup_string (rloc, "interface")), 1,
+                                         or_dash (lmn_status_lookup_string (rloc, "address")), 2,
+                                         lookup_byte_or_zero (rloc, "priority"), 3,
+                                         lookup_byte_or_zero (rloc, "weight"), 4,
+                                         lmn_status_rloc_state_label (
+                                           lmn_status_lookup_string (rloc, "state")),
+                                         5, or_dash (nat), -1);
     }
 }
 
@@ -114,7 +116,11 @@ fill_counters (LmnDetailsWindow *self, GVariant *counters)
     return;
   g_variant_iter_init (&iter, counters);
   while (g_variant_iter_next (&iter, "{&st}", &name, &value))
-    gtk_list_store_insert_with_values (self->counter_store, NULL, -1, 0, name, 1, value, -1);
+    {
+      g_autofree char *label = lmn_status_counter_label (name);
+
+      gtk_list_store_insert_with_values (self->counter_store, NULL, -1, 0, label, 1, value, -1);
+    }
   /* the daemon's order is its hash table's: sort by name for the reader */
   gtk_tree_sortable_set_sort_column_id (GTK_TREE_SORTABLE (self->counter_store), 0, GTK_SORT_ASCENDING);
 }
@@ -149,11 +155,13 @@ update (LmnDetailsWindow *self)
   g_autoptr(GVariant) rlocs = lmn_node_watcher_dup_property (self->watcher, "Rlocs");
   g_autoptr(GVariant) servers = lmn_node_watcher_dup_property (self->watcher, "MapServers");
   g_autoptr(GVariant) resolvers = lmn_node_watcher_dup_property (self->watcher, "MapResolvers");
+  g_autoptr(GVariant) proxy_etrs = lmn_node_watcher_dup_property (self->watcher, "ProxyEtrs");
   g_autoptr(GVariant) counters = lmn_node_watcher_dup_property (self->watcher, "Counters");
   g_autofree char *state_text = running ? lmn_status_state_label (state)
                                         : g_strdup (_("lispmnd is not running"));
   g_autofree char *eid_lines = strings_as_lines (eids);
   g_autofree char *resolver_lines = strings_as_lines (resolvers);
+  g_autofree char *proxy_etr_lines = strings_as_lines (proxy_etrs);
 
   gtk_header_bar_set_subtitle (self->header_bar, state_text);
   gtk_image_set_from_icon_name (self->state_icon, lmn_status_icon_name (running, state, servers),
@@ -161,6 +169,7 @@ update (LmnDetailsWindow *self)
   gtk_label_set_text (self->state_label, state_text);
   gtk_label_set_text (self->eids_label, eid_lines);
   gtk_label_set_text (self->map_resolvers_label, resolver_lines);
+  gtk_label_set_text (self->proxy_etrs_label, proxy_etr_lines);
   fill_rlocs (self, rlocs);
   fill_map_servers (self, servers);
   fill_counters (self, counters);
@@ -318,6 +327,7 @@ lmn_details_window_class_init (LmnDetailsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LmnDetailsWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, LmnDetailsWindow, eids_label);
   gtk_widget_class_bind_template_child (widget_class, LmnDetailsWindow, map_resolvers_label);
+  gtk_widget_class_bind_template_child (widget_class, LmnDetailsWindow, proxy_etrs_label);
   gtk_widget_class_bind_template_child (widget_class, LmnDetailsWindow, map_cache_status);
   gtk_widget_class_bind_template_child (widget_class, LmnDetailsWindow, rloc_store);
   gtk_widget_class_bind_template_child (widget_class, LmnDetailsWindow, map_server_store);

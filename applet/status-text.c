@@ -3,6 +3,8 @@
 
 #include "status-text.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 const char *
@@ -70,8 +72,11 @@ lmn_status_any_auth_failed (GVariant *map_servers)
 const char *
 lmn_status_icon_name (gboolean running, const char *state, GVariant *map_servers)
 {
-  if (!running || state == NULL || g_str_equal (state, "stopped"))
+  if (!running || state == NULL)
     return "lispmn-not-running";
+  /* lispmnd runs, the mobile node is off (the VPN is down): nothing is wrong. */
+  if (g_str_equal (state, "stopped"))
+    return "lispmn-idle";
   /* A wrong key is the one failure the user must act on: it wins over everything else. */
   if (lmn_status_any_auth_failed (map_servers))
     return "lispmn-auth-failed";
@@ -102,7 +107,7 @@ lmn_status_state_label (const char *state)
   if (g_str_equal (state, "no-uplink"))
     return g_strdup (_("no uplink"));
   if (g_str_equal (state, "stopped"))
-    return g_strdup (_("stopped"));
+    return g_strdup (_ ("not connected"));
   return g_strdup (state);
 }
 
@@ -123,7 +128,8 @@ lmn_status_map_server_state_label (const char *state)
 }
 
 char *
-lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVariant *rlocs)
+lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVariant *rlocs,
+                    GVariant *map_servers)
 {
   g_autoptr(GPtrArray) up = g_ptr_array_new ();
   g_autofree char *state_label = NULL;
@@ -132,7 +138,14 @@ lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVarian
 
   if (!running)
     return g_strdup (_("LISP mobile node: lispmnd is not running"));
-  state_label = lmn_status_state_label (state);
+  /* Stopped: its uplinks are not RLOCs, which says nothing about the uplinks themselves. */
+  if (g_strcmp0 (state, "stopped") == 0)
+    return g_strdup (_ ("LISP mobile node: not connected"));
+  /* The red icon's reason, rather than the "connecting" it goes on trying as. */
+  if (lmn_status_any_auth_failed (map_servers))
+    state_label = g_strdup (_ ("wrong key"));
+  else
+    state_label = lmn_status_state_label (state);
   if (eids != NULL && g_variant_is_of_type (eids, G_VARIANT_TYPE_STRING_ARRAY)
       && g_variant_n_children (eids) > 0)
     g_variant_get_child (eids, 0, "&s", &first_eid);
@@ -170,13 +183,124 @@ lmn_status_rloc_state_label (const char *state)
   return state != NULL ? state : "?";
 }
 
+/* The LISP message names as the RFCs write them: a counter name spells them in lower case. */
+static const struct {
+  const char *lower;
+  const char *written;
+} message_names[] = {
+  { "map-register", "Map-Register" },
+  { "map-notify-ack", "Map-Notify-Ack" },
+  { "map-notify", "Map-Notify" },
+  { "map-request", "Map-Request" },
+  { "map-reply", "Map-Reply" },
+  { "rloc-probe", "RLOC-probe" },
+  { "smr", "SMR" },
+  { "info-request", "Info-Request" },
+  { "info-reply", "Info-Reply" },
+  { "ecm", "ECM" },
+};
+
+/* "map-notify-ack-sent" -> "Map-Notify-Ack sent": message names kept, other dashes as
+ * spaces, the first letter upper case. */
+static char *
+words_of (const char *name)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  while (*name != '\0')
+    {
+      gboolean matched = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (message_names) && !matched; i++)
+        {
+          gsize len = strlen (message_names[i].lower);
+
+          if (strncmp (name, message_names[i].lower, len) == 0 &&
+              (name[len] == '\0' || name[len] == '-'))
+            {
+              g_string_append (text, message_names[i].written);
+              name += len;
+              matched = TRUE;
+            }
+        }
+      if (matched)
+        continue;
+      g_string_append_c (text, *name == '-' ? ' ' : *name);
+      name++;
+    }
+  if (text->len > 0)
+    text->str[0] = g_ascii_toupper (text->str[0]);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+lmn_status_counter_label (const char *name)
+{
+  if (name == NULL)
+    return g_strdup ("?");
+  if (g_str_equal (name, "tx-packets"))
+    return g_strdup (_ ("Packets sent"));
+  if (g_str_equal (name, "tx-bytes"))
+    return g_strdup (_ ("Bytes sent"));
+  if (g_str_equal (name, "rx-packets"))
+    return g_strdup (_ ("Packets received"));
+  if (g_str_equal (name, "rx-bytes"))
+    return g_strdup (_ ("Bytes received"));
+  if (g_str_equal (name, "icmp-sent"))
+    return g_strdup (_ ("ICMP errors sent"));
+  if (g_str_equal (name, "drops.local-scope"))
+    /* TRANSLATORS: IPv6 neighbour discovery and the like, which never leave the link */
+    return g_strdup (_ ("Not sent: link-local or multicast (normal)"));
+  if (g_str_has_prefix (name, "drops."))
+    {
+      g_autofree char *words = words_of (name + strlen ("drops."));
+
+      words[0] = g_ascii_tolower (words[0]);
+      /* TRANSLATORS: %s is the reason, e.g. "no mapping" */
+      return g_strdup_printf (_ ("Dropped: %s"), words);
+    }
+  if (g_str_has_prefix (name, "control."))
+    return words_of (name + strlen ("control."));
+  return words_of (name);
+}
+
+char *
+lmn_status_rloc_nat (GVariant *rloc)
+{
+  const char *nat = lmn_status_lookup_string (rloc, "nat");
+  const char *public_address = lmn_status_lookup_string (rloc, "public-address");
+  const char *rtr = lmn_status_lookup_string (rloc, "rtr");
+  const char *old_style = lmn_status_lookup_string (rloc, "nat-address");
+  g_autoptr(GString) text = NULL;
+  guint16 port = 0;
+
+  if (nat == NULL)
+    return old_style != NULL && *old_style != '\0' ? g_strdup (old_style) : NULL;
+  if (!g_str_equal (nat, "behind-nat"))
+    return NULL;
+  if (rloc != NULL && g_variant_is_of_type (rloc, G_VARIANT_TYPE_VARDICT))
+    g_variant_lookup (rloc, "public-port", "q", &port);
+  text = g_string_new (public_address != NULL && *public_address != '\0' ? public_address : "?");
+  if (strchr (text->str, ':') != NULL && port != 0)
+    {
+      g_string_prepend_c (text, '[');
+      g_string_append_c (text, ']');
+    }
+  if (port != 0)
+    g_string_append_printf (text, ":%u", port);
+  if (rtr != NULL && *rtr != '\0')
+    /* TRANSLATORS: the RTR (re-encapsulating tunnel router) the traffic goes through */
+    g_string_append_printf (text, _ (" via RTR %s"), rtr);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 char *
 lmn_status_rloc_line (GVariant *rloc)
 {
   const char *iface = lmn_status_lookup_string (rloc, "interface");
   const char *address = lmn_status_lookup_string (rloc, "address");
   const char *state = lmn_status_lookup_string (rloc, "state");
-  const char *nat = lmn_status_lookup_string (rloc, "nat-address");
+  g_autofree char *nat = lmn_status_rloc_nat (rloc);
   const char *connection = lmn_status_lookup_string (rloc, "connection");
   g_autofree char *uplink = NULL;
   g_autofree char *priority = NULL;
@@ -193,7 +317,7 @@ lmn_status_rloc_line (GVariant *rloc)
     uplink = g_strdup_printf ("%s (%s)", iface != NULL ? iface : "?", connection);
   else
     uplink = g_strdup (iface != NULL ? iface : "?");
-  if (nat != NULL && *nat != '\0')
+  if (nat != NULL)
     behind_nat = g_strdup_printf (_(" (behind NAT as %s)"), nat);
   /* TRANSLATORS: interface, address, priority, weight, state ("up" or "down"), then
    * optionally " (behind NAT as ADDRESS)" */

@@ -21,7 +21,8 @@ char *lmn_status_state_label (const char *state);
 
 /* The tooltip/title: the state, the first EID and the uplinks that are up, e.g.
  * "LISP: registered — 192.0.2.10/32 via up1, up2". @eids is "as", @rlocs "aa{sv}". */
-char *lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVariant *rlocs);
+char *lmn_status_summary (gboolean running, const char *state, GVariant *eids, GVariant *rlocs,
+                          GVariant *map_servers);
 
 /* "up", "down" (translated) for an RLOC's state; "?" for NULL. */
 const char *lmn_status_rloc_state_label (const char *state);
@@ -32,6 +33,15 @@ char *lmn_status_map_server_state_label (const char *state);
 
 /* One RLOC (a{sv}) as a line: "up1  198.51.100.1  priority 1, weight 50 — up". */
 char *lmn_status_rloc_line (GVariant *rloc);
+
+/* Where an RLOC behind a NAT is seen from outside, from lispmnd's "nat", "public-address",
+ * "public-port" and "rtr" keys: "198.51.100.7:40123 via RTR 203.0.113.1"; NULL when it is
+ * not behind a NAT or lispmnd does not say (an older lispmnd: its "nat-address" alone). */
+char *lmn_status_rloc_nat (GVariant *rloc);
+
+/* A Counters key for people: "tx-packets" -> "Packets sent", "drops.no-mapping" ->
+ * "Dropped: no mapping", "control.map-notify-ack-sent" -> "Map-Notify-Ack sent". */
+char *lmn_status_counter_label (const char *name);
 
 /* One map-server (a{sv}) as a line: "198.51.100.2: registered, last registration 3 min ago",
  * with the last error when there is one. @now is seconds since the epoch. */

@@ -65,7 +65,8 @@ toggle_vpn (GtkMenuItem *item, gpointer user_data)
 {
   LmnTray *self = user_data;
 
-  lmn_vpn_toggle_toggle (LMN_VPN_TOGGLE (self->vpn_toggle));
+  lmn_vpn_toggle_toggle (LMN_VPN_TOGGLE (self->vpn_toggle),
+                         g_object_get_data (G_OBJECT (item), "lmn-profile-uuid"));
 }
 #endif
 
@@ -134,7 +135,7 @@ rebuild (LmnTray *self)
   g_autoptr(GVariant) rlocs = lmn_node_watcher_dup_property (self->watcher, "Rlocs");
   g_autoptr(GVariant) servers = lmn_node_watcher_dup_property (self->watcher, "MapServers");
   g_autofree char *state = lmn_node_watcher_dup_state (self->watcher);
-  g_autofree char *summary = lmn_status_summary (running, state, eids, rlocs);
+  g_autofree char *summary = lmn_status_summary (running, state, eids, rlocs, servers);
   g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->menu));
 
   for (GList *l = children; l != NULL; l = l->next)
@@ -159,11 +160,18 @@ rebuild (LmnTray *self)
 #ifdef HAVE_LIBNM
   if (self->vpn_toggle != NULL)
     {
-      LmnVpnToggle *toggle = LMN_VPN_TOGGLE (self->vpn_toggle);
-      g_autofree char *label = lmn_vpn_toggle_dup_label (toggle);
-      GtkWidget *item = append_item (self, label, lmn_vpn_toggle_can_toggle (toggle));
+      /* One item per lispmn profile: any of them can be connected. */
+      g_autoptr(GPtrArray) choices = lmn_vpn_toggle_dup_choices (LMN_VPN_TOGGLE (self->vpn_toggle));
 
-      g_signal_connect (item, "activate", G_CALLBACK (toggle_vpn), self);
+      for (guint i = 0; i < choices->len; i++)
+        {
+          LmnVpnChoice *choice = choices->pdata[i];
+          GtkWidget *item = append_item (self, choice->label, choice->enabled);
+
+          g_object_set_data_full (G_OBJECT (item), "lmn-profile-uuid", g_strdup (choice->uuid),
+                                  g_free);
+          g_signal_connect (item, "activate", G_CALLBACK (toggle_vpn), self);
+        }
     }
 #endif
   append_action_item (self, _("Details…"), "details");

@@ -1,4 +1,4 @@
-/* vpn-toggle.c: Connect/Disconnect of the lispmn NetworkManager profile, through libnm. */
+/* vpn-toggle.c: Connect/Disconnect of the lispmn NetworkManager profiles, through libnm. */
 #include "config.h"
 
 #include "vpn-toggle.h"
@@ -47,29 +47,32 @@ find_active (LmnVpnToggle *self)
   return NULL;
 }
 
-/* The lispmn profile to connect: the most recently used one. */
-static NMRemoteConnection *
-find_profile (LmnVpnToggle *self)
+static gint
+by_most_recent (gconstpointer a, gconstpointer b)
+{
+  NMSettingConnection *sa = nm_connection_get_setting_connection (*(NMConnection *const *) a);
+  NMSettingConnection *sb = nm_connection_get_setting_connection (*(NMConnection *const *) b);
+  guint64 ta = sa != NULL ? nm_setting_connection_get_timestamp (sa) : 0;
+  guint64 tb = sb != NULL ? nm_setting_connection_get_timestamp (sb) : 0;
+
+  if (ta != tb)
+    return ta > tb ? -1 : 1;
+  return g_strcmp0 (sa != NULL ? nm_setting_connection_get_id (sa) : NULL,
+                    sb != NULL ? nm_setting_connection_get_id (sb) : NULL);
+}
+
+/* The lispmn profiles (NMRemoteConnection *, borrowed), the most recently used first. */
+static GPtrArray *
+find_profiles (LmnVpnToggle *self)
 {
   const GPtrArray *connections = nm_client_get_connections (self->client);
-  NMRemoteConnection *best = NULL;
-  guint64 best_timestamp = 0;
+  GPtrArray *profiles = g_ptr_array_new ();
 
   for (guint i = 0; connections != NULL && i < connections->len; i++)
-    {
-      NMRemoteConnection *profile = connections->pdata[i];
-      NMSettingConnection *s_con = nm_connection_get_setting_connection (NM_CONNECTION (profile));
-      guint64 timestamp = s_con != NULL ? nm_setting_connection_get_timestamp (s_con) : 0;
-
-      if (!is_lispmn_profile (NM_CONNECTION (profile)))
-        continue;
-      if (best == NULL || timestamp > best_timestamp)
-        {
-          best = profile;
-          best_timestamp = timestamp;
-        }
-    }
-  return best;
+    if (is_lispmn_profile (NM_CONNECTION (connections->pdata[i])))
+      g_ptr_array_add (profiles, connections->pdata[i]);
+  g_ptr_array_sort (profiles, by_most_recent);
+  return profiles;
 }
 
 static void
@@ -95,42 +98,69 @@ rewatch (LmnVpnToggle *self)
   emit_changed (self);
 }
 
-char *
-lmn_vpn_toggle_dup_label (LmnVpnToggle *self)
+void
+lmn_vpn_choice_free (LmnVpnChoice *choice)
 {
-  NMRemoteConnection *profile;
+  if (choice == NULL)
+    return;
+  g_free (choice->label);
+  g_free (choice->uuid);
+  g_free (choice);
+}
 
-  g_return_val_if_fail (LMN_IS_VPN_TOGGLE (self), NULL);
+static void
+add_choice (GPtrArray *choices, char *label, const char *uuid)
+{
+  LmnVpnChoice *choice = g_new0 (LmnVpnChoice, 1);
+
+  choice->label = label;
+  choice->uuid = g_strdup (uuid);
+  choice->enabled = uuid != NULL;
+  g_ptr_array_add (choices, choice);
+}
+
+GPtrArray *
+lmn_vpn_toggle_dup_choices (LmnVpnToggle *self)
+{
+  GPtrArray *choices = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_vpn_choice_free);
+  g_autoptr(GPtrArray) profiles = NULL;
+
+  g_return_val_if_fail (LMN_IS_VPN_TOGGLE (self), choices);
   if (self->client == NULL && self->client_error != NULL)
-    return g_strdup_printf (_("Connect (cannot reach NetworkManager: %s)"), self->client_error);
-  if (self->client == NULL)
-    return g_strdup (_("Connect (asking NetworkManager…)"));
-  if (!nm_client_get_nm_running (self->client))
-    return g_strdup (_("Connect (NetworkManager is not running)"));
-  if (self->watched != NULL)
+    add_choice (choices,
+                g_strdup_printf (_ ("Connect (cannot reach NetworkManager: %s)"),
+                                 self->client_error),
+                NULL);
+  else if (self->client == NULL)
+    add_choice (choices, g_strdup (_ ("Connect (asking NetworkManager…)")), NULL);
+  else if (!nm_client_get_nm_running (self->client))
+    add_choice (choices, g_strdup (_ ("Connect (NetworkManager is not running)")), NULL);
+  else if (self->watched != NULL)
     {
       const char *id = nm_active_connection_get_id (self->watched);
+      const char *uuid = nm_active_connection_get_uuid (self->watched);
 
       if (nm_active_connection_get_state (self->watched) == NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
         /* TRANSLATORS: %s is the name of the NetworkManager profile */
-        return g_strdup_printf (_("Connecting “%s”… (click to cancel)"), id);
-      /* TRANSLATORS: %s is the name of the NetworkManager profile */
-      return g_strdup_printf (_("Disconnect “%s”"), id);
+        add_choice (choices, g_strdup_printf (_ ("Connecting “%s”… (click to cancel)"), id), uuid);
+      else
+        /* TRANSLATORS: %s is the name of the NetworkManager profile */
+        add_choice (choices, g_strdup_printf (_ ("Disconnect “%s”"), id), uuid);
     }
-  profile = find_profile (self);
-  if (profile == NULL)
-    return g_strdup (_("Connect (no lispmn profile in NetworkManager)"));
-  /* TRANSLATORS: %s is the name of the NetworkManager profile */
-  return g_strdup_printf (_("Connect “%s”"), nm_connection_get_id (NM_CONNECTION (profile)));
-}
+  if (choices->len > 0)
+    return choices;
+  profiles = find_profiles (self);
+  if (profiles->len == 0)
+    add_choice (choices, g_strdup (_ ("Connect (no lispmn profile in NetworkManager)")), NULL);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      NMConnection *profile = profiles->pdata[i];
 
-gboolean
-lmn_vpn_toggle_can_toggle (LmnVpnToggle *self)
-{
-  g_return_val_if_fail (LMN_IS_VPN_TOGGLE (self), FALSE);
-  if (self->client == NULL || !nm_client_get_nm_running (self->client))
-    return FALSE;
-  return self->watched != NULL || find_profile (self) != NULL;
+      /* TRANSLATORS: %s is the name of the NetworkManager profile */
+      add_choice (choices, g_strdup_printf (_ ("Connect “%s”"), nm_connection_get_id (profile)),
+                  nm_connection_get_uuid (profile));
+    }
+  return choices;
 }
 
 static void
@@ -175,22 +205,26 @@ deactivated (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-lmn_vpn_toggle_toggle (LmnVpnToggle *self)
+lmn_vpn_toggle_toggle (LmnVpnToggle *self, const char *uuid)
 {
   NMRemoteConnection *profile;
 
   g_return_if_fail (LMN_IS_VPN_TOGGLE (self));
-  if (!lmn_vpn_toggle_can_toggle (self))
+  if (uuid == NULL || self->client == NULL || !nm_client_get_nm_running (self->client))
     return;
   if (self->watched != NULL)
     {
+      if (g_strcmp0 (nm_active_connection_get_uuid (self->watched), uuid) != 0)
+        return;
       g_free (self->requested_id);
       self->requested_id = g_strdup (nm_active_connection_get_id (self->watched));
       nm_client_deactivate_connection_async (self->client, self->watched, self->cancellable,
                                              deactivated, self);
       return;
     }
-  profile = find_profile (self);
+  profile = nm_client_get_connection_by_uuid (self->client, uuid);
+  if (profile == NULL || !is_lispmn_profile (NM_CONNECTION (profile)))
+    return;
   g_free (self->requested_id);
   self->requested_id = g_strdup (nm_connection_get_id (NM_CONNECTION (profile)));
   /* A VPN picks its base connection itself: no device, no specific object. */

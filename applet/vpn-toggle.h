@@ -1,10 +1,11 @@
-/* vpn-toggle.h: Connect/Disconnect of the lispmn NetworkManager profile, through libnm.
+/* vpn-toggle.h: Connect/Disconnect of the lispmn NetworkManager profiles, through libnm.
  *
- * The profile is the VPN connection whose service type is
- * org.freedesktop.NetworkManager.lispmn (the most recently used one when there are
- * several). When NetworkManager is not running, or there is no such profile, the toggle
- * cannot act and says why. Emits "changed" whenever its label or availability changes, and
- * "failed" (char *message) when NetworkManager refuses to connect or disconnect.
+ * The profiles are the VPN connections whose service type is
+ * org.freedesktop.NetworkManager.lispmn. While none is active, each can be connected (the
+ * most recently used first); while one is active or coming up, it can be disconnected (the
+ * plugin runs one at a time). When NetworkManager is not running, or there is no such
+ * profile, the toggle cannot act and says why. Emits "changed" whenever its label or availability
+ * changes, and "failed" (char *message) when NetworkManager refuses to connect or disconnect.
  */
 #pragma once
 
@@ -19,14 +20,23 @@ G_DECLARE_FINAL_TYPE (LmnVpnToggle, lmn_vpn_toggle, LMN, VPN_TOGGLE, GObject)
 
 LmnVpnToggle *lmn_vpn_toggle_new (void);
 
-/* What the menu item says: "Connect “lisp”", "Disconnect “lisp”", or the reason it cannot,
- * e.g. "Connect (NetworkManager is not running)". */
-char *lmn_vpn_toggle_dup_label (LmnVpnToggle *self);
+/* One menu item: what it says ("Connect “lisp”", "Disconnect “lisp”", or the reason it
+ * cannot act, e.g. "Connect (NetworkManager is not running)"), whether it acts, and the
+ * profile it acts on (NULL for a reason). */
+typedef struct {
+  char *label;
+  char *uuid;
+  gboolean enabled;
+} LmnVpnChoice;
 
-/* Whether activating the item does something. */
-gboolean lmn_vpn_toggle_can_toggle (LmnVpnToggle *self);
+void lmn_vpn_choice_free (LmnVpnChoice *choice);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnVpnChoice, lmn_vpn_choice_free)
 
-/* Connects the profile when it is down, disconnects it when it is up or coming up. */
-void lmn_vpn_toggle_toggle (LmnVpnToggle *self);
+/* The items, at least one (LmnVpnChoice *, owned by the array). */
+GPtrArray *lmn_vpn_toggle_dup_choices (LmnVpnToggle *self);
+
+/* Connects the profile @uuid when none is active; disconnects the active one when it is
+ * @uuid. Anything else (a stale menu) does nothing. */
+void lmn_vpn_toggle_toggle (LmnVpnToggle *self, const char *uuid);
 
 G_END_DECLS

@@ -1,10 +1,13 @@
 /* nm-lispmn-service: NetworkManager's VPN service for lispmn. NetworkManager spawns it when
  * a profile of vpn-type lispmn is activated; it checks the profile, configures lispmnd over
- * D-Bus (Configure), reports the TUN, the EIDs and a gateway to NetworkManager, and feeds
- * lispmnd the active connections as RLOCs (rloc-feeder.c) until the profile goes down,
- * when it stops the mobile node (which withdraws the EIDs and removes the TUN). */
+ * D-Bus (Configure), feeds lispmnd the active connections as RLOCs (rloc-feeder.c), and once
+ * a map-server accepted the registration (node-watch.c) reports the TUN, the EIDs and a
+ * gateway to NetworkManager. A wrong key or a silent map-server fails the activation with
+ * its reason, and so does lispmnd going away while the VPN is up. When the profile goes
+ * down it stops the mobile node (which withdraws the EIDs and removes the TUN). */
 #include "lmn-dbus-generated.h"
 #include "lmn-dbus-names.h"
+#include "node-watch.h"
 #include "rloc-feeder.h"
 #include "vpn-data.h"
 
@@ -28,8 +31,10 @@ typedef struct {
   gchar              *uuid;
   gchar              *tun;
   guint               mtu;
-  gboolean            connected;    /* lispmnd configured and NetworkManager told */
+  gboolean configured; /* lispmnd took the configuration */
+  gboolean connected;  /* and registered it: NetworkManager told */
   LmnRlocFeeder      *feeder;
+  LmnNodeWatch *watch;              /* the configured lispmnd */
   GCancellable       *cancellable;  /* of the current connection attempt */
   guint               idle;
   guint               resend;       /* the configuration again, after a change of base */
@@ -60,6 +65,7 @@ static void
 reset (LmnVpnService *self)
 {
   g_clear_pointer (&self->feeder, lmn_rloc_feeder_free);
+  g_clear_pointer (&self->watch, lmn_node_watch_free);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -69,6 +75,7 @@ reset (LmnVpnService *self)
   clear_key (self);
   g_clear_pointer (&self->tun, g_free);
   g_clear_pointer (&self->uuid, g_free);
+  self->configured = FALSE;
   self->connected = FALSE;
 }
 
@@ -78,6 +85,15 @@ static GVariant *
 address_bytes (const guint8 *addr, gsize len)
 {
   return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, addr, len, 1);
+}
+
+/* Without a proxy-ETR only LISP destinations are reachable through the TUN: a default route
+ * there would cut the machine off the rest of the Internet. Such a profile gets no default
+ * route (as with ipv4/ipv6.never-default), only its own routes. */
+static gboolean
+split_only (const LmnVpnData *d)
+{
+  return d->proxy_etrs->len == 0;
 }
 
 static void
@@ -117,6 +133,9 @@ send_config (LmnVpnService *self)
       g_variant_builder_add (&ip4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_ADDRESS,
                              g_variant_new_uint32 (address));
       g_variant_builder_add (&ip4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_PREFIX, g_variant_new_uint32 (32));
+      if (split_only (d))
+        g_variant_builder_add (&ip4, "{sv}", NM_VPN_PLUGIN_IP4_CONFIG_NEVER_DEFAULT,
+                               g_variant_new_boolean (TRUE));
       nm_vpn_service_plugin_set_ip4_config (plugin, g_variant_builder_end (&ip4));
     }
   if (d->has_eid6)
@@ -124,16 +143,25 @@ send_config (LmnVpnService *self)
       g_variant_builder_init (&ip6, G_VARIANT_TYPE_VARDICT);
       g_variant_builder_add (&ip6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_ADDRESS, address_bytes (d->eid6, 16));
       g_variant_builder_add (&ip6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_PREFIX, g_variant_new_uint32 (128));
+      if (split_only (d))
+        g_variant_builder_add (&ip6, "{sv}", NM_VPN_PLUGIN_IP6_CONFIG_NEVER_DEFAULT,
+                               g_variant_new_boolean (TRUE));
       nm_vpn_service_plugin_set_ip6_config (plugin, g_variant_builder_end (&ip6));
     }
 }
 
+static void stop_lispmnd (LmnVpnService *self);
+
+/* stop_node: lispmnd took our configuration and must not keep trying with it. */
 static void
-fail_connect (LmnVpnService *self, NMVpnPluginFailure reason, const char *message)
+fail_connect (LmnVpnService *self, NMVpnPluginFailure reason, const char *message,
+              gboolean stop_node)
 {
   /* NetworkManager logs only a failure code: the reason goes to the journal from here. */
   g_warning ("cannot connect: %s", message);
   reset (self);
+  if (stop_node)
+    stop_lispmnd (self);
   nm_vpn_service_plugin_failure (NM_VPN_SERVICE_PLUGIN (self), reason);
 }
 
@@ -169,13 +197,42 @@ on_base_changed (const char *base, gpointer user_data)
 static void
 start_feeder (LmnVpnService *self)
 {
-  if (self->feeder != NULL || self->client == NULL || !self->connected)
+  if (self->feeder != NULL || self->client == NULL || !self->configured)
     return;
   self->feeder = lmn_rloc_feeder_new (self->client, self->lispmnd, self->data, self->uuid,
                                       self->tun, on_base_changed, self);
 }
 
 /* ---- talking to lispmnd ---- */
+
+static void
+on_node_event (LmnNodeEvent event, const char *reason, gpointer user_data)
+{
+  LmnVpnService *self = user_data;
+
+  switch (event)
+    {
+    case LMN_NODE_REGISTERED:
+      self->connected = TRUE;
+      g_message ("registered with the map-server: connected");
+      if (split_only (self->data))
+        g_warning ("vpn.data has no proxy-etr: only the profile's own routes (ipv4.routes, "
+                   "ipv6.routes) go through LISP and the rest of the Internet is reached "
+                   "directly; add proxy-etr=ADDRESS for all traffic to use the EIDs");
+      send_config (self);
+      break;
+    case LMN_NODE_WRONG_KEY:
+      fail_connect (self, NM_VPN_PLUGIN_FAILURE_LOGIN_FAILED, reason, TRUE);
+      break;
+    case LMN_NODE_UNREACHABLE:
+      fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, reason, TRUE);
+      break;
+    case LMN_NODE_GONE:
+      /* The lispmnd now on the bus (if any) is not ours to stop. */
+      fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, reason, FALSE);
+      break;
+    }
+}
 
 static void
 on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -196,22 +253,25 @@ on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
           g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
         {
           fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED,
-                        "lispmnd is not running (nobody owns " LMN_DBUS_BUS_NAME " on the system bus, "
-                        "and it cannot be started)");
+                        "lispmnd is not running (nobody owns " LMN_DBUS_BUS_NAME
+                        " on the system bus, "
+                        "and it cannot be started)",
+                        FALSE);
           return;
         }
       g_dbus_error_strip_remote_error (error);
       message = g_strdup_printf ("lispmnd refused the configuration: %s", error->message);
-      fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, message);
+      fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, message, FALSE);
       return;
     }
   clear_key (self);   /* lispmnd holds it now */
   self->tun = g_steal_pointer (&tun);
   self->mtu = mtu;
-  self->connected = TRUE;
-  g_message ("lispmnd configured: %s, MTU %u", self->tun, mtu);
-  send_config (self);
+  self->configured = TRUE;
+  g_message ("lispmnd configured: %s, MTU %u; waiting for the map-server", self->tun, mtu);
+  /* The uplinks first: lispmnd registers through them. */
   start_feeder (self);
+  self->watch = lmn_node_watch_new (on_node_event, self);
 }
 
 /* Configure; when lispmnd is not running, the call starts it through D-Bus activation
@@ -236,7 +296,7 @@ on_proxy (GObject *source, GAsyncResult *result, gpointer user_data)
   if (proxy == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, error->message);
+        fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, error->message, FALSE);
       return;
     }
   g_clear_object (&self->lispmnd);
@@ -431,6 +491,18 @@ on_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
   g_object_unref (self);
 }
 
+/* The mobile node withdraws its EIDs and removes the TUN. */
+static void
+stop_lispmnd (LmnVpnService *self)
+{
+  if (self->lispmnd == NULL)
+    return;
+  /* libnm quits the service as soon as NetworkManager hears of the disconnection: the
+   * answer is waited for. */
+  self->stopping++;
+  lmn_dbus_mobile_node1_call_stop (self->lispmnd, NULL, on_stopped, g_object_ref (self));
+}
+
 static gboolean
 real_disconnect (NMVpnServicePlugin *plugin, GError **error)
 {
@@ -438,13 +510,8 @@ real_disconnect (NMVpnServicePlugin *plugin, GError **error)
   gboolean was_started = self->cancellable != NULL;
 
   reset (self);
-  /* The mobile node withdraws its EIDs and removes the TUN. */
-  if (was_started && self->lispmnd != NULL)
-    {
-      /* libnm quits the service as soon as this returns: the answer is waited for. */
-      self->stopping++;
-      lmn_dbus_mobile_node1_call_stop (self->lispmnd, NULL, on_stopped, g_object_ref (self));
-    }
+  if (was_started)
+    stop_lispmnd (self);
   g_message ("disconnected");
   return TRUE;
 }

@@ -11,11 +11,24 @@
 #define MIN_MTU_IPV4    576
 #define MIN_MTU_IPV6    1280
 #define MAX_KEY_LENGTH  512
+#define MIN_NAT_KEEPALIVE 5
+#define MAX_NAT_KEEPALIVE 3600
 
 static const char *const known_keys[] = {
-  "eid", "map-server", "map-server-key-id", "map-server-algorithm", "map-server-key-flags",
+  "eid",
+  "map-server",
+  "map-server-key-id",
+  "map-server-algorithm",
+  "map-server-key-flags",
   "map-resolver",
-  "proxy-etr", "instance-id", "mtu", PRIORITY_PREFIX "NAME", WEIGHT_PREFIX "NAME", NULL,
+  "proxy-etr",
+  "instance-id",
+  "mtu",
+  "nat-traversal",
+  "nat-keepalive-interval",
+  PRIORITY_PREFIX "NAME",
+  WEIGHT_PREFIX "NAME",
+  NULL,
 };
 
 static gboolean
@@ -228,6 +241,25 @@ parse_item (LmnVpnData *d, const char *key, const char *value, GError **error)
       d->has_mtu = TRUE;
       return TRUE;
     }
+  if (g_str_equal (key, "nat-traversal"))
+    {
+      static const char *const modes[] = { "auto", "on", "off", NULL };
+
+      if (!g_strv_contains (modes, value))
+        return fail (error, key, QUOTE " is not auto, on or off", value);
+      g_free (d->nat_traversal);
+      d->nat_traversal = g_strdup (value);
+      return TRUE;
+    }
+  if (g_str_equal (key, "nat-keepalive-interval"))
+    {
+      if (!parse_number (key, value, MIN_NAT_KEEPALIVE, MAX_NAT_KEEPALIVE, "a number of seconds",
+                         &number, error))
+        return FALSE;
+      d->nat_keepalive_interval = (guint32) number;
+      d->has_nat_keepalive = TRUE;
+      return TRUE;
+    }
   if (g_str_has_prefix (key, PRIORITY_PREFIX))
     return parse_preference (d->priorities, key, key + strlen (PRIORITY_PREFIX), value,
                              "a priority", error);
@@ -286,6 +318,7 @@ lmn_vpn_data_free (LmnVpnData *data)
     return;
   g_free (data->map_server);
   g_free (data->algorithm);
+  g_free (data->nat_traversal);
   g_ptr_array_unref (data->map_resolvers);
   g_ptr_array_unref (data->proxy_etrs);
   g_hash_table_unref (data->priorities);
@@ -349,6 +382,14 @@ lmn_vpn_data_configure_settings (const LmnVpnData *data, const char *key)
     g_variant_builder_add (&settings, "{sv}", "instance-id", g_variant_new_uint32 (data->instance_id));
   if (data->has_mtu)
     g_variant_builder_add (&settings, "{sv}", "mtu", g_variant_new_uint32 (data->mtu));
+  /* Only when the profile sets them: lispmnd's defaults are the same (auto, 20 s), and a
+   * lispmnd older than NAT traversal then still accepts the call. */
+  if (data->nat_traversal != NULL)
+    g_variant_builder_add (&settings, "{sv}", "nat-traversal",
+                           g_variant_new_string (data->nat_traversal));
+  if (data->has_nat_keepalive)
+    g_variant_builder_add (&settings, "{sv}", "nat-keepalive-interval",
+                           g_variant_new_uint32 (data->nat_keepalive_interval));
   /* NetworkManager puts the EIDs and routes on the TUN. */
   g_variant_builder_add (&settings, "{sv}", "manage-addresses", g_variant_new_boolean (FALSE));
   return g_variant_builder_end (&settings);

@@ -27,6 +27,9 @@ typedef struct {
   guint32  instance_id;
   gboolean has_mtu;
   guint32  mtu;
+  gchar *nat_traversal; /* "auto", "on" or "off"; NULL: not in the profile */
+  gboolean has_nat_keepalive;
+  guint32 nat_keepalive_interval; /* seconds */
   GHashTable *priorities;       /* interface or connection id -> GUINT_TO_POINTER (value + 1) */
   GHashTable *weights;
 } LmnVpnData;

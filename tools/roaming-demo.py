@@ -82,7 +82,7 @@ class Demo:
         return json.loads(self.ctl("status", "--json"))
 
     def up_rlocs(self):
-        return sorted(r["address"] for r in self.status()["Rlocs"] if r["state"] == "up")
+        return sorted(r["address"] for r in self.status()["rlocs"] if r["state"] == "up")
 
     def start(self):
         title("Setting the stage")
@@ -98,7 +98,7 @@ class Demo:
         say("home:   lispmnd as the home site's xTR (192.0.2.128/25, 2001:db8:e1d:2::/64)")
         say(f"laptop: lispmnd, EIDs {lt.EID4} and {lt.EID6}; ethernet preferred (priority 1), "
             "wifi second (priority 2)")
-        wait_for(lambda: self.status()["State"] == "registered", 10, "the laptop to register")
+        wait_for(lambda: self.status()["state"] == "registered", 10, "the laptop to register")
         wait_for(lambda: map_server_states(self.home) == ["registered"], 10, "the home xTR to register")
         say()
         say("$ lispmnctl status")
@@ -211,7 +211,7 @@ class Demo:
             rereg = f"{sc['rereg'][-1] * 1000:.0f} ms" if sc["rereg"] else "-"
             say(f"{sc['name'][:56]:56} {rereg:>14} {sc['gap_ms']:14.0f} ms")
         say(f"handover signals seen by `lispmnctl monitor`: {len(handovers)}")
-        eids = self.status()["Eids"]
+        eids = self.status()["eids"]
         say(f"the laptop's EIDs all along: {', '.join(eids)}")
         if ok:
             say(f"the TCP stream from the server: arrived whole ({STREAM_RATE * STREAM_SECONDS // 1000} kB, "

@@ -1,5 +1,6 @@
 /* lispmnctl: what lispmnd is doing, for people and (with --json) for scripts, over the
  * daemon's D-Bus API. */
+#include "ctl-output.h"
 #include "lmn-dbus-error.h"
 #include "lmn-dbus-generated.h"
 #include "lmn-dbus-names.h"
@@ -8,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Exit codes (documented in lispmnctl(1)). */
 enum {
@@ -34,25 +36,6 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-static const char *
-dict_string (GVariant *dict, const char *key)
-{
-  const char *s = NULL;
-
-  if (!g_variant_lookup (dict, key, "&s", &s))
-    return "";
-  return s;
-}
-
-static guint
-dict_byte (GVariant *dict, const char *key)
-{
-  guint8 v = 0;
-
-  g_variant_lookup (dict, key, "y", &v);
-  return v;
-}
-
 static void
 print_list_line (const char *label, const gchar *const *items)
 {
@@ -62,62 +45,18 @@ print_list_line (const char *label, const gchar *const *items)
   g_print ("%-15s %s\n", label, joined);
 }
 
-static void
-print_rloc (GVariant *r, const char *indent)
+/* Drops that are no fault: the kernel's own link-local and multicast traffic (IPv6
+ * neighbour discovery, MLD) seen on the TUN, which never leaves the link. */
+static gboolean
+normal_drop (const char *reason)
 {
-  const char *connection = dict_string (r, "connection");
-  const char *nat = dict_string (r, "nat-address");
-
-  g_print ("%s%-10s %-28s priority %-3u weight %-3u %-4s", indent, dict_string (r, "interface"),
-           dict_string (r, "address"), dict_byte (r, "priority"), dict_byte (r, "weight"),
-           dict_string (r, "state"));
-  if (*nat != '\0')
-    g_print (" behind NAT as %s", nat);
-  if (*connection != '\0')
-    g_print (" (%s)", connection);
-  g_print ("\n");
-}
-
-static void
-print_map_server (GVariant *s, const char *indent)
-{
-  gint64 last = 0;
-
-  g_variant_lookup (s, "last-map-notify", "x", &last);
-  g_print ("%s%-28s %-12s", indent, dict_string (s, "address"), dict_string (s, "state"));
-  if (last > 0)
-    g_print (" last Map-Notify %" G_GINT64_FORMAT " s ago",
-             g_get_real_time () / G_USEC_PER_SEC - last);
-  if (*dict_string (s, "last-error") != '\0')
-    g_print (" (%s)", dict_string (s, "last-error"));
-  g_print ("\n");
-}
-
-/* Each dictionary of a list property through print_one, or "none". */
-static void
-print_each (GVariant *list, const char *indent,
-            void (*print_one) (GVariant *item, const char *indent))
-{
-  GVariantIter iter;
-  GVariant *item;
-
-  if (list == NULL || g_variant_n_children (list) == 0)
-    {
-      g_print ("%snone\n", indent);
-      return;
-    }
-  g_variant_iter_init (&iter, list);
-  while ((item = g_variant_iter_next_value (&iter)) != NULL)
-    {
-      print_one (item, indent);
-      g_variant_unref (item);
-    }
+  return g_str_equal (reason, "local-scope");
 }
 
 static void
 print_counters (GVariant *counters)
 {
-  guint64 tx = 0, txb = 0, rx = 0, rxb = 0, drops = 0;
+  guint64 tx = 0, txb = 0, rx = 0, rxb = 0, drops = 0, local = 0;
   g_autoptr(GString) reasons = g_string_new (NULL);
   GVariantIter iter;
   const char *key;
@@ -133,6 +72,11 @@ print_counters (GVariant *counters)
   while (g_variant_iter_next (&iter, "{&st}", &key, &value))
     if (g_str_has_prefix (key, "drops.") && value > 0)
       {
+        if (normal_drop (key + 6))
+          {
+            local += value;
+            continue;
+          }
         drops += value;
         g_string_append_printf (reasons, "%s%s %" G_GUINT64_FORMAT, reasons->len ? ", " : "",
                                 key + 6, value);
@@ -145,6 +89,60 @@ print_counters (GVariant *counters)
   }
   g_print ("%-15s %" G_GUINT64_FORMAT "%s%s%s\n", "Dropped:", drops, reasons->len ? " (" : "",
            reasons->str, reasons->len ? ")" : "");
+  if (local > 0)
+    g_print ("%-15s %" G_GUINT64_FORMAT " link-local or multicast packets kept on the link "
+             "(normal)\n",
+             "Not sent:", local);
+}
+
+/* The JSON of a property: the D-Bus value, except that times are "seconds ago" as in the
+ * state file (last-map-notify, null when never). */
+static JsonNode *
+property_json (const char *name, GVariant *value)
+{
+  JsonNode *node = json_gvariant_serialize (value);
+  g_autoptr(GPtrArray) servers = NULL;
+  JsonArray *array;
+
+  if (!g_str_equal (name, "MapServers") || !JSON_NODE_HOLDS_ARRAY (node))
+    return node;
+  servers = lmn_ctl_dict_array (value);
+  array = json_node_get_array (node);
+  for (guint i = 0; i < servers->len && i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      gint64 ago = lmn_ctl_seconds_since_notify (g_ptr_array_index (servers, i));
+
+      if (ago >= 0)
+        json_object_set_int_member (o, "last-map-notify", ago);
+      else
+        json_object_set_null_member (o, "last-map-notify");
+    }
+  return node;
+}
+
+/* The D-Bus property names and their keys in JSON, which are spelt like every other key
+ * (the state file's, the dictionaries' inside): lower case with dashes. */
+static const struct {
+  const char *property;
+  const char *json;
+} json_names[] = {
+  { "State", "state" },
+  { "Eids", "eids" },
+  { "Rlocs", "rlocs" },
+  { "MapServers", "map-servers" },
+  { "MapResolvers", "map-resolvers" },
+  { "ProxyEtrs", "proxy-etrs" },
+  { "Counters", "counters" },
+};
+
+static const char *
+json_name (const char *property)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (json_names); i++)
+    if (g_str_equal (json_names[i].property, property))
+      return json_names[i].json;
+  return property;
 }
 
 /* Every property, as one JSON object. */
@@ -152,15 +150,16 @@ static JsonNode *
 properties_json (LmnDbusMobileNode1 *proxy)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  const char *names[] = { "State", "Eids", "Rlocs", "MapServers", "MapResolvers", "ProxyEtrs", "Counters" };
 
   json_builder_begin_object (b);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (json_names); i++)
     {
-      g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (proxy), names[i]);
+      const char *name = json_names[i].property;
+      g_autoptr(GVariant) v = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (proxy), name);
 
-      json_builder_set_member_name (b, names[i]);
-      json_builder_add_value (b, v != NULL ? json_gvariant_serialize (v) : json_node_new (JSON_NODE_NULL));
+      json_builder_set_member_name (b, json_names[i].json);
+      json_builder_add_value (b,
+                              v != NULL ? property_json (name, v) : json_node_new (JSON_NODE_NULL));
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);
@@ -179,9 +178,9 @@ cmd_status (LmnDbusMobileNode1 *proxy, const char *arg)
   g_print ("%-15s %s\n", "State:", lmn_dbus_mobile_node1_get_state (proxy));
   print_list_line ("EIDs:", lmn_dbus_mobile_node1_get_eids (proxy));
   g_print ("RLOCs:\n");
-  print_each (lmn_dbus_mobile_node1_get_rlocs (proxy), "  ", print_rloc);
+  lmn_ctl_print_rlocs (lmn_dbus_mobile_node1_get_rlocs (proxy), "  ");
   g_print ("Map-servers:\n");
-  print_each (lmn_dbus_mobile_node1_get_map_servers (proxy), "  ", print_map_server);
+  lmn_ctl_print_map_servers (lmn_dbus_mobile_node1_get_map_servers (proxy), "  ");
   print_list_line ("Map-resolvers:", lmn_dbus_mobile_node1_get_map_resolvers (proxy));
   print_list_line ("Proxy-ETRs:", lmn_dbus_mobile_node1_get_proxy_etrs (proxy));
   print_counters (lmn_dbus_mobile_node1_get_counters (proxy));
@@ -195,12 +194,14 @@ cmd_property_list (LmnDbusMobileNode1 *proxy, const char *property)
 
   if (opt_json)
     {
-      g_autoptr(JsonNode) node = json_gvariant_serialize (v);
+      g_autoptr(JsonNode) node = property_json (property, v);
 
       print_json (node);
     }
+  else if (g_str_equal (property, "Rlocs"))
+    lmn_ctl_print_rlocs (v, "");
   else
-    print_each (v, "", g_str_equal (property, "Rlocs") ? print_rloc : print_map_server);
+    lmn_ctl_print_map_servers (v, "");
   return EXIT_OK;
 }
 
@@ -247,11 +248,11 @@ cmd_map_cache (LmnDbusMobileNode1 *proxy, const char *arg)
       GVariant *l;
 
       g_variant_lookup (e, "ttl-left", "x", &ttl);
-      g_print ("%-28s %-9s", dict_string (e, "prefix"), dict_string (e, "origin"));
+      g_print ("%-28s %-9s", lmn_ctl_dict_string (e, "prefix"), lmn_ctl_dict_string (e, "origin"));
       if (ttl >= 0)
         g_print (" expires in %" G_GINT64_FORMAT " s", ttl);
       if (locators == NULL || g_variant_n_children (locators) == 0)
-        g_print (" negative: %s", dict_string (e, "action"));
+        g_print (" negative: %s", lmn_ctl_dict_string (e, "action"));
       g_print ("\n");
       g_variant_iter_init (&li, locators);
       while (locators != NULL && (l = g_variant_iter_next_value (&li)) != NULL)
@@ -259,8 +260,8 @@ cmd_map_cache (LmnDbusMobileNode1 *proxy, const char *arg)
           gboolean reachable = FALSE;
 
           g_variant_lookup (l, "reachable", "b", &reachable);
-          g_print ("    %-28s priority %-3u weight %-3u %s\n", dict_string (l, "address"),
-                   dict_byte (l, "priority"), dict_byte (l, "weight"),
+          g_print ("    %-28s priority %-3u weight %-3u %s\n", lmn_ctl_dict_string (l, "address"),
+                   lmn_ctl_dict_byte (l, "priority"), lmn_ctl_dict_byte (l, "weight"),
                    reachable ? "reachable" : "unreachable");
           g_variant_unref (l);
         }
@@ -311,13 +312,13 @@ print_lookup (const char *eid, GVariant *answer)
   g_variant_lookup (answer, "ttl", "u", &ttl);
   g_variant_lookup (answer, "authoritative", "b", &authoritative);
   g_print ("Map-Request for %s via map-resolver %s: Map-Reply in %.1f ms\n", eid,
-           dict_string (answer, "map-resolver"), rtt);
+           lmn_ctl_dict_string (answer, "map-resolver"), rtt);
   g_print ("Mapping for %s:\n", eid);
-  g_print ("  %-28s TTL %u min, %s\n", dict_string (answer, "prefix"), ttl,
+  g_print ("  %-28s TTL %u min, %s\n", lmn_ctl_dict_string (answer, "prefix"), ttl,
            authoritative ? "authoritative" : "not authoritative");
   if (locators == NULL || g_variant_n_children (locators) == 0)
     {
-      g_print ("  negative, action %s (no locators)\n", dict_string (answer, "action"));
+      g_print ("  negative, action %s (no locators)\n", lmn_ctl_dict_string (answer, "action"));
       return;
     }
   g_print ("  %-28s %-6s %s\n", "Locator", "State", "Priority/Weight");
@@ -327,8 +328,9 @@ print_lookup (const char *eid, GVariant *answer)
       gboolean reachable = FALSE;
 
       g_variant_lookup (l, "reachable", "b", &reachable);
-      g_print ("  %-28s %-6s %u/%u\n", dict_string (l, "address"), reachable ? "up" : "down",
-               dict_byte (l, "priority"), dict_byte (l, "weight"));
+      g_print ("  %-28s %-6s %u/%u\n", lmn_ctl_dict_string (l, "address"),
+               reachable ? "up" : "down", lmn_ctl_dict_byte (l, "priority"),
+               lmn_ctl_dict_byte (l, "weight"));
       g_variant_unref (l);
     }
 }
@@ -395,6 +397,32 @@ print_event_json (const char *stamp, const char *first_member, ...)
   print_json (root);
 }
 
+/* One changed property for people: a line, or a table under it for the lists. */
+static void
+print_change (const char *stamp, const char *name, GVariant *value)
+{
+  if (g_str_equal (name, "Rlocs"))
+    {
+      g_print ("%s RLOCs:\n", stamp);
+      lmn_ctl_print_rlocs (value, "  ");
+    }
+  else if (g_str_equal (name, "MapServers"))
+    {
+      g_print ("%s map-servers:\n", stamp);
+      lmn_ctl_print_map_servers (value, "  ");
+    }
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    g_print ("%s %s: %s\n", stamp, json_name (name), g_variant_get_string (value, NULL));
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
+    {
+      g_autofree const gchar **items = g_variant_get_strv (value, NULL);
+      g_autofree gchar *joined = items[0] != NULL ? g_strjoinv (", ", (gchar **) items)
+                                                  : g_strdup ("none");
+
+      g_print ("%s %s: %s\n", stamp, json_name (name), joined);
+    }
+}
+
 static void
 on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, gpointer user_data)
 {
@@ -407,14 +435,11 @@ on_properties_changed (GDBusProxy *proxy, GVariant *changed, GStrv invalidated, 
   while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
     {
       if (opt_json)
-        print_event_json (stamp, "property", json_node_init_string (json_node_alloc (), name),
-                          "value", json_gvariant_serialize (value), NULL);
+        print_event_json (stamp, "property",
+                          json_node_init_string (json_node_alloc (), json_name (name)), "value",
+                          property_json (name, value), NULL);
       else if (!g_str_equal (name, "Counters"))
-        {
-          g_autofree gchar *text = g_variant_print (value, FALSE);
-
-          g_print ("%s %s: %s\n", stamp, name, text);
-        }
+        print_change (stamp, name, value);
       g_variant_unref (value);
     }
 }
@@ -515,6 +540,7 @@ static const Command *
 parse_command (int argc, char **argv, const char **arg)
 {
   const Command *command = find_command (argc > 1 ? argv[1] : "status");
+  int given_args = MAX (argc - 2, 0); /* bare lispmnctl: status, no argument */
   int wanted_args;
 
   if (command == NULL)
@@ -523,13 +549,13 @@ parse_command (int argc, char **argv, const char **arg)
       return NULL;
     }
   wanted_args = command->arg != NULL ? 1 : 0;
-  if (argc - 2 < wanted_args)
+  if (given_args < wanted_args)
     {
       g_printerr ("lispmnctl: %s needs an EID address, e.g. 192.0.2.1 or 2001:db8::1 (try --help)\n",
                   command->name);
       return NULL;
     }
-  if (argc - 2 > wanted_args)
+  if (given_args > wanted_args)
     {
       g_printerr ("lispmnctl: unexpected argument '%s' (try --help)\n", argv[2 + wanted_args]);
       return NULL;
@@ -552,9 +578,12 @@ connect_to_daemon (void)
   g_autoptr(LmnDbusMobileNode1) proxy = NULL;
   g_autofree gchar *owner = NULL;
 
-  proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
-                                                         LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
-                                                         NULL, &error);
+  /* Never started through D-Bus activation: a lispmnd started to be looked at would only
+   * report itself unconfigured, and hide that it was not running. */
+  proxy = lmn_dbus_mobile_node1_proxy_new_for_bus_sync (G_BUS_TYPE_SYSTEM,
+                                                        G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                                        LMN_DBUS_BUS_NAME, LMN_DBUS_OBJECT_PATH,
+                                                        NULL, &error);
   if (proxy != NULL)
     owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy));
   if (proxy == NULL || owner == NULL)

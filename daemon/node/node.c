@@ -39,6 +39,7 @@ struct _LmnNode {
   GPtrArray       *watched;     /* interface names followed through netlink */
   gboolean         smr_pending; /* our RLOCs changed: tell the peers once re-registered */
   gint64           rlocs_changed_at; /* monotonic µs of the last change of our RLOCs */
+  gchar *logged_rlocs;               /* the RLOC line last logged: each set is told once */
 };
 
 static gboolean
@@ -101,7 +102,12 @@ log_rlocs (LmnNode *node)
                               lmn_ip_bytes_to_text (r->family, r->addr, buf),
                               r->priority, r->weight);
     }
+  /* Start-up and the first netlink report of the same uplinks describe one set. */
+  if (g_strcmp0 (s->str, node->logged_rlocs) == 0)
+    return;
   g_message ("RLOCs: %s", s->len > 0 ? s->str : "none (no uplink is up)");
+  g_free (node->logged_rlocs);
+  node->logged_rlocs = g_string_free (g_steal_pointer (&s), FALSE);
 }
 
 /* Peers that exchanged traffic with us within this long may hold our mapping: the record
@@ -367,6 +373,7 @@ lmn_node_free (LmnNode *node)
   g_clear_pointer (&node->rlocs, lmn_local_rlocs_free);
   g_clear_pointer (&node->cache, lisp_map_cache_free);
   g_clear_pointer (&node->watched, g_ptr_array_unref);
+  g_free (node->logged_rlocs);
   g_free (node);
 }
 

@@ -115,12 +115,19 @@ static void
 show_counters (JsonObject *counters)
 {
   g_autoptr(GList) names = json_object_get_members (counters);
+  gboolean any = FALSE;
 
   g_print ("\nCounters (non-zero):\n");
   for (GList *l = names; l != NULL; l = l->next)
     if (member_int (counters, l->data) != 0)
-      g_print ("  %-28s %" G_GINT64_FORMAT "\n", (const char *) l->data,
-               member_int (counters, l->data));
+      {
+        g_print ("  %-28s %" G_GINT64_FORMAT "\n", (const char *) l->data,
+                 member_int (counters, l->data));
+        any = TRUE;
+      }
+  /* A heading over nothing reads like something failed to print. */
+  if (!any)
+    g_print ("  none yet (no message received or sent)\n");
 }
 
 int

@@ -46,6 +46,7 @@ main (int argc, char **argv)
   g_autoptr(LmnDbusService) dbus = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   LmnDaemonSignals signals;
+  gboolean waits_for_configure = FALSE;
   int status;
 
   setlocale (LC_ALL, "");
@@ -54,6 +55,18 @@ main (int argc, char **argv)
   lmn_daemon_log_levels (&levels);
 
   config = lmn_config_load (config_path != NULL ? config_path : DEFAULT_CONFIG, &error);
+  /* Under NetworkManager the profile says everything (Configure): without a file of its own
+   * the daemon waits stopped for that call instead of refusing to run. A file named on the
+   * command line must exist. */
+  if (config == NULL && config_path == NULL &&
+      g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_message ("no %s: the mobile node waits for its configuration over D-Bus (Configure)",
+                 DEFAULT_CONFIG);
+      g_clear_error (&error);
+      config = lmn_config_new (NULL);
+      waits_for_configure = TRUE;
+    }
   if (config == NULL)
     {
       g_printerr ("lispmnd: %s\n", error->message);
@@ -64,7 +77,7 @@ main (int argc, char **argv)
   /* Before the node starts and writes its first state file: whoever sees that file may send
    * SIGUSR1 at once, which must not find the default action (termination). */
   lmn_daemon_signals_watch (&signals, loop, on_usr1, sup);
-  if (!lmn_supervisor_start (sup, &error))
+  if (!waits_for_configure && !lmn_supervisor_start (sup, &error))
     {
       g_printerr ("lispmnd: %s\n", error->message);
       lmn_daemon_signals_clear (&signals);

@@ -185,12 +185,16 @@ class Daemon:
         self.config = os.path.join(workdir, f"{ns}-lispmnd.conf")
         self.state_file = os.path.join(workdir, f"{ns}-state.json")
         log = os.path.join(workdir, f"{ns}-lispmnd.log")
-        with open(self.config, "w") as f:
-            f.write(config_text)
+        # config_text None: no --config, as D-Bus activation and the systemd unit start it.
+        config = []
+        if config_text is not None:
+            with open(self.config, "w") as f:
+                f.write(config_text)
+            config = ["--config", self.config]
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
-        self.proc = t.popen(ns, [binary, "--config", self.config, "--state-file",
-                                 self.state_file, "--verbose"], log, env=env)
+        self.proc = t.popen(ns, [binary] + config + ["--state-file", self.state_file, "--verbose"],
+                            log, env=env)
         self.pid = self.proc.pid
 
     def wait_ready(self, timeout=5.0):

@@ -176,11 +176,22 @@ class AppletTest(fixtures.TestCase):
         self.call(service, self.item_property("Menu"), MENU_IFACE, "Event",
                   GLib.Variant("(isvu)", (ids[0], "clicked", GLib.Variant("s", ""), 0)))
 
-    def notifications(self):
-        """(summary, body) of every Notify the notification server got."""
+    def notify_calls(self):
+        """The arguments of every Notify the notification server got."""
         calls = self.call("org.freedesktop.Notifications", "/org/freedesktop/Notifications",
                           "org.freedesktop.DBus.Mock", "GetCalls")[0]
-        return [(args[3], args[4]) for _, method, args in calls if method == "Notify"]
+        return [args for _, method, args in calls if method == "Notify"]
+
+    def notifications(self):
+        """(summary, body) of every Notify the notification server got."""
+        return [(args[3], args[4]) for args in self.notify_calls()]
+
+    def assert_icon(self, summary):
+        """The notification has an icon (app_icon, or an image hint)."""
+        args = [a for a in self.notify_calls() if a[3] == summary][0]
+        hints = args[6]
+        self.assertTrue(args[2] or "image-path" in hints or "image-data" in hints
+                        or "image_path" in hints, f"no icon in {args}")
 
     def rloc_line(self, iface, address, prio, state):
         return f"{iface}  {address}  priority {prio}, weight 50 — {state}"
@@ -241,6 +252,8 @@ class Applet(AppletTest):
         self.assertGreater(mn.state()["counters"]["tx-packets"], tx_before)
         self.assertEqual(self.menu_revision(), revision, "the menu was rebuilt for the counters")
 
+        # Starting brought no handover notification: only moves the user did not make do.
+        self.assertEqual([n for n in self.notifications() if "uplinks" in n[0]], [])
         # An RLOC goes away: the menu follows, and a notification tells the handover.
         start = time.monotonic()
         self.t.del_addr(lt.MN, "up1", "198.51.100.1/29")
@@ -249,10 +262,14 @@ class Applet(AppletTest):
         print(f"menu showed the RLOC down {(time.monotonic() - start) * 1000:.0f} ms after the "
               "address was removed")
         self.assertIn(self.rloc_line("up2", "198.51.100.9", 2, "up"), self.labels())
-        wait_for(lambda: any("No longer using 198.51.100.1." in body for _, body in self.notifications()),
-                 5, "the handover notification")
+        # Named by its uplink, with the address; no "confirmed it in 0.0 s".
+        wait_for(lambda: any("No longer using up1 (198.51.100.1)." in body
+                             for _, body in self.notifications()),
+                 5, f"the handover notification ({self.notifications()})")
         summary, body = [n for n in self.notifications() if "198.51.100.1" in n[1]][0]
         self.assertEqual(summary, "LISP mobile node: uplinks changed")
+        self.assertNotIn("0.0 s", body)
+        self.assert_icon(summary)
 
         # The daemon stops: the applet stays and says so.
         self.assertEqual(mn.stop(), 0)
@@ -311,6 +328,10 @@ class Applet(AppletTest):
                  "the registration-failure notification")
         body = [b for s, b in self.notifications() if s == "LISP registration failed"][0]
         self.assertIn(f"Map-server {MS} rejected the registration: authentication failed.", body)
+        self.assert_icon("LISP registration failed")
+        # The title says why the icon is red, not "connecting".
+        self.assertTrue(self.item_property("Title").startswith("LISP mobile node: wrong key"),
+                        self.item_property("Title"))
 
     def test_notifications_can_be_turned_off(self):
         """gsettings set org.lispmn.Applet notify-handover false: no handover notification."""
@@ -349,6 +370,13 @@ class VpnToggle(AppletTest):
         self.wait_menu(lambda l: "Connect “lisp”" in l, 10, "the menu to offer the new profile")
         enabled = {label: on for _, label, on in self.menu_items()}
         self.assertTrue(enabled["Connect “lisp”"])
+        # A second profile: both can be connected, not only the most recent one.
+        nm.add_profile("office", LISPMN_PROFILE.replace("id=lisp", "id=office").replace(
+            "uuid=5b0e7f3a-8d2c-4c53-9a51-6f1f3c1e0d42", "uuid=0c7d1f5e-2a44-4b8e-9d0e-3b5a7c9e1f20"))
+        self.wait_menu(lambda l: "Connect “office”" in l and "Connect “lisp”" in l, 10,
+                       "the menu to offer both profiles")
+        enabled = {label: on for _, label, on in self.menu_items()}
+        self.assertTrue(enabled["Connect “office”"] and enabled["Connect “lisp”"])
 
         # Clicking asks NetworkManager, which refuses here: the user hears why.
         self.click("Connect “lisp”")

@@ -5,8 +5,10 @@ readable, and an RLOC change is announced by PropertiesChanged and the Handover 
 
 A real dbus-daemon and the real lispmnd; the client is GDBus from python3-gi."""
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -251,12 +253,31 @@ class Lispmnctl(BusTest):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("192.0.2.10/32, 2001:db8:e1d::10/128", out.stdout)
         for r in state["rlocs"]:
-            self.assertRegex(out.stdout, rf"{r['interface']}\s+{r['address']}\s+priority 1\s+weight 50\s+up")
+            self.assertRegex(out.stdout, rf"{r['interface']}\s+{r['address']}\s+1\s+50\s+up")
+        # A table: every column starts where its heading does, whatever the address lengths
+        # (IPv6 RLOCs included); the RLOCs by priority.
+        lines = out.stdout.splitlines()
+        head = next(i for i, line in enumerate(lines) if "INTERFACE" in line)
+        rows = lines[head + 1:head + 1 + len(state["rlocs"])]
+        for heading in ("ADDRESS", "PRIORITY", "WEIGHT", "STATE"):
+            column = lines[head].index(heading)
+            for row in rows:
+                self.assertNotEqual(row[column - 1:column], "", f"{row!r} shorter than {heading}")
+                self.assertEqual(row[column - 2:column], "  ", f"{heading} not aligned in {row!r}")
+                self.assertNotEqual(row[column], " ", f"{heading} not aligned in {row!r}")
+        priorities = [int(row.split()[2]) for row in rows]
+        self.assertEqual(priorities, sorted(priorities))
+        # Bare lispmnctl is status; --json alone is status --json.
+        self.assertEqual(self.ctl().stdout.splitlines()[:2], out.stdout.splitlines()[:2])
+        js = json.loads(self.ctl("--json").stdout)
+        # Keys spelt one way: lower case with dashes, as in the state file.
+        self.assertEqual(set(js), {"state", "eids", "rlocs", "map-servers", "map-resolvers",
+                                   "proxy-etrs", "counters"})
         js = json.loads(self.ctl("--json", "status").stdout)
-        self.assertEqual(js["Eids"], state["eids"])
-        self.assertEqual(js["State"], "idle")
-        self.assertEqual({r["address"] for r in js["Rlocs"]}, {r["address"] for r in state["rlocs"]})
-        self.assertIn("drops.malformed-outer", js["Counters"])
+        self.assertEqual(js["eids"], state["eids"])
+        self.assertEqual(js["state"], "idle")
+        self.assertEqual({r["address"] for r in js["rlocs"]}, {r["address"] for r in state["rlocs"]})
+        self.assertIn("drops.malformed-outer", js["counters"])
         rlocs = json.loads(self.ctl("--json", "rlocs").stdout)
         self.assertEqual(len(rlocs), 4)
         cache = json.loads(self.ctl("--json", "map-cache").stdout)
@@ -293,6 +314,44 @@ class Lispmnctl(BusTest):
         events = [json.loads(line) for line in read(log).splitlines() if line.startswith("{")]
         handover = [e["handover"] for e in events if "handover" in e][0]
         self.assertEqual(handover["went"], ["198.51.100.9"])
+
+
+class LispmnctlNeverStartsLispmnd(unittest.TestCase):
+    """lispmnctl only looks: on a bus where lispmnd could be started by D-Bus activation
+    (here a stand-in that only leaves a mark), it says lispmnd is not running and starts
+    nothing."""
+
+    def test_no_activation(self):
+        work = tempfile.mkdtemp(prefix="lmnact-")
+        self.addCleanup(shutil.rmtree, work, ignore_errors=True)
+        marker, services = os.path.join(work, "started"), os.path.join(work, "services")
+        os.makedirs(services)
+        with open(os.path.join(services, "org.lispmn.MobileNode1.service"), "w") as f:
+            f.write(f"[D-BUS Service]\nName=org.lispmn.MobileNode1\n"
+                    f"Exec=/bin/sh -c 'touch {marker}'\n")
+        socket = os.path.join(work, "bus")
+        config = os.path.join(work, "bus.conf")
+        # A session-type bus activates services itself (no setuid helper), which is all
+        # this needs.
+        with open(config, "w") as f:
+            f.write('<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"\n'
+                    ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">\n'
+                    f"<busconfig><type>session</type><listen>unix:path={socket}</listen>"
+                    f"<servicedir>{services}</servicedir>"
+                    '<policy context="default"><allow send_destination="*" eavesdrop="true"/>'
+                    '<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>\n')
+        bus = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork", "--nopidfile"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(bus.wait, 5)
+        self.addCleanup(bus.terminate)
+        wait_for(lambda: os.path.exists(socket), 5, "the bus")
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={socket}")
+        for args in ([], ["--json"], ["status"], ["rlocs"], ["map-servers"], ["map-cache"]):
+            out = subprocess.run([LISPMNCTL, *args], env=env, capture_output=True, text=True,
+                                 timeout=10)
+            self.assertEqual(out.returncode, 1, f"{args}: {out.stdout} {out.stderr}")
+            self.assertIn("lispmnd is not running", out.stderr)
+        self.assertFalse(os.path.exists(marker), "lispmnctl started lispmnd through D-Bus activation")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /* The NetworkManager plugin's pure parts: vpn.data read and checked (every problem names the
  * key), the Configure settings made from it, and the ranking of uplinks into RLOC priorities
  * and weights (vpn.data overrides, user data, route metrics, carrier, captive portals). */
+#include "registration-verdict.h"
 #include "uplink-ranking.h"
 #include "vpn-data.h"
 
@@ -79,23 +80,45 @@ test_bad_values_name_the_key (void)
   } cases[] = {
     { { "eid=192.0.2.300", "map-server=198.51.100.1" },
       "vpn.data: eid: '192.0.2.300' is not an IPv4 or IPv6 address" },
-    { { "eid=192.0.2.0/24", "map-server=198.51.100.1" }, "vpn.data: eid: '192.0.2.0/24' is not a host address" },
-    { { "eid=192.0.2.10 192.0.2.11", "map-server=198.51.100.1" }, "vpn.data: eid: more than one IPv4 EID" },
+    { { "eid=192.0.2.0/24", "map-server=198.51.100.1" },
+      "vpn.data: eid: '192.0.2.0/24' is not a host address" },
+    { { "eid=192.0.2.10 192.0.2.11", "map-server=198.51.100.1" },
+      "vpn.data: eid: more than one IPv4 EID" },
     { { "map-server=198.51.100.1" }, "vpn.data: eid: missing" },
     { { "eid=192.0.2.10" }, "vpn.data: map-server: missing" },
-    { { "eid=192.0.2.10", "map-server=224.0.0.1" }, "vpn.data: map-server: '224.0.0.1' is not a unicast address" },
-    { { "eid=192.0.2.10", "map-server=ms.example" }, "vpn.data: map-server: 'ms.example' is not an IPv4 or IPv6 address" },
-    { { "eid=192.0.2.10", "map-server-algorithm=md5" }, "vpn.data: map-server-algorithm: 'md5' is not supported" },
-    { { "eid=192.0.2.10", "map-server-key-id=256" }, "vpn.data: map-server-key-id: '256' is not a key ID (0-255)" },
-    { { "eid=192.0.2.10", "instance-id=16777216" }, "vpn.data: instance-id: '16777216' is not an instance ID" },
+    { { "eid=192.0.2.10", "map-server=224.0.0.1" },
+      "vpn.data: map-server: '224.0.0.1' is not a unicast address" },
+    { { "eid=192.0.2.10", "map-server=ms.example" },
+      "vpn.data: map-server: 'ms.example' is not an IPv4 or IPv6 address" },
+    { { "eid=192.0.2.10", "map-server-algorithm=md5" },
+      "vpn.data: map-server-algorithm: 'md5' is not supported" },
+    { { "eid=192.0.2.10", "map-server-key-id=256" },
+      "vpn.data: map-server-key-id: '256' is not a key ID (0-255)" },
+    { { "eid=192.0.2.10", "instance-id=16777216" },
+      "vpn.data: instance-id: '16777216' is not an instance ID" },
     { { "eid=192.0.2.10", "mtu=100" }, "vpn.data: mtu: '100' is not an MTU" },
-    { { "eid=2001:db8::10", "mtu=1000", "map-server=198.51.100.1" }, "vpn.data: mtu: '1000' is too small for an IPv6 EID" },
-    { { "eid=192.0.2.10", "rloc-priority.wlan0=300" }, "vpn.data: rloc-priority.wlan0: '300' is not a priority (0-255)" },
-    { { "eid=192.0.2.10", "rloc-priority.=1" }, "vpn.data: rloc-priority.: the name after the dot" },
+    { { "eid=2001:db8::10", "mtu=1000", "map-server=198.51.100.1" },
+      "vpn.data: mtu: '1000' is too small for an IPv6 EID" },
+    { { "eid=192.0.2.10", "rloc-priority.wlan0=300" },
+      "vpn.data: rloc-priority.wlan0: '300' is not a priority (0-255)" },
+    { { "eid=192.0.2.10", "rloc-priority.=1" },
+      "vpn.data: rloc-priority.: the name after the dot" },
     { { "eid=192.0.2.10", "map-resolver=" }, "vpn.data: map-resolver: empty" },
-    { { "eid=192.0.2.10", "proxy-etr=198.51.100.1 198.51.100.1" }, "vpn.data: proxy-etr: '198.51.100.1' is listed twice" },
-    { { "eid=192.0.2.10", "map-server-key-flags=8" }, "vpn.data: map-server-key-flags: '8' is not secret flags (0-7)" },
+    { { "eid=192.0.2.10", "proxy-etr=198.51.100.1 198.51.100.1" },
+      "vpn.data: proxy-etr: '198.51.100.1' is listed twice" },
+    { { "eid=192.0.2.10", "map-server-key-flags=8" },
+      "vpn.data: map-server-key-flags: '8' is not secret flags (0-7)" },
     { { "eid=192.0.2.10", "colour=red" }, "vpn.data: colour: unknown key (known: eid, map-server" },
+    { { "eid=192.0.2.10", "nat-traversal=yes" },
+      "vpn.data: nat-traversal: 'yes' is not auto, on or off" },
+    { { "eid=192.0.2.10", "nat-traversal=" },
+      "vpn.data: nat-traversal: '' is not auto, on or off" },
+    { { "eid=192.0.2.10", "nat-keepalive-interval=4" },
+      "vpn.data: nat-keepalive-interval: '4' is not a number of seconds (5-3600)" },
+    { { "eid=192.0.2.10", "nat-keepalive-interval=3601" },
+      "vpn.data: nat-keepalive-interval: '3601' is not a number of seconds (5-3600)" },
+    { { "eid=192.0.2.10", "nat-keepalive-interval=20s" },
+      "vpn.data: nat-keepalive-interval: '20s' is not a number of seconds" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -121,6 +144,75 @@ test_bad_values_name_the_key (void)
     g_assert_null (d);
     g_assert_nonnull (strstr (error->message, "proxy-etr: more than 8 addresses"));
   }
+}
+
+/* nat-traversal and nat-keepalive-interval go to Configure as given, and only when given:
+ * lispmnd has the same defaults. */
+static void
+test_nat_keys (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnVpnData) plain = parse (&error, "eid=192.0.2.10", "map-server=198.51.100.66", NULL);
+  g_autoptr(LmnVpnData) nat = parse (&error, "eid=192.0.2.10", "map-server=198.51.100.66",
+                                     "nat-traversal=on", "nat-keepalive-interval=3600", NULL);
+  g_autoptr(GVariant) without = NULL, with = NULL;
+  const char *mode = NULL;
+  guint32 interval = 0;
+
+  g_assert_no_error (error);
+  without = g_variant_ref_sink (lmn_vpn_data_configure_settings (plain, "k"));
+  g_assert_false (g_variant_lookup (without, "nat-traversal", "&s", &mode));
+  g_assert_false (g_variant_lookup (without, "nat-keepalive-interval", "u", &interval));
+  with = g_variant_ref_sink (lmn_vpn_data_configure_settings (nat, "k"));
+  g_assert_true (g_variant_lookup (with, "nat-traversal", "&s", &mode));
+  g_assert_cmpstr (mode, ==, "on");
+  g_assert_true (g_variant_lookup (with, "nat-keepalive-interval", "u", &interval));
+  g_assert_cmpuint (interval, ==, 3600);
+}
+
+/* MapServers as lispmnd publishes it, in GVariant text. */
+static void
+test_registration_verdict (void)
+{
+  static const struct {
+    const char *map_servers;
+    LmnVerdict verdict;
+    const char *reason;
+  } cases[] = {
+    { "@aa{sv} []", LMN_VERDICT_REGISTERED, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'registering'>}]", LMN_VERDICT_PENDING, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'registered'>}]", LMN_VERDICT_REGISTERED, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'auth-failed'>, 'last-error': <'wrong MAC'>}]",
+      LMN_VERDICT_WRONG_KEY, "map-server 198.51.100.66 refused the key: wrong key" },
+    { "[{'address': <'198.51.100.66'>, 'state': <'unreachable'>}]", LMN_VERDICT_UNREACHABLE,
+      "map-server 198.51.100.66 is not answering" },
+    /* One map-server accepting is enough; one still trying is waited for. */
+    { "[{'address': <'198.51.100.66'>, 'state': <'auth-failed'>}, "
+      "{'address': <'198.51.100.67'>, 'state': <'registered'>}]",
+      LMN_VERDICT_REGISTERED, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'unreachable'>}, "
+      "{'address': <'198.51.100.67'>, 'state': <'registering'>}]",
+      LMN_VERDICT_PENDING, NULL },
+    { "[{'address': <'198.51.100.66'>, 'state': <'unreachable'>}, "
+      "{'address': <'198.51.100.67'>, 'state': <'auth-failed'>}]",
+      LMN_VERDICT_WRONG_KEY, "map-server 198.51.100.67 refused the key" },
+    /* Keys missing (an older or odd daemon): still registering, never a crash. */
+    { "[@a{sv} {}]", LMN_VERDICT_PENDING, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GVariant) v = g_variant_ref_sink (
+        g_variant_parse (G_VARIANT_TYPE ("aa{sv}"), cases[i].map_servers, NULL, NULL, NULL));
+      g_autofree gchar *reason = NULL;
+
+      g_assert_nonnull (v);
+      g_assert_cmpint (lmn_registration_verdict (v, &reason), ==, cases[i].verdict);
+      if (cases[i].reason == NULL)
+        g_assert_null (reason);
+      else if (reason == NULL || strstr (reason, cases[i].reason) == NULL)
+        g_error ("case %u: '%s' does not say '%s'", i, reason, cases[i].reason);
+    }
 }
 
 static void
@@ -217,6 +309,8 @@ main (int argc, char **argv)
   g_test_add_func ("/vpn-data/good-profile", test_good_profile);
   g_test_add_func ("/vpn-data/bad-values-name-the-key", test_bad_values_name_the_key);
   g_test_add_func ("/vpn-data/key-checks", test_key_checks);
+  g_test_add_func ("/vpn-data/nat-keys", test_nat_keys);
+  g_test_add_func ("/registration-verdict/map-servers", test_registration_verdict);
   g_test_add_func ("/uplink-ranking/by-metric", test_ranking_by_metric);
   g_test_add_func ("/uplink-ranking/overrides", test_ranking_overrides);
   g_test_add_func ("/uplink-ranking/user-values", test_user_values);

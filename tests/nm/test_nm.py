@@ -17,6 +17,9 @@ NetworkManager runs with auth-polkit=false, lispmnd asks the mock, which allows 
 actions."""
 import json
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from netns import Topology, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
-from fixtures import POLICY, PolkitStandIn, connect, get_property, name_has_owner, not_built  # noqa: E402
+from fixtures import PolkitStandIn, connect, get_property, name_has_owner, not_built  # noqa: E402
 from nm_sandbox import NmSandbox  # noqa: E402
 
 BUILD = os.environ.get("LISPMN_BUILD_ROOT", os.path.join(HERE, "..", "..", "build"))
@@ -35,7 +38,6 @@ LISPMNCTL = os.environ.get("LISPMNCTL", os.path.join(BUILD, "daemon", "ctl", "li
 SERVER = os.environ.get("LISPMN_SERVER", os.path.join(BUILD, "daemon", "server", "lispmn-server"))
 SERVICE = os.environ.get("NM_LISPMN_SERVICE", os.path.join(BUILD, "nm-plugin", "nm-lispmn-service"))
 SOURCE = os.path.join(HERE, "..", "..")
-PLUGIN_POLICY = os.path.join(SOURCE, "nm-plugin", "nm-lispmn-service.conf")
 
 MN, CORE, MS_NS, PX, C = "mn", "core", "ms", "px", "c"
 MS, PETR = "198.51.100.66", "198.51.100.74"
@@ -62,13 +64,9 @@ manage-addresses=true
 [uplink up0]
 """
 
-# NetworkManager mode: NetworkManager puts the EIDs on the TUN, the plugin's feeder gives the
-# uplinks; Configure replaces the EIDs and the map-servers.
-MN_CONF = f"""[lispmnd]
-mode=mobile-node
-eids={EID4}/32;{EID6}/128
-manage-addresses=false
-"""
+# NetworkManager mode: lispmnd runs without any lispmnd.conf (as D-Bus activation and the
+# systemd unit start it); the profile says everything through Configure.
+NO_CONFIG = None
 
 # NetworkManager's connectivity check asks a small web server beside the map-server; the test
 # can make it answer like a captive portal to the WWAN uplink's addresses.
@@ -92,14 +90,53 @@ class Handler(http.server.BaseHTTPRequestHandler):
 http.server.ThreadingHTTPServer((sys.argv[2], 80), Handler).serve_forever()
 """
 
-NAME_FILE = f"""[VPN Connection]
-name=lispmn
-service=org.freedesktop.NetworkManager.lispmn
-program={os.path.abspath(SERVICE)}
-supports-multiple-connections=false
-"""
-
 VPN_DATA = f"eid={EID4} {EID6}, map-server={MS}, map-resolver={MS}, proxy-etr={PETR}"
+
+
+def staged_install(workdir):
+    """The build installed into a staging root (`meson install --destdir`), and what the
+    sandbox takes from it, each found where the system's own services look (as
+    test_install.py checks): NetworkManager's .name file (its program moved into the root),
+    the system bus's policies, and the installed lispmnd and nm-lispmn-service. A file
+    installed anywhere else fails the test here, as it would fail a user."""
+    from test_install import NM_VPN_DIRS, dbus_policy_dirs
+    root = os.path.join(workdir, "root")
+    shutil.rmtree(root, ignore_errors=True)
+    r = subprocess.run(["meson", "install", "-C", BUILD, "--destdir", root, "--no-rebuild",
+                        "--quiet"], capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError(f"meson install: {r.stdout}{r.stderr}")
+
+    def find(name, dirs):
+        for d in dirs:
+            if os.path.exists(root + os.path.join(d, name)):
+                return root + os.path.join(d, name)
+        raise RuntimeError(f"{name} is not installed where the system looks for it ({dirs})")
+
+    with open(find("nm-lispmn-service.name", NM_VPN_DIRS)) as f:
+        name_text = f.read()
+    program = re.search(r"(?m)^program=(.*)$", name_text).group(1)
+    name_text = name_text.replace(f"program={program}", f"program={root}{program}")
+    policies = [find(p, dbus_policy_dirs()) for p in ("nm-lispmn-service.conf",
+                                                       "org.lispmn.MobileNode1.conf")]
+    lispmnd = root + os.path.join(default_option("prefix"), default_option("sbindir"), "lispmnd")
+    return {"name": name_text, "policies": policies, "lispmnd": lispmnd,
+            "service": root + program}
+
+
+def default_option(name):
+    options = {o["name"]: o["value"] for o in json.loads(subprocess.run(
+        ["meson", "introspect", "--buildoptions", BUILD], capture_output=True, text=True,
+        check=True).stdout)}
+    return options[name]
+
+
+def default_config_path():
+    """Where the built lispmnd looks for lispmnd.conf when given no --config."""
+    options = {o["name"]: o["value"] for o in json.loads(subprocess.run(
+        ["meson", "introspect", "--buildoptions", BUILD], capture_output=True, text=True,
+        check=True).stdout)}
+    return os.path.join(options["prefix"], options["sysconfdir"], "lispmn", "lispmnd.conf")
 
 
 def build(t):
@@ -177,17 +214,21 @@ class NetworkManagerPlugin(unittest.TestCase):
             f.write(CHECK_SERVER)
         cls.check_server = t.popen(MS_NS, [lt.PYTHON, script, cls.portal_mode, MS],
                                    os.path.join(cls.dir, "check-server.log"))
+        # NetworkManager, the bus and lispmnd use the installed files, from where the system
+        # reads them: a build that installs them elsewhere fails here.
+        installed = staged_install(cls.dir)
+        os.environ["LISPMND"] = installed["lispmnd"]
+        print(f"running the staged install: {installed['service']}, {installed['lispmnd']}")
         cls.nm = NmSandbox(t, MN, cls.dir, managed=[WLAN, WWAN],
-                           name_files={"nm-lispmn-service.name": NAME_FILE},
-                           policies=[PLUGIN_POLICY, POLICY], carrier_wait_ms=CARRIER_WAIT_MS,
+                           name_files={"nm-lispmn-service.name": installed["name"]},
+                           policies=installed["policies"], carrier_wait_ms=CARRIER_WAIT_MS,
                            connectivity_uri=CHECK_URI, connectivity_response=CHECK_RESPONSE)
         cls.nm.start()
         env = cls.nm.env()
         cls.bus = connect(cls.nm.address)
         cls.polkit = PolkitStandIn(cls.bus, cls.nm.address, os.path.join(cls.dir, "polkitd-mock.log"))
         cls.polkit.allow(["org.lispmn.MobileNode1.configure", "org.lispmn.MobileNode1.control"])
-        cls.mn = lt.Daemon(t, MN, MN_CONF, cls.dir, env=env)
-        wait_for(lambda: name_has_owner(cls.bus, "org.lispmn.MobileNode1"), 5, "lispmnd on the sandbox's bus")
+        cls.start_lispmnd()
 
         t0 = time.monotonic()
         cls.nm.nmcli("connection", "add", "type", "ethernet", "ifname", WLAN, "con-name", "wlan",
@@ -202,6 +243,16 @@ class NetworkManagerPlugin(unittest.TestCase):
         cls.nm.wait_active("wlan", 30)
         cls.nm.wait_active("wwan", 60)
         cls.uplinks_seconds = time.monotonic() - t0
+
+    @classmethod
+    def start_lispmnd(cls):
+        """lispmnd with no configuration file: the build's default path must not exist."""
+        default = default_config_path()
+        if os.path.exists(default):
+            raise RuntimeError(f"{default} exists: the test needs lispmnd without a configuration file")
+        cls.mn = lt.Daemon(cls.t, MN, NO_CONFIG, cls.dir, env=cls.nm.env())
+        wait_for(lambda: name_has_owner(cls.bus, "org.lispmn.MobileNode1"), 5,
+                 f"lispmnd on the sandbox's bus (log: {cls.mn.proc.log()})")
 
     @classmethod
     def tearDownClass(cls):
@@ -286,14 +337,14 @@ class NetworkManagerPlugin(unittest.TestCase):
                  f"both uplinks as RLOCs ({self.rlocs()}; connectivity {self.connectivity()})")
         self.assertIn(f"dev {WLAN}", self.gateway_route())
         status = self.ctl_status()
-        self.assertEqual(status["Eids"], [f"{EID4}/32", f"{EID6}/128"])
+        self.assertEqual(status["eids"], [f"{EID4}/32", f"{EID6}/128"])
         by_iface = {}
-        for r in status["Rlocs"]:
+        for r in status["rlocs"]:
             by_iface.setdefault(r["interface"], set()).add(r["priority"])
-        self.assertEqual(by_iface, {WLAN: {1}, WWAN: {2}}, status["Rlocs"])
+        self.assertEqual(by_iface, {WLAN: {1}, WWAN: {2}}, status["rlocs"])
         # Each RLOC names its uplink's NetworkManager connection (the feeder passes it).
-        self.assertEqual({(r["interface"], r.get("connection")) for r in status["Rlocs"]},
-                         {(WLAN, "wlan"), (WWAN, "wwan")}, status["Rlocs"])
+        self.assertEqual({(r["interface"], r.get("connection")) for r in status["rlocs"]},
+                         {(WLAN, "wlan"), (WWAN, "wwan")}, status["rlocs"])
         wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "the EID registered")
         print(f"'nmcli connection up lisp' took {up_seconds:.2f} s")
 
@@ -354,8 +405,34 @@ class NetworkManagerPlugin(unittest.TestCase):
         wait_for(lambda: not self.t.has_link(MN, "lispmn0"), 5, "the TUN to go away")
         wait_for(lambda: f"{EID4}/32" not in self.registrations(), 5, "the EID withdrawn")
         self.nm.nmcli("connection", "delete", "lisp")
-        self.assertEqual(self.ctl_status()["State"], "stopped")
+        self.assertEqual(self.ctl_status()["state"], "stopped")
         self.assert_alive()
+
+    def test_3a_readme_laptop_commands(self):
+        """The README's "On a laptop" commands, one by one as a user types them (its key
+        placeholder replaced by this map-server's key): the profile comes up registered and
+        lispmnctl, bare, shows it."""
+        readme = os.path.join(SOURCE, "README.md")
+        with open(readme) as f:
+            section = f.read().split("\n## On a laptop\n", 1)[1].split("\n## ", 1)[0]
+        block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+        commands = [line.split("   #", 1)[0].strip()
+                    for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+        self.assertEqual([c.split()[0] for c in commands], ["nmcli", "nmcli", "lispmnctl"], commands)
+        self.take_down_at_end("lisp")
+        for command in commands:
+            args = shlex.split(command.replace("SECRET", KEY))
+            if args[0] == "nmcli":
+                r = self.nm.nmcli(*args[1:], check=False, timeout=60)
+            else:
+                r = subprocess.run([LISPMNCTL] + args[1:], env=self.nm.env(), capture_output=True,
+                                   text=True, timeout=10)
+            self.assertEqual(r.returncode, 0, f"{command}: {r.stdout}{r.stderr}")
+        self.assertEqual(self.nm.state("lisp"), "activated")
+        self.assertIn(f"{EID4}/32", r.stdout)
+        self.assertRegex(r.stdout, r"State:\s+(registered|degraded)")
+        self.nm.nmcli("connection", "down", "lisp")
+        self.nm.nmcli("connection", "delete", "lisp")
 
     def test_4_agent_owned_key(self):
         """The key kept by an agent (here nmcli --ask, reading it from its input), asked for
@@ -414,7 +491,7 @@ class NetworkManagerPlugin(unittest.TestCase):
                       "vpn.secrets", f"map-server-key={KEY}")
         self.take_down_at_end("prefs")
         self.nm.nmcli("connection", "up", "prefs")
-        weights = lambda: {r["interface"]: (r["priority"], r["weight"]) for r in self.ctl_status()["Rlocs"]}
+        weights = lambda: {r["interface"]: (r["priority"], r["weight"]) for r in self.ctl_status()["rlocs"]}
         wait_for(lambda: weights() == {WLAN: (1, 100), WWAN: (2, 20)}, 10, "the weight from vpn.data")
         keyfile = os.path.join(self.nm.etc, "system-connections", "wlan.nmconnection")
         with open(keyfile) as f:
@@ -454,6 +531,80 @@ class NetworkManagerPlugin(unittest.TestCase):
         wait_for(lambda: self.rlocs() == {WLAN: 1, WWAN: 2}, 10, "wwan back at its rank")
         self.nm.nmcli("connection", "down", "portal")
         self.nm.nmcli("connection", "delete", "portal")
+        self.assert_alive()
+
+    def up_fails(self, profile, vpn_data, key, timeout=90):
+        """nmcli up of a new profile that must fail: nmcli's words."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", profile,
+                      "autoconnect", "no", "vpn.data", vpn_data, "vpn.secrets", f"map-server-key={key}")
+        self.addCleanup(self.nm.nmcli, "connection", "delete", profile, check=False)
+        t0 = time.monotonic()
+        r = self.nm.nmcli("connection", "up", profile, check=False, timeout=timeout)
+        seconds = time.monotonic() - t0
+        self.assertNotEqual(r.returncode, 0, f"'{profile}' activated: {r.stdout}")
+        self.assertNotEqual(self.nm.state(profile), "activated")
+        print(f"nmcli up {profile} failed after {seconds:.1f} s: {(r.stdout + r.stderr).strip()}")
+        return r.stdout + r.stderr
+
+    def test_7a_wrong_key_fails_activation(self):
+        """The map-server refuses the key: no "activated"; the reason says wrong key; lispmnd
+        does not keep trying with it."""
+        # nmcli 1.42 shows only NetworkManager's generic reason ("The VPN service stopped
+        # unexpectedly"); the plugin's reason goes to the journal.
+        self.up_fails("wrongkey", VPN_DATA, "not-the-" + KEY)
+        wait_for(lambda: f"map-server {MS} refused the key: wrong key" in self.nm.log("NetworkManager"),
+                 5, "the reason in the journal")
+        wait_for(lambda: self.ctl_status()["state"] == "stopped", 10, "lispmnd stopped")
+        self.assert_alive()
+
+    def test_7b_silent_map_server_fails_activation(self):
+        """A map-server that never answers: the activation fails after the Map-Registers'
+        retries, saying so."""
+        silent = "198.51.100.67"   # on the map-server's link, nobody there
+        self.up_fails("silent", f"eid={EID4} {EID6}, map-server={silent}, proxy-etr={PETR}", KEY)
+        wait_for(lambda: f"map-server {silent} is not answering" in self.nm.log("NetworkManager"), 5,
+                 "the reason in the journal")
+        wait_for(lambda: self.ctl_status()["state"] == "stopped", 10, "lispmnd stopped")
+        self.assert_alive()
+
+    def test_7c_no_proxy_etr_keeps_the_internet(self):
+        """Without a proxy-ETR the profile gets no default route through the TUN (which would
+        blackhole every non-LISP destination), with a warning saying what to add."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "nopetr",
+                      "autoconnect", "no", "vpn.data", f"eid={EID4} {EID6}, map-server={MS}",
+                      "vpn.secrets", f"map-server-key={KEY}", "ipv4.routes", "203.0.113.128/26")
+        self.take_down_at_end("nopetr")
+        self.nm.nmcli("connection", "up", "nopetr")
+        self.assertEqual(self.nm.state("nopetr"), "activated")
+        for family in ("-4", "-6"):
+            routes = self.t.run(MN, ["ip", family, "route"]).stdout
+            self.assertNotIn("default dev lispmn0", routes)
+        self.assertIn("203.0.113.128/26 dev lispmn0", self.t.run(MN, ["ip", "route"]).stdout)
+        # The map-server's network (not LISP) is reached directly.
+        self.assertIn(f"dev {WLAN}", self.t.run(MN, ["ip", "route", "get", "198.51.100.73"]).stdout)
+        wait_for(lambda: "vpn.data has no proxy-etr" in self.nm.log("NetworkManager"), 5, "the warning")
+        self.nm.nmcli("connection", "down", "nopetr")
+        self.assert_alive()
+
+    def test_7d_lispmnd_killed_while_up(self):
+        """lispmnd crashes while the VPN is up: NetworkManager stops showing it active (the
+        restarted lispmnd is not configured), and `up` works again afterwards."""
+        self.nm.nmcli("connection", "add", "type", "vpn", "vpn-type", "lispmn", "con-name", "crash",
+                      "autoconnect", "no", "vpn.data", VPN_DATA, "vpn.secrets", f"map-server-key={KEY}")
+        self.take_down_at_end("crash")
+        self.nm.nmcli("connection", "up", "crash")
+        self.assertEqual(self.nm.state("crash"), "activated")
+        os.kill(self.mn.pid, 9)
+        wait_for(lambda: not self.mn.proc.running(), 5, "lispmnd gone")
+        wait_for(lambda: self.nm.state("crash") != "activated", 10,
+                 "NetworkManager to stop showing the VPN active")
+        wait_for(lambda: "lispmnd exited" in self.nm.log("NetworkManager"), 5, "the reason in the journal")
+        # Restarted (as systemd would), unconfigured: up configures it again.
+        type(self).start_lispmnd()
+        self.nm.nmcli("connection", "up", "crash", timeout=60)
+        self.assertEqual(self.nm.state("crash"), "activated")
+        wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "registered again")
+        self.nm.nmcli("connection", "down", "crash")
         self.assert_alive()
 
     def test_8_key_logged_nowhere(self):

@@ -68,7 +68,8 @@ static const IconCase icon_cases[] = {
   { "/status-text/icons/not-running", FALSE, NULL, NO_SERVERS, "lispmn-not-running" },
   { "/status-text/icons/not-running-registered", FALSE, "registered", ONE_GOOD,
     "lispmn-not-running" },
-  { "/status-text/icons/stopped", TRUE, "stopped", NO_SERVERS, "lispmn-not-running" },
+  /* lispmnd runs but the VPN is down: not the "not running" icon */
+  { "/status-text/icons/stopped", TRUE, "stopped", NO_SERVERS, "lispmn-idle" },
   { "/status-text/icons/registered", TRUE, "registered", ONE_GOOD, "lispmn-registered" },
   { "/status-text/icons/connecting", TRUE, "connecting", NO_SERVERS, "lispmn-connecting" },
   { "/status-text/icons/degraded", TRUE, "degraded", ONE_GOOD, "lispmn-connecting" },
@@ -91,6 +92,15 @@ test_icon (gconstpointer data)
   if (row->servers != NO_SERVERS)
     servers = array_of (ok, row->servers == ONE_BAD ? bad : NULL);
   g_assert_cmpstr (lmn_status_icon_name (row->running, row->state, servers), ==, row->icon);
+}
+
+static GVariant *
+parse_serialised (const char *text)
+{
+  g_autoptr(GVariant) tree = g_variant_ref_sink (g_variant_parse (NULL, text, NULL, NULL, NULL));
+  g_autoptr(GBytes) bytes = g_variant_get_data_as_bytes (tree);
+
+  return g_variant_ref_sink (g_variant_new_from_bytes (g_variant_get_type (tree), bytes, TRUE));
 }
 
 static void
@@ -119,6 +129,37 @@ test_rloc_lines (void)
     natted = lmn_status_rloc_line (with_nat);
   }
   g_assert_cmpstr (natted, ==, "up1  198.51.100.1  priority 1, weight 50 — up (behind NAT as 203.0.113.7)");
+
+  /* lispmnd's NAT keys: the public address and port, and the RTR (in serialised form, as
+   * values from D-Bus are) */
+  {
+    g_autoptr(GVariant) behind = parse_serialised (
+      "{'interface': <'up1'>, 'address': <'192.168.1.5'>, 'priority': <byte 1>, "
+      "'weight': <byte 50>, 'state': <'up'>, 'nat': <'behind-nat'>, "
+      "'public-address': <'198.51.100.7'>, 'public-port': <uint16 40123>, "
+      "'rtr': <'203.0.113.1'>}");
+    g_autoptr(GVariant) public_rloc = parse_serialised (
+      "{'interface': <'up1'>, 'address': <'198.51.100.1'>, 'nat': <'public'>, "
+      "'public-address': <''>, 'public-port': <uint16 0>, 'rtr': <''>}");
+    g_autoptr(GVariant) v6 = parse_serialised (
+      "{'nat': <'behind-nat'>, 'public-address': <'2001:db8::7'>, 'public-port': <uint16 4342>}");
+    g_autoptr(GVariant) odd = parse_serialised (
+      "{'nat': <'behind-nat'>, 'public-port': <'not a number'>}");
+    g_autofree char *behind_line = lmn_status_rloc_line (behind);
+    g_autofree char *behind_nat = lmn_status_rloc_nat (behind);
+    g_autofree char *public_nat = lmn_status_rloc_nat (public_rloc);
+    g_autofree char *v6_nat = lmn_status_rloc_nat (v6);
+    g_autofree char *odd_nat = lmn_status_rloc_nat (odd);
+
+    g_assert_cmpstr (behind_nat, ==, "198.51.100.7:40123 via RTR 203.0.113.1");
+    g_assert_cmpstr (behind_line, ==,
+                     "up1  192.168.1.5  priority 1, weight 50 — up "
+                     "(behind NAT as 198.51.100.7:40123 via RTR 203.0.113.1)");
+    g_assert_null (public_nat);
+    g_assert_cmpstr (v6_nat, ==, "[2001:db8::7]:4342");
+    g_assert_cmpstr (odd_nat, ==, "?");
+    g_assert_null (lmn_status_rloc_nat (NULL));
+  }
 
   /* the uplink's NetworkManager connection, when lispmnd knows it */
   g_variant_dict_init (&dict, up);
@@ -192,16 +233,49 @@ test_summary (void)
   g_autoptr(GVariant) both_up1 = array_of (up1, up1_v6);
   g_autoptr(GVariant) only_down = array_of (up2_down, NULL);
   g_autoptr(GVariant) wrong = g_variant_ref_sink (g_variant_new_string ("not a list"));
-  g_autofree char *running = lmn_status_summary (TRUE, "registered", eids, both_up1);
-  g_autofree char *no_uplink = lmn_status_summary (TRUE, "no-uplink", eids, only_down);
-  g_autofree char *absent = lmn_status_summary (FALSE, NULL, NULL, NULL);
-  g_autofree char *odd = lmn_status_summary (TRUE, "degraded", wrong, wrong);
+  g_autoptr(GVariant) bad = map_server ("203.0.113.5", "auth-failed", 0, "wrong MAC");
+  g_autoptr(GVariant) bad_servers = array_of (bad, NULL);
+  g_autofree char *running = lmn_status_summary (TRUE, "registered", eids, both_up1, NULL);
+  g_autofree char *no_uplink = lmn_status_summary (TRUE, "no-uplink", eids, only_down, NULL);
+  g_autofree char *absent = lmn_status_summary (FALSE, NULL, NULL, NULL, NULL);
+  g_autofree char *odd = lmn_status_summary (TRUE, "degraded", wrong, wrong, wrong);
+  /* after nmcli connection down: the uplinks are fine, the VPN is off */
+  g_autofree char *stopped = lmn_status_summary (TRUE, "stopped", eids, NULL, NULL);
+  /* a rejected key reads as such, not as "connecting" */
+  g_autofree char *wrong_key = lmn_status_summary (TRUE, "connecting", eids, both_up1, bad_servers);
 
   /* each interface once, however many addresses it has */
   g_assert_cmpstr (running, ==, "LISP mobile node: registered — 192.0.2.10/32 via up1");
   g_assert_cmpstr (no_uplink, ==, "LISP mobile node: no uplink — 192.0.2.10/32, no uplink");
   g_assert_cmpstr (absent, ==, "LISP mobile node: lispmnd is not running");
   g_assert_cmpstr (odd, ==, "LISP mobile node: degraded");
+  g_assert_cmpstr (stopped, ==, "LISP mobile node: not connected");
+  g_assert_cmpstr (wrong_key, ==, "LISP mobile node: wrong key — 192.0.2.10/32 via up1");
+}
+
+static void
+test_counter_labels (void)
+{
+  static const char *const cases[][2] = {
+    { "tx-packets", "Packets sent" },
+    { "drops.no-mapping", "Dropped: no mapping" },
+    { "drops.local-scope", "Not sent: link-local or multicast (normal)" },
+    { "control.map-notify-ack-sent", "Map-Notify-Ack sent" },
+    { "control.map-register-sent", "Map-Register sent" },
+    { "control.smr-sent", "SMR sent" },
+    { "control.outstanding-requests", "Outstanding requests" },
+    { "control.map-replyish", "Map replyish" },
+    { "something-new", "Something new" },
+    { "drops.", "Dropped: " },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *label = lmn_status_counter_label (cases[i][0]);
+
+      g_assert_cmpstr (label, ==, cases[i][1]);
+    }
 }
 
 static void
@@ -210,12 +284,36 @@ test_handover_text (void)
   const char *came[] = { "198.51.100.9", NULL };
   const char *went[] = { "198.51.100.1", "2001:db8:100:1::1", NULL };
   const char *none[] = { NULL };
-  g_autofree char *both = lmn_notifier_handover_text (came, went, 0.25);
-  g_autofree char *lost = lmn_notifier_handover_text (none, went, -1);
+  g_autoptr(GVariant) rlocs = parse_serialised (
+    "[{'interface': <'wlan0'>, 'address': <'198.51.100.1'>, 'state': <'down'>, "
+    "'connection': <'Home Wi-Fi'>}, "
+    "{'interface': <'wwan0'>, 'address': <'198.51.100.9'>, 'state': <'up'>}]");
+  g_autoptr(GVariant) all_up = parse_serialised (
+    "[{'interface': <'wlan0'>, 'address': <'198.51.100.1'>, 'state': <'up'>}, "
+    "{'interface': <'wwan0'>, 'address': <'198.51.100.9'>, 'state': <'up'>}]");
+  const char *both_came[] = { "198.51.100.1", "198.51.100.9", NULL };
+  g_autofree char *both = lmn_notifier_handover_text (came, went, 0.25, NULL);
+  g_autofree char *lost = lmn_notifier_handover_text (none, went, -1, NULL);
+  g_autofree char *named = lmn_notifier_handover_text (came, went, 0.04, rlocs);
 
   g_assert_cmpstr (both, ==, "Now using 198.51.100.9. No longer using 198.51.100.1, 2001:db8:100:1::1. "
                              "The map-servers confirmed it in 0.2 s.");
   g_assert_cmpstr (lost, ==, "No longer using 198.51.100.1, 2001:db8:100:1::1.");
+  /* names a person knows; no "confirmed it in 0.0 s" */
+  g_assert_cmpstr (named, ==,
+                   "Now using wwan0 (198.51.100.9). No longer using Home Wi-Fi "
+                   "(198.51.100.1), 2001:db8:100:1::1.");
+
+  /* connecting (everything came at once) and disconnecting are no handovers */
+  g_assert_false (lmn_notifier_handover_is_move (both_came, none, "registered", all_up));
+  g_assert_false (lmn_notifier_handover_is_move (none, both_came, "stopped", NULL));
+  g_assert_true (lmn_notifier_handover_is_move (none, went, "registered", rlocs));
+  {
+    const char *one_came[] = { "198.51.100.9", NULL };
+
+    /* wlan0 was there already: wwan0 coming is a move */
+    g_assert_true (lmn_notifier_handover_is_move (one_came, none, "registered", all_up));
+  }
 }
 
 /* With the Spanish catalogue built in po/, the same functions speak Spanish. */
@@ -255,6 +353,7 @@ main (int argc, char **argv)
   g_test_add_func ("/status-text/map-server-lines", test_map_server_lines);
   g_test_add_func ("/status-text/summary", test_summary);
   g_test_add_func ("/status-text/handover-notification", test_handover_text);
+  g_test_add_func ("/status-text/counter-labels", test_counter_labels);
   g_test_add_func ("/status-text/spanish", test_spanish);
   return g_test_run ();
 }
