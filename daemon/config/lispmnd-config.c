@@ -78,6 +78,10 @@ parse_eids (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GErr
 
   if (!lmn_conf_get_list (p, g, "eids", &w, &eids, error))
     return FALSE;
+  /* A mobile node's file may leave the EIDs to Configure (NetworkManager's profile): the
+   * daemon then waits for that call. A site xTR or a proxy is its EID space. */
+  if (eids == NULL && c->mode == LMN_MODE_MOBILE_NODE)
+    return TRUE;
   if (eids == NULL)
     return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_MISSING, "missing");
   if (eids[0] == NULL)

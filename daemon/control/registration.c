@@ -110,11 +110,17 @@ lmn_registration_reset_backoff (LmnRegistration *reg)
     reg->tries = 0;
 }
 
+/* Only a Map-Notify answering our outstanding Map-Register (its nonce) can say that our key
+ * is wrong: anyone can send one with a made-up MAC, and three of those must not turn the node
+ * "auth-failed" (the caller drops the others unheard). */
 static void
-auth_failed (LmnRegistration *reg, const char *why)
+auth_failed (LmnRegistration *reg, guint64 nonce, const char *why)
 {
-  g_autofree gchar *text = g_strdup_printf ("Map-Notify failed authentication: %s", why);
+  g_autofree gchar *text = NULL;
 
+  if (!reg->awaiting || nonce != reg->nonce)
+    return;
+  text = g_strdup_printf ("Map-Notify failed authentication: %s", why);
   reg->auth_failures++;
   set_error (reg, text);
   if (reg->auth_failures >= LMN_REGISTER_AUTH_FAILURES)
@@ -136,16 +142,23 @@ lmn_registration_notify (LmnRegistration *reg, const guint8 *data, gsize len, gi
   /* Never hash with an algorithm other than the one configured for this server. The Key ID
    * is not checked: only the algorithm and our key decide whether the MAC verifies, and OOR
    * answers a Map-Register of Key ID 1 with a Map-Notify of Key ID 0. */
-  if (m->alg_id != reg->server->algorithm)
+  auth_len = m->auth_data != NULL ? g_bytes_get_size (m->auth_data) : 0;
+  /* A map-server that refuses our MAC answers with an unauthenticated Map-Notify carrying
+   * our nonce (RFC 9301 §5.7 leaves this open; lispmn-server does it): our key is wrong. */
+  if (m->alg_id == LISP_AUTH_NONE && auth_len == 0)
     {
-      auth_failed (reg, "unexpected algorithm");
+      auth_failed (reg, m->nonce, "the map-server refused our key (wrong key)");
       return LMN_NOTIFY_AUTH_FAILED;
     }
-  auth_len = m->auth_data != NULL ? g_bytes_get_size (m->auth_data) : 0;
+  if (m->alg_id != reg->server->algorithm)
+    {
+      auth_failed (reg, m->nonce, "unexpected algorithm");
+      return LMN_NOTIFY_AUTH_FAILED;
+    }
   if (!lisp_auth_verify (m->alg_id, (const guint8 *) key, strlen (key), data, len,
                          m->auth_offset, auth_len, &error))
     {
-      auth_failed (reg, "wrong MAC");
+      auth_failed (reg, m->nonce, "wrong MAC");
       return LMN_NOTIFY_AUTH_FAILED;
     }
   reg->auth_failures = 0;

@@ -67,6 +67,12 @@ main (int argc, char **argv)
       config = lmn_config_new (NULL);
       waits_for_configure = TRUE;
     }
+  if (config != NULL && config->eids->len == 0)
+    {
+      g_message ("%s has no eids=: the mobile node waits for the rest of its configuration "
+                 "over D-Bus (Configure)", config->path);
+      waits_for_configure = TRUE;
+    }
   if (config == NULL)
     {
       g_printerr ("lispmnd: %s\n", error->message);

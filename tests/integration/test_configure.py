@@ -191,5 +191,31 @@ class Configure(fixtures.TestCase):
             self.assertNotIn(MN_KEY, f.read())
 
 
+class ConfigureWithoutEids(fixtures.TestCase):
+    """A lispmnd.conf with local settings but no eids= (what a NetworkManager user may keep):
+    lispmnd starts stopped, says it waits for Configure, and Configure completes it with the
+    file's uplinks."""
+    PROGRAMS = (fixtures.LISPMND, SERVER)
+    BUS = True
+
+    def test_file_without_eids_waits_for_configure(self):
+        server = lt.MapServer(self.t, lt.R, SERVER_CONF, self.dir)
+        conf = "[lispmnd]\nmanage-addresses=true\n\n[uplink up1]\n\n[uplink up2]\n"
+        mn = lt.Daemon(self.t, lt.MN, conf, self.dir, env=self.env)
+        wait_for(lambda: self.name_has_owner(BUS_NAME), 5, "lispmnd on the bus")
+        self.assertEqual(self.get("Eids"), [])
+        self.assertFalse(self.t.has_link(lt.MN, "lispmn0"), "no node runs before Configure")
+        with open(os.path.join(self.dir, f"{lt.MN}-lispmnd.log")) as f:
+            self.assertIn("has no eids=: the mobile node waits", f.read())
+        self.start_polkit()
+        self.allow(["org.lispmn.MobileNode1.configure", "org.lispmn.MobileNode1.control"])
+        result = self.bus.call_sync(BUS_NAME, PATH, IFACE, "Configure", V("(a{sv})", (good_settings(),)),
+                                    None, Gio.DBusCallFlags.NONE, 10000, None).unpack()
+        self.assertEqual(result[0], "lispmn0")
+        self.assertEqual(sorted({r["interface"] for r in self.get("Rlocs")}), ["up1", "up2"])
+        wait_for(lambda: f"{lt.EID4}/32" in server.registrations(), 10, "registered after Configure")
+        self.assertEqual(mn.stop(), 0)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

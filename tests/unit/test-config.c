@@ -304,7 +304,8 @@ static const struct {
   { "[lispmnd]\nmode=xtr # a site\neids=192.0.2.0/24\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:2: [lispmnd] mode: 'xtr # a site' is not a mode (mobile-node, xtr, proxy) "
     "(a '#' starts a comment only at the start of a line)" },
-  { "[lispmnd]\ntun=lispmn0\n", LMN_CONFIG_ERROR_MISSING, "t.conf:1: [lispmnd] eids: missing" },
+  { "[lispmnd]\nmode=xtr\ntun=lispmn0\n", LMN_CONFIG_ERROR_MISSING,
+    "t.conf:1: [lispmnd] eids: missing" },
   { "[lispmnd]\neids=\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:2: [lispmnd] eids: no EID (at least one is needed)" },
   { "[lispmnd]\neids=192.0.2.300/32\n", LMN_CONFIG_ERROR_INVALID,
@@ -510,6 +511,22 @@ test_missing_file (void)
                    "/nonexistent/lispmn/lispmnd.conf: No such file or directory");
 }
 
+/* Under NetworkManager the profile brings the EIDs: a mobile node's file may hold only the
+ * local settings, and lispmnd waits for Configure. */
+static void
+test_mobile_node_without_eids (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnConfig) c = lmn_config_load_data ("[lispmnd]\ntun=lmn7\nmtu=1400\n", -1, "t.conf",
+                                                 &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (c);
+  g_assert_cmpuint (c->eids->len, ==, 0);
+  g_assert_cmpstr (c->tun_name, ==, "lmn7");
+  g_assert_cmpuint (c->mtu, ==, 1400);
+}
+
 static void
 test_file_errors_name_path (void)
 {
@@ -613,6 +630,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/key-never-shown", test_key_never_shown);
   g_test_add_func ("/config/example", test_example);
   g_test_add_func ("/config/missing-file", test_missing_file);
+  g_test_add_func ("/config/mobile-node-without-eids", test_mobile_node_without_eids);
   g_test_add_func ("/config/file-errors-name-path", test_file_errors_name_path);
   g_test_add_func ("/config/man-page-documents-keys", test_man_page_documents_keys);
   g_test_add_func ("/config/ip", test_ip);

@@ -104,6 +104,38 @@ test_register_and_notify (void)
   server_free (ms);
 }
 
+/* lispmn-server answers a Map-Register whose MAC it refuses with an unauthenticated
+ * Map-Notify under our nonce: the node says "wrong key", not "unexpected algorithm". */
+static void
+test_refused_key (void)
+{
+  LmnMapServerConfig *ms = server_new ();
+  g_autoptr(LmnRegistration) reg = lmn_registration_new (ms);
+  g_autoptr(GPtrArray) recs = records ();
+  g_autoptr(GBytes) bytes = lmn_registration_build (reg, recs, XTR_ID, 77, 1, NULL);
+  g_autoptr(LispMapRegister) m = NULL;
+  g_autoptr(GBytes) refusal = NULL, stranger = NULL;
+  GBytes *ack = NULL;
+
+  g_assert_true (lisp_map_register_decode (g_bytes_get_data (bytes, NULL),
+                                           g_bytes_get_size (bytes), &m, NULL));
+  m->type = LISP_TYPE_MAP_NOTIFY;
+  m->alg_id = LISP_AUTH_NONE;
+  g_clear_pointer (&m->auth_data, g_bytes_unref);
+  refusal = lisp_map_register_encode (m, NULL, 0, NULL);
+  m->nonce = 78;
+  stranger = lisp_map_register_encode (m, NULL, 0, NULL);
+  g_assert_nonnull (refusal);
+  for (guint i = 0; i < LMN_REGISTER_AUTH_FAILURES; i++)
+    g_assert_cmpint (feed (reg, stranger, 2, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpuint (reg->auth_failures, ==, 0);
+  for (guint i = 0; i < LMN_REGISTER_AUTH_FAILURES; i++)
+    g_assert_cmpint (feed (reg, refusal, 2, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpint (reg->state, ==, LMN_REG_AUTH_FAILED);
+  g_assert_nonnull (strstr (reg->last_error, "wrong key"));
+  server_free (ms);
+}
+
 static void
 test_auth_failures (void)
 {
@@ -113,6 +145,8 @@ test_auth_failures (void)
   g_autoptr(GBytes) bytes = lmn_registration_build (reg, recs, XTR_ID, 42, 1, NULL);
   g_autoptr(GBytes) bad = notify_for (bytes, 42, "wrong key", LISP_TYPE_MAP_NOTIFY);
   g_autoptr(GBytes) good = notify_for (bytes, 42, ms->key, LISP_TYPE_MAP_NOTIFY);
+  g_autoptr(GBytes) forged = notify_for (bytes, 0x5eed, "made up", LISP_TYPE_MAP_NOTIFY);
+  g_autoptr(GBytes) refresh = NULL, bad_refresh = NULL;
   GBytes *ack = NULL;
 
   for (guint i = 0; i < 2; i++)
@@ -120,10 +154,22 @@ test_auth_failures (void)
   g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERING);
   /* A good one in between resets the run. */
   g_assert_cmpint (feed (reg, good, 3, &ack), ==, LMN_NOTIFY_ACCEPTED);
-  for (guint i = 0; i < 2; i++)
-    g_assert_cmpint (feed (reg, bad, 4, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  /* Once answered, the nonce is spent: a bad MAC under it, or under any nonce that answers
+   * nothing of ours, is anyone's forgery and says nothing about our key. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_cmpint (feed (reg, bad, 4, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+      g_assert_cmpint (feed (reg, forged, 4, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+    }
   g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERED);
-  g_assert_cmpint (feed (reg, bad, 5, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpuint (reg->auth_failures, ==, 0);
+  /* The refresh's own answers count. */
+  refresh = lmn_registration_build (reg, recs, XTR_ID, 43, 4, NULL);
+  bad_refresh = notify_for (refresh, 43, "wrong key", LISP_TYPE_MAP_NOTIFY);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (feed (reg, bad_refresh, 4, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
+  g_assert_cmpint (reg->state, ==, LMN_REG_REGISTERED);
+  g_assert_cmpint (feed (reg, bad_refresh, 5, &ack), ==, LMN_NOTIFY_AUTH_FAILED);
   g_assert_cmpint (reg->state, ==, LMN_REG_AUTH_FAILED);
   g_assert_nonnull (strstr (reg->last_error, "authentication"));
   g_assert_null (strstr (reg->last_error, ms->key));
@@ -283,6 +329,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/registration/register-and-notify", test_register_and_notify);
   g_test_add_func ("/registration/auth-failures", test_auth_failures);
+  g_test_add_func ("/registration/refused-key", test_refused_key);
   g_test_add_func ("/registration/unsolicited-acked", test_unsolicited_acked);
   g_test_add_func ("/registration/retries-unreachable", test_retries_unreachable);
   g_test_add_func ("/registration/replayed-notify", test_replayed_notify);
