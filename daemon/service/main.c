@@ -70,7 +70,8 @@ main (int argc, char **argv)
   if (config != NULL && config->eids->len == 0)
     {
       g_message ("%s has no eids=: the mobile node waits for the rest of its configuration "
-                 "over D-Bus (Configure)", config->path);
+                 "over D-Bus (Configure)",
+                 config->path);
       waits_for_configure = TRUE;
     }
   if (config == NULL)

@@ -295,7 +295,8 @@ static const struct {
     "t.conf:4: [uplink wlan0]: unknown key 'priorty' (did you mean 'priority'?)" },
   { BASE "colour=blue\n", LMN_CONFIG_ERROR_UNKNOWN,
     "t.conf:3: [lispmnd]: unknown key 'colour' (valid keys: mode, eids, instance-id, tun, "
-    "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs, rloc-probe-interval)" },
+    "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs, "
+    "rloc-probe-interval)" },
   { BASE "mtu=1400\nmtu=1500\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [lispmnd] mtu: given twice (first on line 3)" },
   /* [lispmnd] values */
@@ -410,8 +411,7 @@ static const struct {
   { BASE "[mapping 198.51.100.0/24]\nlocators=198.51.100.1 1 1000\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [mapping 198.51.100.0/24] locators: locator '198.51.100.1 1 1000': "
     "'1000' is not a weight (0-255)" },
-  { BASE "[mapping 198.51.100.0/24]\nlocators=198.51.100.1 1 100 up\n",
-    LMN_CONFIG_ERROR_INVALID,
+  { BASE "[mapping 198.51.100.0/24]\nlocators=198.51.100.1 1 100 up\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [mapping 198.51.100.0/24] locators: locator '198.51.100.1 1 100 up': "
     "too many words (ADDRESS [PRIORITY [WEIGHT]])" },
   { BASE "[mapping 198.51.100.0/24]\nlocators=224.0.0.1\n", LMN_CONFIG_ERROR_INVALID,

@@ -117,8 +117,8 @@ test_refused_key (void)
   g_autoptr(GBytes) refusal = NULL, stranger = NULL;
   GBytes *ack = NULL;
 
-  g_assert_true (lisp_map_register_decode (g_bytes_get_data (bytes, NULL),
-                                           g_bytes_get_size (bytes), &m, NULL));
+  g_assert_true (
+    lisp_map_register_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &m, NULL));
   m->type = LISP_TYPE_MAP_NOTIFY;
   m->alg_id = LISP_AUTH_NONE;
   g_clear_pointer (&m->auth_data, g_bytes_unref);
