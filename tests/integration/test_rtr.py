@@ -31,6 +31,7 @@ from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
 from fixtures import SERVER  # noqa: E402
+from lisp_capture import Capture, decode, decode_problems  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENT = os.path.join(HERE, "lisp_client.py")
@@ -206,7 +207,19 @@ class RelayedRegistration(NatTestCase):
         return self.server.state()["rtr"]
 
     def test_register_through_rtr(self):
+        """Discovery, then registration through the RTR, with tshark judging every message
+        on the wire (it reads the Data-Map-Notify, from port 4342, as an unknown control
+        message: the point is that nothing is malformed)."""
+        pcap = os.path.join(self.dir, "control.pcapng")
+        cap = Capture(self.t, "ms", ["eth0"], pcap, os.path.join(self.dir, "tshark.log"))
+        r = self.client("info", MS4, "4342", KEY, "1", EID, "--sport", "4341")
+        self.assertEqual(r["reply"]["rtrs"], [MS4])
         self.register()
+        # Info-Request and -Reply, the ECM'd Map-Register, the Data-Map-Notify
+        wait_for(lambda: len(decode(pcap)) >= 4, 20, "tshark to write the four messages")
+        msgs = cap.stop_and_decode()
+        self.assertEqual(decode_problems(msgs), [])
+        self.assertEqual(sorted({m.type for m in msgs}), [0, 7, 8])
         state = self.server.state()
         regs = state["registrations"]
         self.assertEqual([g["eid"] for g in regs], [EID])
