@@ -260,8 +260,9 @@ class RelayedRegistration(NatTestCase):
 
     def test_data_through_rtr(self):
         """The node pings a host without LISP from its EID through the RTR, the host pings
-        the node's EID through the proxy and the RTR, and a packet from the node's EID sent
-        from another address is dropped and counted."""
+        the node's EID through the proxy and the RTR, a correspondent's ITR reaches it
+        through the RTR, and a packet from the node's EID sent from another address is
+        dropped and counted."""
         log = os.path.join(self.dir, "node.log")
         node = self.t.popen("mn", ["/usr/bin/python3", NODE, "serve", MS4, MS4, KEY, "1", EID,
                                    XTR_ID, "--ping", HOST, "--seconds", "120"], log)
@@ -286,6 +287,11 @@ class RelayedRegistration(NatTestCase):
         c = self.rtr_state()["counters"]
         self.assertGreaterEqual(c["rx-data-from-node"], 2)
         self.assertGreaterEqual(c["tx-data-to-node"], 2)
+        # a correspondent's ITR encapsulates to the RTR (the node's registered locator)
+        answered = max(line.get("answered", 0) for line in lines())
+        self.node("encap-ping", MS4, HOST, EID.split("/")[0], ns="attacker")
+        wait_for(lambda: max(line.get("answered", 0) for line in lines()) > answered, 10,
+                 "the node to answer the correspondent")
 
         # the node's EID from the host's address: not the node's
         self.node("forge-data", MS4, EID.split("/")[0], HOST, ns="attacker")
