@@ -190,6 +190,12 @@ dispatch (Server *s, const guint8 *buf, gsize len, const LmnEndpoint *source,
 {
   if (s->rtr != NULL && lisp_ecm_to_rtr (buf, len))
     return lmn_rtr_handle (s->rtr, buf, len, source, local, now_seconds (), out);
+  /* An RTR alone is no map-server or map-resolver: it must not answer for anything. */
+  if (s->rtr != NULL && lmn_map_server_sites (s->ms)->len == 0)
+    {
+      lmn_rtr_count (s->rtr, LMN_RTR_DROP_UNSUPPORTED);
+      return FALSE;
+    }
   return lmn_map_server_handle_at (s->ms, buf, len, source, local, now_seconds (), out);
 }
 
