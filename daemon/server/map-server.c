@@ -1,10 +1,15 @@
 /* The map-server object: its life and the dispatch of each received datagram to the
- * handler of its message type (map-register.c, map-resolver.c, map-notify.c). The top of
+ * handler of its message type (map-register.c, map-resolver.c, map-notify.c,
+ * info-request.c). The top of
  * the map-server's files: nothing below includes map-server.h. */
 #include "map-server.h"
 
+#include "info-request.h"
 #include "map-register.h"
+#include "relayed-register.h"
 #include "ms-context.h"
+
+#include "lmn-secret.h"
 
 LmnMapServer *
 lmn_map_server_new (GPtrArray *sites)
@@ -18,6 +23,8 @@ lmn_map_server_new (GPtrArray *sites)
   ms->last_nonces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify) g_bytes_unref, g_free);
   ms->notify_retry = LMN_MS_NOTIFY_RETRY;
+  ms->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
+  ms->info_limit = lmn_rate_limit_new (LMN_MS_INFO_RATE, LMN_MS_INFO_BURST, LMN_MS_INFO_SOURCES);
   return ms;
 }
 
@@ -27,6 +34,9 @@ lmn_map_server_free (LmnMapServer *ms)
   if (ms == NULL)
     return;
   g_ptr_array_unref (ms->pending);
+  lmn_rate_limit_free (ms->info_limit);
+  lmn_secret_free (ms->rtr_key);
+  g_array_unref (ms->rtrs);
   g_hash_table_unref (ms->last_nonces);
   g_ptr_array_unref (ms->registrations);
   g_ptr_array_unref (ms->sites);
@@ -57,7 +67,11 @@ lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len, const 
       break;
     case LISP_TYPE_ECM:
       ms->counters[LMN_MS_RX_ECM]++;
-      lmn_ms_handle_ecm (ms, msg, len, from, out);
+      /* The N bit: relayed by an RTR (a Map-Register); otherwise for the map-resolver. */
+      if (lisp_ecm_relayed_to_ms (msg, len))
+        changed |= lmn_ms_handle_relayed (ms, msg, len, from, local, now, out);
+      else
+        lmn_ms_handle_ecm (ms, msg, len, from, out);
       break;
     case LISP_TYPE_MAP_NOTIFY_ACK:
       ms->counters[LMN_MS_RX_MAP_NOTIFY_ACK]++;
@@ -77,8 +91,7 @@ lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len, const 
       break;
     case LISP_TYPE_INFO:
       ms->counters[LMN_MS_RX_INFO]++;
-      lmn_ms_drop (ms, LMN_MS_DROP_UNSUPPORTED, from,
-                   "Info messages (NAT traversal) not served yet");
+      lmn_ms_handle_info (ms, msg, len, from, local, now, out);
       break;
     default:
       ms->counters[LMN_MS_RX_OTHER]++;
