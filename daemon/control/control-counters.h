@@ -17,19 +17,28 @@ typedef enum {
   LMN_CTL_MAP_REQUEST_ANSWERED,     /* ETR: authoritative Map-Replies sent */
   LMN_CTL_MAP_REQUEST_FOREIGN_EID,  /* ETR: asked for an EID that is not ours */
   LMN_CTL_SMR_RECEIVED,
-  LMN_CTL_SMR_SENT,                 /* our mapping changed: told to a recent peer */
+  LMN_CTL_SMR_SENT, /* our mapping changed: told to a recent peer */
   LMN_CTL_SMR_INVOKED_SENT,
   LMN_CTL_MAP_REGISTER_SENT,
   LMN_CTL_MAP_NOTIFY_ACCEPTED,
   LMN_CTL_MAP_NOTIFY_AUTH_FAILED,
   LMN_CTL_MAP_NOTIFY_NONCE_MISMATCH, /* authenticated, but not for our last Map-Register */
   LMN_CTL_MAP_NOTIFY_UNKNOWN_SERVER, /* from an address that is no configured map-server */
-  LMN_CTL_MAP_NOTIFY_ACK_SENT,      /* answers to unsolicited (authenticated) Map-Notifys */
-  LMN_CTL_MAP_NOTIFY_REPLAYED,      /* authenticated, our nonce, but already acknowledged */
+  LMN_CTL_MAP_NOTIFY_ACK_SENT,       /* answers to unsolicited (authenticated) Map-Notifys */
+  LMN_CTL_MAP_NOTIFY_REPLAYED,       /* authenticated, our nonce, but already acknowledged */
   LMN_CTL_RLOC_PROBE_SENT,
   LMN_CTL_RLOC_PROBE_ANSWERED,
-  LMN_CTL_RLOC_PROBE_MISSED,        /* a probe left unanswered */
-  LMN_CTL_RLOC_PROBE_UNSOLICITED,   /* a probe reply with the nonce of no outstanding probe */
+  LMN_CTL_RLOC_PROBE_MISSED,      /* a probe left unanswered */
+  LMN_CTL_RLOC_PROBE_UNSOLICITED, /* a probe reply with the nonce of no outstanding probe */
+  LMN_CTL_INFO_REQUEST_SENT,      /* NAT discovery, retries included */
+  LMN_CTL_INFO_REPLY_ACCEPTED,
+  LMN_CTL_INFO_REPLY_BAD_NONCE,  /* no outstanding Info-Request of that uplink has it */
+  LMN_CTL_INFO_REPLY_BAD_MAC,    /* wrong MAC, key ID or algorithm */
+  LMN_CTL_RTR_MAP_REGISTER_SENT, /* ECM'd Map-Registers through an RTR (keepalives) */
+  LMN_CTL_DATA_MAP_NOTIFY_ACCEPTED,
+  LMN_CTL_DATA_MAP_NOTIFY_BAD_MAC,
+  LMN_CTL_DATA_MAP_NOTIFY_BAD_NONCE, /* not for the outstanding Map-Register of that uplink */
+  LMN_CTL_DATA_MAP_NOTIFY_BAD_XTR_ID,
   LMN_CTL_MALFORMED,
   LMN_CTL_UNEXPECTED_TYPE,
   LMN_CTL_SEND_FAILED,
