@@ -29,6 +29,13 @@ lmn_endpoint_from_address (const LispAddress *a, guint16 port, LmnEndpoint *out)
   return TRUE;
 }
 
+LispAddress *
+lmn_endpoint_to_address (const LmnEndpoint *e)
+{
+  return e->family == LISP_FAMILY_IPV4 ? lisp_address_new_ipv4 (e->addr)
+                                       : lisp_address_new_ipv6 (e->addr);
+}
+
 gboolean
 lmn_endpoint_same_host (const LmnEndpoint *a, const LmnEndpoint *b)
 {

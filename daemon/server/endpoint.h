@@ -18,6 +18,8 @@ typedef struct {
 gchar   *lmn_endpoint_to_string    (const LmnEndpoint *e);
 /* The IP address of a locator or ITR-RLOC as an endpoint; FALSE when it has none. */
 gboolean lmn_endpoint_from_address (const LispAddress *a, guint16 port, LmnEndpoint *out);
+/* The endpoint's address as a LISP address (IPv4 or IPv6). */
+LispAddress *lmn_endpoint_to_address (const LmnEndpoint *e);
 /* The same host, whatever the port. */
 gboolean lmn_endpoint_same_host    (const LmnEndpoint *a, const LmnEndpoint *b);
 

@@ -29,6 +29,7 @@ typedef struct {
   LmnMapServer *ms;
   LmnProxyRouter *proxy;   /* NULL without [proxy] */
   GPtrArray    *sockets;   /* GSocket* */
+  guint16 port;            /* of the sockets: where our answers come from */
   const gchar  *state_file;  /* NULL: none */
   const LmnLogLevels *levels;
   GMainLoop    *loop;
@@ -178,6 +179,7 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
       if (!endpoint_from_sockaddr ((struct sockaddr *) &from, &source))
         continue;
       have_local = local_address (&msg, &local);
+      local.port = s->port;
       if (s->proxy != NULL && have_local &&
           lmn_proxy_router_wants (lisp_message_type (buf, (gsize) len)))
         {
@@ -276,8 +278,10 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
       if (s->proxy == NULL)
         return FALSE;
     }
+  s->port = config->port;
   s->ms = lmn_map_server_new (g_steal_pointer (&config->sites));
   lmn_map_server_set_notify_retry (s->ms, config->notify_retry);
+  lmn_map_server_set_rtrs (s->ms, config->rtrs);
   config->sites = g_ptr_array_new ();
   return TRUE;
 }

@@ -55,6 +55,7 @@ typedef enum {
   LMN_MS_TX_MAP_REPLY,
   LMN_MS_TX_NEGATIVE_REPLY,
   LMN_MS_TX_FORWARDED_ECM,
+  LMN_MS_TX_INFO_REPLY,
   /* registration events */
   LMN_MS_REGISTRATIONS_NEW,
   LMN_MS_REGISTRATIONS_REFRESHED,
@@ -69,11 +70,13 @@ typedef enum {
   LMN_MS_DROP_UNKNOWN_KEY_ID,
   LMN_MS_DROP_EID_NOT_ALLOWED,
   LMN_MS_DROP_BAD_MAC,
-  LMN_MS_DROP_REPLAYED_REGISTER, /* authenticated, but its nonce is not above the last one */
-  LMN_MS_DROP_UNEXPECTED_ACK,    /* a Map-Notify-Ack for no Map-Notify awaiting one */
-  LMN_MS_DROP_UNSUPPORTED,       /* a message type or form we do not serve */
-  LMN_MS_DROP_NO_ITR_RLOC,       /* a Map-Request without an IP ITR-RLOC to answer */
-  LMN_MS_DROP_NO_ETR_LOCATOR,    /* a registration without an IP locator to forward to */
+  LMN_MS_DROP_REPLAYED_REGISTER,    /* authenticated, but its nonce is not above the last one */
+  LMN_MS_DROP_UNEXPECTED_ACK,       /* a Map-Notify-Ack for no Map-Notify awaiting one */
+  LMN_MS_DROP_UNSUPPORTED,          /* a message type or form we do not serve */
+  LMN_MS_DROP_NO_ITR_RLOC,          /* a Map-Request without an IP ITR-RLOC to answer */
+  LMN_MS_DROP_NO_ETR_LOCATOR,       /* a registration without an IP locator to forward to */
+  LMN_MS_DROP_UNAUTHENTICATED_INFO, /* an Info-Request without a MAC */
+  LMN_MS_DROP_RATE_LIMITED,         /* over its source address's share (Info-Requests) */
   LMN_MS_N_COUNTERS
 } LmnMsCounter;
 
@@ -93,5 +96,9 @@ const GPtrArray *lmn_map_server_sites (const LmnMapServer *ms);
 /* LmnSiteRegistration*, in no particular order */
 const GPtrArray *lmn_map_server_registrations (const LmnMapServer *ms);
 guint64 lmn_map_server_counter (const LmnMapServer *ms, LmnMsCounter c);
+
+/* The RTRs Info-Replies list (LmnEndpoint, port unset), in order; copied. */
+void lmn_map_server_set_rtrs (LmnMapServer *ms, const GArray *rtrs);
+const GArray *lmn_map_server_rtrs (const LmnMapServer *ms);
 
 G_END_DECLS

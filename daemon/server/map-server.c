@@ -1,8 +1,10 @@
 /* The map-server object: its life and the dispatch of each received datagram to the
- * handler of its message type (map-register.c, map-resolver.c, map-notify.c). The top of
+ * handler of its message type (map-register.c, map-resolver.c, map-notify.c,
+ * info-request.c). The top of
  * the map-server's files: nothing below includes map-server.h. */
 #include "map-server.h"
 
+#include "info-request.h"
 #include "map-register.h"
 #include "ms-context.h"
 
@@ -18,6 +20,8 @@ lmn_map_server_new (GPtrArray *sites)
   ms->last_nonces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify) g_bytes_unref, g_free);
   ms->notify_retry = LMN_MS_NOTIFY_RETRY;
+  ms->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
+  ms->info_limit = lmn_rate_limit_new (LMN_MS_INFO_RATE, LMN_MS_INFO_BURST, LMN_MS_INFO_SOURCES);
   return ms;
 }
 
@@ -27,6 +31,8 @@ lmn_map_server_free (LmnMapServer *ms)
   if (ms == NULL)
     return;
   g_ptr_array_unref (ms->pending);
+  lmn_rate_limit_free (ms->info_limit);
+  g_array_unref (ms->rtrs);
   g_hash_table_unref (ms->last_nonces);
   g_ptr_array_unref (ms->registrations);
   g_ptr_array_unref (ms->sites);
@@ -77,8 +83,7 @@ lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len, const 
       break;
     case LISP_TYPE_INFO:
       ms->counters[LMN_MS_RX_INFO]++;
-      lmn_ms_drop (ms, LMN_MS_DROP_UNSUPPORTED, from,
-                   "Info messages (NAT traversal) not served yet");
+      lmn_ms_handle_info (ms, msg, len, from, local, now, out);
       break;
     default:
       ms->counters[LMN_MS_RX_OTHER]++;

@@ -21,6 +21,7 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_TX_MAP_REPLY] = "tx-map-reply",
   [LMN_MS_TX_NEGATIVE_REPLY] = "tx-negative-map-reply",
   [LMN_MS_TX_FORWARDED_ECM] = "tx-forwarded-ecm",
+  [LMN_MS_TX_INFO_REPLY] = "tx-info-reply",
   [LMN_MS_REGISTRATIONS_NEW] = "registrations-new",
   [LMN_MS_REGISTRATIONS_REFRESHED] = "registrations-refreshed",
   [LMN_MS_REGISTRATIONS_MOVED] = "registrations-moved",
@@ -37,6 +38,8 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_DROP_UNSUPPORTED] = "drop-unsupported",
   [LMN_MS_DROP_NO_ITR_RLOC] = "drop-no-itr-rloc",
   [LMN_MS_DROP_NO_ETR_LOCATOR] = "drop-no-etr-locator",
+  [LMN_MS_DROP_UNAUTHENTICATED_INFO] = "drop-unauthenticated-info",
+  [LMN_MS_DROP_RATE_LIMITED] = "drop-rate-limited",
 };
 
 const char *
@@ -122,6 +125,20 @@ guint64
 lmn_map_server_counter (const LmnMapServer *ms, LmnMsCounter c)
 {
   return c < LMN_MS_N_COUNTERS ? ms->counters[c] : 0;
+}
+
+void
+lmn_map_server_set_rtrs (LmnMapServer *ms, const GArray *rtrs)
+{
+  g_array_set_size (ms->rtrs, 0);
+  if (rtrs != NULL)
+    g_array_append_vals (ms->rtrs, rtrs->data, rtrs->len);
+}
+
+const GArray *
+lmn_map_server_rtrs (const LmnMapServer *ms)
+{
+  return ms->rtrs;
 }
 
 guint

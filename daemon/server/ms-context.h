@@ -4,6 +4,7 @@
 #pragma once
 
 #include "map-server-types.h"
+#include "rate-limit.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,8 @@ struct _LmnMapServer {
   GPtrArray *pending;       /* LmnPendingNotify* */
   GHashTable *last_nonces;  /* GBytes (site, key ID, xTR-ID) -> LastNonce (map-register.c) */
   guint notify_retry;       /* seconds */
+  GArray *rtrs;             /* LmnEndpoint: the RTRs Info-Replies list, port unset */
+  LmnRateLimit *info_limit; /* Info-Requests per source address */
   guint64 counters[LMN_MS_N_COUNTERS];
 };
 

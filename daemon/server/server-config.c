@@ -18,6 +18,9 @@ G_DEFINE_QUARK (lmn-server-config-error-quark, lmn_server_config_error)
 #define MAX_FILE_SIZE (1024 * 1024)
 
 static const char *const main_keys[] = { "listen", "port", "notify-retransmit-interval", NULL };
+static const char *const map_server_keys[] = { "rtrs", "rtr-key", NULL };
+static const char *const rtr_keys[] = { "address", "map-servers", "ms-key", "max-unverified",
+                                        NULL };
 static const char *const proxy_keys[] = { "eids", "uplinks", "tun", "map-resolver", NULL };
 static const char *const site_keys[] = {
   "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id", "key2-algorithm",
@@ -217,6 +220,99 @@ parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
       config->notify_retry = (guint) seconds;
     }
   return TRUE;
+}
+
+/* A list of unicast addresses (port unset) into out; an empty list is allowed. */
+static gboolean
+get_addresses (const Ctx *c, const char *key, GArray *out, GError **error)
+{
+  g_auto(GStrv) list = g_key_file_get_string_list (c->keyfile, c->group->name, key, NULL, NULL);
+
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
+    {
+      gchar *item = g_strstrip (list[i]);
+      LmnEndpoint e = { 0 };
+      static const guint8 zero[16];
+
+      if (item[0] == '\0')
+        continue;
+      if (!parse_address (item, &e))
+        return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "'%s' is not an IPv4 or IPv6 address", item);
+      if (memcmp (e.addr, zero, sizeof zero) == 0)
+        return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "'%s' is no address to send to", item);
+      for (guint j = 0; j < out->len; j++)
+        if (lmn_endpoint_same_host (&g_array_index (out, LmnEndpoint, j), &e))
+          return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID, "'%s' is listed twice",
+                       item);
+      g_array_append_val (out, e);
+    }
+  return TRUE;
+}
+
+/* [map-server]: what the map-server tells nodes behind NAT, and the key it shares with the
+ * RTRs it lists. */
+static gboolean
+parse_map_server (const Ctx *c, LmnServerConfig *config, GError **error)
+{
+  if (!check_keys (c, map_server_keys, error) || !get_addresses (c, "rtrs", config->rtrs, error))
+    return FALSE;
+  if (has_key (c, "rtr-key"))
+    {
+      if (!get_string (c, "rtr-key", &config->rtr_key, error))
+        return FALSE;
+      if (config->rtrs->len == 0)
+        return fail (c, "rtr-key", error, LMN_SERVER_CONFIG_ERROR_MISSING,
+                     "set without rtrs= (the RTRs that share it)");
+    }
+  return TRUE;
+}
+
+/* [rtr]: lispmn-server as the RTR of nodes behind NAT (rtr.h). */
+static gboolean
+parse_rtr (const Ctx *c, LmnServerConfig *config, GError **error)
+{
+  LmnServerRtrConfig *rtr = g_new0 (LmnServerRtrConfig, 1);
+
+  config->rtr = rtr;
+  rtr->addresses = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
+  rtr->map_servers = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
+  rtr->max_unverified = LMN_SERVER_RTR_MAX_UNVERIFIED;
+  if (!check_keys (c, rtr_keys, error) || !get_addresses (c, "address", rtr->addresses, error) ||
+      !get_addresses (c, "map-servers", rtr->map_servers, error))
+    return FALSE;
+  if (rtr->addresses->len == 0)
+    return fail (c, "address", error, LMN_SERVER_CONFIG_ERROR_MISSING,
+                 "required (the RTR's own addresses, which the map-server lists in rtrs=)");
+  if (rtr->map_servers->len == 0)
+    return fail (c, "map-servers", error, LMN_SERVER_CONFIG_ERROR_MISSING,
+                 "required (the map-servers it may relay Map-Registers to)");
+  if (has_key (c, "ms-key") && !get_string (c, "ms-key", &rtr->ms_key, error))
+    return FALSE;
+  if (has_key (c, "max-unverified"))
+    {
+      guint64 n;
+
+      if (!get_number (c, "max-unverified", LMN_SERVER_RTR_MAX_UNVERIFIED_LIMIT, &n, error))
+        return FALSE;
+      if (n == 0)
+        return fail (c, "max-unverified", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                     "0 (1-%u): no node could register", LMN_SERVER_RTR_MAX_UNVERIFIED_LIMIT);
+      rtr->max_unverified = (guint) n;
+    }
+  return TRUE;
+}
+
+static void
+rtr_config_free (LmnServerRtrConfig *rtr)
+{
+  if (rtr == NULL)
+    return;
+  g_array_unref (rtr->addresses);
+  g_array_unref (rtr->map_servers);
+  lmn_secret_free (rtr->ms_key);
+  g_free (rtr);
 }
 
 static gboolean
@@ -483,6 +579,9 @@ lmn_server_config_free (LmnServerConfig *config)
   if (config == NULL)
     return;
   proxy_config_free (config->proxy);
+  rtr_config_free (config->rtr);
+  lmn_secret_free (config->rtr_key);
+  g_array_unref (config->rtrs);
   g_free (config->path);
   g_array_unref (config->listen);
   g_ptr_array_unref (config->sites);
@@ -503,6 +602,7 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
   config->path = g_strdup (name);
   config->listen = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   config->sites = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_site_free);
+  config->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   config->port = 4342;
   config->notify_retry = LMN_MS_NOTIFY_RETRY;
   g_array_append_val (config->listen, any4);
@@ -540,12 +640,33 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
           if (!parse_proxy (&c, config, error))
             return NULL;
         }
+      else if (g_str_equal (c.group->name, "map-server"))
+        {
+          if (!parse_map_server (&c, config, error))
+            return NULL;
+        }
+      else if (g_str_equal (c.group->name, "rtr"))
+        {
+          if (!parse_rtr (&c, config, error))
+            return NULL;
+        }
       else
         return fail (&c, NULL, error, LMN_SERVER_CONFIG_ERROR_UNKNOWN,
-                     "unknown group (known: [lispmn-server], [site NAME], [proxy])"), NULL;
+                     "unknown group (known: [lispmn-server], [map-server], [site NAME], "
+                     "[proxy], [rtr])"),
+               NULL;
     }
   if (!default_proxy_resolver (config, name, error))
     return NULL;
+  if (config->rtr != NULL && config->proxy == NULL)
+    {
+      /* The RTR forwards what it decapsulates through the proxy's TUN and uplinks. */
+      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_MISSING,
+                   "%s: [rtr] needs a [proxy] group: the RTR forwards its nodes' traffic "
+                   "through the proxy-ETR/ITR's data plane",
+                   name);
+      return NULL;
+    }
   if (config->sites->len == 0)
     {
       g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_MISSING,

@@ -15,6 +15,16 @@
  *   proxy-reply=follow                # follow the registrant's P bit (default), always, never
  *   increasing-nonces=true            # refuse Map-Registers whose nonce is not above the last
  *
+ *   [map-server]                      # optional: NAT traversal
+ *   rtrs=203.0.113.1;2001:db8::1      # the RTRs Info-Replies list, in order (default none)
+ *   rtr-key=secret                    # optional: MS-RTR key shared with those RTRs
+ *
+ *   [rtr]                             # optional: also RTR for nodes behind NAT (needs [proxy])
+ *   address=203.0.113.1               # its own addresses (one per family at most is used)
+ *   map-servers=203.0.113.1           # where it may relay ECM'd Map-Registers
+ *   ms-key=secret                     # optional: the map-servers' rtr-key=
+ *   max-unverified=1024               # bound on NAT state not yet confirmed by a map-server
+ *
  *   [proxy]                           # optional: also proxy-ETR and proxy-ITR (RFC 6832)
  *   eids=192.0.2.0/24;2001:db8:e1d::/48   # the EID space it attracts and decapsulates for
  *   uplinks=eth0                      # interfaces whose addresses are its RLOCs
@@ -48,6 +58,17 @@ typedef struct {
   LmnEndpoint map_resolver;  /* port unset */
 } LmnServerProxyConfig;
 
+#define LMN_SERVER_RTR_MAX_UNVERIFIED       1024
+#define LMN_SERVER_RTR_MAX_UNVERIFIED_LIMIT 1000000
+
+/* The RTR (rtr.c). */
+typedef struct {
+  GArray *addresses;   /* LmnEndpoint, port unset */
+  GArray *map_servers; /* LmnEndpoint, port unset */
+  gchar *ms_key;       /* NULL when unset; never logged */
+  guint max_unverified;
+} LmnServerRtrConfig;
+
 typedef struct {
   gchar     *path;
   GArray    *listen;  /* LmnEndpoint (port unset) */
@@ -55,6 +76,9 @@ typedef struct {
   guint      notify_retry;  /* seconds, LMN_MS_NOTIFY_RETRY by default */
   GPtrArray *sites;   /* LmnSite* */
   LmnServerProxyConfig *proxy;  /* NULL without a [proxy] group */
+  GArray *rtrs;                 /* LmnEndpoint (port unset): [map-server] rtrs= */
+  gchar *rtr_key;               /* [map-server] rtr-key=, NULL when unset; never logged */
+  LmnServerRtrConfig *rtr;      /* NULL without an [rtr] group */
 } LmnServerConfig;
 
 LmnServerConfig *lmn_server_config_load      (const char *path, GError **error);

@@ -1,6 +1,7 @@
 /* Arbitrary datagrams into the map-server / map-resolver core, with one site and one
  * registration in place so that the resolver's every branch is reachable, and an
- * unsolicited Map-Notify awaiting its Map-Notify-Ack from the sender (the ack path). */
+ * unsolicited Map-Notify awaiting its Map-Notify-Ack from the sender (the ack path), and RTRs
+ * for Info-Replies to list. */
 #include "map-server.h"
 #include "lisp-auth.h"
 
@@ -55,6 +56,14 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
   const LmnEndpoint from = { LISP_FAMILY_IPV4, { 198, 51, 100, 2 }, 4342 };
   const LmnEndpoint other = { LISP_FAMILY_IPV4, { 198, 51, 100, 3 }, 4342 };
+  const LmnEndpoint local = { LISP_FAMILY_IPV4, { 203, 0, 113, 1 }, 4342 };
+  g_autoptr(GArray) rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
+
+  /* Info-Replies list an RTR of each family. */
+  g_array_append_val (rtrs, local);
+  g_array_append_val (rtrs,
+                      ((LmnEndpoint) { LISP_FAMILY_IPV6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } }));
+  lmn_map_server_set_rtrs (ms, rtrs);
 
   register_one (ms, TRUE, "198.51.100.2", &from, out);
   register_one (ms, FALSE, "198.51.100.2", &from, out);
@@ -62,7 +71,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   register_one (ms, FALSE, "198.51.100.3", &other, out);
   g_assert (lmn_map_server_pending_notifies (ms)->len == 1);
   g_ptr_array_set_size (out, 0);
-  lmn_map_server_handle (ms, data, size, &from, 10, out);
+  lmn_map_server_handle_at (ms, data, size, &from, &local, 10, out);
   for (gint64 t = 11; t < 200; t++)
     lmn_map_server_tick (ms, t, out);
   g_assert (lmn_map_server_pending_notifies (ms)->len == 0);
@@ -73,6 +82,15 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 
       g_assert (d->data != NULL && g_bytes_get_size (d->data) > 0);
       g_assert (d->to.family == 4 || d->to.family == 6);
+      if (lisp_message_type (g_bytes_get_data (d->data, NULL), g_bytes_get_size (d->data)) ==
+          LISP_TYPE_INFO)
+        {
+          g_autoptr(LispInfo) reply = NULL;
+
+          g_assert (lisp_info_decode (g_bytes_get_data (d->data, NULL), g_bytes_get_size (d->data),
+                                      &reply, NULL));
+          g_assert (reply->reply && reply->address->items->len == 2);
+        }
     }
   lmn_map_server_expire (ms, 1000000);
   g_assert (lmn_map_server_registrations (ms)->len == 0);

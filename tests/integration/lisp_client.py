@@ -5,6 +5,7 @@ Map-Request, sends it from the namespace it runs in, and prints the reply as JSO
 
   lisp_client.py register SERVER PORT KEY KEY_ID EID/LEN RLOC [--notify] [--proxy]
   lisp_client.py request SERVER PORT EID ITR_RLOC
+  lisp_client.py info SERVER PORT KEY KEY_ID EID/LEN [--sport PORT]
   lisp_client.py raw SERVER PORT HEX
 """
 import argparse
@@ -17,7 +18,7 @@ import socket
 import struct
 import sys
 
-from lisp_codec import afi_addr, ecm, map_request
+from lisp_codec import afi_addr, decode_info, ecm, info_request, map_request
 
 
 def map_register(key, key_id, eid, rloc, nonce, notify, proxy):
@@ -38,9 +39,11 @@ def ecm_request(eid, itr, nonce, sport):
 
 
 def decode(data, key):
-    """The fields the tests check, of a Map-Notify or a Map-Reply."""
+    """The fields the tests check, of a Map-Notify, a Map-Reply or an Info-Reply."""
     out = {"type": data[0] >> 4, "nonce": struct.unpack("!Q", data[4:12])[0]}
-    if out["type"] == 4:
+    if out["type"] == 7:
+        out.update(decode_info(data, key))
+    elif out["type"] == 4:
         auth_len = struct.unpack("!H", data[14:16])[0]
         zeroed = data[:16] + bytes(auth_len) + data[16 + auth_len:]
         mac = hmac.new(key.encode(), zeroed, hashlib.sha256).digest()[:auth_len]
@@ -53,22 +56,27 @@ def decode(data, key):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["register", "request", "raw"])
+    p.add_argument("what", choices=["register", "request", "info", "raw"])
     p.add_argument("server")
     p.add_argument("port", type=int)
     p.add_argument("args", nargs="*")
     p.add_argument("--notify", action="store_true")
     p.add_argument("--proxy", action="store_true")
     p.add_argument("--timeout", type=float, default=2.0)
+    p.add_argument("--sport", type=int, default=0)
     a = p.parse_args()
     nonce = int.from_bytes(os.urandom(8), "big")
     family = socket.AF_INET6 if ":" in a.server else socket.AF_INET
     s = socket.socket(family, socket.SOCK_DGRAM)
-    s.bind(("", 0))
+    s.bind(("", a.sport))
     key = ""
     if a.what == "register":
         key, key_id, eid, rloc = a.args
         msg = map_register(key, int(key_id), eid, rloc, nonce, a.notify, a.proxy)
+    elif a.what == "info":
+        key, key_id, eid = a.args
+        addr, mask = eid.split("/")
+        msg = info_request(nonce, key, int(key_id), addr, int(mask))
     elif a.what == "request":
         eid, itr = a.args
         msg = ecm_request(eid, itr, nonce, s.getsockname()[1])
@@ -76,7 +84,7 @@ def main():
         msg = bytes.fromhex(a.args[0])
     s.sendto(msg, (a.server, a.port))
     s.settimeout(a.timeout)
-    result = {"sent_nonce": nonce, "reply": None}
+    result = {"sent_nonce": nonce, "reply": None, "sport": s.getsockname()[1]}
     try:
         data, _ = s.recvfrom(65535)
         result["reply"] = decode(data, key)

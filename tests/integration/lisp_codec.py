@@ -115,3 +115,130 @@ def map_reply(nonce, eid, mask, locators, ttl=5):
     for addr, prio, weight in locators:
         body += struct.pack("!BBBBH", prio, weight, 255, 0, 1) + afi_addr(addr)
     return body
+
+
+# ---- NAT traversal (draft-ietf-lisp-nat-traversal): Info, ECM flags, data header ----
+
+def info_request(nonce, key, key_id, eid, mask):
+    """An Info-Request (type 7, R=0) authenticated with HMAC-SHA-256 over the whole message,
+    TTL 0, the EID-prefix, then AFI 0."""
+    head = struct.pack("!IQBBH", 7 << 28, nonce, key_id, 2 if key else 0, 32 if key else 0)
+    msg = bytearray(head + (bytes(32) if key else b"") + struct.pack("!IBB", 0, 0, mask)
+                    + afi_addr(eid) + struct.pack("!H", 0))
+    if key:
+        msg[16:48] = hmac256(key, bytes(msg), 16, 32)
+    return bytes(msg)
+
+
+def decode_info(data, key=None):
+    """An Info message as a dict; for a reply, the NAT-Traversal LCAF's fields; mac_ok when
+    a key is given."""
+    word0, nonce, key_id, alg, auth_len = struct.unpack_from("!IQBBH", data, 0)
+    assert word0 >> 28 == 7, f"type {word0 >> 28}, not an Info message"
+    off = 16 + auth_len
+    ttl, _rsvd, mask = struct.unpack_from("!IBB", data, off)
+    eid, off = read_afi(data, off + 6)
+    m = {"R": bool(word0 & 0x08000000), "nonce": nonce, "key_id": key_id, "alg": alg,
+         "ttl": ttl, "eid": f"{eid}/{mask}"}
+    if key is not None:
+        m["mac_ok"] = hmac.compare_digest(hmac256(key, data, 16, auth_len)[:auth_len],
+                                          data[16:16 + auth_len])
+    if m["R"]:
+        afi, _r1, _flags, lcaf_type, _r2, length = struct.unpack_from("!HBBBBH", data, off)
+        assert (afi, lcaf_type) == (16387, 7), "no NAT-Traversal LCAF"
+        end = off + 8 + length
+        m["ms_port"], m["etr_port"] = struct.unpack_from("!HH", data, off + 8)
+        off += 12
+        m["global_etr"], off = read_afi(data, off)
+        m["ms_rloc"], off = read_afi(data, off)
+        m["private_etr"], off = read_afi(data, off)
+        m["rtrs"] = []
+        while off < end:
+            rtr, off = read_afi(data, off)
+            m["rtrs"].append(rtr)
+    return m
+
+
+def map_register_xtr(key, key_id, eid, locators, nonce, xtr_id, site_id=0, notify=True,
+                     proxy=True, ttl=3):
+    """A Map-Register (HMAC-SHA-256) of one EID-prefix ("192.0.2.10/32") with locators
+    [(address, priority, weight)], I=1 with the 16-byte xTR-ID and the site-ID."""
+    addr, mask = eid.split("/")
+    word0 = ((3 << 28) | (0x08000000 if proxy else 0) | 0x02000000
+             | (0x100 if notify else 0) | 1)
+    record = struct.pack("!IBBHH", ttl, len(locators), int(mask), 0x1000, 0) + afi_addr(addr)
+    for rloc, prio, weight in locators:
+        record += struct.pack("!BBBBH", prio, weight, 255, 0, 0x1) + afi_addr(rloc)
+    msg = bytearray(struct.pack("!IQBBH", word0, nonce, key_id, 2, 32) + bytes(32) + record
+                    + xtr_id + struct.pack("!Q", site_id))
+    msg[16:48] = hmac256(key, bytes(msg), 16, 32)
+    return bytes(msg)
+
+
+def ip_udp(src, dst, sport, dport, payload):
+    """An IPv4 or IPv6 header and a UDP header (checksum computed) around payload."""
+    v6 = ":" in src
+    fam = socket.AF_INET6 if v6 else socket.AF_INET
+    s, d = socket.inet_pton(fam, src), socket.inet_pton(fam, dst)
+    length = 8 + len(payload)
+    pseudo = s + d + (struct.pack("!IxxxB", length, 17) if v6
+                      else struct.pack("!xBH", 17, length))
+    udp = struct.pack("!HHHH", sport, dport, length, 0) + payload
+    csum = checksum(pseudo + udp) or 0xFFFF
+    udp = udp[:6] + struct.pack("!H", csum) + udp[8:]
+    if v6:
+        return struct.pack("!IHBB", 0x60000000, length, 17, 64) + s + d + udp
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + length, 0, 0, 64, 17, 0, s, d)
+    return hdr[:10] + struct.pack("!H", checksum(hdr)) + hdr[12:] + udp
+
+
+def ecm_flags(inner_src, inner_dst, message, r=False, n=False, sport=4342, dport=4342,
+              security=b""):
+    """An ECM with the NAT-traversal bits: R (to an RTR), N (relayed to a map-server) and,
+    when security is given, S and that authentication block."""
+    word0 = (8 << 28) | (0x08000000 if security else 0) | (0x02000000 if r else 0) \
+        | (0x01000000 if n else 0)
+    return struct.pack("!I", word0) + security + ip_udp(inner_src, inner_dst, sport, dport,
+                                                        message)
+
+
+def decode_ecm(data):
+    """An ECM's bits, its MS-RTR block (ad_type, key_id, auth) when S is set, its inner
+    addresses and ports and the inner message."""
+    word0 = struct.unpack_from("!I", data, 0)[0]
+    assert word0 >> 28 == 8, f"type {word0 >> 28}, not an ECM"
+    m = {"S": bool(word0 & 0x08000000), "R": bool(word0 & 0x02000000),
+         "N": bool(word0 & 0x01000000)}
+    off = 4
+    if m["S"]:
+        ad_type, key_id, auth_len = struct.unpack_from("!B3xHH", data, off)
+        m["ad_type"], m["ms_rtr_key_id"] = ad_type, key_id
+        m["ms_rtr_auth_off"] = off + 8
+        m["ms_rtr_auth"] = data[off + 8:off + 8 + auth_len]
+        off += 8 + auth_len
+    if data[off] >> 4 == 4:
+        m["src"], m["dst"] = socket.inet_ntoa(data[off + 12:off + 16]), \
+            socket.inet_ntoa(data[off + 16:off + 20])
+        off += (data[off] & 0xF) * 4
+    else:
+        m["src"] = socket.inet_ntop(socket.AF_INET6, data[off + 8:off + 24])
+        m["dst"] = socket.inet_ntop(socket.AF_INET6, data[off + 24:off + 40])
+        off += 40
+    m["sport"], m["dport"], length = struct.unpack_from("!HHH", data, off)
+    m["inner"] = data[off + 8:off + length]
+    return m
+
+
+def data_header(iid=None, nonce=None):
+    """The 8-byte LISP data header: I bit and IID when iid is given, N bit with a nonce."""
+    flags = (0x80 if nonce is not None else 0) | (0x08 if iid is not None else 0)
+    word0 = flags << 24 | (nonce or 0)
+    word1 = (iid or 0) << 8
+    return struct.pack("!II", word0, word1)
+
+
+def decode_data_header(data):
+    flags, = struct.unpack_from("!B", data, 0)
+    word1, = struct.unpack_from("!I", data, 4)
+    return {"I": bool(flags & 0x08), "N": bool(flags & 0x80), "iid": word1 >> 8 if flags & 0x08
+            else None, "lsb": word1 & 0xFF}

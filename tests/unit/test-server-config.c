@@ -75,13 +75,18 @@ test_defaults (void)
   g_assert_cmpuint (g_array_index (c->listen, LmnEndpoint, 1).family, ==, LISP_FAMILY_IPV6);
 }
 
+#define SITE_A "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n"
+#define PROXY  "[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nmap-resolver=203.0.113.1\n"
+#define RTR    "[rtr]\naddress=203.0.113.1\nmap-servers=203.0.113.1\n"
+
 static const struct {
   const char *text;
   const char *message;
 } errors[] = {
   { "[site a]\neid-prefixes=192.0.2.0/24\n", "t.conf:1: [site a]: no key=" },
   { "[site a]\nkey=TOPSECRET\n", "t.conf:1: [site a]: no eid-prefixes=" },
-  { "[site a]\neid-prefixes=192.0.2.0/33\nkey=TOPSECRET\n", "t.conf:2: [site a] eid-prefixes: '192.0.2.0/33'" },
+  { "[site a]\neid-prefixes=192.0.2.0/33\nkey=TOPSECRET\n",
+    "t.conf:2: [site a] eid-prefixes: '192.0.2.0/33'" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey-id=256\n",
     "t.conf:4: [site a] key-id: '256' is not a number from 0 to 255" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nalgorithm=md5\n",
@@ -100,29 +105,73 @@ static const struct {
     "t.conf:4: [site a] increasing-nonces: 'maybe' is not true or false" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nproxy-reply=sometimes\n",
     "t.conf:4: [site a] proxy-reply: 'sometimes' is not follow, always or never" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site b]\neid-prefixes=192.0.2.128/25\nkey=TOPSECRET\n",
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site "
+    "b]\neid-prefixes=192.0.2.128/25\nkey=TOPSECRET\n",
     "t.conf:5: [site b] eid-prefixes: '192.0.2.128/25' overlaps 192.0.2.0/24 of [site a]" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site a]\n", "t.conf:4: [site a]: group already defined on line 1" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey=TOPSECRET\n", "t.conf:4: [site a] key: set twice" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[site a]\n",
+    "t.conf:4: [site a]: group already defined on line 1" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nkey=TOPSECRET\n",
+    "t.conf:4: [site a] key: set twice" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nTOPSECRET\n", "t.conf:3: not a [group]" },
   { "[site]\n", "t.conf:1: [site]: a site needs a name" },
   { "[sites a]\n", "t.conf:1: [sites a]: unknown group" },
-  { "[lispmn-server]\nlisten=192.0.2.300\n", "t.conf:2: [lispmn-server] listen: '192.0.2.300' is not an IPv4 or IPv6 address" },
+  { "[lispmn-server]\nlisten=192.0.2.300\n",
+    "t.conf:2: [lispmn-server] listen: '192.0.2.300' is not an IPv4 or IPv6 address" },
   { "[lispmn-server]\nport=0\n", "t.conf:2: [lispmn-server] port: port 0" },
   { "[lispmn-server]\n", "t.conf: no [site NAME] group" },
   { "key=TOPSECRET\n", "t.conf:1: a key before the first [group]" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=\n", "t.conf:3: [site a] key: empty value" },
   /* the proxy-ETR/ITR */
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\nuplinks=eth0\n", "t.conf:4: [proxy] eids: required" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\n", "t.conf:4: [proxy] uplinks: required" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=;\nuplinks=eth0\n", "t.conf:5: [proxy] eids: empty list" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/40\nuplinks=eth0\n", "t.conf:5: [proxy] eids: '192.0.2.0/40' is not an IPv4 or IPv6 prefix" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=[7]192.0.2.0/24\nuplinks=eth0\n", "t.conf:5: [proxy] eids: '[7]192.0.2.0/24' is not" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0;a/b\n", "t.conf:6: [proxy] uplinks: 'a/b' is not an interface name" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\ntun=a-name-much-too-long\n", "t.conf:7: [proxy] tun: 'a-name-much-too-long' is not an interface name" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nmap-resolver=mr.example\n", "t.conf:7: [proxy] map-resolver: 'mr.example' is not an IPv4 or IPv6 address" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nrtr=yes\n", "t.conf:7: [proxy] rtr: unknown key" },
-  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\n", "t.conf: [proxy] map-resolver: required when [lispmn-server] listen= has no address of its own" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\nuplinks=eth0\n",
+    "t.conf:4: [proxy] eids: required" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\n",
+    "t.conf:4: [proxy] uplinks: required" },
+  { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=;\nuplinks=eth0\n",
+    "t.conf:5: [proxy] eids: empty list" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/40\nuplinks=eth0\n",
+    "t.conf:5: [proxy] eids: '192.0.2.0/40' is not an IPv4 or IPv6 prefix" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=[7]192.0.2.0/24\nuplinks=eth0\n",
+    "t.conf:5: [proxy] eids: '[7]192.0.2.0/24' is not" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0;a/b\n",
+    "t.conf:6: [proxy] uplinks: 'a/b' is not an interface name" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/"
+    "24\nuplinks=eth0\ntun=a-name-much-too-long\n",
+    "t.conf:7: [proxy] tun: 'a-name-much-too-long' is not an interface name" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/"
+    "24\nuplinks=eth0\nmap-resolver=mr.example\n",
+    "t.conf:7: [proxy] map-resolver: 'mr.example' is not an IPv4 or IPv6 address" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/"
+    "24\nuplinks=eth0\nrtr=yes\n",
+    "t.conf:7: [proxy] rtr: unknown key" },
+  { "[site "
+    "a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\n[proxy]\neids=192.0.2.0/24\nuplinks=eth0\n",
+    "t.conf: [proxy] map-resolver: required when [lispmn-server] listen= has no address of its "
+    "own" },
+  /* NAT traversal: the map-server's RTRs and the RTR */
+  { SITE_A "[map-server]\nrtrs=203.0.113.300\n",
+    "t.conf:5: [map-server] rtrs: '203.0.113.300' is not an IPv4 or IPv6 address" },
+  { SITE_A "[map-server]\nrtrs=0.0.0.0\n",
+    "t.conf:5: [map-server] rtrs: '0.0.0.0' is no address to send to" },
+  { SITE_A "[map-server]\nrtrs=203.0.113.2;203.0.113.2\n",
+    "t.conf:5: [map-server] rtrs: '203.0.113.2' is listed twice" },
+  { SITE_A "[map-server]\nrtr-key=TOPSECRET\n",
+    "t.conf:5: [map-server] rtr-key: set without rtrs=" },
+  { SITE_A "[map-server]\nrtrs=203.0.113.2\nrtr-key=\n",
+    "t.conf:6: [map-server] rtr-key: empty value" },
+  { SITE_A "[map-server]\nrtr=203.0.113.2\n", "t.conf:5: [map-server] rtr: unknown key" },
+  { SITE_A PROXY "[rtr]\nmap-servers=203.0.113.1\n", "t.conf:8: [rtr] address: required" },
+  { SITE_A PROXY "[rtr]\naddress=203.0.113.1\n", "t.conf:8: [rtr] map-servers: required" },
+  { SITE_A PROXY RTR "max-unverified=0\n", "t.conf:11: [rtr] max-unverified: 0 (1-1000000)" },
+  { SITE_A PROXY RTR "max-unverified=lots\n",
+    "t.conf:11: [rtr] max-unverified: 'lots' is not a number" },
+  { SITE_A PROXY RTR "ms-key=\n", "t.conf:11: [rtr] ms-key: empty value" },
+  { SITE_A RTR, "t.conf: [rtr] needs a [proxy] group" },
 };
 
 /* A [proxy] group: its values, and the map-resolver defaulting to this server. */
@@ -147,6 +196,40 @@ test_proxy (void)
   /* the first listen= address that is not the wildcard */
   g_assert_cmpuint (c->proxy->map_resolver.family, ==, 6);
   g_assert_cmpmem (c->proxy->map_resolver.addr, 16, v6, 16);
+}
+
+/* [map-server] and [rtr]: NAT traversal. */
+static void
+test_nat (void)
+{
+  static const char text[] =
+    "[site a]\neid-prefixes=192.0.2.0/24\nkey=x\n"
+    "[map-server]\nrtrs=203.0.113.2; 2001:db8::2\nrtr-key=ms-rtr\n"
+    "[proxy]\neids=192.0.2.0/24\nuplinks=eth0\nmap-resolver=203.0.113.1\n"
+    "[rtr]\naddress=203.0.113.2\nmap-servers=203.0.113.1\nms-key=ms-rtr\nmax-unverified=50\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnServerConfig) c = NULL;
+  g_autoptr(LmnServerConfig) plain = NULL;
+  static const char plain_text[] = "[site a]\neid-prefixes=192.0.2.0/24\nkey=x\n";
+
+  c = lmn_server_config_load_data (text, strlen (text), "t.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->rtrs->len, ==, 2);
+  g_assert_cmpuint (g_array_index (c->rtrs, LmnEndpoint, 0).family, ==, LISP_FAMILY_IPV4);
+  g_assert_cmpuint (g_array_index (c->rtrs, LmnEndpoint, 0).addr[3], ==, 2);
+  g_assert_cmpuint (g_array_index (c->rtrs, LmnEndpoint, 1).family, ==, LISP_FAMILY_IPV6);
+  g_assert_cmpstr (c->rtr_key, ==, "ms-rtr");
+  g_assert_nonnull (c->rtr);
+  g_assert_cmpuint (c->rtr->addresses->len, ==, 1);
+  g_assert_cmpuint (c->rtr->map_servers->len, ==, 1);
+  g_assert_cmpstr (c->rtr->ms_key, ==, "ms-rtr");
+  g_assert_cmpuint (c->rtr->max_unverified, ==, 50);
+
+  plain = lmn_server_config_load_data (plain_text, strlen (plain_text), "t.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plain->rtrs->len, ==, 0);
+  g_assert_null (plain->rtr_key);
+  g_assert_null (plain->rtr);
 }
 
 static void
@@ -182,6 +265,8 @@ test_example (void)
     "key2-algorithm", "accept-more-specifics", "proxy-reply", "notify-retransmit-interval",
     "increasing-nonces", "eids", "uplinks", "tun", "map-resolver",
   };
+  /* NAT traversal */
+  static const char *const nat_keys[] = { "rtrs", "rtr-key" };
 
   g_assert_nonnull (path);
   c = lmn_server_config_load (path, &error);
@@ -196,6 +281,13 @@ test_example (void)
       if (strstr (page, needle) == NULL)
         g_error ("the man page does not document %s", keys[i]);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (nat_keys); i++)
+    {
+      g_autofree gchar *needle = g_strdup_printf ("\\fB%s\\fR", nat_keys[i]);
+
+      if (strstr (page, needle) == NULL)
+        g_error ("the man page does not document %s", nat_keys[i]);
+    }
 }
 
 int
@@ -206,6 +298,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server-config/defaults", test_defaults);
   g_test_add_func ("/server-config/errors", test_errors);
   g_test_add_func ("/server-config/proxy", test_proxy);
+  g_test_add_func ("/server-config/nat", test_nat);
   g_test_add_func ("/server-config/example", test_example);
   return g_test_run ();
 }
