@@ -1,0 +1,187 @@
+#!/usr/bin/python3
+"""NAT traversal on the mobile node (draft-ietf-lisp-nat-traversal), with the real daemons and
+a real NAT: lisp_topology.build_nat() puts N, an nftables masquerade with random ports (what
+Linux does, an endpoint-dependent "symmetric" NAT), between MN's up1 and R. up1's IPv6 is
+routed through N untranslated; up2 is public. lispmn-server is the map-server in R.
+
+- Discovery: up1's IPv4 RLOC is behind a NAT, seen as N's outside address and a random port,
+  with the RTR the map-server named; up1's IPv6 and up2 are public; nat-traversal=off asks
+  nothing; D-Bus Rlocs shows the same.
+- Forged Info-Replies (wrong nonce, wrong MAC) from someone on N's LAN are dropped and
+  counted and change nothing; without a valid answer the RLOC ends "unknown".
+Run as root: meson test -C build nat
+"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns import wait_for  # noqa: E402
+import lisp_topology as lt  # noqa: E402
+import fixtures  # noqa: E402
+from fixtures import MS, MN_KEY, SERVER, SERVER_CONF, mn_conf  # noqa: E402
+
+RTR = MS   # the map-server's own address: it names itself as the RTR
+MS6 = lt.MN_UPLINKS["up1"][6][1]   # R's IPv6 address on N's side: the IPv6 RLOCs ask there
+NAT_WAN4 = lt.MN_UPLINKS["up1"][4][0]
+UP1_4, UP1_6 = lt.NAT_LAN[4][0], lt.NAT_LAN[6][0]
+UP2_4, UP2_6 = lt.MN_UPLINKS["up2"][4][0], lt.MN_UPLINKS["up2"][6][0]
+
+NAT_SERVER_CONF = SERVER_CONF + f"""
+[map-server]
+rtrs={RTR}
+"""
+
+
+def rloc(state, address):
+    for r in state.get("rlocs", []):
+        if r.get("address") == address:
+            return r
+    return None
+
+
+class NatTestCase(fixtures.TestCase):
+    """MN's lispmnd behind N (and up2 public), lispmn-server in R."""
+    PROGRAMS = (fixtures.LISPMND, SERVER)
+    NATS = 1
+
+    def build_topology(self):
+        lt.build_nat(self.t, nats=self.NATS)
+
+    def start(self, lines=(), server_conf=NAT_SERVER_CONF, env=None, ipv6_server=True):
+        self.server = lt.MapServer(self.t, lt.R, server_conf, self.dir)
+        conf = mn_conf(lines=lines)
+        if ipv6_server:
+            conf += f"\n[map-server {MS6}]\nkey={MN_KEY}\n"
+        self.mn = lt.Daemon(self.t, lt.MN, conf, self.dir, env=env)
+        self.mn.wait_ready()
+
+    def nat_of(self, address):
+        r = rloc(self.mn.state(), address)
+        return r and r.get("nat")
+
+    def wait_nat(self, address, want, timeout=15):
+        wait_for(lambda: self.nat_of(address) == want, timeout, f"{address}: nat={want}")
+
+    def control(self):
+        return self.mn.state()["control"]
+
+
+class Discovery(NatTestCase):
+    BUS = True
+
+    def test_behind_nat_and_public(self):
+        self.start(env=self.env)
+        self.wait_nat(UP1_4, "behind-nat")
+        state = self.mn.state()
+        up1 = rloc(state, UP1_4)
+        self.assertEqual(up1["public-address"], NAT_WAN4)
+        self.assertNotEqual(up1["public-port"], 0)
+        self.assertEqual(up1["rtr"], RTR)
+        for address in (UP1_6, UP2_4, UP2_6):
+            self.wait_nat(address, "public")
+            r = rloc(self.mn.state(), address)
+            self.assertEqual((r["public-address"], r["public-port"], r["rtr"]), ("", 0, ""))
+        c = self.control()
+        self.assertGreaterEqual(c["info-reply-accepted"], 4)
+        self.assertEqual(c["info-reply-bad-nonce"] + c["info-reply-bad-mac"], 0)
+        # D-Bus Rlocs tells the same (what lispmnctl and the applet show).
+        rlocs = {r["address"]: r for r in self.get("Rlocs")}
+        self.assertEqual((rlocs[UP1_4]["nat"], rlocs[UP1_4]["public-address"], rlocs[UP1_4]["rtr"]),
+                         ("behind-nat", NAT_WAN4, RTR))
+        self.assertEqual(rlocs[UP1_4]["public-port"], up1["public-port"])
+        self.assertEqual(rlocs[UP2_4]["nat"], "public")
+        # The map-server saw one Info-Request per RLOC at least.
+        self.assertGreaterEqual(self.server.state()["counters"]["tx-info-reply"], 4)
+
+    def test_off(self):
+        self.start(lines=["nat-traversal=off"], env=self.env)
+        wait_for(lambda: rloc(self.mn.state(), UP2_4) is not None, 10, "up2's RLOC")
+        for address in (UP1_4, UP1_6, UP2_4, UP2_6):
+            self.wait_nat(address, "off", 5)
+        self.assertEqual(self.control()["info-request-sent"], 0)
+        self.assertEqual(self.server.state()["counters"]["rx-info"], 0)
+
+    def test_no_map_server_of_the_family(self):
+        """Only an IPv4 map-server: nobody to ask from the IPv6 RLOCs."""
+        self.start(ipv6_server=False)
+        self.wait_nat(UP1_4, "behind-nat")
+        self.wait_nat(UP2_4, "public")
+        self.wait_nat(UP1_6, "unknown", 5)
+        self.wait_nat(UP2_6, "unknown", 5)
+
+
+# Someone on N's LAN (on the path) who reads the Info-Request MN sends from up1 and answers
+# first: with its nonce under another key, and with another nonce under the right key.
+FORGER = r"""
+import socket, struct, sys, time
+sys.path.insert(0, sys.argv[1])
+import lisp_codec as c
+mn, lan, key, eid, out = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+sniff.bind((lan, 0))
+sniff.settimeout(1)
+
+def info_reply(nonce, key):
+    lcaf = struct.pack("!HH", 4342, 4342) + c.afi_addr(mn) + c.afi_addr("198.51.100.2") \
+        + struct.pack("!H", 0)
+    nat = struct.pack("!HBBBBH", 16387, 0, 0, 7, 0, len(lcaf)) + lcaf
+    addr, mask = eid.split("/")
+    msg = bytearray(struct.pack("!IQBBH", (7 << 28) | 0x08000000, nonce, 0, 2, 32) + bytes(32)
+                    + struct.pack("!IBB", 1440, 0, int(mask)) + c.afi_addr(addr) + nat)
+    msg[16:48] = c.hmac256(key, bytes(msg), 16, 32)
+    return bytes(msg)
+
+deadline = time.monotonic() + 15
+while time.monotonic() < deadline:
+    try:
+        pkt = sniff.recv(2048)
+    except socket.timeout:
+        continue
+    ihl = (pkt[0] & 15) * 4
+    if pkt[9] != 17 or socket.inet_ntoa(pkt[12:16]) != mn:
+        continue
+    sport, dport = struct.unpack_from("!HH", pkt, ihl)
+    payload = pkt[ihl + 8:]
+    if dport != 4342 or not payload or payload[0] >> 4 != 7:
+        continue
+    nonce = struct.unpack_from("!Q", payload, 4)[0]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(info_reply(nonce, "not-" + key), (mn, sport))
+    s.sendto(info_reply(nonce ^ 1, key), (mn, sport))
+    open(out, "w").write(str(nonce))
+    sys.exit(0)
+sys.exit("no Info-Request seen")
+"""
+
+
+class Forged(NatTestCase):
+    def test_forged_info_replies(self):
+        """The real answers are held back by N (so that MN keeps asking), the forged ones
+        are dropped and counted, and up1 stays "probing", then "unknown"."""
+        self.server = lt.MapServer(self.t, lt.R, NAT_SERVER_CONF, self.dir)
+        self.t.run(lt.NAT, ["nft", "add", "table", "ip", "lmnhold"])
+        self.t.run(lt.NAT, ["nft", "add", "chain", "ip", "lmnhold", "hold",
+                            "{ type filter hook forward priority 0 ; }"])
+        self.t.run(lt.NAT, ["nft", "add", "rule", "ip", "lmnhold", "hold", "oifname", "lan",
+                            "udp", "sport", "4342", "drop"])
+        done = os.path.join(self.dir, "forged")
+        forger = self.t.popen(lt.NAT, [lt.PYTHON, "-c", FORGER, os.path.dirname(os.path.abspath(__file__)),
+                                       UP1_4, "lan", MN_KEY, f"{lt.EID4}/32", done],
+                              os.path.join(self.dir, "forger.log"))
+        self.mn = lt.Daemon(self.t, lt.MN, mn_conf(), self.dir)
+        self.mn.wait_ready()
+        wait_for(lambda: os.path.exists(done) or not forger.running(), 20, "the forger")
+        self.assertTrue(os.path.exists(done), forger.log())
+        wait_for(lambda: self.control()["info-reply-bad-mac"] >= 1, 10, "the bad MAC counted")
+        wait_for(lambda: self.control()["info-reply-bad-nonce"] >= 1, 10, "the bad nonce counted")
+        self.assertIn(self.nat_of(UP1_4), ("probing", "unknown"))
+        # The public RLOCs got their answers all the same.
+        self.wait_nat(UP2_4, "public")
+        # After the 3 tries (1 + 2 + 4 s) with no valid answer: unknown.
+        self.wait_nat(UP1_4, "unknown", 15)
+        self.assertTrue(self.mn.proc.running())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
