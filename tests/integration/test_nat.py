@@ -20,6 +20,7 @@ from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
 from fixtures import MS, MN_KEY, SERVER, SERVER_CONF, mn_conf  # noqa: E402
+from lisp_capture import Capture, decode_problems  # noqa: E402
 
 RTR = MS   # the map-server's own address: it names itself as the RTR
 MS6 = lt.MN_UPLINKS["up1"][6][1]   # R's IPv6 address on N's side: the IPv6 RLOCs ask there
@@ -71,6 +72,9 @@ class Discovery(NatTestCase):
     BUS = True
 
     def test_behind_nat_and_public(self):
+        cap = Capture(self.t, lt.NAT, ["lan"], os.path.join(self.dir, "lan.pcapng"),
+                      os.path.join(self.dir, "tshark.log"))
+        self.addCleanup(cap.stop)
         self.start(env=self.env)
         self.wait_nat(UP1_4, "behind-nat")
         state = self.mn.state()
@@ -93,6 +97,25 @@ class Discovery(NatTestCase):
         self.assertEqual(rlocs[UP2_4]["nat"], "public")
         # The map-server saw one Info-Request per RLOC at least.
         self.assertGreaterEqual(self.server.state()["counters"]["tx-info-reply"], 4)
+        # tshark reads what up1 sent and received cleanly: the Info messages, and the
+        # Map-Register to the RTR in an ECM with the R bit, from port 4341.
+        wait_for(lambda: self.control()["rtr-map-register-sent"] >= 1, 10, "a Map-Register to the RTR")
+        msgs = cap.stop_and_decode()
+        self.assertEqual(decode_problems(msgs), [])
+        self.assertTrue([m for m in msgs if m.type == 7 and m.src == UP1_4], "the Info-Request")
+        self.assertTrue([m for m in msgs if m.type == 7 and m.dst == UP1_4], "the Info-Reply")
+        ecms = [m for m in msgs if m.type == 8 and m.src == UP1_4 and m.dst == RTR]
+        self.assertTrue(ecms, "the ECM'd Map-Register")
+        self.assertEqual(ecms[0].layers["udp"][0]["udp.srcport"], "4341")
+        f = ecms[0].fields
+        # this tshark names the R bit (bit 6) nothing: it shows among the reserved bits
+        self.assertEqual(f["lisp.ecm.res"], "0x02000000", f)
+        self.assertEqual((f["lisp.mreg.flags.pmr"], f["lisp.mreg.flags.wmn"],
+                          f["lisp.mreg.flags.xtrid"], f["lisp.mreg.flags.rtr"]), ("1", "1", "1", "0"))
+        # up1's IPv4 locator is the RTR (reachable, not local); no private address is listed
+        locators = dict(zip(ecms[0].all["lisp.loc.locator"], ecms[0].all["lisp.loc.flags"]))
+        self.assertEqual(locators, {RTR: "0x0001", UP1_6: "0x0005", UP2_4: "0x0005",
+                                    UP2_6: "0x0005"})
 
     def test_off(self):
         self.start(lines=["nat-traversal=off"], env=self.env)
@@ -155,6 +178,58 @@ sys.exit("no Info-Request seen")
 """
 
 
+# The same on-path forger for the Data-Map-Notify: it reads MN's Map-Register through the RTR
+# (an ECM from up1's port 4341) and answers on that port as the RTR would, first with a wrong
+# MAC, our nonce under the wrong xTR-ID, another nonce, then (it knows the key: it stands in
+# for the RTR relaying the map-server's answer) the right one.
+DMN_FORGER = r"""
+import socket, struct, sys, time
+sys.path.insert(0, sys.argv[1])
+import lisp_codec as c
+mn, lan, key, ms, out = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+sniff.bind((lan, 0))
+sniff.settimeout(1)
+
+def data_map_notify(notify):
+    header = struct.pack("!BBBBI", 0x08, 0, 0, 0, 0xFFFFFF00)
+    return header + c.ip_udp(ms, mn, 4342, 4342, notify)
+
+def with_xtr_id(register, xtr_id):
+    return register[:-24] + xtr_id + register[-8:]
+
+def with_nonce(register, nonce):
+    return register[:4] + struct.pack("!Q", nonce) + register[12:]
+
+deadline = time.monotonic() + 20
+while time.monotonic() < deadline:
+    try:
+        pkt = sniff.recv(4096)
+    except socket.timeout:
+        continue
+    ihl = (pkt[0] & 15) * 4
+    if pkt[9] != 17 or socket.inet_ntoa(pkt[12:16]) != mn:
+        continue
+    sport, dport = struct.unpack_from("!HH", pkt, ihl)
+    ecm = pkt[ihl + 8:]
+    if sport != 4341 or dport != 4342 or not ecm or ecm[0] >> 4 != 8 or not ecm[0] & 0x02:
+        continue
+    register = ecm[4 + 20 + 8:]
+    m = c.decode_map_register(register)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    forged = [c.map_notify_from(register, "not-" + key),
+              c.map_notify_from(with_xtr_id(register, bytes(16)), key),
+              c.map_notify_from(with_nonce(register, m["nonce"] ^ 1), key),
+              c.map_notify_from(register, key)]
+    for notify in forged:
+        s.sendto(data_map_notify(notify), (mn, 4341))
+        time.sleep(0.05)
+    open(out, "w").write(str(m["nonce"]))
+    sys.exit(0)
+sys.exit("no Map-Register through the RTR seen")
+"""
+
+
 class Forged(NatTestCase):
     def test_forged_info_replies(self):
         """The real answers are held back by N (so that MN keeps asking), the forged ones
@@ -181,6 +256,30 @@ class Forged(NatTestCase):
         # After the 3 tries (1 + 2 + 4 s) with no valid answer: unknown.
         self.wait_nat(UP1_4, "unknown", 15)
         self.assertTrue(self.mn.proc.running())
+
+    def test_forged_data_map_notifys(self):
+        """Data-Map-Notifys on up1's port 4341 for its Map-Register through the RTR: a wrong
+        MAC, another xTR-ID, another nonce are dropped and counted and leave the registration
+        through the RTR "registering"; the right one registers it. (No RTR runs: the forger
+        on N's LAN answers in its place.)"""
+        done = os.path.join(self.dir, "forged")
+        forger = self.t.popen(lt.NAT, [lt.PYTHON, "-c", DMN_FORGER,
+                                       os.path.dirname(os.path.abspath(__file__)), UP1_4, "lan",
+                                       MN_KEY, MS, done],
+                              os.path.join(self.dir, "forger.log"))
+        self.start()
+        wait_for(lambda: os.path.exists(done) or not forger.running(), 20, "the forger")
+        self.assertTrue(os.path.exists(done), forger.log())
+        wait_for(lambda: self.control()["data-map-notify-accepted"] >= 1, 10,
+                 "the right Data-Map-Notify accepted")
+        c = self.control()
+        self.assertEqual((c["data-map-notify-bad-mac"], c["data-map-notify-bad-xtr-id"],
+                          c["data-map-notify-bad-nonce"]), (1, 1, 1))
+        up1 = rloc(self.mn.state(), UP1_4)
+        self.assertEqual((up1["nat"], up1["rtr"], up1["rtr-registration"]),
+                         ("behind-nat", RTR, "registered"))
+        # Never written to the TUN as data.
+        self.assertEqual(self.mn.state()["counters"]["rx-packets"], 0)
 
 
 if __name__ == "__main__":
