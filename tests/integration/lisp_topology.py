@@ -146,8 +146,6 @@ def build_nat(t: Topology, nats=1):
         t.addr(MN, "up1", f"{mine}/{plen}")
         t.addr(inner, lan_if, f"{gw}/{plen}")
         t.route(MN, "default", "via", gw, "dev", "up1", "metric", str(MN_UPLINKS["up1"]["metric"]))
-    if nats == 1:
-        t.route(R, "2001:db8:100:4::/64", "via", MN_UPLINKS["up1"][6][0], "dev", "r1")
 
 
 def masquerade(t, ns, wan):

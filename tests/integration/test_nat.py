@@ -134,6 +134,19 @@ class Discovery(NatTestCase):
         self.wait_nat(UP2_6, "unknown", 5)
 
 
+class TwoNats(NatTestCase):
+    """A carrier-grade NAT (N) under the home router (N2): one more translation."""
+    NATS = 2
+
+    def test_discovery_through_two_nats(self):
+        self.start()
+        self.wait_nat(UP1_4, "behind-nat")
+        up1 = rloc(self.mn.state(), UP1_4)
+        self.assertEqual((up1["public-address"], up1["rtr"]), (NAT_WAN4, RTR))
+        self.wait_nat(UP1_6, "public")
+        self.wait_nat(UP2_4, "public")
+
+
 # Someone on N's LAN (on the path) who reads the Info-Request MN sends from up1 and answers
 # first: with its nonce under another key, and with another nonce under the right key.
 FORGER = r"""
