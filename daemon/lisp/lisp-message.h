@@ -208,6 +208,23 @@ GBytes   *lisp_ecm_encode (const LispEcm *m, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LispEcm, lisp_ecm_free)
 
+/* The R (to an RTR) and N (relayed to a map-server) bits of an ECM, read without decoding
+ * it, to route it; FALSE when data is not an ECM. */
+gboolean lisp_ecm_to_rtr (const guint8 *data, gsize len);
+gboolean lisp_ecm_relayed_to_ms (const guint8 *data, gsize len);
+
+/* The MS-RTR authentication block (NAT traversal, ECM S bit): AD Type 2, 24 reserved bits,
+ * MS-RTR Key ID (16), Auth Data Length (16), then an HMAC over the ECM's inner control
+ * message (its UDP payload) with the key the map-server shares with its RTRs. We send
+ * HMAC-SHA-256 (32 bytes) under Key ID 1. */
+#define LISP_ECM_MS_RTR_KEY_ID 1
+/* Sets m->security_data to the block authenticating m->inner with key. */
+gboolean lisp_ecm_ms_rtr_sign (LispEcm *m, const guint8 *key, gsize key_len, GError **error);
+/* Whether m carries an MS-RTR block whose HMAC over m->inner verifies with key (in constant
+ * time); the error says why not. */
+gboolean lisp_ecm_ms_rtr_verify (const LispEcm *m, const guint8 *key, gsize key_len,
+                                 GError **error);
+
 /* ---- Info-Request / Info-Reply (type 7, NAT traversal) ------------------------------- */
 
 typedef struct {

@@ -4,6 +4,7 @@
 #include "inet-checksum.h"
 #include "lisp-error.h"
 
+#include <gnutls/crypto.h>
 #include <string.h>
 
 #define ECM_S (1u << 27)
@@ -12,6 +13,8 @@
 #define ECM_M (1u << 24)
 
 #define AD_TYPE_MS_RTR 2  /* NAT-traversal draft §4.4: MS-RTR authentication */
+#define MS_RTR_HEADER  8  /* AD Type, Reserved, Key ID, Auth Data Length */
+#define MS_RTR_MAC_LEN 32 /* HMAC-SHA-256 */
 
 LispEcm *
 lisp_ecm_new (void)
@@ -241,4 +244,91 @@ lisp_ecm_encode (const LispEcm *m, GError **error)
   lisp_set_u16 (out, udp_at + 6,
                 lisp_udp_checksum (m->ip_version, m->src, m->dst, out->data + udp_at, udp_len));
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+gboolean
+lisp_ecm_to_rtr (const guint8 *data, gsize len)
+{
+  return len >= 4 && data[0] >> 4 == LISP_TYPE_ECM && (lisp_load_u32 (data) & ECM_E) != 0;
+}
+
+gboolean
+lisp_ecm_relayed_to_ms (const guint8 *data, gsize len)
+{
+  return len >= 4 && data[0] >> 4 == LISP_TYPE_ECM && (lisp_load_u32 (data) & ECM_M) != 0;
+}
+
+/* ---- the MS-RTR authentication block ---- */
+
+static gboolean
+ms_rtr_mac (const LispEcm *m, const guint8 *key, gsize key_len, guint8 mac[MS_RTR_MAC_LEN],
+            GError **error)
+{
+  gsize len = m->inner != NULL ? g_bytes_get_size (m->inner) : 0;
+  int rc = gnutls_hmac_fast (GNUTLS_MAC_SHA256, key, key_len,
+                             m->inner != NULL ? g_bytes_get_data (m->inner, NULL) : "", len, mac);
+
+  if (rc < 0)
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID, "MS-RTR HMAC-SHA-256: %s",
+                   gnutls_strerror (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+lisp_ecm_ms_rtr_sign (LispEcm *m, const guint8 *key, gsize key_len, GError **error)
+{
+  guint8 block[MS_RTR_HEADER + MS_RTR_MAC_LEN] = { AD_TYPE_MS_RTR };
+
+  block[4] = LISP_ECM_MS_RTR_KEY_ID >> 8;
+  block[5] = LISP_ECM_MS_RTR_KEY_ID & 0xff;
+  block[7] = MS_RTR_MAC_LEN;
+  if (!ms_rtr_mac (m, key, key_len, block + MS_RTR_HEADER, error))
+    return FALSE;
+  g_clear_pointer (&m->security_data, g_bytes_unref);
+  m->security_data = g_bytes_new (block, sizeof block);
+  m->security = TRUE;
+  return TRUE;
+}
+
+gboolean
+lisp_ecm_ms_rtr_verify (const LispEcm *m, const guint8 *key, gsize key_len, GError **error)
+{
+  guint8 mac[MS_RTR_MAC_LEN];
+  const guint8 *block;
+  gsize len;
+  guint16 key_id, mac_len;
+  guint8 diff = 0;
+
+  if (!m->security || m->security_data == NULL)
+    {
+      g_set_error_literal (error, LISP_ERROR, LISP_ERROR_INVALID,
+                           "ECM without MS-RTR authentication data (S bit clear)");
+      return FALSE;
+    }
+  /* The decoder checked the AD Type and that the length fits. */
+  block = g_bytes_get_data (m->security_data, &len);
+  key_id = lisp_load_u16 (block + 4);
+  mac_len = lisp_load_u16 (block + 6);
+  if (key_id != LISP_ECM_MS_RTR_KEY_ID || mac_len != MS_RTR_MAC_LEN)
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED,
+                   "MS-RTR Key ID %u with %u bytes of Auth Data: we know Key ID %u "
+                   "(HMAC-SHA-256, %u bytes)",
+                   key_id, mac_len, LISP_ECM_MS_RTR_KEY_ID, MS_RTR_MAC_LEN);
+      return FALSE;
+    }
+  if (!ms_rtr_mac (m, key, key_len, mac, error))
+    return FALSE;
+  for (guint i = 0; i < MS_RTR_MAC_LEN; i++)
+    diff |= mac[i] ^ block[MS_RTR_HEADER + i];
+  if (diff != 0)
+    {
+      g_set_error_literal (error, LISP_ERROR, LISP_ERROR_INVALID,
+                           "MS-RTR authentication failed (wrong key or altered message)");
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -7,6 +7,7 @@
 #include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
+#include "rtr.h"
 #include "server-config.h"
 #include "server-show.h"
 #include "udp-pktinfo.h"
@@ -24,11 +25,14 @@
 
 #define DEFAULT_CONFIG SYSCONFDIR "/lispmn/lispmn-server.conf"
 #define MAX_DATAGRAM 65535
+#define MAX_LOCAL_HOPS 4
 
 typedef struct {
   LmnMapServer *ms;
   LmnProxyRouter *proxy;   /* NULL without [proxy] */
+  LmnRtr *rtr;             /* NULL without [rtr] */
   GPtrArray    *sockets;   /* GSocket* */
+  GArray *own;             /* LmnEndpoint: our addresses (listen=, [rtr] address=) */
   guint16 port;            /* of the sockets: where our answers come from */
   const gchar  *state_file;  /* NULL: none */
   const LmnLogLevels *levels;
@@ -50,7 +54,7 @@ write_state (Server *s)
   if (s->state_file == NULL)
     return;
   json = lmn_map_server_to_json (s->ms, now_seconds ());
-  if (s->proxy != NULL)
+  if (s->proxy != NULL || s->rtr != NULL)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -58,8 +62,12 @@ write_state (Server *s)
       if (json_parser_load_from_data (parser, json, -1, NULL) &&
           JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         {
-          json_object_set_member (json_node_get_object (json_parser_get_root (parser)), "proxy",
-                                  lmn_proxy_router_to_json (s->proxy));
+          JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+
+          if (s->proxy != NULL)
+            json_object_set_member (root, "proxy", lmn_proxy_router_to_json (s->proxy));
+          if (s->rtr != NULL)
+            json_object_set_member (root, "rtr", lmn_rtr_to_json (s->rtr, now_seconds ()));
           json_generator_set_root (gen, json_parser_get_root (parser));
           json_generator_set_pretty (gen, TRUE);
           g_free (json);
@@ -150,6 +158,65 @@ local_address (struct msghdr *msg, LmnEndpoint *out)
   return TRUE;
 }
 
+/* A datagram for the map-server or the RTR: an ECM with the R bit is the RTR's (a node's
+ * Map-Register, a map-server's Map-Notify); with the N bit or neither, the map-server's
+ * and map-resolver's. TRUE when the state changed. */
+static gboolean
+dispatch (Server *s, const guint8 *buf, gsize len, const LmnEndpoint *source,
+          const LmnEndpoint *local, GPtrArray *out)
+{
+  if (s->rtr != NULL && lisp_ecm_to_rtr (buf, len))
+    return lmn_rtr_handle (s->rtr, buf, len, source, local, now_seconds (), out);
+  return lmn_map_server_handle_at (s->ms, buf, len, source, local, now_seconds (), out);
+}
+
+/* Whether e is this server: one of its own addresses at its port. */
+static gboolean
+is_self (const Server *s, const LmnEndpoint *e)
+{
+  if (e->port != s->port)
+    return FALSE;
+  for (guint i = 0; i < s->own->len; i++)
+    if (lmn_endpoint_same_host (&g_array_index (s->own, LmnEndpoint, i), e))
+      return TRUE;
+  return FALSE;
+}
+
+/* Sends what one input produced. What the RTR sends to the map-server of the same process,
+ * and the map-server's answer to it, are handed over in-process: through the socket they
+ * would cost two more system calls each and, under a flood, could be lost to a full receive
+ * buffer. A few hops at most (RTR, map-server, RTR). */
+static void
+deliver (Server *s, GPtrArray *out, const LmnEndpoint *local)
+{
+  g_autoptr(GPtrArray) remote = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
+  gboolean changed = FALSE;
+
+  for (guint hop = 0; out->len > 0; hop++)
+    {
+      g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) lmn_datagram_free);
+
+      while (out->len > 0)
+        {
+          g_autoptr(LmnDatagram) d = g_ptr_array_steal_index (out, 0);
+          LmnEndpoint from = d->local;
+
+          from.port = s->port;
+          if (hop < MAX_LOCAL_HOPS && d->local.family == d->to.family && is_self (s, &d->to))
+            changed |= dispatch (s, g_bytes_get_data (d->data, NULL), g_bytes_get_size (d->data),
+                                 &from, &d->to, next);
+          else
+            g_ptr_array_add (remote, g_steal_pointer (&d));
+        }
+      while (next->len > 0)
+        g_ptr_array_add (out, g_ptr_array_steal_index (next, 0));
+    }
+  if (changed)
+    write_state (s);
+  send_all (s, remote, local);
+}
+
 static gboolean
 on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
 {
@@ -187,10 +254,9 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
                                    source.port, local.addr);
           continue;
         }
-      if (lmn_map_server_handle_at (s->ms, buf, (gsize) len, &source, have_local ? &local : NULL,
-                                    now_seconds (), out))
+      if (dispatch (s, buf, (gsize) len, &source, have_local ? &local : NULL, out))
         write_state (s);
-      send_all (s, out, have_local ? &local : NULL);
+      deliver (s, out, have_local ? &local : NULL);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -203,9 +269,10 @@ on_tick (gpointer user_data)
 
   /* Expiries, and the unsolicited Map-Notifys to send again (each from the address it
    * was first sent from). */
-  if (lmn_map_server_tick (s->ms, now_seconds (), out))
+  if (lmn_map_server_tick (s->ms, now_seconds (), out) |
+      (s->rtr != NULL && lmn_rtr_tick (s->rtr, now_seconds ())))
     write_state (s);
-  send_all (s, out, NULL);
+  deliver (s, out, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -279,9 +346,23 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
         return FALSE;
     }
   s->port = config->port;
+  s->own = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
+  for (guint i = 0; i < config->listen->len; i++)
+    {
+      static const guint8 any[16];
+      const LmnEndpoint *e = &g_array_index (config->listen, LmnEndpoint, i);
+
+      if (memcmp (e->addr, any, sizeof any) != 0)
+        g_array_append_val (s->own, *e);
+    }
+  if (config->rtr != NULL)
+    g_array_append_vals (s->own, config->rtr->addresses->data, config->rtr->addresses->len);
   s->ms = lmn_map_server_new (g_steal_pointer (&config->sites));
   lmn_map_server_set_notify_retry (s->ms, config->notify_retry);
   lmn_map_server_set_rtrs (s->ms, config->rtrs);
+  lmn_map_server_set_rtr_key (s->ms, config->rtr_key);
+  if (config->rtr != NULL)
+    s->rtr = lmn_rtr_new (config->rtr);
   config->sites = g_ptr_array_new ();
   return TRUE;
 }
@@ -305,8 +386,9 @@ server_run (Server *s)
   tick = g_timeout_add_seconds (1, on_tick, s);
   lmn_daemon_signals_watch (&signals, s->loop, on_usr1, s);
   write_state (s);
-  g_message ("lispmn-server %s running: %u site(s)%s", PACKAGE_VERSION,
-             lmn_map_server_sites (s->ms)->len, s->proxy != NULL ? ", proxy-ETR/ITR" : "");
+  g_message ("lispmn-server %s running: %u site(s)%s%s", PACKAGE_VERSION,
+             lmn_map_server_sites (s->ms)->len, s->proxy != NULL ? ", proxy-ETR/ITR" : "",
+             s->rtr != NULL ? ", RTR" : "");
   g_main_loop_run (s->loop);
 
   lmn_daemon_signals_clear (&signals);
@@ -319,6 +401,8 @@ server_clear (Server *s)
   for (guint i = 0; s->sockets != NULL && i < s->sockets->len; i++)
     g_socket_close (g_ptr_array_index (s->sockets, i), NULL);
   g_clear_pointer (&s->sockets, g_ptr_array_unref);
+  g_clear_pointer (&s->rtr, lmn_rtr_free);
+  g_clear_pointer (&s->own, g_array_unref);
   g_clear_pointer (&s->proxy, lmn_proxy_router_free);
   g_clear_pointer (&s->ms, lmn_map_server_free);
   g_clear_pointer (&s->loop, g_main_loop_unref);

@@ -33,6 +33,7 @@ typedef struct {
   const LmnSiteKey      *key;   /* the key that verified it */
   const LmnEndpoint     *from;
   const LmnEndpoint     *local;
+  const LmnRelay *relay; /* NULL: sent to us directly */
   gint64                 now;
   GPtrArray             *out;
 } Register;
@@ -111,7 +112,7 @@ find_site (const LmnMapServer *ms, const LispMapRegister *m, const GArray *prefi
 
 /* Drops a refused Map-Register (verdict not REGISTER_AUTHENTIC) with its reason. A wrong
  * MAC for the right site and Key ID gets an unauthenticated Map-Notify back when one was
- * asked for: "wrong key", not silence (map-server.h). */
+ * asked for: "wrong key", not silence (map-server.h); out NULL: no answer at all. */
 static gboolean
 refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
         const GArray *prefixes, const LmnEndpoint *from, GPtrArray *out)
@@ -127,7 +128,7 @@ refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
                           "Map-Register for %s%s: no site with key ID %u may register it", p,
                           prefixes->len > 1 ? " (and others)" : "", m->key_id);
     }
-  if (m->want_notify)
+  if (m->want_notify && out != NULL)
     {
       g_autoptr(LispMapRegister) notify = lisp_map_register_new (LISP_TYPE_MAP_NOTIFY);
 
@@ -311,7 +312,9 @@ acknowledge (const Register *r)
   GBytes *notify = lmn_ms_build_notify (r->key, m->nonce, m->records, m->has_xtr_id, m->xtr_id,
                                         m->site_id, &error);
 
-  if (notify != NULL)
+  if (notify != NULL && r->relay != NULL)
+    lmn_ms_relay_notify (r->ms, r->relay, r->local, notify, r->out);
+  else if (notify != NULL)
     lmn_ms_emit (r->ms, r->out, r->from, NULL, notify, LMN_MS_TX_MAP_NOTIFY);
   else
     g_warning ("cannot build a Map-Notify: %s", error->message);
@@ -321,18 +324,28 @@ gboolean
 lmn_ms_handle_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
                         const LmnEndpoint *local, gint64 now, GPtrArray *out)
 {
+  return lmn_ms_handle_register_via (ms, msg, len, from, local, NULL, now, out);
+}
+
+gboolean
+lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
+                            const LmnEndpoint *local, const LmnRelay *relay, gint64 now,
+                            GPtrArray *out)
+{
   g_autoptr(LispMapRegister) m = NULL;
   g_autoptr(GArray) prefixes = decode_register (ms, msg, len, from, &m);
   g_autoptr(GBytes) xtr = NULL;
-  Register r = { .ms = ms, .from = from, .local = local, .now = now, .out = out };
+  Register r = { .ms = ms, .from = from, .local = local, .relay = relay, .now = now, .out = out };
   RegisterVerdict verdict;
 
   if (prefixes == NULL)
     return FALSE;
   r.m = m;
   verdict = find_site (ms, m, prefixes, msg, len, &r.site, &r.key);
+  /* A relayed refusal gets no "wrong key" Map-Notify: passed on by the RTR, unsigned, the
+   * node would drop it anyway. */
   if (verdict != REGISTER_AUTHENTIC)
-    return refuse (ms, verdict, m, prefixes, from, out);
+    return refuse (ms, verdict, m, prefixes, from, relay != NULL ? NULL : out);
   if (!nonce_is_new (ms, r.site, r.key, m, from, &xtr))
     return FALSE;
   for (guint i = 0; i < m->records->len; i++)

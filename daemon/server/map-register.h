@@ -12,4 +12,24 @@ gboolean lmn_ms_handle_register (LmnMapServer *ms, const guint8 *msg, gsize len,
                                  const LmnEndpoint *from, const LmnEndpoint *local, gint64 now,
                                  GPtrArray *out);
 
+/* Where the Map-Notify of a Map-Register relayed by an RTR goes (relayed-register.c): back
+ * to the RTR inside an ECM whose inner IP header is addressed from the map-server to the
+ * node's private RLOC. */
+typedef struct {
+  LmnEndpoint rtr;   /* the relaying RTR (the ECM's outer source) */
+  guint8 ip_version; /* of the inner header: 4 or 6 */
+  guint8 ms[16];     /* the inner source: the map-server the node addressed */
+  guint8 node[16];   /* the inner destination: the node's private RLOC */
+} LmnRelay;
+
+/* lmn_ms_handle_register for a Map-Register an RTR relayed (relay not NULL): the same
+ * checks and records; the Map-Notify goes to relay_notify() instead of straight back, and a
+ * refusal gets no answer (the node cannot tell an RTR's silence from a NAT's). */
+gboolean lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize len,
+                                     const LmnEndpoint *from, const LmnEndpoint *local,
+                                     const LmnRelay *relay, gint64 now, GPtrArray *out);
+/* Wraps a Map-Notify for relay (relayed-register.c). */
+void lmn_ms_relay_notify (LmnMapServer *ms, const LmnRelay *relay, const LmnEndpoint *local,
+                          GBytes *notify, GPtrArray *out);
+
 G_END_DECLS

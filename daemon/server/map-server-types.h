@@ -46,6 +46,7 @@ typedef enum {
   LMN_MS_RX_MAP_NOTIFY_ACK,
   LMN_MS_RX_ECM,
   LMN_MS_RX_INFO,
+  LMN_MS_RX_RELAYED_REGISTER, /* an ECM with the N bit: a Map-Register relayed by an RTR */
   LMN_MS_RX_OTHER,
   /* sent */
   LMN_MS_TX_MAP_NOTIFY,
@@ -56,6 +57,7 @@ typedef enum {
   LMN_MS_TX_NEGATIVE_REPLY,
   LMN_MS_TX_FORWARDED_ECM,
   LMN_MS_TX_INFO_REPLY,
+  LMN_MS_TX_RELAYED_NOTIFY, /* a Map-Notify in an ECM to the RTR that relayed its register */
   /* registration events */
   LMN_MS_REGISTRATIONS_NEW,
   LMN_MS_REGISTRATIONS_REFRESHED,
@@ -77,6 +79,7 @@ typedef enum {
   LMN_MS_DROP_NO_ETR_LOCATOR,       /* a registration without an IP locator to forward to */
   LMN_MS_DROP_UNAUTHENTICATED_INFO, /* an Info-Request without a MAC */
   LMN_MS_DROP_RATE_LIMITED,         /* over its source address's share (Info-Requests) */
+  LMN_MS_DROP_RELAY_NOT_RTR,        /* a relayed Map-Register from a host not in rtrs= */
   LMN_MS_N_COUNTERS
 } LmnMsCounter;
 
@@ -100,5 +103,8 @@ guint64 lmn_map_server_counter (const LmnMapServer *ms, LmnMsCounter c);
 /* The RTRs Info-Replies list (LmnEndpoint, port unset), in order; copied. */
 void lmn_map_server_set_rtrs (LmnMapServer *ms, const GArray *rtrs);
 const GArray *lmn_map_server_rtrs (const LmnMapServer *ms);
+/* The MS-RTR key ([map-server] rtr-key=) that signs the Map-Notifys sent through RTRs;
+ * NULL: they go unsigned. Copied. */
+void lmn_map_server_set_rtr_key (LmnMapServer *ms, const char *key);
 
 G_END_DECLS

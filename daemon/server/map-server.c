@@ -6,7 +6,10 @@
 
 #include "info-request.h"
 #include "map-register.h"
+#include "relayed-register.h"
 #include "ms-context.h"
+
+#include "lmn-secret.h"
 
 LmnMapServer *
 lmn_map_server_new (GPtrArray *sites)
@@ -32,6 +35,7 @@ lmn_map_server_free (LmnMapServer *ms)
     return;
   g_ptr_array_unref (ms->pending);
   lmn_rate_limit_free (ms->info_limit);
+  lmn_secret_free (ms->rtr_key);
   g_array_unref (ms->rtrs);
   g_hash_table_unref (ms->last_nonces);
   g_ptr_array_unref (ms->registrations);
@@ -63,7 +67,11 @@ lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len, const 
       break;
     case LISP_TYPE_ECM:
       ms->counters[LMN_MS_RX_ECM]++;
-      lmn_ms_handle_ecm (ms, msg, len, from, out);
+      /* The N bit: relayed by an RTR (a Map-Register); otherwise for the map-resolver. */
+      if (lisp_ecm_relayed_to_ms (msg, len))
+        changed |= lmn_ms_handle_relayed (ms, msg, len, from, local, now, out);
+      else
+        lmn_ms_handle_ecm (ms, msg, len, from, out);
       break;
     case LISP_TYPE_MAP_NOTIFY_ACK:
       ms->counters[LMN_MS_RX_MAP_NOTIFY_ACK]++;

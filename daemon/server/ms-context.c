@@ -3,6 +3,8 @@
  * (finding, looking up, expiring). Below the handlers, which all use it. */
 #include "ms-context.h"
 
+#include "lmn-secret.h"
+
 #include <stdarg.h>
 
 static const char *const counter_names[LMN_MS_N_COUNTERS] = {
@@ -13,6 +15,7 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_RX_MAP_NOTIFY_ACK] = "rx-map-notify-ack",
   [LMN_MS_RX_ECM] = "rx-ecm",
   [LMN_MS_RX_INFO] = "rx-info",
+  [LMN_MS_RX_RELAYED_REGISTER] = "rx-relayed-map-register",
   [LMN_MS_RX_OTHER] = "rx-other",
   [LMN_MS_TX_MAP_NOTIFY] = "tx-map-notify",
   [LMN_MS_TX_UNSOLICITED_NOTIFY] = "tx-unsolicited-map-notify",
@@ -22,6 +25,7 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_TX_NEGATIVE_REPLY] = "tx-negative-map-reply",
   [LMN_MS_TX_FORWARDED_ECM] = "tx-forwarded-ecm",
   [LMN_MS_TX_INFO_REPLY] = "tx-info-reply",
+  [LMN_MS_TX_RELAYED_NOTIFY] = "tx-map-notify-via-rtr",
   [LMN_MS_REGISTRATIONS_NEW] = "registrations-new",
   [LMN_MS_REGISTRATIONS_REFRESHED] = "registrations-refreshed",
   [LMN_MS_REGISTRATIONS_MOVED] = "registrations-moved",
@@ -40,6 +44,7 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_DROP_NO_ETR_LOCATOR] = "drop-no-etr-locator",
   [LMN_MS_DROP_UNAUTHENTICATED_INFO] = "drop-unauthenticated-info",
   [LMN_MS_DROP_RATE_LIMITED] = "drop-rate-limited",
+  [LMN_MS_DROP_RELAY_NOT_RTR] = "drop-relay-not-rtr",
 };
 
 const char *
@@ -139,6 +144,13 @@ const GArray *
 lmn_map_server_rtrs (const LmnMapServer *ms)
 {
   return ms->rtrs;
+}
+
+void
+lmn_map_server_set_rtr_key (LmnMapServer *ms, const char *key)
+{
+  lmn_secret_free (ms->rtr_key);
+  ms->rtr_key = g_strdup (key);
 }
 
 guint

@@ -16,6 +16,7 @@ struct _LmnMapServer {
   guint notify_retry;       /* seconds */
   GArray *rtrs;             /* LmnEndpoint: the RTRs Info-Replies list, port unset */
   LmnRateLimit *info_limit; /* Info-Requests per source address */
+  gchar *rtr_key;           /* MS-RTR key, NULL when unset; never logged */
   guint64 counters[LMN_MS_N_COUNTERS];
 };
 

@@ -1,6 +1,6 @@
 /* lispmn-server --show: reads the JSON state file back and prints its sites, registrations,
- * proxy, pending Map-Notifys and non-zero counters. Missing members print as "?" or 0: the
- * file may come from another version. */
+ * proxy, pending Map-Notifys, non-zero counters and the RTR's nodes behind NAT. Missing members
+ * print as "?" or 0: the file may come from another version. */
 #include "server-show.h"
 
 #include <json-glib/json-glib.h>
@@ -112,15 +112,65 @@ show_pending (JsonArray *pending)
 }
 
 static void
-show_counters (JsonObject *counters)
+show_counters (JsonObject *counters, const char *title)
 {
   g_autoptr(GList) names = json_object_get_members (counters);
 
-  g_print ("\nCounters (non-zero):\n");
+  g_print ("\n%s (non-zero):\n", title);
   for (GList *l = names; l != NULL; l = l->next)
     if (member_int (counters, l->data) != 0)
-      g_print ("  %-28s %" G_GINT64_FORMAT "\n", (const char *) l->data,
+      g_print ("  %-31s %" G_GINT64_FORMAT "\n", (const char *) l->data,
                member_int (counters, l->data));
+}
+
+static JsonArray *
+member_array (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+static void
+show_rtr_node (JsonObject *n)
+{
+  JsonArray *eids = member_array (n, "eids");
+
+  g_print ("  xTR-ID %s at %s (private %s, through %s), verified %" G_GINT64_FORMAT
+           " s ago, expires in %" G_GINT64_FORMAT " s\n      EIDs",
+           member_string (n, "xtr-id"), member_string (n, "translated"),
+           member_string (n, "private-rloc"), member_string (n, "rtr-address"),
+           member_int (n, "verified-ago"), member_int (n, "expires-in"));
+  for (guint j = 0; eids != NULL && j < json_array_get_length (eids); j++)
+    {
+      JsonNode *e = json_array_get_element (eids, j);
+
+      if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+        g_print (" %s", json_node_get_string (e));
+    }
+  g_print ("\n");
+}
+
+/* The RTR: its nodes behind NAT (verified bindings), the unverified ones, its counters. */
+static void
+show_rtr (JsonObject *rtr)
+{
+  JsonArray *nodes = member_array (rtr, "nodes");
+  JsonNode *counters = json_object_get_member (rtr, "counters");
+  guint n = nodes != NULL ? json_array_get_length (nodes) : 0;
+
+  g_print ("\nRTR: %u node(s) behind NAT verified, %" G_GINT64_FORMAT
+           " unverified (at most %" G_GINT64_FORMAT ")\n",
+           n, member_int (rtr, "unverified"), member_int (rtr, "max-unverified"));
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (nodes, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        show_rtr_node (json_node_get_object (node));
+    }
+  if (counters != NULL && JSON_NODE_HOLDS_OBJECT (counters))
+    show_counters (json_node_get_object (counters), "RTR counters");
 }
 
 int
@@ -159,6 +209,9 @@ lmn_server_show (const char *path)
     show_proxy (json_object_get_object_member (root, "proxy"));
   show_pending (json_object_has_member (root, "pending-map-notifys")
                   ? json_object_get_array_member (root, "pending-map-notifys") : NULL);
-  show_counters (counters);
+  show_counters (counters, "Counters");
+  if (json_object_has_member (root, "rtr") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "rtr")))
+    show_rtr (json_object_get_object_member (root, "rtr"));
   return EXIT_SUCCESS;
 }

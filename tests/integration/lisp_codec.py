@@ -63,7 +63,9 @@ def decode_map_register(data):
     word0, nonce, key_id, alg, auth_len = struct.unpack_from("!IQBBH", data, 0)
     auth_off = 16
     records, off = decode_records(data, auth_off + auth_len, word0 & 0xFF)
-    m = {"type": word0 >> 28, "P": bool(word0 & 0x08000000), "I": bool(word0 & 0x02000000),
+    # the I bit: bit 6 of a Map-Register, bit 4 of a Map-Notify (RFC 9301 5.6, 5.7)
+    i_bit = 0x08000000 if word0 >> 28 == 4 else 0x02000000
+    m = {"type": word0 >> 28, "P": bool(word0 & 0x08000000), "I": bool(word0 & i_bit),
          "M": bool(word0 & 0x100), "nonce": nonce, "key_id": key_id, "alg": alg,
          "auth": data[auth_off:auth_off + auth_len], "auth_off": auth_off, "records": records}
     if m["I"]:

@@ -4,11 +4,21 @@
 a real NAT: a namespace that masquerades with random ports (nftables), as a home router or a
 carrier-grade NAT does.
 
-  mn (198.51.100.10) -- lan/198.51.100.1 [nat, masquerade] wan/203.0.113.254 -- ms (203.0.113.1)
+  mn (198.51.100.10) -- lan/198.51.100.1 [nat, masquerade] wan/203.0.113.126 -- eth0 ms
+                                                                       (203.0.113.1/25)
+  attacker (203.0.113.130-.229) -------------------------------------- eth1 ms (.129/25)
 
+ms runs lispmn-server as map-server, and for the relayed registration also as RTR and
+proxy, all at 203.0.113.1.
 - NAT discovery: an authenticated Info-Request is answered with the translated address and
   port and the configured RTRs; unauthenticated, wrongly keyed and unknown-EID requests are
   dropped and counted, and --show tells so.
+- Registration through the RTR: the stand-in node's ECM'd Map-Register, sent from its port
+  4341 through the NAT, is relayed to the map-server, whose Map-Notify comes back through the
+  RTR as a Data-Map-Notify to the NAT's translation of that port; the node is then a
+  verified binding in the RTR's state. A flood of 20,000 forged ECM'd Map-Registers with
+  random xTR-IDs from 10 addresses leaves the unverified state at its bound and the node
+  still registers; a Map-Notify with a forged MS-RTR MAC is dropped and counted.
 Run as root: meson test -C build rtr
 """
 import json
@@ -22,12 +32,18 @@ import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
 from fixtures import SERVER  # noqa: E402
 
-CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lisp_client.py")
-MS4, NAT_WAN, NAT_LAN, MN4 = "203.0.113.1", "203.0.113.254", "198.51.100.1", "198.51.100.10"
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLIENT = os.path.join(HERE, "lisp_client.py")
+NODE = os.path.join(HERE, "nat_node.py")
+MS4, NAT_WAN, NAT_LAN, MN4 = "203.0.113.1", "203.0.113.126", "198.51.100.1", "198.51.100.10"
+MS_ETH1 = "203.0.113.129"
+ATTACKERS = [f"203.0.113.{i}" for i in range(130, 140)]
 MS6 = "2001:db8:ffff::1"
 OTHER_RTR = "203.0.113.7"
 KEY = "nat-integration-key"
 EID = "192.0.2.10/32"
+MS_RTR_KEY = "ms-rtr-integration-key"
+XTR_ID = "00112233445566778899aabbccddeeff"
 
 CONFIG = f"""[lispmn-server]
 listen={MS4}
@@ -54,8 +70,8 @@ class NatTestCase(fixtures.TestCase):
         self.t.link("nat", "wan", "ms", "eth0")
         self.t.addr("mn", "eth0", f"{MN4}/24")
         self.t.addr("nat", "lan", f"{NAT_LAN}/24")
-        self.t.addr("nat", "wan", f"{NAT_WAN}/24")
-        self.t.addr("ms", "eth0", f"{MS4}/24")
+        self.t.addr("nat", "wan", f"{NAT_WAN}/25")
+        self.t.addr("ms", "eth0", f"{MS4}/25")
         self.t.route("mn", "default", "via", NAT_LAN)
         # Linux masquerade with random ports: an endpoint-dependent ("symmetric") NAT.
         for rule in (["add", "table", "ip", "natt"],
@@ -68,6 +84,10 @@ class NatTestCase(fixtures.TestCase):
     def start_server(self, config=CONFIG):
         self.server = lt.MapServer(self.t, "ms", config, self.dir)
         self.proc = self.server.proc
+
+    def node(self, *args, ns="mn", timeout=60):
+        r = self.t.run(ns, ["/usr/bin/python3", NODE] + list(args), timeout=timeout)
+        return json.loads(r.stdout)
 
     def client(self, *args):
         r = self.t.run("mn", ["/usr/bin/python3", CLIENT] + list(args))
@@ -118,6 +138,111 @@ class InfoRequest(NatTestCase):
         out = self.t._host([SERVER, "--show", self.server.state_file]).stdout
         self.assertIn("drop-unauthenticated-info", out)
         self.assertNotIn(KEY, self.proc.log())
+
+
+RTR_CONFIG = f"""[lispmn-server]
+listen={MS4}
+
+[map-server]
+rtrs={MS4}
+rtr-key={MS_RTR_KEY}
+
+[site ana]
+eid-prefixes=192.0.2.0/24
+key={KEY}
+key-id=1
+accept-more-specifics=true
+
+[proxy]
+eids=192.0.2.0/24
+uplinks=eth0
+tun=lmn-rtr-px0
+
+[rtr]
+address={MS4}
+map-servers={MS4}
+ms-key={MS_RTR_KEY}
+max-unverified=64
+"""
+
+
+class RelayedRegistration(NatTestCase):
+    def build_topology(self):
+        super().build_topology()
+        self.t.add_ns("attacker")
+        self.t.link("attacker", "eth0", "ms", "eth1")
+        self.t.addr("ms", "eth1", f"{MS_ETH1}/25")
+        for a in ATTACKERS:
+            self.t.addr("attacker", "eth0", f"{a}/25")
+        self.t.route("attacker", "default", "via", MS_ETH1)
+
+    def setUp(self):
+        super().setUp()
+        self.start_server(RTR_CONFIG)
+
+    def register(self, tries=1):
+        """Registers the stand-in node through the RTR; a new nonce per try (a real node
+        keeps trying every keepalive interval)."""
+        for _ in range(tries):
+            r = self.node("register", MS4, MS4, KEY, "1", EID, XTR_ID)
+            if r["reply"] is not None:
+                break
+        self.assertIsNotNone(r["reply"], f"no Data-Map-Notify: {self.proc.log()}")
+        reply = r["reply"]
+        # from the RTR's control port, to the node's data port through the NAT
+        self.assertEqual(r["from"], [MS4, 4342])
+        self.assertEqual((reply["header"]["I"], reply["header"]["iid"]), (True, 0xFFFFFF))
+        self.assertEqual((reply["inner_src"], reply["inner_dst"]), (MS4, MN4))
+        self.assertEqual((reply["sport"], reply["dport"]), (4342, 4342))
+        self.assertTrue(reply["udp_checksum_ok"])
+        n = reply["notify"]
+        self.assertEqual((n["type"], n["nonce"], n["I"], n["xtr_id"]), (4, r["nonce"], True,
+                                                                        XTR_ID))
+        self.assertTrue(n["mac_ok"])
+        return r
+
+    def rtr_state(self):
+        return self.server.state()["rtr"]
+
+    def test_register_through_rtr(self):
+        self.register()
+        state = self.server.state()
+        regs = state["registrations"]
+        self.assertEqual([g["eid"] for g in regs], [EID])
+        self.assertEqual([loc["address"] for loc in regs[0]["locators"]], [MS4])
+        self.assertEqual(state["counters"]["tx-map-notify-via-rtr"], 1)
+        nodes = state["rtr"]["nodes"]
+        self.assertEqual(len(nodes), 1)
+        self.assertEqual(nodes[0]["xtr-id"], XTR_ID)
+        self.assertEqual(nodes[0]["private-rloc"], MN4)
+        self.assertTrue(nodes[0]["translated"].startswith(NAT_WAN + ":"), nodes[0])
+        self.assertEqual(nodes[0]["eids"], [EID])
+        out = self.t._host([SERVER, "--show", self.server.state_file]).stdout
+        self.assertIn(XTR_ID, out)
+        self.assertNotIn(MS_RTR_KEY, self.proc.log())
+
+    def test_flood_and_forged_notify(self):
+        self.register()
+        r = self.node("flood", MS4, MS4, "20000", *ATTACKERS, ns="attacker", timeout=120)
+        self.assertEqual(r["sent"], 20000)
+        # The real node still registers (a new nonce; its verified binding stays meanwhile).
+        # Its Map-Register queues behind what the kernel kept of the flood: once it is
+        # answered, the flood has been handled. (The kernel may drop some of the flood, and
+        # the node's first tries, when the socket's buffer is full.)
+        self.register(tries=5)
+        rtr = self.rtr_state()
+        c = rtr["counters"]
+        self.assertGreater(c["rx-ecm-map-register"], 1000)
+        self.assertLessEqual(rtr["unverified"], 64)
+        self.assertGreater(c["drop-rate-limited"], 0)
+        self.assertGreater(c["unverified-evicted"], 0)
+        self.assertEqual([n["xtr-id"] for n in rtr["nodes"]], [XTR_ID])
+        self.assertTrue(self.proc.running())
+        # a Map-Notify with a forged MS-RTR MAC, from the map-server's own address
+        self.node("forge-notify", MS4, MS4, "1", ns="ms")
+        wait_for(lambda: self.rtr_state()["counters"]["drop-bad-ms-rtr-mac"] == 1, 10,
+                 "the forged Map-Notify counted")
+        self.assertEqual([n["xtr-id"] for n in self.rtr_state()["nodes"]], [XTR_ID])
 
 
 if __name__ == "__main__":

@@ -266,7 +266,8 @@ test_example (void)
     "increasing-nonces", "eids", "uplinks", "tun", "map-resolver",
   };
   /* NAT traversal */
-  static const char *const nat_keys[] = { "rtrs", "rtr-key" };
+  static const char *const nat_keys[] = { "rtrs",        "rtr-key", "address",
+                                          "map-servers", "ms-key",  "max-unverified" };
 
   g_assert_nonnull (path);
   c = lmn_server_config_load (path, &error);
