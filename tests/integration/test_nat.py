@@ -134,6 +134,90 @@ class Discovery(NatTestCase):
         self.wait_nat(UP2_6, "unknown", 5)
 
 
+# lispmn-server in R as map-server, proxy and RTR on one address (R's, on N's side).
+RTR_SERVER_CONF = NAT_SERVER_CONF + f"""
+[proxy]
+eids={lt.EID4}/32;{lt.EID6}/128
+uplinks=r1
+map-resolver={MS}
+tun=lmn-rtr0
+
+[rtr]
+address={RTR}
+map-servers={MS}
+"""
+
+
+class ThroughRtr(NatTestCase):
+    """Registration through lispmn-server's RTR (its control plane)."""
+
+    def start_rtr(self, lines=(), ipv6_server=True):
+        self.start(lines=lines, server_conf=RTR_SERVER_CONF, ipv6_server=ipv6_server)
+
+    def rtr_registration(self, address=UP1_4):
+        r = rloc(self.mn.state(), address)
+        return r and r.get("rtr-registration")
+
+    def test_mixed_uplinks(self):
+        """up1's IPv4 behind N through the RTR, up1's IPv6 and up2 public: one locator set,
+        the RTR in up1's IPv4 place, registered both ways."""
+        self.start_rtr()
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        self.assertGreaterEqual(self.control()["data-map-notify-accepted"], 1)
+        want = sorted([RTR, UP1_6, UP2_4, UP2_6])
+        wait_for(lambda: self.server.registrations().get(f"{lt.EID4}/32") == want, 10,
+                 f"the map-server to hold {want}")
+        nodes = self.server.state()["rtr"]["nodes"]
+        self.assertEqual([n["private-rloc"] for n in nodes], [UP1_4])
+        self.assertTrue(nodes[0]["translated"].startswith(NAT_WAN4 + ":"), nodes[0])
+        self.assertEqual(fixtures.map_server_states(self.mn), ["registered", "registered"])
+
+    def test_only_behind_nat(self):
+        """Every uplink behind the NAT: nothing registered directly, the map-server's state
+        follows the registration through the RTR."""
+        self.t.carrier(lt.MN, "up2", False)
+        self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+        self.start_rtr(ipv6_server=False)
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        wait_for(lambda: fixtures.map_server_states(self.mn) == ["registered"], 5,
+                 "the map-server registered")
+        self.assertEqual(self.server.registrations().get(f"{lt.EID4}/32"), [RTR])
+        # Only the withdrawal at the end goes directly: so far nothing did.
+        sent = self.control()["map-register-sent"]
+        self.assertEqual(sent, 0, "Map-Registers sent directly from behind the NAT")
+
+    def test_keepalive_cost(self):
+        """The keepalive's bytes through N: the ECM'd Map-Register out, the Data-Map-Notify
+        back (one EID of each family, two locators), over 3 keepalives 5 s apart."""
+        for rule in (["add", "table", "ip", "lmncount"],
+                     ["add", "chain", "ip", "lmncount", "count",
+                      "{ type filter hook forward priority 10 ; }"],
+                     ["add", "rule", "ip", "lmncount", "count", "ip", "saddr", UP1_4, "udp",
+                      "sport", "4341", "udp", "dport", "4342", "counter"],
+                     ["add", "rule", "ip", "lmncount", "count", "ip", "daddr", UP1_4, "udp",
+                      "sport", "4342", "udp", "dport", "4341", "counter"]):
+            self.t.run(lt.NAT, ["nft"] + rule)
+        self.start_rtr(lines=["nat-keepalive-interval=5"])
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        start = self.control()["data-map-notify-accepted"]
+        wait_for(lambda: self.control()["data-map-notify-accepted"] >= start + 3, 30,
+                 "3 more keepalives answered")
+        out = self.t.run(lt.NAT, ["nft", "-j", "list", "chain", "ip", "lmncount", "count"]).stdout
+        import json
+        counters = [e["rule"]["expr"][-1]["counter"] for e in json.loads(out)["nftables"]
+                    if "rule" in e]
+        (out_pkts, out_bytes), (in_pkts, in_bytes) = [(c["packets"], c["bytes"]) for c in counters]
+        self.assertGreaterEqual(min(out_pkts, in_pkts), 3)
+        per_exchange = out_bytes / out_pkts + in_bytes / in_pkts
+        # the figure lispmnd.conf(5) quotes: 3 keepalives a minute at the default 20 s
+        report = (f"keepalive: {out_bytes / out_pkts:.0f} bytes out, {in_bytes / in_pkts:.0f} "
+                  f"back (IPv4 packets); at 20 s: {3 * per_exchange:.0f} bytes a minute")
+        with open(os.path.join(self.dir, "keepalive-cost.txt"), "w") as f:
+            f.write(report + "\n")
+        print(report, file=sys.stderr)
+        self.assertLess(3 * per_exchange, 2000)
+
+
 class TwoNats(NatTestCase):
     """A carrier-grade NAT (N) under the home router (N2): one more translation."""
     NATS = 2
