@@ -11,15 +11,17 @@ routed through N untranslated; up2 is public. lispmn-server is the map-server in
   counted and change nothing; without a valid answer the RLOC ends "unknown".
 Run as root: meson test -C build nat
 """
+import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
-from fixtures import MS, MN_KEY, SERVER, SERVER_CONF, mn_conf  # noqa: E402
+from fixtures import MS, MN_KEY, SERVER, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
 from lisp_capture import Capture, decode_problems  # noqa: E402
 
 RTR = MS   # the map-server's own address: it names itself as the RTR
@@ -203,7 +205,6 @@ class ThroughRtr(NatTestCase):
         wait_for(lambda: self.control()["data-map-notify-accepted"] >= start + 3, 30,
                  "3 more keepalives answered")
         out = self.t.run(lt.NAT, ["nft", "-j", "list", "chain", "ip", "lmncount", "count"]).stdout
-        import json
         counters = [e["rule"]["expr"][-1]["counter"] for e in json.loads(out)["nftables"]
                     if "rule" in e]
         (out_pkts, out_bytes), (in_pkts, in_bytes) = [(c["packets"], c["bytes"]) for c in counters]
@@ -216,6 +217,99 @@ class ThroughRtr(NatTestCase):
             f.write(report + "\n")
         print(report, file=sys.stderr)
         self.assertLess(3 * per_exchange, 2000)
+
+
+def ping_gaps(log, interval_ms):
+    """(longest gap in ms, replies) of a `ping -D` log."""
+    with open(log) as f:
+        seqs = sorted({int(w.split("=")[1]) for line in f for w in line.split()
+                       if w.startswith("icmp_seq=")})
+    gaps = [b - a for a, b in zip(seqs, seqs[1:])]
+    return (max(gaps) if gaps else 0) * interval_ms, len(seqs)
+
+
+class Data(ThroughRtr):
+    """Traffic through the RTR: X, the correspondent site's xTR, registers with the same
+    map-server; C behind it and MN's EIDs reach each other."""
+
+    def start_all(self, lines=(), only_nat=True):
+        if only_nat:
+            self.t.carrier(lt.MN, "up2", False)
+            self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+        self.start_rtr(lines=lines, ipv6_server=False)
+        self.x = lt.Daemon(self.t, lt.X, X_CONF, self.dir)
+        self.x.wait_ready()
+        wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
+
+    def test_reach_behind_nat(self):
+        """MN only behind N: ping both ways (IPv4 and IPv6 EIDs over the IPv4 RTR), then TCP
+        from C to MN."""
+        self.start_all()
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4), "MN -> C through the RTR")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN through the RTR")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID6), "C -> MN (IPv6 EID) through the RTR")
+        # X sends to the RTR, the only locator the map-server gives for MN.
+        cache = {e["prefix"]: [loc["address"] for loc in e["locators"]]
+                 for e in self.x.state()["map-cache"]}
+        self.assertEqual(cache.get(f"{lt.EID4}/32"), [RTR])
+        transfer = lt.Transfer(self.t, self.dir, lt.MN, lt.EID4, lt.C, lt.C4, "client", 300000)
+        ok, message = transfer.result()
+        self.assertTrue(ok, message)
+        # MN resolved nothing itself: everything went to the RTR.
+        self.assertEqual(self.control()["map-request-sent"], 0)
+
+    def test_conntrack_flushed(self):
+        """N forgets every binding: C reaches MN again at the next keepalive (5 s here)."""
+        self.start_all(lines=["nat-keepalive-interval=5"])
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN before")
+        before = self.server.state()["rtr"]["nodes"][0]["translated"]
+        log = os.path.join(self.dir, "ping.log")
+        ping = self.t.popen(lt.C, ["ping", "-D", "-i", "0.1", "-c", "150", "-W", "1", lt.EID4], log)
+        time.sleep(1)
+        lt.flush_conntrack(self.t, lt.NAT)
+        flushed = time.monotonic()
+        wait_for(lambda: self.server.state()["rtr"]["nodes"][0]["translated"] != before, 15,
+                 "the RTR to verify the new binding")
+        rebound = time.monotonic() - flushed
+        ping.wait(20)
+        gap, replies = ping_gaps(log, 100)
+        print(f"conntrack flushed: new binding verified after {rebound:.1f} s; longest gap "
+              f"{gap} ms; {replies} of 150 replies", file=sys.stderr)
+        with open(os.path.join(self.dir, "conntrack-flush.txt"), "w") as f:
+            f.write(f"rebound {rebound:.2f} s, longest gap {gap} ms, {replies}/150\n")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN after")
+
+    def test_roaming_public_nat_public(self):
+        """An incoming TCP session (C -> MN) survives public (up2) -> behind N (up1) -> public
+        (up2); the longest gap in C's pings is reported."""
+        self.t.carrier(lt.MN, "up1", False)
+        self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+        self.start_all(only_nat=False)
+        wait_for(lambda: fixtures.map_server_states(self.mn) == ["registered"], 10, "MN registered")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN, public")
+        log = os.path.join(self.dir, "ping.log")
+        ping = self.t.popen(lt.C, ["ping", "-D", "-i", "0.05", "-c", "300", "-W", "1", lt.EID4], log)
+        transfer = lt.Transfer(self.t, self.dir, lt.MN, lt.EID4, lt.C, lt.C4, "client", 600000,
+                               rate=50000)
+        time.sleep(2)
+        # into the NAT
+        self.t.carrier(lt.MN, "up1", True)
+        self.t.carrier(lt.MN, "up2", False)
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        time.sleep(2)
+        # out again
+        self.t.carrier(lt.MN, "up2", True)
+        self.t.carrier(lt.MN, "up1", False)
+        ok, message = transfer.result()
+        ping.wait(20)
+        gap, replies = ping_gaps(log, 50)
+        print(f"roaming public -> NAT -> public: longest gap {gap} ms, {replies} of 300 replies",
+              file=sys.stderr)
+        with open(os.path.join(self.dir, "roaming.txt"), "w") as f:
+            f.write(f"longest gap {gap} ms, {replies}/300\n")
+        self.assertTrue(ok, message)
 
 
 class TwoNats(NatTestCase):
