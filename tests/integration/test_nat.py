@@ -2,7 +2,8 @@
 """NAT traversal on the mobile node (draft-ietf-lisp-nat-traversal), with the real daemons and
 a real NAT: lisp_topology.build_nat() puts N, an nftables masquerade with random ports (what
 Linux does, an endpoint-dependent "symmetric" NAT), between MN's up1 and R. up1's IPv6 is
-routed through N untranslated; up2 is public. lispmn-server is the map-server in R.
+routed through N untranslated; up2 is public. lispmn-server is the map-server (and, where
+said, the proxy and RTR on the same address) in S, a namespace of its own behind R.
 
 - Discovery: up1's IPv4 RLOC is behind a NAT, seen as N's outside address and a random port,
   with the RTR the map-server named; up1's IPv6 and up2 are public; nat-traversal=off asks
@@ -21,11 +22,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
-from fixtures import MS, MN_KEY, SERVER, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
+from fixtures import MN_KEY, SERVER, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
 from lisp_capture import Capture, decode_problems  # noqa: E402
 
+MS, MS6 = lt.S4, lt.S6   # lispmn-server in S, behind R
 RTR = MS   # the map-server's own address: it names itself as the RTR
-MS6 = lt.MN_UPLINKS["up1"][6][1]   # R's IPv6 address on N's side: the IPv6 RLOCs ask there
 NAT_WAN4 = lt.MN_UPLINKS["up1"][4][0]
 UP1_4, UP1_6 = lt.NAT_LAN[4][0], lt.NAT_LAN[6][0]
 UP2_4, UP2_6 = lt.MN_UPLINKS["up2"][4][0], lt.MN_UPLINKS["up2"][6][0]
@@ -34,6 +35,16 @@ NAT_SERVER_CONF = SERVER_CONF + f"""
 [map-server]
 rtrs={RTR}
 """
+
+
+def mn_nat_conf(lines=(), ipv6_server=True):
+    """fixtures' mobile node, registering with (and asking) S; with ipv6_server, S's IPv6
+    address as a second map-server, for the IPv6 RLOCs to ask."""
+    conf = mn_conf(lines=lines, resolvers=(MS,)).replace(f"[map-server {fixtures.MS}]",
+                                                         f"[map-server {MS}]")
+    if ipv6_server:
+        conf += f"\n[map-server {MS6}]\nkey={MN_KEY}\n"
+    return conf
 
 
 def rloc(state, address):
@@ -50,13 +61,11 @@ class NatTestCase(fixtures.TestCase):
 
     def build_topology(self):
         lt.build_nat(self.t, nats=self.NATS)
+        lt.add_server_ns(self.t)
 
     def start(self, lines=(), server_conf=NAT_SERVER_CONF, env=None, ipv6_server=True):
-        self.server = lt.MapServer(self.t, lt.R, server_conf, self.dir)
-        conf = mn_conf(lines=lines)
-        if ipv6_server:
-            conf += f"\n[map-server {MS6}]\nkey={MN_KEY}\n"
-        self.mn = lt.Daemon(self.t, lt.MN, conf, self.dir, env=env)
+        self.server = lt.MapServer(self.t, lt.S, server_conf, self.dir)
+        self.mn = lt.Daemon(self.t, lt.MN, mn_nat_conf(lines, ipv6_server), self.dir, env=env)
         self.mn.wait_ready()
 
     def nat_of(self, address):
@@ -68,6 +77,13 @@ class NatTestCase(fixtures.TestCase):
 
     def control(self):
         return self.mn.state()["control"]
+
+    def start_rtr(self, lines=(), ipv6_server=True):
+        self.start(lines=lines, server_conf=RTR_SERVER_CONF, ipv6_server=ipv6_server)
+
+    def rtr_registration(self, address=UP1_4):
+        r = rloc(self.mn.state(), address)
+        return r and r.get("rtr-registration")
 
 
 class Discovery(NatTestCase):
@@ -140,7 +156,7 @@ class Discovery(NatTestCase):
 RTR_SERVER_CONF = NAT_SERVER_CONF + f"""
 [proxy]
 eids={lt.EID4}/32;{lt.EID6}/128
-uplinks=r1
+uplinks=s0
 map-resolver={MS}
 tun=lmn-rtr0
 
@@ -152,13 +168,6 @@ map-servers={MS}
 
 class ThroughRtr(NatTestCase):
     """Registration through lispmn-server's RTR (its control plane)."""
-
-    def start_rtr(self, lines=(), ipv6_server=True):
-        self.start(lines=lines, server_conf=RTR_SERVER_CONF, ipv6_server=ipv6_server)
-
-    def rtr_registration(self, address=UP1_4):
-        r = rloc(self.mn.state(), address)
-        return r and r.get("rtr-registration")
 
     def test_mixed_uplinks(self):
         """up1's IPv4 behind N through the RTR, up1's IPv6 and up2 public: one locator set,
@@ -219,16 +228,18 @@ class ThroughRtr(NatTestCase):
         self.assertLess(3 * per_exchange, 2000)
 
 
-def ping_gaps(log, interval_ms):
-    """(longest gap in ms, replies) of a `ping -D` log."""
+def ping_gaps(log, interval_ms, count):
+    """(longest run of lost pings in ms, replies) of a `ping -D -c count` log: the losses at
+    the start and the end count too."""
     with open(log) as f:
         seqs = sorted({int(w.split("=")[1]) for line in f for w in line.split()
                        if w.startswith("icmp_seq=")})
-    gaps = [b - a for a, b in zip(seqs, seqs[1:])]
-    return (max(gaps) if gaps else 0) * interval_ms, len(seqs)
+    edges = [0] + seqs + [count + 1]
+    gaps = [b - a - 1 for a, b in zip(edges, edges[1:])]
+    return max(gaps) * interval_ms, len(seqs)
 
 
-class Data(ThroughRtr):
+class Data(NatTestCase):
     """Traffic through the RTR: X, the correspondent site's xTR, registers with the same
     map-server; C behind it and MN's EIDs reach each other."""
 
@@ -237,7 +248,7 @@ class Data(ThroughRtr):
             self.t.carrier(lt.MN, "up2", False)
             self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
         self.start_rtr(lines=lines, ipv6_server=False)
-        self.x = lt.Daemon(self.t, lt.X, X_CONF, self.dir)
+        self.x = lt.Daemon(self.t, lt.X, X_CONF.replace(fixtures.MS, MS), self.dir)
         self.x.wait_ready()
         wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
 
@@ -274,7 +285,7 @@ class Data(ThroughRtr):
                  "the RTR to verify the new binding")
         rebound = time.monotonic() - flushed
         ping.wait(20)
-        gap, replies = ping_gaps(log, 100)
+        gap, replies = ping_gaps(log, 100, 150)
         print(f"conntrack flushed: new binding verified after {rebound:.1f} s; longest gap "
               f"{gap} ms; {replies} of 150 replies", file=sys.stderr)
         with open(os.path.join(self.dir, "conntrack-flush.txt"), "w") as f:
@@ -304,7 +315,10 @@ class Data(ThroughRtr):
         self.t.carrier(lt.MN, "up1", False)
         ok, message = transfer.result()
         ping.wait(20)
-        gap, replies = ping_gaps(log, 50)
+        print("DIAG x cache", self.x.state()["map-cache"], file=sys.stderr)
+        print("DIAG regs", self.server.registrations(), file=sys.stderr)
+        print("DIAG mn", self.mn.state()["counters"], file=sys.stderr)
+        gap, replies = ping_gaps(log, 50, 300)
         print(f"roaming public -> NAT -> public: longest gap {gap} ms, {replies} of 300 replies",
               file=sys.stderr)
         with open(os.path.join(self.dir, "roaming.txt"), "w") as f:
@@ -425,7 +439,7 @@ class Forged(NatTestCase):
     def test_forged_info_replies(self):
         """The real answers are held back by N (so that MN keeps asking), the forged ones
         are dropped and counted, and up1 stays "probing", then "unknown"."""
-        self.server = lt.MapServer(self.t, lt.R, NAT_SERVER_CONF, self.dir)
+        self.server = lt.MapServer(self.t, lt.S, NAT_SERVER_CONF, self.dir)
         self.t.run(lt.NAT, ["nft", "add", "table", "ip", "lmnhold"])
         self.t.run(lt.NAT, ["nft", "add", "chain", "ip", "lmnhold", "hold",
                             "{ type filter hook forward priority 0 ; }"])
@@ -435,7 +449,7 @@ class Forged(NatTestCase):
         forger = self.t.popen(lt.NAT, [lt.PYTHON, "-c", FORGER, os.path.dirname(os.path.abspath(__file__)),
                                        UP1_4, "lan", MN_KEY, f"{lt.EID4}/32", done],
                               os.path.join(self.dir, "forger.log"))
-        self.mn = lt.Daemon(self.t, lt.MN, mn_conf(), self.dir)
+        self.mn = lt.Daemon(self.t, lt.MN, mn_nat_conf(), self.dir)
         self.mn.wait_ready()
         wait_for(lambda: os.path.exists(done) or not forger.running(), 20, "the forger")
         self.assertTrue(os.path.exists(done), forger.log())
