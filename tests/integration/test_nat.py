@@ -332,6 +332,63 @@ class Data(NatTestCase):
         self.assertTrue(replies_between(log, moved_out + gap_out, time.time()), "none after")
 
 
+# Two nodes behind the same NAT: MN2 on a second LAN port of N, with EIDs of its own in the
+# same site.
+MN2, MN2_UP = "mn2", ("198.51.100.57", "198.51.100.58", 29)
+EID2_4, EID2_6 = "192.0.2.11", "2001:db8:e1d::11"
+TWO_NODES_SERVER_CONF = RTR_SERVER_CONF.replace(
+    f"eid-prefixes={lt.EID4}/32;{lt.EID6}/128\nkey={MN_KEY}",
+    f"eid-prefixes=192.0.2.0/28;2001:db8:e1d::/64\nkey={MN_KEY}\naccept-more-specifics=true")
+MN2_CONF = f"""[lispmnd]
+mode=mobile-node
+eids={EID2_4}/32;{EID2_6}/128
+map-resolvers={MS}
+
+[uplink up1]
+
+[map-server {MS}]
+key={MN_KEY}
+"""
+
+
+class TwoNodes(NatTestCase):
+    def build_topology(self):
+        super().build_topology()
+        self.t.add_ns(MN2)
+        self.t.link(MN2, "up1", lt.NAT, "lan2")
+        mine, gw, plen = MN2_UP
+        self.t.addr(MN2, "up1", f"{mine}/{plen}")
+        self.t.addr(lt.NAT, "lan2", f"{gw}/{plen}")
+        self.t.route(MN2, "default", "via", gw, "dev", "up1", "metric", "100")
+
+    def test_two_nodes_behind_one_nat(self):
+        """Both register through the RTR from the same public address (two bindings of N);
+        C reaches each, and they reach each other through the RTR."""
+        self.t.carrier(lt.MN, "up2", False)
+        self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+        self.start(server_conf=TWO_NODES_SERVER_CONF, ipv6_server=False)
+        self.mn2 = lt.Daemon(self.t, MN2, MN2_CONF, self.dir)
+        self.mn2.wait_ready()
+        # X routes MN2's EIDs into its TUN too
+        x_conf = X_CONF.replace(fixtures.MS, MS).replace(
+            f"routes={lt.EID4}/32;{lt.EID6}/128",
+            f"routes={lt.EID4}/32;{lt.EID6}/128;{EID2_4}/32;{EID2_6}/128")
+        self.x = lt.Daemon(self.t, lt.X, x_conf, self.dir)
+        self.x.wait_ready()
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "MN registered")
+        wait_for(lambda: (rloc(self.mn2.state(), MN2_UP[0]) or {}).get("rtr-registration")
+                 == "registered", 15, "MN2 registered")
+        nodes = {n["private-rloc"]: n["translated"] for n in self.server.state()["rtr"]["nodes"]}
+        self.assertEqual(sorted(nodes), sorted([UP1_4, MN2_UP[0]]))
+        self.assertTrue(all(t.startswith(NAT_WAN4 + ":") for t in nodes.values()), nodes)
+        self.assertNotEqual(nodes[UP1_4], nodes[MN2_UP[0]])
+        wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, EID2_4), "C -> MN2")
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, EID2_4, lt.EID4), "MN -> MN2")
+        self.assertTrue(lt.ping_ok(self.t, MN2, lt.EID6, EID2_6), "MN2 -> MN (IPv6 EIDs)")
+
+
 def x_locators(x):
     cache = {e["prefix"]: [loc["address"] for loc in e["locators"]]
              for e in x.state()["map-cache"]}
@@ -382,6 +439,18 @@ class TwoNats(NatTestCase):
         self.assertEqual((up1["public-address"], up1["rtr"]), (NAT_WAN4, RTR))
         self.wait_nat(UP1_6, "public")
         self.wait_nat(UP2_4, "public")
+
+    def test_reach_through_two_nats(self):
+        """Behind both NATs only: registered through the RTR, reached by C."""
+        self.t.carrier(lt.MN, "up2", False)
+        self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+        self.start_rtr(ipv6_server=False)
+        self.x = lt.Daemon(self.t, lt.X, X_CONF.replace(fixtures.MS, MS), self.dir)
+        self.x.wait_ready()
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN through two NATs")
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4), "MN -> C through two NATs")
 
 
 # Someone on N's LAN (on the path) who reads the Info-Request MN sends from up1 and answers
