@@ -10,6 +10,11 @@ said, the proxy and RTR on the same address) in S, a namespace of its own behind
   nothing; D-Bus Rlocs shows the same.
 - Forged Info-Replies (wrong nonce, wrong MAC) from someone on N's LAN are dropped and
   counted and change nothing; without a valid answer the RLOC ends "unknown".
+- Forged Data-Map-Notifys (wrong MAC, xTR-ID, nonce) are dropped and counted.
+- Through lispmn-server's RTR: registration (mixed uplinks: one locator set; behind the NAT
+  only: nothing sent directly), the keepalive's bytes, C and MN reaching each other (ping
+  both ways, IPv6 EIDs over the IPv4 RTR, TCP), the NAT's bindings flushed, roaming public ->
+  NAT -> public with a TCP session, two nodes behind one NAT, two NATs in a row.
 Run as root: meson test -C build nat
 """
 import json
