@@ -14,7 +14,7 @@ DEBIAN_PACKAGES=(
   libnl-3-dev libnl-route-3-dev libnm-dev
   libgtk-3-dev libayatana-appindicator3-dev libpolkit-gobject-1-dev
   # tests: conformance, namespaces, D-Bus, headless GUI
-  tshark iproute2 iputils-ping iperf3 nftables dnsmasq-base
+  tshark iproute2 iputils-ping iperf3 nftables conntrack dnsmasq-base
   dbus network-manager desktop-file-utils
   python3 python3-gi python3-dbusmock gir1.2-nm-1.0
   xvfb xauth imagemagick x11-utils
@@ -23,7 +23,7 @@ FEDORA_PACKAGES=(
   meson ninja-build pkgconf-pkg-config gcc clang compiler-rt gettext clang-tools-extra
   glib2-devel gnutls-devel json-glib-devel libnl3-devel NetworkManager-libnm-devel
   gtk3-devel libayatana-appindicator-gtk3-devel polkit-devel
-  wireshark-cli iproute iputils iperf3 nftables dnsmasq
+  wireshark-cli iproute iputils iperf3 nftables conntrack-tools dnsmasq
   dbus-daemon NetworkManager desktop-file-utils
   python3 python3-gobject python3-dbusmock
   xorg-x11-server-Xvfb xorg-x11-xauth ImageMagick xwininfo

@@ -28,10 +28,11 @@ static const struct {
   const char *argument;  /* what follows the kind in the group name; NULL: nothing */
   const char *keys[16];
 } group_kinds[] = {
-  [GROUP_LISPMND] = { "lispmnd", NULL,
-                      { "mode", "eids", "instance-id", "tun", "mtu", "manage-addresses",
-                        "routes", "route-metric", "queue-length", "map-resolvers",
-                        "proxy-etrs", "rloc-probe-interval", NULL } },
+  [GROUP_LISPMND] = { "lispmnd",
+                      NULL,
+                      { "mode", "eids", "instance-id", "tun", "mtu", "manage-addresses", "routes",
+                        "route-metric", "queue-length", "map-resolvers", "proxy-etrs",
+                        "rloc-probe-interval", "nat-traversal", "nat-keepalive-interval", NULL } },
   [GROUP_UPLINK] = { "uplink", "IFACE", { "priority", "weight", NULL } },
   [GROUP_MAP_SERVER] = { "map-server", "ADDRESS", { "key", "key-id", "algorithm", NULL } },
   [GROUP_MAPPING] = { "mapping", "PREFIX", { "locators", "action", NULL } },
@@ -263,6 +264,42 @@ parse_servers (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, G
   return TRUE;
 }
 
+/* nat-traversal= and nat-keepalive-interval=: whether and how often the node goes through
+ * an RTR. */
+static gboolean
+parse_nat (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
+{
+  g_autofree gchar *mode = NULL, *interval = NULL;
+  LmnConfWhere w;
+
+  if (!lmn_conf_get_string (p, g, "nat-traversal", &w, &mode, error))
+    return FALSE;
+  if (mode != NULL)
+    {
+      g_autofree gchar *reason = lmn_config_check_nat_traversal (mode, &c->nat_traversal);
+
+      if (reason != NULL)
+        return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
+    }
+  if (!lmn_conf_get_string (p, g, "nat-keepalive-interval", &w, &interval, error))
+    return FALSE;
+  if (interval != NULL)
+    {
+      g_autofree gchar *reason = NULL;
+      guint64 seconds;
+
+      if (!lmn_config_parse_decimal (interval, G_MAXUINT32, &seconds))
+        return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID,
+                              "'%s' is not a keepalive interval in seconds (%u-%u)", interval,
+                              LMN_CONFIG_NAT_KEEPALIVE_MIN, LMN_CONFIG_NAT_KEEPALIVE_MAX);
+      reason = lmn_config_check_nat_keepalive (seconds);
+      if (reason != NULL)
+        return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
+      c->nat_keepalive_interval = (guint) seconds;
+    }
+  return TRUE;
+}
+
 /* [lispmnd], key by key in a fixed order: the first mistake is the one reported. */
 static gboolean
 parse_lispmnd (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
@@ -277,7 +314,7 @@ parse_lispmnd (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, G
   c->instance_id = (guint32) number;
   return parse_eids (p, g, c, error) && parse_tun (p, g, c, error) &&
          parse_routes (p, g, c, error) && parse_numbers (p, g, c, error) &&
-         parse_servers (p, g, c, error);
+         parse_servers (p, g, c, error) && parse_nat (p, g, c, error);
 }
 
 static gboolean

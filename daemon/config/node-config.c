@@ -170,6 +170,8 @@ lmn_config_new (const char *path)
   c->queue_length = DEFAULT_QUEUE_LENGTH;
   c->control_port = LISP_CONTROL_PORT;
   c->rloc_probe_interval = DEFAULT_RLOC_PROBE_INTERVAL;
+  c->nat_traversal = LMN_NAT_TRAVERSAL_AUTO;
+  c->nat_keepalive_interval = LMN_CONFIG_NAT_KEEPALIVE_DEFAULT;
   c->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->proxy_etrs = g_array_new (FALSE, TRUE, sizeof (LispMapLocator));
   c->uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
@@ -250,6 +252,8 @@ lmn_config_copy (const LmnConfig *config)
   c->route_metric = config->route_metric;
   c->queue_length = config->queue_length;
   c->rloc_probe_interval = config->rloc_probe_interval;
+  c->nat_traversal = config->nat_traversal;
+  c->nat_keepalive_interval = config->nat_keepalive_interval;
   c->control_port = config->control_port;
   g_array_append_vals (c->map_resolvers, config->map_resolvers->data, config->map_resolvers->len);
   g_array_append_vals (c->proxy_etrs, config->proxy_etrs->data, config->proxy_etrs->len);
@@ -274,4 +278,40 @@ lmn_config_copy (const LmnConfig *config)
       g_ptr_array_add (c->mappings, copy);
     }
   return c;
+}
+
+static const char *const nat_traversal_names[] = {
+  [LMN_NAT_TRAVERSAL_AUTO] = "auto",
+  [LMN_NAT_TRAVERSAL_ON] = "on",
+  [LMN_NAT_TRAVERSAL_OFF] = "off",
+};
+
+gchar *
+lmn_config_check_nat_traversal (const char *text, LmnNatTraversal *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (nat_traversal_names); i++)
+    if (g_str_equal (text, nat_traversal_names[i]))
+      {
+        *out = (LmnNatTraversal) i;
+        return NULL;
+      }
+  return g_strdup_printf ("'%s' is not a NAT traversal mode (auto, on, off)", text);
+}
+
+const char *
+lmn_config_nat_traversal_name (LmnNatTraversal mode)
+{
+  return (guint) mode < G_N_ELEMENTS (nat_traversal_names) ? nat_traversal_names[mode] : "?";
+}
+
+gchar *
+lmn_config_check_nat_keepalive (guint64 seconds)
+{
+  /* Below 5 s the keepalives cost more than they save; above an hour no NAT keeps a UDP
+   * binding. */
+  if (seconds < LMN_CONFIG_NAT_KEEPALIVE_MIN || seconds > LMN_CONFIG_NAT_KEEPALIVE_MAX)
+    return g_strdup_printf ("'%" G_GUINT64_FORMAT
+                            "' is not a keepalive interval in seconds (%u-%u)",
+                            seconds, LMN_CONFIG_NAT_KEEPALIVE_MIN, LMN_CONFIG_NAT_KEEPALIVE_MAX);
+  return NULL;
 }

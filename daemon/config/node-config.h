@@ -46,6 +46,14 @@ typedef struct {
 
 void             lmn_mapping_config_free (LmnMappingConfig *m);
 
+/* Whether the node registers through an RTR (NAT traversal): auto after discovery finds
+ * a NAT, on always (with an RTR from the map-server's answer), off never (no discovery). */
+typedef enum {
+  LMN_NAT_TRAVERSAL_AUTO,
+  LMN_NAT_TRAVERSAL_ON,
+  LMN_NAT_TRAVERSAL_OFF,
+} LmnNatTraversal;
+
 typedef struct {
   gchar     *path;
   LmnMode    mode;
@@ -58,6 +66,8 @@ typedef struct {
   guint      route_metric;
   guint      queue_length;
   guint      rloc_probe_interval;  /* seconds between RLOC-probes of a peer locator; 0: off */
+  LmnNatTraversal nat_traversal;
+  guint nat_keepalive_interval; /* seconds between Map-Registers through an RTR */
   GArray    *map_resolvers;   /* LmnIp */
   GArray    *proxy_etrs;      /* LispMapLocator */
   GPtrArray *uplinks;         /* LmnUplinkConfig* */
@@ -88,6 +98,15 @@ gchar     *lmn_config_check_unicast   (const char *text, LmnIp *out);
 gchar     *lmn_config_check_locator   (const char *entry, const char *what, LispMapLocator *out);
 /* Decimal digits only (no sign, no spaces), at most max. */
 gboolean   lmn_config_parse_decimal   (const char *text, guint64 max, guint64 *out);
+
+/* nat-traversal= ("auto", "on", "off"): NULL, or the reason text is refused. */
+gchar *lmn_config_check_nat_traversal (const char *text, LmnNatTraversal *out);
+const char *lmn_config_nat_traversal_name (LmnNatTraversal mode);
+/* nat-keepalive-interval=: NULL when within the limits below, else the reason. */
+gchar *lmn_config_check_nat_keepalive (guint64 seconds);
+#define LMN_CONFIG_NAT_KEEPALIVE_DEFAULT 20
+#define LMN_CONFIG_NAT_KEEPALIVE_MIN     5
+#define LMN_CONFIG_NAT_KEEPALIVE_MAX     3600
 
 /* Minimum MTUs the file accepts (mtu= 0 or at least these). */
 #define LMN_CONFIG_MIN_MTU_IPV4 576

@@ -30,6 +30,15 @@ typedef enum {
   LMN_CTL_RLOC_PROBE_ANSWERED,
   LMN_CTL_RLOC_PROBE_MISSED,      /* a probe left unanswered */
   LMN_CTL_RLOC_PROBE_UNSOLICITED, /* a probe reply with the nonce of no outstanding probe */
+  LMN_CTL_INFO_REQUEST_SENT,      /* NAT discovery, retries included */
+  LMN_CTL_INFO_REPLY_ACCEPTED,
+  LMN_CTL_INFO_REPLY_BAD_NONCE,  /* no outstanding Info-Request of that uplink has it */
+  LMN_CTL_INFO_REPLY_BAD_MAC,    /* wrong MAC, key ID or algorithm */
+  LMN_CTL_RTR_MAP_REGISTER_SENT, /* ECM'd Map-Registers through an RTR (keepalives) */
+  LMN_CTL_DATA_MAP_NOTIFY_ACCEPTED,
+  LMN_CTL_DATA_MAP_NOTIFY_BAD_MAC,
+  LMN_CTL_DATA_MAP_NOTIFY_BAD_NONCE, /* not for the outstanding Map-Register of that uplink */
+  LMN_CTL_DATA_MAP_NOTIFY_BAD_XTR_ID,
   LMN_CTL_MALFORMED,
   LMN_CTL_UNEXPECTED_TYPE,
   LMN_CTL_SEND_FAILED,

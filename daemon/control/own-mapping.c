@@ -20,6 +20,12 @@ rloc_address (const LmnLocalRloc *r)
   return r->family == 4 ? lisp_address_new_ipv4 (r->addr) : lisp_address_new_ipv6 (r->addr);
 }
 
+static LispAddress *
+ip_address (const LmnIp *ip)
+{
+  return ip->family == 4 ? lisp_address_new_ipv4 (ip->addr) : lisp_address_new_ipv6 (ip->addr);
+}
+
 guint
 lmn_own_mapping_n_rlocs (const LmnLocalRlocs *rlocs)
 {
@@ -31,6 +37,16 @@ lmn_own_mapping_n_rlocs (const LmnLocalRlocs *rlocs)
   return n;
 }
 
+/* Whether rec already lists the address (two uplinks behind NATs may share an RTR). */
+static gboolean
+record_lists (const LispRecord *rec, const LispAddress *a)
+{
+  for (guint i = 0; i < rec->locators->len; i++)
+    if (lisp_address_equal (((LispLocator *) rec->locators->pdata[i])->address, a))
+      return TRUE;
+  return FALSE;
+}
+
 LispRecord *
 lmn_own_mapping_record (const LispPrefix *eid, const LmnLocalRlocs *rlocs, const LmnIp *probed)
 {
@@ -40,14 +56,20 @@ lmn_own_mapping_record (const LispPrefix *eid, const LmnLocalRlocs *rlocs, const
   for (guint i = 0; i < lmn_local_rlocs_size (rlocs); i++)
     {
       const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+      g_autoptr(LispAddress) address = NULL;
       LispLocator *loc;
 
       if (!r->up)
         continue;
-      loc = lisp_locator_new (rloc_address (r), r->priority, r->weight);
-      loc->local = TRUE;
+      /* Behind a NAT peers reach us through the RTR; our private address would be useless
+       * to them and would tell them about the network we are in. */
+      address = LMN_LOCAL_RLOC_VIA_RTR (r) ? ip_address (&r->nat.rtr) : rloc_address (r);
+      if (record_lists (rec, address))
+        continue;
+      loc = lisp_locator_new (g_steal_pointer (&address), r->priority, r->weight);
+      loc->local = !LMN_LOCAL_RLOC_VIA_RTR (r);
       loc->reachable = TRUE;
-      loc->probed = probed != NULL && probed->family == r->family &&
+      loc->probed = probed != NULL && probed->family == r->family && !LMN_LOCAL_RLOC_VIA_RTR (r) &&
                     memcmp (probed->addr, r->addr, lmn_ip_family_len (r->family)) == 0;
       g_ptr_array_add (rec->locators, loc);
     }
@@ -100,7 +122,17 @@ lmn_own_mapping_add_itr_rlocs (LispMapRequest *m, const LmnLocalRlocs *rlocs)
     {
       const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
 
-      if (r->up)
+      /* Map-Replies to an address behind a NAT would not get through it. */
+      if (r->up && !LMN_LOCAL_RLOC_VIA_RTR (r))
         g_ptr_array_add (m->itr_rlocs, rloc_address (r));
+    }
+  /* Behind NATs only: the RTRs, where we are reached. Only SMRs and RLOC-probes are sent
+   * then, and the answer to an SMR comes through the mapping system anyway. */
+  for (guint i = 0; i < lmn_local_rlocs_size (rlocs) && m->itr_rlocs->len == 0; i++)
+    {
+      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+
+      if (r->up && LMN_LOCAL_RLOC_VIA_RTR (r))
+        g_ptr_array_add (m->itr_rlocs, ip_address (&r->nat.rtr));
     }
 }

@@ -84,8 +84,8 @@ arm (Server *s, guint seconds)
 /* Map-Register nonces only grow (RFC 9301 §5.6: the map-server refuses one not above the
  * last it accepted from our xTR-ID, a replay). The clock in µs keeps them growing across
  * restarts as well; they need not be secret, the MAC protects the Map-Notify. */
-static guint64
-next_nonce (LmnRegistrar *registrar)
+guint64
+lmn_registrar_next_nonce (LmnRegistrar *registrar)
 {
   registrar->last_nonce = MAX (registrar->last_nonce + 1, (guint64) g_get_real_time ());
   return registrar->last_nonce;
@@ -110,7 +110,7 @@ send_records (Server *s, GPtrArray *records, GError **error)
 {
   LmnRegistrar *registrar = s->owner;
   g_autoptr(GBytes) bytes = lmn_registration_build (s->reg, records, registrar->xtr_id,
-                                                    next_nonce (registrar),
+                                                    lmn_registrar_next_nonce (registrar),
                                                     g_get_monotonic_time (), error);
 
   if (bytes == NULL ||
@@ -134,9 +134,11 @@ send_register (Server *s)
   g_autoptr(GError) error = NULL;
   g_autofree gchar *addr = lmn_ip_to_string (&s->reg->server->address);
 
-  if (lmn_own_mapping_n_rlocs (registrar->rlocs) == 0)
+  /* Nothing to register; the RLOC change that brings one sends at once. Behind NATs only,
+   * the Map-Registers go through the RTRs (nat-traversal.c). */
+  if (lmn_own_mapping_n_rlocs (registrar->rlocs) == 0 ||
+      lmn_local_rlocs_all_via_rtr (registrar->rlocs))
     {
-      /* Nothing to register; the RLOC change that brings one sends at once. */
       arm (s, LMN_REGISTER_REFRESH);
       return;
     }
@@ -304,4 +306,35 @@ lmn_registrar_set_changed_func (LmnRegistrar *registrar, LmnRegistrarChangedFunc
 {
   registrar->changed = func;
   registrar->changed_data = user_data;
+}
+
+GPtrArray *
+lmn_registrar_records (LmnRegistrar *registrar)
+{
+  return own_records (registrar);
+}
+
+const guint8 *
+lmn_registrar_xtr_id (const LmnRegistrar *registrar)
+{
+  return registrar->xtr_id;
+}
+
+void
+lmn_registrar_follow_rtr_path (LmnRegistrar *registrar, guint i, const LmnRegistration *path)
+{
+  Server *s;
+  LmnRegState before;
+
+  if (i >= registrar->servers->len || !lmn_local_rlocs_all_via_rtr (registrar->rlocs))
+    return;
+  s = g_ptr_array_index (registrar->servers, i);
+  before = s->reg->state;
+  s->reg->state = path->state;
+  s->reg->last_notify = path->last_notify;
+  s->reg->awaiting = FALSE; /* nothing of ours is outstanding there */
+  g_free (s->reg->last_error);
+  s->reg->last_error = g_strdup (path->last_error);
+  if (s->reg->state != before && registrar->changed != NULL)
+    registrar->changed (registrar->changed_data);
 }

@@ -39,6 +39,17 @@ void          lmn_registrar_set_changed_func (LmnRegistrar *registrar, LmnRegist
                                               gpointer user_data);
 const LmnRegistration *lmn_registrar_get (const LmnRegistrar *registrar, guint i);
 
+/* NAT traversal (nat-traversal.c) registers through RTRs with the same records, xTR-ID and
+ * nonce sequence as the Map-Registers sent here: */
+/* The records of our next Map-Register (LispRecord*). */
+GPtrArray *lmn_registrar_records (LmnRegistrar *registrar);
+const guint8 *lmn_registrar_xtr_id (const LmnRegistrar *registrar);
+/* A nonce above every earlier one: the map-server refuses a lower one as a replay. */
+guint64 lmn_registrar_next_nonce (LmnRegistrar *registrar);
+/* When every usable RLOC goes through an RTR nothing is sent to map-server i directly: its
+ * state is then that of path, our registration through an RTR. */
+void lmn_registrar_follow_rtr_path (LmnRegistrar *registrar, guint i, const LmnRegistration *path);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnRegistrar, lmn_registrar_free)
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "peer-table.h"
 #include "pending-queue.h"
 #include "udp-pktinfo.h"
+#include "data-socket.h"
 #include "lisp-message.h"
 #include "wire-data.h"
 
@@ -40,6 +41,11 @@ typedef struct {
   struct sockaddr_storage to;
   socklen_t               to_len;
   gsize                   inner_len;
+  gboolean with_source; /* from the 4341 socket, source below */
+  guint8 src_family;
+  guint8 src[16];
+  int src_ifindex;
+  LmnPktinfoBuffer control;
 } TxPacket;
 
 typedef struct {
@@ -68,6 +74,8 @@ struct _LmnDataplane {
   gpointer        resolve_data;
   LmnLocatorDownFunc locator_down;
   gpointer        locator_down_data;
+  LmnDataControlFunc control_func;
+  gpointer control_data;
   LmnPendingQueue *pending;
   guint           pending_timer;
 
@@ -175,7 +183,7 @@ static void
 send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
                   const guint8 *packet, const LmnInnerPacket *ip, guint32 hash, gint64 now)
 {
-  LispMapLocator usable[255];
+  LispMapLocator usable[255], rtr_locator = { 0 };
   guint m = 0, any = 0;
   const LispMapLocator *remote;
   const LmnLocalRloc *local;
@@ -216,6 +224,14 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
       return;
     }
 
+  /* Behind a NAT everything leaving by that uplink goes to its RTR. */
+  if (LMN_LOCAL_RLOC_VIA_RTR (local))
+    {
+      rtr_locator.family = local->nat.rtr.family;
+      memcpy (rtr_locator.addr, local->nat.rtr.addr, 16);
+      remote = &rtr_locator;
+    }
+
   h.lsb_enabled = TRUE;
   h.lsb = lmn_local_rlocs_status_bits (dp->rlocs);
   if (dp->iid != 0)
@@ -227,6 +243,15 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
   tx = &dp->tx[dp->n_tx++];
   lisp_data_header_encode (&h, tx->header, NULL);
   tx->fd = local->fds[hash % LMN_SOCKETS_PER_RLOC];
+  tx->with_source = LMN_LOCAL_RLOC_VIA_RTR (local);
+  /* One fixed source port towards the RTR, the one the keepalives hold open. */
+  if (tx->with_source)
+    {
+      tx->fd = dp->sockets[local->family == 4 ? 0 : 1].fd;
+      tx->src_family = local->family;
+      memcpy (tx->src, local->addr, 16);
+      tx->src_ifindex = local->ifindex;
+    }
   tx->iov[0].iov_base = tx->header;
   tx->iov[0].iov_len = sizeof tx->header;
   tx->iov[1].iov_base = (void *) packet;
@@ -258,6 +283,26 @@ send_unmapped (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip,
     }
   send_icmp (dp, packet, ip->length, LMN_ICMP_UNREACHABLE, 0, now);
   drop (dp, LMN_DROP_NO_MAPPING, ip);
+}
+
+/* To the RTR of the uplink the flow leaves by (every usable uplink has one). */
+static void
+send_to_rtr (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip, guint32 hash,
+             gint64 now)
+{
+  const LmnLocalRloc *local = lmn_local_rlocs_choose (dp->rlocs, ip->family, hash);
+  LispMapLocator rtr;
+
+  if (local == NULL)
+    local = lmn_local_rlocs_choose (dp->rlocs, ip->family == 4 ? 6 : 4, hash);
+  if (local == NULL)
+    {
+      drop (dp, LMN_DROP_NO_LOCAL_RLOC, ip);
+      return;
+    }
+  lisp_map_locator_init (&rtr, local->nat.rtr.family, local->nat.rtr.addr, local->priority,
+                         local->weight, TRUE);
+  send_to_locators (dp, &rtr, 1, packet, ip, hash, now);
 }
 
 /* Multicast, and IPv6 link-local traffic: meant for the TUN's own link, not for a mapping. */
@@ -412,6 +457,12 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
     }
   hash = lisp_flow_hash (packet, ip.length);
   entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip.family, ip.dst, now);
+  /* Behind NATs only, the RTRs resolve for us: everything goes to them. */
+  if (dp->mode != LMN_MODE_PROXY && lmn_local_rlocs_all_via_rtr (dp->rlocs))
+    {
+      send_to_rtr (dp, packet, &ip, hash, now);
+      return;
+    }
   if (entry == NULL || (entry->n_locators == 0 && entry->action == LISP_ACTION_SEND_MAP_REQUEST))
     {
       handle_miss (dp, packet, &ip, hash, now);
@@ -451,6 +502,9 @@ flush_tx (LmnDataplane *dp)
       msgs[i].msg_hdr.msg_namelen = dp->tx[i].to_len;
       msgs[i].msg_hdr.msg_iov = dp->tx[i].iov;
       msgs[i].msg_hdr.msg_iovlen = 2;
+      if (dp->tx[i].with_source)
+        lmn_data_socket_set_source (&msgs[i].msg_hdr, &dp->tx[i].control, dp->tx[i].src_family,
+                                    dp->tx[i].src, dp->tx[i].src_ifindex);
     }
   while (start < dp->n_tx)
     {
@@ -652,6 +706,15 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
       return;
     }
   /* The control-message instance ID (NAT traversal) is handled by the control plane. */
+  if (h.iid_present && h.iid == LISP_DATA_IID_CONTROL && dp->control_func != NULL)
+    {
+      LmnIp src = { .family = family }, dst = { .family = family };
+
+      memcpy (src.addr, from, lmn_ip_family_len (family));
+      memcpy (dst.addr, to, lmn_ip_family_len (family));
+      dp->control_func (data, len, &src, &dst, dp->control_data);
+      return;
+    }
   if ((h.iid_present ? h.iid : 0) != (dp->iid & 0xffffff))
     {
       drop (dp, LMN_DROP_INSTANCE_ID, NULL);
@@ -738,45 +801,24 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
 static gboolean
 open_data_socket (DataSocket *sock, guint8 family, GError **error)
 {
-  int fd = socket (lmn_ip_family_to_af (family), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                   IPPROTO_UDP);
-  int one = 1, rcvbuf = RCVBUF_BYTES;
-  struct sockaddr_storage ss;
-  socklen_t sl;
-  static const guint8 any[16] = { 0 };
-
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "IPv%u UDP socket: %s",
-                   family, g_strerror (saved));
-      return FALSE;
-    }
-  lmn_pktinfo_enable (fd, family, NULL);
-  if (family == 6)
-    {
-      setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-      /* RFC 9300 / RFC 6936: an ETR accepts the zero UDP checksum ITRs may send over
-       * IPv6; Linux drops such datagrams unless the socket asks for them. */
-      setsockopt (fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &one, sizeof one);
-    }
-  setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  lmn_ip_bytes_to_sockaddr (family, any, LISP_DATA_PORT, &ss, &sl);
-  if (bind (fd, (struct sockaddr *) &ss, sl) < 0)
-    {
-      int saved = errno;
-
-      close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "cannot receive LISP data on UDP port %u over IPv%u: %s%s",
-                   LISP_DATA_PORT, family, g_strerror (saved),
-                   saved == EADDRINUSE ? " (is another LISP router running?)" : "");
-      return FALSE;
-    }
-  sock->fd = fd;
+  sock->fd = lmn_data_socket_open (family, RCVBUF_BYTES, error);
   sock->family = family;
-  return TRUE;
+  return sock->fd >= 0;
+}
+
+void
+lmn_dataplane_set_control_func (LmnDataplane *dp, LmnDataControlFunc func, gpointer user_data)
+{
+  dp->control_func = func;
+  dp->control_data = user_data;
+}
+
+gboolean
+lmn_dataplane_send_from_data_port (LmnDataplane *dp, const LmnLocalRloc *rloc, const LmnIp *to,
+                                   guint16 port, const guint8 *data, gsize len, GError **error)
+{
+  return lmn_data_socket_send_as (dp->sockets[rloc->family == 4 ? 0 : 1].fd, rloc, to, port, data,
+                                  len, error);
 }
 
 /* ---- life cycle ---------------------------------------------------------------------- */

@@ -84,6 +84,18 @@ typedef gboolean (*LmnLocatorDownFunc) (guint8 family, const guint8 *addr, gpoin
 void               lmn_dataplane_set_locator_down_func (LmnDataplane *dp, LmnLocatorDownFunc func,
                                                         gpointer user_data);
 
+/* NAT traversal. A packet on UDP 4341 whose data header carries instance ID 0xFFFFFF is a
+ * control message (a Data-Map-Notify from an RTR): it goes to func with the whole UDP
+ * payload, never to the TUN. */
+typedef void (*LmnDataControlFunc) (const guint8 *data, gsize len, const LmnIp *from,
+                                    const LmnIp *local, gpointer user_data);
+void lmn_dataplane_set_control_func (LmnDataplane *dp, LmnDataControlFunc func, gpointer user_data);
+/* Sends data from rloc's address and UDP port 4341, by rloc's uplink: what opens and keeps
+ * the NAT binding an RTR sends back through. */
+gboolean lmn_dataplane_send_from_data_port (LmnDataplane *dp, const LmnLocalRloc *rloc,
+                                            const LmnIp *to, guint16 port, const guint8 *data,
+                                            gsize len, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnDataplane, lmn_dataplane_free)
 
 G_END_DECLS

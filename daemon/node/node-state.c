@@ -41,6 +41,31 @@ address_value (guint8 family, const guint8 *addr)
   return g_variant_new_take_string (address_string (family, addr));
 }
 
+/* What NAT discovery found about RLOC i (r), and the RTR it goes through; the state file
+ * also says how the registration through that RTR goes. */
+static void
+add_nat (GVariantBuilder *d, LmnNode *node, guint i, const LmnLocalRloc *r, LmnStateView view)
+{
+  const LmnRlocNat *nat = &r->nat;
+  gboolean behind = nat->state == LMN_RLOC_NAT_BEHIND;
+
+  add (d, "nat", g_variant_new_string (lmn_rloc_nat_state_name (nat->state)));
+  add (d, "public-address",
+       behind ? address_value (nat->public_address.family, nat->public_address.addr)
+              : g_variant_new_string (""));
+  add (d, "public-port", g_variant_new_uint16 (behind ? nat->public_port : 0));
+  add (d, "rtr",
+       nat->rtr.family != 0 ? address_value (nat->rtr.family, nat->rtr.addr)
+                            : g_variant_new_string (""));
+  if (view == LMN_STATE_VIEW_FILE)
+    {
+      const LmnRegistration *reg = lmn_nat_traverser_registration (lmn_node_get_nat (node), i);
+
+      add (d, "rtr-registration",
+           g_variant_new_string (reg != NULL ? lmn_registration_state_name (reg->state) : ""));
+    }
+}
+
 GVariant *
 lmn_node_state_rlocs (LmnNode *node, LmnStateView view)
 {
@@ -64,6 +89,7 @@ lmn_node_state_rlocs (LmnNode *node, LmnStateView view)
       add (&d, "priority", g_variant_new_byte (r->priority));
       add (&d, "weight", g_variant_new_byte (r->weight));
       add (&d, "state", g_variant_new_string (r->up ? "up" : "down"));
+      add_nat (&d, node, i, r, view);
       g_variant_builder_add_value (&list, g_variant_builder_end (&d));
     }
   return g_variant_builder_end (&list);

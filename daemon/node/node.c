@@ -7,6 +7,7 @@
 #include "lmn-ip.h"
 #include "local-rlocs.h"
 #include "map-cache.h"
+#include "nat-traverser.h"
 #include "netlink.h"
 #include "registrar.h"
 #include "resolver.h"
@@ -32,6 +33,7 @@ struct _LmnNode {
   LmnResolver     *resolver;
   LmnRegistrar    *registrar;
   LmnRlocProber   *prober;      /* NULL when rloc-probe-interval=0 */
+  LmnNatTraverser *nat;
   LmnControlCounters control_counters;
   guint            mtu;
   LmnNodeChangedFunc changed;
@@ -144,12 +146,17 @@ rlocs_changed (LmnNode *node)
   /* Before registering: the Map-Registers leave from the new sockets. */
   if (node->control != NULL)
     lmn_control_sockets_sync (node->control, node->rlocs);
+  /* A new address: is it behind a NAT? (Until we know, it is announced as it is.) */
+  if (node->nat != NULL)
+    lmn_nat_traverser_sync (node->nat);
   /* A lost locator cannot wait: peers may be sending to it. A new one can wait for its
    * siblings (an uplink reports its addresses one by one). */
   if (node->registrar != NULL && lmn_local_rlocs_lost_advertised (node->rlocs))
     lmn_registrar_register_now (node->registrar);
   else if (node->registrar != NULL)
     lmn_registrar_register_soon (node->registrar);
+  if (node->nat != NULL)
+    lmn_nat_traverser_register_now (node->nat);
   node->smr_pending = TRUE;
   /* Without a map-server nothing is to be waited for. */
   if (node->registrar == NULL || lmn_registrar_n_servers (node->registrar) == 0)
@@ -189,12 +196,54 @@ on_control_message (guint type, const guint8 *data, gsize len, const LmnIp *from
     case LISP_TYPE_MAP_NOTIFY:
       lmn_registrar_handle_notify (node->registrar, data, len, from, port, local);
       break;
+    case LISP_TYPE_INFO:
+      lmn_nat_traverser_handle_info (node->nat, data, len, local);
+      break;
     default:
       node->control_counters.n[LMN_CTL_UNEXPECTED_TYPE]++;
       g_debug ("control message of type %u (%s) from port %u: ignored", type,
                lisp_message_type_name (type), port);
       break;
     }
+}
+
+/* A Data-Map-Notify from an RTR, on UDP 4341. */
+static void
+on_data_control (const guint8 *data, gsize len, const LmnIp *from, const LmnIp *local,
+                 gpointer user_data)
+{
+  LmnNode *node = user_data;
+
+  lmn_nat_traverser_handle_data_notify (node->nat, data, len, local);
+}
+
+/* An RLOC's NAT verdict changed; with its RTR, the locator we announce for it. Or the
+ * registration through an RTR was acknowledged: behind NATs only, that is when the peers
+ * can look up our new locator set. */
+static void
+on_nat_changed (LmnNatChange change, gpointer user_data)
+{
+  LmnNode *node = user_data;
+
+  switch (change)
+    {
+    case LMN_NAT_CHANGED_RTR:
+      /* Peers must learn the new locator set; the data plane's status bits follow it. */
+      node->rlocs_changed_at = g_get_monotonic_time ();
+      lmn_registrar_register_now (node->registrar);
+      node->smr_pending = TRUE;
+      if (lmn_registrar_n_servers (node->registrar) == 0)
+        send_smrs (node);
+      break;
+    case LMN_NAT_CHANGED_REGISTERED:
+      if (node->smr_pending)
+        send_smrs (node);
+      break;
+    case LMN_NAT_CHANGED_VERDICT:
+      break;
+    }
+  if (node->changed != NULL)
+    node->changed (node, node->changed_data);
 }
 
 static gboolean
@@ -326,6 +375,9 @@ lmn_node_new (const LmnConfig *config, gboolean debug, GError **error)
   if (config->rloc_probe_interval > 0)
     node->prober = lmn_rloc_prober_new (&ctx);
   lmn_registrar_set_changed_func (node->registrar, on_registration_changed, node);
+  node->nat = lmn_nat_traverser_new (&ctx, node->rlocs, node->registrar);
+  lmn_nat_traverser_set_changed_func (node->nat, on_nat_changed, node);
+  lmn_dataplane_set_control_func (node->dataplane, on_data_control, node);
   /* Without a map-resolver a miss goes to the proxy-ETRs at once. */
   if (config->map_resolvers->len > 0)
     lmn_dataplane_set_resolver (node->dataplane, lmn_resolver_resolve, node->resolver);
@@ -349,6 +401,7 @@ lmn_node_new (const LmnConfig *config, gboolean debug, GError **error)
     }
   log_rlocs (node);
   lmn_control_sockets_sync (node->control, node->rlocs);
+  lmn_nat_traverser_sync (node->nat);
   lmn_registrar_register_soon (node->registrar);
   return g_steal_pointer (&node);
 }
@@ -363,6 +416,7 @@ lmn_node_free (LmnNode *node)
   if (node->registrar != NULL)
     lmn_registrar_deregister (node->registrar);
   /* Closing the TUN deletes it, and with it the addresses and routes it carried. */
+  g_clear_pointer (&node->nat, lmn_nat_traverser_free);
   g_clear_pointer (&node->registrar, lmn_registrar_free);
   g_clear_pointer (&node->prober, lmn_rloc_prober_free);
   g_clear_pointer (&node->resolver, lmn_resolver_free);
@@ -499,6 +553,12 @@ LmnResolver *
 lmn_node_get_resolver (LmnNode *node)
 {
   return node->resolver;
+}
+
+LmnNatTraverser *
+lmn_node_get_nat (LmnNode *node)
+{
+  return node->nat;
 }
 
 LmnRlocProber *

@@ -11,6 +11,7 @@
 #include "map-cache.h"
 #include "registrar.h"
 #include "resolver.h"
+#include "nat-traverser.h"
 #include "rloc-prober.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,8 @@ LmnRegistrar       *lmn_node_get_registrar  (LmnNode *node);
 LmnResolver        *lmn_node_get_resolver   (LmnNode *node);
 /* NULL when RLOC probing is off. */
 LmnRlocProber      *lmn_node_get_prober     (LmnNode *node);
+/* NAT discovery and registration through RTRs. */
+LmnNatTraverser *lmn_node_get_nat (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
 /* Its data plane, for an RTR's hooks (lispmn-server). */
 LmnDataplane *lmn_node_get_dataplane (LmnNode *node);

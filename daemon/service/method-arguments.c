@@ -23,6 +23,8 @@ static const Member settings_members[] = {
   { "mtu", "u" },
   { "manage-addresses", "b" },
   { "routes", "as" },
+  { "nat-traversal", "s" },
+  { "nat-keepalive-interval", "u" },
 };
 
 static const Member server_members[] = {
@@ -330,6 +332,37 @@ apply_map_servers (LmnConfig *c, GVariant *list, GError **error)
   return TRUE;
 }
 
+static gboolean
+apply_nat (LmnConfig *c, GVariant *nat, GVariant *keepalive, GError **error)
+{
+  if (nat != NULL)
+    {
+      gsize len;
+      const char *mode = g_variant_get_string (nat, &len);
+      g_autofree gchar *reason = NULL;
+
+      /* A long word is not quoted back: the caller chose its size. */
+      if (len > 16)
+        return invalid (error,
+                        "nat-traversal: %" G_GSIZE_FORMAT " bytes is not a NAT traversal "
+                        "mode (auto, on, off)",
+                        len);
+      reason = lmn_config_check_nat_traversal (mode, &c->nat_traversal);
+      if (reason != NULL)
+        return invalid (error, "nat-traversal: %s", reason);
+    }
+  if (keepalive != NULL)
+    {
+      guint32 seconds = g_variant_get_uint32 (keepalive);
+      g_autofree gchar *reason = lmn_config_check_nat_keepalive (seconds);
+
+      if (reason != NULL)
+        return invalid (error, "nat-keepalive-interval: %s", reason);
+      c->nat_keepalive_interval = seconds;
+    }
+  return TRUE;
+}
+
 LmnConfig *
 lmn_args_configure (const LmnConfig *base, GVariant *settings, GError **error)
 {
@@ -337,6 +370,7 @@ lmn_args_configure (const LmnConfig *base, GVariant *settings, GError **error)
   g_autoptr(GVariantDict) dict = NULL;
   g_autoptr(GVariant) eids = NULL, instance_id = NULL, mtu = NULL, manage = NULL, routes = NULL;
   g_autoptr(GVariant) resolvers = NULL, petrs = NULL, servers = NULL;
+  g_autoptr(GVariant) nat = NULL, keepalive = NULL;
 
   g_return_val_if_fail (g_variant_is_of_type (settings, G_VARIANT_TYPE_VARDICT), NULL);
 
@@ -351,6 +385,8 @@ lmn_args_configure (const LmnConfig *base, GVariant *settings, GError **error)
   resolvers = g_variant_dict_lookup_value (dict, "map-resolvers", NULL);
   petrs = g_variant_dict_lookup_value (dict, "proxy-etrs", NULL);
   servers = g_variant_dict_lookup_value (dict, "map-servers", NULL);
+  nat = g_variant_dict_lookup_value (dict, "nat-traversal", NULL);
+  keepalive = g_variant_dict_lookup_value (dict, "nat-keepalive-interval", NULL);
 
   c = lmn_config_copy (base);
   if (instance_id != NULL)
@@ -369,7 +405,7 @@ lmn_args_configure (const LmnConfig *base, GVariant *settings, GError **error)
       !apply_routes (c, routes, error) ||
       !apply_addresses (c->map_resolvers, FALSE, "map-resolvers", resolvers, error) ||
       !apply_addresses (c->proxy_etrs, TRUE, "proxy-etrs", petrs, error) ||
-      !apply_map_servers (c, servers, error))
+      !apply_map_servers (c, servers, error) || !apply_nat (c, nat, keepalive, error))
     return NULL;
   if (manage != NULL)
     c->manage_addresses = g_variant_get_boolean (manage);

@@ -179,6 +179,8 @@ update_slot (LmnLocalRloc *r, const LmnLinkState *state)
     }
   if (r->fds[0] < 0 || memcmp (r->addr, addr->addr, alen) != 0)
     {
+      /* What was found about the old address says nothing of the new one's path. */
+      r->nat = (LmnRlocNat) { .state = LMN_RLOC_NAT_PROBING };
       close_sockets (r);
       memcpy (r->addr, addr->addr, alen);
       r->known = TRUE;
@@ -347,11 +349,17 @@ lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *u
           if (o->interface == NULL || g_strcmp0 (o->interface, uplinks[i]->interface) != 0)
             continue;
           r = &g_array_index (set->slots, LmnLocalRloc, set->slots->len - (o->family == 4 ? 2 : 1));
-          *r = (LmnLocalRloc) { .interface = r->interface, .connection = r->connection,
-                                .ifindex = o->ifindex, .family = o->family,
-                                .priority = uplinks[i]->priority, .weight = uplinks[i]->weight,
-                                .link_mtu = o->link_mtu, .up = o->up, .known = o->known,
-                                .ordinal = r->ordinal };
+          *r = (LmnLocalRloc) { .interface = r->interface,
+                                .connection = r->connection,
+                                .ifindex = o->ifindex,
+                                .family = o->family,
+                                .priority = uplinks[i]->priority,
+                                .weight = uplinks[i]->weight,
+                                .link_mtu = o->link_mtu,
+                                .up = o->up,
+                                .known = o->known,
+                                .ordinal = r->ordinal,
+                                .nat = o->nat };
           memcpy (r->addr, o->addr, 16);
           memcpy (r->fds, o->fds, sizeof r->fds);
           memcpy (r->ports, o->ports, sizeof r->ports);
@@ -369,4 +377,54 @@ lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *u
   g_ptr_array_unref (old_names);
   g_ptr_array_unref (old_connections);
   update_status_bits (set);
+}
+
+const char *
+lmn_rloc_nat_state_name (LmnRlocNatState state)
+{
+  switch (state)
+    {
+    case LMN_RLOC_NAT_OFF:
+      return "off";
+    case LMN_RLOC_NAT_PROBING:
+      return "probing";
+    case LMN_RLOC_NAT_UNKNOWN:
+      return "unknown";
+    case LMN_RLOC_NAT_PUBLIC:
+      return "public";
+    case LMN_RLOC_NAT_BEHIND:
+      return "behind-nat";
+    }
+  return "unknown";
+}
+
+gboolean
+lmn_local_rlocs_set_nat (LmnLocalRlocs *set, guint i, const LmnRlocNat *nat)
+{
+  LmnLocalRloc *r;
+  gboolean rtr_changed;
+
+  g_return_val_if_fail (i < set->slots->len, FALSE);
+  r = &g_array_index (set->slots, LmnLocalRloc, i);
+  rtr_changed = !lmn_ip_equal (&r->nat.rtr, &nat->rtr);
+  r->nat = *nat;
+  return rtr_changed;
+}
+
+gboolean
+lmn_local_rlocs_all_via_rtr (const LmnLocalRlocs *set)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < set->slots->len; i++)
+    {
+      const LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
+
+      if (!r->up)
+        continue;
+      if (!LMN_LOCAL_RLOC_VIA_RTR (r))
+        return FALSE;
+      n++;
+    }
+  return n > 0;
 }

@@ -16,6 +16,27 @@ G_BEGIN_DECLS
 
 #define LMN_SOCKETS_PER_RLOC 8
 
+/* What NAT discovery found about an RLOC (the control plane's nat-traversal.c fills it in):
+ * whether a NAT sits between it and the map-server, and the RTR its traffic and
+ * registration go through when one does. */
+typedef enum {
+  LMN_RLOC_NAT_OFF,     /* nat-traversal=off: not looked for */
+  LMN_RLOC_NAT_PROBING, /* the first Info-Request is outstanding */
+  LMN_RLOC_NAT_UNKNOWN, /* no valid Info-Reply came */
+  LMN_RLOC_NAT_PUBLIC,  /* the map-server saw our own address and port */
+  LMN_RLOC_NAT_BEHIND,  /* it saw another: public_address:public_port */
+} LmnRlocNatState;
+
+typedef struct {
+  LmnRlocNatState state;
+  LmnIp public_address; /* family 0 unless behind a NAT */
+  guint16 public_port;
+  LmnIp rtr; /* family 0: none; else data and registration go there */
+} LmnRlocNat;
+
+/* "public", "behind-nat", "unknown", "probing", "off": the D-Bus API's words. */
+const char *lmn_rloc_nat_state_name (LmnRlocNatState state);
+
 typedef struct {
   const gchar *interface;   /* owned by the set */
   const gchar *connection;  /* the uplink's NetworkManager connection id, or NULL; owned too */
@@ -28,6 +49,7 @@ typedef struct {
   gboolean     up;          /* carrier and an address: usable */
   gboolean     known;       /* it has had an address (addr is the last one) */
   guint8       ordinal;     /* position in the set: its locator-status bit */
+  LmnRlocNat nat;           /* reset to probing when the address changes */
   int          fds[LMN_SOCKETS_PER_RLOC];
   guint16      ports[LMN_SOCKETS_PER_RLOC];
 } LmnLocalRloc;
@@ -67,6 +89,14 @@ void           lmn_local_rlocs_advertise (LmnLocalRlocs *set);
 guint32        lmn_local_rlocs_status_bits (const LmnLocalRlocs *set);
 /* Whether an RLOC of the advertised set is no longer usable (peers may be sending to it). */
 gboolean       lmn_local_rlocs_lost_advertised (const LmnLocalRlocs *set);
+/* Sets what NAT discovery found about RLOC i; TRUE when its RTR changed (the locator we
+ * announce for it changes with it). */
+gboolean lmn_local_rlocs_set_nat (LmnLocalRlocs *set, guint i, const LmnRlocNat *nat);
+/* Whether RLOC r goes through an RTR. */
+#define LMN_LOCAL_RLOC_VIA_RTR(r) ((r)->nat.rtr.family != 0)
+/* Whether every usable RLOC goes through an RTR (and at least one is usable): the node then
+ * sends everything to the RTRs and resolves nothing itself. */
+gboolean lmn_local_rlocs_all_via_rtr (const LmnLocalRlocs *set);
 /* The smallest MTU among usable uplinks, 0 when none is up. */
 guint          lmn_local_rlocs_min_mtu  (const LmnLocalRlocs *set);
 

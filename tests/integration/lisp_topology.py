@@ -76,6 +76,117 @@ def build(t: Topology):
         t.route(C, "default", "via", x_lan, "dev", "eth0")
 
 
+# -- NAT (draft-ietf-lisp-nat-traversal) ------------------------------------------------------
+#
+# build_nat() puts a NAT namespace N between MN's up1 and R: MN's up1 gets a private address
+# on N's LAN, and N takes MN's old up1 addresses on R's side, so R and everything behind it
+# are as in build(). IPv4 is masqueraded with random ports (Linux's endpoint-dependent,
+# "symmetric" NAT); IPv6 is routed through N untranslated (MN's up1 gets a prefix of its
+# own), the usual home network: IPv4 behind a NAT, IPv6 public. up2 stays public.
+#
+#   MN up1 198.51.100.41/29 -- lan .42  [N: masquerade random]  wan 198.51.100.1/29 -- r1 R
+#          2001:db8:100:4::1/64   ::2                                2001:db8:100:1::1
+
+NAT = "n"
+NAT_LAN = {4: ("198.51.100.41", "198.51.100.42", 29), 6: ("2001:db8:100:4::1", "2001:db8:100:4::2", 64)}
+
+
+def build_nat(t: Topology, nats=1):
+    """build()'s namespaces with N (nats=2: N2 then N, a carrier-grade NAT under the home
+    router) between MN's up1 and R."""
+    for ns in (MN, R, X, C):
+        t.add_ns(ns)
+    build_rest = dict(MN_UPLINKS)
+    del build_rest["up1"]
+    for up, u in build_rest.items():
+        t.link(MN, up, R, u["r_if"])
+        for fam in (4, 6):
+            mine, r, plen = u[fam]
+            t.addr(MN, up, f"{mine}/{plen}")
+            t.addr(R, u["r_if"], f"{r}/{plen}")
+        add_uplink_routes(t, up)
+    t.link(X, "up0", R, "r3")
+    t.link(X, "lan0", C, "eth0")
+    for fam in (4, 6):
+        x, r, plen = X_UPLINK[fam]
+        t.addr(X, "up0", f"{x}/{plen}")
+        t.addr(R, "r3", f"{r}/{plen}")
+        t.route(X, "default", "via", r, "dev", "up0", "metric", "100")
+        x_lan, c, plen = X_LAN[fam]
+        t.addr(X, "lan0", f"{x_lan}/{plen}")
+        t.addr(C, "eth0", f"{c}/{plen}")
+        t.route(C, "default", "via", x_lan, "dev", "eth0")
+    # N on R's r1, with MN's old up1 addresses
+    t.add_ns(NAT)
+    t.link(NAT, "wan", R, "r1")
+    for fam in (4, 6):
+        wan, r, plen = MN_UPLINKS["up1"][fam]
+        t.addr(NAT, "wan", f"{wan}/{plen}")
+        t.addr(R, "r1", f"{r}/{plen}")
+        t.route(NAT, "default", "via", r, "dev", "wan")
+    t.route(R, "2001:db8:100:4::/64", "via", MN_UPLINKS["up1"][6][0], "dev", "r1")
+    masquerade(t, NAT, "wan")
+    inner, lan_if = NAT, "lan"
+    if nats == 2:
+        # N2 between MN and N: its WAN is N's LAN, 198.51.100.49/29 behind N's .50
+        t.add_ns("n2")
+        t.link("n2", "wan", NAT, "lan")
+        t.addr(NAT, "lan", "198.51.100.50/29")
+        t.addr("n2", "wan", "198.51.100.49/29")
+        t.route("n2", "default", "via", "198.51.100.50", "dev", "wan")
+        t.addr(NAT, "lan", "2001:db8:100:5::2/64")
+        t.addr("n2", "wan", "2001:db8:100:5::1/64")
+        t.route("n2", "default", "via", "2001:db8:100:5::2", "dev", "wan")
+        t.route(NAT, "2001:db8:100:4::/64", "via", "2001:db8:100:5::1", "dev", "lan")
+        masquerade(t, "n2", "wan")
+        inner = "n2"
+    t.link(MN, "up1", inner, lan_if)
+    for fam in (4, 6):
+        mine, gw, plen = NAT_LAN[fam]
+        t.addr(MN, "up1", f"{mine}/{plen}")
+        t.addr(inner, lan_if, f"{gw}/{plen}")
+        t.route(MN, "default", "via", gw, "dev", "up1", "metric", str(MN_UPLINKS["up1"]["metric"]))
+    # The tests pull an uplink's cable by taking its peer down: the peer keeps its IPv6
+    # addresses (the kernel flushes them on down otherwise), as a router's port would.
+    t.sysctl(inner, f"net.ipv6.conf.{lan_if}.keep_addr_on_down", 1)
+    t.sysctl(R, "net.ipv6.conf.r2.keep_addr_on_down", 1)
+
+
+# lispmn-server in a namespace of its own behind R, as on a server with a public address:
+# map-server, map-resolver, proxy and RTR on one address.
+S = "s"
+S4, S6 = "203.0.113.2", "2001:db8:ffff::2"
+
+
+def add_server_ns(t: Topology):
+    """S on R's r4 (203.0.113.0/29, 2001:db8:ffff::/64); R routes MN's EIDs to it (the proxy
+    announces them)."""
+    t.add_ns(S)
+    t.link(R, "r4", S, "s0")
+    for r_addr, s_addr, plen in (("203.0.113.1", S4, 29), ("2001:db8:ffff::1", S6, 64)):
+        t.addr(R, "r4", f"{r_addr}/{plen}")
+        t.addr(S, "s0", f"{s_addr}/{plen}")
+        t.route(S, "default", "via", r_addr, "dev", "s0")
+    t.route(R, f"{EID4}/32", "via", S4, "dev", "r4")
+    t.route(R, f"{EID6}/128", "via", S6, "dev", "r4")
+
+
+def masquerade(t, ns, wan):
+    """IPv4 leaving ns by wan gets wan's address and a random port, per destination: an
+    endpoint-dependent ("symmetric") NAT, as Linux masquerade with random ports is."""
+    for rule in (["add", "table", "ip", "lmnnat"],
+                 ["add", "chain", "ip", "lmnnat", "post",
+                  "{ type nat hook postrouting priority 100 ; }"],
+                 ["add", "rule", "ip", "lmnnat", "post", "oifname", wan, "masquerade",
+                  "fully-random"]):
+        t.run(ns, ["nft"] + rule)
+
+
+def flush_conntrack(t, ns):
+    """The NAT forgets every binding (as after a reboot or a timeout)."""
+    t.run(ns, ["conntrack", "-F"], check=False)
+
+
 def add_uplink_routes(t, up):
     """MN's default route through an uplink (again, after its address was removed and
     restored: the kernel drops routes whose gateway became unreachable)."""

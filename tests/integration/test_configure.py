@@ -104,6 +104,18 @@ class Configure(fixtures.TestCase):
             (good_settings(mtu=V("u", 100)), "mtu: 100 is not an MTU"),
             (good_settings(mtu=V("u", 1000)), "mtu: 1000 is too small for IPv6 EIDs"),
             (good_settings(**{"instance-id": V("u", 1 << 24)}), "instance-id: 16777216 is not an instance ID"),
+            # NAT traversal
+            (good_settings(**{"nat-traversal": V("s", "yes")}),
+             "nat-traversal: 'yes' is not a NAT traversal mode (auto, on, off)"),
+            (good_settings(**{"nat-traversal": V("s", "x" * 5000)}),
+             "nat-traversal: 5000 bytes is not a NAT traversal mode"),
+            (good_settings(**{"nat-traversal": V("b", True)}), "nat-traversal must be of type 's'"),
+            (good_settings(**{"nat-keepalive-interval": V("u", 4)}),
+             "nat-keepalive-interval: '4' is not a keepalive interval in seconds (5-3600)"),
+            (good_settings(**{"nat-keepalive-interval": V("u", 3601)}),
+             "nat-keepalive-interval: '3601' is not a keepalive interval"),
+            (good_settings(**{"nat-keepalive-interval": V("q", 20)}),
+             "nat-keepalive-interval must be of type 'u'"),
             # map-servers
             (good_settings(**{"map-servers": ms(algorithm=V("s", "md5"))}), "algorithm: 'md5' is not supported"),
             (good_settings(**{"map-servers": ms(key=V("s", ""))}), "key: empty"),

@@ -51,38 +51,39 @@ static void check_full (const LmnConfig *c);
 static void
 test_full (void)
 {
-  static const char text[] =
-    "# every key, none at its default\n"
-    "[lispmnd]\n"
-    "mode=mobile-node\n"
-    "eids=192.0.2.10/32; 2001:db8:e1d::10/128\n"
-    "instance-id=16777215\n"
-    "tun=lmn-test0\n"
-    "mtu=1400\n"
-    "manage-addresses=false\n"
-    "routes=198.51.100.0/24;2001:db8:1::/48\n"
-    "route-metric=4294967295\n"
-    "queue-length=1024\n"
-    "rloc-probe-interval=0\n"
-    "map-resolvers=203.0.113.1;2001:db8:53::1\n"
-    "proxy-etrs=203.0.113.2;2001:db8:2::2 2;203.0.113.3 3 7\n"
-    "\n"
-    "[uplink eth0]\n"
-    "priority=0\n"
-    "weight=255\n"
-    "[uplink wlan0]\n"
-    "\n"
-    "[map-server 203.0.113.1]\n"
-    "key=" KEY "\n"
-    "key-id=7\n"
-    "algorithm=hmac-sha-1\n"
-    "[map-server 2001:db8::5]\n"
-    "key=with\\sescapes;and spaces\n"
-    "\n"
-    "[mapping 198.51.100.0/25]\n"
-    "locators=198.51.100.129 1 100;2001:db8:100:3::1 2\n"
-    "[mapping 2001:db8:bad::/48]\n"
-    "action=drop-auth-failure\n";
+  static const char text[] = "# every key, none at its default\n"
+                             "[lispmnd]\n"
+                             "mode=mobile-node\n"
+                             "eids=192.0.2.10/32; 2001:db8:e1d::10/128\n"
+                             "instance-id=16777215\n"
+                             "tun=lmn-test0\n"
+                             "mtu=1400\n"
+                             "manage-addresses=false\n"
+                             "routes=198.51.100.0/24;2001:db8:1::/48\n"
+                             "route-metric=4294967295\n"
+                             "queue-length=1024\n"
+                             "rloc-probe-interval=0\n"
+                             "nat-traversal=on\n"
+                             "nat-keepalive-interval=3600\n"
+                             "map-resolvers=203.0.113.1;2001:db8:53::1\n"
+                             "proxy-etrs=203.0.113.2;2001:db8:2::2 2;203.0.113.3 3 7\n"
+                             "\n"
+                             "[uplink eth0]\n"
+                             "priority=0\n"
+                             "weight=255\n"
+                             "[uplink wlan0]\n"
+                             "\n"
+                             "[map-server 203.0.113.1]\n"
+                             "key=" KEY "\n"
+                             "key-id=7\n"
+                             "algorithm=hmac-sha-1\n"
+                             "[map-server 2001:db8::5]\n"
+                             "key=with\\sescapes;and spaces\n"
+                             "\n"
+                             "[mapping 198.51.100.0/25]\n"
+                             "locators=198.51.100.129 1 100;2001:db8:100:3::1 2\n"
+                             "[mapping 2001:db8:bad::/48]\n"
+                             "action=drop-auth-failure\n";
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnConfig) c = load (text, &error);
   g_autoptr(LmnConfig) copy = NULL;
@@ -118,6 +119,8 @@ check_full (const LmnConfig *c)
   g_assert_cmpuint (c->route_metric, ==, 4294967295u);
   g_assert_cmpuint (c->queue_length, ==, 1024);
   g_assert_cmpuint (c->rloc_probe_interval, ==, 0);
+  g_assert_cmpint (c->nat_traversal, ==, LMN_NAT_TRAVERSAL_ON);
+  g_assert_cmpuint (c->nat_keepalive_interval, ==, 3600);
   g_assert_cmpuint (c->map_resolvers->len, ==, 2);
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 0), "203.0.113.1");
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 1), "2001:db8:53::1");
@@ -181,6 +184,8 @@ test_defaults (void)
   g_assert_cmpuint (c->route_metric, ==, 50);
   g_assert_cmpuint (c->queue_length, ==, 16);
   g_assert_cmpuint (c->rloc_probe_interval, ==, 60);
+  g_assert_cmpint (c->nat_traversal, ==, LMN_NAT_TRAVERSAL_AUTO);
+  g_assert_cmpuint (c->nat_keepalive_interval, ==, 20);
   g_assert_cmpuint (c->map_resolvers->len, ==, 0);
   g_assert_cmpuint (c->proxy_etrs->len, ==, 0);
   g_assert_cmpuint (c->uplinks->len, ==, 0);
@@ -296,7 +301,8 @@ static const struct {
   { BASE "colour=blue\n", LMN_CONFIG_ERROR_UNKNOWN,
     "t.conf:3: [lispmnd]: unknown key 'colour' (valid keys: mode, eids, instance-id, tun, "
     "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs, "
-    "rloc-probe-interval)" },
+    "rloc-probe-interval, nat-traversal, "
+    "nat-keepalive-interval)" },
   { BASE "mtu=1400\nmtu=1500\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [lispmnd] mtu: given twice (first on line 3)" },
   /* [lispmnd] values */
@@ -355,6 +361,17 @@ static const struct {
     "t.conf:3: [lispmnd] rloc-probe-interval: '86401' is not an interval in seconds (0-86400)" },
   { BASE "rloc-probe-interval=1m\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] rloc-probe-interval: '1m' is not an interval in seconds (0-86400)" },
+  { BASE "nat-traversal=yes\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] nat-traversal: 'yes' is not a NAT traversal mode (auto, on, off)" },
+  { BASE "nat-keepalive-interval=4\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] nat-keepalive-interval: '4' is not a keepalive interval in seconds "
+    "(5-3600)" },
+  { BASE "nat-keepalive-interval=3601\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] nat-keepalive-interval: '3601' is not a keepalive interval in seconds "
+    "(5-3600)" },
+  { BASE "nat-keepalive-interval=20s\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] nat-keepalive-interval: '20s' is not a keepalive interval in seconds "
+    "(5-3600)" },
   { BASE "queue-length=1025\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] queue-length: '1025' is not a queue length (0-1024)" },
   { BASE "map-resolvers=203.0.113.1;map.example.com\n", LMN_CONFIG_ERROR_INVALID,
