@@ -8,6 +8,7 @@
 #include "local-rlocs.h"
 #include "map-cache.h"
 #include "netlink.h"
+#include "own-mapping.h"
 #include "registrar.h"
 #include "resolver.h"
 #include "rloc-prober.h"
@@ -39,6 +40,7 @@ struct _LmnNode {
   GPtrArray       *watched;     /* interface names followed through netlink */
   gboolean         smr_pending; /* our RLOCs changed: tell the peers once re-registered */
   gint64           rlocs_changed_at; /* monotonic µs of the last change of our RLOCs */
+  gboolean unreachable;              /* the last change left no usable RLOC */
 };
 
 static gboolean
@@ -132,15 +134,20 @@ send_smrs (LmnNode *node)
 static void
 rlocs_changed (LmnNode *node)
 {
+  gboolean was_unreachable;
+
   node->rlocs_changed_at = g_get_monotonic_time ();
   log_rlocs (node);
   apply_mtu (node);
   /* Before registering: the Map-Registers leave from the new sockets. */
   if (node->control != NULL)
     lmn_control_sockets_sync (node->control, node->rlocs);
-  /* A lost locator cannot wait: peers may be sending to it. A new one can wait for its
-   * siblings (an uplink reports its addresses one by one). */
-  if (node->registrar != NULL && lmn_local_rlocs_lost_advertised (node->rlocs))
+  /* A lost locator cannot wait: peers may be sending to it; nor can the first one after
+   * none, as nobody reaches us until it is registered. A new one beside others can wait for
+   * its siblings (an uplink reports its addresses one by one). */
+  was_unreachable = node->unreachable;
+  node->unreachable = lmn_own_mapping_n_rlocs (node->rlocs) == 0;
+  if (node->registrar != NULL && (was_unreachable || lmn_local_rlocs_lost_advertised (node->rlocs)))
     lmn_registrar_register_now (node->registrar);
   else if (node->registrar != NULL)
     lmn_registrar_register_soon (node->registrar);
