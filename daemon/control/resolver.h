@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 /* SMR-invoked Map-Requests allowed inside that interval: a move reaches a peer as several
  * SMRs (one per address the mobile node loses), and each answer must leave at once; a flood
  * of forged SMRs still gets only this many more through. */
-#define LMN_RESOLVER_SMR_BURST 3
+#define LMN_RESOLVER_SMR_BURST 4
 
 typedef struct {
   LmnIp   address;
