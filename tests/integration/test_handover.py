@@ -18,7 +18,6 @@ what the daemons do, never by how long it took.
 import json
 import os
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
