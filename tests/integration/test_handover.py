@@ -13,7 +13,7 @@ what the daemons do, never by how long it took.
                            after the coalescing delay)
   harness_carrier:         the topology's veth ends have ifindexes of their own (carrier
                            reports at once), and a pulled carrier plugged back leaves IPv6
-                           working on that link
+                           working on that link and R still knowing MN's MAC
 """
 import json
 import os
@@ -148,10 +148,14 @@ class Handover(fixtures.TestCase):
         for ns, ifname in ((lt.MN, "up1"), (lt.MN, "up2"), (lt.R, "r1"), (lt.X, "up0")):
             link = json.loads(self.t.run(ns, ["ip", "-j", "link", "show", "dev", ifname]).stdout)[0]
             self.assertNotEqual(link["ifindex"], link.get("link_index"), link)
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, UP1[4][1], UP1[4][0]), "IPv4 over up1")
         self.t.carrier(lt.MN, "up1", False)
         wait_for(lambda: "NO-CARRIER" in self.t.run(lt.MN, ["ip", "link", "show", "up1"]).stdout,
                  5, "up1 to lose its carrier")
         self.t.carrier(lt.MN, "up1", True)
+        # R knows MN's link-layer address at once, as a router that kept its link would.
+        neigh = self.t.run(lt.R, ["ip", "neigh", "show", UP1[4][0], "dev", "r1"]).stdout
+        self.assertIn("lladdr", neigh)
         wait_for(lambda: "LOWER_UP" in self.t.run(lt.MN, ["ip", "link", "show", "up1"]).stdout,
                  5, "up1's carrier back")
         self.assertIn(UP1[6][1], self.t.run(lt.R, ["ip", "-6", "addr", "show", "dev", "r1"]).stdout)
