@@ -35,7 +35,8 @@ struct _Request {
   guint        tries;
   gboolean     smr_invoked;
   gboolean     done;         /* answered or given up: kept only for the rate limit */
-  gboolean     smr_again;    /* an SMR came while rate-limited: ask again when allowed */
+  gboolean smr_again;        /* an SMR came meanwhile: ask again when allowed */
+  guint smr_burst;           /* SMR-invoked requests that went early, inside the rate limit */
   gint64       last_sent;
   guint        timer;
   /* A lookup (lmn_resolver_lookup): the answer goes here, not into the map-cache. */
@@ -72,7 +73,9 @@ gboolean lmn_resolver_on_request_timer (gpointer user_data);
 void lmn_resolver_lookup_cancel_all (LmnResolver *r);
 
 /* resolver.c: a Map-Request for dst as a host prefix unless one is in flight or was sent
- * less than LMN_RESOLVER_MIN_INTERVAL ago; smr_invoked: asked because of an SMR. */
+ * less than LMN_RESOLVER_MIN_INTERVAL ago; smr_invoked: asked because of an SMR, which
+ * goes at once (or as soon as the one in flight is answered) up to LMN_RESOLVER_SMR_BURST
+ * times within the limit. */
 void lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
                            gboolean smr_invoked);
 

@@ -55,11 +55,28 @@ static void miss_expired (LmnResolver *r, Request *req);
 /* A Map-Request for a map-cache miss: the answer fills the map-cache. */
 static const RequestKind miss_kind = { miss_answered, miss_expired };
 
-/* The request is over: it stays only until its destination may be asked for again. */
+/* Sends a miss's first Map-Request (key: dst as text, taken); burst: how many SMR-invoked
+ * ones went early before it, within the rate limit. */
+static void
+start_miss (LmnResolver *r, const LispPrefix *dst, gchar *key, gboolean smr_invoked, guint burst)
+{
+  Request *req = lmn_resolver_request_new (r, &miss_kind, dst, key);
+
+  req->smr_invoked = smr_invoked;
+  req->smr_burst = burst;
+  g_hash_table_insert (r->by_dst, req->key, req);
+  lmn_resolver_request_start (r, req);
+}
+
+/* The request is over: it stays only until its destination may be asked for again, or
+ * hardly at all when an SMR came while it was in flight (its answer may predate the move). */
 static void
 finish (LmnResolver *r, Request *req)
 {
   gint64 left = req->last_sent + LMN_RESOLVER_MIN_INTERVAL - g_get_monotonic_time ();
+
+  if (req->smr_again && req->smr_burst < LMN_RESOLVER_SMR_BURST)
+    left = 0;
 
   g_hash_table_remove (r->by_nonce, &req->nonce);
   req->done = TRUE;
@@ -75,13 +92,15 @@ miss_expired (LmnResolver *r, Request *req)
   if (req->done)
     {
       gboolean again = req->smr_again;
+      gboolean early = g_get_monotonic_time () < req->last_sent + LMN_RESOLVER_MIN_INTERVAL;
+      guint burst = early ? req->smr_burst + 1 : 0;
       LispPrefix dst = req->dst;
 
       g_hash_table_remove (r->by_dst, req->key);
       /* The SMR said our mapping is stale: it is looked up as soon as the limit allows,
        * not forgotten until the mapping's TTL runs out. */
       if (again)
-        lmn_resolver_request (r, dst.iid, dst.family, dst.addr, TRUE);
+        start_miss (r, &dst, lisp_prefix_to_string (&dst), TRUE, burst);
       return;
     }
   r->ctx.counters->n[LMN_CTL_MAP_REQUEST_GAVE_UP]++;
@@ -96,13 +115,26 @@ lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *
   Request *req;
   LispPrefix p;
   g_autofree gchar *key = NULL;
+  guint burst = 0;
 
   if (r->map_resolvers->len == 0 ||
       !lisp_prefix_init (&p, iid, family, dst, family == LISP_FAMILY_IPV4 ? 32 : 128))
     return;
   key = lisp_prefix_to_string (&p);
   req = g_hash_table_lookup (r->by_dst, key);
-  if (req != NULL)
+  if (req != NULL && smr_invoked && req->smr_burst < LMN_RESOLVER_SMR_BURST)
+    {
+      /* The answer to a move is never held: asked again at once, or as soon as the
+       * request in flight is answered (that answer may be from before the move). */
+      if (!req->done)
+        {
+          req->smr_again = TRUE;
+          return;
+        }
+      burst = req->smr_burst + 1;
+      g_hash_table_remove (r->by_dst, key);
+    }
+  else if (req != NULL)
     {
       /* In flight, or asked less than a second ago. */
       if (req->done)
@@ -112,10 +144,7 @@ lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *
         }
       return;
     }
-  req = lmn_resolver_request_new (r, &miss_kind, &p, g_steal_pointer (&key));
-  req->smr_invoked = smr_invoked;
-  g_hash_table_insert (r->by_dst, req->key, req);
-  lmn_resolver_request_start (r, req);
+  start_miss (r, &p, g_steal_pointer (&key), smr_invoked, burst);
 }
 
 void

@@ -21,6 +21,10 @@ G_BEGIN_DECLS
 
 #define LMN_RESOLVER_TRIES 3
 #define LMN_RESOLVER_MIN_INTERVAL G_USEC_PER_SEC  /* per destination */
+/* SMR-invoked Map-Requests allowed inside that interval: a move reaches a peer as several
+ * SMRs (one per address the mobile node loses), and each answer must leave at once; a flood
+ * of forged SMRs still gets only this many more through. */
+#define LMN_RESOLVER_SMR_BURST 4
 
 typedef struct {
   LmnIp   address;

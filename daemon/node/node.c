@@ -9,6 +9,7 @@
 #include "map-cache.h"
 #include "nat-traverser.h"
 #include "netlink.h"
+#include "own-mapping.h"
 #include "registrar.h"
 #include "resolver.h"
 #include "rloc-prober.h"
@@ -42,6 +43,7 @@ struct _LmnNode {
   gboolean         smr_pending; /* our RLOCs changed: tell the peers once re-registered */
   gint64           rlocs_changed_at; /* monotonic µs of the last change of our RLOCs */
   gchar *logged_rlocs;               /* the RLOC line last logged: each set is told once */
+  gboolean unreachable;              /* the last change left no usable RLOC */
 };
 
 static gboolean
@@ -140,6 +142,8 @@ send_smrs (LmnNode *node)
 static void
 rlocs_changed (LmnNode *node)
 {
+  gboolean was_unreachable;
+
   node->rlocs_changed_at = g_get_monotonic_time ();
   log_rlocs (node);
   apply_mtu (node);
@@ -149,9 +153,12 @@ rlocs_changed (LmnNode *node)
   /* A new address: is it behind a NAT? (Until we know, it is announced as it is.) */
   if (node->nat != NULL)
     lmn_nat_traverser_sync (node->nat);
-  /* A lost locator cannot wait: peers may be sending to it. A new one can wait for its
-   * siblings (an uplink reports its addresses one by one). */
-  if (node->registrar != NULL && lmn_local_rlocs_lost_advertised (node->rlocs))
+  /* A lost locator cannot wait: peers may be sending to it; nor can the first one after
+   * none, as nobody reaches us until it is registered. A new one beside others can wait for
+   * its siblings (an uplink reports its addresses one by one). */
+  was_unreachable = node->unreachable;
+  node->unreachable = lmn_own_mapping_n_rlocs (node->rlocs) == 0;
+  if (node->registrar != NULL && (was_unreachable || lmn_local_rlocs_lost_advertised (node->rlocs)))
     lmn_registrar_register_now (node->registrar);
   else if (node->registrar != NULL)
     lmn_registrar_register_soon (node->registrar);

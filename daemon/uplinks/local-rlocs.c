@@ -19,6 +19,9 @@ struct _LmnLocalRlocs {
   GPtrArray *connections;  /* gchar* or NULL, owned: interface i's NetworkManager connection */
   GArray    *slots;        /* LmnLocalRloc */
   GArray    *advertised;   /* LmnIp: the locator set peers know, in its order */
+  /* interface name -> GArray of LmnIp: every address an uplink with carrier has, the
+   * replaced ones included (still ours while peers learn the new one) */
+  GHashTable *present;
   guint32    status_bits;  /* derived from advertised and slots; read for every packet */
 };
 
@@ -45,6 +48,8 @@ lmn_local_rlocs_new (void)
   set->connections = g_ptr_array_new_with_free_func (g_free);
   set->slots = g_array_new (FALSE, TRUE, sizeof (LmnLocalRloc));
   set->advertised = g_array_new (FALSE, TRUE, sizeof (LmnIp));
+  set->present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) g_array_unref);
   return set;
 }
 
@@ -57,6 +62,7 @@ lmn_local_rlocs_free (LmnLocalRlocs *set)
     close_sockets (&g_array_index (set->slots, LmnLocalRloc, i));
   g_array_unref (set->slots);
   g_array_unref (set->advertised);
+  g_hash_table_unref (set->present);
   g_ptr_array_unref (set->interfaces);
   g_ptr_array_unref (set->connections);
   g_free (set);
@@ -150,25 +156,48 @@ open_sockets (LmnLocalRloc *r)
   return TRUE;
 }
 
+static gboolean
+has_ip (const GArray *addresses, const LmnIp *ip)
+{
+  for (guint i = 0; i < addresses->len; i++)
+    if (lmn_ip_equal (&g_array_index (addresses, LmnIp, i), ip))
+      return TRUE;
+  return FALSE;
+}
+
+/* The address of r's family r uses: one added since the uplink's last report (a new
+ * lease's address comes before the old one goes, and takes over at once), else the one it
+ * uses if still there, else the first. before: the addresses of that last report, or NULL
+ * (none with carrier since we watch). */
+static const LmnIp *
+choose_address (const LmnLocalRloc *r, const GArray *addresses, const GArray *before)
+{
+  const LmnIp *first = NULL, *current = NULL, *added = NULL;
+
+  for (guint i = 0; addresses != NULL && i < addresses->len; i++)
+    {
+      const LmnIp *ip = &g_array_index (addresses, LmnIp, i);
+
+      if (ip->family != r->family)
+        continue;
+      if (first == NULL)
+        first = ip;
+      if (r->known && memcmp (ip->addr, r->addr, lmn_ip_family_len (r->family)) == 0)
+        current = ip;
+      else if (before != NULL && !has_ip (before, ip))
+        added = ip;
+    }
+  return added != NULL ? added : current != NULL ? current : first;
+}
+
 /* Applies one family's new address (or none) to a slot. */
 static gboolean
-update_slot (LmnLocalRloc *r, const LmnLinkState *state)
+update_slot (LmnLocalRloc *r, const LmnLinkState *state, const GArray *before)
 {
-  const LmnIp *addr = NULL;
+  const LmnIp *addr = choose_address (r, state->addresses, before);
   gboolean was_up = r->up;
   gboolean moved = FALSE;
   gsize alen = lmn_ip_family_len (r->family);
-
-  for (guint i = 0; state->addresses != NULL && i < state->addresses->len; i++)
-    {
-      const LmnIp *ip = &g_array_index (state->addresses, LmnIp, i);
-
-      if (ip->family == r->family)
-        {
-          addr = ip;
-          break;
-        }
-    }
   r->ifindex = state->ifindex;
   r->link_mtu = state->mtu;
   if (addr == NULL || !state->carrier)
@@ -200,8 +229,12 @@ lmn_local_rlocs_update (LmnLocalRlocs *set, const LmnLinkState *state)
       LmnLocalRloc *r = &g_array_index (set->slots, LmnLocalRloc, i);
 
       if (g_strcmp0 (r->interface, state->name) == 0)
-        changed |= update_slot (r, state);
+        changed |= update_slot (r, state, g_hash_table_lookup (set->present, state->name));
     }
+  if (state->carrier && state->addresses != NULL)
+    g_hash_table_replace (set->present, g_strdup (state->name), g_array_copy (state->addresses));
+  else
+    g_hash_table_remove (set->present, state->name);
   update_status_bits (set);
   return changed;
 }
@@ -253,8 +286,9 @@ lmn_local_rlocs_has_family (const LmnLocalRlocs *set, guint8 family)
   return FALSE;
 }
 
-gboolean
-lmn_local_rlocs_is_ours (const LmnLocalRlocs *set, guint8 family, const guint8 *addr)
+/* Whether addr is the RLOC a slot uses now. */
+static gboolean
+is_used (const LmnLocalRlocs *set, guint8 family, const guint8 *addr)
 {
   for (guint i = 0; i < set->slots->len; i++)
     {
@@ -263,6 +297,26 @@ lmn_local_rlocs_is_ours (const LmnLocalRlocs *set, guint8 family, const guint8 *
       if (r->up && r->family == family && memcmp (r->addr, addr, lmn_ip_family_len (family)) == 0)
         return TRUE;
     }
+  return FALSE;
+}
+
+gboolean
+lmn_local_rlocs_is_ours (const LmnLocalRlocs *set, guint8 family, const guint8 *addr)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (is_used (set, family, addr))
+    return TRUE;
+  g_hash_table_iter_init (&iter, set->present);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    for (guint i = 0; i < ((GArray *) value)->len; i++)
+      {
+        const LmnIp *ip = &g_array_index ((GArray *) value, LmnIp, i);
+
+        if (ip->family == family && memcmp (ip->addr, addr, lmn_ip_family_len (family)) == 0)
+          return TRUE;
+      }
   return FALSE;
 }
 
@@ -305,10 +359,15 @@ lmn_local_rlocs_status_bits (const LmnLocalRlocs *set)
 gboolean
 lmn_local_rlocs_lost_advertised (const LmnLocalRlocs *set)
 {
-  guint n = MIN (set->advertised->len, 32);
-  guint32 all = n == 32 ? G_MAXUINT32 : (1u << n) - 1;
+  /* A replaced address still reaches us, but only until it goes: peers must move now. */
+  for (guint i = 0; i < set->advertised->len; i++)
+    {
+      const LmnIp *ip = &g_array_index (set->advertised, LmnIp, i);
 
-  return set->status_bits != all;
+      if (!is_used (set, ip->family, ip->addr))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 guint
@@ -371,7 +430,10 @@ lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *u
       LmnLocalRloc *o = &g_array_index (old_slots, LmnLocalRloc, j);
 
       if (o->interface != NULL)
-        close_sockets (o);
+        {
+          g_hash_table_remove (set->present, o->interface);
+          close_sockets (o);
+        }
     }
   g_array_unref (old_slots);
   g_ptr_array_unref (old_names);

@@ -66,7 +66,8 @@ void           lmn_local_rlocs_add_uplink (LmnLocalRlocs *set, const char *inter
  * weight), the others are closed, new ones start down. Ordinals follow the new order. */
 void           lmn_local_rlocs_set_uplinks (LmnLocalRlocs *set, const LmnUplinkConfig *const *uplinks,
                                             guint n);
-/* Applies the kernel's view of an uplink: picks its first global address of each family,
+/* Applies the kernel's view of an uplink: picks a global address of each family (one added
+ * since its last report, else the one in use, else the first),
  * (re)opens or closes the sockets. Returns TRUE when a usable RLOC came, went or changed.
  * A socket that cannot be opened leaves that RLOC down, with a warning naming why. */
 gboolean       lmn_local_rlocs_update   (LmnLocalRlocs *set, const LmnLinkState *state);
@@ -78,7 +79,8 @@ const LmnLocalRloc *lmn_local_rlocs_get (const LmnLocalRlocs *set, guint i);
 const LmnLocalRloc *lmn_local_rlocs_choose (const LmnLocalRlocs *set, guint8 family,
                                             guint32 flow_hash);
 gboolean       lmn_local_rlocs_has_family (const LmnLocalRlocs *set, guint8 family);
-/* Whether addr is one of our usable RLOC addresses. */
+/* Whether addr is one of our usable RLOC addresses, or another address of an uplink with
+ * carrier (one a newer address replaced: peers may still send to it). */
 gboolean       lmn_local_rlocs_is_ours  (const LmnLocalRlocs *set, guint8 family,
                                          const guint8 *addr);
 /* Takes the usable RLOCs, in order, as the locator set peers know: the one we just
@@ -87,7 +89,8 @@ void           lmn_local_rlocs_advertise (LmnLocalRlocs *set);
 /* The locator-status bits of the data header: bit n set while the n-th RLOC of the
  * advertised set is still usable (RFC 9300 §5.3: the bits follow the mapping peers hold). */
 guint32        lmn_local_rlocs_status_bits (const LmnLocalRlocs *set);
-/* Whether an RLOC of the advertised set is no longer usable (peers may be sending to it). */
+/* Whether an RLOC of the advertised set is no longer usable, or was replaced by a newer
+ * address of its uplink (peers may be sending to it, and should move now). */
 gboolean       lmn_local_rlocs_lost_advertised (const LmnLocalRlocs *set);
 /* Sets what NAT discovery found about RLOC i; TRUE when its RTR changed (the locator we
  * announce for it changes with it). */

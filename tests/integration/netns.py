@@ -11,6 +11,7 @@ Every namespace is named with a per-run prefix (lmn<pid>-) so two runs never col
 the topology (also on an exception or SIGTERM, e.g. a meson timeout) stops the processes it
 started, by PID, and deletes its namespaces. Every wait is bounded.
 """
+import json
 import os
 import signal
 import subprocess
@@ -114,6 +115,8 @@ class Topology:
         self.prefix = f"lmn{os.getpid()}-"
         self.namespaces = []
         self.peers = {}       # (ns, ifname) -> (peer ns, peer ifname)
+        self.next_ifindex = 1000   # for the veth ends link() numbers itself
+        self._neighbours = {}      # (ns, ifname) -> [(address, MAC)] while carrier() holds it down
         self.processes = []
         self.workdir = workdir
 
@@ -192,12 +195,15 @@ class Topology:
 
     def link(self, ns_a, if_a, ns_b, if_b, indexes=None):
         """A veth pair between two namespaces, both ends up. indexes: (ifindex of if_a, of
-        if_b), for a test that needs the two to differ: the kernel reports a carrier change at
-        once only for a device whose peer's ifindex differs from its own, and two fresh
-        namespaces give both ends the same one; otherwise the report is batched for up to a
-        second (linkwatch), as for a physical NIC."""
-        index_a = ["index", str(indexes[0])] if indexes else []
-        index_b = ["index", str(indexes[1])] if indexes else []
+        if_b); by default each end gets one of its own, above 1000. The kernel reports a carrier
+        change at once only for a device whose peer's ifindex differs from its own, and two
+        fresh namespaces would give both ends the same one: the report would then be batched
+        for up to a second (linkwatch), as for a physical NIC."""
+        if indexes is None:
+            indexes = (self.next_ifindex, self.next_ifindex + 1)
+            self.next_ifindex += 2
+        index_a = ["index", str(indexes[0])]
+        index_b = ["index", str(indexes[1])]
         self._host(["ip", "link", "add", if_a, *index_a, "netns", self.nsname(ns_a), "type", "veth",
                     "peer", "name", if_b, *index_b, "netns", self.nsname(ns_b)])
         for ns, ifname in ((ns_a, if_a), (ns_b, if_b)):
@@ -225,9 +231,25 @@ class Topology:
 
     def carrier(self, ns, ifname, up):
         """Take the peer end of a veth down (or up): ifname in ns loses (regains) carrier,
-        as when a cable is pulled or a Wi-Fi association is lost."""
+        as when a cable is pulled or a Wi-Fi association is lost. The peer end keeps its
+        IPv6 addresses while down (by default the kernel deletes them, and bringing the link up
+        does not restore them), so that the link works in both families again once up; and it
+        gets its neighbours back (stale, as a router that never lost its link would have
+        them): taking it down flushed them, and its first ARP request as it comes up would
+        go unanswered, ifname not yet sending, leaving IPv4 to ifname dead for a second."""
         peer_ns, peer_if = self.peers[(ns, ifname)]
-        self.run(peer_ns, ["ip", "link", "set", peer_if, "up" if up else "down"])
+        if not up:
+            self.sysctl(peer_ns, f"net.ipv6.conf.{peer_if}.keep_addr_on_down", 1)
+            self._neighbours[(peer_ns, peer_if)] = [
+                (n["dst"], n["lladdr"]) for n in json.loads(self.run(
+                    peer_ns, ["ip", "-j", "neigh", "show", "dev", peer_if]).stdout or "[]")
+                if n.get("lladdr") and not n["dst"].startswith("fe80:")]
+            self.run(peer_ns, ["ip", "link", "set", peer_if, "down"])
+            return
+        # One process: the neighbours are back before traffic to them needs resolving.
+        restore = [f"ip neigh replace {dst} lladdr {mac} dev {peer_if} nud stale"
+                   for dst, mac in self._neighbours.pop((peer_ns, peer_if), [])]
+        self.run(peer_ns, ["sh", "-ec", "; ".join([f"ip link set {peer_if} up"] + restore)])
 
     def link_stats(self, ns, ifname):
         """The kernel's 64-bit counters of an interface: {'rx': {...}, 'tx': {...}}."""
