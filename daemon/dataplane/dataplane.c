@@ -88,6 +88,7 @@ struct _LmnDataplane {
   TxPacket        tx[TUN_BATCH];
   guint           n_tx;
   guint8         *udp_bufs;    /* UDP_BATCH x PACKET_MAX */
+  LmnTransitHooks transit;     /* an RTR's (zeros: none) */
 };
 
 /* ---- helpers ------------------------------------------------------------------------- */
@@ -315,6 +316,7 @@ is_local_scope (const LmnInnerPacket *ip)
 }
 
 static void schedule_pending_expiry (LmnDataplane *dp, gint64 now);
+static void flush_tx (LmnDataplane *dp);
 
 /* A miss: wait for the resolver when there is one, else proxy-ETR or ICMP at once. */
 static void
@@ -340,6 +342,79 @@ handle_miss (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip, g
     }
 }
 
+/* ---- an RTR's nodes behind NAT (lmn_dataplane_set_transit_hooks) ---------------------- */
+
+/* TRUE when the RTR sent the packet itself, to one of its nodes. */
+static gboolean
+transit_outbound (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip)
+{
+  if (dp->transit.outbound == NULL ||
+      !dp->transit.outbound (packet, ip->length, ip->family, ip->dst, dp->transit.user_data))
+    return FALSE;
+  dp->counters.tx_packets++;
+  dp->counters.tx_bytes += ip->length;
+  return TRUE;
+}
+
+static void
+write_to_tun (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip)
+{
+  struct iovec iov = { (void *) packet, ip->length };
+
+  if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
+    {
+      drop (dp, LMN_DROP_TUN_WRITE_FAILED, ip);
+      return;
+    }
+  dp->counters.rx_packets++;
+  dp->counters.rx_bytes += ip->length;
+}
+
+/* A packet from one of the RTR's nodes (data: its data header): on to a LISP destination as
+ * an ITR sends it, else natively through the TUN (the kernel routes it, back into the TUN
+ * for the proxy's own EIDs). A miss asks the resolver and lets the packet go natively
+ * meanwhile: the answer serves the packets that follow. TRUE when the packet was taken. */
+static gboolean
+transit_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint8 *data,
+                 const LmnInnerPacket *ip, gint64 now)
+{
+  const guint8 *packet = data + LISP_DATA_HEADER_SIZE;
+  const LispMapEntry *entry;
+  LmnTransitVerdict verdict = dp->transit.inbound (packet, ip->length, ip->family, ip->src, family,
+                                                   from, dp->transit.user_data);
+
+  if (verdict == LMN_TRANSIT_DEFAULT)
+    return FALSE;
+  if (verdict == LMN_TRANSIT_DROP)
+    {
+      drop (dp, LMN_DROP_NOT_FROM_EID, ip);
+      return TRUE;
+    }
+  lmn_peer_table_note (dp->peers, family, from, now);
+  if (transit_outbound (dp, packet, ip))
+    return TRUE;
+  entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip->family, ip->dst, now);
+  if (entry != NULL && entry->n_locators > 0)
+    {
+      send_to_locators (dp, entry->locators, entry->n_locators, packet, ip,
+                        lisp_flow_hash (packet, ip->length), now);
+      flush_tx (dp);
+      return TRUE;
+    }
+  if (entry == NULL && dp->resolve != NULL && !is_our_eid (dp, ip->family, ip->dst))
+    dp->resolve (dp->iid, ip->family, ip->dst, dp->resolve_data);
+  write_to_tun (dp, packet, ip);
+  return TRUE;
+}
+
+void
+lmn_dataplane_set_transit_hooks (LmnDataplane *dp, const LmnTransitHooks *hooks)
+{
+  static const LmnTransitHooks none;
+
+  dp->transit = hooks != NULL ? *hooks : none;
+}
+
 static void
 handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
 {
@@ -357,6 +432,8 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
       drop (dp, LMN_DROP_LOCAL_SCOPE, &ip);
       return;
     }
+  if (transit_outbound (dp, packet, &ip))
+    return;
   /* A mobile node or xTR sends for its EIDs; a proxy-ITR for anyone to the EIDs it serves. */
   if (dp->mode == LMN_MODE_PROXY ? !is_our_eid (dp, ip.family, ip.dst)
                                  : !is_our_eid (dp, ip.family, ip.src))
@@ -634,6 +711,8 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
       drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
       return;
     }
+  if (dp->transit.inbound != NULL && transit_inbound (dp, family, from, data, &ip, now))
+    return;
   /* A mobile node or xTR takes packets for its EIDs; a proxy-ETR forwards natively what
    * the EIDs it serves send anywhere (and nothing else: it is no open relay). */
   if (dp->mode == LMN_MODE_PROXY ? !is_our_eid (dp, ip.family, ip.src)

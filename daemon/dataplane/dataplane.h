@@ -52,6 +52,29 @@ GArray            *lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since);
 void               lmn_dataplane_mapping_added (LmnDataplane *dp, const LispPrefix *prefix);
 /* When we last sent traffic to this remote RLOC (monotonic µs), 0 when not lately. */
 gint64             lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family, const guint8 *addr);
+
+/* An RTR (lispmn-server's [rtr], server/rtr-dataplane.c) serves nodes behind NAT through a
+ * proxy's data plane with two hooks, both given the inner packet and its addresses:
+ * - inbound, for a decapsulated packet from the outer source `from`: FORWARD when it comes
+ *   from a node of the RTR (resolved and encapsulated as an ITR would, or natively through
+ *   the TUN while there is no mapping), DROP when it claims to (a forged source), DEFAULT
+ *   for the proxy-ETR's usual checks;
+ * - outbound, for a packet about to be encapsulated (from the TUN, or forwarded): TRUE when
+ *   the hook sent it itself (to a node, through its NAT). */
+typedef enum {
+  LMN_TRANSIT_DEFAULT,
+  LMN_TRANSIT_FORWARD,
+  LMN_TRANSIT_DROP,
+} LmnTransitVerdict;
+typedef struct {
+  LmnTransitVerdict (*inbound) (const guint8 *packet, gsize len, guint8 family, const guint8 *src,
+                                guint8 outer_family, const guint8 *from, gpointer user_data);
+  gboolean (*outbound) (const guint8 *packet, gsize len, guint8 family, const guint8 *dst,
+                        gpointer user_data);
+  gpointer user_data;
+} LmnTransitHooks;
+/* hooks is copied; NULL removes them. */
+void lmn_dataplane_set_transit_hooks (LmnDataplane *dp, const LmnTransitHooks *hooks);
 /* RLOC-probing's verdict on a remote locator: TRUE when probes found it unreachable. The
  * data plane then keeps it unreachable whatever the locator-status bits or a new Map-Reply
  * say, until probing finds it again. */

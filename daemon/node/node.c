@@ -454,6 +454,12 @@ lmn_node_get_counters (LmnNode *node)
   return node->dataplane != NULL ? lmn_dataplane_get_counters (node->dataplane) : &none;
 }
 
+LmnDataplane *
+lmn_node_get_dataplane (LmnNode *node)
+{
+  return node->dataplane;
+}
+
 void
 lmn_node_handle_control (LmnNode *node, const guint8 *data, gsize len, const LmnIp *from,
                          guint16 port, const LmnIp *local)

@@ -37,6 +37,8 @@ LmnRlocProber      *lmn_node_get_prober     (LmnNode *node);
 /* NAT discovery and registration through RTRs. */
 LmnNatTraverser *lmn_node_get_nat (LmnNode *node);
 const LmnCounters  *lmn_node_get_counters   (LmnNode *node);
+/* Its data plane, for an RTR's hooks (lispmn-server). */
+LmnDataplane *lmn_node_get_dataplane (LmnNode *node);
 /* The control plane's messages by type and outcome. */
 const LmnControlCounters *lmn_node_get_control_counters (LmnNode *node);
 /* A control message that arrived on UDP 4342 of a program embedding the node (whose own

@@ -110,6 +110,36 @@ endpoint_from_sockaddr (const struct sockaddr *sa, LmnEndpoint *out)
   return TRUE;
 }
 
+/* Sends one datagram (iov) to `to` from source (NULL: the kernel's choice) through the
+ * socket of its family. */
+static gboolean
+send_iov (Server *s, const LmnEndpoint *to, const LmnEndpoint *source, struct iovec *iov, gsize n)
+{
+  GSocketFamily family = (GSocketFamily) lmn_ip_family_to_af (to->family);
+  struct sockaddr_storage native;
+  GSocket *sock = NULL;
+  LmnPktinfoBuffer control;
+  struct msghdr msg = { .msg_name = &native, .msg_iov = iov, .msg_iovlen = n };
+
+  for (guint j = 0; j < s->sockets->len && sock == NULL; j++)
+    if (g_socket_get_family (g_ptr_array_index (s->sockets, j)) == family)
+      sock = g_ptr_array_index (s->sockets, j);
+  if (sock == NULL)
+    {
+      g_info ("no socket of the destination's family to send a reply");
+      return FALSE;
+    }
+  lmn_ip_bytes_to_sockaddr (to->family, to->addr, to->port, &native, &msg.msg_namelen);
+  if (source != NULL && source->family == to->family)
+    lmn_pktinfo_set_source (&msg, &control, source->family, source->addr);
+  if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
+    {
+      g_info ("send: %s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Sends out the datagrams one input produced, from the address that input was sent to
  * (local): a host with several addresses must answer from the one its clients know, or
  * they cannot match the answer to the server they asked. */
@@ -119,30 +149,22 @@ send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
   for (guint i = 0; i < out->len; i++)
     {
       const LmnDatagram *d = g_ptr_array_index (out, i);
-      GSocketFamily family = (GSocketFamily) lmn_ip_family_to_af (d->to.family);
-      struct sockaddr_storage native;
-      GSocket *sock = NULL;
       gsize len;
-      const guint8 *data = g_bytes_get_data (d->data, &len);
-      LmnPktinfoBuffer control;
-      struct iovec iov = { (void *) data, len };
-      struct msghdr msg = { .msg_name = &native, .msg_iov = &iov, .msg_iovlen = 1 };
-      const LmnEndpoint *source = d->local.family != 0 ? &d->local : local;
+      struct iovec iov = { (void *) g_bytes_get_data (d->data, &len), 0 };
 
-      for (guint j = 0; j < s->sockets->len && sock == NULL; j++)
-        if (g_socket_get_family (g_ptr_array_index (s->sockets, j)) == family)
-          sock = g_ptr_array_index (s->sockets, j);
-      if (sock == NULL)
-        {
-          g_info ("no socket of the destination's family to send a reply");
-          continue;
-        }
-      lmn_ip_bytes_to_sockaddr (d->to.family, d->to.addr, d->to.port, &native, &msg.msg_namelen);
-      if (source != NULL && source->family == d->to.family)
-        lmn_pktinfo_set_source (&msg, &control, source->family, source->addr);
-      if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
-        g_info ("send: %s", g_strerror (errno));
+      iov.iov_len = len;
+      send_iov (s, &d->to, d->local.family != 0 ? &d->local : local, &iov, 1);
     }
+}
+
+/* The RTR's data to its nodes: from our port 4342 (rtr-dataplane.h). */
+static gboolean
+send_rtr_data (const LmnEndpoint *from, const LmnEndpoint *to, const guint8 *header,
+               gsize header_len, const guint8 *packet, gsize len, gpointer user_data)
+{
+  struct iovec iov[2] = { { (void *) header, header_len }, { (void *) packet, len } };
+
+  return send_iov (user_data, to, from, iov, 2);
 }
 
 /* The address a datagram was sent to, from its IP_PKTINFO / IPV6_PKTINFO. */
@@ -362,7 +384,10 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
   lmn_map_server_set_rtrs (s->ms, config->rtrs);
   lmn_map_server_set_rtr_key (s->ms, config->rtr_key);
   if (config->rtr != NULL)
-    s->rtr = lmn_rtr_new (config->rtr);
+    {
+      s->rtr = lmn_rtr_new (config->rtr);
+      lmn_proxy_router_attach_rtr (s->proxy, s->rtr, send_rtr_data, s);
+    }
   config->sites = g_ptr_array_new ();
   return TRUE;
 }
@@ -401,9 +426,9 @@ server_clear (Server *s)
   for (guint i = 0; s->sockets != NULL && i < s->sockets->len; i++)
     g_socket_close (g_ptr_array_index (s->sockets, i), NULL);
   g_clear_pointer (&s->sockets, g_ptr_array_unref);
+  g_clear_pointer (&s->proxy, lmn_proxy_router_free); /* first: its data plane calls the RTR */
   g_clear_pointer (&s->rtr, lmn_rtr_free);
   g_clear_pointer (&s->own, g_array_unref);
-  g_clear_pointer (&s->proxy, lmn_proxy_router_free);
   g_clear_pointer (&s->ms, lmn_map_server_free);
   g_clear_pointer (&s->loop, g_main_loop_unref);
 }

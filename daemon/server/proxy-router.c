@@ -11,6 +11,9 @@
 struct _LmnProxyRouter {
   LmnConfig *config;   /* the node's; outlives it */
   LmnNode   *node;
+  LmnRtr *rtr; /* NULL: no RTR */
+  LmnRtrSendFunc rtr_send;
+  gpointer rtr_send_data;
 };
 
 /* Why a [proxy] value is refused (takes reason). */
@@ -152,6 +155,45 @@ lmn_proxy_router_handle (LmnProxyRouter *proxy, const guint8 *data, gsize len, g
   memcpy (from_ip.addr, from, size);
   memcpy (local_ip.addr, local, size);
   lmn_node_handle_control (proxy->node, data, len, &from_ip, from_port, &local_ip);
+}
+
+static LmnTransitVerdict
+on_transit_inbound (const guint8 *packet, gsize len, guint8 family, const guint8 *src,
+                    guint8 outer_family, const guint8 *from, gpointer user_data)
+{
+  LmnProxyRouter *proxy = user_data;
+
+  switch (lmn_rtr_check_source (proxy->rtr, family, src, outer_family, from))
+    {
+    case LMN_RTR_SOURCE_NODE:
+      return LMN_TRANSIT_FORWARD;
+    case LMN_RTR_SOURCE_FORGED:
+      return LMN_TRANSIT_DROP;
+    default:
+      return LMN_TRANSIT_DEFAULT;
+    }
+}
+
+static gboolean
+on_transit_outbound (const guint8 *packet, gsize len, guint8 family, const guint8 *dst,
+                     gpointer user_data)
+{
+  LmnProxyRouter *proxy = user_data;
+
+  return lmn_rtr_send_to_node (proxy->rtr, packet, len, family, dst, proxy->rtr_send,
+                               proxy->rtr_send_data);
+}
+
+void
+lmn_proxy_router_attach_rtr (LmnProxyRouter *proxy, LmnRtr *rtr, LmnRtrSendFunc send,
+                             gpointer send_data)
+{
+  LmnTransitHooks hooks = { on_transit_inbound, on_transit_outbound, proxy };
+
+  proxy->rtr = rtr;
+  proxy->rtr_send = send;
+  proxy->rtr_send_data = send_data;
+  lmn_dataplane_set_transit_hooks (lmn_node_get_dataplane (proxy->node), &hooks);
 }
 
 JsonNode *

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include "rtr-dataplane.h"
 #include "server-config.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,11 @@ gboolean        lmn_proxy_router_wants  (guint type);
 void            lmn_proxy_router_handle (LmnProxyRouter *proxy, const guint8 *data, gsize len,
                                          guint8 family, const guint8 *from, guint16 from_port,
                                          const guint8 *local);
+/* Lets the RTR serve its nodes behind NAT through the proxy's data plane: their packets
+ * are forwarded as from the proxy's own EIDs, and packets for their EIDs go to them with
+ * send (from the server's port 4342). rtr and send_data must outlive the proxy. */
+void lmn_proxy_router_attach_rtr (LmnProxyRouter *proxy, LmnRtr *rtr, LmnRtrSendFunc send,
+                                  gpointer send_data);
 /* {"tun", "eids", "rlocs": [{"interface", "address", "state"}], "map-cache-entries"}
  * for the state file. */
 JsonNode       *lmn_proxy_router_to_json (LmnProxyRouter *proxy);

@@ -5,6 +5,10 @@ Map-Register with the R bit, sent from its data port 4341) and prints what came 
 port (the Data-Map-Notify) as JSON.
 
   nat_node.py register MS RTR KEY KEY_ID EID/LEN XTR_ID_HEX [--nonce N] [--timeout S]
+  nat_node.py serve MS RTR KEY KEY_ID EID/LEN XTR_ID_HEX --ping HOST --seconds S
+      registers, pings HOST from its EID through the RTR, prints the outcome as a JSON line
+      (flushed), then answers pings to its EID through the RTR for S seconds
+  nat_node.py forge-data RTR EID HOST        (a data packet from EID, not from its node)
   nat_node.py flood RTR MS COUNT SOURCE...   (forged ECM'd Map-Registers, random xTR-IDs)
   nat_node.py forge-notify RTR MS KEY_ID     (an ECM'd Map-Notify with a wrong MS-RTR MAC)
 """
@@ -64,6 +68,92 @@ def register(a):
     json.dump(result, sys.stdout)
 
 
+def icmp_echo(src, dst, ident, seq, reply=False):
+    """An IPv4 ICMP echo request (or reply)."""
+    payload = b"lispmn-rtr-test"
+    icmp = struct.pack("!BBHHH", 0 if reply else 8, 0, 0, ident, seq) + payload
+    icmp = icmp[:2] + struct.pack("!H", lc.checksum(icmp)) + icmp[4:]
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 0, 0, 64, 1, 0,
+                      socket.inet_aton(src), socket.inet_aton(dst))
+    return hdr[:10] + struct.pack("!H", lc.checksum(hdr)) + hdr[12:] + icmp
+
+
+def parse_icmp(packet):
+    """(src, dst, type, id, seq) of an IPv4 ICMP echo, or None."""
+    if len(packet) < 28 or packet[0] >> 4 != 4 or packet[9] != 1:
+        return None
+    ihl = (packet[0] & 0xF) * 4
+    kind, _code, _sum, ident, seq = struct.unpack_from("!BBHHH", packet, ihl)
+    return (socket.inet_ntoa(packet[12:16]), socket.inet_ntoa(packet[16:20]), kind, ident, seq)
+
+
+def serve(a):
+    private = local_address(a.rtr)
+    eid = a.eid.split("/")[0]
+    nonce = int(time.time() * 1e6)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((private, 4341))
+    reg = lc.map_register_xtr(a.key, int(a.key_id), a.eid, [(a.rtr, 1, 100)], nonce,
+                              bytes.fromhex(a.xtr_id))
+    result = {"registered": False, "ping": None, "answered": 0}
+    deadline = time.monotonic() + 10
+    s.sendto(lc.ecm_flags(private, a.ms, reg, r=True), (a.rtr, 4342))
+    s.settimeout(1)
+    while time.monotonic() < deadline and not result["registered"]:
+        try:
+            data, _ = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        h = lc.decode_data_header(data)
+        result["registered"] = h["I"] and h["iid"] == 0xFFFFFF
+    # one ping from our EID to HOST through the RTR, from our data port
+    sent = time.monotonic()
+    if result["registered"]:
+        for seq in range(1, 6):
+            s.sendto(lc.data_header() + icmp_echo(eid, a.ping, 4341, seq), (a.rtr, 4341))
+            try:
+                data, peer = s.recvfrom(65535)
+            except socket.timeout:
+                continue
+            echo = parse_icmp(data[8:])
+            if echo and echo[2] == 0 and echo[3] == 4341:
+                result["ping"] = {"from": list(peer), "src": echo[0], "dst": echo[1],
+                                  "header": lc.decode_data_header(data),
+                                  "rtt": time.monotonic() - sent}
+                break
+    print(json.dumps(result), flush=True)
+    # answer pings to our EID
+    end = time.monotonic() + a.seconds
+    while time.monotonic() < end:
+        try:
+            data, peer = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        echo = parse_icmp(data[8:])
+        if echo and echo[2] == 8 and echo[1] == eid:
+            payload = data[8:]
+            ihl = (payload[0] & 0xF) * 4
+            body = bytearray(payload[ihl:])
+            body[0] = 0
+            body[2:4] = b"\0\0"
+            body[2:4] = struct.pack("!H", lc.checksum(bytes(body)))
+            hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 0, 0, 64, 1, 0,
+                              socket.inet_aton(eid), socket.inet_aton(echo[0]))
+            hdr = hdr[:10] + struct.pack("!H", lc.checksum(hdr)) + hdr[12:]
+            s.sendto(lc.data_header() + hdr + bytes(body), (a.rtr, 4341))
+            result["answered"] += 1
+            print(json.dumps({"answered": result["answered"], "from": list(peer)}), flush=True)
+
+
+def forge_data(a):
+    """A data packet whose inner source is a node's EID, sent from an address that is not
+    the node's translated one."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(lc.data_header() + icmp_echo(a.eid, a.host, 7, 1), (a.rtr, 4341))
+    json.dump({"sent": 1}, sys.stdout)
+
+
 def flood(a):
     """COUNT forged registrations spread over the SOURCE addresses, each with a random xTR-ID
     and a key nobody has."""
@@ -108,12 +198,21 @@ def main():
     f.add_argument("ms")
     f.add_argument("count", type=int)
     f.add_argument("sources", nargs="+")
+    v = sub.add_parser("serve")
+    for arg in ("ms", "rtr", "key", "key_id", "eid", "xtr_id"):
+        v.add_argument(arg)
+    v.add_argument("--ping", required=True)
+    v.add_argument("--seconds", type=float, default=30)
+    d = sub.add_parser("forge-data")
+    for arg in ("rtr", "eid", "host"):
+        d.add_argument(arg)
     n = sub.add_parser("forge-notify")
     n.add_argument("rtr")
     n.add_argument("ms")
     n.add_argument("key_id")
     a = p.parse_args()
-    {"register": register, "flood": flood, "forge-notify": forge_notify}[a.what](a)
+    {"register": register, "flood": flood, "forge-notify": forge_notify, "serve": serve,
+     "forge-data": forge_data}[a.what](a)
     return 0
 
 

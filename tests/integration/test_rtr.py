@@ -38,6 +38,7 @@ NODE = os.path.join(HERE, "nat_node.py")
 MS4, NAT_WAN, NAT_LAN, MN4 = "203.0.113.1", "203.0.113.126", "198.51.100.1", "198.51.100.10"
 MS_ETH1 = "203.0.113.129"
 ATTACKERS = [f"203.0.113.{i}" for i in range(130, 140)]
+HOST = ATTACKERS[0]  # the attacker's namespace is also a host without LISP
 MS6 = "2001:db8:ffff::1"
 OTHER_RTR = "203.0.113.7"
 KEY = "nat-integration-key"
@@ -243,6 +244,41 @@ class RelayedRegistration(NatTestCase):
         wait_for(lambda: self.rtr_state()["counters"]["drop-bad-ms-rtr-mac"] == 1, 10,
                  "the forged Map-Notify counted")
         self.assertEqual([n["xtr-id"] for n in self.rtr_state()["nodes"]], [XTR_ID])
+
+    def test_data_through_rtr(self):
+        """The node pings a host without LISP from its EID through the RTR, the host pings
+        the node's EID through the proxy and the RTR, and a packet from the node's EID sent
+        from another address is dropped and counted."""
+        log = os.path.join(self.dir, "node.log")
+        node = self.t.popen("mn", ["/usr/bin/python3", NODE, "serve", MS4, MS4, KEY, "1", EID,
+                                   XTR_ID, "--ping", HOST, "--seconds", "120"], log)
+
+        def lines():
+            with open(log) as f:
+                return [json.loads(line) for line in f if line.startswith("{")]
+        wait_for(lambda: lines() or not node.running(), 30, "the node's first report")
+        first = lines()[0]
+        self.assertTrue(first["registered"], first)
+        ping = first["ping"]
+        self.assertIsNotNone(ping, f"no echo reply through the RTR: {self.proc.log()}")
+        # back from the RTR's control port, through the binding the node's keepalive opened
+        self.assertEqual(ping["from"], [MS4, 4342])
+        self.assertEqual((ping["src"], ping["dst"]), (HOST, EID.split("/")[0]))
+        self.assertEqual((ping["header"]["I"], ping["header"]["N"]), (False, False))
+
+        # the host without LISP reaches the node's EID: proxy-ITR, then the RTR
+        self.t.run("attacker", ["ping", "-c", "3", "-i", "0.2", "-W", "5", "-I", HOST,
+                                EID.split("/")[0]])
+        self.assertGreaterEqual(max(line.get("answered", 0) for line in lines()), 1)
+        c = self.rtr_state()["counters"]
+        self.assertGreaterEqual(c["rx-data-from-node"], 2)
+        self.assertGreaterEqual(c["tx-data-to-node"], 2)
+
+        # the node's EID from the host's address: not the node's
+        self.node("forge-data", MS4, EID.split("/")[0], HOST, ns="attacker")
+        wait_for(lambda: self.rtr_state()["counters"]["drop-data-unverified-source"] == 1, 10,
+                 "the forged data packet counted")
+        node.stop()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
  * strangers, a flood of forged registrations against the bound, expiry and rebinding. */
 #include "map-server.h"
 #include "rtr.h"
+#include "rtr-dataplane.h"
 #include "lisp-auth.h"
 #include "wire-data.h"
 
@@ -500,6 +501,72 @@ test_ms_rtr_block (void)
   g_assert_false (lisp_ecm_to_rtr (g_bytes_get_data (bytes, NULL), 3));
 }
 
+typedef struct {
+  guint calls;
+  LmnEndpoint from, to;
+  GByteArray *sent;
+} Sent;
+
+static gboolean
+record_send (const LmnEndpoint *from, const LmnEndpoint *to, const guint8 *header, gsize header_len,
+             const guint8 *packet, gsize len, gpointer user_data)
+{
+  Sent *s = user_data;
+
+  s->calls++;
+  s->from = *from;
+  s->to = *to;
+  g_byte_array_set_size (s->sent, 0);
+  g_byte_array_append (s->sent, header, header_len);
+  g_byte_array_append (s->sent, packet, len);
+  return TRUE;
+}
+
+/* The data plane's questions: whose is a decapsulated packet, and where does a packet for a
+ * node's EID go. */
+static void
+test_dataplane (void)
+{
+  Pair p = make_pair (MS_RTR_KEY, MS_RTR_KEY, 16);
+  g_autoptr(GBytes) notify = register_via_rtr (&p, &NATED, 5, T0);
+  g_autoptr(GPtrArray) out = outputs ();
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  const guint8 eid[4] = { 192, 0, 2, 10 }, other[4] = { 192, 0, 2, 11 };
+  const guint8 packet[20] = { 0x45, [9] = 1 };
+  Sent sent = { .sent = bytes };
+  LispDataHeader h;
+
+  /* unverified: nothing is served */
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, 4, NATED.addr), ==, LMN_RTR_SOURCE_OTHER);
+  g_assert_false (lmn_rtr_send_to_node (p.rtr, packet, sizeof packet, 4, eid, record_send, &sent));
+  g_assert_true (rtr_handle (p.rtr, notify, &MS, T0, out));
+
+  /* from the node's translated address, whatever the port; from elsewhere, forged */
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, 4, NATED.addr), ==, LMN_RTR_SOURCE_NODE);
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, 4, STRANGER.addr), ==,
+                   LMN_RTR_SOURCE_FORGED);
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, other, 4, STRANGER.addr), ==,
+                   LMN_RTR_SOURCE_OTHER);
+  g_assert_cmpuint (lmn_rtr_counter (p.rtr, LMN_RTR_RX_DATA_FROM_NODE), ==, 1);
+  g_assert_cmpuint (lmn_rtr_counter (p.rtr, LMN_RTR_DROP_DATA_UNVERIFIED), ==, 1);
+
+  /* to the node: translated address and port, from our 4342, a plain header */
+  g_assert_false (
+    lmn_rtr_send_to_node (p.rtr, packet, sizeof packet, 4, other, record_send, &sent));
+  g_assert_true (lmn_rtr_send_to_node (p.rtr, packet, sizeof packet, 4, eid, record_send, &sent));
+  g_assert_cmpuint (sent.calls, ==, 1);
+  g_assert_true (lmn_endpoint_same_host (&sent.to, &NATED));
+  g_assert_cmpuint (sent.to.port, ==, NATED.port);
+  g_assert_true (lmn_endpoint_same_host (&sent.from, &RTR));
+  g_assert_cmpuint (sent.from.port, ==, 4342);
+  g_assert_cmpuint (bytes->len, ==, LISP_DATA_HEADER_SIZE + sizeof packet);
+  g_assert_true (lisp_data_header_decode (bytes->data, bytes->len, &h, NULL));
+  g_assert_false (h.iid_present || h.nonce_present || h.lsb_enabled);
+  g_assert_cmpmem (bytes->data + LISP_DATA_HEADER_SIZE, sizeof packet, packet, sizeof packet);
+  g_assert_cmpuint (lmn_rtr_counter (p.rtr, LMN_RTR_TX_DATA_TO_NODE), ==, 1);
+  pair_clear (&p);
+}
+
 static void
 test_json (void)
 {
@@ -533,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rtr/flood", test_flood);
   g_test_add_func ("/rtr/expiry-and-rebinding", test_expiry_and_rebinding);
   g_test_add_func ("/rtr/ms-rtr-block", test_ms_rtr_block);
+  g_test_add_func ("/rtr/dataplane", test_dataplane);
   g_test_add_func ("/rtr/json", test_json);
   return g_test_run ();
 }
