@@ -2,6 +2,7 @@
 """Data-plane throughput: lispmnd against plain routing, in the same namespaces, same run.
 
     sudo tests/bench/dataplane.py [--seconds 10] [--reps 3] [--family 4|6] [--baseline-only]
+    sudo tests/bench/dataplane.py --rtr [--seconds 10] [--reps 3]
     (LISPMND=build/daemon/lispmnd by default; `meson test -C build --benchmark dataplane`
     runs a short one)
 
@@ -10,8 +11,15 @@ measures every configuration in turn (the order alternates between repetitions),
 iperf3 TCP from MN's EID to C: upload (MN -> C) and download (-R), 1 and 4 streams.
   plain:   the EIDs routed natively (EID on MN's loopback, routes on R)
   lispmnd: lispmnd on MN (mobile node) and X (xTR of C's site), static mappings, IPv4 RLOCs
+With --rtr, the node is behind a NAT (lisp_topology.build_nat: N masquerades MN's up1 with
+random ports; up2 is down), C is a host without LISP (X a plain router, R routes C's site
+to it) and the two configurations are:
+  plain:   the EID on MN's loopback routed natively through N (masqueraded) to C
+  rtr:     lispmnd on MN registered through lispmn-server's RTR in R, with the proxy-ETR/ITR
+           the RTR needs on R's link to X: MN -> N -> RTR (decapsulated, routed) -> X -> C,
+           and C -> X -> R (the proxy's TUN) -> RTR -> N -> MN
 For each case it prints the median throughput, the median of the per-repetition ratios
-lispmnd / plain (the machine is shared and noisy: ratios within a repetition are what to
+LISP / plain (the machine is shared and noisy: ratios within a repetition are what to
 compare), the TX drops on the TUNs (each becomes a TCP retransmit) and the daemons' CPU
 seconds (utime + stime from /proc/PID/stat) per Gbit moved.
 """
@@ -23,11 +31,29 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from netns import Topology, wait_for  # noqa: E402
+from netns import Topology, proc_cpu_seconds, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
 
 CASES = [("up", 1), ("up", 4), ("down", 1), ("down", 4)]
+
+# --rtr: lispmn-server in R is map-server, RTR and the proxy-ETR/ITR the RTR needs, at R's
+# address towards X (r3), through which the RTR's traffic to X leaves.
+RTR, RTR_TUN = lt.X_UPLINK[4][1], "lmn-bench-px0"
+RTR_SERVER_CONF = fixtures.SERVER_CONF + f"""
+[map-server]
+rtrs={RTR}
+
+[proxy]
+eids={lt.EID4}/32;{lt.EID6}/128
+uplinks=r3
+map-resolver={fixtures.MS}
+tun={RTR_TUN}
+
+[rtr]
+address={RTR}
+map-servers={fixtures.MS}
+"""
 
 
 class Bench:
@@ -35,11 +61,41 @@ class Bench:
         self.t, self.args, self.dir = t, args, workdir
         self.port = 5200
         self.daemons = []
+        self.server = None
         self.c_addr, self.eid = (lt.C4, lt.EID4) if args.family == 4 else (lt.C6, lt.EID6)
+
+    def plain_through_nat(self, on):
+        """The EID routed natively from behind N: on MN's loopback, out by up1 to C's site,
+        masqueraded by N, which routes the answers back to it."""
+        verb = self.t.route if on else self.t.del_route
+        if on:
+            self.t.addr(lt.MN, "lo", f"{lt.EID4}/32")
+        verb(lt.MN, lt.SITE4, "via", lt.NAT_LAN[4][1], "dev", "up1", "src", lt.EID4, "metric", "50")
+        verb(lt.NAT, f"{lt.EID4}/32", "via", lt.NAT_LAN[4][0], "dev", "lan")
+        if not on:
+            self.t.del_addr(lt.MN, "lo", f"{lt.EID4}/32")
+
+    def setup_rtr(self):
+        """lispmn-server (map-server, RTR, proxy) in R, MN's lispmnd behind N; until MN is
+        registered through the RTR."""
+        self.server = lt.MapServer(self.t, lt.R, RTR_SERVER_CONF, self.dir)
+        mn = lt.Daemon(self.t, lt.MN, fixtures.mn_conf(), self.dir)
+        mn.wait_ready()
+        self.daemons = [mn]
+
+        def through_rtr():
+            return [r.get("rtr-registration") for r in mn.state().get("rlocs", [])
+                    if r.get("address") == lt.NAT_LAN[4][0]] == ["registered"]
+        wait_for(through_rtr, 20, "MN registered through the RTR")
 
     def setup(self, config):
         if config == "plain":
-            lt.plain_routing(self.t, True)
+            if self.args.rtr:
+                self.plain_through_nat(True)
+            else:
+                lt.plain_routing(self.t, True)
+        elif config == "rtr":
+            self.setup_rtr()
         else:
             mn, x = lt.start_daemons(self.t, self.dir, lt.mn_config((4,)), lt.x_config((4,)))
             self.daemons = [mn, x]
@@ -52,17 +108,26 @@ class Bench:
 
     def teardown(self, config):
         if config == "plain":
-            lt.plain_routing(self.t, False)
+            if self.args.rtr:
+                self.plain_through_nat(False)
+            else:
+                lt.plain_routing(self.t, False)
         else:
             for d in self.daemons:
                 d.stop()
             self.daemons = []
+            if self.server:
+                self.server.stop()
+                self.server = None
 
     def tun_tx_dropped(self):
-        return sum(self.t.link_stats(d.ns, d.tun)["tx"]["dropped"] for d in self.daemons)
+        tuns = [(d.ns, d.tun) for d in self.daemons] + ([(lt.R, RTR_TUN)] if self.server else [])
+        return sum(self.t.link_stats(ns, tun)["tx"]["dropped"] for ns, tun in tuns)
 
     def cpu(self):
-        return [d.cpu_seconds() for d in self.daemons]
+        """CPU seconds of the lispmnds (MN's, X's), and of lispmn-server with --rtr."""
+        pids = [d.pid for d in self.daemons] + ([self.server.pid] if self.server else [])
+        return [proc_cpu_seconds(pid) for pid in pids]
 
     def iperf(self, direction, streams):
         """One iperf3 run; returns (Gbit/s, Gbit moved)."""
@@ -87,7 +152,7 @@ class Bench:
         return received["bits_per_second"] / 1e9, received["bytes"] * 8 / 1e9
 
     def run(self):
-        configs = ["plain"] if self.args.baseline_only else ["plain", "lispmnd"]
+        configs = ["plain"] if self.args.baseline_only else ["plain", lisp_config(self.args)]
         # results[config][case] = list of dicts per repetition
         results = {c: {case: [] for case in CASES} for c in configs}
         for rep in range(self.args.reps):
@@ -108,15 +173,22 @@ class Bench:
         return results
 
 
+def lisp_config(args):
+    return "rtr" if args.rtr else "lispmnd"
+
+
 def report(results, args):
-    lisp = "lispmnd" in results
+    name = lisp_config(args)
+    lisp = name in results
+    cpu_names = ["MN", "RTR"] if args.rtr else ["MN", "X"]
     print()
-    print(f"TCP, iperf3 {args.seconds} s, EID {args.family == 4 and 'IPv4' or 'IPv6'}, "
+    where = "MN behind a NAT, through the RTR, " if args.rtr else ""
+    print(f"TCP, iperf3 {args.seconds} s, {where}EID {args.family == 4 and 'IPv4' or 'IPv6'}, "
           f"{args.reps} repetitions, medians")
     head = f"{'case':14} {'plain Gbit/s':>13}"
     if lisp:
-        head += (f" {'lispmnd Gbit/s':>15} {'ratio':>7} {'TUN tx-drop':>12}"
-                 f" {'MN CPU-s/Gbit':>14} {'X CPU-s/Gbit':>13}")
+        head += f" {name + ' Gbit/s':>15} {'ratio':>7} {'TUN tx-drop':>12}"
+        head += "".join(f" {who + ' CPU-s/Gbit':>14}" for who in cpu_names)
     print(head)
     print("-" * len(head))
     for case in CASES:
@@ -124,13 +196,13 @@ def report(results, args):
         line = f"{case[0] + ' x' + str(case[1]) + ' stream' + ('s' if case[1] > 1 else ''):14}" \
                f" {statistics.median(plain):13.3f}"
         if lisp:
-            rows = results["lispmnd"][case]
+            rows = results[name][case]
             ratios = [r["gbps"] / p for r, p in zip(rows, plain)]
             drops = statistics.median(r["tun_tx_dropped"] for r in rows)
-            mn_cpu = statistics.median(r["cpu"][0] / r["gbit"] for r in rows)
-            x_cpu = statistics.median(r["cpu"][1] / r["gbit"] for r in rows)
             line += (f" {statistics.median(r['gbps'] for r in rows):15.3f}"
-                     f" {statistics.median(ratios):7.3f} {drops:12.0f} {mn_cpu:14.3f} {x_cpu:13.3f}")
+                     f" {statistics.median(ratios):7.3f} {drops:12.0f}")
+            line += "".join(f" {statistics.median(r['cpu'][i] / r['gbit'] for r in rows):14.3f}"
+                            for i in range(len(cpu_names)))
         print(line)
 
 
@@ -143,14 +215,27 @@ def main():
                     help="set the TUNs' transmit queue length (0: leave the kernel default)")
     ap.add_argument("--baseline-only", action="store_true",
                     help="plain routing only (no lispmnd needed)")
+    ap.add_argument("--rtr", action="store_true",
+                    help="the node behind a NAT, through lispmn-server's RTR (IPv4 EID)")
     args = ap.parse_args()
-    missing = None if args.baseline_only else fixtures.not_built(fixtures.LISPMND)
+    if args.rtr and args.family != 4:
+        sys.exit("dataplane bench: --rtr measures the IPv4 EID (plain routing through the NAT)")
+    programs = [fixtures.LISPMND] + ([fixtures.SERVER] if args.rtr else [])
+    missing = None if args.baseline_only else fixtures.not_built(*programs)
     if missing:
         sys.exit(f"dataplane bench: {missing} (or use --baseline-only)")
     workdir = tempfile.mkdtemp(prefix="lispmn-bench-")
     print(f"logs in {workdir}")
     with Topology() as t:
-        lt.build(t)
+        if args.rtr:
+            lt.build_nat(t)
+            # only behind the NAT: up2 down, and up1's IPv6 (routed, not translated) gone
+            t.carrier(lt.MN, "up2", False)
+            t.del_addr(lt.MN, "up1", f"{lt.NAT_LAN[6][0]}/64")
+            # C's site is reached natively, through X as a plain router
+            t.route(lt.R, lt.SITE4, "via", lt.X_UPLINK[4][0], "dev", "r3")
+        else:
+            lt.build(t)
         results = Bench(t, args, workdir).run()
     report(results, args)
     return 0
