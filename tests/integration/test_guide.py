@@ -116,7 +116,8 @@ class Guide(fixtures.TestCase):
         t.link("laptop", "wlan0", "nat", "lan")
         t.addr("nat", "lan", "198.51.100.1/24")
         t.addr("laptop", "wlan0", f"{LAPTOP_IP}/24")
-        t.route("laptop", "default", "via", "198.51.100.1", "dev", "wlan0")
+        # NetworkManager's metric for Wi-Fi: lispmnd's default route (metric 50) wins
+        t.route("laptop", "default", "via", "198.51.100.1", "dev", "wlan0", "metric", "600")
         lt.masquerade(t, "nat", "wan")
 
     def paths(self, words):
@@ -189,6 +190,10 @@ class Guide(fixtures.TestCase):
         (ping,) = commands(blocks["host-check"][0])
         r = self.t.run("host", ping, check=False, timeout=30)
         self.assertEqual(r.returncode, 0, f"{ping}: {r.stdout}{r.stderr}\n{self.server.log()}")
+        # ... and both ways through the RTR: to the laptop from its port 4342, back to its 4341
+        rtr = lt.fresh_state(self.server, self.server_state, "lispmn-server")["rtr"]["counters"]
+        self.assertGreaterEqual(rtr["tx-data-to-node"], 3, rtr)
+        self.assertGreaterEqual(rtr["rx-data-from-node"], 3, rtr)
 
 
 if __name__ == "__main__":
