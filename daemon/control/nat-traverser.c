@@ -225,7 +225,7 @@ apply_verdict (Path *p)
   /* Our locators changed: the direct Map-Registers go first, so that the ones through the
    * RTR carry the higher nonces and are not taken for replays when they arrive later. */
   if (t->changed != NULL)
-    t->changed (rtr_changed, t->changed_data);
+    t->changed (rtr_changed ? LMN_NAT_CHANGED_RTR : LMN_NAT_CHANGED_VERDICT, t->changed_data);
   if (rtr_changed && nat->rtr.family != 0)
     {
       p->reg = lmn_registration_new (g_ptr_array_index (t->ctx.config->map_servers, p->ms_index));
@@ -469,8 +469,10 @@ lmn_nat_traverser_handle_data_notify (LmnNatTraverser *t, const guint8 *data, gs
   g_clear_handle_id (&p->keepalive_timer, g_source_remove);
   p->keepalive_timer = g_timeout_add_seconds (t->ctx.config->nat_keepalive_interval, on_keepalive,
                                               p);
-  if (before != LMN_REG_REGISTERED && t->changed != NULL)
-    t->changed (FALSE, t->changed_data);
+  /* Every acknowledgement counts, not only the first: the one for the Map-Register sent
+   * after our locators changed is what lets the peers be told. */
+  if (t->changed != NULL)
+    t->changed (LMN_NAT_CHANGED_REGISTERED, t->changed_data);
 }
 
 void

@@ -34,9 +34,15 @@ void lmn_nat_traverser_handle_data_notify (LmnNatTraverser *t, const guint8 *dat
 void lmn_nat_traverser_register_now (LmnNatTraverser *t);
 /* The registration through the RTR of RLOC i, NULL when it uses none. */
 const LmnRegistration *lmn_nat_traverser_registration (const LmnNatTraverser *t, guint i);
-/* Called when an RLOC's NAT verdict changes; rtr_changed: the locator we announce for it
- * changed with it (the caller re-registers and tells its peers). */
-typedef void (*LmnNatChangedFunc) (gboolean rtr_changed, gpointer user_data);
+/* What changed: an RLOC's NAT verdict; with it its RTR, the locator we announce for it (the
+ * caller re-registers); or a registration through an RTR was acknowledged (our locator set
+ * as last sent is now in the mapping system: the caller may tell its peers). */
+typedef enum {
+  LMN_NAT_CHANGED_VERDICT,
+  LMN_NAT_CHANGED_RTR,
+  LMN_NAT_CHANGED_REGISTERED,
+} LmnNatChange;
+typedef void (*LmnNatChangedFunc) (LmnNatChange change, gpointer user_data);
 void lmn_nat_traverser_set_changed_func (LmnNatTraverser *t, LmnNatChangedFunc func,
                                          gpointer user_data);
 

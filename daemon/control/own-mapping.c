@@ -126,4 +126,13 @@ lmn_own_mapping_add_itr_rlocs (LispMapRequest *m, const LmnLocalRlocs *rlocs)
       if (r->up && !LMN_LOCAL_RLOC_VIA_RTR (r))
         g_ptr_array_add (m->itr_rlocs, rloc_address (r));
     }
+  /* Behind NATs only: the RTRs, where we are reached. Only SMRs and RLOC-probes are sent
+   * then, and the answer to an SMR comes through the mapping system anyway. */
+  for (guint i = 0; i < lmn_local_rlocs_size (rlocs) && m->itr_rlocs->len == 0; i++)
+    {
+      const LmnLocalRloc *r = lmn_local_rlocs_get (rlocs, i);
+
+      if (r->up && LMN_LOCAL_RLOC_VIA_RTR (r))
+        g_ptr_array_add (m->itr_rlocs, ip_address (&r->nat.rtr));
+    }
 }

@@ -370,18 +370,19 @@ write_to_tun (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip)
   dp->counters.rx_bytes += ip->length;
 }
 
-/* A packet from one of the RTR's nodes (data: its data header): on to a LISP destination as
- * an ITR sends it, else natively through the TUN (the kernel routes it, back into the TUN
- * for the proxy's own EIDs). A miss asks the resolver and lets the packet go natively
- * meanwhile: the answer serves the packets that follow. TRUE when the packet was taken. */
+/* A packet from or to one of the RTR's nodes (data: its data header): to the node, on to a
+ * LISP destination as an ITR sends it, else natively through the TUN (the kernel routes it,
+ * back into the TUN for the proxy's own EIDs). A miss asks the resolver and lets the packet
+ * go natively meanwhile: the answer serves the packets that follow. TRUE when the packet
+ * was taken. */
 static gboolean
 transit_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint8 *data,
                  const LmnInnerPacket *ip, gint64 now)
 {
   const guint8 *packet = data + LISP_DATA_HEADER_SIZE;
   const LispMapEntry *entry;
-  LmnTransitVerdict verdict = dp->transit.inbound (packet, ip->length, ip->family, ip->src, family,
-                                                   from, dp->transit.user_data);
+  LmnTransitVerdict verdict = dp->transit.inbound (packet, ip->length, ip->family, ip->src, ip->dst,
+                                                   family, from, dp->transit.user_data);
 
   if (verdict == LMN_TRANSIT_DEFAULT)
     return FALSE;

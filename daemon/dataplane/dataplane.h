@@ -56,9 +56,10 @@ gint64             lmn_dataplane_peer_last_use (LmnDataplane *dp, guint8 family,
 /* An RTR (lispmn-server's [rtr], server/rtr-dataplane.c) serves nodes behind NAT through a
  * proxy's data plane with two hooks, both given the inner packet and its addresses:
  * - inbound, for a decapsulated packet from the outer source `from`: FORWARD when it comes
- *   from a node of the RTR (resolved and encapsulated as an ITR would, or natively through
- *   the TUN while there is no mapping), DROP when it claims to (a forged source), DEFAULT
- *   for the proxy-ETR's usual checks;
+ *   from a node of the RTR or goes to one (sent on as an ITR would: to the node, to a
+ *   mapping's locators, or natively through the TUN while there is no mapping), DROP when
+ *   it claims to come from a node and does not (a forged source), DEFAULT for the
+ *   proxy-ETR's usual checks;
  * - outbound, for a packet about to be encapsulated (from the TUN, or forwarded): TRUE when
  *   the hook sent it itself (to a node, through its NAT). */
 typedef enum {
@@ -68,7 +69,8 @@ typedef enum {
 } LmnTransitVerdict;
 typedef struct {
   LmnTransitVerdict (*inbound) (const guint8 *packet, gsize len, guint8 family, const guint8 *src,
-                                guint8 outer_family, const guint8 *from, gpointer user_data);
+                                const guint8 *dst, guint8 outer_family, const guint8 *from,
+                                gpointer user_data);
   gboolean (*outbound) (const guint8 *packet, gsize len, guint8 family, const guint8 *dst,
                         gpointer user_data);
   gpointer user_data;

@@ -211,20 +211,30 @@ on_data_control (const guint8 *data, gsize len, const LmnIp *from, const LmnIp *
   lmn_nat_traverser_handle_data_notify (node->nat, data, len, local);
 }
 
-/* An RLOC's NAT verdict changed; with its RTR, the locator we announce for it. */
+/* An RLOC's NAT verdict changed; with its RTR, the locator we announce for it. Or the
+ * registration through an RTR was acknowledged: behind NATs only, that is when the peers
+ * can look up our new locator set. */
 static void
-on_nat_changed (gboolean rtr_changed, gpointer user_data)
+on_nat_changed (LmnNatChange change, gpointer user_data)
 {
   LmnNode *node = user_data;
 
-  if (rtr_changed)
+  switch (change)
     {
+    case LMN_NAT_CHANGED_RTR:
       /* Peers must learn the new locator set; the data plane's status bits follow it. */
       node->rlocs_changed_at = g_get_monotonic_time ();
       lmn_registrar_register_now (node->registrar);
       node->smr_pending = TRUE;
       if (lmn_registrar_n_servers (node->registrar) == 0)
         send_smrs (node);
+      break;
+    case LMN_NAT_CHANGED_REGISTERED:
+      if (node->smr_pending)
+        send_smrs (node);
+      break;
+    case LMN_NAT_CHANGED_VERDICT:
+      break;
     }
   if (node->changed != NULL)
     node->changed (node, node->changed_data);

@@ -1,8 +1,9 @@
 #define _GNU_SOURCE  /* struct in6_pktinfo */
-/* lispmn-server: the map-server and map-resolver a user runs for her mobile nodes, and with
- * a [proxy] group their proxy-ETR/ITR too. The protocol work is in the map-server core
- * (map-server.h) and proxy-router.c, --show in server-show.c; this file owns the sockets,
- * the clock and the state file. */
+/* lispmn-server: the map-server and map-resolver a user runs for her mobile nodes, with a
+ * [proxy] group their proxy-ETR/ITR too, and with an [rtr] group the RTR of those behind
+ * NAT. The protocol work is in the map-server core (map-server.h), the RTR's (rtr.h) and
+ * proxy-router.c, --show in server-show.c; this file owns the sockets, the clock and the
+ * state file, and hands messages between the RTR and the map-server. */
 #include "daemon-run.h"
 #include "file-replace.h"
 #include "map-server.h"
@@ -189,6 +190,12 @@ dispatch (Server *s, const guint8 *buf, gsize len, const LmnEndpoint *source,
 {
   if (s->rtr != NULL && lisp_ecm_to_rtr (buf, len))
     return lmn_rtr_handle (s->rtr, buf, len, source, local, now_seconds (), out);
+  /* An RTR alone is no map-server or map-resolver: it must not answer for anything. */
+  if (s->rtr != NULL && lmn_map_server_sites (s->ms)->len == 0)
+    {
+      lmn_rtr_count (s->rtr, LMN_RTR_DROP_UNSUPPORTED);
+      return FALSE;
+    }
   return lmn_map_server_handle_at (s->ms, buf, len, source, local, now_seconds (), out);
 }
 
@@ -473,10 +480,11 @@ main (int argc, char **argv)
   const LmnDaemonCommandLine command_line = {
     .program = "lispmn-server",
     .version = PACKAGE_VERSION,
-    .parameters = "- LISP map-server, map-resolver and proxy-ETR/ITR",
-    .summary = "Accepts authenticated Map-Registers for the configured sites (RFC 9301 §8) and\n"
-               "answers Encapsulated Map-Requests on UDP port 4342; with a [proxy] group it is\n"
-               "also the proxy-ETR and proxy-ITR of the EIDs listed there.",
+    .parameters = "- LISP map-server, map-resolver, proxy-ETR/ITR and RTR",
+    .summary = "Accepts authenticated Map-Registers for the configured sites (RFC 9301 §8),\n"
+               "answers Encapsulated Map-Requests and NAT discovery's Info-Requests on UDP port\n"
+               "4342; with a [proxy] group it is also the proxy-ETR and proxy-ITR of the EIDs\n"
+               "listed there, and with an [rtr] group the RTR of mobile nodes behind NAT.",
     .entries = entries,
   };
   int status;

@@ -159,13 +159,14 @@ lmn_proxy_router_handle (LmnProxyRouter *proxy, const guint8 *data, gsize len, g
 
 static LmnTransitVerdict
 on_transit_inbound (const guint8 *packet, gsize len, guint8 family, const guint8 *src,
-                    guint8 outer_family, const guint8 *from, gpointer user_data)
+                    const guint8 *dst, guint8 outer_family, const guint8 *from, gpointer user_data)
 {
   LmnProxyRouter *proxy = user_data;
 
-  switch (lmn_rtr_check_source (proxy->rtr, family, src, outer_family, from))
+  switch (lmn_rtr_check_source (proxy->rtr, family, src, dst, outer_family, from))
     {
     case LMN_RTR_SOURCE_NODE:
+    case LMN_RTR_SOURCE_TO_NODE:
       return LMN_TRANSIT_FORWARD;
     case LMN_RTR_SOURCE_FORGED:
       return LMN_TRANSIT_DROP;

@@ -7,13 +7,14 @@
 #include <string.h>
 
 LmnRtrSource
-lmn_rtr_check_source (LmnRtr *rtr, guint8 family, const guint8 *src, guint8 outer_family,
-                      const guint8 *from)
+lmn_rtr_check_source (LmnRtr *rtr, guint8 family, const guint8 *src, const guint8 *dst,
+                      guint8 outer_family, const guint8 *from)
 {
   const LmnNatBinding *b = lmn_rtr_find_node (rtr, 0, family, src);
 
   if (b == NULL)
-    return LMN_RTR_SOURCE_OTHER;
+    return lmn_rtr_find_node (rtr, 0, family, dst) != NULL ? LMN_RTR_SOURCE_TO_NODE
+                                                           : LMN_RTR_SOURCE_OTHER;
   if (b->translated.family == outer_family &&
       memcmp (b->translated.addr, from, lmn_ip_family_len (outer_family)) == 0)
     {

@@ -573,6 +573,67 @@ default_proxy_resolver (LmnServerConfig *config, const char *name, GError **erro
   return FALSE;
 }
 
+/* One [group] of the file. */
+static gboolean
+parse_group (const Ctx *c, LmnServerConfig *config, GError **error)
+{
+  const char *name = c->group->name;
+
+  if (g_str_equal (name, "lispmn-server"))
+    return parse_main (c, config, error);
+  if (g_str_has_prefix (name, "site "))
+    return parse_site (c, config, error);
+  if (g_str_equal (name, "site"))
+    return fail (c, NULL, error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                 "a site needs a name: [site NAME]");
+  if (g_str_equal (name, "proxy"))
+    return parse_proxy (c, config, error);
+  if (g_str_equal (name, "map-server"))
+    return parse_map_server (c, config, error);
+  if (g_str_equal (name, "rtr"))
+    return parse_rtr (c, config, error);
+  return fail (c, NULL, error, LMN_SERVER_CONFIG_ERROR_UNKNOWN,
+               "unknown group (known: [lispmn-server], [map-server], [site NAME], [proxy], "
+               "[rtr])");
+}
+
+/* What the groups require of each other. */
+static gboolean
+check_together (LmnServerConfig *config, const char *name, GError **error)
+{
+  GQuark domain = LMN_SERVER_CONFIG_ERROR;
+
+  /* The RTR forwards what it decapsulates through the proxy's TUN and uplinks. */
+  if (config->rtr != NULL && config->proxy == NULL)
+    {
+      g_set_error (error, domain, LMN_SERVER_CONFIG_ERROR_MISSING,
+                   "%s: [rtr] needs a [proxy] group: the RTR forwards its nodes' traffic "
+                   "through the proxy-ETR/ITR's data plane",
+                   name);
+      return FALSE;
+    }
+  /* An RTR alone (no site: no map-server here) must be told where the map-resolver is. */
+  if (config->sites->len == 0 && config->rtr != NULL && config->proxy->map_resolver.family == 0)
+    {
+      g_set_error (error, domain, LMN_SERVER_CONFIG_ERROR_MISSING,
+                   "%s: [proxy] map-resolver: required for an RTR without [site NAME] groups "
+                   "(there is no map-resolver here)",
+                   name);
+      return FALSE;
+    }
+  if (!default_proxy_resolver (config, name, error))
+    return FALSE;
+  if (config->sites->len == 0 && config->rtr == NULL)
+    {
+      g_set_error (error, domain, LMN_SERVER_CONFIG_ERROR_MISSING,
+                   "%s: no [site NAME] group: nothing may register (only an RTR may run "
+                   "without)",
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 lmn_server_config_free (LmnServerConfig *config)
 {
@@ -622,57 +683,11 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
     {
       Ctx c = { name, keyfile, g_ptr_array_index (groups, i) };
 
-      if (g_str_equal (c.group->name, "lispmn-server"))
-        {
-          if (!parse_main (&c, config, error))
-            return NULL;
-        }
-      else if (g_str_has_prefix (c.group->name, "site ") || g_str_equal (c.group->name, "site"))
-        {
-          if (!g_str_has_prefix (c.group->name, "site "))
-            return fail (&c, NULL, error, LMN_SERVER_CONFIG_ERROR_INVALID,
-                         "a site needs a name: [site NAME]"), NULL;
-          if (!parse_site (&c, config, error))
-            return NULL;
-        }
-      else if (g_str_equal (c.group->name, "proxy"))
-        {
-          if (!parse_proxy (&c, config, error))
-            return NULL;
-        }
-      else if (g_str_equal (c.group->name, "map-server"))
-        {
-          if (!parse_map_server (&c, config, error))
-            return NULL;
-        }
-      else if (g_str_equal (c.group->name, "rtr"))
-        {
-          if (!parse_rtr (&c, config, error))
-            return NULL;
-        }
-      else
-        return fail (&c, NULL, error, LMN_SERVER_CONFIG_ERROR_UNKNOWN,
-                     "unknown group (known: [lispmn-server], [map-server], [site NAME], "
-                     "[proxy], [rtr])"),
-               NULL;
+      if (!parse_group (&c, config, error))
+        return NULL;
     }
-  if (!default_proxy_resolver (config, name, error))
+  if (!check_together (config, name, error))
     return NULL;
-  if (config->rtr != NULL && config->proxy == NULL)
-    {
-      /* The RTR forwards what it decapsulates through the proxy's TUN and uplinks. */
-      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_MISSING,
-                   "%s: [rtr] needs a [proxy] group: the RTR forwards its nodes' traffic "
-                   "through the proxy-ETR/ITR's data plane",
-                   name);
-      return NULL;
-    }
-  if (config->sites->len == 0)
-    {
-      g_set_error (error, LMN_SERVER_CONFIG_ERROR, LMN_SERVER_CONFIG_ERROR_MISSING,
-                   "%s: no [site NAME] group: nothing may register", name);
-      return NULL;
-    }
   return g_steal_pointer (&config);
 }
 

@@ -550,6 +550,99 @@ emit_info (Emitter *e)
   end_frame (e);
 }
 
+/* NAT traversal through an RTR: the Map-Register the RTR relays to the map-server (ECM with
+ * the N bit), the map-server's Map-Notify back (ECM with the R bit and the MS-RTR block) and
+ * the Data-Map-Notify the RTR sends the node (data header with IID 0xFFFFFF, then the inner
+ * IP and UDP headers and the Map-Notify), from port 4342. tshark 4.0 names no R or N bit
+ * (they are in lisp.ecm.res), stops at the S bit's data (it knows LISP-SEC's, not the MS-RTR
+ * block), and takes a datagram from port 4342 for a control message: the Data-Map-Notify is
+ * "type 0" to it. What is checked of those two is that tshark finds nothing wrong; their
+ * insides are checked by test-rtr.c and by test_rtr.py's independent Python decoder. */
+static void
+emit_nat_relay (Emitter *e)
+{
+  g_autoptr(LispMapRegister) reg = lisp_map_register_new (LISP_TYPE_MAP_REGISTER);
+  g_autoptr(LispMapRegister) notify = NULL;
+  g_autoptr(LispEcm) relayed = lisp_ecm_new ();
+  g_autoptr(LispEcm) back = lisp_ecm_new ();
+  g_autoptr(LispEcm) dmn_ip = lisp_ecm_new ();
+  g_autoptr(GBytes) wire_reg = NULL, wire_notify = NULL;
+  g_autoptr(GBytes) wire_relayed = NULL, wire_back = NULL, wire_dmn_ip = NULL;
+  g_autoptr(GByteArray) dmn = g_byte_array_new ();
+  LispDataHeader h = { .iid_present = TRUE, .iid = LISP_DATA_IID_CONTROL };
+  LispRecord *rec = lisp_record_new (test_address ("192.0.2.10"), 32, 3);
+  guint8 hdr[LISP_DATA_HEADER_SIZE];
+  int family;
+
+  g_ptr_array_add (rec->locators, locator ("203.0.113.2", 1, 100, FALSE, FALSE, TRUE));
+  g_ptr_array_add (reg->records, rec);
+  reg->proxy_reply = reg->want_notify = reg->has_xtr_id = TRUE;
+  memset (reg->xtr_id, 0x5a, 16);
+  reg->nonce = 0x0102030405060708ull;
+  reg->alg_id = LISP_AUTH_HMAC_SHA256_128;
+  wire_reg = lisp_map_register_encode (reg, (const guint8 *) KEY, strlen (KEY), NULL);
+  relayed->to_ms = TRUE;
+  parse_ip ("198.51.100.10", &family, relayed->src);
+  parse_ip ("203.0.113.1", &family, relayed->dst);
+  relayed->inner = g_bytes_ref (wire_reg);
+  wire_relayed = lisp_ecm_encode (relayed, NULL);
+  begin_frame (e, "ECM with the N bit (relayed Map-Register)", "203.0.113.2", "203.0.113.1",
+               LISP_CONTROL_PORT, LISP_CONTROL_PORT, wire_relayed);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "8", "3" } },
+                                              { "lisp.ecm.flags.sec", { "0" } },
+                                              { "lisp.mreg.flags.xtrid", { "1" } },
+                                              { "lisp.nonce", { "0x0102030405060708" } },
+                                              { NULL } });
+  expect (e, "ip.src", "203.0.113.2", "198.51.100.10", NULL);
+  expect (e, "ip.dst", "203.0.113.1", "203.0.113.1", NULL);
+  end_fields (e);
+  end_frame (e);
+
+  notify = lisp_map_register_new (LISP_TYPE_MAP_NOTIFY);
+  notify->has_xtr_id = TRUE;
+  memset (notify->xtr_id, 0x5a, 16);
+  notify->nonce = reg->nonce;
+  notify->alg_id = LISP_AUTH_HMAC_SHA256_128;
+  g_ptr_array_add (notify->records, lisp_record_copy (rec));
+  wire_notify = lisp_map_register_encode (notify, (const guint8 *) KEY, strlen (KEY), NULL);
+  back->to_etr = TRUE;
+  parse_ip ("203.0.113.1", &family, back->src);
+  parse_ip ("198.51.100.10", &family, back->dst);
+  back->inner = g_bytes_ref (wire_notify);
+  g_assert_true (lisp_ecm_ms_rtr_sign (back, (const guint8 *) "ms-rtr", 6, NULL));
+  wire_back = lisp_ecm_encode (back, NULL);
+  begin_frame (e, "ECM with the R bit and the MS-RTR block (Map-Notify)", "203.0.113.1",
+               "203.0.113.2", LISP_CONTROL_PORT, LISP_CONTROL_PORT, wire_back);
+  expect_fields (e, (const ExpectedField[]) { { "lisp.type", { "8" } },
+                                              { "lisp.ecm.flags.sec", { "1" } },
+                                              { "lisp.ecm.res", { "0x02000000" } },
+                                              { NULL } });
+  end_fields (e);
+  end_frame (e);
+
+  dmn_ip->ip_version = 4;
+  memcpy (dmn_ip->src, back->src, 16);
+  memcpy (dmn_ip->dst, back->dst, 16);
+  dmn_ip->inner = g_bytes_ref (wire_notify);
+  wire_dmn_ip = lisp_ecm_encode (dmn_ip, NULL);
+  g_assert_true (lisp_data_header_encode (&h, hdr, NULL));
+  g_byte_array_append (dmn, hdr, sizeof hdr);
+  g_byte_array_append (dmn, (const guint8 *) g_bytes_get_data (wire_dmn_ip, NULL) + 4,
+                       g_bytes_get_size (wire_dmn_ip) - 4);
+  {
+    g_autoptr(GBytes) wire = g_byte_array_free_to_bytes (g_steal_pointer (&dmn));
+
+    begin_frame (e, "Data-Map-Notify", "203.0.113.2", "198.51.100.254", LISP_CONTROL_PORT, 31337,
+                 wire);
+  }
+  expect (e, "ip.src", "203.0.113.2", NULL);
+  expect (e, "ip.dst", "198.51.100.254", NULL);
+  expect (e, "udp.srcport", "4342", NULL);
+  expect (e, "lisp.type", "0", NULL);
+  end_fields (e);
+  end_frame (e);
+}
+
 static void
 emit_data (Emitter *e, const char *what, const LispDataHeader *h)
 {
@@ -626,6 +719,7 @@ main (int argc, char **argv)
   emit_ecm (&e, 6);
   emit_map_replies (&e);
   emit_info (&e);
+  emit_nat_relay (&e);
   emit_data (&e, "data N+L+E", &nl);
   emit_data (&e, "data I+L", &il);
   emit_data (&e, "data V", &v);

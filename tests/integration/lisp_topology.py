@@ -146,6 +146,29 @@ def build_nat(t: Topology, nats=1):
         t.addr(MN, "up1", f"{mine}/{plen}")
         t.addr(inner, lan_if, f"{gw}/{plen}")
         t.route(MN, "default", "via", gw, "dev", "up1", "metric", str(MN_UPLINKS["up1"]["metric"]))
+    # The tests pull an uplink's cable by taking its peer down: the peer keeps its IPv6
+    # addresses (the kernel flushes them on down otherwise), as a router's port would.
+    t.sysctl(inner, f"net.ipv6.conf.{lan_if}.keep_addr_on_down", 1)
+    t.sysctl(R, "net.ipv6.conf.r2.keep_addr_on_down", 1)
+
+
+# lispmn-server in a namespace of its own behind R, as on a server with a public address:
+# map-server, map-resolver, proxy and RTR on one address.
+S = "s"
+S4, S6 = "203.0.113.2", "2001:db8:ffff::2"
+
+
+def add_server_ns(t: Topology):
+    """S on R's r4 (203.0.113.0/29, 2001:db8:ffff::/64); R routes MN's EIDs to it (the proxy
+    announces them)."""
+    t.add_ns(S)
+    t.link(R, "r4", S, "s0")
+    for r_addr, s_addr, plen in (("203.0.113.1", S4, 29), ("2001:db8:ffff::1", S6, 64)):
+        t.addr(R, "r4", f"{r_addr}/{plen}")
+        t.addr(S, "s0", f"{s_addr}/{plen}")
+        t.route(S, "default", "via", r_addr, "dev", "s0")
+    t.route(R, f"{EID4}/32", "via", S4, "dev", "r4")
+    t.route(R, f"{EID6}/128", "via", S6, "dev", "r4")
 
 
 def masquerade(t, ns, wan):

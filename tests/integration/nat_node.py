@@ -9,6 +9,7 @@ port (the Data-Map-Notify) as JSON.
       registers, pings HOST from its EID through the RTR, prints the outcome as a JSON line
       (flushed), then answers pings to its EID through the RTR for S seconds
   nat_node.py forge-data RTR EID HOST        (a data packet from EID, not from its node)
+  nat_node.py encap-ping RTR SRC DST         (a correspondent ITR's echo request, SRC to DST)
   nat_node.py flood RTR MS COUNT SOURCE...   (forged ECM'd Map-Registers, random xTR-IDs)
   nat_node.py forge-notify RTR MS KEY_ID     (an ECM'd Map-Notify with a wrong MS-RTR MAC)
 """
@@ -146,6 +147,14 @@ def serve(a):
             print(json.dumps({"answered": result["answered"], "from": list(peer)}), flush=True)
 
 
+def encap_ping(a):
+    """An echo request from SRC to DST, encapsulated to the RTR as a correspondent's ITR
+    does when the mapping of DST names the RTR."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(lc.data_header() + icmp_echo(a.src, a.dst, 9, 1), (a.rtr, 4341))
+    json.dump({"sent": 1}, sys.stdout)
+
+
 def forge_data(a):
     """A data packet whose inner source is a node's EID, sent from an address that is not
     the node's translated one."""
@@ -206,13 +215,16 @@ def main():
     d = sub.add_parser("forge-data")
     for arg in ("rtr", "eid", "host"):
         d.add_argument(arg)
+    e = sub.add_parser("encap-ping")
+    for arg in ("rtr", "src", "dst"):
+        e.add_argument(arg)
     n = sub.add_parser("forge-notify")
     n.add_argument("rtr")
     n.add_argument("ms")
     n.add_argument("key_id")
     a = p.parse_args()
     {"register": register, "flood": flood, "forge-notify": forge_notify, "serve": serve,
-     "forge-data": forge_data}[a.what](a)
+     "forge-data": forge_data, "encap-ping": encap_ping}[a.what](a)
     return 0
 
 

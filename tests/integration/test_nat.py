@@ -2,17 +2,24 @@
 """NAT traversal on the mobile node (draft-ietf-lisp-nat-traversal), with the real daemons and
 a real NAT: lisp_topology.build_nat() puts N, an nftables masquerade with random ports (what
 Linux does, an endpoint-dependent "symmetric" NAT), between MN's up1 and R. up1's IPv6 is
-routed through N untranslated; up2 is public. lispmn-server is the map-server in R.
+routed through N untranslated; up2 is public. lispmn-server is the map-server (and, where
+said, the proxy and RTR on the same address) in S, a namespace of its own behind R.
 
 - Discovery: up1's IPv4 RLOC is behind a NAT, seen as N's outside address and a random port,
   with the RTR the map-server named; up1's IPv6 and up2 are public; nat-traversal=off asks
   nothing; D-Bus Rlocs shows the same.
 - Forged Info-Replies (wrong nonce, wrong MAC) from someone on N's LAN are dropped and
   counted and change nothing; without a valid answer the RLOC ends "unknown".
+- Forged Data-Map-Notifys (wrong MAC, xTR-ID, nonce) are dropped and counted.
+- Through lispmn-server's RTR: registration (mixed uplinks: one locator set; behind the NAT
+  only: nothing sent directly), the keepalive's bytes, C and MN reaching each other (ping
+  both ways, IPv6 EIDs over the IPv4 RTR, TCP), the NAT's bindings flushed, roaming public ->
+  NAT -> public with a TCP session, two nodes behind one NAT, two NATs in a row.
 Run as root: meson test -C build nat
 """
 import json
 import os
+import re
 import sys
 import time
 import unittest
@@ -21,11 +28,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
-from fixtures import MS, MN_KEY, SERVER, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
+from fixtures import MN_KEY, SERVER, SERVER_CONF, X_CONF, mn_conf  # noqa: E402
 from lisp_capture import Capture, decode_problems  # noqa: E402
 
+MS, MS6 = lt.S4, lt.S6   # lispmn-server in S, behind R
 RTR = MS   # the map-server's own address: it names itself as the RTR
-MS6 = lt.MN_UPLINKS["up1"][6][1]   # R's IPv6 address on N's side: the IPv6 RLOCs ask there
 NAT_WAN4 = lt.MN_UPLINKS["up1"][4][0]
 UP1_4, UP1_6 = lt.NAT_LAN[4][0], lt.NAT_LAN[6][0]
 UP2_4, UP2_6 = lt.MN_UPLINKS["up2"][4][0], lt.MN_UPLINKS["up2"][6][0]
@@ -34,6 +41,16 @@ NAT_SERVER_CONF = SERVER_CONF + f"""
 [map-server]
 rtrs={RTR}
 """
+
+
+def mn_nat_conf(lines=(), ipv6_server=True):
+    """fixtures' mobile node, registering with (and asking) S; with ipv6_server, S's IPv6
+    address as a second map-server, for the IPv6 RLOCs to ask."""
+    conf = mn_conf(lines=lines, resolvers=(MS,)).replace(f"[map-server {fixtures.MS}]",
+                                                         f"[map-server {MS}]")
+    if ipv6_server:
+        conf += f"\n[map-server {MS6}]\nkey={MN_KEY}\n"
+    return conf
 
 
 def rloc(state, address):
@@ -50,13 +67,11 @@ class NatTestCase(fixtures.TestCase):
 
     def build_topology(self):
         lt.build_nat(self.t, nats=self.NATS)
+        lt.add_server_ns(self.t)
 
     def start(self, lines=(), server_conf=NAT_SERVER_CONF, env=None, ipv6_server=True):
-        self.server = lt.MapServer(self.t, lt.R, server_conf, self.dir)
-        conf = mn_conf(lines=lines)
-        if ipv6_server:
-            conf += f"\n[map-server {MS6}]\nkey={MN_KEY}\n"
-        self.mn = lt.Daemon(self.t, lt.MN, conf, self.dir, env=env)
+        self.server = lt.MapServer(self.t, lt.S, server_conf, self.dir)
+        self.mn = lt.Daemon(self.t, lt.MN, mn_nat_conf(lines, ipv6_server), self.dir, env=env)
         self.mn.wait_ready()
 
     def nat_of(self, address):
@@ -68,6 +83,13 @@ class NatTestCase(fixtures.TestCase):
 
     def control(self):
         return self.mn.state()["control"]
+
+    def start_rtr(self, lines=(), ipv6_server=True):
+        self.start(lines=lines, server_conf=RTR_SERVER_CONF, ipv6_server=ipv6_server)
+
+    def rtr_registration(self, address=UP1_4):
+        r = rloc(self.mn.state(), address)
+        return r and r.get("rtr-registration")
 
 
 class Discovery(NatTestCase):
@@ -140,7 +162,7 @@ class Discovery(NatTestCase):
 RTR_SERVER_CONF = NAT_SERVER_CONF + f"""
 [proxy]
 eids={lt.EID4}/32;{lt.EID6}/128
-uplinks=r1
+uplinks=s0
 map-resolver={MS}
 tun=lmn-rtr0
 
@@ -152,13 +174,6 @@ map-servers={MS}
 
 class ThroughRtr(NatTestCase):
     """Registration through lispmn-server's RTR (its control plane)."""
-
-    def start_rtr(self, lines=(), ipv6_server=True):
-        self.start(lines=lines, server_conf=RTR_SERVER_CONF, ipv6_server=ipv6_server)
-
-    def rtr_registration(self, address=UP1_4):
-        r = rloc(self.mn.state(), address)
-        return r and r.get("rtr-registration")
 
     def test_mixed_uplinks(self):
         """up1's IPv4 behind N through the RTR, up1's IPv6 and up2 public: one locator set,
@@ -219,16 +234,18 @@ class ThroughRtr(NatTestCase):
         self.assertLess(3 * per_exchange, 2000)
 
 
-def ping_gaps(log, interval_ms):
-    """(longest gap in ms, replies) of a `ping -D` log."""
+def ping_gaps(log, interval_ms, count):
+    """(longest run of lost pings in ms, replies) of a `ping -D -c count` log: the losses at
+    the start and the end count too."""
     with open(log) as f:
         seqs = sorted({int(w.split("=")[1]) for line in f for w in line.split()
                        if w.startswith("icmp_seq=")})
-    gaps = [b - a for a, b in zip(seqs, seqs[1:])]
-    return (max(gaps) if gaps else 0) * interval_ms, len(seqs)
+    edges = [0] + seqs + [count + 1]
+    gaps = [b - a - 1 for a, b in zip(edges, edges[1:])]
+    return max(gaps) * interval_ms, len(seqs)
 
 
-class Data(ThroughRtr):
+class Data(NatTestCase):
     """Traffic through the RTR: X, the correspondent site's xTR, registers with the same
     map-server; C behind it and MN's EIDs reach each other."""
 
@@ -237,7 +254,7 @@ class Data(ThroughRtr):
             self.t.carrier(lt.MN, "up2", False)
             self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
         self.start_rtr(lines=lines, ipv6_server=False)
-        self.x = lt.Daemon(self.t, lt.X, X_CONF, self.dir)
+        self.x = lt.Daemon(self.t, lt.X, X_CONF.replace(fixtures.MS, MS), self.dir)
         self.x.wait_ready()
         wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
 
@@ -250,9 +267,7 @@ class Data(ThroughRtr):
         self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN through the RTR")
         self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID6), "C -> MN (IPv6 EID) through the RTR")
         # X sends to the RTR, the only locator the map-server gives for MN.
-        cache = {e["prefix"]: [loc["address"] for loc in e["locators"]]
-                 for e in self.x.state()["map-cache"]}
-        self.assertEqual(cache.get(f"{lt.EID4}/32"), [RTR])
+        self.assertEqual(x_locators(self.x), [RTR])
         transfer = lt.Transfer(self.t, self.dir, lt.MN, lt.EID4, lt.C, lt.C4, "client", 300000)
         ok, message = transfer.result()
         self.assertTrue(ok, message)
@@ -274,7 +289,7 @@ class Data(ThroughRtr):
                  "the RTR to verify the new binding")
         rebound = time.monotonic() - flushed
         ping.wait(20)
-        gap, replies = ping_gaps(log, 100)
+        gap, replies = ping_gaps(log, 100, 150)
         print(f"conntrack flushed: new binding verified after {rebound:.1f} s; longest gap "
               f"{gap} ms; {replies} of 150 replies", file=sys.stderr)
         with open(os.path.join(self.dir, "conntrack-flush.txt"), "w") as f:
@@ -283,7 +298,8 @@ class Data(ThroughRtr):
 
     def test_roaming_public_nat_public(self):
         """An incoming TCP session (C -> MN) survives public (up2) -> behind N (up1) -> public
-        (up2); the longest gap in C's pings is reported."""
+        (up2), and C reaches MN in each place; the gap in C's pings at each move and the time
+        from up1's address to the registration through the RTR are reported."""
         self.t.carrier(lt.MN, "up1", False)
         self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
         self.start_all(only_nat=False)
@@ -295,21 +311,126 @@ class Data(ThroughRtr):
                                rate=50000)
         time.sleep(2)
         # into the NAT
+        moved_in = time.time()
         self.t.carrier(lt.MN, "up1", True)
         self.t.carrier(lt.MN, "up2", False)
         wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        wait_for(lambda: x_locators(self.x) == [RTR], 10, "X to send to the RTR")
         time.sleep(2)
         # out again
+        moved_out = time.time()
         self.t.carrier(lt.MN, "up2", True)
         self.t.carrier(lt.MN, "up1", False)
         ok, message = transfer.result()
         ping.wait(20)
-        gap, replies = ping_gaps(log, 50)
-        print(f"roaming public -> NAT -> public: longest gap {gap} ms, {replies} of 300 replies",
-              file=sys.stderr)
+        gap_in, gap_out = move_gaps(log, moved_in), move_gaps(log, moved_out)
+        registering = log_interval(self.mn.proc.log(100000), "RLOCs: up1 ", "registered through the RTR")
+        report = (f"roaming: into the NAT {gap_in * 1000:.0f} ms without pings, out of it "
+                  f"{gap_out * 1000:.0f} ms; registered through the RTR "
+                  f"{registering * 1000:.0f} ms after up1 came up")
+        print(report, file=sys.stderr)
         with open(os.path.join(self.dir, "roaming.txt"), "w") as f:
-            f.write(f"longest gap {gap} ms, {replies}/300\n")
+            f.write(report + "\n")
         self.assertTrue(ok, message)
+        # C's pings came back in each of the three places
+        self.assertTrue(replies_between(log, moved_in + gap_in, moved_out), "no reply behind the NAT")
+        self.assertTrue(replies_between(log, moved_out + gap_out, time.time()), "none after")
+
+
+# Two nodes behind the same NAT: MN2 on a second LAN port of N, with EIDs of its own in the
+# same site.
+MN2, MN2_UP = "mn2", ("198.51.100.57", "198.51.100.58", 29)
+EID2_4, EID2_6 = "192.0.2.11", "2001:db8:e1d::11"
+TWO_NODES_SERVER_CONF = RTR_SERVER_CONF.replace(
+    f"eid-prefixes={lt.EID4}/32;{lt.EID6}/128\nkey={MN_KEY}",
+    f"eid-prefixes=192.0.2.0/28;2001:db8:e1d::/64\nkey={MN_KEY}\naccept-more-specifics=true")
+MN2_CONF = f"""[lispmnd]
+mode=mobile-node
+eids={EID2_4}/32;{EID2_6}/128
+map-resolvers={MS}
+
+[uplink up1]
+
+[map-server {MS}]
+key={MN_KEY}
+"""
+
+
+class TwoNodes(NatTestCase):
+    def build_topology(self):
+        super().build_topology()
+        self.t.add_ns(MN2)
+        self.t.link(MN2, "up1", lt.NAT, "lan2")
+        mine, gw, plen = MN2_UP
+        self.t.addr(MN2, "up1", f"{mine}/{plen}")
+        self.t.addr(lt.NAT, "lan2", f"{gw}/{plen}")
+        self.t.route(MN2, "default", "via", gw, "dev", "up1", "metric", "100")
+
+    def test_two_nodes_behind_one_nat(self):
+        """Both register through the RTR from the same public address (two bindings of N);
+        C reaches each, and they reach each other through the RTR."""
+        self.t.carrier(lt.MN, "up2", False)
+        self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+        self.start(server_conf=TWO_NODES_SERVER_CONF, ipv6_server=False)
+        self.mn2 = lt.Daemon(self.t, MN2, MN2_CONF, self.dir)
+        self.mn2.wait_ready()
+        # X routes MN2's EIDs into its TUN too
+        x_conf = X_CONF.replace(fixtures.MS, MS).replace(
+            f"routes={lt.EID4}/32;{lt.EID6}/128",
+            f"routes={lt.EID4}/32;{lt.EID6}/128;{EID2_4}/32;{EID2_6}/128")
+        self.x = lt.Daemon(self.t, lt.X, x_conf, self.dir)
+        self.x.wait_ready()
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "MN registered")
+        wait_for(lambda: (rloc(self.mn2.state(), MN2_UP[0]) or {}).get("rtr-registration")
+                 == "registered", 15, "MN2 registered")
+        nodes = {n["private-rloc"]: n["translated"] for n in self.server.state()["rtr"]["nodes"]}
+        self.assertEqual(sorted(nodes), sorted([UP1_4, MN2_UP[0]]))
+        self.assertTrue(all(t.startswith(NAT_WAN4 + ":") for t in nodes.values()), nodes)
+        self.assertNotEqual(nodes[UP1_4], nodes[MN2_UP[0]])
+        wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, EID2_4), "C -> MN2")
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, EID2_4, lt.EID4), "MN -> MN2")
+        self.assertTrue(lt.ping_ok(self.t, MN2, lt.EID6, EID2_6), "MN2 -> MN (IPv6 EIDs)")
+
+
+def x_locators(x):
+    cache = {e["prefix"]: [loc["address"] for loc in e["locators"]]
+             for e in x.state()["map-cache"]}
+    return cache.get(f"{lt.EID4}/32", [])
+
+
+def ping_times(log):
+    """The wall-clock times of the replies in a `ping -D` log."""
+    with open(log) as f:
+        return [float(line[1:line.index("]")]) for line in f
+                if line.startswith("[") and "icmp_seq=" in line]
+
+
+def move_gaps(log, moved):
+    """Seconds between the last reply before `moved` and the first one after it."""
+    times = ping_times(log)
+    before = [t for t in times if t < moved]
+    after = [t for t in times if t >= moved]
+    if not before or not after:
+        return float("inf")
+    return after[0] - before[-1]
+
+
+def replies_between(log, start, end):
+    return [t for t in ping_times(log) if start <= t <= end]
+
+
+def log_interval(text, first, then):
+    """Seconds from the last line with `first` before the first line with `then` after it, by
+    the log's own clock (HH:MM:SS.mmm)."""
+    def stamp(line):
+        h, m, sec = re.search(r"(\d\d):(\d\d):(\d\d\.\d+)", line).groups()
+        return int(h) * 3600 + int(m) * 60 + float(sec)
+    lines = text.splitlines()
+    end = next(i for i, line in enumerate(lines) if then in line)
+    begin = max(i for i, line in enumerate(lines[:end]) if first in line)
+    return stamp(lines[end]) - stamp(lines[begin])
 
 
 class TwoNats(NatTestCase):
@@ -323,6 +444,18 @@ class TwoNats(NatTestCase):
         self.assertEqual((up1["public-address"], up1["rtr"]), (NAT_WAN4, RTR))
         self.wait_nat(UP1_6, "public")
         self.wait_nat(UP2_4, "public")
+
+    def test_reach_through_two_nats(self):
+        """Behind both NATs only: registered through the RTR, reached by C."""
+        self.t.carrier(lt.MN, "up2", False)
+        self.t.del_addr(lt.MN, "up1", f"{UP1_6}/64")
+        self.start_rtr(ipv6_server=False)
+        self.x = lt.Daemon(self.t, lt.X, X_CONF.replace(fixtures.MS, MS), self.dir)
+        self.x.wait_ready()
+        wait_for(lambda: self.rtr_registration() == "registered", 15, "registered through the RTR")
+        wait_for(lambda: fixtures.map_server_states(self.x) == ["registered"], 10, "X registered")
+        self.assertTrue(lt.ping_ok(self.t, lt.C, lt.EID4), "C -> MN through two NATs")
+        self.assertTrue(lt.ping_ok(self.t, lt.MN, lt.C4, lt.EID4), "MN -> C through two NATs")
 
 
 # Someone on N's LAN (on the path) who reads the Info-Request MN sends from up1 and answers
@@ -425,7 +558,7 @@ class Forged(NatTestCase):
     def test_forged_info_replies(self):
         """The real answers are held back by N (so that MN keeps asking), the forged ones
         are dropped and counted, and up1 stays "probing", then "unknown"."""
-        self.server = lt.MapServer(self.t, lt.R, NAT_SERVER_CONF, self.dir)
+        self.server = lt.MapServer(self.t, lt.S, NAT_SERVER_CONF, self.dir)
         self.t.run(lt.NAT, ["nft", "add", "table", "ip", "lmnhold"])
         self.t.run(lt.NAT, ["nft", "add", "chain", "ip", "lmnhold", "hold",
                             "{ type filter hook forward priority 0 ; }"])
@@ -435,7 +568,7 @@ class Forged(NatTestCase):
         forger = self.t.popen(lt.NAT, [lt.PYTHON, "-c", FORGER, os.path.dirname(os.path.abspath(__file__)),
                                        UP1_4, "lan", MN_KEY, f"{lt.EID4}/32", done],
                               os.path.join(self.dir, "forger.log"))
-        self.mn = lt.Daemon(self.t, lt.MN, mn_conf(), self.dir)
+        self.mn = lt.Daemon(self.t, lt.MN, mn_nat_conf(), self.dir)
         self.mn.wait_ready()
         wait_for(lambda: os.path.exists(done) or not forger.running(), 20, "the forger")
         self.assertTrue(os.path.exists(done), forger.log())

@@ -24,13 +24,15 @@ Run as root: meson test -C build rtr
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns import wait_for  # noqa: E402
+from netns import proc_cpu_seconds, wait_for  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
 from fixtures import SERVER  # noqa: E402
+from lisp_capture import Capture, decode, decode_problems  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENT = os.path.join(HERE, "lisp_client.py")
@@ -167,7 +169,11 @@ max-unverified=64
 """
 
 
-class RelayedRegistration(NatTestCase):
+class WithAttacker(NatTestCase):
+    """The NAT topology and "attacker" behind ms's eth1: forger, flooder, and a host
+    without LISP."""
+    MS = MS4  # where the node registers (through the RTR at MS4)
+
     def build_topology(self):
         super().build_topology()
         self.t.add_ns("attacker")
@@ -177,15 +183,11 @@ class RelayedRegistration(NatTestCase):
             self.t.addr("attacker", "eth0", f"{a}/25")
         self.t.route("attacker", "default", "via", MS_ETH1)
 
-    def setUp(self):
-        super().setUp()
-        self.start_server(RTR_CONFIG)
-
     def register(self, tries=1):
         """Registers the stand-in node through the RTR; a new nonce per try (a real node
         keeps trying every keepalive interval)."""
         for _ in range(tries):
-            r = self.node("register", MS4, MS4, KEY, "1", EID, XTR_ID)
+            r = self.node("register", self.MS, MS4, KEY, "1", EID, XTR_ID)
             if r["reply"] is not None:
                 break
         self.assertIsNotNone(r["reply"], f"no Data-Map-Notify: {self.proc.log()}")
@@ -193,7 +195,7 @@ class RelayedRegistration(NatTestCase):
         # from the RTR's control port, to the node's data port through the NAT
         self.assertEqual(r["from"], [MS4, 4342])
         self.assertEqual((reply["header"]["I"], reply["header"]["iid"]), (True, 0xFFFFFF))
-        self.assertEqual((reply["inner_src"], reply["inner_dst"]), (MS4, MN4))
+        self.assertEqual((reply["inner_src"], reply["inner_dst"]), (self.MS, MN4))
         self.assertEqual((reply["sport"], reply["dport"]), (4342, 4342))
         self.assertTrue(reply["udp_checksum_ok"])
         n = reply["notify"]
@@ -205,8 +207,26 @@ class RelayedRegistration(NatTestCase):
     def rtr_state(self):
         return self.server.state()["rtr"]
 
+
+class RelayedRegistration(WithAttacker):
+    def setUp(self):
+        super().setUp()
+        self.start_server(RTR_CONFIG)
+
     def test_register_through_rtr(self):
+        """Discovery, then registration through the RTR, with tshark judging every message
+        on the wire (it reads the Data-Map-Notify, from port 4342, as an unknown control
+        message: the point is that nothing is malformed)."""
+        pcap = os.path.join(self.dir, "control.pcapng")
+        cap = Capture(self.t, "ms", ["eth0"], pcap, os.path.join(self.dir, "tshark.log"))
+        r = self.client("info", MS4, "4342", KEY, "1", EID, "--sport", "4341")
+        self.assertEqual(r["reply"]["rtrs"], [MS4])
         self.register()
+        # Info-Request and -Reply, the ECM'd Map-Register, the Data-Map-Notify
+        wait_for(lambda: len(decode(pcap)) >= 4, 20, "tshark to write the four messages")
+        msgs = cap.stop_and_decode()
+        self.assertEqual(decode_problems(msgs), [])
+        self.assertEqual(sorted({m.type for m in msgs}), [0, 7, 8])
         state = self.server.state()
         regs = state["registrations"]
         self.assertEqual([g["eid"] for g in regs], [EID])
@@ -224,6 +244,7 @@ class RelayedRegistration(NatTestCase):
 
     def test_flood_and_forged_notify(self):
         self.register()
+        cpu, start = proc_cpu_seconds(self.server.pid), time.monotonic()
         r = self.node("flood", MS4, MS4, "20000", *ATTACKERS, ns="attacker", timeout=120)
         self.assertEqual(r["sent"], 20000)
         # The real node still registers (a new nonce; its verified binding stays meanwhile).
@@ -231,6 +252,10 @@ class RelayedRegistration(NatTestCase):
         # answered, the flood has been handled. (The kernel may drop some of the flood, and
         # the node's first tries, when the socket's buffer is full.)
         self.register(tries=5)
+        # a figure for the record, not a check: what the flood cost the server
+        with open(os.path.join(self.dir, "flood.json"), "w") as f:
+            json.dump({"messages": 20000, "seconds": time.monotonic() - start,
+                       "server-cpu-seconds": proc_cpu_seconds(self.server.pid) - cpu}, f)
         rtr = self.rtr_state()
         c = rtr["counters"]
         self.assertGreater(c["rx-ecm-map-register"], 1000)
@@ -247,8 +272,9 @@ class RelayedRegistration(NatTestCase):
 
     def test_data_through_rtr(self):
         """The node pings a host without LISP from its EID through the RTR, the host pings
-        the node's EID through the proxy and the RTR, and a packet from the node's EID sent
-        from another address is dropped and counted."""
+        the node's EID through the proxy and the RTR, a correspondent's ITR reaches it
+        through the RTR, and a packet from the node's EID sent from another address is
+        dropped and counted."""
         log = os.path.join(self.dir, "node.log")
         node = self.t.popen("mn", ["/usr/bin/python3", NODE, "serve", MS4, MS4, KEY, "1", EID,
                                    XTR_ID, "--ping", HOST, "--seconds", "120"], log)
@@ -273,11 +299,86 @@ class RelayedRegistration(NatTestCase):
         c = self.rtr_state()["counters"]
         self.assertGreaterEqual(c["rx-data-from-node"], 2)
         self.assertGreaterEqual(c["tx-data-to-node"], 2)
+        # a correspondent's ITR encapsulates to the RTR (the node's registered locator)
+        answered = max(line.get("answered", 0) for line in lines())
+        self.node("encap-ping", MS4, HOST, EID.split("/")[0], ns="attacker")
+        wait_for(lambda: max(line.get("answered", 0) for line in lines()) > answered, 10,
+                 "the node to answer the correspondent")
 
         # the node's EID from the host's address: not the node's
         self.node("forge-data", MS4, EID.split("/")[0], HOST, ns="attacker")
         wait_for(lambda: self.rtr_state()["counters"]["drop-data-unverified-source"] == 1, 10,
                  "the forged data packet counted")
+        node.stop()
+
+
+MS_ALONE = ATTACKERS[1]
+
+
+class SeparateRtr(WithAttacker):
+    """The RTR alone in "ms" (no site: no map-server there), the map-server in "attacker":
+    the relayed Map-Register and the signed Map-Notify cross the wire."""
+    MS = MS_ALONE
+
+    def setUp(self):
+        super().setUp()
+        for sub in ("rtr", "ms"):
+            os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
+        self.map_server = lt.MapServer(self.t, "attacker", f"""[lispmn-server]
+listen={MS_ALONE}
+
+[map-server]
+rtrs={MS4}
+rtr-key={MS_RTR_KEY}
+
+[site ana]
+eid-prefixes=192.0.2.0/24
+key={KEY}
+key-id=1
+accept-more-specifics=true
+""", os.path.join(self.dir, "ms"))
+        self.server = lt.MapServer(self.t, "ms", f"""[lispmn-server]
+listen={MS4}
+
+[proxy]
+eids=192.0.2.0/24
+uplinks=eth0
+tun=lmn-rtr-px1
+map-resolver={MS_ALONE}
+
+[rtr]
+address={MS4}
+map-servers={MS_ALONE}
+ms-key={MS_RTR_KEY}
+""", os.path.join(self.dir, "rtr"))
+        self.proc = self.server.proc
+
+    def test_register_and_ping(self):
+        pcap = os.path.join(self.dir, "control.pcapng")
+        cap = Capture(self.t, "ms", ["eth1"], pcap, os.path.join(self.dir, "tshark.log"))
+        self.register()
+        regs = self.map_server.state()["registrations"]
+        self.assertEqual([(g["eid"], g["registered-by"]) for g in regs],
+                         [(EID, f"{MS4}:4342")])
+        self.assertEqual([n["xtr-id"] for n in self.rtr_state()["nodes"]], [XTR_ID])
+        # the relayed ECM (N bit) and the signed ECM'd Map-Notify (R and S bits) on the wire
+        wait_for(lambda: len(decode(pcap)) >= 2, 20, "tshark to write the two ECMs")
+        msgs = cap.stop_and_decode()
+        self.assertEqual(decode_problems(msgs), [])
+        self.assertEqual(sorted(m.fields.get("lisp.ecm.flags.sec") for m in msgs), ["0", "1"])
+        # the RTR answers nothing as a map-server would
+        r = self.client("request", MS4, "4342", "192.0.2.10", MN4, "--timeout", "0.5")
+        self.assertIsNone(r["reply"])
+        # data through the separate RTR, to a host without LISP and back
+        log = os.path.join(self.dir, "node.log")
+        node = self.t.popen("mn", ["/usr/bin/python3", NODE, "serve", MS_ALONE, MS4, KEY, "1",
+                                   EID, XTR_ID, "--ping", HOST, "--seconds", "30"], log)
+
+        def first():
+            with open(log) as f:
+                return [json.loads(line) for line in f if line.startswith("{")][:1]
+        wait_for(lambda: first() or not node.running(), 30, "the node's first report")
+        self.assertIsNotNone(first()[0]["ping"], f"no echo reply: {self.proc.log()}")
         node.stop()
 
 

@@ -537,16 +537,21 @@ test_dataplane (void)
   LispDataHeader h;
 
   /* unverified: nothing is served */
-  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, 4, NATED.addr), ==, LMN_RTR_SOURCE_OTHER);
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, other, 4, NATED.addr), ==,
+                   LMN_RTR_SOURCE_OTHER);
   g_assert_false (lmn_rtr_send_to_node (p.rtr, packet, sizeof packet, 4, eid, record_send, &sent));
   g_assert_true (rtr_handle (p.rtr, notify, &MS, T0, out));
 
   /* from the node's translated address, whatever the port; from elsewhere, forged */
-  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, 4, NATED.addr), ==, LMN_RTR_SOURCE_NODE);
-  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, 4, STRANGER.addr), ==,
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, other, 4, NATED.addr), ==,
+                   LMN_RTR_SOURCE_NODE);
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, eid, other, 4, STRANGER.addr), ==,
                    LMN_RTR_SOURCE_FORGED);
-  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, other, 4, STRANGER.addr), ==,
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, other, other, 4, STRANGER.addr), ==,
                    LMN_RTR_SOURCE_OTHER);
+  /* a correspondent's packet for the node */
+  g_assert_cmpint (lmn_rtr_check_source (p.rtr, 4, other, eid, 4, STRANGER.addr), ==,
+                   LMN_RTR_SOURCE_TO_NODE);
   g_assert_cmpuint (lmn_rtr_counter (p.rtr, LMN_RTR_RX_DATA_FROM_NODE), ==, 1);
   g_assert_cmpuint (lmn_rtr_counter (p.rtr, LMN_RTR_DROP_DATA_UNVERIFIED), ==, 1);
 

@@ -172,6 +172,8 @@ static const struct {
     "t.conf:11: [rtr] max-unverified: 'lots' is not a number" },
   { SITE_A PROXY RTR "ms-key=\n", "t.conf:11: [rtr] ms-key: empty value" },
   { SITE_A RTR, "t.conf: [rtr] needs a [proxy] group" },
+  { "[proxy]\neids=192.0.2.0/24\nuplinks=eth0\n" RTR,
+    "t.conf: [proxy] map-resolver: required for an RTR without [site NAME] groups" },
 };
 
 /* A [proxy] group: its values, and the map-resolver defaulting to this server. */
@@ -230,6 +232,20 @@ test_nat (void)
   g_assert_cmpuint (plain->rtrs->len, ==, 0);
   g_assert_null (plain->rtr_key);
   g_assert_null (plain->rtr);
+}
+
+/* An RTR alone, on a host of its own: no site, the map-resolver named. */
+static void
+test_rtr_alone (void)
+{
+  static const char text[] = PROXY RTR;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnServerConfig) c = lmn_server_config_load_data (text, strlen (text), "t.conf",
+                                                              &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->sites->len, ==, 0);
+  g_assert_nonnull (c->rtr);
 }
 
 static void
@@ -300,6 +316,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server-config/errors", test_errors);
   g_test_add_func ("/server-config/proxy", test_proxy);
   g_test_add_func ("/server-config/nat", test_nat);
+  g_test_add_func ("/server-config/rtr-alone", test_rtr_alone);
   g_test_add_func ("/server-config/example", test_example);
   return g_test_run ();
 }
