@@ -370,6 +370,18 @@ write_to_tun (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip)
   dp->counters.rx_bytes += ip->length;
 }
 
+/* Whether a mapping names one of our own RLOCs: a node of the RTR whose binding lapsed
+ * while its registration still names us. Encapsulating to ourselves would loop with no
+ * TTL to end it. */
+static gboolean
+names_us (LmnDataplane *dp, const LispMapEntry *entry)
+{
+  for (guint i = 0; i < entry->n_locators; i++)
+    if (lmn_local_rlocs_is_ours (dp->rlocs, entry->locators[i].family, entry->locators[i].addr))
+      return TRUE;
+  return FALSE;
+}
+
 /* A packet from or to one of the RTR's nodes (data: its data header): to the node, on to a
  * LISP destination as an ITR sends it, else natively through the TUN (the kernel routes it,
  * back into the TUN for the proxy's own EIDs). A miss asks the resolver and lets the packet
@@ -395,13 +407,14 @@ transit_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guin
   if (transit_outbound (dp, packet, ip))
     return TRUE;
   entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip->family, ip->dst, now);
-  if (entry != NULL && entry->n_locators > 0)
+  if (entry != NULL && entry->n_locators > 0 && !names_us (dp, entry))
     {
       send_to_locators (dp, entry->locators, entry->n_locators, packet, ip,
                         lisp_flow_hash (packet, ip->length), now);
       flush_tx (dp);
       return TRUE;
     }
+  /* Natively: the kernel routes it (back into the TUN, where the TTL counts, for our EIDs). */
   if (entry == NULL && dp->resolve != NULL && !is_our_eid (dp, ip->family, ip->dst))
     dp->resolve (dp->iid, ip->family, ip->dst, dp->resolve_data);
   write_to_tun (dp, packet, ip);
