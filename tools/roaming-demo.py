@@ -3,29 +3,27 @@
 between uplinks. Everything runs in network namespaces of its own on documentation
 addresses, with the programs of the build tree; nothing leaves this machine.
 
-    sudo tools/roaming-demo.py [--build DIR] [--keep DIR] [--nat]
+    sudo tools/roaming-demo.py [--build DIR] [--keep DIR] [--no-nat]
 
 The cast (namespaces):
     laptop   the mobile node, lispmnd; EIDs 192.0.2.10 and 2001:db8:e1d::10;
              "ethernet" (up1, priority 1, preferred) and "wifi" (up2, priority 2)
-    isp      the routers between everything, and lispmn-server: map-server + map-resolver
+    isp      the routers between everything, and lispmn-server: map-server + map-resolver,
+             and the RTR (with the proxy-ETR/ITR it needs) at 198.51.100.18, its address
+             towards home, which no scene takes down
     home     the xTR of the home site (lispmnd mode=xtr)
     server   a server in the home site (192.0.2.130) that connects TO the laptop's EID
-    cafe     (--nat) a café's router: IPv4 only, behind a NAT (nftables masquerade, random
-             ports); lispmn-server in "isp" is then also the RTR (with the proxy-ETR/ITR it
-             needs) at 198.51.100.18, its address towards home, which no scene takes down
+    cafe     a café's router: IPv4 only, behind a NAT (nftables masquerade, random ports)
 
 Scenes: the laptop registers; the home server opens a TCP connection to the laptop's EID and
 streams data into it while pinging it every 10 ms; the Ethernet cable is pulled; it is
 plugged back in; the cable is pulled again and the Wi-Fi network hands out a new address;
-(--nat) the Wi-Fi joins the café's network behind its NAT, and the laptop registers through
+then the Wi-Fi joins the café's network behind its NAT, and the laptop registers through
 the RTR. At the end: the TCP stream arrived whole, and per scene how long re-registration
 took, which uplinks were behind NAT and the longest gap in the pings. Exits 0 when the
 session survived every move.
 
-    --nat      also the café behind NAT (off by default for now: lispmnd does not yet tell
-               its correspondents (SMR) that it moved when every uplink is behind a NAT, so
-               the home xTR keeps sending to the Wi-Fi's old address and the stream stops)
+    --no-nat   without the café behind NAT (and without the RTR)
 """
 import argparse
 import json
@@ -65,6 +63,8 @@ HOME_CONF = fixtures.X_CONF
 LAPTOP_CONF = fixtures.mn_conf(up2_priority=2)
 # lispmn-server as map-server and map-resolver, and for the café also the RTR, which needs
 # the proxy-ETR/ITR's data plane: the same process, one more address (see the cast above).
+# The proxy looks EIDs up at that address too: its sockets are on r3, and MS is on r1, the
+# link to the laptop's Ethernet, which the scenes take down.
 SERVER_RTR_CONF = SERVER_CONF + f"""
 [map-server]
 rtrs={RTR}
@@ -72,7 +72,7 @@ rtrs={RTR}
 [proxy]
 eids={lt.EID4}/32;{lt.EID6}/128
 uplinks=r3
-map-resolver={MS}
+map-resolver={RTR}
 tun=lmn-demo-px0
 
 [rtr]
@@ -353,8 +353,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="the meson build directory")
     ap.add_argument("--keep", metavar="DIR", help="keep the logs in DIR (default: removed)")
-    ap.add_argument("--nat", action="store_true",
-                    help="also the café behind NAT, through the RTR")
+    ap.add_argument("--no-nat", action="store_true",
+                    help="without the café behind NAT (and without the RTR)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("roaming-demo: needs root (network namespaces)")
@@ -363,7 +363,7 @@ def main():
     ok = False
     try:
         with Topology() as t:
-            demo = Demo(t, workdir, os.path.abspath(args.build), nat=args.nat)
+            demo = Demo(t, workdir, os.path.abspath(args.build), nat=not args.no_nat)
             try:
                 ok = demo.run()
             finally:
