@@ -2,7 +2,7 @@
 """Data-plane throughput: lispmnd against plain routing, in the same namespaces, same run.
 
     sudo tests/bench/dataplane.py [--seconds 10] [--reps 3] [--family 4|6] [--baseline-only]
-    sudo tests/bench/dataplane.py --rtr [--seconds 10] [--reps 3]
+    sudo tests/bench/dataplane.py --rtr [host|xtr] [--seconds 10] [--reps 3]
     (LISPMND=build/daemon/lispmnd by default; `meson test -C build --benchmark dataplane`
     runs a short one)
 
@@ -12,12 +12,16 @@ iperf3 TCP from MN's EID to C: upload (MN -> C) and download (-R), 1 and 4 strea
   plain:   the EIDs routed natively (EID on MN's loopback, routes on R)
   lispmnd: lispmnd on MN (mobile node) and X (xTR of C's site), static mappings, IPv4 RLOCs
 With --rtr, the node is behind a NAT (lisp_topology.build_nat: N masquerades MN's up1 with
-random ports; up2 is down), C is a host without LISP (X a plain router, R routes C's site
-to it) and the two configurations are:
-  plain:   the EID on MN's loopback routed natively through N (masqueraded) to C
+random ports; up2 is down) and the two configurations are:
+  plain:   the EID on MN's loopback routed natively through N (masqueraded) to C, through X
+           as a plain router
   rtr:     lispmnd on MN registered through lispmn-server's RTR in R, with the proxy-ETR/ITR
-           the RTR needs on R's link to X: MN -> N -> RTR (decapsulated, routed) -> X -> C,
-           and C -> X -> R (the proxy's TUN) -> RTR -> N -> MN
+           the RTR needs on R's link to X. The correspondent C is
+           host (default): a host without LISP, X a plain router that R routes C's site to:
+             MN -> N -> RTR (decapsulated, routed) -> X -> C,
+             C -> X -> R (the proxy's TUN) -> RTR -> N -> MN;
+           xtr: behind X's lispmnd (an xTR registered with the same map-server):
+             MN -> N -> RTR -> (re-encapsulated) X -> C, and C -> X -> RTR -> N -> MN
 For each case it prints the median throughput, the median of the per-repetition ratios
 LISP / plain (the machine is shared and noisy: ratios within a repetition are what to
 compare), the TX drops on the TUNs (each becomes a TCP retransmit) and the daemons' CPU
@@ -38,7 +42,8 @@ import fixtures  # noqa: E402
 CASES = [("up", 1), ("up", 4), ("down", 1), ("down", 4)]
 
 # --rtr: lispmn-server in R is map-server, RTR and the proxy-ETR/ITR the RTR needs, at R's
-# address towards X (r3), through which the RTR's traffic to X leaves.
+# address towards X (r3), through which the RTR's traffic to X leaves; its proxy looks EIDs
+# up at that address too (its sockets are on r3).
 RTR, RTR_TUN = lt.X_UPLINK[4][1], "lmn-bench-px0"
 RTR_SERVER_CONF = fixtures.SERVER_CONF + f"""
 [map-server]
@@ -47,7 +52,7 @@ rtrs={RTR}
 [proxy]
 eids={lt.EID4}/32;{lt.EID6}/128
 uplinks=r3
-map-resolver={fixtures.MS}
+map-resolver={RTR}
 tun={RTR_TUN}
 
 [rtr]
@@ -72,16 +77,23 @@ class Bench:
             self.t.addr(lt.MN, "lo", f"{lt.EID4}/32")
         verb(lt.MN, lt.SITE4, "via", lt.NAT_LAN[4][1], "dev", "up1", "src", lt.EID4, "metric", "50")
         verb(lt.NAT, f"{lt.EID4}/32", "via", lt.NAT_LAN[4][0], "dev", "lan")
+        if self.args.rtr == "xtr":   # with host, R routes C's site to X all along
+            verb(lt.R, lt.SITE4, "via", lt.X_UPLINK[4][0], "dev", "r3")
         if not on:
             self.t.del_addr(lt.MN, "lo", f"{lt.EID4}/32")
 
     def setup_rtr(self):
-        """lispmn-server (map-server, RTR, proxy) in R, MN's lispmnd behind N; until MN is
-        registered through the RTR."""
+        """lispmn-server (map-server, RTR, proxy) in R, MN's lispmnd behind N (and X's with
+        --rtr xtr); until MN is registered through the RTR (and X with the map-server)."""
         self.server = lt.MapServer(self.t, lt.R, RTR_SERVER_CONF, self.dir)
         mn = lt.Daemon(self.t, lt.MN, fixtures.mn_conf(), self.dir)
         mn.wait_ready()
         self.daemons = [mn]
+        if self.args.rtr == "xtr":
+            x = lt.Daemon(self.t, lt.X, fixtures.X_CONF, self.dir)
+            x.wait_ready()
+            self.daemons.append(x)
+            wait_for(lambda: fixtures.map_server_states(x) == ["registered"], 10, "X registered")
 
         def through_rtr():
             return [r.get("rtr-registration") for r in mn.state().get("rlocs", [])
@@ -125,7 +137,7 @@ class Bench:
         return sum(self.t.link_stats(ns, tun)["tx"]["dropped"] for ns, tun in tuns)
 
     def cpu(self):
-        """CPU seconds of the lispmnds (MN's, X's), and of lispmn-server with --rtr."""
+        """CPU seconds of the lispmnds (MN's, X's), then of lispmn-server with --rtr."""
         pids = [d.pid for d in self.daemons] + ([self.server.pid] if self.server else [])
         return [proc_cpu_seconds(pid) for pid in pids]
 
@@ -180,9 +192,10 @@ def lisp_config(args):
 def report(results, args):
     name = lisp_config(args)
     lisp = name in results
-    cpu_names = ["MN", "RTR"] if args.rtr else ["MN", "X"]
+    cpu_names = {None: ["MN", "X"], "host": ["MN", "RTR"], "xtr": ["MN", "X", "RTR"]}[args.rtr]
     print()
-    where = "MN behind a NAT, through the RTR, " if args.rtr else ""
+    where = {None: "", "host": "MN behind a NAT through the RTR to a host without LISP, ",
+             "xtr": "MN behind a NAT through the RTR to an xTR's site, "}[args.rtr]
     print(f"TCP, iperf3 {args.seconds} s, {where}EID {args.family == 4 and 'IPv4' or 'IPv6'}, "
           f"{args.reps} repetitions, medians")
     head = f"{'case':14} {'plain Gbit/s':>13}"
@@ -215,8 +228,9 @@ def main():
                     help="set the TUNs' transmit queue length (0: leave the kernel default)")
     ap.add_argument("--baseline-only", action="store_true",
                     help="plain routing only (no lispmnd needed)")
-    ap.add_argument("--rtr", action="store_true",
-                    help="the node behind a NAT, through lispmn-server's RTR (IPv4 EID)")
+    ap.add_argument("--rtr", nargs="?", const="host", choices=["host", "xtr"],
+                    help="the node behind a NAT, through lispmn-server's RTR (IPv4 EID), to a "
+                    "host without LISP (default) or behind an xTR")
     args = ap.parse_args()
     if args.rtr and args.family != 4:
         sys.exit("dataplane bench: --rtr measures the IPv4 EID (plain routing through the NAT)")
@@ -232,8 +246,8 @@ def main():
             # only behind the NAT: up2 down, and up1's IPv6 (routed, not translated) gone
             t.carrier(lt.MN, "up2", False)
             t.del_addr(lt.MN, "up1", f"{lt.NAT_LAN[6][0]}/64")
-            # C's site is reached natively, through X as a plain router
-            t.route(lt.R, lt.SITE4, "via", lt.X_UPLINK[4][0], "dev", "r3")
+            if args.rtr == "host":   # C's site is reached natively, X a plain router
+                t.route(lt.R, lt.SITE4, "via", lt.X_UPLINK[4][0], "dev", "r3")
         else:
             lt.build(t)
         results = Bench(t, args, workdir).run()
