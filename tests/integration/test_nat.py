@@ -149,6 +149,17 @@ class Discovery(NatTestCase):
         self.assertEqual(self.control()["info-request-sent"], 0)
         self.assertEqual(self.server.state()["counters"]["rx-info"], 0)
 
+    def test_on(self):
+        """nat-traversal=on: the public IPv4 RLOC goes through the RTR too; the IPv6 ones have
+        no IPv6 RTR to go through."""
+        self.start(lines=["nat-traversal=on"])
+        self.wait_nat(UP2_4, "public")
+        self.assertEqual(rloc(self.mn.state(), UP2_4)["rtr"], RTR)
+        self.wait_nat(UP1_4, "behind-nat")
+        self.assertEqual(rloc(self.mn.state(), UP1_4)["rtr"], RTR)
+        self.wait_nat(UP2_6, "public")
+        self.assertEqual(rloc(self.mn.state(), UP2_6)["rtr"], "")
+
     def test_no_map_server_of_the_family(self):
         """Only an IPv4 map-server: nobody to ask from the IPv6 RLOCs."""
         self.start(ipv6_server=False)
