@@ -5,8 +5,9 @@
 #
 # Installs what is needed, builds lispmn in build/, and runs the roaming demo
 # (tools/roaming-demo.py): a laptop keeps its address, and an incoming TCP session, while its
-# Ethernet cable is pulled, plugged back and its Wi-Fi renumbered -- in network namespaces of
-# its own, on documentation addresses. Exits non-zero if the session did not survive.
+# Ethernet cable is pulled, plugged back and its Wi-Fi renumbered, then behind a café's NAT
+# -- in network namespaces of its own, on documentation addresses. Exits non-zero if the
+# session did not survive.
 # Extra arguments go to the demo (e.g. --keep DIR to keep its logs).
 set -euo pipefail
 
