@@ -267,16 +267,15 @@ lmn_status_counter_label (const char *name)
 char *
 lmn_status_rloc_nat (GVariant *rloc)
 {
-  const char *nat = lmn_status_lookup_string (rloc, "nat");
-  const char *public_address = lmn_status_lookup_string (rloc, "public-address");
-  const char *rtr = lmn_status_lookup_string (rloc, "rtr");
-  const char *old_style = lmn_status_lookup_string (rloc, "nat-address");
+  /* Copies: a dictionary built in tree form (not from D-Bus) need not keep the strings of
+   * values looked up in it. */
+  g_autofree gchar *nat = g_strdup (lmn_status_lookup_string (rloc, "nat"));
+  g_autofree gchar *public_address = g_strdup (lmn_status_lookup_string (rloc, "public-address"));
+  g_autofree gchar *rtr = g_strdup (lmn_status_lookup_string (rloc, "rtr"));
   g_autoptr(GString) text = NULL;
   guint16 port = 0;
 
-  if (nat == NULL)
-    return old_style != NULL && *old_style != '\0' ? g_strdup (old_style) : NULL;
-  if (!g_str_equal (nat, "behind-nat"))
+  if (nat == NULL || !g_str_equal (nat, "behind-nat"))
     return NULL;
   if (rloc != NULL && g_variant_is_of_type (rloc, G_VARIANT_TYPE_VARDICT))
     g_variant_lookup (rloc, "public-port", "q", &port);

@@ -36,7 +36,7 @@ char *lmn_status_rloc_line (GVariant *rloc);
 
 /* Where an RLOC behind a NAT is seen from outside, from lispmnd's "nat", "public-address",
  * "public-port" and "rtr" keys: "198.51.100.7:40123 via RTR 203.0.113.1"; NULL when it is
- * not behind a NAT or lispmnd does not say (an older lispmnd: its "nat-address" alone). */
+ * not behind a NAT or lispmnd does not say (an older lispmnd). */
 char *lmn_status_rloc_nat (GVariant *rloc);
 
 /* A Counters key for people: "tx-packets" -> "Packets sent", "drops.no-mapping" ->

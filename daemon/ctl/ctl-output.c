@@ -32,12 +32,7 @@ nat_text (GVariant *r)
   g_autoptr(GString) text = g_string_new (NULL);
 
   if (!g_variant_lookup (r, "nat", "&s", &nat))
-    {
-      /* An older lispmnd's only hint. */
-      if (*lmn_ctl_dict_string (r, "nat-address") != '\0')
-        g_string_printf (text, "NAT %s", lmn_ctl_dict_string (r, "nat-address"));
-      return g_string_free (g_steal_pointer (&text), FALSE);
-    }
+    return g_strdup ("");
   g_variant_lookup (r, "public-port", "q", &port);
   if (!g_str_equal (nat, "behind-nat"))
     return g_strdup (nat);

@@ -123,7 +123,8 @@ test_rloc_lines (void)
   g_assert_cmpstr (none, ==, blank);
 
   g_variant_dict_init (&dict, up);
-  g_variant_dict_insert (&dict, "nat-address", "s", "203.0.113.7");
+  g_variant_dict_insert (&dict, "nat", "s", "behind-nat");
+  g_variant_dict_insert (&dict, "public-address", "s", "203.0.113.7");
   {
     g_autoptr(GVariant) with_nat = g_variant_ref_sink (g_variant_dict_end (&dict));
     natted = lmn_status_rloc_line (with_nat);
