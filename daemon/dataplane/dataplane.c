@@ -1,17 +1,17 @@
+/* The data plane itself: its life cycle, encapsulation (packets read from the TUN in batches,
+ * sent towards a mapping's locators with one sendmmsg per socket) and decapsulation (LISP
+ * packets read from UDP 4341 into the TUN). What waits for a mapping, an RTR's transit and
+ * a node's NAT traversal are in dataplane-pending.c, -transit.c and -control.c
+ * (dataplane-private.h). */
 #define _GNU_SOURCE  /* recvmmsg */
-#include "dataplane.h"
+#include "dataplane-private.h"
 
 #include "flow-hash.h"
 #include "icmp-error.h"
-#include "inner-packet.h"
 #include "lmn-ip.h"
 #include "locator-choice.h"
-#include "peer-table.h"
-#include "pending-queue.h"
-#include "udp-pktinfo.h"
 #include "data-socket.h"
 #include "lisp-message.h"
-#include "wire-data.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -19,82 +19,17 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#define PACKET_MAX      65536  /* a TUN read or a UDP datagram, whatever the MTU */
-#define TUN_BATCH       64     /* packets read from the TUN per wake-up */
-#define TUN_ARENA       (4 * PACKET_MAX)  /* packets of one batch stay here until sent */
-#define UDP_BATCH       16     /* datagrams per recvmmsg */
 #define RCVBUF_BYTES    (1 << 20)
 #define ICMP_PER_SECOND 20     /* RFC 1812 / 4443: ICMP errors are rate-limited */
 #define PENDING_TOTAL   1024   /* packets waiting for mappings, all destinations together */
 #define PEERS_MAX       256    /* remote RLOCs remembered for SMRs */
 
-/* One encapsulated packet waiting in the batch: its header, the inner packet (in the
- * arena) and where it goes. The batch is sent with one sendmmsg per run of packets that
- * leave from the same socket; UDP GSO (UDP_SEGMENT) slots in at the same place. */
-typedef struct {
-  int                     fd;
-  guint8                  header[LISP_DATA_HEADER_SIZE];
-  struct iovec            iov[2];
-  struct sockaddr_storage to;
-  socklen_t               to_len;
-  gsize                   inner_len;
-  gboolean with_source; /* from the 4341 socket, source below */
-  guint8 src_family;
-  guint8 src[16];
-  int src_ifindex;
-  LmnPktinfoBuffer control;
-} TxPacket;
-
-typedef struct {
-  LmnDataplane *dp;
-  int           fd;
-  guint         watch;
-  guint8        family;
-} DataSocket;
-
-struct _LmnDataplane {
-  LmnTun         *tun;
-  LmnMode         mode;
-  LispMapCache   *cache;
-  LmnLocalRlocs  *rlocs;
-  guint32         iid;
-  GArray         *eids;        /* LispPrefix: ours (mobile node) or our site's (xTR) */
-  GArray         *petrs;       /* LispMapLocator */
-  gboolean        debug;
-  guint           tun_watch;
-  DataSocket      sockets[2];  /* IPv4, IPv6 */
-  LmnCounters     counters;
-
-  LmnPeerTable   *peers;
-
-  LmnResolveFunc  resolve;
-  gpointer        resolve_data;
-  LmnLocatorDownFunc locator_down;
-  gpointer        locator_down_data;
-  LmnDataControlFunc control_func;
-  gpointer control_data;
-  LmnPendingQueue *pending;
-  guint           pending_timer;
-
-  /* ICMP token bucket */
-  gint64          icmp_refill_at;
-  guint           icmp_tokens;
-
-  guint8         *tun_arena;   /* TUN_ARENA bytes: the inner packets of the batch */
-  gsize           arena_used;
-  TxPacket        tx[TUN_BATCH];
-  guint           n_tx;
-  guint8         *udp_bufs;    /* UDP_BATCH x PACKET_MAX */
-  LmnTransitHooks transit;     /* an RTR's (zeros: none) */
-};
-
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static void
-drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip)
+void
+lmn_dataplane_drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip)
 {
   dp->counters.drops[reason]++;
   if (G_UNLIKELY (dp->debug))
@@ -110,8 +45,8 @@ drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip)
     }
 }
 
-static gboolean
-is_our_eid (LmnDataplane *dp, guint8 family, const guint8 *addr)
+gboolean
+lmn_dataplane_is_our_eid (LmnDataplane *dp, guint8 family, const guint8 *addr)
 {
   for (guint i = 0; i < dp->eids->len; i++)
     {
@@ -164,8 +99,8 @@ lmn_dataplane_set_locator_down_func (LmnDataplane *dp, LmnLocatorDownFunc func, 
   dp->locator_down_data = user_data;
 }
 
-static gboolean
-probed_down (LmnDataplane *dp, const LispMapLocator *l)
+gboolean
+lmn_dataplane_probed_down (LmnDataplane *dp, const LispMapLocator *l)
 {
   return dp->locator_down != NULL && dp->locator_down (l->family, l->addr, dp->locator_down_data);
 }
@@ -179,9 +114,10 @@ lmn_dataplane_recent_peers (LmnDataplane *dp, gint64 since)
 /* ---- outbound: TUN -> encapsulation -------------------------------------------------- */
 
 /* Encapsulates packet towards one of locators[0..n-1] (a mapping's or the proxy-ETRs'). */
-static void
-send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
-                  const guint8 *packet, const LmnInnerPacket *ip, guint32 hash, gint64 now)
+void
+lmn_dataplane_send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
+                                const guint8 *packet, const LmnInnerPacket *ip, guint32 hash,
+                                gint64 now)
 {
   LispMapLocator usable[255], rtr_locator = { 0 };
   guint m = 0, any = 0;
@@ -203,7 +139,7 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
     }
   if (m == 0)
     {
-      drop (dp, any == 0 ? LMN_DROP_NO_REMOTE_RLOC : LMN_DROP_NO_LOCAL_RLOC, ip);
+      lmn_dataplane_drop (dp, any == 0 ? LMN_DROP_NO_REMOTE_RLOC : LMN_DROP_NO_LOCAL_RLOC, ip);
       return;
     }
   chosen = lisp_locator_choose (usable, m, hash, 0);
@@ -211,7 +147,7 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
   local = lmn_local_rlocs_choose (dp->rlocs, remote->family, hash);
   if (local == NULL)
     {
-      drop (dp, LMN_DROP_NO_LOCAL_RLOC, ip);
+      lmn_dataplane_drop (dp, LMN_DROP_NO_LOCAL_RLOC, ip);
       return;
     }
 
@@ -220,7 +156,7 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
       ip->dont_fragment)
     {
       send_icmp (dp, packet, ip->length, LMN_ICMP_TOO_BIG, local->link_mtu - (guint) overhead, now);
-      drop (dp, LMN_DROP_TOO_BIG, ip);
+      lmn_dataplane_drop (dp, LMN_DROP_TOO_BIG, ip);
       return;
     }
 
@@ -271,18 +207,18 @@ send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
 }
 
 /* No mapping says where to send it: the proxy-ETRs, or an ICMP unreachable. */
-static void
-send_unmapped (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip, guint32 hash,
-               gint64 now)
+void
+lmn_dataplane_send_unmapped (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip,
+                             guint32 hash, gint64 now)
 {
   if (dp->petrs->len > 0)
     {
-      send_to_locators (dp, (const LispMapLocator *) (void *) dp->petrs->data, dp->petrs->len,
-                        packet, ip, hash, now);
+      lmn_dataplane_send_to_locators (dp, (const LispMapLocator *) (void *) dp->petrs->data,
+                                      dp->petrs->len, packet, ip, hash, now);
       return;
     }
   send_icmp (dp, packet, ip->length, LMN_ICMP_UNREACHABLE, 0, now);
-  drop (dp, LMN_DROP_NO_MAPPING, ip);
+  lmn_dataplane_drop (dp, LMN_DROP_NO_MAPPING, ip);
 }
 
 /* To the RTR of the uplink the flow leaves by (every usable uplink has one). */
@@ -297,12 +233,12 @@ send_to_rtr (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip, g
     local = lmn_local_rlocs_choose (dp->rlocs, ip->family == 4 ? 6 : 4, hash);
   if (local == NULL)
     {
-      drop (dp, LMN_DROP_NO_LOCAL_RLOC, ip);
+      lmn_dataplane_drop (dp, LMN_DROP_NO_LOCAL_RLOC, ip);
       return;
     }
   lisp_map_locator_init (&rtr, local->nat.rtr.family, local->nat.rtr.addr, local->priority,
                          local->weight, TRUE);
-  send_to_locators (dp, &rtr, 1, packet, ip, hash, now);
+  lmn_dataplane_send_to_locators (dp, &rtr, 1, packet, ip, hash, now);
 }
 
 /* Multicast, and IPv6 link-local traffic: meant for the TUN's own link, not for a mapping. */
@@ -315,122 +251,8 @@ is_local_scope (const LmnInnerPacket *ip)
          (ip->src[0] == 0xfe && (ip->src[1] & 0xc0) == 0x80);
 }
 
-static void schedule_pending_expiry (LmnDataplane *dp, gint64 now);
-static void flush_tx (LmnDataplane *dp);
-
-/* A miss: wait for the resolver when there is one, else proxy-ETR or ICMP at once. */
-static void
-handle_miss (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip, guint32 hash,
-             gint64 now)
-{
-  if (dp->resolve == NULL)
-    {
-      send_unmapped (dp, packet, ip, hash, now);
-      return;
-    }
-  switch (lmn_pending_queue_push (dp->pending, dp->iid, ip->family, ip->dst, packet, ip->length, now))
-    {
-    case LMN_PENDING_FIRST:
-      dp->resolve (dp->iid, ip->family, ip->dst, dp->resolve_data);
-      schedule_pending_expiry (dp, now);
-      break;
-    case LMN_PENDING_QUEUED:
-      break;
-    case LMN_PENDING_FULL:
-      drop (dp, LMN_DROP_QUEUE_FULL, ip);
-      break;
-    }
-}
-
-/* ---- an RTR's nodes behind NAT (lmn_dataplane_set_transit_hooks) ---------------------- */
-
-/* TRUE when the RTR sent the packet itself, to one of its nodes. */
-static gboolean
-transit_outbound (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip)
-{
-  if (dp->transit.outbound == NULL ||
-      !dp->transit.outbound (packet, ip->length, ip->family, ip->dst, dp->transit.user_data))
-    return FALSE;
-  dp->counters.tx_packets++;
-  dp->counters.tx_bytes += ip->length;
-  return TRUE;
-}
-
-static void
-write_to_tun (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip)
-{
-  struct iovec iov = { (void *) packet, ip->length };
-
-  if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
-    {
-      drop (dp, LMN_DROP_TUN_WRITE_FAILED, ip);
-      return;
-    }
-  dp->counters.rx_packets++;
-  dp->counters.rx_bytes += ip->length;
-}
-
-/* Whether a mapping names one of our own RLOCs: a node of the RTR whose binding lapsed
- * while its registration still names us. Encapsulating to ourselves would loop with no
- * TTL to end it. */
-static gboolean
-names_us (LmnDataplane *dp, const LispMapEntry *entry)
-{
-  for (guint i = 0; i < entry->n_locators; i++)
-    if (lmn_local_rlocs_is_ours (dp->rlocs, entry->locators[i].family, entry->locators[i].addr))
-      return TRUE;
-  return FALSE;
-}
-
-/* A packet from or to one of the RTR's nodes (data: its data header): to the node, on to a
- * LISP destination as an ITR sends it, else natively through the TUN (the kernel routes it,
- * back into the TUN for the proxy's own EIDs). A miss asks the resolver and lets the packet
- * go natively meanwhile: the answer serves the packets that follow. TRUE when the packet
- * was taken. */
-static gboolean
-transit_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint8 *data,
-                 const LmnInnerPacket *ip, gint64 now)
-{
-  const guint8 *packet = data + LISP_DATA_HEADER_SIZE;
-  const LispMapEntry *entry;
-  LmnTransitVerdict verdict = dp->transit.inbound (packet, ip->length, ip->family, ip->src, ip->dst,
-                                                   family, from, dp->transit.user_data);
-
-  if (verdict == LMN_TRANSIT_DEFAULT)
-    return FALSE;
-  if (verdict == LMN_TRANSIT_DROP)
-    {
-      drop (dp, LMN_DROP_NOT_FROM_EID, ip);
-      return TRUE;
-    }
-  lmn_peer_table_note (dp->peers, family, from, now);
-  if (transit_outbound (dp, packet, ip))
-    return TRUE;
-  entry = lisp_map_cache_lookup (dp->cache, dp->iid, ip->family, ip->dst, now);
-  if (entry != NULL && entry->n_locators > 0 && !names_us (dp, entry))
-    {
-      send_to_locators (dp, entry->locators, entry->n_locators, packet, ip,
-                        lisp_flow_hash (packet, ip->length), now);
-      flush_tx (dp);
-      return TRUE;
-    }
-  /* Natively: the kernel routes it (back into the TUN, where the TTL counts, for our EIDs). */
-  if (entry == NULL && dp->resolve != NULL && !is_our_eid (dp, ip->family, ip->dst))
-    dp->resolve (dp->iid, ip->family, ip->dst, dp->resolve_data);
-  write_to_tun (dp, packet, ip);
-  return TRUE;
-}
-
 void
-lmn_dataplane_set_transit_hooks (LmnDataplane *dp, const LmnTransitHooks *hooks)
-{
-  static const LmnTransitHooks none;
-
-  dp->transit = hooks != NULL ? *hooks : none;
-}
-
-static void
-handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
+lmn_dataplane_handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
 {
   LmnInnerPacket ip;
   const LispMapEntry *entry;
@@ -438,21 +260,23 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
 
   if (!lmn_inner_packet_parse (packet, len, &ip))
     {
-      drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
+      lmn_dataplane_drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
       return;
     }
   if (is_local_scope (&ip))
     {
-      drop (dp, LMN_DROP_LOCAL_SCOPE, &ip);
+      lmn_dataplane_drop (dp, LMN_DROP_LOCAL_SCOPE, &ip);
       return;
     }
-  if (transit_outbound (dp, packet, &ip))
+  if (lmn_dataplane_transit_outbound (dp, packet, &ip))
     return;
   /* A mobile node or xTR sends for its EIDs; a proxy-ITR for anyone to the EIDs it serves. */
-  if (dp->mode == LMN_MODE_PROXY ? !is_our_eid (dp, ip.family, ip.dst)
-                                 : !is_our_eid (dp, ip.family, ip.src))
+  if (dp->mode == LMN_MODE_PROXY ? !lmn_dataplane_is_our_eid (dp, ip.family, ip.dst)
+                                 : !lmn_dataplane_is_our_eid (dp, ip.family, ip.src))
     {
-      drop (dp, dp->mode == LMN_MODE_PROXY ? LMN_DROP_NOT_OUR_EID : LMN_DROP_NOT_FROM_EID, &ip);
+      lmn_dataplane_drop (dp,
+                          dp->mode == LMN_MODE_PROXY ? LMN_DROP_NOT_OUR_EID : LMN_DROP_NOT_FROM_EID,
+                          &ip);
       return;
     }
   hash = lisp_flow_hash (packet, ip.length);
@@ -465,12 +289,13 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
     }
   if (entry == NULL || (entry->n_locators == 0 && entry->action == LISP_ACTION_SEND_MAP_REQUEST))
     {
-      handle_miss (dp, packet, &ip, hash, now);
+      lmn_dataplane_handle_miss (dp, packet, &ip, hash, now);
       return;
     }
   if (entry->n_locators > 0)
     {
-      send_to_locators (dp, entry->locators, entry->n_locators, packet, &ip, hash, now);
+      lmn_dataplane_send_to_locators (dp, entry->locators, entry->n_locators, packet, &ip, hash,
+                                      now);
       return;
     }
   switch (entry->action)
@@ -478,19 +303,19 @@ handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now)
     case LISP_ACTION_DROP:
     case LISP_ACTION_DROP_POLICY_DENIED:
     case LISP_ACTION_DROP_AUTH_FAILURE:
-      drop (dp, LMN_DROP_NEGATIVE_MAPPING, &ip);
+      lmn_dataplane_drop (dp, LMN_DROP_NEGATIVE_MAPPING, &ip);
       break;
     default:
       /* natively-forward, no-action: a host outside LISP; the proxy-ETR is the way there
        * for an EID source. */
-      send_unmapped (dp, packet, &ip, hash, now);
+      lmn_dataplane_send_unmapped (dp, packet, &ip, hash, now);
       break;
     }
 }
 
 /* Sends the batch: one sendmmsg per run of packets leaving from the same socket. */
-static void
-flush_tx (LmnDataplane *dp)
+void
+lmn_dataplane_flush_tx (LmnDataplane *dp)
 {
   struct mmsghdr msgs[TUN_BATCH];
   guint start = 0;
@@ -548,7 +373,7 @@ on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
 
       /* Packets stay in the arena until the batch is sent: make room first. */
       if (TUN_ARENA - dp->arena_used < PACKET_MAX || dp->n_tx == TUN_BATCH)
-        flush_tx (dp);
+        lmn_dataplane_flush_tx (dp);
       buf = dp->tun_arena + dp->arena_used;
       n = lmn_tun_read (dp->tun, buf, PACKET_MAX, &error);
       if (n < 0)
@@ -559,88 +384,10 @@ on_tun_readable (gint fd, GIOCondition condition, gpointer user_data)
       if (n == 0)
         break;
       dp->arena_used += ((gsize) n + 7) & ~(gsize) 7;
-      handle_outbound (dp, buf, (gsize) n, now);
+      lmn_dataplane_handle_outbound (dp, buf, (gsize) n, now);
     }
-  flush_tx (dp);
+  lmn_dataplane_flush_tx (dp);
   return G_SOURCE_CONTINUE;
-}
-
-/* ---- packets waiting for a mapping ------------------------------------------------------ */
-
-typedef struct {
-  LmnDataplane *dp;
-  gint64        now;
-  gboolean      expired;
-} PendingContext;
-
-/* A packet out of the pending queue: into the arena (the queue frees its copy), then on
- * its way as if it had just been read from the TUN. */
-static void
-on_pending_packet (const guint8 *packet, gsize len, gpointer user_data)
-{
-  PendingContext *ctx = user_data;
-  LmnDataplane *dp = ctx->dp;
-  guint8 *buf;
-  LmnInnerPacket ip;
-
-  if (TUN_ARENA - dp->arena_used < PACKET_MAX || dp->n_tx == TUN_BATCH)
-    flush_tx (dp);
-  buf = dp->tun_arena + dp->arena_used;
-  memcpy (buf, packet, len);
-  dp->arena_used += (len + 7) & ~(gsize) 7;
-  if (!ctx->expired)
-    handle_outbound (dp, buf, len, ctx->now);
-  else if (lmn_inner_packet_parse (buf, len, &ip))
-    send_unmapped (dp, buf, &ip, lisp_flow_hash (buf, ip.length), ctx->now);
-}
-
-static gboolean
-on_pending_expiry (gpointer user_data)
-{
-  LmnDataplane *dp = user_data;
-  PendingContext ctx = { dp, g_get_monotonic_time (), TRUE };
-
-  dp->pending_timer = 0;
-  lmn_pending_queue_expire (dp->pending, ctx.now, LMN_DATAPLANE_MAX_WAIT, on_pending_packet, &ctx);
-  flush_tx (dp);
-  schedule_pending_expiry (dp, ctx.now);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_pending_expiry (LmnDataplane *dp, gint64 now)
-{
-  gint64 at = lmn_pending_queue_next_expiry (dp->pending, LMN_DATAPLANE_MAX_WAIT);
-
-  if (dp->pending_timer != 0 || at == G_MAXINT64)
-    return;
-  dp->pending_timer = g_timeout_add ((guint) MAX (1, (at - now + 999) / 1000), on_pending_expiry, dp);
-}
-
-void
-lmn_dataplane_set_resolver (LmnDataplane *dp, LmnResolveFunc func, gpointer user_data)
-{
-  dp->resolve = func;
-  dp->resolve_data = user_data;
-}
-
-void
-lmn_dataplane_mapping_added (LmnDataplane *dp, const LispPrefix *prefix)
-{
-  PendingContext ctx = { dp, g_get_monotonic_time (), FALSE };
-  const LispMapEntry *entry = lisp_map_cache_lookup_exact (dp->cache, prefix, ctx.now);
-
-  /* A fresh mapping says nothing of reachability: what probing learnt still holds. */
-  for (guint i = 0; entry != NULL && i < entry->n_locators; i++)
-    if (entry->locators[i].reachable && probed_down (dp, &entry->locators[i]))
-      {
-        guint8 addr[16];
-
-        memcpy (addr, entry->locators[i].addr, 16);
-        lisp_map_cache_set_reachable (dp->cache, prefix, entry->locators[i].family, addr, FALSE);
-      }
-  if (lmn_pending_queue_release (dp->pending, prefix, on_pending_packet, &ctx) > 0)
-    flush_tx (dp);
 }
 
 /* ---- inbound: UDP 4341 -> decapsulation ------------------------------------------------ */
@@ -672,7 +419,7 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
       if ((l->reachable != 0) == up)
         continue;
       /* The peer may think it up; we found we cannot reach it. */
-      if (up && probed_down (dp, l))
+      if (up && lmn_dataplane_probed_down (dp, l))
         continue;
       {
         char a[LMN_IP_TEXT_MAX];
@@ -697,42 +444,41 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
 
   if (!lmn_local_rlocs_is_ours (dp->rlocs, family, to))
     {
-      drop (dp, LMN_DROP_NOT_OUR_RLOC, NULL);
+      lmn_dataplane_drop (dp, LMN_DROP_NOT_OUR_RLOC, NULL);
       return;
     }
   if (!lisp_data_header_decode (data, len, &h, NULL))
     {
-      drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
+      lmn_dataplane_drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
       return;
     }
   /* The control-message instance ID (NAT traversal) is handled by the control plane. */
   if (h.iid_present && h.iid == LISP_DATA_IID_CONTROL && dp->control_func != NULL)
     {
-      LmnIp src = { .family = family }, dst = { .family = family };
-
-      memcpy (src.addr, from, lmn_ip_family_len (family));
-      memcpy (dst.addr, to, lmn_ip_family_len (family));
-      dp->control_func (data, len, &src, &dst, dp->control_data);
+      lmn_dataplane_hand_off_control (dp, family, from, to, data, len);
       return;
     }
   if ((h.iid_present ? h.iid : 0) != (dp->iid & 0xffffff))
     {
-      drop (dp, LMN_DROP_INSTANCE_ID, NULL);
+      lmn_dataplane_drop (dp, LMN_DROP_INSTANCE_ID, NULL);
       return;
     }
   if (!lmn_inner_packet_parse (data + LISP_DATA_HEADER_SIZE, len - LISP_DATA_HEADER_SIZE, &ip))
     {
-      drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
+      lmn_dataplane_drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
       return;
     }
-  if (dp->transit.inbound != NULL && transit_inbound (dp, family, from, data, &ip, now))
+  if (dp->transit.inbound != NULL &&
+      lmn_dataplane_transit_inbound (dp, family, from, data, &ip, now))
     return;
   /* A mobile node or xTR takes packets for its EIDs; a proxy-ETR forwards natively what
    * the EIDs it serves send anywhere (and nothing else: it is no open relay). */
-  if (dp->mode == LMN_MODE_PROXY ? !is_our_eid (dp, ip.family, ip.src)
-                                 : !is_our_eid (dp, ip.family, ip.dst))
+  if (dp->mode == LMN_MODE_PROXY ? !lmn_dataplane_is_our_eid (dp, ip.family, ip.src)
+                                 : !lmn_dataplane_is_our_eid (dp, ip.family, ip.dst))
     {
-      drop (dp, dp->mode == LMN_MODE_PROXY ? LMN_DROP_NOT_FROM_EID : LMN_DROP_NOT_OUR_EID, &ip);
+      lmn_dataplane_drop (dp,
+                          dp->mode == LMN_MODE_PROXY ? LMN_DROP_NOT_FROM_EID : LMN_DROP_NOT_OUR_EID,
+                          &ip);
       return;
     }
   if (h.lsb_enabled)
@@ -742,7 +488,7 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
   iov.iov_len = ip.length;
   if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
     {
-      drop (dp, LMN_DROP_TUN_WRITE_FAILED, &ip);
+      lmn_dataplane_drop (dp, LMN_DROP_TUN_WRITE_FAILED, &ip);
       return;
     }
   dp->counters.rx_packets++;
@@ -789,7 +535,7 @@ on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
           !lmn_pktinfo_destination (&msgs[i].msg_hdr, sock->family, &to) ||
           !lmn_ip_from_sockaddr ((struct sockaddr *) &froms[i], &from, NULL))
         {
-          drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
+          lmn_dataplane_drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
           continue;
         }
       handle_inbound (dp, sock->family, from.addr, to.addr, iovs[i].iov_base, msgs[i].msg_len,
@@ -804,21 +550,6 @@ open_data_socket (DataSocket *sock, guint8 family, GError **error)
   sock->fd = lmn_data_socket_open (family, RCVBUF_BYTES, error);
   sock->family = family;
   return sock->fd >= 0;
-}
-
-void
-lmn_dataplane_set_control_func (LmnDataplane *dp, LmnDataControlFunc func, gpointer user_data)
-{
-  dp->control_func = func;
-  dp->control_data = user_data;
-}
-
-gboolean
-lmn_dataplane_send_from_data_port (LmnDataplane *dp, const LmnLocalRloc *rloc, const LmnIp *to,
-                                   guint16 port, const guint8 *data, gsize len, GError **error)
-{
-  return lmn_data_socket_send_as (dp->sockets[rloc->family == 4 ? 0 : 1].fd, rloc, to, port, data,
-                                  len, error);
 }
 
 /* ---- life cycle ---------------------------------------------------------------------- */

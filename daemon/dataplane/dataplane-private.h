@@ -1,0 +1,127 @@
+/* The data plane's insides, shared by the files that make it up: the LmnDataplane structure
+ * and the functions one file calls in another. Not for use outside them:
+ *   dataplane.c          the data plane's life, encapsulation (TUN -> UDP 4341) and
+ *                        decapsulation (UDP 4341 -> TUN);
+ *   dataplane-pending.c  packets waiting for a mapping: the resolver and the pending queue;
+ *   dataplane-transit.c  an RTR's nodes behind NAT (lmn_dataplane_set_transit_hooks);
+ *   dataplane-control.c  NAT traversal for a node: control messages arriving on UDP 4341
+ *                        handed to the control plane, and sending from the data port. */
+#pragma once
+
+#include "dataplane.h"
+
+#include "inner-packet.h"
+#include "peer-table.h"
+#include "pending-queue.h"
+#include "udp-pktinfo.h"
+#include "wire-data.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+G_BEGIN_DECLS
+
+#define PACKET_MAX 65536            /* a TUN read or a UDP datagram, whatever the MTU */
+#define TUN_BATCH  64               /* packets read from the TUN per wake-up */
+#define TUN_ARENA  (4 * PACKET_MAX) /* packets of one batch stay here until sent */
+#define UDP_BATCH  16               /* datagrams per recvmmsg */
+
+/* One encapsulated packet waiting in the batch: its header, the inner packet (in the
+ * arena) and where it goes. The batch is sent with one sendmmsg per run of packets that
+ * leave from the same socket; UDP GSO (UDP_SEGMENT) slots in at the same place. */
+typedef struct {
+  int fd;
+  guint8 header[LISP_DATA_HEADER_SIZE];
+  struct iovec iov[2];
+  struct sockaddr_storage to;
+  socklen_t to_len;
+  gsize inner_len;
+  gboolean with_source; /* from the 4341 socket, source below */
+  guint8 src_family;
+  guint8 src[16];
+  int src_ifindex;
+  LmnPktinfoBuffer control;
+} TxPacket;
+
+typedef struct {
+  LmnDataplane *dp;
+  int fd;
+  guint watch;
+  guint8 family;
+} DataSocket;
+
+struct _LmnDataplane {
+  LmnTun *tun;
+  LmnMode mode;
+  LispMapCache *cache;
+  LmnLocalRlocs *rlocs;
+  guint32 iid;
+  GArray *eids;  /* LispPrefix: ours (mobile node) or our site's (xTR) */
+  GArray *petrs; /* LispMapLocator */
+  gboolean debug;
+  guint tun_watch;
+  DataSocket sockets[2]; /* IPv4, IPv6 */
+  LmnCounters counters;
+
+  LmnPeerTable *peers;
+
+  LmnResolveFunc resolve;
+  gpointer resolve_data;
+  LmnLocatorDownFunc locator_down;
+  gpointer locator_down_data;
+  LmnDataControlFunc control_func;
+  gpointer control_data;
+  LmnPendingQueue *pending;
+  guint pending_timer;
+
+  /* ICMP token bucket */
+  gint64 icmp_refill_at;
+  guint icmp_tokens;
+
+  guint8 *tun_arena; /* TUN_ARENA bytes: the inner packets of the batch */
+  gsize arena_used;
+  TxPacket tx[TUN_BATCH];
+  guint n_tx;
+  guint8 *udp_bufs;        /* UDP_BATCH x PACKET_MAX */
+  LmnTransitHooks transit; /* an RTR's (zeros: none) */
+};
+
+/* dataplane.c */
+/* Counts a packet not forwarded under reason (ip: NULL when it could not be parsed). */
+void lmn_dataplane_drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket *ip);
+gboolean lmn_dataplane_is_our_eid (LmnDataplane *dp, guint8 family, const guint8 *addr);
+/* RLOC-probing found locator l unreachable (lmn_dataplane_set_locator_down_func). */
+gboolean lmn_dataplane_probed_down (LmnDataplane *dp, const LispMapLocator *l);
+/* Encapsulates packet towards one of locators[0..n-1] into the batch (sent by
+ * lmn_dataplane_flush_tx). */
+void lmn_dataplane_send_to_locators (LmnDataplane *dp, const LispMapLocator *locators, guint n,
+                                     const guint8 *packet, const LmnInnerPacket *ip, guint32 hash,
+                                     gint64 now);
+/* No mapping says where to send it: the proxy-ETRs, or an ICMP unreachable. */
+void lmn_dataplane_send_unmapped (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip,
+                                  guint32 hash, gint64 now);
+/* A packet from the TUN (or let out of the pending queue), in the arena: on its way. */
+void lmn_dataplane_handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now);
+/* Sends the batch. */
+void lmn_dataplane_flush_tx (LmnDataplane *dp);
+
+/* dataplane-pending.c: a miss waits for the resolver when there is one, else goes to the
+ * proxy-ETRs or gets an ICMP unreachable at once. */
+void lmn_dataplane_handle_miss (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip,
+                                guint32 hash, gint64 now);
+
+/* dataplane-transit.c: TRUE when the RTR's outbound hook sent the packet itself, to one of
+ * its nodes. */
+gboolean lmn_dataplane_transit_outbound (LmnDataplane *dp, const guint8 *packet,
+                                         const LmnInnerPacket *ip);
+/* A decapsulated packet (data: its data header) through the RTR's inbound hook: TRUE when
+ * the packet was taken (forwarded or dropped). */
+gboolean lmn_dataplane_transit_inbound (LmnDataplane *dp, guint8 family, const guint8 *from,
+                                        const guint8 *data, const LmnInnerPacket *ip, gint64 now);
+
+/* dataplane-control.c: a packet on UDP 4341 carrying the control-message instance ID
+ * (data: the whole UDP payload, from `from` to our `to`) to the control plane's func. */
+void lmn_dataplane_hand_off_control (LmnDataplane *dp, guint8 family, const guint8 *from,
+                                     const guint8 *to, const guint8 *data, gsize len);
+
+G_END_DECLS
