@@ -198,7 +198,9 @@ class ThroughRtr(NatTestCase):
         nodes = self.server.state()["rtr"]["nodes"]
         self.assertEqual([n["private-rloc"] for n in nodes], [UP1_4])
         self.assertTrue(nodes[0]["translated"].startswith(NAT_WAN4 + ":"), nodes[0])
-        self.assertEqual(fixtures.map_server_states(self.mn), ["registered", "registered"])
+        # The direct Map-Register to the second map-server may still await its Map-Notify.
+        wait_for(lambda: fixtures.map_server_states(self.mn) == ["registered", "registered"], 10,
+                 "both map-servers registered")
 
     def test_only_behind_nat(self):
         """Every uplink behind the NAT: nothing registered directly, the map-server's state
