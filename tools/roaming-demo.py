@@ -127,12 +127,12 @@ class Demo:
         names = {"up1": "ethernet", "up2": "wifi"}
         return [(names.get(r["interface"], r["interface"]), r["address"],
                  f"{r.get('public-address', '')}:{r.get('public-port', 0)}", r.get("rtr", ""))
-                for r in self.status()["Rlocs"]
+                for r in self.status()["rlocs"]
                 if r["state"] == "up" and r.get("nat") == "behind-nat"]
 
     def say_nat(self):
         """What the NAT discovery found, from `lispmnctl status --json` (D-Bus Rlocs)."""
-        rlocs = [r for r in self.status()["Rlocs"] if r["state"] == "up"]
+        rlocs = [r for r in self.status()["rlocs"] if r["state"] == "up"]
         say("$ lispmnctl status --json   (Rlocs: nat, public-address, public-port, rtr)")
         for r in rlocs:
             line = f"{r['interface']:6} {r['address']:22} nat={r.get('nat', '?')}"

@@ -171,8 +171,8 @@ class Guide(fixtures.TestCase):
             self.assertEqual(r.returncode, 0, f"{words}: {r.stdout}{r.stderr}")
             if words[-1] == "--json":
                 status = json.loads(r.stdout)
-                self.assertEqual(status["State"], "registered")
-                (rloc,) = [x for x in status["Rlocs"] if x["address"] == LAPTOP_IP]
+                self.assertEqual(status["state"], "registered")
+                (rloc,) = [x for x in status["rlocs"] if x["address"] == LAPTOP_IP]
                 self.assertEqual((rloc["nat"], rloc["public-address"], rloc["rtr"]),
                                  ("behind-nat", "203.0.113.9", SERVER_IP))
 
