@@ -318,6 +318,37 @@ apply_record (const Register *r, const LispRecord *rec, const LispPrefix *p)
   reg->last_refresh = r->now;
 }
 
+/* A relayed registration's Map-Notify goes back to the RTR in an ECM with the R bit, addressed
+ * inside from the map-server the node addressed to the node's private RLOC (so that the RTR
+ * can hand it on as a Data-Map-Notify), signed with the MS-RTR key when there is one. */
+static void
+relay_notify (LmnMapServer *ms, const LmnRelay *relay, const LmnEndpoint *local, GBytes *notify,
+              GPtrArray *out)
+{
+  g_autoptr(LispEcm) ecm = lisp_ecm_new ();
+  g_autoptr(GError) error = NULL;
+  GBytes *data;
+
+  ecm->to_etr = TRUE;
+  ecm->ip_version = relay->ip_version;
+  memcpy (ecm->src, relay->ms, sizeof ecm->src);
+  memcpy (ecm->dst, relay->node, sizeof ecm->dst);
+  ecm->inner = notify;
+  if (ms->rtr_key != NULL &&
+      !lisp_ecm_ms_rtr_sign (ecm, (const guint8 *) ms->rtr_key, strlen (ms->rtr_key), &error))
+    {
+      g_warning ("cannot sign a Map-Notify for RTR: %s", error->message);
+      return;
+    }
+  data = lisp_ecm_encode (ecm, &error);
+  if (data == NULL)
+    {
+      g_warning ("cannot build the ECM of a Map-Notify for an RTR: %s", error->message);
+      return;
+    }
+  lmn_ms_emit (ms, out, &relay->rtr, local, data, LMN_MS_TX_RELAYED_NOTIFY);
+}
+
 /* The Map-Notify the registrant asked for: its records back, under its key. */
 static void
 acknowledge (const Register *r)
@@ -328,7 +359,7 @@ acknowledge (const Register *r)
                                         m->site_id, &error);
 
   if (notify != NULL && r->relay != NULL)
-    lmn_ms_relay_notify (r->ms, r->relay, r->local, notify, r->out);
+    relay_notify (r->ms, r->relay, r->local, notify, r->out);
   else if (notify != NULL)
     lmn_ms_emit (r->ms, r->out, r->from, NULL, notify, LMN_MS_TX_MAP_NOTIFY);
   else

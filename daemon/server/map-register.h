@@ -23,13 +23,10 @@ typedef struct {
 } LmnRelay;
 
 /* lmn_ms_handle_register for a Map-Register an RTR relayed (relay not NULL): the same
- * checks and records; the Map-Notify goes to relay_notify() instead of straight back, and a
- * refusal gets no answer (the node cannot tell an RTR's silence from a NAT's). */
+ * checks and records; the Map-Notify goes back to the RTR in an ECM instead of straight to the
+ * node, and a refusal gets no answer (the node cannot tell an RTR's silence from a NAT's). */
 gboolean lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize len,
                                      const LmnEndpoint *from, const LmnEndpoint *local,
                                      const LmnRelay *relay, gint64 now, GPtrArray *out);
-/* Wraps a Map-Notify for relay (relayed-register.c). */
-void lmn_ms_relay_notify (LmnMapServer *ms, const LmnRelay *relay, const LmnEndpoint *local,
-                          GBytes *notify, GPtrArray *out);
 
 G_END_DECLS

@@ -1,8 +1,7 @@
 /* Relayed registration, the map-server's side (relayed-register.h). Only the RTRs the
  * map-server itself names in its Info-Replies may relay: anyone else could otherwise make
- * us send Map-Notifys wherever it likes. The Map-Notify's ECM is addressed, inside, from the
- * map-server the node addressed to the node's private RLOC, so that the RTR can hand it on
- * as a Data-Map-Notify without knowing anything of the registration. */
+ * us send Map-Notifys wherever it likes. The Map-Register inside is then handled as any
+ * other (map-register.c), which sends its Map-Notify back through the RTR. */
 #include "relayed-register.h"
 
 #include "map-register.h"
@@ -44,32 +43,4 @@ lmn_ms_handle_relayed (LmnMapServer *ms, const guint8 *msg, gsize len, const Lmn
   memcpy (relay.ms, ecm->dst, sizeof relay.ms);
   memcpy (relay.node, ecm->src, sizeof relay.node);
   return lmn_ms_handle_register_via (ms, inner, inner_len, from, local, &relay, now, out);
-}
-
-void
-lmn_ms_relay_notify (LmnMapServer *ms, const LmnRelay *relay, const LmnEndpoint *local,
-                     GBytes *notify, GPtrArray *out)
-{
-  g_autoptr(LispEcm) ecm = lisp_ecm_new ();
-  g_autoptr(GError) error = NULL;
-  GBytes *data;
-
-  ecm->to_etr = TRUE;
-  ecm->ip_version = relay->ip_version;
-  memcpy (ecm->src, relay->ms, sizeof ecm->src);
-  memcpy (ecm->dst, relay->node, sizeof ecm->dst);
-  ecm->inner = notify;
-  if (ms->rtr_key != NULL &&
-      !lisp_ecm_ms_rtr_sign (ecm, (const guint8 *) ms->rtr_key, strlen (ms->rtr_key), &error))
-    {
-      g_warning ("cannot sign a Map-Notify for RTR: %s", error->message);
-      return;
-    }
-  data = lisp_ecm_encode (ecm, &error);
-  if (data == NULL)
-    {
-      g_warning ("cannot build the ECM of a Map-Notify for an RTR: %s", error->message);
-      return;
-    }
-  lmn_ms_emit (ms, out, &relay->rtr, local, data, LMN_MS_TX_RELAYED_NOTIFY);
 }
