@@ -28,13 +28,15 @@ static gchar **
 output_of (void (*print) (GVariant *, const char *), const char *list)
 {
   g_autoptr(GVariant) v = parse (list);
+  g_autofree gchar *text = NULL;
   GPrintFunc old;
 
   printed = g_string_new (NULL);
   old = g_set_print_handler (capture);
   print (v, "  ");
   g_set_print_handler (old);
-  return g_strsplit (g_string_free (g_steal_pointer (&printed), FALSE), "\n", -1);
+  text = g_string_free (g_steal_pointer (&printed), FALSE);
+  return g_strsplit (text, "\n", -1);
 }
 
 /* Every line has a non-space character where the header's @column starts, after spaces. */
