@@ -81,7 +81,7 @@ test_rlocs_nat_column (void)
 {
   g_auto(GStrv) lines =
     output_of (lmn_ctl_print_rlocs,
-               "[{'interface': <'wlan0'>, 'address': <'192.168.1.20'>, 'priority': <byte 1>, "
+               "[{'interface': <'wlan0'>, 'address': <'203.0.113.220'>, 'priority': <byte 1>, "
                "'weight': <byte 100>, 'state': <'up'>, 'nat': <'behind-nat'>, "
                "'public-address': <'198.51.100.7'>, 'public-port': <uint16 40123>, "
                "'rtr': <'203.0.113.1'>}, "

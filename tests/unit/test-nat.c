@@ -42,7 +42,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->ms.key_id = 1;
   f->ms.algorithm = LISP_AUTH_HMAC_SHA256_128;
   g_assert_null (lmn_config_check_prefix ("192.0.2.10/32", 0, &f->eid));
-  g_assert_true (lmn_ip_parse ("10.0.0.2", &f->local, NULL));
+  g_assert_true (lmn_ip_parse ("203.0.113.202", &f->local, NULL));
   lmn_nat_discovery_start (&f->d, &f->ms, &f->local, LISP_CONTROL_PORT);
 }
 
@@ -130,7 +130,7 @@ test_request (Fixture *f, gconstpointer data)
 static void
 test_public (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) b = reply (7, KEY, 1, "10.0.0.2", LISP_CONTROL_PORT, "198.51.100.99");
+  g_autoptr(GBytes) b = reply (7, KEY, 1, "203.0.113.202", LISP_CONTROL_PORT, "198.51.100.99");
 
   send_request (f, 7);
   g_assert_cmpint (feed (f, b, LMN_NAT_TRAVERSAL_AUTO), ==, LMN_INFO_ACCEPTED);
@@ -146,7 +146,7 @@ test_public (Fixture *f, gconstpointer data)
 static void
 test_public_but_on (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GBytes) b = reply (7, KEY, 1, "10.0.0.2", LISP_CONTROL_PORT, "198.51.100.99");
+  g_autoptr(GBytes) b = reply (7, KEY, 1, "203.0.113.202", LISP_CONTROL_PORT, "198.51.100.99");
   LmnIp rtr;
 
   send_request (f, 7);
@@ -179,7 +179,7 @@ static void
 test_port_translated_only (Fixture *f, gconstpointer data)
 {
   /* Same address, another port: still a NAT (or another stateful box) in the way. */
-  g_autoptr(GBytes) b = reply (7, KEY, 1, "10.0.0.2", 1024, "198.51.100.99");
+  g_autoptr(GBytes) b = reply (7, KEY, 1, "203.0.113.202", 1024, "198.51.100.99");
 
   send_request (f, 7);
   g_assert_cmpint (feed (f, b, LMN_NAT_TRAVERSAL_AUTO), ==, LMN_INFO_ACCEPTED);

@@ -135,7 +135,7 @@ test_rloc_lines (void)
    * values from D-Bus are) */
   {
     g_autoptr(GVariant) behind = parse_serialised (
-      "{'interface': <'up1'>, 'address': <'192.168.1.5'>, 'priority': <byte 1>, "
+      "{'interface': <'up1'>, 'address': <'203.0.113.205'>, 'priority': <byte 1>, "
       "'weight': <byte 50>, 'state': <'up'>, 'nat': <'behind-nat'>, "
       "'public-address': <'198.51.100.7'>, 'public-port': <uint16 40123>, "
       "'rtr': <'203.0.113.1'>}");
@@ -154,7 +154,7 @@ test_rloc_lines (void)
 
     g_assert_cmpstr (behind_nat, ==, "198.51.100.7:40123 via RTR 203.0.113.1");
     g_assert_cmpstr (behind_line, ==,
-                     "up1  192.168.1.5  priority 1, weight 50 — up "
+                     "up1  203.0.113.205  priority 1, weight 50 — up "
                      "(behind NAT as 198.51.100.7:40123 via RTR 203.0.113.1)");
     g_assert_null (public_nat);
     g_assert_cmpstr (v6_nat, ==, "[2001:db8::7]:4342");
