@@ -70,6 +70,8 @@ typedef struct {
   guint nat_keepalive_interval; /* seconds between Map-Registers through an RTR */
   GArray    *map_resolvers;   /* LmnIp */
   GArray    *proxy_etrs;      /* LispMapLocator */
+  gboolean   strict_source_check; /* decapsulate only from the source mapping's locators */
+  GArray    *proxy_itrs;      /* LmnIp: outer sources strict-source-check= also accepts */
   GPtrArray *uplinks;         /* LmnUplinkConfig* */
   GPtrArray *map_servers;     /* LmnMapServerConfig* */
   GPtrArray *mappings;        /* LmnMappingConfig* */
