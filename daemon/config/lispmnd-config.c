@@ -304,8 +304,7 @@ parse_nat (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GErro
 /* strict-source-check= and proxy-itrs=: whether a decapsulated packet must come from a
  * locator of its source's mapping, and the proxy-ITRs that send for hosts without one. */
 static gboolean
-parse_source_check (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c,
-                    GError **error)
+parse_source_check (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
 {
   g_autofree gchar *strict = NULL;
   g_auto(GStrv) pitrs = NULL;

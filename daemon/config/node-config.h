@@ -70,8 +70,12 @@ typedef struct {
   guint nat_keepalive_interval; /* seconds between Map-Registers through an RTR */
   GArray    *map_resolvers;   /* LmnIp */
   GArray    *proxy_etrs;      /* LispMapLocator */
-  gboolean   strict_source_check; /* decapsulate only from the source mapping's locators */
-  GArray    *proxy_itrs;      /* LmnIp: outer sources strict-source-check= also accepts */
+
+  /* strict-source-check=: decapsulate only from the inner source mapping's locators, or
+   * from proxy_itrs (LmnIp), the proxy-ETRs or our RTRs. */
+  gboolean strict_source_check;
+  GArray *proxy_itrs;
+
   GPtrArray *uplinks;         /* LmnUplinkConfig* */
   GPtrArray *map_servers;     /* LmnMapServerConfig* */
   GPtrArray *mappings;        /* LmnMappingConfig* */

@@ -43,8 +43,8 @@ is_relay (LmnDataplane *dp, guint8 family, const guint8 *from)
 
 /* strict-source-check=on: from a locator of the inner source's mapping, or a relay. */
 static gboolean
-from_source_locator (LmnDataplane *dp, guint8 family, const guint8 *from,
-                     const LmnInnerPacket *ip, gint64 now)
+from_source_locator (LmnDataplane *dp, guint8 family, const guint8 *from, const LmnInnerPacket *ip,
+                     gint64 now)
 {
   const LispMapEntry *entry;
 
@@ -65,8 +65,8 @@ lmn_dataplane_source_ok (LmnDataplane *dp, guint8 family, const guint8 *from,
                          const LmnInnerPacket *ip, gint64 now)
 {
   /* A proxy-ETR takes packets from its own EIDs: the own-EID rule is the other way round. */
-  LmnDropReason reason =
-    lmn_inner_source_check (ip->family, ip->src, dp->mode == LMN_MODE_PROXY ? NULL : dp->eids);
+  LmnDropReason reason = lmn_inner_source_check (ip->family, ip->src,
+                                                 dp->mode == LMN_MODE_PROXY ? NULL : dp->eids);
 
   if (reason != LMN_DROP_N_REASONS)
     {

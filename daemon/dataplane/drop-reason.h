@@ -23,16 +23,20 @@ typedef enum {
   LMN_DROP_TOO_BIG,           /* larger than the path allows (an ICMP too-big was sent) */
   LMN_DROP_SEND_FAILED,       /* the uplink socket refused it */
   LMN_DROP_TUN_WRITE_FAILED,  /* the TUN refused a decapsulated packet */
-  /* Decapsulated with a source no tunnel carries (inner-source-check.h): */
-  LMN_DROP_MARTIAN_OWN_EID,     /* one of our own EIDs (LAND-style) */
-  LMN_DROP_MARTIAN_LOOPBACK,    /* 127.0.0.0/8, ::1 */
-  LMN_DROP_MARTIAN_LINK_LOCAL,  /* 169.254.0.0/16, fe80::/10 */
-  LMN_DROP_MARTIAN_MULTICAST,   /* 224.0.0.0/4, 255.255.255.255, ff00::/8 */
-  LMN_DROP_MARTIAN_V4_MAPPED,   /* ::ffff:0:0/96 */
-  LMN_DROP_MARTIAN_UNSPECIFIED, /* 0.0.0.0/8, :: */
+
+  /* Decapsulated with a source no tunnel carries (inner-source-check.h): one of our own
+   * EIDs (LAND-style); 127.0.0.0/8, ::1; 169.254.0.0/16, fe80::/10; 224.0.0.0/4,
+   * 255.255.255.255, ff00::/8; ::ffff:0:0/96; 0.0.0.0/8, ::. */
+  LMN_DROP_MARTIAN_OWN_EID,
+  LMN_DROP_MARTIAN_LOOPBACK,
+  LMN_DROP_MARTIAN_LINK_LOCAL,
+  LMN_DROP_MARTIAN_MULTICAST,
+  LMN_DROP_MARTIAN_V4_MAPPED,
+  LMN_DROP_MARTIAN_UNSPECIFIED,
   /* strict-source-check=on: the outer source is no locator of the inner source's mapping,
-   * nor a proxy-ETR/ITR or RTR of ours (dataplane-source.c) */
+   * nor a proxy-ITR/ETR or RTR of ours (dataplane-source.c). */
   LMN_DROP_UNVERIFIED_SOURCE,
+
   LMN_DROP_N_REASONS
 } LmnDropReason;
 

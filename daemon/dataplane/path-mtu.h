@@ -23,9 +23,9 @@ G_BEGIN_DECLS
 #define LMN_PATH_MTU_IPV6_MIN 1280
 
 typedef enum {
-  LMN_PATH_MTU_FITS,      /* send as it is */
-  LMN_PATH_MTU_FRAGMENT,  /* send: the outer packet will be fragmented */
-  LMN_PATH_MTU_TOO_BIG,   /* drop, and tell the sender the MTU that fits */
+  LMN_PATH_MTU_FITS,     /* send as it is */
+  LMN_PATH_MTU_FRAGMENT, /* send: the outer packet will be fragmented */
+  LMN_PATH_MTU_TOO_BIG,  /* drop, and tell the sender the MTU that fits */
 } LmnPathMtuVerdict;
 
 /* The verdict on inner packet ip encapsulated with overhead bytes of outer headers onto an

@@ -42,7 +42,8 @@ static void
 test_verdict (gconstpointer data)
 {
   const MtuCase *c = data;
-  LmnInnerPacket ip = { .family = c->family, .length = c->length,
+  LmnInnerPacket ip = { .family = c->family,
+                        .length = c->length,
                         .dont_fragment = c->family == 6 || c->dont_fragment };
   guint tell = 0;
 
