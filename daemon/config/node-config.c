@@ -174,6 +174,7 @@ lmn_config_new (const char *path)
   c->nat_keepalive_interval = LMN_CONFIG_NAT_KEEPALIVE_DEFAULT;
   c->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->proxy_etrs = g_array_new (FALSE, TRUE, sizeof (LispMapLocator));
+  c->proxy_itrs = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
   c->map_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_map_server_config_free);
   c->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_mapping_config_free);
@@ -191,6 +192,7 @@ lmn_config_free (LmnConfig *config)
   g_array_unref (config->routes);
   g_array_unref (config->map_resolvers);
   g_array_unref (config->proxy_etrs);
+  g_array_unref (config->proxy_itrs);
   g_ptr_array_unref (config->uplinks);
   g_ptr_array_unref (config->map_servers);
   g_ptr_array_unref (config->mappings);
@@ -257,6 +259,8 @@ lmn_config_copy (const LmnConfig *config)
   c->control_port = config->control_port;
   g_array_append_vals (c->map_resolvers, config->map_resolvers->data, config->map_resolvers->len);
   g_array_append_vals (c->proxy_etrs, config->proxy_etrs->data, config->proxy_etrs->len);
+  c->strict_source_check = config->strict_source_check;
+  g_array_append_vals (c->proxy_itrs, config->proxy_itrs->data, config->proxy_itrs->len);
   for (guint i = 0; i < config->uplinks->len; i++)
     g_ptr_array_add (c->uplinks, lmn_uplink_config_copy (g_ptr_array_index (config->uplinks, i)));
   for (guint i = 0; i < config->map_servers->len; i++)

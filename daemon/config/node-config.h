@@ -70,6 +70,12 @@ typedef struct {
   guint nat_keepalive_interval; /* seconds between Map-Registers through an RTR */
   GArray    *map_resolvers;   /* LmnIp */
   GArray    *proxy_etrs;      /* LispMapLocator */
+
+  /* strict-source-check=: decapsulate only from the inner source mapping's locators, or
+   * from proxy_itrs (LmnIp), the proxy-ETRs or our RTRs. */
+  gboolean strict_source_check;
+  GArray *proxy_itrs;
+
   GPtrArray *uplinks;         /* LmnUplinkConfig* */
   GPtrArray *map_servers;     /* LmnMapServerConfig* */
   GPtrArray *mappings;        /* LmnMappingConfig* */

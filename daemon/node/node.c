@@ -179,6 +179,8 @@ on_link_changed (const LmnLinkState *state, gpointer user_data)
 
   if (lmn_local_rlocs_update (node->rlocs, state))
     rlocs_changed (node);
+  else
+    apply_mtu (node); /* the MTU alone changed (ip link set mtu): the TUN follows */
 }
 
 /* A datagram on UDP 4342: to the part of the control plane its type belongs to. */

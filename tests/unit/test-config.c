@@ -67,6 +67,8 @@ test_full (void)
                              "nat-keepalive-interval=3600\n"
                              "map-resolvers=203.0.113.1;2001:db8:53::1\n"
                              "proxy-etrs=203.0.113.2;2001:db8:2::2 2;203.0.113.3 3 7\n"
+                             "strict-source-check=on\n"
+                             "proxy-itrs=203.0.113.4;2001:db8:2::4\n"
                              "\n"
                              "[uplink eth0]\n"
                              "priority=0\n"
@@ -128,6 +130,9 @@ check_full (const LmnConfig *c)
   assert_locator (&g_array_index (c->proxy_etrs, LispMapLocator, 0), "203.0.113.2", 1, 100);
   assert_locator (&g_array_index (c->proxy_etrs, LispMapLocator, 1), "2001:db8:2::2", 2, 100);
   assert_locator (&g_array_index (c->proxy_etrs, LispMapLocator, 2), "203.0.113.3", 3, 7);
+  g_assert_true (c->strict_source_check);
+  g_assert_cmpuint (c->proxy_itrs->len, ==, 2);
+  g_assert_cmpuint (g_array_index (c->proxy_itrs, LmnIp, 1).family, ==, 6);
 
   g_assert_cmpuint (c->uplinks->len, ==, 2);
   u = g_ptr_array_index (c->uplinks, 0);
@@ -188,6 +193,8 @@ test_defaults (void)
   g_assert_cmpuint (c->nat_keepalive_interval, ==, 20);
   g_assert_cmpuint (c->map_resolvers->len, ==, 0);
   g_assert_cmpuint (c->proxy_etrs->len, ==, 0);
+  g_assert_false (c->strict_source_check);
+  g_assert_cmpuint (c->proxy_itrs->len, ==, 0);
   g_assert_cmpuint (c->uplinks->len, ==, 0);
   g_assert_cmpuint (c->map_servers->len, ==, 0);
   g_assert_cmpuint (c->mappings->len, ==, 0);
@@ -302,7 +309,7 @@ static const struct {
     "t.conf:3: [lispmnd]: unknown key 'colour' (valid keys: mode, eids, instance-id, tun, "
     "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs, "
     "rloc-probe-interval, nat-traversal, "
-    "nat-keepalive-interval)" },
+    "nat-keepalive-interval, strict-source-check, proxy-itrs)" },
   { BASE "mtu=1400\nmtu=1500\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [lispmnd] mtu: given twice (first on line 3)" },
   /* [lispmnd] values */
@@ -361,6 +368,12 @@ static const struct {
     "t.conf:3: [lispmnd] rloc-probe-interval: '86401' is not an interval in seconds (0-86400)" },
   { BASE "rloc-probe-interval=1m\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] rloc-probe-interval: '1m' is not an interval in seconds (0-86400)" },
+  { BASE "strict-source-check=yes\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] strict-source-check: 'yes' is not on or off" },
+  { BASE "proxy-itrs=224.0.0.1\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] proxy-itrs: '224.0.0.1' is not a unicast address" },
+  { BASE "proxy-itrs=203.0.113.4;203.0.113.4\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] proxy-itrs: proxy-ITR '203.0.113.4': the address is listed twice" },
   { BASE "nat-traversal=yes\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] nat-traversal: 'yes' is not a NAT traversal mode (auto, on, off)" },
   { BASE "nat-keepalive-interval=4\n", LMN_CONFIG_ERROR_INVALID,
