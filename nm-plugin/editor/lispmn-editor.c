@@ -217,18 +217,23 @@ build_form (LmnEditor *self, NMConnection *connection)
   compat_show_all (self->form);
 }
 
-/* The field a whole-profile message ("vpn.data: KEY: ...") is about, its error label. */
-static GtkWidget *
-label_for_message (LmnEditor *self, const char *message)
+/* A whole-profile message ("vpn.data: KEY: ...") shown at the field it is about, or under
+ * the form when it is about no one field. */
+static void
+mark_message (LmnEditor *self, const char *message)
 {
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       g_autofree gchar *prefix = g_strdup_printf ("vpn.data: %s: ", fields[i].key);
 
       if (g_str_has_prefix (message, prefix))
-        return self->errors[i];
+        {
+          compat_mark (self->entries[i], self->errors[i], message);
+          return;
+        }
     }
-  return self->summary;
+  gtk_label_set_text (GTK_LABEL (self->summary), message);
+  gtk_widget_set_visible (self->summary, TRUE);
 }
 
 static void
@@ -303,12 +308,7 @@ validate (LmnEditor *self, GPtrArray *keys, GPtrArray *values, GError **error)
       data = lmn_vpn_data_parse ((const char *const *) keys->pdata,
                                  (const char *const *) values->pdata, keys->len, &first);
       if (data == NULL)
-        {
-          GtkWidget *label = label_for_message (self, first->message);
-
-          gtk_label_set_text (GTK_LABEL (label), first->message);
-          gtk_widget_set_visible (label, TRUE);
-        }
+        mark_message (self, first->message);
     }
   if (first != NULL)
     {

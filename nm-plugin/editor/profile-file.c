@@ -140,7 +140,7 @@ static gint
 compare_keys (gconstpointer a, gconstpointer b, gpointer user_data)
 {
   const LmnProfile *profile = user_data;
-  guint i = GPOINTER_TO_UINT (a), j = GPOINTER_TO_UINT (b);
+  guint i = *(const guint *) a, j = *(const guint *) b;
 
   return strcmp (profile->keys->pdata[i], profile->keys->pdata[j]);
 }
