@@ -447,6 +447,10 @@ class NetworkManagerPlugin(unittest.TestCase):
         print(f"nmcli --ask said: {r.stdout.strip()} {r.stderr.strip()}")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("map-server-key", r.stdout + r.stderr)
+        # nmcli's agent ran nm-lispmn-auth-dialog (when built) in external UI mode and asked
+        # what it said.
+        if os.path.exists(os.path.join(BUILD, "nm-plugin", "auth-dialog", "nm-lispmn-auth-dialog")):
+            self.assertIn("Map-server key (vpn.secrets.map-server-key)", r.stdout + r.stderr)
         self.assertEqual(self.nm.state("asked"), "activated")
         wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "registered with the asked key")
         with open(keyfile) as f:
