@@ -61,6 +61,9 @@ struct _LmnEditor {
   GtkWidget *split;
   GtkWidget *summary; /* the problems between keys */
   LmnUplinks *uplinks;
+  /* The profile's items the form has no field for (a key of a newer version): kept, and
+   * checked with the rest. */
+  GPtrArray *other_keys, *other_values;
 };
 
 static void editor_interface_init (NMVpnEditorInterface *iface);
@@ -174,6 +177,32 @@ add_key (LmnEditor *self, int *row, NMSettingVpn *s_vpn)
   attach_row (self, row, "Map-server key", self->key, self->key_error);
 }
 
+static gboolean
+form_has_key (const char *key)
+{
+  if (g_str_has_prefix (key, "rloc-priority.") || g_str_has_prefix (key, "rloc-weight.") ||
+      g_str_equal (key, KEY_FLAGS))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (key, fields[i].key))
+      return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
+    if (g_str_equal (key, choices[i].key))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+keep_other (const char *key, const char *value, gpointer user_data)
+{
+  LmnEditor *self = user_data;
+
+  if (form_has_key (key))
+    return;
+  g_ptr_array_add (self->other_keys, g_strdup (key));
+  g_ptr_array_add (self->other_values, g_strdup (value));
+}
+
 static void
 build_form (LmnEditor *self, NMConnection *connection)
 {
@@ -182,6 +211,8 @@ build_form (LmnEditor *self, NMConnection *connection)
   GtkWidget *heading;
   int row = 0;
 
+  if (s_vpn != NULL)
+    nm_setting_vpn_foreach_data_item (s_vpn, keep_other, self);
   self->form = g_object_ref_sink (gtk_grid_new ());
   gtk_widget_set_name (self->form, "lispmn-editor");
   gtk_grid_set_row_spacing (GTK_GRID (self->form), 6);
@@ -273,6 +304,11 @@ collect_fields (LmnEditor *self, GPtrArray *keys, GPtrArray *values, GError **fi
       g_ptr_array_add (keys, g_strdup (choices[i].key));
       g_ptr_array_add (values, g_strdup (id));
     }
+  for (guint i = 0; i < self->other_keys->len; i++)
+    {
+      g_ptr_array_add (keys, g_strdup (self->other_keys->pdata[i]));
+      g_ptr_array_add (values, g_strdup (self->other_values->pdata[i]));
+    }
 }
 
 /* The key must be there when the profile keeps it (saved for all users, or in this user's
@@ -353,6 +389,8 @@ update_connection (NMVpnEditor *editor, NMConnection *connection, GError **error
 static void
 lmn_editor_init (LmnEditor *self)
 {
+  self->other_keys = g_ptr_array_new_with_free_func (g_free);
+  self->other_values = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
@@ -362,6 +400,8 @@ dispose (GObject *object)
 
   g_clear_object (&self->form);
   g_clear_pointer (&self->uplinks, lmn_uplinks_free);
+  g_clear_pointer (&self->other_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->other_values, g_ptr_array_unref);
   G_OBJECT_CLASS (lmn_editor_parent_class)->dispose (object);
 }
 
