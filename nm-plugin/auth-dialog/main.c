@@ -40,6 +40,7 @@ ask (const LmnSecretsRequest *request)
 
   nma_vpn_password_dialog_set_password_label (NMA_VPN_PASSWORD_DIALOG (dialog), "Map-server _key:");
   nma_vpn_password_dialog_set_show_password_secondary (NMA_VPN_PASSWORD_DIALOG (dialog), FALSE);
+  nma_vpn_password_dialog_focus_password (NMA_VPN_PASSWORD_DIALOG (dialog));
   if (nma_vpn_password_dialog_run_and_block (NMA_VPN_PASSWORD_DIALOG (dialog)))
     key = g_strdup (nma_vpn_password_dialog_get_password (NMA_VPN_PASSWORD_DIALOG (dialog)));
   gtk_widget_destroy (dialog);

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 import gi
@@ -232,6 +233,50 @@ class Editor(unittest.TestCase):
         self.assertEqual(out, f"map-server-key\n{KEY}\n\n\n")
         out = self.auth_dialog(dict(DATA), None, external=False)
         self.assertEqual(out, "\n\n")
+
+    def dialog_window(self, proc):
+        """The X window of nm-lispmn-auth-dialog's own prompt (nm-applet's mode)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name",
+                                "Authenticate VPN office lisp"],
+                               capture_output=True, text=True, timeout=30)
+            if r.stdout.strip():
+                return r.stdout.split()[0]
+            if proc.poll() is not None:
+                self.fail(f"nm-lispmn-auth-dialog exited: {proc.stderr.read()}")
+            time.sleep(0.1)
+        self.fail("no window of nm-lispmn-auth-dialog")
+
+    def test_auth_dialog_window(self):
+        """Without external UI mode a key to ask is asked in a window: typed and confirmed,
+        it is the answer; cancelled, the dialog says so by its exit status."""
+        if shutil.which("xdotool") is None:
+            self.skipTest("needs xdotool (tools/install-deps.sh)")
+        if not os.environ.get("DISPLAY"):
+            self.fail("no X display: run this test under xvfb-run, as meson test does")
+        asked = dict(DATA, **{"map-server-key-flags": "2"})
+        for keys, status, answer in ((["Return"], 0, "map-server-key\ntyped-key\n\n\n"),
+                                     (["Escape"], 1, "")):
+            with self.subTest(keys=keys):
+                with subprocess.Popen([AUTH_DIALOG, "-u", "u", "-n", "office lisp", "-s", SERVICE,
+                                       "-i"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) as proc:
+                    try:
+                        proc.stdin.write(details(asked))
+                        proc.stdin.flush()
+                        window = self.dialog_window(proc)
+                        subprocess.run(["xdotool", "windowfocus", "--sync", window], timeout=30)
+                        subprocess.run(["xdotool", "type", "--delay", "20", "typed-key"], timeout=60)
+                        subprocess.run(["xdotool", "key"] + keys, timeout=30)
+                        self.assertEqual(proc.stdout.read(len(answer)) if answer else "", answer)
+                        if status == 0:
+                            proc.stdin.write("QUIT\n")     # the agent closes the dialog
+                            proc.stdin.flush()
+                        self.assertEqual(proc.wait(30), status)
+                    finally:
+                        if proc.poll() is None:
+                            proc.kill()
 
     def test_auth_dialog_bad_calls(self):
         r = subprocess.run([AUTH_DIALOG, "-u", "x", "-n", "y", "-s", "org.example.other"],
