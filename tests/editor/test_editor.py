@@ -169,6 +169,8 @@ class Editor(unittest.TestCase):
              "[openvpn]: unknown group (a lispmn profile has one, [lispmn])"),
             ("client\nremote vpn.example.com 1194\n", "Key file contains line"),
             ("", "no [lispmn] group: not a lispmn profile"),
+            ("[lispmn]\neid=192.0.2.10\nmap-server=198.51.100.66\nmap-server=198.51.100.67\n",
+             "map-server: given twice"),
         ]
         path = os.path.join(self.dir, "bad.lispmn")
         for text, message in cases:
