@@ -225,6 +225,9 @@ class Editor(unittest.TestCase):
         # Hints naming another secret, or no interaction allowed: nothing to ask.
         ui = self.auth_dialog(asked, None, "-i", "-t", "something-else")
         self.assertEqual(ui["map-server-key"]["ShouldAsk"], "false")
+        # A message hint names no secret.
+        ui = self.auth_dialog(asked, None, "-i", "-t", "x-vpn-message:Enter the key")
+        self.assertEqual(ui["map-server-key"]["ShouldAsk"], "true")
         ui = self.auth_dialog(asked, None)
         self.assertEqual(ui["map-server-key"]["ShouldAsk"], "false")
 
