@@ -32,6 +32,16 @@ lmn_resolver_new (const LmnControlContext *ctx)
   r->lookups = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) lmn_resolver_request_free, NULL);
   r->smrs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                    (GDestroyNotify) lmn_resolver_pending_smr_free);
+  r->smr_limit = lmn_token_buckets_new (LMN_RESOLVER_SMR_RATE, LMN_RESOLVER_SMR_RATE_BURST,
+                                        LMN_RESOLVER_SMR_TOTAL_RATE, LMN_RESOLVER_SMR_TOTAL_BURST,
+                                        LMN_RESOLVER_LIMIT_SOURCES);
+  /* One source (ourselves): only the total counts. */
+  r->miss_limit = lmn_token_buckets_new (LMN_RESOLVER_MISS_TOTAL_RATE,
+                                         LMN_RESOLVER_MISS_TOTAL_BURST, 0, 1, 1);
+  r->answer_limit = lmn_token_buckets_new (LMN_RESOLVER_ANSWER_RATE, LMN_RESOLVER_ANSWER_BURST,
+                                           LMN_RESOLVER_ANSWER_TOTAL_RATE,
+                                           LMN_RESOLVER_ANSWER_TOTAL_BURST,
+                                           LMN_RESOLVER_LIMIT_SOURCES);
   return r;
 }
 
@@ -43,6 +53,9 @@ lmn_resolver_free (LmnResolver *r)
   lmn_resolver_lookup_cancel_all (r);
   g_hash_table_unref (r->lookups);
   g_hash_table_unref (r->smrs);
+  lmn_token_buckets_free (r->smr_limit);
+  lmn_token_buckets_free (r->miss_limit);
+  lmn_token_buckets_free (r->answer_limit);
   g_hash_table_unref (r->by_nonce);
   g_hash_table_unref (r->by_dst);
   g_array_unref (r->map_resolvers);
@@ -142,6 +155,13 @@ lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *
           r->ctx.counters->n[LMN_CTL_MAP_REQUEST_RATE_LIMITED]++;
           req->smr_again |= smr_invoked;
         }
+      return;
+    }
+  /* SMR-invoked ones were let through by resolver-smr.c's limit per SMR sender. */
+  if (!smr_invoked && !lmn_token_buckets_allow (r->miss_limit, LISP_FAMILY_IPV4,
+                                                (const guint8[4]) { 0 }, g_get_monotonic_time ()))
+    {
+      r->ctx.counters->n[LMN_CTL_LOOKUP_RATE_LIMITED]++;
       return;
     }
   start_miss (r, &p, g_steal_pointer (&key), smr_invoked, burst);
