@@ -1,4 +1,5 @@
 #include "registrar.h"
+#include "log-limiter.h"
 
 #include "lisp-auth.h"
 #include "own-mapping.h"
@@ -290,7 +291,10 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
           break;
         case LMN_NOTIFY_REPLAYED:
           registrar->counters->n[LMN_CTL_MAP_NOTIFY_REPLAYED]++;
-          g_debug ("map-server %s: a Map-Notify for an earlier Map-Register (replayed?): ignored", addr);
+          lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-notify-replayed",
+                           "map-server %s: a Map-Notify for an earlier Map-Register (replayed?): "
+                           "ignored",
+                           addr);
           break;
         case LMN_NOTIFY_MALFORMED:
           registrar->counters->n[LMN_CTL_MALFORMED]++;
@@ -299,7 +303,8 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
       return;
     }
   registrar->counters->n[LMN_CTL_MAP_NOTIFY_UNKNOWN_SERVER]++;
-  g_debug ("Map-Notify from %s, which is no map-server of ours: dropped", addr);
+  lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-notify-unknown-server",
+                   "Map-Notify from %s, which is no map-server of ours: dropped", addr);
 }
 
 guint

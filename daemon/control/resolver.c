@@ -4,6 +4,7 @@
  * life: creating it, and freeing it with its lookups (resolver-lookup.c). The Map-Request
  * machinery itself is resolver-request.c's. */
 #include "resolver-private.h"
+#include "log-limiter.h"
 
 #include <gio/gio.h>
 
@@ -206,14 +207,16 @@ lmn_resolver_handle_map_reply (LmnResolver *r, const guint8 *data, gsize len)
   if (!lisp_map_reply_decode (data, len, &m, &error))
     {
       r->ctx.counters->n[LMN_CTL_MALFORMED]++;
-      g_debug ("Map-Reply: %s", error->message);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "malformed", "Map-Reply: %s", error->message);
       return;
     }
   req = g_hash_table_lookup (r->by_nonce, &m->nonce);
   if (req == NULL)
     {
       r->ctx.counters->n[LMN_CTL_MAP_REPLY_UNSOLICITED]++;
-      g_debug ("Map-Reply with nonce %016" G_GINT64_MODIFIER "x: no such request, dropped", m->nonce);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-reply-unsolicited",
+                       "Map-Reply with nonce %016" G_GINT64_MODIFIER "x: no such request, dropped",
+                       m->nonce);
       return;
     }
   req->kind->answered (r, req, m, now);
@@ -244,7 +247,8 @@ miss_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now)
                                   rec->map_version & LISP_MAP_VERSION_MAX, now, &err))
         {
           r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
-          g_debug ("Map-Reply for %s: %s", req->key, err->message);
+          lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-reply-record-ignored", "Map-Reply for %s: %s",
+                           req->key, err->message);
           continue;
         }
       if (r->ctx.dataplane != NULL)
