@@ -45,6 +45,9 @@ def message(i):
     if kind == "smr":     # a fresh source EID each time
         return map_request(i, mn_eid, 32, src, smr=True,
                            source_eid=f"2001:db8:5:{i >> 16:x}:{i & 0xffff:x}::1")
+    if kind == "smr-cached":  # fresh hosts inside a prefix MN has cached (200.0.0.0/5)
+        return map_request(i, mn_eid, 32, src, smr=True,
+                           source_eid=f"203.0.{112 + (i >> 8) % 2}.{i & 0xff}")
     if kind == "probe":
         return map_request(i, mn_eid, 32, victim, probe=True)
     if kind == "request":
@@ -170,6 +173,24 @@ class Hardening(fixtures.TestCase):
         self.assertLessEqual(len(after["map-cache"]), len(before["map-cache"]) + 5)
         self.assertEqual(out["to_sender"], 0, out)
         self.assertLess(out["rss_after_kib"], out["rss_before_kib"] + 4096, out)
+        # Fresh hosts inside a prefix MN has cached (the map-resolver's negative answer for
+        # 203.0.113.200 covers 200.0.0.0/5): the lookups they cause are rate-limited.
+        lt.ping(self.t, lt.MN, "203.0.113.200", count=1)
+        wait_for(lambda: [e for e in self.mn.state()["map-cache"] if e["prefix"] == "200.0.0.0/5"],
+                 10, "the negative mapping of 200.0.0.0/5")
+        c0 = self.mn.state()["control"]
+        out = self.flood("smr-cached", lt.MN_UPLINKS["up1"][4][0], "lispmnd", self.mn.pid,
+                         self.mn_log)
+        after = self.mn.state()
+        c1 = after["control"]
+        sent = c1["smr-invoked-sent"] - c0["smr-invoked-sent"]
+        print(f"SMR-invoked Map-Requests sent: {sent}; map-cache entries: "
+              f"{len(after['map-cache'])}", flush=True)
+        self.assertGreater(sent, 0, c1)
+        self.assertLessEqual(sent, self.bound(out, 2, 10), c1)
+        self.assertGreater(c1["lookup-rate-limited"] - c0["lookup-rate-limited"],
+                           out["sent"] // 2, c1)
+        self.assertLessEqual(len(after["map-cache"]), len(before["map-cache"]) + 10)
 
     def test_probe_and_request_flood(self):
         c0 = self.mn.state()["control"]
