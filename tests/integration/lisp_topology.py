@@ -317,7 +317,7 @@ def fresh_state(proc, path, who, timeout=15.0):
 class Daemon:
     """A lispmnd running in a namespace, with its config, log and state file in workdir."""
 
-    def __init__(self, t, ns, config_text, workdir, tun="lispmn0", env=None):
+    def __init__(self, t, ns, config_text, workdir, tun="lispmn0", env=None, args=()):
         self.t, self.ns, self.tun = t, ns, tun
         binary = lispmnd_path()
         if not os.access(binary, os.X_OK):
@@ -334,8 +334,8 @@ class Daemon:
             config = ["--config", self.config]
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
-        self.proc = t.popen(ns, [binary] + config + ["--state-file", self.state_file, "--verbose"],
-                            log, env=env)
+        self.proc = t.popen(ns, [binary] + config + ["--state-file", self.state_file, "--verbose"]
+                            + list(args), log, env=env)
         self.pid = self.proc.pid
 
     def wait_ready(self, timeout=5.0):

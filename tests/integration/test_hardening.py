@@ -54,6 +54,8 @@ def message(i):
         return map_request(i, mn_eid, 32, victim)
     if kind == "ecm":     # an EID nobody registered: a negative answer
         return ecm(victim, "203.0.113.200", sport, map_request(i, "203.0.113.200", 32, victim))
+    if kind == "garbage":  # a Map-Request cut short: malformed
+        return map_request(i, mn_eid, 32, src)[:14]
     if kind == "register":
         return map_register_xtr("not-the-key", 0, mn_eid + "/32", [(victim, 1, 100)], i,
                                 bytes(16))
@@ -237,12 +239,18 @@ class Hardening(fixtures.TestCase):
         self.assertEqual(map_server_states(self.mn), ["registered"])
 
     def test_log_lines_bounded(self):
-        """Garbage and probes at both daemons under --verbose: a few lines per second."""
-        for kind, dst, who, proc in (("ecm", lt.MN_UPLINKS["up1"][4][0], "lispmnd", self.mn),
-                                     ("smr", MS, "lispmn-server", self.server)):
-            log = self.mn_log if proc is self.mn else self.server_log
+        """Messages each daemon drops and logs, lispmn-server under --verbose, lispmnd under
+        --debug (its drops are debug lines): a few lines per second, and the summary."""
+        self.assertEqual(self.mn.stop(), 0)
+        self.mn = lt.Daemon(self.t, lt.MN, mn_conf(), self.dir, args=["--debug"])
+        self.mn.wait_ready()
+        for kind, dst, who, proc, log in (
+                ("garbage", lt.MN_UPLINKS["up1"][4][0], "lispmnd", self.mn, self.mn_log),
+                ("smr", MS, "lispmn-server", self.server, self.server_log)):
             out = self.flood(kind, dst, who, proc.pid, log)
             self.assertLess(out["log_lines"] / out["seconds"], 20, out)
+            # The lines held back are summed up once the interval is over (10 s).
+            wait_for(lambda: "more like this" in fixtures.read(log), 20, f"{who}'s summary line")
 
 
 if __name__ == "__main__":
