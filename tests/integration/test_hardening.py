@@ -42,9 +42,9 @@ rate, seconds, sport = int(rate), float(seconds), 40000
 mn_eid = sys.argv[8]
 
 def message(i):
-    if kind == "smr":     # a fresh source EID each time
+    if kind == "smr":  # a fresh source EID each time, in the office site nobody registered
         return map_request(i, mn_eid, 32, src, smr=True,
-                           source_eid=f"2001:db8:5:{i >> 16:x}:{i & 0xffff:x}::1")
+                           source_eid=f"2001:db8:e1d:2:5:{i >> 16:x}:{i & 0xffff:x}:1")
     if kind == "smr-cached":  # fresh hosts inside a prefix MN has cached (200.0.0.0/5)
         return map_request(i, mn_eid, 32, src, smr=True,
                            source_eid=f"203.0.{112 + (i >> 8) % 2}.{i & 0xff}")
@@ -166,13 +166,15 @@ class Hardening(fixtures.TestCase):
         out = self.flood("smr", lt.MN_UPLINKS["up1"][4][0], "lispmnd", self.mn.pid, self.mn_log)
         after = self.mn.state()
         c0, c1 = before["control"], after["control"]
+        print(f"Map-Requests sent: {c1['map-request-sent'] - c0['map-request-sent']}; map-cache "
+              f"entries: {len(before['map-cache'])} -> {len(after['map-cache'])}", flush=True)
         self.assertGreater(out["sent"], 1000, out)
         # Every SMR seen, none acted on: no lookups, no new map-cache entries.
-        self.assertGreater(c1["smr-received"] - c0["smr-received"], out["sent"] // 2, c1)
-        self.assertEqual(c1["smr-not-cached"] - c0["smr-not-cached"],
-                         c1["smr-received"] - c0["smr-received"], c1)
         self.assertLessEqual(c1["map-request-sent"] - c0["map-request-sent"], 5, c1)
         self.assertLessEqual(len(after["map-cache"]), len(before["map-cache"]) + 5)
+        self.assertGreater(c1["smr-received"] - c0["smr-received"], out["sent"] // 2, c1)
+        self.assertEqual(c1.get("smr-not-cached", 0) - c0.get("smr-not-cached", 0),
+                         c1["smr-received"] - c0["smr-received"], c1)
         self.assertEqual(out["to_sender"], 0, out)
         self.assertLess(out["rss_after_kib"], out["rss_before_kib"] + 4096, out)
         # Fresh hosts inside a prefix MN has cached (the map-resolver's negative answer for
