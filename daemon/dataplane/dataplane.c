@@ -5,6 +5,7 @@
  * (dataplane-private.h). */
 #define _GNU_SOURCE  /* recvmmsg */
 #include "dataplane-private.h"
+#include "log-limiter.h"
 
 #include "flow-hash.h"
 #include "icmp-error.h"
@@ -42,7 +43,8 @@ lmn_dataplane_drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket
           lmn_ip_bytes_to_text (ip->family, ip->src, s);
           lmn_ip_bytes_to_text (ip->family, ip->dst, d);
         }
-      g_debug ("drop %s -> %s: %s", s, d, lmn_drop_reason_name (reason));
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, lmn_drop_reason_name (reason), "drop %s -> %s: %s", s, d,
+                       lmn_drop_reason_name (reason));
     }
 }
 

@@ -5,6 +5,7 @@
  * proxy-router.c, --show in server-show.c; this file owns the sockets, the clock and the
  * state file, and hands messages between the RTR and the map-server. */
 #include "daemon-run.h"
+#include "log-limiter.h"
 #include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
@@ -127,7 +128,8 @@ send_iov (Server *s, const LmnEndpoint *to, const LmnEndpoint *source, struct io
       sock = g_ptr_array_index (s->sockets, j);
   if (sock == NULL)
     {
-      g_info ("no socket of the destination's family to send a reply");
+      lmn_log_limited (G_LOG_LEVEL_INFO, "send-no-socket",
+                       "no socket of the destination's family to send a reply");
       return FALSE;
     }
   lmn_ip_bytes_to_sockaddr (to->family, to->addr, to->port, &native, &msg.msg_namelen);
@@ -135,7 +137,7 @@ send_iov (Server *s, const LmnEndpoint *to, const LmnEndpoint *source, struct io
     lmn_pktinfo_set_source (&msg, &control, source->family, source->addr);
   if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
     {
-      g_info ("send: %s", g_strerror (errno));
+      lmn_log_limited (G_LOG_LEVEL_INFO, "send-failed", "send: %s", g_strerror (errno));
       return FALSE;
     }
   return TRUE;
@@ -269,7 +271,7 @@ on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
       if (len < 0)
         {
           if (errno != EAGAIN && errno != EWOULDBLOCK)
-            g_info ("receive: %s", g_strerror (errno));
+            lmn_log_limited (G_LOG_LEVEL_INFO, "receive-failed", "receive: %s", g_strerror (errno));
           break;
         }
       if (!endpoint_from_sockaddr ((struct sockaddr *) &from, &source))

@@ -18,10 +18,13 @@ typedef struct {
   gboolean counting; /* its nonces were seen counting up: from now on each must be above */
 } LastNonce;
 
-/* A nonce above the previous one by less than this was counted up (a counter, or a clock in
- * microseconds: 2^32 µs is 71 minutes), not drawn at random: random nonces step so little
- * once in 2^33 Map-Registers. */
-#define NONCE_COUNTING_STEP G_GUINT64_CONSTANT (0x100000000)
+/* A nonce above the previous one by less than this was counted up, not drawn at random.
+ * lispmnd's nonces are a count of seconds in the upper 32 bits and 32 random bits below
+ * (registrar.c), so a refresh a minute later steps by about 60 * 2^32; older lispmnds
+ * counted microseconds. 2^42 covers 1024 s of the first and 49 days of the second; random
+ * nonces step so little once in 2^23 Map-Registers (and increasing-nonces=false turns the
+ * check off for a site whose xTRs draw them at random). */
+#define NONCE_COUNTING_STEP G_GUINT64_CONSTANT (0x40000000000)
 
 /* Why a Map-Register is refused, or that it is not. */
 typedef enum {
@@ -120,8 +123,8 @@ find_site (const LmnMapServer *ms, const LispMapRegister *m, const GArray *prefi
  * MAC for the right site and Key ID gets an unauthenticated Map-Notify back when one was
  * asked for: "wrong key", not silence (map-server.h); out NULL: no answer at all. */
 static gboolean
-refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
-        const GArray *prefixes, const LmnEndpoint *from, GPtrArray *out)
+refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m, const GArray *prefixes,
+        const LmnEndpoint *from, gint64 now, GPtrArray *out)
 {
   if (verdict == REGISTER_UNKNOWN_KEY_ID)
     return lmn_ms_drop (ms, LMN_MS_DROP_UNKNOWN_KEY_ID, from,
@@ -134,7 +137,11 @@ refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
                           "Map-Register for %s%s: no site with key ID %u may register it", p,
                           prefixes->len > 1 ? " (and others)" : "", m->key_id);
     }
-  if (m->want_notify && out != NULL)
+  /* Unauthenticated, to whatever source the Map-Register claims: limited, and never larger
+   * than the Map-Register (a Map-Notify without records or MAC is 16 bytes). */
+  if (m->want_notify && out != NULL && !lmn_rate_limit_allow (ms->wrong_key_limit, from, now))
+    ms->counters[LMN_MS_WRONG_KEY_NOTIFY_RATE_LIMITED]++;
+  else if (m->want_notify && out != NULL)
     {
       g_autoptr(LispMapRegister) notify = lisp_map_register_new (LISP_TYPE_MAP_NOTIFY);
 
@@ -391,7 +398,7 @@ lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize len, cons
   /* A relayed refusal gets no "wrong key" Map-Notify: passed on by the RTR, unsigned, the
    * node would drop it anyway. */
   if (verdict != REGISTER_AUTHENTIC)
-    return refuse (ms, verdict, m, prefixes, from, relay != NULL ? NULL : out);
+    return refuse (ms, verdict, m, prefixes, from, now, relay != NULL ? NULL : out);
   if (!nonce_is_new (ms, r.site, r.key, m, from, &xtr))
     return FALSE;
   for (guint i = 0; i < m->records->len; i++)

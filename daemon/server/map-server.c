@@ -6,6 +6,7 @@
 
 #include "info-request.h"
 #include "map-register.h"
+#include "map-resolver.h"
 #include "relayed-register.h"
 #include "ms-context.h"
 
@@ -25,6 +26,13 @@ lmn_map_server_new (GPtrArray *sites)
   ms->notify_retry = LMN_MS_NOTIFY_RETRY;
   ms->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   ms->info_limit = lmn_rate_limit_new (LMN_MS_INFO_RATE, LMN_MS_INFO_BURST, LMN_MS_INFO_SOURCES);
+  ms->answer_limit = lmn_rate_limit_new_total (LMN_MS_ANSWER_RATE, LMN_MS_ANSWER_BURST,
+                                               LMN_MS_ANSWER_TOTAL_RATE, LMN_MS_ANSWER_TOTAL_BURST,
+                                               LMN_MS_ANSWER_SOURCES);
+  ms->wrong_key_limit = lmn_rate_limit_new_total (LMN_MS_WRONG_KEY_RATE, LMN_MS_WRONG_KEY_BURST,
+                                                  LMN_MS_WRONG_KEY_TOTAL_RATE,
+                                                  LMN_MS_WRONG_KEY_TOTAL_BURST,
+                                                  LMN_MS_WRONG_KEY_SOURCES);
   return ms;
 }
 
@@ -35,6 +43,8 @@ lmn_map_server_free (LmnMapServer *ms)
     return;
   g_ptr_array_unref (ms->pending);
   lmn_rate_limit_free (ms->info_limit);
+  lmn_rate_limit_free (ms->answer_limit);
+  lmn_rate_limit_free (ms->wrong_key_limit);
   lmn_secret_free (ms->rtr_key);
   g_array_unref (ms->rtrs);
   g_hash_table_unref (ms->last_nonces);
@@ -71,7 +81,7 @@ lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len, const 
       if (lisp_ecm_relayed_to_ms (msg, len))
         changed |= lmn_ms_handle_relayed (ms, msg, len, from, local, now, out);
       else
-        lmn_ms_handle_ecm (ms, msg, len, from, out);
+        lmn_ms_handle_ecm (ms, msg, len, from, now, out);
       break;
     case LISP_TYPE_MAP_NOTIFY_ACK:
       ms->counters[LMN_MS_RX_MAP_NOTIFY_ACK]++;

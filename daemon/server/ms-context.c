@@ -4,6 +4,7 @@
 #include "ms-context.h"
 
 #include "lmn-secret.h"
+#include "log-limiter.h"
 
 #include <stdarg.h>
 
@@ -45,6 +46,9 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_DROP_UNAUTHENTICATED_INFO] = "drop-unauthenticated-info",
   [LMN_MS_DROP_RATE_LIMITED] = "drop-rate-limited",
   [LMN_MS_DROP_RELAY_NOT_RTR] = "drop-relay-not-rtr",
+  [LMN_MS_DROP_ANSWER_RATE_LIMITED] = "drop-answer-rate-limited",
+  [LMN_MS_DROP_ANSWER_TOO_LARGE] = "drop-answer-larger-than-request",
+  [LMN_MS_WRONG_KEY_NOTIFY_RATE_LIMITED] = "wrong-key-notify-rate-limited",
 };
 
 const char *
@@ -88,7 +92,9 @@ lmn_ms_drop (LmnMapServer *ms, LmnMsCounter reason, const LmnEndpoint *from, con
   why = g_strdup_vprintf (format, args);
   va_end (args);
   ms->counters[reason]++;
-  g_info ("dropped a message from %s: %s", who, why);
+  /* One line per dropped packet would let any sender fill the log. */
+  lmn_log_limited (G_LOG_LEVEL_INFO, lmn_ms_counter_name (reason), "dropped a message from %s: %s",
+                   who, why);
   return FALSE;
 }
 

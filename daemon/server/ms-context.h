@@ -16,6 +16,8 @@ struct _LmnMapServer {
   guint notify_retry;       /* seconds */
   GArray *rtrs;             /* LmnEndpoint: the RTRs Info-Replies list, port unset */
   LmnRateLimit *info_limit; /* Info-Requests per source address */
+  LmnRateLimit *answer_limit;    /* answers to ECM'd Map-Requests, per ITR-RLOC (map-resolver.c) */
+  LmnRateLimit *wrong_key_limit; /* "wrong key" Map-Notifys, per source (map-register.c) */
   gchar *rtr_key;           /* MS-RTR key, NULL when unset; never logged */
   guint64 counters[LMN_MS_N_COUNTERS];
 };

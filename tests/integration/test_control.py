@@ -385,21 +385,34 @@ class ResolverTest(ControlTest):
         self.assertEqual(len(rep["records"][0]["locators"]), 4)
 
     def test_smr_invokes_map_request(self):
-        """An SMR makes MN ask the map-resolver (s bit) for the SMR's source EID, once per
-        second at most, and it gets no Map-Reply itself."""
+        """An SMR for a source EID MN has cached makes MN ask the map-resolver (s bit) for it,
+        once per second at most, and it gets no Map-Reply itself; an SMR for an EID MN has
+        not cached is ignored (RFC 9301 §6.1)."""
         peer = "203.0.113.99"
         itr = lt.MN_UPLINKS["up1"][4][1]
+        stranger = map_request(76, lt.EID4, 32, itr, smr=True, source_eid="203.0.113.98")
+        self.assertEqual(self.exchange(UP1_4, [stranger], wait=0.5), [])
+        wait_for(lambda: self.control()["smr-not-cached"] == 1, 5, "the SMR ignored")
+        self.assertEqual(self.requests(), [])
+        # The peer's mapping, cached through a miss.
+        lt.ping(self.t, lt.MN, peer, count=1)
+        req = wait_for(lambda: self.requests(), 10, "the miss's Map-Request")[0]
+        x4 = lt.X_UPLINK[4][0]
+        self.exchange(req["rlocs"][0], [map_reply(req["nonce"], peer, 32, [(x4, 1, 100)])],
+                      wait=0.2, src=MS)
+        wait_for(lambda: [e for e in self.mn.state()["map-cache"] if e["prefix"] == f"{peer}/32"],
+                 10, "the peer's mapping cached")
         smr = map_request(77, lt.EID4, 32, itr, smr=True, source_eid=peer)
         replies = self.exchange(UP1_4, [smr, smr], wait=0.5)
         self.assertEqual(replies, [])
-        reqs = wait_for(lambda: self.requests(), 10, "the SMR-invoked Map-Request")
+        smr_invoked = lambda: [r for r in self.requests() if r["smr_invoked"]]
+        wait_for(smr_invoked, 10, "the SMR-invoked Map-Request")
         time.sleep(0.3)
-        reqs = self.requests()
+        reqs = smr_invoked()
         self.assertEqual(len(reqs), 1, reqs)
         self.assertEqual(reqs[0]["record"], f"{peer}/32")
-        self.assertTrue(reqs[0]["smr_invoked"])
         c = self.control()
-        self.assertEqual(c["smr-received"], 2, c)
+        self.assertEqual(c["smr-received"], 3, c)
         self.assertEqual(c["smr-invoked-sent"], 1, c)
 
 
