@@ -5,36 +5,17 @@
  * both children. A node's `len` is its prefix length; a child sits under `child[b]` where b
  * is the bit of its key at the parent's `len`. Glue nodes store no key: any entry below a
  * glue node shares its first `len` bits, so the key is read from there. That keeps glue
- * nodes at 24 bytes, which is what makes a million random prefixes cheap. */
-#include "map-cache.h"
+ * nodes at 24 bytes, which is what makes a million random prefixes cheap.
+ *
+ * Lookups go through a memo of recent destinations first (map-cache-flows.c), so that a
+ * packet of a flow seen before costs one hash probe instead of a walk down the trie. With a
+ * limit set, a full cache makes room by evicting the least recently used entries
+ * (map-cache-evict.c). */
+#include "map-cache-private.h"
 #include "lisp-error.h"
 #include "addr-bits.h"
 
 #include <string.h>
-
-typedef struct _Node Node;
-struct _Node {
-  Node   *child[2];
-  guint8  len;
-  guint8  is_entry;
-};
-
-typedef struct {
-  Node         node;
-  LispMapEntry entry;
-  /* LispMapLocator locators[entry.n_locators] follow */
-} EntryNode;
-
-typedef struct {
-  guint32  iid;
-  guint8   family;
-  Node    *root;
-} Trie;
-
-struct _LispMapCache {
-  GHashTable *tries;  /* Trie* set, keyed by (iid, family) */
-  guint       size;
-};
 
 /* Deep enough for a /128 path: one node per length 0..128 at most. */
 #define MAX_DEPTH 130
@@ -43,12 +24,6 @@ static guint
 family_bits (guint8 family)
 {
   return family == LISP_FAMILY_IPV4 ? 32 : 128;
-}
-
-static inline EntryNode *
-entry_node (Node *n)
-{
-  return (EntryNode *) n;
 }
 
 static inline gboolean
@@ -63,7 +38,7 @@ entry_below (Node *n)
 {
   while (!n->is_entry)
     n = n->child[0];
-  return entry_node (n);
+  return map_cache_entry_node (n);
 }
 
 static void
@@ -106,8 +81,25 @@ static Trie *
 trie_find (LispMapCache *cache, guint32 iid, guint8 family)
 {
   Trie key = { .iid = iid, .family = family };
+  Trie *t = cache->last_trie;
 
-  return g_hash_table_lookup (cache->tries, &key);
+  if (t != NULL && t->iid == iid && t->family == family)
+    return t;
+  t = g_hash_table_lookup (cache->tries, &key);
+  if (t != NULL)
+    cache->last_trie = t;
+  return t;
+}
+
+void
+map_cache_changed (LispMapCache *cache)
+{
+  /* Skip 0, the generation of a memo slot never filled. */
+  if (++cache->generation == 0)
+    {
+      map_cache_flows_clear (cache->flows);
+      cache->generation = 1;
+    }
 }
 
 LispMapCache *
@@ -116,6 +108,7 @@ lisp_map_cache_new (void)
   LispMapCache *cache = g_new0 (LispMapCache, 1);
 
   cache->tries = g_hash_table_new_full (trie_hash, trie_equal, NULL, trie_free);
+  cache->generation = 1;
   return cache;
 }
 
@@ -125,6 +118,7 @@ lisp_map_cache_free (LispMapCache *cache)
   if (cache == NULL)
     return;
   g_hash_table_unref (cache->tries);
+  map_cache_flows_free (cache->flows);
   g_free (cache);
 }
 
@@ -201,6 +195,7 @@ entry_node_new (const LispPrefix *prefix, const LispMapLocator *locators, guint 
 
   en->node.len = prefix->len;
   en->node.is_entry = TRUE;
+  en->node.used = map_cache_tick (now);
 
   /* Re-initialise so stray bits past the length can never split one prefix in two. */
   lisp_prefix_init (&e->prefix, prefix->iid, prefix->family, prefix->addr, prefix->len);
@@ -313,7 +308,7 @@ trie_find_link (Trie *t, const LispPrefix *p, Node ***path, guint *depth)
       link = &n->child[lisp_addr_bit (p->addr, n->len)];
     }
   if (n == NULL || n->len != p->len || !n->is_entry ||
-      !lisp_prefix_equal (&entry_node (n)->entry.prefix, p))
+      !lisp_prefix_equal (&map_cache_entry_node (n)->entry.prefix, p))
     return NULL;
   if (path != NULL)
     {
@@ -369,6 +364,30 @@ trie_remove (Trie *t, const LispPrefix *p)
   return TRUE;
 }
 
+/* With a limit, a new prefix in a full cache first evicts the least recently used entries:
+ * a 64th of the limit at once, so that a flood of new prefixes pays for one walk over the
+ * cache per 64th of it rather than one per insert. Configured (static) entries count but
+ * are never evicted; a learnt mapping is refused when they alone fill the cache. */
+static gboolean
+make_room (LispMapCache *cache, const LispPrefix *prefix, LispMapOrigin origin, gint64 now,
+           GError **error)
+{
+  Trie *t;
+
+  if (cache->limit == 0 || cache->size < cache->limit)
+    return TRUE;
+  t = trie_find (cache, prefix->iid, prefix->family);
+  if (t != NULL && trie_find_link (t, prefix, NULL, NULL) != NULL)
+    return TRUE; /* a replacement: the size stays */
+  map_cache_evict (cache, cache->size - cache->limit + 1 + cache->limit / 64, now);
+  if (cache->size < cache->limit || origin == LISP_MAP_ORIGIN_STATIC)
+    return TRUE;
+  g_set_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED,
+               "map-cache: full (limit %u) of configured mappings, none can be evicted",
+               cache->limit);
+  return FALSE;
+}
+
 gboolean
 lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
                        const LispMapLocator *locators, guint n_locators, LispAction action,
@@ -393,6 +412,8 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
       return TRUE;
     }
 
+  if (!make_room (cache, prefix, origin, now, error))
+    return FALSE;
   t = trie_find (cache, prefix->iid, prefix->family);
   if (t == NULL)
     {
@@ -406,27 +427,19 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
                        map_version, now);
   if (trie_insert (t, en))
     cache->size++;
+  map_cache_changed (cache);
   return TRUE;
 }
 
-const LispMapEntry *
-lisp_map_cache_lookup (LispMapCache *cache, guint32 iid, guint8 family, const guint8 *addr,
-                       gint64 now)
+/* The longest match not expired at `now`; *memo_ok is cleared when an expired entry
+ * matched on the way, since the answer would then depend on `now` and not only on the
+ * trie. */
+static const LispMapEntry *
+trie_lookup (const Trie *t, const guint8 *addr, gint64 now, gboolean *memo_ok)
 {
   const LispMapEntry *best = NULL;
-  guint max_bits;
-  Trie *t;
+  guint max_bits = family_bits (t->family);
   Node *n;
-
-  g_return_val_if_fail (cache != NULL, NULL);
-  g_return_val_if_fail (addr != NULL, NULL);
-
-  if (family != LISP_FAMILY_IPV4 && family != LISP_FAMILY_IPV6)
-    return NULL;
-  t = trie_find (cache, iid, family);
-  if (t == NULL)
-    return NULL;
-  max_bits = family_bits (family);
 
   /* Glue nodes are passed without comparing; the first entry node that does not match
    * ends the walk, because everything below it extends its prefix. */
@@ -434,16 +447,53 @@ lisp_map_cache_lookup (LispMapCache *cache, guint32 iid, guint8 family, const gu
     {
       if (n->is_entry)
         {
-          const LispMapEntry *e = &entry_node (n)->entry;
+          const LispMapEntry *e = &map_cache_entry_node (n)->entry;
 
           if (!lisp_addr_match (e->prefix.addr, addr, n->len))
             break;
           if (!entry_expired (e, now))
             best = e;
+          else
+            *memo_ok = FALSE;
         }
       if (n->len >= max_bits)
         break;
     }
+  return best;
+}
+
+const LispMapEntry *
+lisp_map_cache_lookup (LispMapCache *cache, guint32 iid, guint8 family, const guint8 *addr,
+                       gint64 now)
+{
+  const LispMapEntry *best = NULL;
+  gboolean memo_ok = TRUE;
+  Trie *t;
+
+  g_return_val_if_fail (cache != NULL, NULL);
+  g_return_val_if_fail (addr != NULL, NULL);
+
+  if (family != LISP_FAMILY_IPV4 && family != LISP_FAMILY_IPV6)
+    return NULL;
+  if (cache->flows == NULL)
+    cache->flows = map_cache_flows_new ();
+  if (map_cache_flows_get (cache->flows, cache->generation, iid, family, addr, &best))
+    {
+      if (best == NULL)
+        return NULL;
+      if (!entry_expired (best, now))
+        goto found;
+    }
+
+  t = trie_find (cache, iid, family);
+  best = t != NULL ? trie_lookup (t, addr, now, &memo_ok) : NULL;
+  if (memo_ok)
+    map_cache_flows_put (cache->flows, cache->generation, iid, family, addr, best);
+  if (best == NULL)
+    return NULL;
+found:
+  /* The lookup is the use that keeps an entry from eviction. */
+  map_cache_entry_node_of (best)->node.used = map_cache_tick (now);
   return best;
 }
 
@@ -463,7 +513,7 @@ lisp_map_cache_lookup_exact (LispMapCache *cache, const LispPrefix *prefix, gint
   link = trie_find_link (t, prefix, NULL, NULL);
   if (link == NULL)
     return NULL;
-  e = &entry_node (*link)->entry;
+  e = &map_cache_entry_node (*link)->entry;
   return entry_expired (e, now) ? NULL : e;
 }
 
@@ -479,9 +529,14 @@ lisp_map_cache_remove (LispMapCache *cache, const LispPrefix *prefix)
   if (t == NULL || !trie_remove (t, prefix))
     return FALSE;
   cache->size--;
+  map_cache_changed (cache);
   /* Drop empty tries so churn through many instance IDs does not accumulate them. */
   if (t->root == NULL)
-    g_hash_table_remove (cache->tries, t);
+    {
+      if (cache->last_trie == t)
+        cache->last_trie = NULL;
+      g_hash_table_remove (cache->tries, t);
+    }
   return TRUE;
 }
 
@@ -490,8 +545,8 @@ collect_expired (Node *n, gint64 now, GArray *out)
 {
   if (n == NULL)
     return;
-  if (n->is_entry && entry_expired (&entry_node (n)->entry, now))
-    g_array_append_val (out, entry_node (n)->entry.prefix);
+  if (n->is_entry && entry_expired (&map_cache_entry_node (n)->entry, now))
+    g_array_append_val (out, map_cache_entry_node (n)->entry.prefix);
   collect_expired (n->child[0], now, out);
   collect_expired (n->child[1], now, out);
 }
@@ -521,7 +576,9 @@ lisp_map_cache_flush (LispMapCache *cache)
   g_return_if_fail (cache != NULL);
 
   g_hash_table_remove_all (cache->tries);
+  cache->last_trie = NULL;
   cache->size = 0;
+  map_cache_changed (cache);
 }
 
 guint
@@ -530,6 +587,32 @@ lisp_map_cache_size (LispMapCache *cache)
   g_return_val_if_fail (cache != NULL, 0);
 
   return cache->size;
+}
+
+void
+lisp_map_cache_set_limit (LispMapCache *cache, guint limit, gint64 now)
+{
+  g_return_if_fail (cache != NULL);
+
+  cache->limit = limit;
+  if (limit > 0 && cache->size > limit)
+    map_cache_evict (cache, cache->size - limit, now);
+}
+
+guint
+lisp_map_cache_get_limit (LispMapCache *cache)
+{
+  g_return_val_if_fail (cache != NULL, 0);
+
+  return cache->limit;
+}
+
+guint64
+lisp_map_cache_evictions (LispMapCache *cache)
+{
+  g_return_val_if_fail (cache != NULL, 0);
+
+  return cache->evictions;
 }
 
 guint
@@ -547,7 +630,7 @@ lisp_map_cache_set_reachable (LispMapCache *cache, const LispPrefix *prefix, gui
   t = trie_find (cache, prefix->iid, prefix->family);
   if (t == NULL || (link = trie_find_link (t, prefix, NULL, NULL)) == NULL)
     return 0;
-  e = &entry_node (*link)->entry;
+  e = &map_cache_entry_node (*link)->entry;
   for (i = 0; i < e->n_locators; i++)
     {
       if (lisp_map_locator_is (&e->locators[i], family, addr))
@@ -565,7 +648,7 @@ foreach_node (Node *n, LispMapCacheFunc func, gpointer user_data)
   if (n == NULL)
     return;
   if (n->is_entry)
-    func (&entry_node (n)->entry, user_data);
+    func (&map_cache_entry_node (n)->entry, user_data);
   foreach_node (n->child[0], func, user_data);
   foreach_node (n->child[1], func, user_data);
 }

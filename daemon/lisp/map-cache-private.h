@@ -1,0 +1,80 @@
+/* The map-cache's insides, shared by its three files: the trie (map-cache.c), the eviction
+ * of the least recently used entries (map-cache-evict.c) and the per-destination memo in
+ * front of the trie (map-cache-flows.c). Nothing outside daemon/lisp/map-cache*.c includes
+ * this. */
+#pragma once
+
+#include "map-cache.h"
+
+typedef struct _Node Node;
+struct _Node {
+  Node *child[2];
+  guint8 len;
+  guint8 is_entry;
+  /* Entry nodes only: when the entry was last inserted or found by a lookup, in ticks of
+   * 2^16 µs (about 66 ms; 32 bits last 8.9 years of monotonic time). It sits in what would
+   * otherwise be the node's padding, so recency costs no memory. */
+  guint32 used;
+};
+
+typedef struct {
+  Node node;
+  LispMapEntry entry;
+  /* LispMapLocator locators[entry.n_locators] follow */
+} EntryNode;
+
+typedef struct {
+  guint32 iid;
+  guint8 family;
+  Node *root;
+} Trie;
+
+typedef struct _MapCacheFlows MapCacheFlows;
+
+struct _LispMapCache {
+  GHashTable *tries; /* Trie* set, keyed by (iid, family) */
+  Trie *last_trie;   /* the trie the last lookup used (most packets go to one) */
+  guint size;
+  guint limit; /* 0: none */
+  guint64 evictions;
+  /* Moves on every change of the tries' shape, so that memoised lookups older than it are
+   * known stale (map-cache-flows.c). Never 0 once the cache exists. */
+  guint32 generation;
+  MapCacheFlows *flows; /* allocated on the first lookup */
+};
+
+static inline guint32
+map_cache_tick (gint64 now)
+{
+  return now <= 0 ? 0 : (guint32) ((guint64) now >> 16);
+}
+
+static inline EntryNode *
+map_cache_entry_node (Node *n)
+{
+  return (EntryNode *) n;
+}
+
+static inline EntryNode *
+map_cache_entry_node_of (const LispMapEntry *e)
+{
+  return (EntryNode *) ((guint8 *) e - G_STRUCT_OFFSET (EntryNode, entry));
+}
+
+/* Every change of shape (insert, remove, flush) calls this. */
+void map_cache_changed (LispMapCache *cache);
+
+/* map-cache-evict.c: removes up to n of the entries that are not static, expired ones
+ * first, then negative ones, then positive ones, each kind least recently used first.
+ * Returns how many went. */
+guint map_cache_evict (LispMapCache *cache, guint n, gint64 now);
+
+/* map-cache-flows.c: the memo of (iid, family, address) -> longest match. */
+MapCacheFlows *map_cache_flows_new (void);
+void map_cache_flows_free (MapCacheFlows *flows);
+void map_cache_flows_clear (MapCacheFlows *flows);
+/* TRUE with *entry (possibly NULL: a remembered miss) when remembered at `generation`. */
+gboolean map_cache_flows_get (MapCacheFlows *flows, guint32 generation, guint32 iid, guint8 family,
+                              const guint8 *addr, const LispMapEntry **entry);
+void map_cache_flows_put (MapCacheFlows *flows, guint32 generation, guint32 iid, guint8 family,
+                          const guint8 *addr, const LispMapEntry *entry);
