@@ -40,6 +40,7 @@ static const char *const names[LMN_CTL_N_COUNTERS] = {
   [LMN_CTL_SMR_ANSWERED] = "smr-answered",
   [LMN_CTL_SMR_UNANSWERED] = "smr-unanswered",
   [LMN_CTL_RLOC_PROBE_OTHER_RECORD] = "rloc-probe-other-record",
+  [LMN_CTL_MAP_CACHE_EVICTED] = "map-cache-evicted",
 };
 
 const char *

@@ -49,6 +49,8 @@ typedef enum {
   LMN_CTL_SMR_UNANSWERED,
   /* ETR: an RLOC-probe naming no EID of ours, answered anyway */
   LMN_CTL_RLOC_PROBE_OTHER_RECORD,
+  /* map-cache entries evicted to make room (map-cache-limit=) */
+  LMN_CTL_MAP_CACHE_EVICTED,
   LMN_CTL_N_COUNTERS
 } LmnControlCounter;
 
