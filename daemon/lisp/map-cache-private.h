@@ -23,10 +23,22 @@ typedef struct {
   /* LispMapLocator locators[entry.n_locators] follow */
 } EntryNode;
 
+/* map-cache-glue.c: where glue nodes come from. */
+typedef struct {
+  GSList *blocks;
+  Node *free_list;
+  guint next_block;
+} MapCacheGlue;
+
+Node *map_cache_glue_new (MapCacheGlue *pool);
+void map_cache_glue_free (MapCacheGlue *pool, Node *n);
+void map_cache_glue_clear (MapCacheGlue *pool);
+
 typedef struct {
   guint32 iid;
   guint8 family;
   Node *root;
+  MapCacheGlue *glue; /* the cache's */
 } Trie;
 
 typedef struct _MapCacheFlows MapCacheFlows;
@@ -41,6 +53,7 @@ struct _LispMapCache {
    * known stale (map-cache-flows.c). Never 0 once the cache exists. */
   guint32 generation;
   MapCacheFlows *flows; /* allocated on the first lookup */
+  MapCacheGlue glue;
 };
 
 static inline guint32

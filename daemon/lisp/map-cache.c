@@ -41,15 +41,25 @@ entry_below (Node *n)
   return map_cache_entry_node (n);
 }
 
+/* Entry nodes are malloc'd, glue nodes come from the cache's pool. */
 static void
-node_free_tree (Node *n)
+node_free (Trie *t, Node *n)
+{
+  if (n->is_entry)
+    g_free (n);
+  else
+    map_cache_glue_free (t->glue, n);
+}
+
+static void
+node_free_tree (Trie *t, Node *n)
 {
   /* Recursion depth is bounded by MAX_DEPTH, so no explicit stack is needed. */
   if (n == NULL)
     return;
-  node_free_tree (n->child[0]);
-  node_free_tree (n->child[1]);
-  g_free (n);
+  node_free_tree (t, n->child[0]);
+  node_free_tree (t, n->child[1]);
+  node_free (t, n);
 }
 
 static guint
@@ -73,7 +83,7 @@ trie_free (gpointer data)
 {
   Trie *t = data;
 
-  node_free_tree (t->root);
+  node_free_tree (t, t->root);
   g_free (t);
 }
 
@@ -118,6 +128,7 @@ lisp_map_cache_free (LispMapCache *cache)
   if (cache == NULL)
     return;
   g_hash_table_unref (cache->tries);
+  map_cache_glue_clear (&cache->glue);
   map_cache_flows_free (cache->flows);
   g_free (cache);
 }
@@ -262,7 +273,7 @@ trie_insert (Trie *t, EntryNode *en)
           en->node.child[0] = n->child[0];
           en->node.child[1] = n->child[1];
           *link = &en->node;
-          g_free (n);
+          node_free (t, n);
           return was_glue;
         }
       link = &n->child[lisp_addr_bit (p->addr, n->len)];
@@ -281,7 +292,7 @@ trie_insert (Trie *t, EntryNode *en)
   else
     {
       /* p and n branch at bit d: a glue node holds both. */
-      Node *glue = g_new0 (Node, 1);
+      Node *glue = map_cache_glue_new (t->glue);
       guint bit = lisp_addr_bit (p->addr, d);
 
       glue->len = (guint8) d;
@@ -333,7 +344,7 @@ trie_remove (Trie *t, const LispPrefix *p)
   if (n->child[0] != NULL && n->child[1] != NULL)
     {
       /* Still a branch point: a glue node takes its place. */
-      Node *glue = g_new0 (Node, 1);
+      Node *glue = map_cache_glue_new (t->glue);
 
       glue->len = n->len;
       glue->child[0] = n->child[0];
@@ -356,7 +367,7 @@ trie_remove (Trie *t, const LispPrefix *p)
           if (!parent->is_entry)
             {
               *parent_link = parent->child[0] != NULL ? parent->child[0] : parent->child[1];
-              g_free (parent);
+              map_cache_glue_free (t->glue, parent);
             }
         }
     }
@@ -420,6 +431,7 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
       t = g_new0 (Trie, 1);
       t->iid = prefix->iid;
       t->family = prefix->family;
+      t->glue = &cache->glue;
       g_hash_table_add (cache->tries, t);
     }
 
