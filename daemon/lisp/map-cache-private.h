@@ -34,12 +34,25 @@ Node *map_cache_glue_new (MapCacheGlue *pool);
 void map_cache_glue_free (MapCacheGlue *pool, Node *n);
 void map_cache_glue_clear (MapCacheGlue *pool);
 
+/* map-cache-stride.c: a big trie's first 16 bits as a table. */
+typedef struct {
+  Node *sub;                /* the first node of /16 or longer on the slot's path */
+  const LispMapEntry *best; /* the longest entry shorter than /16 covering the slot */
+} MapCacheStrideSlot;
+
 typedef struct {
   guint32 iid;
   guint8 family;
   Node *root;
   MapCacheGlue *glue; /* the cache's */
+  guint n_entries;
+  MapCacheStrideSlot *stride; /* NULL, or 65536 slots once the trie is big */
 } Trie;
+
+/* After an entry of prefix p was added, replaced or removed (and t->n_entries updated):
+ * builds, drops or updates the table. */
+void map_cache_stride_changed (Trie *t, const LispPrefix *p);
+void map_cache_stride_free (Trie *t);
 
 typedef struct _MapCacheFlows MapCacheFlows;
 

@@ -84,6 +84,7 @@ trie_free (gpointer data)
   Trie *t = data;
 
   node_free_tree (t, t->root);
+  map_cache_stride_free (t);
   g_free (t);
 }
 
@@ -438,7 +439,11 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
   en = entry_node_new (prefix, locators, n_locators, action, ttl_minutes, origin,
                        map_version, now);
   if (trie_insert (t, en))
-    cache->size++;
+    {
+      cache->size++;
+      t->n_entries++;
+    }
+  map_cache_stride_changed (t, prefix);
   map_cache_changed (cache);
   return TRUE;
 }
@@ -447,15 +452,13 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
  * matched on the way, since the answer would then depend on `now` and not only on the
  * trie. */
 static const LispMapEntry *
-trie_lookup (const Trie *t, const guint8 *addr, gint64 now, gboolean *memo_ok)
+walk_from (Node *n, guint max_bits, const guint8 *addr, gint64 now, gboolean *memo_ok)
 {
   const LispMapEntry *best = NULL;
-  guint max_bits = family_bits (t->family);
-  Node *n;
 
   /* Glue nodes are passed without comparing; the first entry node that does not match
    * ends the walk, because everything below it extends its prefix. */
-  for (n = t->root; n != NULL; n = n->child[lisp_addr_bit (addr, n->len)])
+  for (; n != NULL; n = n->child[lisp_addr_bit (addr, n->len)])
     {
       if (n->is_entry)
         {
@@ -472,6 +475,27 @@ trie_lookup (const Trie *t, const guint8 *addr, gint64 now, gboolean *memo_ok)
         break;
     }
   return best;
+}
+
+static const LispMapEntry *
+trie_lookup (const Trie *t, const guint8 *addr, gint64 now, gboolean *memo_ok)
+{
+  guint max_bits = family_bits (t->family);
+
+  /* A big trie's first 16 bits are one read (map-cache-stride.c), unless the longest
+   * entry they give has expired: the whole walk then finds the next one. */
+  if (t->stride != NULL)
+    {
+      const MapCacheStrideSlot *s = &t->stride[(guint) addr[0] << 8 | addr[1]];
+
+      if (s->best == NULL || !entry_expired (s->best, now))
+        {
+          const LispMapEntry *e = walk_from (s->sub, max_bits, addr, now, memo_ok);
+
+          return e != NULL ? e : s->best;
+        }
+    }
+  return walk_from (t->root, max_bits, addr, now, memo_ok);
 }
 
 const LispMapEntry *
@@ -541,6 +565,8 @@ lisp_map_cache_remove (LispMapCache *cache, const LispPrefix *prefix)
   if (t == NULL || !trie_remove (t, prefix))
     return FALSE;
   cache->size--;
+  t->n_entries--;
+  map_cache_stride_changed (t, prefix);
   map_cache_changed (cache);
   /* Drop empty tries so churn through many instance IDs does not accumulate them. */
   if (t->root == NULL)
