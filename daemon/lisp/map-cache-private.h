@@ -53,6 +53,9 @@ typedef struct {
  * builds, drops or updates the table. */
 void map_cache_stride_changed (Trie *t, const LispPrefix *p);
 void map_cache_stride_free (Trie *t);
+/* For lisp_map_cache_check(): FALSE with an error when a slot differs from what the trie
+ * says (or a big trie has no table). */
+gboolean map_cache_stride_check (const Trie *t, GError **error);
 
 typedef struct _MapCacheFlows MapCacheFlows;
 

@@ -13,6 +13,7 @@
  * its first 16 bits (glue nodes created or spliced out there share those bits). */
 #include "map-cache-private.h"
 #include "addr-bits.h"
+#include "lisp-error.h"
 
 #define STRIDE_BITS  16
 #define STRIDE_SLOTS (1u << STRIDE_BITS)
@@ -41,6 +42,18 @@ slot_compute (const Trie *t, guint i, MapCacheStrideSlot *s)
           best = e;
         }
       n = n->child[lisp_addr_bit (key, n->len)];
+    }
+  if (n != NULL)
+    {
+      /* Only the slot of the node's own first 16 bits points at it, so that a change at /16
+       * or longer touches that one slot alone. Glue nodes hold no key: any entry below has
+       * the node's bits. */
+      Node *m = n;
+
+      while (!m->is_entry)
+        m = m->child[0];
+      if (!lisp_addr_match (map_cache_entry_node (m)->entry.prefix.addr, key, STRIDE_BITS))
+        n = NULL;
     }
   s->sub = n;
   s->best = best;
@@ -81,4 +94,29 @@ map_cache_stride_changed (Trie *t, const LispPrefix *p)
   first &= ~(count - 1);
   for (guint i = first; i < first + count; i++)
     slot_compute (t, i, &t->stride[i]);
+}
+
+gboolean
+map_cache_stride_check (const Trie *t, GError **error)
+{
+  if (t->stride == NULL && t->n_entries >= STRIDE_BUILD)
+    {
+      g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                   "trie of [%u] family %u: %u entries and no stride table", t->iid, t->family,
+                   t->n_entries);
+      return FALSE;
+    }
+  for (guint i = 0; t->stride != NULL && i < STRIDE_SLOTS; i++)
+    {
+      MapCacheStrideSlot want;
+
+      slot_compute (t, i, &want);
+      if (want.sub != t->stride[i].sub || want.best != t->stride[i].best)
+        {
+          g_set_error (error, LISP_ERROR, LISP_ERROR_INVALID,
+                       "trie of [%u] family %u: stride slot %u is stale", t->iid, t->family, i);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }

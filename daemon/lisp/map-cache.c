@@ -787,7 +787,8 @@ lisp_map_cache_check (LispMapCache *cache, GError **error)
                        "empty trie for [%u] family %u kept", t->iid, t->family);
           return FALSE;
         }
-      if (!check_glue (t->root, error) || !check_node (t, t->root, NULL, 0, &entries, error))
+      if (!check_glue (t->root, error) || !check_node (t, t->root, NULL, 0, &entries, error) ||
+          !map_cache_stride_check (t, error))
         return FALSE;
     }
   if (entries != cache->size)

@@ -1,6 +1,7 @@
 /* Map-cache: the size limit and the eviction of the least recently used entries (expired,
- * then negative, then positive; configured ones never), and the memo of recent lookups in
- * front of the trie staying right across inserts, removals, evictions and expiry. */
+ * then negative, then positive; configured ones never), and what makes lookups fast
+ * staying right across inserts, removals, evictions and expiry: the memo of recent lookups
+ * in front of the trie and a big trie's table of its first 16 bits. */
 #include "map-cache.h"
 #include "lisp-error.h"
 
@@ -43,6 +44,15 @@ has (LispMapCache *cache, const char *prefix)
   LispPrefix p = pfx (prefix);
 
   return lisp_map_cache_lookup_exact (cache, &p, 0) != NULL;
+}
+
+static void
+assert_consistent (LispMapCache *cache)
+{
+  g_autoptr(GError) error = NULL;
+
+  lisp_map_cache_check (cache, &error);
+  g_assert_no_error (error);
 }
 
 /* The prefix of the longest match of a host address ("" on a miss), at `now` seconds. */
@@ -91,7 +101,7 @@ test_lru_order (void)
   g_assert_false (has (cache, "2001:db8:1::/48"));
   g_assert_true (has (cache, "198.51.100.0/24"));
   g_assert_cmpuint (lisp_map_cache_evictions (cache), ==, 2);
-  g_assert_true (lisp_map_cache_check (cache, NULL));
+  assert_consistent (cache);
 }
 
 /* A lookup is a use: the entry looked up survives the next eviction, IPv4 and IPv6. */
@@ -210,12 +220,12 @@ test_batches (void)
   g_assert_false (has (cache, "2001:db8:c8::/48"));
   g_assert_true (has (cache, "2001:db8:1::/48"));
   g_assert_true (has (cache, "2001:db8:12e::/48"));
-  g_assert_true (lisp_map_cache_check (cache, NULL));
+  assert_consistent (cache);
 
   lisp_map_cache_set_limit (cache, 100, 101 * SEC);
   g_assert_cmpuint (lisp_map_cache_size (cache), ==, 100);
   g_assert_true (has (cache, "192.0.2.0/24"));
-  g_assert_true (lisp_map_cache_check (cache, NULL));
+  assert_consistent (cache);
 }
 
 /* The memo never answers with what a change made wrong: a more specific prefix inserted,
@@ -319,7 +329,104 @@ test_memo_random (void)
     }
   g_assert_cmpuint (lisp_map_cache_size (cache), <=, 300);
   g_assert_cmpuint (lisp_map_cache_evictions (cache), >, 0);
-  g_assert_true (lisp_map_cache_check (cache, NULL));
+  assert_consistent (cache);
+}
+
+/* The longest match at `now` by asking for every length of the host's prefix. */
+static const LispMapEntry *
+reference_match (LispMapCache *cache, guint8 family, const guint8 *addr, gint64 now)
+{
+  const LispMapEntry *want = NULL;
+  guint bits = family == LISP_FAMILY_IPV4 ? 32 : 128;
+
+  for (guint len = 0; len <= bits; len++)
+    {
+      const LispMapEntry *e;
+      LispPrefix p;
+
+      g_assert_true (lisp_prefix_init (&p, 0, family, addr, len));
+      e = lisp_map_cache_lookup_exact (cache, &p, now);
+      if (e != NULL)
+        want = e;
+    }
+  return want;
+}
+
+/* A big trie (its first 16 bits then a table, map-cache-stride.c) grown past 4096 entries,
+ * changed at every length (short prefixes cover many slots), shrunk below 1024 and grown
+ * again, with entries expiring: every lookup as the reference says, and the table as the
+ * trie says (lisp_map_cache_check). */
+static void
+test_big_trie (void)
+{
+  g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (LispPrefix));
+  const LispMapLocator l = { .family = LISP_FAMILY_IPV4, .priority = 1, .weight = 1 };
+  guint op, peak = 0, low = G_MAXUINT;
+
+  for (op = 0; op < 58000; op++)
+    {
+      /* Grow the IPv4 trie past 4096 entries, shrink it below 1024 (20000..39999), grow it
+       * again; the IPv6 one stays smaller. */
+      gboolean grow = op < 20000 || op >= 40000 ? g_rand_int_range (rand, 0, 4) != 0
+                                                : g_rand_int_range (rand, 0, 4) == 0;
+      guint8 family = g_rand_int_range (rand, 0, 5) != 0 ? LISP_FAMILY_IPV4 : LISP_FAMILY_IPV6;
+      guint8 addr[16];
+      gint64 now = (gint64) g_rand_int_range (rand, 0, 200) * SEC;
+
+      for (guint b = 0; b < 16; b++)
+        addr[b] = (guint8) g_rand_int (rand);
+      addr[0] &= 0x0f; /* denser near the top, so that short and long prefixes nest */
+      if (grow || held->len == 0)
+        {
+          LispPrefix p;
+          guint max = family == LISP_FAMILY_IPV4 ? 32 : 64;
+
+          g_assert_true (
+            lisp_prefix_init (&p, 0, family, addr, g_rand_int_range (rand, 0, max + 1)));
+          /* TTL 1 or 2 minutes: some are expired at the lookups' times. */
+          g_assert_true (lisp_map_cache_insert (cache, &p, &l, op % 3 != 0, LISP_ACTION_NO_ACTION,
+                                                1 + op % 2, LISP_MAP_ORIGIN_MAP_REPLY, 0, now,
+                                                NULL));
+          g_array_append_val (held, p);
+        }
+      else
+        {
+          guint i = g_rand_int_range (rand, 0, held->len);
+
+          lisp_map_cache_remove (cache, &g_array_index (held, LispPrefix, i));
+          g_array_remove_index_fast (held, i);
+        }
+      for (guint k = 0; k < 3; k++)
+        {
+          guint8 q[16];
+          guint8 qf = k == 0 ? LISP_FAMILY_IPV6 : LISP_FAMILY_IPV4;
+
+          /* Half near a held prefix, half anywhere. */
+          if (held->len > 0 && g_rand_boolean (rand))
+            memcpy (q, g_array_index (held, LispPrefix, g_rand_int_range (rand, 0, held->len)).addr,
+                    16);
+          else
+            for (guint b = 0; b < 16; b++)
+              q[b] = (guint8) g_rand_int (rand);
+          q[15] ^= (guint8) g_rand_int (rand);
+          q[3] ^= (guint8) (g_rand_int (rand) & 1);
+          g_assert_true (lisp_map_cache_lookup (cache, 0, qf, q, now + 30 * SEC) ==
+                         reference_match (cache, qf, q, now + 30 * SEC));
+        }
+      if (op % 1000 == 0)
+        assert_consistent (cache);
+      if (op < 20000)
+        peak = MAX (peak, lisp_map_cache_size (cache));
+      else if (op < 40000)
+        low = MIN (low, lisp_map_cache_size (cache));
+    }
+  g_test_message ("peak %u, low %u, end %u entries", peak, low, lisp_map_cache_size (cache));
+  g_assert_cmpuint (peak, >, 4096 * 5 / 4);
+  g_assert_cmpuint (low, <, 1024);
+  g_assert_cmpuint (lisp_map_cache_size (cache), >, 4096 * 5 / 4);
+  assert_consistent (cache);
 }
 
 int
@@ -333,5 +440,6 @@ main (int argc, char **argv)
   g_test_add_func ("/map-cache-limit/batches", test_batches);
   g_test_add_func ("/map-cache-limit/memo-invalidation", test_memo_invalidation);
   g_test_add_func ("/map-cache-limit/memo-random", test_memo_random);
+  g_test_add_func ("/map-cache-limit/big-trie", test_big_trie);
   return g_test_run ();
 }
