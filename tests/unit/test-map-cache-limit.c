@@ -308,7 +308,7 @@ test_memo_random (void)
           g_assert_true (lisp_map_cache_insert (cache, &p, &l, op % 2, LISP_ACTION_NO_ACTION, 1,
                                                 LISP_MAP_ORIGIN_MAP_REPLY, 0, op * SEC, NULL));
         }
-      for (i = 0; i < 50; i++)
+      for (i = 0; i < 20; i++)
         {
           guint8 *q = hosts[g_rand_int_range (rand, 0, G_N_ELEMENTS (hosts))];
           gint64 now = (op + g_rand_int_range (rand, 0, 120)) * SEC;
@@ -332,12 +332,13 @@ test_memo_random (void)
   assert_consistent (cache);
 }
 
-/* The longest match at `now` by asking for every length of the host's prefix. */
+/* The longest match at `now` by asking for every length of the host's prefix (up to 64
+ * in IPv6: the test's prefixes are no longer). */
 static const LispMapEntry *
 reference_match (LispMapCache *cache, guint8 family, const guint8 *addr, gint64 now)
 {
   const LispMapEntry *want = NULL;
-  guint bits = family == LISP_FAMILY_IPV4 ? 32 : 128;
+  guint bits = family == LISP_FAMILY_IPV4 ? 32 : 64;
 
   for (guint len = 0; len <= bits; len++)
     {
