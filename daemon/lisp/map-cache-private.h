@@ -49,9 +49,10 @@ typedef struct {
   MapCacheStrideSlot *stride; /* NULL, or 65536 slots once the trie is big */
 } Trie;
 
-/* After an entry of prefix p was added, replaced or removed (and t->n_entries updated):
- * builds, drops or updates the table. */
-void map_cache_stride_changed (Trie *t, const LispPrefix *p);
+/* After an entry of prefix p was added or replaced (inserted: the new entry; the node it
+ * replaced not freed yet) or removed (inserted NULL), and t->n_entries updated: builds,
+ * drops or updates the table. */
+void map_cache_stride_changed (Trie *t, const LispPrefix *p, const LispMapEntry *inserted);
 void map_cache_stride_free (Trie *t);
 /* For lisp_map_cache_check(): FALSE with an error when a slot differs from what the trie
  * says (or a big trie has no table). */

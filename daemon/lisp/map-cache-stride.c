@@ -8,9 +8,11 @@
  * of 16 bytes), so a trie only gets one from STRIDE_BUILD entries on (about 2 bytes an
  * entry there, less above), and gives it back below STRIDE_DROP.
  *
- * Kept exact on every change: an entry shorter than /16 covers 2^(16 - len) slots, which
- * are computed again from the root; a change at /16 or below touches one slot, the one of
- * its first 16 bits (glue nodes created or spliced out there share those bits). */
+ * Kept exact on every change: an entry shorter than /16 covers 2^(16 - len) slots, in
+ * which a new one becomes the longest entry unless a longer one is there, and from which
+ * a removed one has them computed again from the root; a change at /16 or longer touches
+ * one slot, the one of its first 16 bits (glue nodes created or spliced out there share
+ * those bits), computed again. */
 #include "map-cache-private.h"
 #include "addr-bits.h"
 #include "lisp-error.h"
@@ -74,7 +76,7 @@ map_cache_stride_free (Trie *t)
 }
 
 void
-map_cache_stride_changed (Trie *t, const LispPrefix *p)
+map_cache_stride_changed (Trie *t, const LispPrefix *p, const LispMapEntry *inserted)
 {
   guint first, count;
 
@@ -92,6 +94,20 @@ map_cache_stride_changed (Trie *t, const LispPrefix *p)
   first = (guint) p->addr[0] << 8 | p->addr[1];
   count = p->len < STRIDE_BITS ? 1u << (STRIDE_BITS - p->len) : 1;
   first &= ~(count - 1);
+  if (inserted != NULL && p->len < STRIDE_BITS)
+    {
+      /* A new entry shorter than /16 is the longest of its slots unless one was longer (or
+       * it replaced the entry of its own prefix, not freed yet); what it inserted above
+       * the nodes of /16 and longer leaves their slots' walks where they were. */
+      for (guint i = first; i < first + count; i++)
+        {
+          const LispMapEntry *best = t->stride[i].best;
+
+          if (best == NULL || best->prefix.len <= p->len)
+            t->stride[i].best = inserted;
+        }
+      return;
+    }
   for (guint i = first; i < first + count; i++)
     slot_compute (t, i, &t->stride[i]);
 }

@@ -231,9 +231,10 @@ entry_node_new (const LispPrefix *prefix, const LispMapLocator *locators, guint 
 }
 
 /* Puts en (prefix p) into the trie. Returns TRUE if it added an entry, FALSE if it
- * replaced one of the same prefix. */
+ * replaced one of the same prefix. A node en took the place of (an entry's or a glue
+ * node) goes to *replaced, for the caller to free once nothing points at it. */
 static gboolean
-trie_insert (Trie *t, EntryNode *en)
+trie_insert (Trie *t, EntryNode *en, Node **replaced)
 {
   const LispPrefix *p = &en->entry.prefix;
   guint plen = p->len;
@@ -274,7 +275,7 @@ trie_insert (Trie *t, EntryNode *en)
           en->node.child[0] = n->child[0];
           en->node.child[1] = n->child[1];
           *link = &en->node;
-          node_free (t, n);
+          *replaced = n;
           return was_glue;
         }
       link = &n->child[lisp_addr_bit (p->addr, n->len)];
@@ -408,6 +409,7 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
 {
   Trie *t;
   EntryNode *en;
+  Node *replaced = NULL;
 
   g_return_val_if_fail (cache != NULL, FALSE);
   g_return_val_if_fail (prefix != NULL, FALSE);
@@ -438,12 +440,14 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
 
   en = entry_node_new (prefix, locators, n_locators, action, ttl_minutes, origin,
                        map_version, now);
-  if (trie_insert (t, en))
+  if (trie_insert (t, en, &replaced))
     {
       cache->size++;
       t->n_entries++;
     }
-  map_cache_stride_changed (t, prefix);
+  map_cache_stride_changed (t, prefix, &en->entry);
+  if (replaced != NULL)
+    node_free (t, replaced);
   map_cache_changed (cache);
   return TRUE;
 }
@@ -566,7 +570,7 @@ lisp_map_cache_remove (LispMapCache *cache, const LispPrefix *prefix)
     return FALSE;
   cache->size--;
   t->n_entries--;
-  map_cache_stride_changed (t, prefix);
+  map_cache_stride_changed (t, prefix, NULL);
   map_cache_changed (cache);
   /* Drop empty tries so churn through many instance IDs does not accumulate them. */
   if (t->root == NULL)
