@@ -148,3 +148,29 @@ map_cache_evict (LispMapCache *cache, guint n, gint64 now)
   cache->evictions += victims->len;
   return victims->len;
 }
+
+void
+lisp_map_cache_set_limit (LispMapCache *cache, guint limit, gint64 now)
+{
+  g_return_if_fail (cache != NULL);
+
+  cache->limit = limit;
+  if (limit > 0 && cache->size > limit)
+    map_cache_evict (cache, cache->size - limit, now);
+}
+
+guint
+lisp_map_cache_get_limit (LispMapCache *cache)
+{
+  g_return_val_if_fail (cache != NULL, 0);
+
+  return cache->limit;
+}
+
+guint64
+lisp_map_cache_evictions (LispMapCache *cache)
+{
+  g_return_val_if_fail (cache != NULL, 0);
+
+  return cache->evictions;
+}

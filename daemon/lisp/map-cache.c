@@ -631,32 +631,6 @@ lisp_map_cache_size (LispMapCache *cache)
   return cache->size;
 }
 
-void
-lisp_map_cache_set_limit (LispMapCache *cache, guint limit, gint64 now)
-{
-  g_return_if_fail (cache != NULL);
-
-  cache->limit = limit;
-  if (limit > 0 && cache->size > limit)
-    map_cache_evict (cache, cache->size - limit, now);
-}
-
-guint
-lisp_map_cache_get_limit (LispMapCache *cache)
-{
-  g_return_val_if_fail (cache != NULL, 0);
-
-  return cache->limit;
-}
-
-guint64
-lisp_map_cache_evictions (LispMapCache *cache)
-{
-  g_return_val_if_fail (cache != NULL, 0);
-
-  return cache->evictions;
-}
-
 guint
 lisp_map_cache_set_reachable (LispMapCache *cache, const LispPrefix *prefix, guint8 family,
                               const guint8 *addr, gboolean reachable)
