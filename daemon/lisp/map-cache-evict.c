@@ -1,4 +1,5 @@
-/* Eviction of the map-cache's least recently used entries, for a cache with a size limit.
+/* The map-cache's size limit (lisp_map_cache_set_limit and its count of evictions) and the
+ * eviction of the least recently used entries that keeps it.
  *
  * Every entry node carries when it was last used (map-cache-private.h) instead of sitting
  * on a linked list: a list would cost 16 bytes an entry and a write to two neighbours on
