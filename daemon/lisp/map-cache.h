@@ -59,7 +59,9 @@ gboolean      lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *pref
                                      GError **error);
 
 /* Longest-prefix match among the entries not expired at `now`; NULL on a miss. addr
- * holds 4 (IPv4) or 16 (IPv6) bytes. */
+ * holds 4 (IPv4) or 16 (IPv6) bytes. The entry found counts as used (for eviction).
+ * A lookup writes (the memo of recent destinations, the entry's use): two threads must not
+ * look up in one cache at the same time without a lock. */
 const LispMapEntry *lisp_map_cache_lookup       (LispMapCache *cache, guint32 iid, guint8 family,
                                                  const guint8 *addr, gint64 now);
 /* The entry of exactly this prefix, unless expired at `now`. */
