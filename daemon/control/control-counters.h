@@ -55,6 +55,8 @@ typedef enum {
   LMN_CTL_SMR_NOT_CACHED,
   LMN_CTL_LOOKUP_RATE_LIMITED,
   LMN_CTL_ANSWER_RATE_LIMITED,
+  /* map-cache entries evicted to make room (map-cache-limit=) */
+  LMN_CTL_MAP_CACHE_EVICTED,
   LMN_CTL_N_COUNTERS
 } LmnControlCounter;
 

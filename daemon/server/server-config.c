@@ -21,7 +21,8 @@ static const char *const main_keys[] = { "listen", "port", "notify-retransmit-in
 static const char *const map_server_keys[] = { "rtrs", "rtr-key", NULL };
 static const char *const rtr_keys[] = { "address", "map-servers", "ms-key", "max-unverified",
                                         NULL };
-static const char *const proxy_keys[] = { "eids", "uplinks", "tun", "map-resolver", NULL };
+static const char *const proxy_keys[] = { "eids",         "uplinks",         "tun",
+                                          "map-resolver", "map-cache-limit", NULL };
 static const char *const site_keys[] = {
   "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id", "key2-algorithm",
   "accept-more-specifics", "proxy-reply", "increasing-nonces", NULL
@@ -564,6 +565,16 @@ parse_proxy (const Ctx *c, LmnServerConfig *config, GError **error)
       if (!parse_address (text, e))
         return fail (c, "map-resolver", error, LMN_SERVER_CONFIG_ERROR_INVALID,
                      "'%s' is not an IPv4 or IPv6 address", text);
+    }
+  if (has_key (c, "map-cache-limit"))
+    {
+      guint64 n;
+
+      /* The range is lispmnd.conf's, checked where the node's configuration is made. */
+      if (!get_number (c, "map-cache-limit", G_MAXUINT32, &n, error))
+        return FALSE;
+      proxy->has_map_cache_limit = TRUE;
+      proxy->map_cache_limit = n;
     }
   return TRUE;
 }

@@ -20,7 +20,9 @@ senders answer from there.
       registers, and wrong-key ones under the spent nonce change nothing; no key in the state file;
   (e) resolution: a miss sends an ECM'd Map-Request to the map-resolver, retransmitted after
       1 s and 2 s, then given up; a Map-Reply with the nonce installs the mapping (origin
-      map-reply), one with another nonce is counted as unsolicited.
+      map-reply), one with another nonce is counted as unsolicited;
+  (f) map-cache-limit=: more destinations resolved than the limit leave at most the limit's
+      worth of mappings (the configured ones kept), the rest evicted and counted.
 """
 import json
 import os
@@ -414,6 +416,58 @@ class ResolverTest(ControlTest):
         c = self.control()
         self.assertEqual(c["smr-received"], 3, c)
         self.assertEqual(c["smr-invoked-sent"], 1, c)
+
+
+# Sends one UDP datagram to each address given (port 9, discard), from MN.
+SEND_UDP = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for dst in sys.argv[1:]:
+    s.sendto(b"x", (dst, 9))
+"""
+
+
+class MapCacheLimitTest(ControlTest):
+    """(f) map-cache-limit=16: resolving 40 destinations (answered by R) keeps at most 16
+    mappings, the configured ones among them; the rest are evicted and counted, and the
+    state file says so."""
+
+    requests = ResolverTest.requests
+
+    def setUp(self):
+        super().setUp()
+        self.start_mn(extra=[f"map-resolvers={MS}", "map-cache-limit=16"], map_server=False)
+
+    def test_limit_holds(self):
+        dests = [f"203.0.113.{100 + i}" for i in range(40)]
+        x4 = lt.X_UPLINK[4][0]
+        answered = set()
+        deadline = time.monotonic() + 90
+        # Lookups may be rate-limited: whatever has no answer yet is sent again each round.
+        while len(answered) < len(dests) and time.monotonic() < deadline:
+            self.t.run(lt.MN, [lt.PYTHON, "-c", SEND_UDP] + [d for d in dests if d not in answered])
+            time.sleep(1.0)
+            latest = {}
+            for r in self.requests():
+                if r["dst"] in dests and r["dst"] not in answered:
+                    latest[r["dst"]] = r
+            if latest:
+                rloc = next(iter(latest.values()))["rlocs"][0]
+                self.exchange(rloc, [map_reply(r["nonce"], r["dst"], 32, [(x4, 1, 100)])
+                                     for r in latest.values()], wait=0.2, src=MS)
+                answered |= set(latest)
+        st = wait_for(lambda: (lambda s: s if s["control"]["map-reply-accepted"] >= 30 else None)(
+            self.mn.state()), 20, "30 mappings learnt")
+        c = st["control"]
+        self.assertEqual(st["map-cache-limit"], 16)
+        self.assertLessEqual(st["map-cache-size"], 16, st["map-cache"])
+        self.assertLessEqual(len(st["map-cache"]), 16)
+        self.assertEqual(st["map-cache-omitted"], 0)
+        # Two configured mappings, never evicted; everything learnt beyond the room went.
+        prefixes = {e["prefix"] for e in st["map-cache"]}
+        self.assertTrue({lt.SITE4, lt.SITE6} <= prefixes, prefixes)
+        self.assertGreaterEqual(c["map-cache-evicted"], c["map-reply-accepted"] - 14, c)
+        self.assertTrue(self.mn.proc.running())
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ test_full (void)
                              "rloc-probe-interval=0\n"
                              "nat-traversal=on\n"
                              "nat-keepalive-interval=3600\n"
+                             "map-cache-limit=10000000\n"
                              "map-resolvers=203.0.113.1;2001:db8:53::1\n"
                              "proxy-etrs=203.0.113.2;2001:db8:2::2 2;203.0.113.3 3 7\n"
                              "strict-source-check=on\n"
@@ -123,6 +124,7 @@ check_full (const LmnConfig *c)
   g_assert_cmpuint (c->rloc_probe_interval, ==, 0);
   g_assert_cmpint (c->nat_traversal, ==, LMN_NAT_TRAVERSAL_ON);
   g_assert_cmpuint (c->nat_keepalive_interval, ==, 3600);
+  g_assert_cmpuint (c->map_cache_limit, ==, 10000000);
   g_assert_cmpuint (c->map_resolvers->len, ==, 2);
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 0), "203.0.113.1");
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 1), "2001:db8:53::1");
@@ -191,6 +193,7 @@ test_defaults (void)
   g_assert_cmpuint (c->rloc_probe_interval, ==, 60);
   g_assert_cmpint (c->nat_traversal, ==, LMN_NAT_TRAVERSAL_AUTO);
   g_assert_cmpuint (c->nat_keepalive_interval, ==, 20);
+  g_assert_cmpuint (c->map_cache_limit, ==, 50000);
   g_assert_cmpuint (c->map_resolvers->len, ==, 0);
   g_assert_cmpuint (c->proxy_etrs->len, ==, 0);
   g_assert_false (c->strict_source_check);
@@ -309,7 +312,7 @@ static const struct {
     "t.conf:3: [lispmnd]: unknown key 'colour' (valid keys: mode, eids, instance-id, tun, "
     "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs, "
     "rloc-probe-interval, nat-traversal, "
-    "nat-keepalive-interval, strict-source-check, proxy-itrs)" },
+    "nat-keepalive-interval, strict-source-check, proxy-itrs, map-cache-limit)" },
   { BASE "mtu=1400\nmtu=1500\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [lispmnd] mtu: given twice (first on line 3)" },
   /* [lispmnd] values */
@@ -385,6 +388,18 @@ static const struct {
   { BASE "nat-keepalive-interval=20s\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] nat-keepalive-interval: '20s' is not a keepalive interval in seconds "
     "(5-3600)" },
+  { BASE "map-cache-limit=15\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '15' is not a number of map-cache entries "
+    "(16-10000000)" },
+  { BASE "map-cache-limit=10000001\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '10000001' is not a number of map-cache entries "
+    "(16-10000000)" },
+  { BASE "map-cache-limit=50k\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '50k' is not a number of map-cache entries "
+    "(16-10000000)" },
+  { BASE "map-cache-limit=99999999999999999999\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '99999999999999999999' is not a number of "
+    "map-cache entries (16-10000000)" },
   { BASE "queue-length=1025\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] queue-length: '1025' is not a queue length (0-1024)" },
   { BASE "map-resolvers=203.0.113.1;map.example.com\n", LMN_CONFIG_ERROR_INVALID,
