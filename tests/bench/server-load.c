@@ -135,7 +135,9 @@ write_config (const Bench *b, const char *path, const char *server, GError **err
                               "proxy-reply=always\n",
                               i, text, key);
     }
-  return g_file_set_contents (path, s->str, (gssize) s->len, error);
+  /* Readable by its owner only: it holds keys, and lispmn-server refuses it otherwise. */
+  return g_file_set_contents_full (path, s->str, (gssize) s->len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   0600, error);
 }
 
 /* ---- messages ---- */
