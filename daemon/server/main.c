@@ -27,6 +27,7 @@
 
 #define DEFAULT_CONFIG SYSCONFDIR "/lispmn/lispmn-server.conf"
 #define MAX_LOCAL_HOPS 4
+#define STATE_INTERVAL G_USEC_PER_SEC    /* µs: the state file written at most this often */
 #define RCVBUF         (4 * 1024 * 1024) /* bytes: some thousands of queued control messages */
 
 typedef struct {
@@ -39,6 +40,8 @@ typedef struct {
   GArray *own;             /* LmnEndpoint: our addresses (listen=, [rtr] address=) */
   guint16 port;            /* of the sockets: where our answers come from */
   const gchar  *state_file;  /* NULL: none */
+  gint64 state_written;      /* µs, monotonic: when the state file was last written */
+  guint state_timer;         /* the write of a change held back (state_changed), or 0 */
   const LmnLogLevels *levels;
   GMainLoop    *loop;
 } Server;
@@ -80,6 +83,35 @@ write_state (Server *s)
     }
   if (!lmn_file_replace (s->state_file, json, &error))
     g_warning ("cannot write the state file: %s", error->message);
+  s->state_written = g_get_monotonic_time ();
+}
+
+static gboolean
+on_state_timer (gpointer user_data)
+{
+  Server *s = user_data;
+
+  s->state_timer = 0;
+  write_state (s);
+  return G_SOURCE_REMOVE;
+}
+
+/* The state changed: written at once when the file is older than STATE_INTERVAL, else once
+ * at the end of it. With thousands of registrations the file is megabytes, and writing it
+ * at every Map-Register held a busy server to under a hundred of them a second; SIGUSR1
+ * still writes it at once. */
+static void
+state_changed (Server *s)
+{
+  gint64 since = g_get_monotonic_time () - s->state_written;
+
+  if (s->state_file == NULL || s->state_timer != 0)
+    return;
+  if (since >= STATE_INTERVAL)
+    write_state (s);
+  else
+    s->state_timer = g_timeout_add ((guint) ((STATE_INTERVAL - since) / 1000) + 1, on_state_timer,
+                                    s);
 }
 
 static GSocketAddress *
@@ -252,7 +284,7 @@ deliver (Server *s, GPtrArray *out, const LmnEndpoint *local)
         g_ptr_array_add (out, g_ptr_array_steal_index (next, 0));
     }
   if (changed)
-    write_state (s);
+    state_changed (s);
   send_all (s, remote, local);
 }
 
@@ -274,7 +306,7 @@ handle_datagram (Server *s, const guint8 *buf, gsize len, struct msghdr *msg, GP
       return;
     }
   if (dispatch (s, buf, len, &source, have_local ? &local : NULL, out))
-    write_state (s);
+    state_changed (s);
   deliver (s, out, have_local ? &local : NULL);
 }
 
@@ -309,7 +341,7 @@ on_tick (gpointer user_data)
    * was first sent from). */
   if (lmn_map_server_tick (s->ms, now_seconds (), out) |
       (s->rtr != NULL && lmn_rtr_tick (s->rtr, now_seconds ())))
-    write_state (s);
+    state_changed (s);
   deliver (s, out, NULL);
   lmn_tx_batch_flush (s->tx);
   return G_SOURCE_CONTINUE;
@@ -447,6 +479,11 @@ server_run (Server *s)
 static void
 server_clear (Server *s)
 {
+  if (s->state_timer != 0) /* a change not written yet */
+    {
+      g_clear_handle_id (&s->state_timer, g_source_remove);
+      write_state (s);
+    }
   g_clear_pointer (&s->tx, lmn_tx_batch_free); /* sends what is queued: before the sockets go */
   for (guint i = 0; s->sockets != NULL && i < s->sockets->len; i++)
     g_socket_close (g_ptr_array_index (s->sockets, i), NULL);

@@ -19,7 +19,7 @@ Each phase is a closed loop (--window messages in flight). For each it prints th
 per second of wall time and per CPU-second of lispmn-server (utime + stime from /proc: the
 figure to trust on a shared machine), and lispmn-server's RSS before and after the
 registrations, per registration. --cpu N pins lispmn-server to one CPU (taskset), as the
-bars are for one core.
+bars are for one core; --state-file has it keep a state file, as the integration tests do.
 """
 import argparse
 import json
@@ -62,6 +62,8 @@ def run(args, t, workdir):
     conf = os.path.join(workdir, "lispmn-server.conf")
     subprocess.run([LOAD, "--write-config", conf] + common, check=True)
     cmd = [SERVER, "--config", conf]
+    if args.state_file:
+        cmd += ["--state-file", os.path.join(workdir, "state.json")]
     if args.cpu is not None:
         cmd = ["taskset", "-c", str(args.cpu)] + cmd
     server = t.popen("s", cmd, os.path.join(workdir, "lispmn-server.log"))
@@ -114,6 +116,8 @@ def main():
     p.add_argument("--cpu", type=int, help="pin lispmn-server to this CPU")
     p.add_argument("--start-timeout", type=float, default=120)
     p.add_argument("--phase-timeout", type=float, default=300)
+    p.add_argument("--state-file", action="store_true",
+                   help="run lispmn-server with --state-file (written at every change)")
     p.add_argument("--json", action="store_true", help="also print the results as JSON")
     args = p.parse_args()
     if os.geteuid() != 0:
