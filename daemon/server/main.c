@@ -527,7 +527,7 @@ main (int argc, char **argv)
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "Configuration file (default " DEFAULT_CONFIG ")", "FILE" },
     { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
-      "Write the state as JSON to FILE on changes and on SIGUSR1", "FILE" },
+      "Write the state as JSON to FILE on changes (at most once a second) and on SIGUSR1", "FILE" },
     { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
       "Print the state file FILE readably and exit", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &levels.verbose, "Log informational messages", NULL },

@@ -15,7 +15,7 @@
  *
  * Phases (each a closed loop: at most --window messages unanswered at any time):
  *   register   every EID registered once (HMAC-SHA-256, its own xTR-ID, M bit): Map-Notifys
- *   refresh    the same again with higher nonces: Map-Notifys
+ *   refresh    the same again with higher nonces (each phase's are above the last's)
  *   resolve    ECM'd Map-Requests for registered EIDs: positive Map-Replies
  *   unregistered  ECM'd Map-Requests for EIDs inside a site but not registered: negative
  *   non-eid    ECM'd Map-Requests for EIDs outside every site: negative
@@ -143,7 +143,7 @@ write_config (const Bench *b, const char *path, const char *server, GError **err
 /* ---- messages ---- */
 
 static GBytes *
-build_register (const Bench *b, guint i, guint round)
+build_register (const Bench *b, guint i, guint64 nonce)
 {
   g_autoptr(LispMapRegister) m = lisp_map_register_new (LISP_TYPE_MAP_REGISTER);
   guint site = i / per_site (b);
@@ -160,7 +160,7 @@ build_register (const Bench *b, guint i, guint round)
   m->has_xtr_id = TRUE;
   memset (m->xtr_id, 0xb0, 12);
   memcpy (m->xtr_id + 12, &id, 4);
-  m->nonce = ((guint64) round << 40) | i;
+  m->nonce = nonce;
   m->key_id = 0;
   m->alg_id = LISP_AUTH_HMAC_SHA256_128;
   rec = lisp_record_new (lisp_address_new_ipv6 (eid), 128, 1440);
@@ -199,6 +199,9 @@ build_phase (const Bench *b, const char *phase)
   guint64 seed = 42;
   gboolean reg = g_str_equal (phase, "register") || g_str_equal (phase, "refresh");
   guint n = reg ? b->eids : b->requests;
+  /* The clock in µs, shifted: above every earlier phase's, for every xTR-ID, so that no
+   * Map-Register of a later phase (or run) looks like a replay. */
+  guint64 nonce = (guint64) g_get_real_time () << 8;
 
   for (guint i = 0; i < n; i++)
     {
@@ -207,7 +210,7 @@ build_phase (const Bench *b, const char *phase)
 
       if (reg)
         {
-          g_ptr_array_add (msgs, build_register (b, i, g_str_equal (phase, "refresh") ? 2 : 1));
+          g_ptr_array_add (msgs, build_register (b, i, nonce));
           continue;
         }
       if (g_str_equal (phase, "resolve"))
