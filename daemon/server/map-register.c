@@ -171,29 +171,41 @@ nonce_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16])
   return g_bytes_new (buf, sizeof buf);
 }
 
+/* Makes the entry of key the most recently heard from in nonce_order (adding it there if it
+ * is not yet: an entry put in the table by other means is taken in on its first update). */
+static void
+touch_nonce (LmnMapServer *ms, gpointer key, LastNonce *last)
+{
+  if (last->link != NULL)
+    g_queue_unlink (&ms->nonce_order, last->link);
+  else
+    {
+      last->link = g_list_alloc ();
+      last->link->data = key;
+    }
+  g_queue_push_tail_link (&ms->nonce_order, last->link);
+}
+
 static void
 remember_nonce (LmnMapServer *ms, GBytes *id, guint64 nonce, gint64 now)
 {
-  LastNonce *last = g_hash_table_lookup (ms->last_nonces, id);
+  gpointer key = NULL, value = NULL;
+  LastNonce *last;
 
-  if (last == NULL)
+  if (!g_hash_table_lookup_extended (ms->last_nonces, id, &key, &value))
     {
       /* The one heard from least recently is forgotten first: the head of nonce_order. */
-      if (g_hash_table_size (ms->last_nonces) >= LMN_MS_NONCES_MAX)
+      if (g_hash_table_size (ms->last_nonces) >= LMN_MS_NONCES_MAX && ms->nonce_order.head != NULL)
         g_hash_table_remove (ms->last_nonces, g_queue_pop_head (&ms->nonce_order));
-      last = g_new0 (LastNonce, 1);
-      id = g_bytes_ref (id);
-      g_hash_table_insert (ms->last_nonces, id, last);
-      g_queue_push_tail (&ms->nonce_order, id);
-      last->link = ms->nonce_order.tail;
+      key = g_bytes_ref (id);
+      value = g_new0 (LastNonce, 1);
+      g_hash_table_insert (ms->last_nonces, key, value);
     }
-  else
-    {
-      if (nonce > last->nonce && nonce - last->nonce < NONCE_COUNTING_STEP)
-        last->counting = TRUE;
-      g_queue_unlink (&ms->nonce_order, last->link);
-      g_queue_push_tail_link (&ms->nonce_order, last->link);
-    }
+  else if (nonce > ((LastNonce *) value)->nonce &&
+           nonce - ((LastNonce *) value)->nonce < NONCE_COUNTING_STEP)
+    ((LastNonce *) value)->counting = TRUE;
+  last = value;
+  touch_nonce (ms, key, last);
   last->nonce = nonce;
   last->when = now;
 }
