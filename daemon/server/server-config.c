@@ -5,6 +5,7 @@
 
 #include "interface-name.h"
 #include "keyfile-scanner.h"
+#include "site-claims.h"
 #include "lisp-auth.h"
 #include "lisp-prefix.h"
 #include "lmn-ip.h"
@@ -32,51 +33,8 @@ typedef struct {
   const char            *file;
   GKeyFile              *keyfile;
   const LmnKeyfileGroup *group;
-  GTree *claimed; /* LispPrefix* -> the LmnSite that lists it (earlier sites) */
+  LmnSiteClaims *claimed; /* the prefixes of the sites read so far */
 } Ctx;
-
-/* The order of claimed: instance, family, address, then length. */
-static gint
-compare_claims (gconstpointer a, gconstpointer b, gpointer unused)
-{
-  const LispPrefix *p = a, *q = b;
-  int c = memcmp (p->addr, q->addr, sizeof p->addr);
-
-  if (p->iid != q->iid)
-    return p->iid < q->iid ? -1 : 1;
-  if (p->family != q->family)
-    return p->family < q->family ? -1 : 1;
-  if (c != 0)
-    return c;
-  return (p->len > q->len) - (p->len < q->len);
-}
-
-static gboolean
-prefixes_overlap (const LispPrefix *o, const LispPrefix *p)
-{
-  guint8 l = MIN (o->len, p->len);
-  LispPrefix a, b;
-
-  lisp_prefix_init (&a, o->iid, o->family, o->addr, l);
-  lisp_prefix_init (&b, p->iid, p->family, p->addr, l);
-  return lisp_prefix_equal (&a, &b);
-}
-
-/* An earlier site's prefix that overlaps p, or NULL. The claimed prefixes overlap none
- * another, so in their order the one that holds p comes right before it and the first
- * one p holds right after: only those two need a look, not every site's prefixes. */
-static GTreeNode *
-overlapping_claim (GTree *claimed, const LispPrefix *p)
-{
-  GTreeNode *after = g_tree_lower_bound (claimed, p);
-  GTreeNode *before = after != NULL ? g_tree_node_previous (after) : g_tree_node_last (claimed);
-
-  if (after != NULL && prefixes_overlap (g_tree_node_key (after), p))
-    return after;
-  if (before != NULL && prefixes_overlap (g_tree_node_key (before), p))
-    return before;
-  return NULL;
-}
 
 static gboolean fail (const Ctx *c, const char *key, GError **error, int code,
                       const char *format, ...) G_GNUC_PRINTF (5, 6);
@@ -457,7 +415,8 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
     {
       gchar *item = g_strstrip (prefixes[i]);
       g_autoptr(GError) local = NULL;
-      GTreeNode *claim;
+      const LispPrefix *claim;
+      const LmnSite *other;
       LispPrefix p;
 
       if (item[0] == '\0')
@@ -466,11 +425,10 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
         return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID, "'%s': %s",
                      item, local->message);
       /* Two sites claiming the same space would make authorisation ambiguous. */
-      claim = overlapping_claim (c->claimed, &p);
+      claim = lmn_site_claims_overlap (c->claimed, &p, &other);
       if (claim != NULL)
         {
-          const LmnSite *other = g_tree_node_value (claim);
-          g_autofree gchar *ot = lisp_prefix_to_string (g_tree_node_key (claim));
+          g_autofree gchar *ot = lisp_prefix_to_string (claim);
 
           return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID,
                        "'%s' overlaps %s of [site %s]", item, ot, other->name);
@@ -502,10 +460,7 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
     }
   if (has_key (c, "increasing-nonces") && !get_nonce_check (c, &site->increasing_nonces, error))
     return FALSE;
-  for (guint i = 0; i < site->prefixes->len; i++)
-    g_tree_insert (c->claimed,
-                   g_memdup2 (&g_array_index (site->prefixes, LispPrefix, i), sizeof (LispPrefix)),
-                   site);
+  lmn_site_claims_add (c->claimed, site);
   g_ptr_array_add (config->sites, g_steal_pointer (&site));
   return TRUE;
 }
@@ -714,7 +669,7 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GError) local = NULL;
-  g_autoptr(GTree) claimed = g_tree_new_full (compare_claims, NULL, g_free, NULL);
+  g_autoptr(LmnSiteClaims) claimed = lmn_site_claims_new ();
   LmnEndpoint any4 = { .family = LISP_FAMILY_IPV4 }, any6 = { .family = LISP_FAMILY_IPV6 };
 
   if (data == NULL)   /* an empty file may come as NULL */

@@ -1,9 +1,11 @@
 /* The map-server's lookup structures (prefix-table.c, site-index.c, the registrations in
- * ms-context.c) against the plain scans they replaced: random sites and prefixes, every
+ * ms-context.c) and the configuration's overlap check (site-claims.c) against the plain
+ * scans they replaced: random sites and prefixes, every
  * answer compared with the scan's. */
 #include "map-server.h"
 #include "ms-context.h"
 #include "prefix-table.h"
+#include "site-claims.h"
 #include "site-index.h"
 
 #include "addr-bits.h"
@@ -186,6 +188,50 @@ test_site_index_random (void)
     }
 }
 
+/* The configuration's overlap check: random prefixes, each claimed when it overlaps none
+ * claimed before, the answer compared with a comparison against every claimed prefix. */
+static void
+test_site_claims (void)
+{
+  g_autoptr(GPtrArray) sites = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_site_free);
+  g_autoptr(LmnSiteClaims) claims = lmn_site_claims_new ();
+  guint64 seed = 3;
+  guint refused = 0;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      LispPrefix p = random_prefix (&seed, i % 3 == 0 ? 0 : 24);
+      const LmnSite *by = NULL, *scan_by = NULL;
+      const LispPrefix *hit = lmn_site_claims_overlap (claims, &p, &by);
+      LmnSite *site;
+
+      for (guint s = 0; s < sites->len && scan_by == NULL; s++)
+        {
+          const LmnSite *other = g_ptr_array_index (sites, s);
+          const LispPrefix *o = &g_array_index (other->prefixes, LispPrefix, 0);
+
+          if (o->iid == p.iid && o->family == p.family &&
+              lisp_addr_match (o->addr, p.addr, MIN (o->len, p.len)))
+            scan_by = other;
+        }
+      g_assert_cmpint (hit != NULL, ==, scan_by != NULL);
+      if (hit != NULL)
+        {
+          /* The one it names does overlap (there may be several). */
+          g_assert_true (lisp_addr_match (hit->addr, p.addr, MIN (hit->len, p.len)));
+          g_assert_true (lisp_prefix_equal (hit, &g_array_index (by->prefixes, LispPrefix, 0)));
+          refused++;
+          continue;
+        }
+      site = lmn_site_new ("s");
+      g_array_append_val (site->prefixes, p);
+      g_ptr_array_add (sites, site);
+      lmn_site_claims_add (claims, site);
+    }
+  g_assert_cmpuint (refused, >, 100);
+  g_assert_cmpuint (sites->len, >, 40);
+}
+
 static LmnSiteRegistration *
 registration (const LmnSite *site, guint i, gint64 now, guint32 ttl)
 {
@@ -260,5 +306,6 @@ main (int argc, char **argv)
   g_test_add_func ("/site-index/prefix-table", test_prefix_table);
   g_test_add_func ("/site-index/random-against-scans", test_site_index_random);
   g_test_add_func ("/site-index/registrations", test_registrations);
+  g_test_add_func ("/site-index/claims", test_site_claims);
   return g_test_run ();
 }
