@@ -14,38 +14,12 @@
 
 #include "ms-context.h"
 
-#include "addr-bits.h"
-
 /* ---- negative answers ---- */
-
-static gboolean
-prefixes_overlap (const LispPrefix *a, const LispPrefix *b)
-{
-  return a->iid == b->iid && a->family == b->family &&
-         lisp_addr_match (a->addr, b->addr, MIN (a->len, b->len));
-}
 
 static gboolean
 inside_some_site (const LmnMapServer *ms, const LispPrefix *q)
 {
-  for (guint i = 0; i < ms->sites->len; i++)
-    if (lmn_site_holds (g_ptr_array_index (ms->sites, i), q))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-overlaps_some_site (const LmnMapServer *ms, const LispPrefix *q)
-{
-  for (guint i = 0; i < ms->sites->len; i++)
-    {
-      const LmnSite *site = g_ptr_array_index (ms->sites, i);
-
-      for (guint j = 0; j < site->prefixes->len; j++)
-        if (prefixes_overlap (&g_array_index (site->prefixes, LispPrefix, j), q))
-          return TRUE;
-    }
-  return FALSE;
+  return lmn_site_index_holding (ms->site_index, q) != NULL;
 }
 
 gboolean
@@ -57,20 +31,11 @@ lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 famil
 
   if (!lisp_prefix_init (&host, iid, family, addr, max) || inside_some_site (ms, &host))
     return FALSE;
-  /* Shortest first: the first length at which no site prefix overlaps is the answer. The
-   * host prefix itself overlaps nothing, since it lies outside every site. */
-  for (guint len = 0; len <= max; len++)
-    {
-      LispPrefix candidate;
-
-      lisp_prefix_init (&candidate, iid, family, addr, (guint8) len);
-      if (!overlaps_some_site (ms, &candidate))
-        {
-          *out = candidate;
-          return TRUE;
-        }
-    }
-  *out = host;
+  /* The shortest length at which no site prefix overlaps: past the most leading bits the
+   * address shares with any of them (the host prefix itself overlaps nothing, since it lies
+   * outside every site). */
+  lisp_prefix_init (out, iid, family, addr,
+                    (guint8) lmn_site_index_non_eid_len (ms->site_index, iid, family, addr));
   return TRUE;
 }
 

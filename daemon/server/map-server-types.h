@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 #define LMN_MS_NOTIFY_RETRY_MAX 60
 #define LMN_MS_NOTIFY_TRIES     6
 /* xTR-IDs whose last Map-Register nonce is remembered (the oldest is forgotten first). */
-#define LMN_MS_NONCES_MAX 4096
+#define LMN_MS_NONCES_MAX 131072
 
 /* One datagram to send. */
 typedef struct {

@@ -20,6 +20,9 @@ lmn_map_server_new (GPtrArray *sites)
   ms->sites = sites;
   g_ptr_array_set_free_func (ms->sites, (GDestroyNotify) lmn_site_free);
   ms->registrations = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_site_registration_free);
+  ms->site_index = lmn_site_index_new (ms->sites);
+  ms->by_prefix = lmn_prefix_table_new ();
+  ms->next_expiry = G_MAXINT64;
   ms->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_pending_notify_free);
   ms->last_nonces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify) g_bytes_unref, g_free);
@@ -47,8 +50,11 @@ lmn_map_server_free (LmnMapServer *ms)
   lmn_rate_limit_free (ms->wrong_key_limit);
   lmn_secret_free (ms->rtr_key);
   g_array_unref (ms->rtrs);
+  g_queue_clear (&ms->nonce_order); /* its data are last_nonces' keys */
   g_hash_table_unref (ms->last_nonces);
   g_ptr_array_unref (ms->registrations);
+  lmn_prefix_table_free (ms->by_prefix);
+  lmn_site_index_free (ms->site_index);
   g_ptr_array_unref (ms->sites);
   g_free (ms);
 }
