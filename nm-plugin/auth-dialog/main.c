@@ -52,7 +52,7 @@ main (int argc, char **argv)
 {
   g_autofree gchar *uuid = NULL, *service = NULL;
   gboolean external_ui = FALSE;
-  LmnSecretsRequest request = { 0 };
+  g_auto(LmnSecretsRequest) request = { 0 };
   g_autofree gchar *key = NULL, *answer = NULL;
   g_autoptr(GError) error = NULL;
   const GOptionEntry options[] = {

@@ -80,3 +80,12 @@ lmn_secrets_request_answer (const char *key)
   /* One key per line: a key with a newline cannot be said, and is no key lispmnd takes. */
   return g_strdup_printf ("%s\n%s\n\n\n", LMN_VPN_SECRET_MAP_SERVER_KEY, key);
 }
+
+void
+lmn_secrets_request_clear (LmnSecretsRequest *request)
+{
+  g_clear_pointer (&request->name, g_free);
+  g_clear_pointer (&request->data, g_hash_table_unref);
+  g_clear_pointer (&request->secrets, g_hash_table_unref);
+  g_clear_pointer (&request->hints, g_strfreev);
+}

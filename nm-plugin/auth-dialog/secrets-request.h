@@ -23,5 +23,9 @@ gboolean lmn_secrets_request_should_ask (const LmnSecretsRequest *request);
 gchar *lmn_secrets_request_external_ui (const LmnSecretsRequest *request);
 /* NetworkManager's answer: the map-server key when there is one, then the end marker. */
 gchar *lmn_secrets_request_answer (const char *key);
+/* Frees what the request holds (the name, the tables, the hints). */
+void lmn_secrets_request_clear (LmnSecretsRequest *request);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LmnSecretsRequest, lmn_secrets_request_clear)
 
 G_END_DECLS

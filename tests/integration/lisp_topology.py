@@ -452,14 +452,16 @@ import socket, sys
 src, dst, payload = sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((src, 0))
-s.sendto(payload, (dst, 4342))
+for _ in range(int(sys.argv[4])):
+    s.sendto(payload, (dst, 4342))
 """
 
 
-def send_control(t, ns, src, dst, payload):
-    """One UDP datagram to dst's LISP control port, from src (an IPv4 address in ns): a
-    recorded or forged control message, sent again."""
-    t.run(ns, [PYTHON, "-c", SEND_CONTROL, src, dst, payload.hex()])
+def send_control(t, ns, src, dst, payload, count=1):
+    """UDP datagrams to dst's LISP control port, from src (an IPv4 address in ns): a recorded
+    or forged control message, sent again count times in a row from one process (a burst
+    does not depend on how fast the machine starts processes)."""
+    t.run(ns, [PYTHON, "-c", SEND_CONTROL, src, dst, payload.hex(), str(count)])
 
 
 def ping_ok(t, ns, dst, source=None):

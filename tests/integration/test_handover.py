@@ -51,6 +51,11 @@ class Handover(fixtures.TestCase):
     def test_smr_not_held(self):
         self.start()
         control = lambda: self.x.state()["control"]  # noqa: E731
+        # X acts on SMRs only for EIDs it has cached (RFC 9301 §6.1): C's traffic to MN's
+        # EID makes it look MN up first.
+        lt.ping(self.t, lt.C, lt.EID4, count=2)
+        wait_for(lambda: any(e["prefix"] == f"{lt.EID4}/32" for e in self.x.state()["map-cache"]),
+                 10, "X to cache MN's EID")
         before = control()
         # SMRs may come from anyone: X looks the Source-EID up through the mapping system.
         r3 = lt.X_UPLINK[4][1]
@@ -67,8 +72,7 @@ class Handover(fixtures.TestCase):
 
         # A flood: at most SMR_BURST more within the limit, then one per second.
         before = control()
-        for _ in range(20):
-            lt.send_control(self.t, lt.R, r3, lt.X_UPLINK[4][0], smr)
+        lt.send_control(self.t, lt.R, r3, lt.X_UPLINK[4][0], smr, count=20)
         wait_for(lambda: control()["smr-received"] - before["smr-received"] == 20, 10,
                  "X to take the 20 SMRs")
         sent = control()["smr-invoked-sent"] - before["smr-invoked-sent"]
