@@ -134,8 +134,7 @@ class Guide(fixtures.TestCase):
 
     def start_server(self, blocks):
         (conf,) = blocks["server-conf"]
-        with open(os.path.join(self.dir, "lispmn-server.conf"), "w") as f:
-            f.write(conf)
+        lt.write_private(os.path.join(self.dir, "lispmn-server.conf"), conf)
         for block in blocks["server-sh"]:
             for words in commands(block):
                 self.t.run("server", words)
