@@ -8,6 +8,7 @@
 #include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
+#include "replay-state.h"
 #include "rtr.h"
 #include "server-config.h"
 #include "server-show.h"
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #define DEFAULT_CONFIG SYSCONFDIR "/lispmn/lispmn-server.conf"
+#define DEFAULT_REPLAY_STATE LOCALSTATEDIR "/lib/lispmn/lispmn-server.replay"
 #define MAX_DATAGRAM 65535
 #define MAX_LOCAL_HOPS 4
 
@@ -36,6 +38,7 @@ typedef struct {
   GArray *own;             /* LmnEndpoint: our addresses (listen=, [rtr] address=) */
   guint16 port;            /* of the sockets: where our answers come from */
   const gchar  *state_file;  /* NULL: none */
+  const gchar *replay_file;  /* the replay state (replay-state.h) */
   const LmnLogLevels *levels;
   GMainLoop    *loop;
 } Server;
@@ -305,6 +308,39 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The replay state, when it changed: on a timer and at shutdown, never per packet. */
+static void
+save_replay_state (Server *s)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (lmn_replay_state_dirty (s->ms) && !lmn_replay_state_save (s->ms, s->replay_file, &error))
+    g_warning ("cannot write the replay state: %s", error->message);
+}
+
+static gboolean
+on_replay_timer (gpointer user_data)
+{
+  save_replay_state (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The replay state of the server's earlier run: without it, a replayed old Map-Register
+ * would be taken. A file that cannot be read is no reason not to serve: said loudly. */
+static void
+load_replay_state (Server *s)
+{
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  if (!lmn_replay_state_load (s->ms, s->replay_file, now_seconds (), &n, &error))
+    g_warning ("cannot read the replay state (old Map-Registers replayed now could be taken "
+               "until each xTR registers again): %s",
+               error->message);
+  else
+    g_info ("replay state: the last nonces of %u xTR-IDs from %s", n, s->replay_file);
+}
+
 static gboolean
 on_usr1 (gpointer user_data)
 {
@@ -387,6 +423,8 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
   if (config->rtr != NULL)
     g_array_append_vals (s->own, config->rtr->addresses->data, config->rtr->addresses->len);
   s->ms = lmn_map_server_new (g_steal_pointer (&config->sites));
+  lmn_map_server_set_started (s->ms, now_seconds ());
+  load_replay_state (s);
   lmn_map_server_set_notify_retry (s->ms, config->notify_retry);
   lmn_map_server_set_rtrs (s->ms, config->rtrs);
   lmn_map_server_set_rtr_key (s->ms, config->rtr_key);
@@ -404,7 +442,7 @@ static void
 server_run (Server *s)
 {
   LmnDaemonSignals signals;
-  guint tick;
+  guint tick, replay_timer;
 
   s->loop = g_main_loop_new (NULL, FALSE);
   for (guint i = 0; i < s->sockets->len; i++)
@@ -416,6 +454,7 @@ server_run (Server *s)
       g_source_attach (source, NULL);
     }
   tick = g_timeout_add_seconds (1, on_tick, s);
+  replay_timer = g_timeout_add_seconds (LMN_REPLAY_STATE_INTERVAL, on_replay_timer, s);
   lmn_daemon_signals_watch (&signals, s->loop, on_usr1, s);
   write_state (s);
   g_message ("lispmn-server %s running: %u site(s)%s%s", PACKAGE_VERSION,
@@ -425,6 +464,8 @@ server_run (Server *s)
 
   lmn_daemon_signals_clear (&signals);
   g_source_remove (tick);
+  g_source_remove (replay_timer);
+  save_replay_state (s);
 }
 
 static void
@@ -442,11 +483,14 @@ server_clear (Server *s)
 
 /* The daemon: reads the configuration, serves, and returns the exit status. */
 static int
-serve (const char *config_path, const char *state_file, const LmnLogLevels *levels)
+serve (const char *config_path, const char *state_file, const char *replay_file,
+       const LmnLogLevels *levels)
 {
   g_autoptr(LmnServerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  Server s = { .state_file = state_file, .levels = levels };
+  Server s = { .state_file = state_file,
+               .levels = levels,
+               .replay_file = replay_file != NULL ? replay_file : DEFAULT_REPLAY_STATE };
   gboolean started;
 
   lmn_daemon_log_levels (levels);
@@ -466,12 +510,17 @@ main (int argc, char **argv)
   g_autofree gchar *config_path = NULL;
   g_autofree gchar *show_path = NULL;
   g_autofree gchar *state_file = NULL;
+  g_autofree gchar *replay_file = NULL;
   static LmnLogLevels levels;
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "Configuration file (default " DEFAULT_CONFIG ")", "FILE" },
     { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
       "Write the state as JSON to FILE on changes and on SIGUSR1", "FILE" },
+    { "replay-state", 0, 0, G_OPTION_ARG_FILENAME, &replay_file,
+      "Keep the last Map-Register nonces in FILE across restarts (default " DEFAULT_REPLAY_STATE
+      ")",
+      "FILE" },
     { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
       "Print the state file FILE readably and exit", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &levels.verbose, "Log informational messages", NULL },
@@ -495,5 +544,5 @@ main (int argc, char **argv)
   if (show_path != NULL)
     return lmn_server_show (show_path);
   levels.debug = levels.verbose; /* lispmn-server's --verbose shows debug messages too */
-  return serve (config_path, state_file, &levels);
+  return serve (config_path, state_file, replay_file, &levels);
 }

@@ -6,17 +6,14 @@
 
 #include "map-notify.h"
 #include "ms-context.h"
+#include "replay-state.h"
 
 #include "lisp-auth.h"
 
 #include <string.h>
 
-/* The last nonce accepted from one xTR-ID with one site key. */
-typedef struct {
-  guint64 nonce;
-  gint64 when;       /* seconds, to forget the oldest first */
-  gboolean counting; /* its nonces were seen counting up: from now on each must be above */
-} LastNonce;
+/* The last nonce accepted from one xTR-ID with one site key (kept across restarts). */
+typedef LmnLastNonce LastNonce;
 
 /* A nonce above the previous one by less than this was counted up (a counter, or a clock in
  * microseconds: 2^32 µs is 71 minutes), not drawn at random: random nonces step so little
@@ -155,12 +152,7 @@ refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
 static GBytes *
 nonce_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16])
 {
-  guint8 buf[sizeof (gpointer) + 1 + 16];
-
-  memcpy (buf, &site, sizeof (gpointer));
-  buf[sizeof (gpointer)] = key_id;
-  memcpy (buf + sizeof (gpointer) + 1, xtr_id, 16);
-  return g_bytes_new (buf, sizeof buf);
+  return lmn_replay_key (site, key_id, xtr_id);
 }
 
 static void
@@ -193,6 +185,7 @@ remember_nonce (LmnMapServer *ms, GBytes *id, guint64 nonce, gint64 now)
     last->counting = TRUE;
   last->nonce = nonce;
   last->when = now;
+  ms->nonce_changes++;
 }
 
 /* Authentic, but perhaps an old message sent again: it must not roll a newer registration

@@ -1,7 +1,8 @@
 /* The map-resolver (RFC 9301 §8.1): an ECM carrying a Map-Request is answered per requested
  * EID with a proxy Map-Reply from the registration, the ECM forwarded to the registered ETR
  * (which answers itself), or a negative Map-Reply: for the host inside a site (TTL 1 minute:
- * the site may register it at any moment), or for the widest prefix around it that touches
+ * the site may register it at any moment; 0 for a while after a start, see
+ * lmn_ms_unregistered_ttl), or for the widest prefix around it that touches
  * no site (15 minutes). */
 #include "map-resolver.h"
 
@@ -88,9 +89,15 @@ negative_record (const LispPrefix *p, guint32 ttl, gboolean authoritative)
   return rec;
 }
 
+guint32
+lmn_ms_unregistered_ttl (gint64 started, gint64 now)
+{
+  return now - started < LMN_MS_DEFAULT_TIMEOUT ? 0 : LMN_MS_TTL_UNREGISTERED;
+}
+
 /* The negative answer for q, which no registration holds. */
 static LispRecord *
-negative_answer (const LmnMapServer *ms, const LispPrefix *q)
+negative_answer (const LmnMapServer *ms, const LispPrefix *q, gint64 now)
 {
   LispPrefix non_eid, host;
 
@@ -100,7 +107,7 @@ negative_answer (const LmnMapServer *ms, const LispPrefix *q)
   /* Inside a site, the host prefix, as lispers.net answers: the site may register
    * more-specifics around it at any moment. So too when q is wider than a site prefix. */
   lisp_prefix_init (&host, q->iid, q->family, q->addr, q->family == LISP_FAMILY_IPV4 ? 32 : 128);
-  return negative_record (&host, LMN_MS_TTL_UNREGISTERED, TRUE);
+  return negative_record (&host, lmn_ms_unregistered_ttl (ms->started, now), TRUE);
 }
 
 /* ---- positive answers ---- */
@@ -177,7 +184,7 @@ decode_request (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoin
  * that registered it. */
 static void
 answer_eid (LmnMapServer *ms, const LispRequestRecord *rr, const guint8 *msg, gsize len,
-            const LmnEndpoint *from, GPtrArray *records, GPtrArray *out)
+            const LmnEndpoint *from, gint64 now, GPtrArray *records, GPtrArray *out)
 {
   g_autoptr(GError) error = NULL;
   LmnSiteRegistration *reg;
@@ -192,7 +199,7 @@ answer_eid (LmnMapServer *ms, const LispRequestRecord *rr, const guint8 *msg, gs
     }
   reg = lmn_ms_lookup_registration (ms, &q);
   if (reg == NULL)
-    g_ptr_array_add (records, negative_answer (ms, &q));
+    g_ptr_array_add (records, negative_answer (ms, &q, now));
   else if (lmn_site_registration_proxy_replies (reg))
     g_ptr_array_add (records, proxy_record (reg));
   /* The ETR answers itself: it gets the request as the ITR sent it. */
@@ -223,7 +230,7 @@ send_reply (LmnMapServer *ms, const LispMapReply *reply, const LmnEndpoint *itr,
 
 void
 lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
-                   GPtrArray *out)
+                   gint64 now, GPtrArray *out)
 {
   g_autoptr(LispEcm) ecm = NULL;
   g_autoptr(LispMapRequest) req = decode_request (ms, msg, len, from, &ecm);
@@ -240,7 +247,7 @@ lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndp
   reply = lisp_map_reply_new ();
   reply->nonce = req->nonce;
   for (guint i = 0; i < req->records->len; i++)
-    answer_eid (ms, g_ptr_array_index (req->records, i), msg, len, from, reply->records, out);
+    answer_eid (ms, g_ptr_array_index (req->records, i), msg, len, from, now, reply->records, out);
   if (reply->records->len == 0)
     return;
   if (!have_itr)

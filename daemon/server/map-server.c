@@ -23,6 +23,7 @@ lmn_map_server_new (GPtrArray *sites)
   ms->last_nonces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify) g_bytes_unref, g_free);
   ms->notify_retry = LMN_MS_NOTIFY_RETRY;
+  ms->started = G_MININT64 / 2; /* long ago, until lmn_map_server_set_started */
   ms->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   ms->info_limit = lmn_rate_limit_new (LMN_MS_INFO_RATE, LMN_MS_INFO_BURST, LMN_MS_INFO_SOURCES);
   return ms;
@@ -41,6 +42,12 @@ lmn_map_server_free (LmnMapServer *ms)
   g_ptr_array_unref (ms->registrations);
   g_ptr_array_unref (ms->sites);
   g_free (ms);
+}
+
+void
+lmn_map_server_set_started (LmnMapServer *ms, gint64 now)
+{
+  ms->started = now;
 }
 
 gboolean
@@ -71,7 +78,7 @@ lmn_map_server_handle_at (LmnMapServer *ms, const guint8 *msg, gsize len, const 
       if (lisp_ecm_relayed_to_ms (msg, len))
         changed |= lmn_ms_handle_relayed (ms, msg, len, from, local, now, out);
       else
-        lmn_ms_handle_ecm (ms, msg, len, from, out);
+        lmn_ms_handle_ecm (ms, msg, len, from, now, out);
       break;
     case LISP_TYPE_MAP_NOTIFY_ACK:
       ms->counters[LMN_MS_RX_MAP_NOTIFY_ACK]++;

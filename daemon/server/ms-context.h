@@ -12,7 +12,10 @@ struct _LmnMapServer {
   GPtrArray *sites;         /* LmnSite* */
   GPtrArray *registrations; /* LmnSiteRegistration* */
   GPtrArray *pending;       /* LmnPendingNotify* */
-  GHashTable *last_nonces;  /* GBytes (site, key ID, xTR-ID) -> LastNonce (map-register.c) */
+  GHashTable *last_nonces;  /* GBytes (site, key ID, xTR-ID) -> LmnLastNonce (replay-state.h) */
+  guint64 nonce_changes;    /* last_nonces changed this often, */
+  guint64 nonce_changes_saved; /* this often when last saved (replay-state.c) */
+  gint64 started;              /* seconds: when the server started (map-resolver.c) */
   guint notify_retry;       /* seconds */
   GArray *rtrs;             /* LmnEndpoint: the RTRs Info-Replies list, port unset */
   LmnRateLimit *info_limit; /* Info-Requests per source address */

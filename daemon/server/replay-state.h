@@ -1,0 +1,53 @@
+/* The map-server's replay state kept across restarts: the last Map-Register nonce accepted
+ * from each xTR-ID with each site key (map-register.c checks new ones against it). Without
+ * it a restarted lispmn-server would take any old captured Map-Register with a valid MAC
+ * and roll a site's locators back until its next refresh.
+ *
+ * The state is a small text file, one line per xTR-ID:
+ *
+ *   lispmn-server replay state 1
+ *   KEY-ID XTR-ID(32 hex digits) NONCE(16 hex digits) COUNTING(0/1) SITE NAME
+ *
+ * oldest first. The site goes by its name (last, since a name may hold spaces); lines of a
+ * site or key no longer configured are skipped. The file is replaced whole (file-replace.h),
+ * from the main loop on a timer and at shutdown, never per packet (main.c). */
+#pragma once
+
+#include <glib.h>
+#include "map-server-types.h"
+
+G_BEGIN_DECLS
+
+/* Seconds between two writes of a changed replay state. */
+#define LMN_REPLAY_STATE_INTERVAL 5
+
+/* The last nonce accepted from one xTR-ID with one site key (the values of the map-server's
+ * last_nonces table). */
+typedef struct {
+  guint64 nonce;
+  gint64 when;       /* seconds, caller's clock: the oldest is forgotten first */
+  gboolean counting; /* its nonces were seen counting up: from now on each must be above */
+} LmnLastNonce;
+
+/* The key of last_nonces: which site, which of its keys and which xTR. */
+GBytes *lmn_replay_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16]);
+
+/* The replay state as text (above). */
+gchar *lmn_replay_state_to_text (const LmnMapServer *ms);
+/* Reads text into ms's replay state (entries ms already has are overwritten); name stands
+ * for the file in messages. Returns the number of entries taken, or -1 with an error when the
+ * text is not a replay state (the map-server is left as it was). */
+gint lmn_replay_state_from_text (LmnMapServer *ms, const char *text, const char *name, gint64 now,
+                                 GError **error);
+
+/* Whether the replay state changed since the last call of lmn_replay_state_mark_saved. */
+gboolean lmn_replay_state_dirty (const LmnMapServer *ms);
+void lmn_replay_state_mark_saved (LmnMapServer *ms);
+
+/* The file: read at start (a missing file is an empty state: TRUE, *loaded 0) and written
+ * (its directory created, mode 700, when missing). */
+gboolean lmn_replay_state_load (LmnMapServer *ms, const char *path, gint64 now, guint *loaded,
+                                GError **error);
+gboolean lmn_replay_state_save (LmnMapServer *ms, const char *path, GError **error);
+
+G_END_DECLS
