@@ -360,6 +360,11 @@ class MapServer:
                                "(set LISPMN_SERVER or build daemon/server/lispmn-server)")
         self.conf = os.path.join(workdir, "lispmn-server.conf")
         self.state_file = os.path.join(workdir, "server-state.json")
+        # The replay state stays in the test's directory (kept across start() calls, as
+        # across a restart), never the system's default; a new MapServer starts without.
+        self.replay_state = os.path.join(workdir, "server.replay")
+        if os.path.exists(self.replay_state):
+            os.unlink(self.replay_state)
         write_private(self.conf, config_text)
         self.start("server.log")
 
@@ -368,7 +373,8 @@ class MapServer:
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
         self.proc = self.t.popen(self.ns, [self.binary, "--config", self.conf, "--state-file",
-                                           self.state_file, "--verbose"],
+                                           self.state_file, "--replay-state", self.replay_state,
+                                           "--verbose"],
                                  os.path.join(self.workdir, log_name))
         self.pid = self.proc.pid
         wait_for(lambda: os.path.exists(self.state_file) or not self.proc.running(), 5,

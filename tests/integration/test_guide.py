@@ -130,6 +130,9 @@ class Guide(fixtures.TestCase):
             for old, new in moved.items():
                 w = w.replace(old, new)
             out.append(w)
+        # The replay state in the work directory, not the system's default place.
+        if words[0] == "lispmn-server" and "--config" in words:
+            out += ["--replay-state", os.path.join(self.dir, "lispmn-server.replay")]
         return out
 
     def start_server(self, blocks):
