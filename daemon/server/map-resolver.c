@@ -1,8 +1,7 @@
 /* The map-resolver (RFC 9301 §8.1): an ECM carrying a Map-Request is answered per requested
  * EID with a proxy Map-Reply from the registration, the ECM forwarded to the registered ETR
  * (which answers itself), or a negative Map-Reply: for the host inside a site (TTL 1 minute:
- * the site may register it at any moment; 0 for a while after a start, see
- * lmn_ms_unregistered_ttl), or for the widest prefix around it that touches
+ * the site may register it at any moment), or for the widest prefix around it that touches
  * no site (15 minutes). */
 #include "map-resolver.h"
 

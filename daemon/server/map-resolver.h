@@ -6,9 +6,15 @@
 
 G_BEGIN_DECLS
 
-/* An ECM from `from` at now; the Map-Replies or the forwarded ECM are appended to out. */
+/* An ECM from `from` at now (seconds); the Map-Replies or the forwarded ECM are appended to
+ * out. */
 void lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,
                         gint64 now, GPtrArray *out);
+
+/* The largest prefix holding (iid, family, addr) that overlaps no configured site prefix;
+ * FALSE when the address lies inside a site. */
+gboolean lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 family,
+                                        const guint8 *addr, LispPrefix *out);
 
 /* The TTL (minutes) of a negative reply for an EID inside a site that nothing registered, at
  * now for a server started at started: LMN_MS_TTL_UNREGISTERED, but 0 (not to be cached,
@@ -18,10 +24,5 @@ void lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const Lm
  * outlive the refresh and black-hole the EID, so in that window no answer may last longer
  * than the time left, and as the xTR may come back any second, that is no time at all. */
 guint32 lmn_ms_unregistered_ttl (gint64 started, gint64 now);
-
-/* The largest prefix holding (iid, family, addr) that overlaps no configured site prefix;
- * FALSE when the address lies inside a site. */
-gboolean lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 family,
-                                        const guint8 *addr, LispPrefix *out);
 
 G_END_DECLS
