@@ -38,9 +38,9 @@ typedef struct {
   GArray *own;             /* LmnEndpoint: our addresses (listen=, [rtr] address=) */
   guint16 port;            /* of the sockets: where our answers come from */
   const gchar  *state_file;  /* NULL: none */
-  const gchar *replay_file;  /* the replay state (replay-state.h) */
   const LmnLogLevels *levels;
   GMainLoop    *loop;
+  const gchar *replay_file; /* the replay state (replay-state.h) */
 } Server;
 
 static gint64
@@ -517,12 +517,12 @@ main (int argc, char **argv)
       "Configuration file (default " DEFAULT_CONFIG ")", "FILE" },
     { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
       "Write the state as JSON to FILE on changes and on SIGUSR1", "FILE" },
+    { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
+      "Print the state file FILE readably and exit", "FILE" },
     { "replay-state", 0, 0, G_OPTION_ARG_FILENAME, &replay_file,
       "Keep the last Map-Register nonces in FILE across restarts (default " DEFAULT_REPLAY_STATE
       ")",
       "FILE" },
-    { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
-      "Print the state file FILE readably and exit", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &levels.verbose, "Log informational messages", NULL },
     { NULL },
   };

@@ -6,14 +6,17 @@
 
 #include "map-notify.h"
 #include "ms-context.h"
-#include "replay-state.h"
 
 #include "lisp-auth.h"
 
 #include <string.h>
 
-/* The last nonce accepted from one xTR-ID with one site key (kept across restarts). */
-typedef LmnLastNonce LastNonce;
+/* The last nonce accepted from one xTR-ID with one site key. */
+typedef struct {
+  guint64 nonce;
+  gint64 when;       /* seconds, to forget the oldest first */
+  gboolean counting; /* its nonces were seen counting up: from now on each must be above */
+} LastNonce;
 
 /* A nonce above the previous one by less than this was counted up (a counter, or a clock in
  * microseconds: 2^32 µs is 71 minutes), not drawn at random: random nonces step so little
@@ -152,7 +155,12 @@ refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
 static GBytes *
 nonce_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16])
 {
-  return lmn_replay_key (site, key_id, xtr_id);
+  guint8 buf[sizeof (gpointer) + 1 + 16];
+
+  memcpy (buf, &site, sizeof (gpointer));
+  buf[sizeof (gpointer)] = key_id;
+  memcpy (buf + sizeof (gpointer) + 1, xtr_id, 16);
+  return g_bytes_new (buf, sizeof buf);
 }
 
 static void
@@ -394,4 +402,38 @@ lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize len, cons
   if (m->want_notify)
     acknowledge (&r);
   return TRUE;
+}
+
+/* ---- the replay state across restarts (replay-state.c) ---- */
+
+void
+lmn_ms_foreach_nonce (const LmnMapServer *ms, LmnNonceFunc func, gpointer user_data)
+{
+  GHashTableIter iter;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&iter, ms->last_nonces);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    {
+      const guint8 *b = g_bytes_get_data (k, NULL);
+      const LastNonce *last = v;
+      const LmnSite *site;
+
+      /* nonce_key's layout: the site's address, the Key ID, the xTR-ID */
+      memcpy (&site, b, sizeof (gpointer));
+      func (site, b[sizeof (gpointer)], b + sizeof (gpointer) + 1, last->nonce, last->counting,
+            last->when, user_data);
+    }
+}
+
+void
+lmn_ms_restore_nonce (LmnMapServer *ms, const LmnSite *site, guint8 key_id, const guint8 xtr_id[16],
+                      guint64 nonce, gboolean counting, gint64 now)
+{
+  g_autoptr(GBytes) id = nonce_key (site, key_id, xtr_id);
+  LastNonce *last;
+
+  remember_nonce (ms, id, nonce, now);
+  last = g_hash_table_lookup (ms->last_nonces, id);
+  last->counting = counting;
 }

@@ -12,15 +12,15 @@ struct _LmnMapServer {
   GPtrArray *sites;         /* LmnSite* */
   GPtrArray *registrations; /* LmnSiteRegistration* */
   GPtrArray *pending;       /* LmnPendingNotify* */
-  GHashTable *last_nonces;  /* GBytes (site, key ID, xTR-ID) -> LmnLastNonce (replay-state.h) */
-  guint64 nonce_changes;    /* last_nonces changed this often, */
-  guint64 nonce_changes_saved; /* this often when last saved (replay-state.c) */
-  gint64 started;              /* seconds: when the server started (map-resolver.c) */
+  GHashTable *last_nonces;  /* GBytes (site, key ID, xTR-ID) -> LastNonce (map-register.c) */
   guint notify_retry;       /* seconds */
   GArray *rtrs;             /* LmnEndpoint: the RTRs Info-Replies list, port unset */
   LmnRateLimit *info_limit; /* Info-Requests per source address */
   gchar *rtr_key;           /* MS-RTR key, NULL when unset; never logged */
   guint64 counters[LMN_MS_N_COUNTERS];
+  guint64 nonce_changes;       /* last_nonces changed this often, */
+  guint64 nonce_changes_saved; /* this often when last saved (replay-state.c) */
+  gint64 started;              /* seconds: when the server started (map-resolver.c) */
 };
 
 /* Appends a datagram to send to out (from local, when not NULL) and counts it under c.

@@ -3,6 +3,7 @@
 #include "replay-state.h"
 
 #include "file-replace.h"
+#include "map-register.h"
 #include "ms-context.h"
 
 #include <errno.h>
@@ -14,45 +15,30 @@
 /* Far above LMN_MS_NONCES_MAX lines of about 80 bytes: a bigger file is no state of ours. */
 #define MAX_FILE_SIZE (4 * 1024 * 1024)
 
-/* The key's layout: the site's address, the Key ID, the xTR-ID. */
+/* One remembered nonce, as written and read. */
 typedef struct {
   const LmnSite *site;
   guint8 key_id;
   guint8 xtr_id[16];
-} ReplayKey;
-
-GBytes *
-lmn_replay_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16])
-{
-  guint8 buf[sizeof (gpointer) + 1 + 16];
-
-  memcpy (buf, &site, sizeof (gpointer));
-  buf[sizeof (gpointer)] = key_id;
-  memcpy (buf + sizeof (gpointer) + 1, xtr_id, 16);
-  return g_bytes_new (buf, sizeof buf);
-}
-
-static ReplayKey
-parse_key (GBytes *key)
-{
-  const guint8 *b = g_bytes_get_data (key, NULL);
-  ReplayKey k;
-
-  memcpy (&k.site, b, sizeof (gpointer));
-  k.key_id = b[sizeof (gpointer)];
-  memcpy (k.xtr_id, b + sizeof (gpointer) + 1, 16);
-  return k;
-}
-
-typedef struct {
-  GBytes *key;
-  const LmnLastNonce *last;
+  guint64 nonce;
+  gboolean counting;
+  gint64 when;
 } Entry;
+
+static void
+collect (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16], guint64 nonce,
+         gboolean counting, gint64 when, gpointer user_data)
+{
+  Entry e = { site, key_id, { 0 }, nonce, counting, when };
+
+  memcpy (e.xtr_id, xtr_id, 16);
+  g_array_append_val ((GArray *) user_data, e);
+}
 
 static gint
 older_first (gconstpointer a, gconstpointer b)
 {
-  gint64 wa = ((const Entry *) a)->last->when, wb = ((const Entry *) b)->last->when;
+  gint64 wa = ((const Entry *) a)->when, wb = ((const Entry *) b)->when;
 
   return wa < wb ? -1 : wa > wb;
 }
@@ -62,21 +48,16 @@ lmn_replay_state_to_text (const LmnMapServer *ms)
 {
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   GString *text = g_string_new (HEADER "\n");
-  GHashTableIter iter;
-  gpointer k, v;
 
-  g_hash_table_iter_init (&iter, ms->last_nonces);
-  while (g_hash_table_iter_next (&iter, &k, &v))
-    g_array_append_val (entries, ((Entry) { k, v }));
+  lmn_ms_foreach_nonce (ms, collect, entries);
   g_array_sort (entries, older_first);
   for (guint i = 0; i < entries->len; i++)
     {
       const Entry *e = &g_array_index (entries, Entry, i);
-      ReplayKey key = parse_key (e->key);
-      g_autofree gchar *xtr = lmn_ms_hex (key.xtr_id, 16);
+      g_autofree gchar *xtr = lmn_ms_hex (e->xtr_id, 16);
 
-      g_string_append_printf (text, "%u %s %016" G_GINT64_MODIFIER "x %d %s\n", key.key_id, xtr,
-                              e->last->nonce, e->last->counting ? 1 : 0, key.site->name);
+      g_string_append_printf (text, "%u %s %016" G_GINT64_MODIFIER "x %d %s\n", e->key_id, xtr,
+                              e->nonce, e->counting ? 1 : 0, e->site->name);
     }
   return g_string_free (text, FALSE);
 }
@@ -127,11 +108,11 @@ parse_line (const char *line, guint *key_id, guint8 xtr_id[16], guint64 *nonce, 
   return TRUE;
 }
 
-/* The entries of text (Entry-like, ready to insert) and how many lines named a site or key
- * not configured now; FALSE with an error naming the line when the text is not a state. */
+/* The entries of text, in its order, and how many lines named a site or key not configured
+ * now; FALSE with an error naming the line when the text is not a state. */
 static gboolean
-parse_text (const LmnMapServer *ms, const char *text, const char *name, GPtrArray *keys,
-            GArray *values, guint *skipped, GError **error)
+parse_text (const LmnMapServer *ms, const char *text, const char *name, GArray *entries,
+            guint *skipped, GError **error)
 {
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
@@ -144,27 +125,25 @@ parse_text (const LmnMapServer *ms, const char *text, const char *name, GPtrArra
   for (guint i = 1; lines[i] != NULL; i++)
     {
       guint key_id;
-      guint8 xtr_id[16];
-      LmnLastNonce last = { 0 };
+      Entry e = { 0 };
       const char *site_name;
-      const LmnSite *site;
 
       if (lines[i][0] == '\0')
         continue;
-      if (!parse_line (lines[i], &key_id, xtr_id, &last.nonce, &last.counting, &site_name))
+      if (!parse_line (lines[i], &key_id, e.xtr_id, &e.nonce, &e.counting, &site_name))
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                        "%s:%u: not KEY-ID XTR-ID NONCE COUNTING SITE", name, i + 1);
           return FALSE;
         }
-      site = find_site (ms, site_name);
-      if (site == NULL || lmn_site_find_key (site, (guint8) key_id) == NULL)
+      e.site = find_site (ms, site_name);
+      e.key_id = (guint8) key_id;
+      if (e.site == NULL || lmn_site_find_key (e.site, e.key_id) == NULL)
         {
           (*skipped)++;
           continue;
         }
-      g_ptr_array_add (keys, lmn_replay_key (site, (guint8) key_id, xtr_id));
-      g_array_append_val (values, last);
+      g_array_append_val (entries, e);
     }
   return TRUE;
 }
@@ -173,41 +152,24 @@ gint
 lmn_replay_state_from_text (LmnMapServer *ms, const char *text, const char *name, gint64 now,
                             GError **error)
 {
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (LmnLastNonce));
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   guint skipped = 0, first;
 
-  if (!parse_text (ms, text, name, keys, values, &skipped, error))
+  if (!parse_text (ms, text, name, entries, &skipped, error))
     return -1;
   if (skipped > 0)
     g_info ("%s: %u entries of sites or keys no longer configured skipped", name, skipped);
-  /* The newest LMN_MS_NONCES_MAX, as remembering them one by one would have kept; their
-   * ages are lost with the old clock, their order stays. */
-  first = values->len > LMN_MS_NONCES_MAX ? values->len - LMN_MS_NONCES_MAX : 0;
-  for (guint i = first; i < values->len; i++)
+  /* Oldest first, as they were accepted: their ages are lost with the old clock, their order
+   * stays. Only the newest LMN_MS_NONCES_MAX could be kept. */
+  first = entries->len > LMN_MS_NONCES_MAX ? entries->len - LMN_MS_NONCES_MAX : 0;
+  for (guint i = first; i < entries->len; i++)
     {
-      LmnLastNonce *last = g_new (LmnLastNonce, 1);
+      const Entry *e = &g_array_index (entries, Entry, i);
 
-      *last = g_array_index (values, LmnLastNonce, i);
-      last->when = now - (gint64) (values->len - i);
-      g_hash_table_replace (ms->last_nonces, g_bytes_ref (g_ptr_array_index (keys, i)), last);
+      lmn_ms_restore_nonce (ms, e->site, e->key_id, e->xtr_id, e->nonce, e->counting,
+                            now - (gint64) (entries->len - i));
     }
-  while (g_hash_table_size (ms->last_nonces) > LMN_MS_NONCES_MAX)
-    {
-      GHashTableIter iter;
-      gpointer k, v, oldest = NULL;
-      gint64 when = G_MAXINT64;
-
-      g_hash_table_iter_init (&iter, ms->last_nonces);
-      while (g_hash_table_iter_next (&iter, &k, &v))
-        if (((LmnLastNonce *) v)->when < when)
-          {
-            when = ((LmnLastNonce *) v)->when;
-            oldest = k;
-          }
-      g_hash_table_remove (ms->last_nonces, oldest);
-    }
-  return (gint) (values->len - first);
+  return (gint) (entries->len - first);
 }
 
 gboolean

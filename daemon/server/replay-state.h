@@ -8,9 +8,10 @@
  *   lispmn-server replay state 1
  *   KEY-ID XTR-ID(32 hex digits) NONCE(16 hex digits) COUNTING(0/1) SITE NAME
  *
- * oldest first. The site goes by its name (last, since a name may hold spaces); lines of a
- * site or key no longer configured are skipped. The file is replaced whole (file-replace.h),
- * from the main loop on a timer and at shutdown, never per packet (main.c). */
+ * oldest first. The entries are map-register.c's (lmn_ms_foreach_nonce, lmn_ms_restore_nonce);
+ * this file only writes and reads them. The site goes by its name (last, since a name may hold
+ * spaces); lines of a site or key no longer configured are skipped. The file is replaced whole
+ * (file-replace.h), from the main loop on a timer and at shutdown, never per packet (main.c). */
 #pragma once
 
 #include <glib.h>
@@ -20,17 +21,6 @@ G_BEGIN_DECLS
 
 /* Seconds between two writes of a changed replay state. */
 #define LMN_REPLAY_STATE_INTERVAL 5
-
-/* The last nonce accepted from one xTR-ID with one site key (the values of the map-server's
- * last_nonces table). */
-typedef struct {
-  guint64 nonce;
-  gint64 when;       /* seconds, caller's clock: the oldest is forgotten first */
-  gboolean counting; /* its nonces were seen counting up: from now on each must be above */
-} LmnLastNonce;
-
-/* The key of last_nonces: which site, which of its keys and which xTR. */
-GBytes *lmn_replay_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16]);
 
 /* The replay state as text (above). */
 gchar *lmn_replay_state_to_text (const LmnMapServer *ms);
