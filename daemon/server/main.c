@@ -26,7 +26,6 @@
 #include <string.h>
 
 #define DEFAULT_CONFIG SYSCONFDIR "/lispmn/lispmn-server.conf"
-#define DEFAULT_REPLAY_STATE LOCALSTATEDIR "/lib/lispmn/lispmn-server.replay"
 #define MAX_DATAGRAM 65535
 #define MAX_LOCAL_HOPS 4
 
@@ -307,6 +306,8 @@ on_tick (gpointer user_data)
   deliver (s, out, NULL);
   return G_SOURCE_CONTINUE;
 }
+
+#define DEFAULT_REPLAY_STATE LOCALSTATEDIR "/lib/lispmn/lispmn-server.replay"
 
 /* The replay state, when it changed: on a timer and at shutdown, never per packet. */
 static void

@@ -12,8 +12,9 @@
 #include <string.h>
 
 #define HEADER "lispmn-server replay state 1"
-/* Far above LMN_MS_NONCES_MAX lines of about 80 bytes: a bigger file is no state of ours. */
-#define MAX_FILE_SIZE (4 * 1024 * 1024)
+/* LMN_MS_NONCES_MAX lines of 60 bytes and a site name, with room for long names: a bigger
+ * file is no state of ours. */
+#define MAX_FILE_SIZE ((gsize) LMN_MS_NONCES_MAX * 512 + 4096)
 
 /* One remembered nonce, as written and read. */
 typedef struct {
