@@ -309,13 +309,21 @@ on_tick (gpointer user_data)
 
 #define DEFAULT_REPLAY_STATE LOCALSTATEDIR "/lib/lispmn/lispmn-server.replay"
 
+/* Seconds since the epoch: what the replay state's expiries survive a reboot in. */
+static gint64
+real_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
 /* The replay state, when it changed: on a timer and at shutdown, never per packet. */
 static void
 save_replay_state (Server *s)
 {
   g_autoptr(GError) error = NULL;
 
-  if (lmn_replay_state_dirty (s->ms) && !lmn_replay_state_save (s->ms, s->replay_file, &error))
+  if (lmn_replay_state_dirty (s->ms) &&
+      !lmn_replay_state_save (s->ms, s->replay_file, now_seconds (), real_seconds (), &error))
     g_warning ("cannot write the replay state: %s", error->message);
 }
 
@@ -334,12 +342,12 @@ load_replay_state (Server *s)
   g_autoptr(GError) error = NULL;
   guint n;
 
-  if (!lmn_replay_state_load (s->ms, s->replay_file, now_seconds (), &n, &error))
+  if (!lmn_replay_state_load (s->ms, s->replay_file, now_seconds (), real_seconds (), &n, &error))
     g_warning ("cannot read the replay state (old Map-Registers replayed now could be taken "
                "until each xTR registers again): %s",
                error->message);
   else
-    g_info ("replay state: the last nonces of %u xTR-IDs from %s", n, s->replay_file);
+    g_info ("replay state: %u nonces and registered prefixes from %s", n, s->replay_file);
 }
 
 static gboolean
@@ -424,7 +432,6 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
   if (config->rtr != NULL)
     g_array_append_vals (s->own, config->rtr->addresses->data, config->rtr->addresses->len);
   s->ms = lmn_map_server_new (g_steal_pointer (&config->sites));
-  lmn_map_server_set_started (s->ms, now_seconds ());
   load_replay_state (s);
   lmn_map_server_set_notify_retry (s->ms, config->notify_retry);
   lmn_map_server_set_rtrs (s->ms, config->rtrs);

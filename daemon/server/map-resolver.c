@@ -89,9 +89,16 @@ negative_record (const LispPrefix *p, guint32 ttl, gboolean authoritative)
 }
 
 guint32
-lmn_ms_unregistered_ttl (gint64 started, gint64 now)
+lmn_ms_unregistered_ttl (const LmnMapServer *ms, const LispPrefix *q, gint64 now)
 {
-  return now - started < LMN_MS_DEFAULT_TIMEOUT ? 0 : LMN_MS_TTL_UNREGISTERED;
+  for (guint i = 0; ms->expected != NULL && i < ms->expected->len; i++)
+    {
+      const LmnExpected *e = &g_array_index (ms->expected, LmnExpected, i);
+
+      if (now < e->deadline && prefixes_overlap (&e->prefix, q))
+        return 0;
+    }
+  return LMN_MS_TTL_UNREGISTERED;
 }
 
 /* The negative answer for q, which no registration holds. */
@@ -106,7 +113,7 @@ negative_answer (const LmnMapServer *ms, const LispPrefix *q, gint64 now)
   /* Inside a site, the host prefix, as lispers.net answers: the site may register
    * more-specifics around it at any moment. So too when q is wider than a site prefix. */
   lisp_prefix_init (&host, q->iid, q->family, q->addr, q->family == LISP_FAMILY_IPV4 ? 32 : 128);
-  return negative_record (&host, lmn_ms_unregistered_ttl (ms->started, now), TRUE);
+  return negative_record (&host, lmn_ms_unregistered_ttl (ms, &host, now), TRUE);
 }
 
 /* ---- positive answers ---- */

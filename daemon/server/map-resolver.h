@@ -16,13 +16,12 @@ void lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const Lm
 gboolean lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 family,
                                         const guint8 *addr, LispPrefix *out);
 
-/* The TTL (minutes) of a negative reply for an EID inside a site that nothing registered, at
- * now for a server started at started: LMN_MS_TTL_UNREGISTERED, but 0 (not to be cached,
- * RFC 9301 §5.4) until LMN_MS_DEFAULT_TIMEOUT seconds after the start. Registrations made
- * before a restart are unknown until their xTRs refresh them, each at its own time within
- * that lifetime (lispmnd every minute); a negative answer cached by a peer meanwhile would
- * outlive the refresh and black-hole the EID, so in that window no answer may last longer
- * than the time left, and as the xTR may come back any second, that is no time at all. */
-guint32 lmn_ms_unregistered_ttl (gint64 started, gint64 now);
+/* The TTL (minutes) of a negative reply at now for q, inside a site and not registered:
+ * LMN_MS_TTL_UNREGISTERED, but 0 (not to be cached, RFC 9301 §5.4) while q overlaps a prefix
+ * registered before a restart whose registration would still last (lmn_map_server_expect).
+ * Its xTR has to refresh it before then and may do so any second (lispmnd every minute): a
+ * negative answer cached by a peer meanwhile would outlive that refresh and cut the EID off,
+ * so no answer may last longer than the time left, and that may be no time at all. */
+guint32 lmn_ms_unregistered_ttl (const LmnMapServer *ms, const LispPrefix *q, gint64 now);
 
 G_END_DECLS

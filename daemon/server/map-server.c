@@ -23,7 +23,6 @@ lmn_map_server_new (GPtrArray *sites)
   ms->last_nonces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify) g_bytes_unref, g_free);
   ms->notify_retry = LMN_MS_NOTIFY_RETRY;
-  ms->started = G_MININT64 / 2; /* long ago, until lmn_map_server_set_started */
   ms->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   ms->info_limit = lmn_rate_limit_new (LMN_MS_INFO_RATE, LMN_MS_INFO_BURST, LMN_MS_INFO_SOURCES);
   return ms;
@@ -41,13 +40,18 @@ lmn_map_server_free (LmnMapServer *ms)
   g_hash_table_unref (ms->last_nonces);
   g_ptr_array_unref (ms->registrations);
   g_ptr_array_unref (ms->sites);
+  g_clear_pointer (&ms->expected, g_array_unref);
   g_free (ms);
 }
 
 void
-lmn_map_server_set_started (LmnMapServer *ms, gint64 now)
+lmn_map_server_expect (LmnMapServer *ms, const LispPrefix *prefix, gint64 deadline)
 {
-  ms->started = now;
+  LmnExpected e = { *prefix, deadline };
+
+  if (ms->expected == NULL)
+    ms->expected = g_array_new (FALSE, FALSE, sizeof (LmnExpected));
+  g_array_append_val (ms->expected, e);
 }
 
 gboolean

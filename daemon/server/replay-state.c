@@ -1,5 +1,6 @@
-/* The map-server's replay state (replay-state.h): the last_nonces table as text and as a
- * file, so that a restarted lispmn-server still refuses old Map-Registers. */
+/* The map-server's replay state (replay-state.h): the last_nonces table and the registered
+ * prefixes as text and as a file, so that a restarted lispmn-server still refuses old
+ * Map-Registers and does not have its negative answers cached past a refresh. */
 #include "replay-state.h"
 
 #include "file-replace.h"
@@ -12,9 +13,9 @@
 #include <string.h>
 
 #define HEADER "lispmn-server replay state 1"
-/* LMN_MS_NONCES_MAX lines of 60 bytes and a site name, with room for long names: a bigger
- * file is no state of ours. */
-#define MAX_FILE_SIZE ((gsize) LMN_MS_NONCES_MAX * 512 + 4096)
+/* Far above LMN_MS_NONCES_MAX lines of 60 bytes and a site name, and as many registrations: a
+ * bigger file is no state of ours. */
+#define MAX_FILE_SIZE ((gsize) LMN_MS_NONCES_MAX * 1024 + 4096)
 
 /* One remembered nonce, as written and read. */
 typedef struct {
@@ -44,8 +45,40 @@ older_first (gconstpointer a, gconstpointer b)
   return wa < wb ? -1 : wa > wb;
 }
 
+/* The registered prefixes, and those still expected back from before a restart, each with
+ * when it lapses (seconds since the epoch). */
+static void
+append_eids (const LmnMapServer *ms, gint64 now, gint64 real_now, GString *text)
+{
+  for (guint i = 0; i < ms->registrations->len; i++)
+    {
+      const LmnSiteRegistration *reg = g_ptr_array_index (ms->registrations, i);
+      g_autofree gchar *prefix = lisp_prefix_to_string (&reg->prefix);
+      gint64 left = MIN (lmn_site_registration_expiry (reg) - now, LMN_MS_DEFAULT_TIMEOUT);
+
+      g_string_append_printf (text, "eid %s %" G_GINT64_FORMAT " %s\n", prefix, real_now + left,
+                              reg->site->name);
+    }
+  for (guint i = 0; ms->expected != NULL && i < ms->expected->len; i++)
+    {
+      const LmnExpected *e = &g_array_index (ms->expected, LmnExpected, i);
+      const LmnSite *site = NULL;
+      g_autofree gchar *prefix = NULL;
+
+      for (guint j = 0; j < ms->sites->len && site == NULL; j++)
+        if (lmn_site_holds (g_ptr_array_index (ms->sites, j), &e->prefix))
+          site = g_ptr_array_index (ms->sites, j);
+      if (e->deadline <= now || site == NULL ||
+          lmn_ms_find_registration ((LmnMapServer *) ms, &e->prefix) != NULL)
+        continue;
+      prefix = lisp_prefix_to_string (&e->prefix);
+      g_string_append_printf (text, "eid %s %" G_GINT64_FORMAT " %s\n", prefix,
+                              real_now + (e->deadline - now), site->name);
+    }
+}
+
 gchar *
-lmn_replay_state_to_text (const LmnMapServer *ms)
+lmn_replay_state_to_text (const LmnMapServer *ms, gint64 now, gint64 real_now)
 {
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   GString *text = g_string_new (HEADER "\n");
@@ -60,6 +93,7 @@ lmn_replay_state_to_text (const LmnMapServer *ms)
       g_string_append_printf (text, "%u %s %016" G_GINT64_MODIFIER "x %d %s\n", e->key_id, xtr,
                               e->nonce, e->counting ? 1 : 0, e->site->name);
     }
+  append_eids (ms, now, real_now, text);
   return g_string_free (text, FALSE);
 }
 
@@ -109,11 +143,37 @@ parse_line (const char *line, guint *key_id, guint8 xtr_id[16], guint64 *nonce, 
   return TRUE;
 }
 
+/* A registered prefix read back. */
+typedef struct {
+  LispPrefix prefix;
+  gint64 expires; /* seconds since the epoch */
+} Eid;
+
+/* An "eid PREFIX EXPIRES SITE" line: FALSE when it is not one; *eid->prefix.len 255 (and
+ * TRUE) when its site is gone or does not hold the prefix. */
+static gboolean
+parse_eid (const LmnMapServer *ms, const char *line, Eid *eid)
+{
+  g_auto(GStrv) f = g_strsplit (line, " ", 4);
+  const LmnSite *site;
+  gint64 expires;
+
+  if (g_strv_length (f) != 4 || f[3][0] == '\0' ||
+      !g_ascii_string_to_signed (f[2], 10, 0, G_MAXINT64 / 2, &expires, NULL) ||
+      !lisp_prefix_parse (f[1], &eid->prefix, NULL))
+    return FALSE;
+  eid->expires = expires;
+  site = find_site (ms, f[3]);
+  if (site == NULL || !lmn_site_holds (site, &eid->prefix))
+    eid->prefix.len = 255;
+  return TRUE;
+}
+
 /* The entries of text, in its order, and how many lines named a site or key not configured
  * now; FALSE with an error naming the line when the text is not a state. */
 static gboolean
 parse_text (const LmnMapServer *ms, const char *text, const char *name, GArray *entries,
-            guint *skipped, GError **error)
+            GArray *eids, guint *skipped, GError **error)
 {
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
@@ -131,6 +191,22 @@ parse_text (const LmnMapServer *ms, const char *text, const char *name, GArray *
 
       if (lines[i][0] == '\0')
         continue;
+      if (g_str_has_prefix (lines[i], "eid "))
+        {
+          Eid eid;
+
+          if (!parse_eid (ms, lines[i], &eid))
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           "%s:%u: not eid PREFIX EXPIRES SITE", name, i + 1);
+              return FALSE;
+            }
+          if (eid.prefix.len == 255)
+            (*skipped)++;
+          else
+            g_array_append_val (eids, eid);
+          continue;
+        }
       if (!parse_line (lines[i], &key_id, e.xtr_id, &e.nonce, &e.counting, &site_name))
         {
           g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
@@ -151,13 +227,27 @@ parse_text (const LmnMapServer *ms, const char *text, const char *name, GArray *
 
 gint
 lmn_replay_state_from_text (LmnMapServer *ms, const char *text, const char *name, gint64 now,
-                            GError **error)
+                            gint64 real_now, GError **error)
 {
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  guint skipped = 0, first;
+  g_autoptr(GArray) eids = g_array_new (FALSE, FALSE, sizeof (Eid));
+  guint skipped = 0, first, expected = 0;
 
-  if (!parse_text (ms, text, name, entries, &skipped, error))
+  if (!parse_text (ms, text, name, entries, eids, &skipped, error))
     return -1;
+  /* Each prefix is expected back until its registration would have lapsed: no longer than
+   * a registration lasts without a refresh, whatever the file says. */
+  for (guint i = 0; i < eids->len; i++)
+    {
+      const Eid *e = &g_array_index (eids, Eid, i);
+      gint64 left = MIN (e->expires - real_now, LMN_MS_DEFAULT_TIMEOUT);
+
+      if (left > 0 && expected < LMN_MS_NONCES_MAX)
+        {
+          lmn_map_server_expect (ms, &e->prefix, now + left);
+          expected++;
+        }
+    }
   if (skipped > 0)
     g_info ("%s: %u entries of sites or keys no longer configured skipped", name, skipped);
   /* Oldest first, as they were accepted: their ages are lost with the old clock, their order
@@ -170,24 +260,36 @@ lmn_replay_state_from_text (LmnMapServer *ms, const char *text, const char *name
       lmn_ms_restore_nonce (ms, e->site, e->key_id, e->xtr_id, e->nonce, e->counting,
                             now - (gint64) (entries->len - i));
     }
-  return (gint) (entries->len - first);
+  return (gint) (entries->len - first + expected);
+}
+
+/* Grows with every change of a registration: new, refreshed (its expiry moved), moved,
+ * withdrawn, expired. */
+static guint64
+registration_changes (const LmnMapServer *ms)
+{
+  return ms->counters[LMN_MS_REGISTRATIONS_NEW] + ms->counters[LMN_MS_REGISTRATIONS_REFRESHED] +
+         ms->counters[LMN_MS_REGISTRATIONS_MOVED] + ms->counters[LMN_MS_REGISTRATIONS_WITHDRAWN] +
+         ms->counters[LMN_MS_REGISTRATIONS_EXPIRED];
 }
 
 gboolean
 lmn_replay_state_dirty (const LmnMapServer *ms)
 {
-  return ms->nonce_changes != ms->nonce_changes_saved;
+  return ms->nonce_changes != ms->nonce_changes_saved ||
+         registration_changes (ms) != ms->registration_changes_saved;
 }
 
 void
 lmn_replay_state_mark_saved (LmnMapServer *ms)
 {
   ms->nonce_changes_saved = ms->nonce_changes;
+  ms->registration_changes_saved = registration_changes (ms);
 }
 
 gboolean
-lmn_replay_state_load (LmnMapServer *ms, const char *path, gint64 now, guint *loaded,
-                       GError **error)
+lmn_replay_state_load (LmnMapServer *ms, const char *path, gint64 now, gint64 real_now,
+                       guint *loaded, GError **error)
 {
   g_autofree gchar *text = NULL;
   g_autoptr(GError) local = NULL;
@@ -207,7 +309,7 @@ lmn_replay_state_load (LmnMapServer *ms, const char *path, gint64 now, guint *lo
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not a replay state", path);
       return FALSE;
     }
-  n = lmn_replay_state_from_text (ms, text, path, now, error);
+  n = lmn_replay_state_from_text (ms, text, path, now, real_now, error);
   if (n < 0)
     return FALSE;
   *loaded = (guint) n;
@@ -216,9 +318,10 @@ lmn_replay_state_load (LmnMapServer *ms, const char *path, gint64 now, guint *lo
 }
 
 gboolean
-lmn_replay_state_save (LmnMapServer *ms, const char *path, GError **error)
+lmn_replay_state_save (LmnMapServer *ms, const char *path, gint64 now, gint64 real_now,
+                       GError **error)
 {
-  g_autofree gchar *text = lmn_replay_state_to_text (ms);
+  g_autofree gchar *text = lmn_replay_state_to_text (ms, now, real_now);
   g_autofree gchar *dir = g_path_get_dirname (path);
 
   if (g_mkdir_with_parents (dir, 0700) != 0)

@@ -1,7 +1,8 @@
 /* lispmn-server's replay state file (daemon/server/replay-state.c), as text: one input is a
  * whole file, '|' standing for a line break (so that a seed fits on one line of its seed
  * file). Never a crash; an accepted state written out and read into another server is written
- * the same again (a fixed point), and never holds more than LMN_MS_NONCES_MAX entries. */
+ * the same again (a fixed point), and never holds more than LMN_MS_NONCES_MAX nonces and as
+ * many expected prefixes. */
 #include "map-server.h"
 #include "replay-state.h"
 #include "fuzz-target.h"
@@ -33,16 +34,16 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   gint n;
 
   g_strdelimit (text, "|", '\n');
-  n = lmn_replay_state_from_text (first, text, "fuzz", 1000, &error);
+  n = lmn_replay_state_from_text (first, text, "fuzz", 1000, 1800000000, &error);
   if (n < 0)
     {
       g_assert (error != NULL && g_str_has_prefix (error->message, "fuzz"));
       return 0;
     }
-  g_assert (error == NULL && n <= LMN_MS_NONCES_MAX);
-  written = lmn_replay_state_to_text (first);
-  g_assert (lmn_replay_state_from_text (second, written, "again", 5, NULL) >= 0);
-  again = lmn_replay_state_to_text (second);
+  g_assert (error == NULL && n <= 2 * LMN_MS_NONCES_MAX);
+  written = lmn_replay_state_to_text (first, 1000, 1800000000);
+  g_assert (lmn_replay_state_from_text (second, written, "again", 5, 1800000000, NULL) >= 0);
+  again = lmn_replay_state_to_text (second, 5, 1800000000);
   if (strcmp (written, again) != 0)
     g_error ("not a fixed point:\n%s\n---\n%s", written, again);
   return 0;

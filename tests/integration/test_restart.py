@@ -12,8 +12,9 @@ lisp_topology.py; lispmn-server in R, the mobile node's lispmnd in MN):
                      state came through the restart, --replay-state), no registration appears;
                      meanwhile a Map-Request for MN's EID (registered before the restart, not
                      yet again) gets a negative reply with TTL 0, not longer than the time left
-                     until every registration must have refreshed; once MN's refreshes pass
-                     again it is registered with its current locators.
+                     until its registration must have refreshed (one for an address of a site
+                     nobody had registered keeps its minute); once MN's refreshes pass again
+                     it is registered with its current locators.
 """
 import json
 import os
@@ -130,6 +131,7 @@ class Restart(fixtures.TestCase):
             replay_state = f.read()
         self.assertTrue(replay_state.startswith("lispmn-server replay state 1\n"), replay_state)
         self.assertIn(" 1 mobile\n", replay_state)   # MN's xTR-ID, its nonces counting up
+        self.assertIn(f"eid {lt.EID4}/32 ", replay_state)
         started = time.monotonic()
         self.server.start("server-restarted.log")
         self.assertEqual(self.registered_locators(), None, "nothing registered after the restart")
@@ -150,6 +152,10 @@ class Restart(fixtures.TestCase):
         self.assertEqual((reply["type"], reply["locators"]), (2, 0), reply)
         self.assertLessEqual(reply["ttl"] * 60, REGISTRATION_LIFETIME - elapsed, reply)
         self.assertEqual(reply["ttl"], 0, reply)
+        # C's address: inside the office site, which nothing registered before the restart
+        # either: the usual minute.
+        other = self.request(lt.C4)
+        self.assertEqual((other["type"], other["locators"], other["ttl"]), (2, 0, 1), other)
 
         # MN's refreshes pass again: at its next one (within a minute) it is registered with
         # the locators it has now, and the replayed message still counts as the only replay.

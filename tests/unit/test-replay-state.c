@@ -1,7 +1,7 @@
 /* lispmn-server's state across a restart (daemon/server/replay-state.c, map-resolver.c): the
  * last Map-Register nonces written as text and read back into a new server, which then refuses
  * the old messages; the file (missing, broken, written where no directory was); and the
- * negative-reply TTL inside a site in the time after a start. */
+ * negative-reply TTL for prefixes registered before a restart. */
 #include "map-server.h"
 #include "replay-state.h"
 #include "lisp-auth.h"
@@ -12,6 +12,7 @@
 
 #define KEY "home-secret"
 #define T0  1000
+#define R0  G_GINT64_CONSTANT (1800000000) /* seconds since the epoch at T0 */
 
 static const LmnEndpoint XTR = { LISP_FAMILY_IPV4, { 198, 51, 100, 2 }, 61000 };
 static const LmnEndpoint ITR = { LISP_FAMILY_IPV4, { 203, 0, 113, 50 }, 4342 };
@@ -103,17 +104,22 @@ test_round_trip (void)
   g_assert_true (handle (before, v6a, T0 + 2) && handle (before, v6b, T0 + 3));
   g_assert_true (handle (before, same, T0 + 4) && handle (before, same, T0 + 5));
   g_assert_true (lmn_replay_state_dirty (before));
-  text = lmn_replay_state_to_text (before);
+  /* Written at T0 + 5: each registration lapses 180 s after its last refresh. */
+  text = lmn_replay_state_to_text (before, T0 + 5, R0 + 5);
   g_assert_cmpstr (text, ==,
                    "lispmn-server replay state 1\n"
                    "1 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 0000000000000065 1 home\n"
                    "3 bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 0000000000000008 1 my site\n"
-                   "1 cccccccccccccccccccccccccccccccc 0000000000000005 0 home\n");
+                   "1 cccccccccccccccccccccccccccccccc 0000000000000005 0 home\n"
+                   "eid 192.0.2.10/32 1800000181 home\n"
+                   "eid 2001:db8::1/128 1800000183 my site\n"
+                   "eid 192.0.2.20/32 1800000185 home\n");
 
-  /* The restart: a new server on another clock, the state read back. */
-  g_assert_cmpint (lmn_replay_state_from_text (after, text, "f", 50, &error), ==, 3);
+  /* The restart, 5 s later: a new server on another monotonic clock, the state read back.
+   * The prefixes are expected back, as long as their registrations would have lasted. */
+  g_assert_cmpint (lmn_replay_state_from_text (after, text, "f", 50, R0 + 10, &error), ==, 6);
   g_assert_no_error (error);
-  again = lmn_replay_state_to_text (after);
+  again = lmn_replay_state_to_text (after, 50, R0 + 10);
   g_assert_cmpstr (again, ==, text);
   g_assert_false (handle (after, old, 60));
   g_assert_false (handle (after, moved, 61));
@@ -139,6 +145,17 @@ typedef struct {
 
 static const TextCase text_cases[] = {
   { "/text/empty-state", "lispmn-server replay state 1\n", NULL, 0 },
+  { "/text/eid", "lispmn-server replay state 1\neid 192.0.2.10/32 1800000100 home\n", NULL, 1 },
+  { "/text/eid-of-another-site",
+    "lispmn-server replay state 1\neid 192.0.2.10/32 1800000100 my site\n", NULL, 0 },
+  { "/text/eid-lapsed", "lispmn-server replay state 1\neid 192.0.2.10/32 1700000000 home\n", NULL,
+    0 },
+  { "/text/eid-bad-prefix", "lispmn-server replay state 1\neid 192.0.2.300/32 1800000100 home\n",
+    "f:2: not eid PREFIX EXPIRES SITE" },
+  { "/text/eid-bad-time", "lispmn-server replay state 1\neid 192.0.2.10/32 -5 home\n",
+    "f:2: not eid PREFIX EXPIRES SITE" },
+  { "/text/eid-no-site", "lispmn-server replay state 1\neid 192.0.2.10/32 1800000100\n",
+    "f:2: not eid PREFIX EXPIRES SITE" },
   { "/text/site-gone", "lispmn-server replay state 1\n1 " XTR_A " 0000000000000001 1 gone\n", NULL,
     0 },
   { "/text/key-gone", "lispmn-server replay state 1\n9 " XTR_A " 0000000000000001 1 home\n", NULL,
@@ -166,7 +183,7 @@ test_text (gconstpointer data)
   const TextCase *c = data;
   g_autoptr(LmnMapServer) ms = make_server ();
   g_autoptr(GError) error = NULL;
-  gint n = lmn_replay_state_from_text (ms, c->text, "f", T0, &error);
+  gint n = lmn_replay_state_from_text (ms, c->text, "f", T0, R0, &error);
 
   if (c->error != NULL)
     {
@@ -188,7 +205,7 @@ test_broken_changes_nothing (void)
                              "1 " XTR_A " 00000000000000ff 1 home\n"
                              "1 " XTR_A " 00000000000000ff x home\n";
 
-  g_assert_cmpint (lmn_replay_state_from_text (ms, text, "f", T0, NULL), ==, -1);
+  g_assert_cmpint (lmn_replay_state_from_text (ms, text, "f", T0, R0, NULL), ==, -1);
   g_assert_true (handle (ms, reg, T0));
 }
 
@@ -207,27 +224,27 @@ test_file (void)
   guint n = 99;
 
   /* No file yet: an empty state. */
-  g_assert_true (lmn_replay_state_load (ms, path, T0, &n, &error));
+  g_assert_true (lmn_replay_state_load (ms, path, T0, R0, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 0);
   g_assert_true (handle (ms, reg, T0) && handle (ms, reg2, T0 + 1));
   g_assert_true (lmn_replay_state_dirty (ms));
   /* Its directory is made, private. */
-  g_assert_true (lmn_replay_state_save (ms, path, &error));
+  g_assert_true (lmn_replay_state_save (ms, path, T0 + 1, R0 + 1, &error));
   g_assert_no_error (error);
   g_assert_false (lmn_replay_state_dirty (ms));
   g_assert_cmpint (g_stat (sub, &st), ==, 0);
   g_assert_cmpuint (st.st_mode & 0777, ==, 0700);
 
-  g_assert_true (lmn_replay_state_load (restarted, path, 5, &n, &error));
+  g_assert_true (lmn_replay_state_load (restarted, path, 5, R0 + 3, &n, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (n, ==, 2); /* the nonce and the prefix */
   g_assert_false (lmn_replay_state_dirty (restarted));
   g_assert_false (handle (restarted, reg2, 6));
 
   /* A broken file is an error naming it. */
   g_assert_true (g_file_set_contents (path, "{}", -1, NULL));
-  g_assert_false (lmn_replay_state_load (restarted, path, 5, &n, &error));
+  g_assert_false (lmn_replay_state_load (restarted, path, 5, R0 + 3, &n, &error));
   g_assert_true (g_str_has_prefix (error->message, path));
 
   g_unlink (path);
@@ -235,33 +252,56 @@ test_file (void)
   g_rmdir (dir);
 }
 
-/* ---- the negative-reply TTL after a start ---- */
+/* ---- the negative-reply TTL after a restart ---- */
+
+/* A server restarted at T0 that had 192.0.2.10/32 and 2001:db8::/48 registered, until
+ * T0 + 100 (they lapse then unless their xTRs refresh them). */
+static LmnMapServer *
+restarted_server (void)
+{
+  LmnMapServer *ms = make_server ();
+  LispPrefix p;
+
+  g_assert_true (lisp_prefix_parse ("192.0.2.10/32", &p, NULL));
+  lmn_map_server_expect (ms, &p, T0 + 100);
+  g_assert_true (lisp_prefix_parse ("2001:db8::/48", &p, NULL));
+  lmn_map_server_expect (ms, &p, T0 + 100);
+  return ms;
+}
 
 typedef struct {
   const char *path;
+  const char *eid;
   gint64 since_start;
   guint32 ttl;
 } TtlCase;
 
 static const TtlCase ttl_cases[] = {
-  { "/ttl/at-start", 0, 0 },
-  { "/ttl/after-1-minute", 60, 0 },
-  /* The last second of the registrations' lifetime: one may still come back. */
-  { "/ttl/last-second", LMN_MS_DEFAULT_TIMEOUT - 1, 0 },
-  { "/ttl/lifetime-over", LMN_MS_DEFAULT_TIMEOUT, LMN_MS_TTL_UNREGISTERED },
-  { "/ttl/long-after", 100000, LMN_MS_TTL_UNREGISTERED },
+  { "/ttl/expected/at-start", "192.0.2.10/32", 0, 0 },
+  { "/ttl/expected/after-1-minute", "192.0.2.10/32", 60, 0 },
+  /* The last second its registration would have lasted: its xTR may still come back. */
+  { "/ttl/expected/last-second", "192.0.2.10/32", 99, 0 },
+  { "/ttl/expected/lapsed", "192.0.2.10/32", 100, LMN_MS_TTL_UNREGISTERED },
+  { "/ttl/expected/inside-a-prefix", "2001:db8::99/128", 1, 0 },
+  /* Never registered before the restart: nothing is about to come back. */
+  { "/ttl/other-host-of-the-site", "192.0.2.11/32", 1, LMN_MS_TTL_UNREGISTERED },
+  { "/ttl/other-prefix-of-the-site", "2001:db8:1::1/128", 1, LMN_MS_TTL_UNREGISTERED },
 };
 
 static void
 test_ttl (gconstpointer data)
 {
   const TtlCase *c = data;
-  guint32 ttl = lmn_ms_unregistered_ttl (T0, T0 + c->since_start);
+  g_autoptr(LmnMapServer) ms = restarted_server ();
+  LispPrefix q;
+  guint32 ttl;
 
+  g_assert_true (lisp_prefix_parse (c->eid, &q, NULL));
+  ttl = lmn_ms_unregistered_ttl (ms, &q, T0 + c->since_start);
   g_assert_cmpuint (ttl, ==, c->ttl);
-  /* Never longer than the time left until every registration must have refreshed. */
-  if (c->since_start < LMN_MS_DEFAULT_TIMEOUT)
-    g_assert_cmpint ((gint64) ttl * 60, <=, LMN_MS_DEFAULT_TIMEOUT - c->since_start);
+  /* Never longer than the time left until an expected registration must have refreshed. */
+  if (c->ttl != LMN_MS_TTL_UNREGISTERED)
+    g_assert_cmpint ((gint64) ttl * 60, <=, 100 - c->since_start);
 }
 
 /* The TTL of a negative Map-Reply for an EID of a site, sent at now. */
@@ -299,20 +339,25 @@ negative_ttl (LmnMapServer *ms, const char *eid, gint64 now)
 }
 
 static void
-test_negative_reply_after_start (void)
+test_negative_reply_after_restart (void)
 {
-  g_autoptr(LmnMapServer) ms = make_server ();
-  g_autoptr(LmnMapServer) unset = make_server ();
+  g_autoptr(LmnMapServer) ms = restarted_server ();
+  g_autoptr(LmnMapServer) fresh = make_server ();
+  g_autoptr(GBytes) reg = encode_register ("192.0.2.10", "198.51.100.2", 1, 0xaa, 100);
+  g_autofree gchar *text = NULL;
 
-  lmn_map_server_set_started (ms, T0);
-  g_assert_cmpuint (negative_ttl (ms, "192.0.2.99", T0 + 1), ==, 0);
-  g_assert_cmpuint (negative_ttl (ms, "192.0.2.99", T0 + LMN_MS_DEFAULT_TIMEOUT - 1), ==, 0);
-  g_assert_cmpuint (negative_ttl (ms, "192.0.2.99", T0 + LMN_MS_DEFAULT_TIMEOUT), ==,
-                    LMN_MS_TTL_UNREGISTERED);
+  g_assert_cmpuint (negative_ttl (ms, "192.0.2.10", T0 + 1), ==, 0);
+  g_assert_cmpuint (negative_ttl (ms, "192.0.2.10", T0 + 99), ==, 0);
+  g_assert_cmpuint (negative_ttl (ms, "192.0.2.11", T0 + 1), ==, LMN_MS_TTL_UNREGISTERED);
   /* Outside every site nothing can come back: the usual 15 minutes at once. */
   g_assert_cmpuint (negative_ttl (ms, "198.51.100.99", T0 + 1), ==, LMN_MS_TTL_NON_EID);
-  /* A server not told when it started (as the other tests drive it): the usual minute. */
-  g_assert_cmpuint (negative_ttl (unset, "192.0.2.99", T0), ==, LMN_MS_TTL_UNREGISTERED);
+  /* A server with nothing to expect (as the other tests drive it): the usual minute. */
+  g_assert_cmpuint (negative_ttl (fresh, "192.0.2.10", T0), ==, LMN_MS_TTL_UNREGISTERED);
+  /* Registered again: written as registered, no longer as expected. */
+  g_assert_true (handle (ms, reg, T0 + 2));
+  text = lmn_replay_state_to_text (ms, T0 + 2, R0 + 2);
+  g_assert_true (g_str_has_suffix (text, "eid 192.0.2.10/32 1800000182 home\n"
+                                         "eid 2001:db8::/48 1800000100 my site\n"));
 }
 
 int
@@ -324,6 +369,6 @@ main (int argc, char **argv)
   g_test_add_func ("/replay-state/broken-changes-nothing", test_broken_changes_nothing);
   g_test_add_func ("/replay-state/file", test_file);
   TEST_ADD_TABLE (ttl_cases, test_ttl);
-  g_test_add_func ("/negative-reply/after-start", test_negative_reply_after_start);
+  g_test_add_func ("/negative-reply/after-restart", test_negative_reply_after_restart);
   return g_test_run ();
 }
