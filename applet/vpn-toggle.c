@@ -6,6 +6,10 @@
 #include <glib/gi18n.h>
 #include <NetworkManager.h>
 
+/* How long to wait before asking for libnm's client again when the system bus could not be
+ * reached (the applet may start before it, or it may restart). */
+#define CLIENT_RETRY_SECONDS 10
+
 struct _LmnVpnToggle
 {
   GObject parent_instance;
@@ -13,6 +17,7 @@ struct _LmnVpnToggle
   GCancellable *cancellable;
   NMClient *client;                 /* NULL until ready, or when libnm could not start */
   char *client_error;
+  guint client_retry;               /* timer: libnm's client again */
   NMActiveConnection *watched;      /* the active connection whose state we follow */
   char *requested_id;               /* the profile of the last Connect/Disconnect, for errors */
 };
@@ -232,6 +237,46 @@ lmn_vpn_toggle_toggle (LmnVpnToggle *self, const char *uuid)
                                        self->cancellable, activated, self);
 }
 
+static void client_ready (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static gboolean
+retry_client (gpointer user_data)
+{
+  LmnVpnToggle *self = user_data;
+
+  self->client_retry = 0;
+  nm_client_new_async (self->cancellable, client_ready, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+client_failed (LmnVpnToggle *self, const char *message)
+{
+  g_warning ("Cannot use libnm: %s; trying again in %d s", message, CLIENT_RETRY_SECONDS);
+  g_free (self->client_error);
+  self->client_error = g_strdup (message);
+  g_clear_handle_id (&self->client_retry, g_source_remove);
+  self->client_retry = g_timeout_add_seconds (CLIENT_RETRY_SECONDS, retry_client, self);
+  emit_changed (self);
+}
+
+/* The system bus went away under libnm (a restart of dbus): a new client once it is back. */
+static void
+on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error,
+               gpointer user_data)
+{
+  LmnVpnToggle *self = user_data;
+
+  g_signal_handlers_disconnect_by_data (bus, self);
+  if (self->watched != NULL)
+    g_signal_handlers_disconnect_by_data (self->watched, self);
+  g_clear_object (&self->watched);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  client_failed (self, _ ("the system bus went away"));
+}
+
 static void
 client_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -244,12 +289,13 @@ client_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   self = user_data;
   if (client == NULL)
     {
-      g_warning ("Cannot use libnm: %s", error->message);
-      self->client_error = g_strdup (error->message);
-      emit_changed (self);
+      client_failed (self, error->message);
       return;
     }
+  g_clear_pointer (&self->client_error, g_free);
   self->client = client;
+  g_signal_connect (nm_client_get_dbus_connection (client), "closed", G_CALLBACK (on_bus_closed),
+                    self);
   g_signal_connect_swapped (client, "notify::nm-running", G_CALLBACK (rewatch), self);
   g_signal_connect_swapped (client, "connection-added", G_CALLBACK (rewatch), self);
   g_signal_connect_swapped (client, "connection-removed", G_CALLBACK (rewatch), self);
@@ -264,6 +310,9 @@ lmn_vpn_toggle_dispose (GObject *object)
   LmnVpnToggle *self = LMN_VPN_TOGGLE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->client_retry, g_source_remove);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (nm_client_get_dbus_connection (self->client), self);
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_data (self->watched, self);
   g_clear_object (&self->watched);

@@ -7,6 +7,7 @@
  * down it stops the mobile node (which withdraws the EIDs and removes the TUN). */
 #include "lmn-dbus-generated.h"
 #include "lmn-dbus-names.h"
+#include "node-return.h"
 #include "node-watch.h"
 #include "rloc-feeder.h"
 #include "vpn-data.h"
@@ -20,6 +21,7 @@
 #define DEFAULT_BUS_NAME "org.freedesktop.NetworkManager.lispmn"
 #define CALL_TIMEOUT_MS  20000   /* Configure restarts the node; polkit may ask a person */
 #define RESEND_DELAY_MS  500
+#define RETURN_TIMEOUT_S 30 /* systemd restarts a crashed lispmnd well within this */
 
 typedef struct {
   NMVpnServicePlugin parent;
@@ -33,8 +35,10 @@ typedef struct {
   guint               mtu;
   gboolean configured; /* lispmnd took the configuration */
   gboolean connected;  /* and registered it: NetworkManager told */
+  gboolean recovering; /* configuring a lispmnd that came back while the VPN was up */
   LmnRlocFeeder      *feeder;
   LmnNodeWatch *watch;              /* the configured lispmnd */
+  LmnNodeReturn *node_return;       /* lispmnd went away while up: waiting for it to return */
   GCancellable       *cancellable;  /* of the current connection attempt */
   guint               idle;
   guint               resend;       /* the configuration again, after a change of base */
@@ -66,6 +70,7 @@ reset (LmnVpnService *self)
 {
   g_clear_pointer (&self->feeder, lmn_rloc_feeder_free);
   g_clear_pointer (&self->watch, lmn_node_watch_free);
+  g_clear_pointer (&self->node_return, lmn_node_return_free);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -77,6 +82,7 @@ reset (LmnVpnService *self)
   g_clear_pointer (&self->uuid, g_free);
   self->configured = FALSE;
   self->connected = FALSE;
+  self->recovering = FALSE;
 }
 
 /* ---- what NetworkManager is told ---- */
@@ -152,17 +158,35 @@ send_config (LmnVpnService *self)
 
 static void stop_lispmnd (LmnVpnService *self);
 
+/* libnm's failure() disconnects the plugin, and a disconnect while the state is still
+ * "starting" sends a second Failure (connect-failed) that replaces ours: NetworkManager
+ * would show "The VPN service stopped unexpectedly" instead of, for a wrong key, "Invalid
+ * secrets". Leaving "starting" first keeps our reason the last one sent. */
+static void
+report_failure (NMVpnServicePlugin *plugin, NMVpnPluginFailure reason)
+{
+  NMVpnServiceState state = NM_VPN_SERVICE_STATE_UNKNOWN;
+
+  g_object_get (plugin, NM_VPN_SERVICE_PLUGIN_STATE, &state, NULL);
+  if (state == NM_VPN_SERVICE_STATE_STARTING)
+    g_object_set (plugin, NM_VPN_SERVICE_PLUGIN_STATE, NM_VPN_SERVICE_STATE_STARTED, NULL);
+  nm_vpn_service_plugin_failure (plugin, reason);
+}
+
 /* stop_node: lispmnd took our configuration and must not keep trying with it. */
 static void
 fail_connect (LmnVpnService *self, NMVpnPluginFailure reason, const char *message,
               gboolean stop_node)
 {
-  /* NetworkManager logs only a failure code: the reason goes to the journal from here. */
-  g_warning ("cannot connect: %s", message);
+  /* NetworkManager passes on only a failure code ("Invalid secrets" for a wrong key): the
+   * reason goes to the journal from here, under the profile's NM_CONNECTION field, so the
+   * "journalctl -xe NM_CONNECTION=..." that nmcli suggests shows it. */
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "NM_CONNECTION",
+                    self->uuid != NULL ? self->uuid : "", "MESSAGE", "cannot connect: %s", message);
   reset (self);
   if (stop_node)
     stop_lispmnd (self);
-  nm_vpn_service_plugin_failure (NM_VPN_SERVICE_PLUGIN (self), reason);
+  report_failure (NM_VPN_SERVICE_PLUGIN (self), reason);
 }
 
 /* NetworkManager drops the gateway's host route when the VPN moves to another base uplink
@@ -205,6 +229,44 @@ start_feeder (LmnVpnService *self)
 
 /* ---- talking to lispmnd ---- */
 
+static void call_configure (LmnVpnService *self);
+
+static void
+on_node_back (gboolean back, gpointer user_data)
+{
+  LmnVpnService *self = user_data;
+  g_autofree gchar *message = NULL;
+
+  g_clear_pointer (&self->node_return, lmn_node_return_free);
+  if (back)
+    {
+      g_message ("lispmnd is back: configuring it again");
+      call_configure (self);
+      return;
+    }
+  message = g_strdup_printf ("lispmnd did not come back within %u s after it went away "
+                             "(see journalctl -u lispmnd)",
+                             RETURN_TIMEOUT_S);
+  fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, message, FALSE);
+}
+
+/* lispmnd went away while the VPN was up (or is a new, unconfigured one): NetworkManager
+ * shows the VPN connecting again, not up, until the lispmnd that returns is configured and
+ * registered; the profile's configuration and key are still here for that. */
+static void
+wait_for_return (LmnVpnService *self, const char *reason)
+{
+  g_message ("%s: the VPN is connecting again until lispmnd is back and registered", reason);
+  g_clear_pointer (&self->feeder, lmn_rloc_feeder_free);
+  g_clear_pointer (&self->watch, lmn_node_watch_free);
+  g_clear_handle_id (&self->resend, g_source_remove);
+  self->configured = FALSE;
+  self->connected = FALSE;
+  self->recovering = TRUE;
+  g_object_set (self, NM_VPN_SERVICE_PLUGIN_STATE, NM_VPN_SERVICE_STATE_STARTING, NULL);
+  self->node_return = lmn_node_return_new (RETURN_TIMEOUT_S, on_node_back, self);
+}
+
 static void
 on_node_event (LmnNodeEvent event, const char *reason, gpointer user_data)
 {
@@ -214,7 +276,9 @@ on_node_event (LmnNodeEvent event, const char *reason, gpointer user_data)
     {
     case LMN_NODE_REGISTERED:
       self->connected = TRUE;
-      g_message ("registered with the map-server: connected");
+      g_message (self->recovering ? "lispmnd registered again: connected"
+                                  : "registered with the map-server: connected");
+      self->recovering = FALSE;
       if (split_only (self->data))
         g_warning ("vpn.data has no proxy-etr: only the profile's own routes (ipv4.routes, "
                    "ipv6.routes) go through LISP and the rest of the Internet is reached "
@@ -228,6 +292,14 @@ on_node_event (LmnNodeEvent event, const char *reason, gpointer user_data)
       fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, reason, TRUE);
       break;
     case LMN_NODE_GONE:
+      if (self->connected)
+        {
+          wait_for_return (self, reason);
+          break;
+        }
+      /* Not up yet: the activation fails with the reason. */
+      G_GNUC_FALLTHROUGH;
+    case LMN_NODE_STOPPED:
       /* The lispmnd now on the bus (if any) is not ours to stop. */
       fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, reason, FALSE);
       break;
@@ -252,6 +324,12 @@ on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
           g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
         {
+          if (self->recovering)
+            {
+              /* It left again before it answered. */
+              self->node_return = lmn_node_return_new (RETURN_TIMEOUT_S, on_node_back, self);
+              return;
+            }
           fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED,
                         "lispmnd is not running (nobody owns " LMN_DBUS_BUS_NAME
                         " on the system bus, "
@@ -264,7 +342,7 @@ on_configured (GObject *source, GAsyncResult *result, gpointer user_data)
       fail_connect (self, NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED, message, FALSE);
       return;
     }
-  clear_key (self);   /* lispmnd holds it now */
+  /* The key stays (wiped when the profile goes down): a restarted lispmnd needs it again. */
   self->tun = g_steal_pointer (&tun);
   self->mtu = mtu;
   self->configured = TRUE;
@@ -582,19 +660,32 @@ release_bus_name (NMVpnServicePlugin *plugin)
                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
 }
 
+/* After the state change that made libnm quit has gone out: NetworkManager reads the
+ * failure reason when it sees "stopped", and takes our name's disappearance for a crash
+ * ("The VPN service stopped unexpectedly") if it comes first. */
+static gboolean
+on_quit_idle (gpointer user_data)
+{
+  LmnVpnService *self = user_data;
+
+  release_bus_name (NM_VPN_SERVICE_PLUGIN (self));
+  /* lispmnd must hear Stop before the service goes (it answers at once; the call's
+   * timeout bounds the wait). */
+  if (self->stopping == 0)
+    g_main_loop_quit (self->loop);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_quit (NMVpnServicePlugin *plugin, gpointer user_data)
 {
   LmnVpnService *self = LMN_VPN_SERVICE (plugin);
 
+  if (self->quitting)
+    return;
   self->loop = user_data;
-  if (!self->quitting)
-    release_bus_name (plugin);
   self->quitting = TRUE;
-  /* lispmnd must hear Stop before the service goes (it answers at once; the call's
-   * timeout bounds the wait). */
-  if (self->stopping == 0)
-    g_main_loop_quit (user_data);
+  g_idle_add (on_quit_idle, self);
 }
 
 int

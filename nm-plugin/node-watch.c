@@ -36,7 +36,7 @@ evaluate (LmnNodeWatch *watch)
 
   if (state != NULL && g_str_equal (state, "stopped"))
     {
-      report (watch, LMN_NODE_GONE, "lispmnd's mobile node was stopped (lispmnctl stop?)");
+      report (watch, LMN_NODE_STOPPED, "lispmnd's mobile node was stopped (lispmnctl stop?)");
       return;
     }
   if (watch->registered)

@@ -16,7 +16,8 @@ typedef enum {
   LMN_NODE_REGISTERED,  /* reported once */
   LMN_NODE_WRONG_KEY,   /* before LMN_NODE_REGISTERED only */
   LMN_NODE_UNREACHABLE, /* before LMN_NODE_REGISTERED only */
-  LMN_NODE_GONE,        /* lispmnd left the bus, was replaced, or its node was stopped */
+  LMN_NODE_GONE,        /* lispmnd left the bus or was replaced: the new one is unconfigured */
+  LMN_NODE_STOPPED,     /* lispmnd's node was stopped on purpose (lispmnctl stop) */
 } LmnNodeEvent;
 
 /* reason: a sentence for the user for every event but LMN_NODE_REGISTERED (else NULL). */

@@ -28,10 +28,14 @@ note (LmnKeyfileProblem *first, LmnKeyfileProblemKind kind, guint line, guint fi
     *first = (LmnKeyfileProblem) { kind, line, first_line, group, key };
 }
 
+/* by_name: the groups so far by name (the first of each), so that a file of 100,000 sites
+ * is not checked for a repeated group in quadratic time. */
 static void
-add_group (GPtrArray *groups, const char *line, guint number, LmnKeyfileProblem *first)
+add_group (GPtrArray *groups, GHashTable *by_name, const char *line, guint number,
+           LmnKeyfileProblem *first)
 {
   LmnKeyfileGroup *g = g_new0 (LmnKeyfileGroup, 1);
+  const LmnKeyfileGroup *earlier;
   const char *space;
 
   g->name = g_strndup (line + 1, strlen (line) - 2);
@@ -40,16 +44,11 @@ add_group (GPtrArray *groups, const char *line, guint number, LmnKeyfileProblem 
   g->argument = space != NULL ? space + 1 : NULL;
   g->keys = g_array_new (FALSE, TRUE, sizeof (LmnKeyfileKey));
   g_array_set_clear_func (g->keys, key_clear);
-  for (guint i = 0; i < groups->len; i++)
-    {
-      const LmnKeyfileGroup *earlier = g_ptr_array_index (groups, i);
-
-      if (g_str_equal (earlier->name, g->name))
-        {
-          note (first, LMN_KEYFILE_GROUP_TWICE, number, earlier->line, g, NULL);
-          break;
-        }
-    }
+  earlier = g_hash_table_lookup (by_name, g->name);
+  if (earlier != NULL)
+    note (first, LMN_KEYFILE_GROUP_TWICE, number, earlier->line, g, NULL);
+  else
+    g_hash_table_insert (by_name, g->name, g);
   g_ptr_array_add (groups, g);
 }
 
@@ -90,6 +89,7 @@ lmn_keyfile_scan (const char *data, gsize len, LmnKeyfileProblem *problem)
   g_autofree gchar *text = g_strndup (data, len);
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   GPtrArray *groups = g_ptr_array_new_with_free_func (group_free);
+  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   LmnKeyfileProblem first = { LMN_KEYFILE_OK, 0, 0, NULL, NULL };
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -100,7 +100,7 @@ lmn_keyfile_scan (const char *data, gsize len, LmnKeyfileProblem *problem)
       if (n == 0 || line[0] == '#')
         continue;
       if (line[0] == '[' && line[n - 1] == ']')
-        add_group (groups, line, i + 1, &first);
+        add_group (groups, by_name, line, i + 1, &first);
       else
         add_key (groups->len > 0 ? g_ptr_array_index (groups, groups->len - 1) : NULL, line,
                  i + 1, &first);

@@ -27,13 +27,15 @@ typedef enum {
 static const struct {
   const char *kind;
   const char *argument;  /* what follows the kind in the group name; NULL: nothing */
-  const char *keys[16];
+  const char *keys[28];
 } group_kinds[] = {
   [GROUP_LISPMND] = { "lispmnd",
                       NULL,
                       { "mode", "eids", "instance-id", "tun", "mtu", "manage-addresses", "routes",
                         "route-metric", "queue-length", "map-resolvers", "proxy-etrs",
-                        "rloc-probe-interval", "nat-traversal", "nat-keepalive-interval", NULL } },
+                        "rloc-probe-interval", "nat-traversal", "nat-keepalive-interval",
+                        "strict-source-check", "proxy-itrs",
+                        "map-cache-limit", NULL } },
   [GROUP_UPLINK] = { "uplink", "IFACE", { "priority", "weight", NULL } },
   [GROUP_MAP_SERVER] = { "map-server", "ADDRESS", { "key", "key-id", "algorithm", NULL } },
   [GROUP_MAPPING] = { "mapping", "PREFIX", { "locators", "action", NULL } },
@@ -301,6 +303,68 @@ parse_nat (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GErro
   return TRUE;
 }
 
+/* strict-source-check= and proxy-itrs=: whether a decapsulated packet must come from a
+ * locator of its source's mapping, and the proxy-ITRs that send for hosts without one. */
+static gboolean
+parse_source_check (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
+{
+  g_autofree gchar *strict = NULL;
+  g_auto(GStrv) pitrs = NULL;
+  LmnConfWhere w;
+
+  if (!lmn_conf_get_string (p, g, "strict-source-check", &w, &strict, error))
+    return FALSE;
+  if (g_strcmp0 (strict, "on") == 0)
+    c->strict_source_check = TRUE;
+  else if (g_strcmp0 (strict, "off") == 0)
+    c->strict_source_check = FALSE;
+  else if (strict != NULL)
+    return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "'%s' is not on or off", strict);
+
+  if (!lmn_conf_get_list (p, g, "proxy-itrs", &w, &pitrs, error))
+    return FALSE;
+  for (guint i = 0; pitrs != NULL && pitrs[i] != NULL; i++)
+    {
+      LmnIp ip;
+      g_autofree gchar *reason = lmn_config_check_unicast (pitrs[i], &ip);
+
+      if (reason != NULL)
+        return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
+      for (guint j = 0; j < c->proxy_itrs->len; j++)
+        if (lmn_ip_equal (&g_array_index (c->proxy_itrs, LmnIp, j), &ip))
+          return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID,
+                                "proxy-ITR '%s': the address is listed twice", pitrs[i]);
+      g_array_append_val (c->proxy_itrs, ip);
+    }
+  return TRUE;
+}
+
+/* map-cache-limit=: how many mappings the node keeps before evicting the least recently
+ * used (a stranger can make it resolve as many EIDs as it likes). */
+static gboolean
+parse_map_cache_limit (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c,
+                       GError **error)
+{
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *reason = NULL;
+  guint64 entries;
+  LmnConfWhere w;
+
+  if (!lmn_conf_get_string (p, g, "map-cache-limit", &w, &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  if (!lmn_config_parse_decimal (text, G_MAXUINT32, &entries))
+    return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID,
+                          "'%s' is not a number of map-cache entries (%u-%u)", text,
+                          LMN_CONFIG_MAP_CACHE_LIMIT_MIN, LMN_CONFIG_MAP_CACHE_LIMIT_MAX);
+  reason = lmn_config_check_map_cache_limit (entries);
+  if (reason != NULL)
+    return lmn_conf_fail (&w, error, LMN_CONFIG_ERROR_INVALID, "%s", reason);
+  c->map_cache_limit = (guint) entries;
+  return TRUE;
+}
+
 /* [lispmnd], key by key in a fixed order: the first mistake is the one reported. */
 static gboolean
 parse_lispmnd (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, GError **error)
@@ -315,7 +379,9 @@ parse_lispmnd (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, G
   c->instance_id = (guint32) number;
   return parse_eids (p, g, c, error) && parse_tun (p, g, c, error) &&
          parse_routes (p, g, c, error) && parse_numbers (p, g, c, error) &&
-         parse_servers (p, g, c, error) && parse_nat (p, g, c, error);
+         parse_servers (p, g, c, error) && parse_nat (p, g, c, error) &&
+         parse_source_check (p, g, c, error) &&
+         parse_map_cache_limit (p, g, c, error);
 }
 
 static gboolean

@@ -13,6 +13,8 @@
  *   queue-length=16                   # packets held per destination awaiting a mapping
  *   map-resolvers=203.0.113.1
  *   proxy-etrs=203.0.113.2 1 100      # ADDRESS [PRIORITY [WEIGHT]]; ...
+ *   strict-source-check=off           # on: decapsulate only from the source's locators
+ *   proxy-itrs=203.0.113.2            # outer sources the strict check also accepts
  *
  *   [uplink wlan0]                    # one group per uplink interface
  *   priority=1

@@ -185,8 +185,10 @@ lmn_config_new (const char *path)
   c->rloc_probe_interval = DEFAULT_RLOC_PROBE_INTERVAL;
   c->nat_traversal = LMN_NAT_TRAVERSAL_AUTO;
   c->nat_keepalive_interval = LMN_CONFIG_NAT_KEEPALIVE_DEFAULT;
+  c->map_cache_limit = LMN_CONFIG_MAP_CACHE_LIMIT_DEFAULT;
   c->map_resolvers = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->proxy_etrs = g_array_new (FALSE, TRUE, sizeof (LispMapLocator));
+  c->proxy_itrs = g_array_new (FALSE, TRUE, sizeof (LmnIp));
   c->uplinks = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_uplink_config_free);
   c->map_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_map_server_config_free);
   c->mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_mapping_config_free);
@@ -204,6 +206,7 @@ lmn_config_free (LmnConfig *config)
   g_array_unref (config->routes);
   g_array_unref (config->map_resolvers);
   g_array_unref (config->proxy_etrs);
+  g_array_unref (config->proxy_itrs);
   g_ptr_array_unref (config->uplinks);
   g_ptr_array_unref (config->map_servers);
   g_ptr_array_unref (config->mappings);
@@ -267,9 +270,12 @@ lmn_config_copy (const LmnConfig *config)
   c->rloc_probe_interval = config->rloc_probe_interval;
   c->nat_traversal = config->nat_traversal;
   c->nat_keepalive_interval = config->nat_keepalive_interval;
+  c->map_cache_limit = config->map_cache_limit;
   c->control_port = config->control_port;
   g_array_append_vals (c->map_resolvers, config->map_resolvers->data, config->map_resolvers->len);
   g_array_append_vals (c->proxy_etrs, config->proxy_etrs->data, config->proxy_etrs->len);
+  c->strict_source_check = config->strict_source_check;
+  g_array_append_vals (c->proxy_itrs, config->proxy_itrs->data, config->proxy_itrs->len);
   for (guint i = 0; i < config->uplinks->len; i++)
     g_ptr_array_add (c->uplinks, lmn_uplink_config_copy (g_ptr_array_index (config->uplinks, i)));
   for (guint i = 0; i < config->map_servers->len; i++)
@@ -328,5 +334,17 @@ lmn_config_check_nat_keepalive (guint64 seconds)
     return g_strdup_printf ("'%" G_GUINT64_FORMAT
                             "' is not a keepalive interval in seconds (%u-%u)",
                             seconds, LMN_CONFIG_NAT_KEEPALIVE_MIN, LMN_CONFIG_NAT_KEEPALIVE_MAX);
+  return NULL;
+}
+
+gchar *
+lmn_config_check_map_cache_limit (guint64 entries)
+{
+  /* Below 16 a node with a few configured mappings could learn nothing; ten million
+   * entries are over a gigabyte. */
+  if (entries < LMN_CONFIG_MAP_CACHE_LIMIT_MIN || entries > LMN_CONFIG_MAP_CACHE_LIMIT_MAX)
+    return g_strdup_printf ("'%" G_GUINT64_FORMAT "' is not a number of map-cache entries (%u-%u)",
+                            entries, LMN_CONFIG_MAP_CACHE_LIMIT_MIN,
+                            LMN_CONFIG_MAP_CACHE_LIMIT_MAX);
   return NULL;
 }

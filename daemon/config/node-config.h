@@ -68,8 +68,15 @@ typedef struct {
   guint      rloc_probe_interval;  /* seconds between RLOC-probes of a peer locator; 0: off */
   LmnNatTraversal nat_traversal;
   guint nat_keepalive_interval; /* seconds between Map-Registers through an RTR */
+  guint map_cache_limit;        /* most map-cache entries; the least recently used go */
   GArray    *map_resolvers;   /* LmnIp */
   GArray    *proxy_etrs;      /* LispMapLocator */
+
+  /* strict-source-check=: decapsulate only from the inner source mapping's locators, or
+   * from proxy_itrs (LmnIp), the proxy-ETRs or our RTRs. */
+  gboolean strict_source_check;
+  GArray *proxy_itrs;
+
   GPtrArray *uplinks;         /* LmnUplinkConfig* */
   GPtrArray *map_servers;     /* LmnMapServerConfig* */
   GPtrArray *mappings;        /* LmnMappingConfig* */
@@ -107,6 +114,11 @@ gchar *lmn_config_check_nat_keepalive (guint64 seconds);
 #define LMN_CONFIG_NAT_KEEPALIVE_DEFAULT 20
 #define LMN_CONFIG_NAT_KEEPALIVE_MIN     5
 #define LMN_CONFIG_NAT_KEEPALIVE_MAX     3600
+/* map-cache-limit=: NULL when within the limits below, else the reason. */
+gchar *lmn_config_check_map_cache_limit (guint64 entries);
+#define LMN_CONFIG_MAP_CACHE_LIMIT_DEFAULT 50000
+#define LMN_CONFIG_MAP_CACHE_LIMIT_MIN     16
+#define LMN_CONFIG_MAP_CACHE_LIMIT_MAX     10000000
 
 /* Minimum MTUs the file accepts (mtu= 0 or at least these). */
 #define LMN_CONFIG_MIN_MTU_IPV4 576

@@ -40,6 +40,10 @@ static const char *const names[LMN_CTL_N_COUNTERS] = {
   [LMN_CTL_SMR_ANSWERED] = "smr-answered",
   [LMN_CTL_SMR_UNANSWERED] = "smr-unanswered",
   [LMN_CTL_RLOC_PROBE_OTHER_RECORD] = "rloc-probe-other-record",
+  [LMN_CTL_SMR_NOT_CACHED] = "smr-not-cached",
+  [LMN_CTL_LOOKUP_RATE_LIMITED] = "lookup-rate-limited",
+  [LMN_CTL_ANSWER_RATE_LIMITED] = "answer-rate-limited",
+  [LMN_CTL_MAP_CACHE_EVICTED] = "map-cache-evicted",
 };
 
 const char *

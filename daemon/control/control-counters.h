@@ -49,6 +49,14 @@ typedef enum {
   LMN_CTL_SMR_UNANSWERED,
   /* ETR: an RLOC-probe naming no EID of ours, answered anyway */
   LMN_CTL_RLOC_PROBE_OTHER_RECORD,
+  /* hardening (docs/hardening.md): an SMR for an EID not in the map-cache, ignored; an
+   * SMR-invoked or data-triggered Map-Request over its token bucket, not sent; a Map-Reply
+   * or RLOC-probe reply over its token bucket, not sent */
+  LMN_CTL_SMR_NOT_CACHED,
+  LMN_CTL_LOOKUP_RATE_LIMITED,
+  LMN_CTL_ANSWER_RATE_LIMITED,
+  /* map-cache entries evicted to make room (map-cache-limit=) */
+  LMN_CTL_MAP_CACHE_EVICTED,
   LMN_CTL_N_COUNTERS
 } LmnControlCounter;
 

@@ -1,6 +1,7 @@
 /* NAT traversal on the mobile node (nat-traverser.h): one Path per RLOC (uplink and
  * family), with its discovery round and, behind a NAT, its registration through the RTR. */
 #include "nat-traverser.h"
+#include "log-limiter.h"
 
 #include "lisp-auth.h"
 #include "nat-discovery.h"
@@ -397,11 +398,13 @@ lmn_nat_traverser_handle_info (LmnNatTraverser *t, const guint8 *data, gsize len
       break;
     case LMN_INFO_BAD_NONCE:
       t->ctx.counters->n[LMN_CTL_INFO_REPLY_BAD_NONCE]++;
-      g_debug ("%s: an Info-Reply with another nonce: dropped", name);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "info-reply-bad-nonce",
+                       "%s: an Info-Reply with another nonce: dropped", name);
       return;
     case LMN_INFO_BAD_MAC:
       t->ctx.counters->n[LMN_CTL_INFO_REPLY_BAD_MAC]++;
-      g_info ("%s: an Info-Reply failing authentication: dropped", name);
+      lmn_log_limited (G_LOG_LEVEL_INFO, "info-reply-bad-mac",
+                       "%s: an Info-Reply failing authentication: dropped", name);
       return;
     case LMN_INFO_MALFORMED:
       t->ctx.counters->n[LMN_CTL_MALFORMED]++;
@@ -455,7 +458,9 @@ lmn_nat_traverser_handle_data_notify (LmnNatTraverser *t, const guint8 *data, gs
     {
       g_autofree gchar *name = path_name (p);
 
-      g_info ("%s: a Data-Map-Notify dropped: %s", name, lmn_data_notify_verdict_name (verdict));
+      lmn_log_limited (G_LOG_LEVEL_INFO, lmn_data_notify_verdict_name (verdict),
+                       "%s: a Data-Map-Notify dropped: %s", name,
+                       lmn_data_notify_verdict_name (verdict));
       return;
     }
   if (before != LMN_REG_REGISTERED)

@@ -1,4 +1,5 @@
 #include "registrar.h"
+#include "log-limiter.h"
 
 #include "lisp-auth.h"
 #include "own-mapping.h"
@@ -81,13 +82,28 @@ arm (Server *s, guint seconds)
     s->timer = g_timeout_add (seconds * 1000, on_timer, s);
 }
 
+guint64
+lmn_registrar_nonce_after (guint64 last, gint64 real_seconds, guint32 random)
+{
+  guint64 upper = MAX ((last >> 32) + 1, (guint64) MAX (real_seconds, 0) & 0xffffffffu);
+
+  /* After the year 2106 the seconds no longer fit: the count goes on from the last one. */
+  if (upper > 0xffffffffu)
+    upper = 0xffffffffu;
+  return upper << 32 | random;
+}
+
 /* Map-Register nonces only grow (RFC 9301 §5.6: the map-server refuses one not above the
- * last it accepted from our xTR-ID, a replay). The clock in µs keeps them growing across
- * restarts as well; they need not be secret, the MAC protects the Map-Notify. */
+ * last it accepted from our xTR-ID, a replay), and a Map-Notify counts as ours, even as a
+ * "wrong key" one, only when it repeats the nonce of our outstanding Map-Register: so the
+ * lower 32 bits are drawn from GnuTLS, not guessable from the clock, and the upper 32 count
+ * seconds, growing across restarts too. */
 guint64
 lmn_registrar_next_nonce (LmnRegistrar *registrar)
 {
-  registrar->last_nonce = MAX (registrar->last_nonce + 1, (guint64) g_get_real_time ());
+  registrar->last_nonce = lmn_registrar_nonce_after (registrar->last_nonce,
+                                                     g_get_real_time () / G_USEC_PER_SEC,
+                                                     (guint32) lisp_nonce64 ());
   return registrar->last_nonce;
 }
 
@@ -275,7 +291,10 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
           break;
         case LMN_NOTIFY_REPLAYED:
           registrar->counters->n[LMN_CTL_MAP_NOTIFY_REPLAYED]++;
-          g_debug ("map-server %s: a Map-Notify for an earlier Map-Register (replayed?): ignored", addr);
+          lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-notify-replayed",
+                           "map-server %s: a Map-Notify for an earlier Map-Register (replayed?): "
+                           "ignored",
+                           addr);
           break;
         case LMN_NOTIFY_MALFORMED:
           registrar->counters->n[LMN_CTL_MALFORMED]++;
@@ -284,7 +303,8 @@ lmn_registrar_handle_notify (LmnRegistrar *registrar, const guint8 *data, gsize 
       return;
     }
   registrar->counters->n[LMN_CTL_MAP_NOTIFY_UNKNOWN_SERVER]++;
-  g_debug ("Map-Notify from %s, which is no map-server of ours: dropped", addr);
+  lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-notify-unknown-server",
+                   "Map-Notify from %s, which is no map-server of ours: dropped", addr);
 }
 
 guint

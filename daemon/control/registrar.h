@@ -46,6 +46,10 @@ GPtrArray *lmn_registrar_records (LmnRegistrar *registrar);
 const guint8 *lmn_registrar_xtr_id (const LmnRegistrar *registrar);
 /* A nonce above every earlier one: the map-server refuses a lower one as a replay. */
 guint64 lmn_registrar_next_nonce (LmnRegistrar *registrar);
+/* The nonce after last (pure): the upper 32 bits the wall clock's seconds, or one more than
+ * last's when that is not above them, the lower 32 bits random. Strictly above last while
+ * last's upper half is below 2^32 - 1. */
+guint64 lmn_registrar_nonce_after (guint64 last, gint64 real_seconds, guint32 random);
 /* When every usable RLOC goes through an RTR nothing is sent to map-server i directly: its
  * state is then that of path, our registration through an RTR. */
 void lmn_registrar_follow_rtr_path (LmnRegistrar *registrar, guint i, const LmnRegistration *path);

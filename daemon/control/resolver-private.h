@@ -10,6 +10,7 @@
 #pragma once
 
 #include "resolver.h"
+#include "token-bucket.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,9 @@ struct _LmnResolver {
   GHashTable          *by_nonce;       /* &nonce -> Request* (outstanding ones only) */
   GHashTable          *lookups;        /* Request* (owned): lookups in flight */
   GHashTable *smrs;                    /* key -> PendingSmr* (owned): SMRs being repeated */
+  LmnTokenBuckets *smr_limit;          /* SMR-invoked Map-Requests, per SMR sender */
+  LmnTokenBuckets *miss_limit;         /* data-triggered Map-Requests, in all */
+  LmnTokenBuckets *answer_limit;       /* our Map-Replies, per destination (resolver-etr.c) */
 };
 
 /* resolver-request.c */
@@ -79,8 +83,8 @@ void lmn_resolver_lookup_cancel_all (LmnResolver *r);
 void lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *dst,
                            gboolean smr_invoked);
 
-/* resolver-smr.c: the SMR m received. */
-void     lmn_resolver_handle_smr   (LmnResolver *r, const LispMapRequest *m);
+/* resolver-smr.c: the SMR m received from from (its source address). */
+void lmn_resolver_handle_smr (LmnResolver *r, const LispMapRequest *m, const LmnIp *from);
 void lmn_resolver_pending_smr_free (PendingSmr *smr);
 /* m, not a probe, asks for our EID own: if it comes from a peer we keep sending SMRs about
  * own, that peer has looked us up again, and the SMRs to it stop. */

@@ -11,10 +11,16 @@
  * Each SMR is sent again, 1, 2 and 4 s apart, until the peer's SMR-invoked Map-Request for
  * our EID arrives (step 5 of §6.6.2; resolver-etr.c reports it here), at most
  * LMN_SMR_TRIES times. The answer may never reach us (a map-server that answers for us
- * takes it), so the repetition is bounded and an unanswered round is only counted. */
+ * takes it), so the repetition is bounded and an unanswered round is only counted.
+ *
+ * An SMR received is not authenticated: it acts only for a source EID our map-cache holds
+ * (RFC 9301 §6.1: "the ITR ... if it has a map-cache entry for the source EID"), so a
+ * stranger naming fresh EIDs makes us look nothing up and cache nothing; and the lookups
+ * SMRs cause are limited per sender and in all. */
 #include "resolver-private.h"
 
 #include "lisp-auth.h"
+#include "log-limiter.h"
 #include "lisp-message.h"
 #include "own-mapping.h"
 
@@ -40,15 +46,32 @@ lmn_resolver_pending_smr_free (PendingSmr *smr)
 }
 
 void
-lmn_resolver_handle_smr (LmnResolver *r, const LispMapRequest *m)
+lmn_resolver_handle_smr (LmnResolver *r, const LispMapRequest *m, const LmnIp *from)
 {
   guint8 addr[16];
   int family = lisp_address_ip (m->source_eid, addr);
+  guint32 iid = lisp_address_iid (m->source_eid);
+  gint64 now = g_get_monotonic_time ();
 
-  /* Look the sender up again, through the mapping system: the SMR itself may be forged. */
   r->ctx.counters->n[LMN_CTL_SMR_RECEIVED]++;
-  if (family != 0)
-    lmn_resolver_request (r, lisp_address_iid (m->source_eid), (guint8) family, addr, TRUE);
+  if (family == 0)
+    return;
+  if (lisp_map_cache_lookup (r->ctx.cache, iid, (guint8) family, addr, now) == NULL)
+    {
+      r->ctx.counters->n[LMN_CTL_SMR_NOT_CACHED]++;
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "smr-not-cached",
+                       "SMR for an EID we hold no mapping for: ignored");
+      return;
+    }
+  if (!lmn_token_buckets_allow (r->smr_limit, from->family, from->addr, now))
+    {
+      r->ctx.counters->n[LMN_CTL_LOOKUP_RATE_LIMITED]++;
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "lookup-rate-limited",
+                       "SMR over its sender's share of lookups: ignored");
+      return;
+    }
+  /* Look the sender up again, through the mapping system: the SMR itself may be forged. */
+  lmn_resolver_request (r, iid, (guint8) family, addr, TRUE);
 }
 
 static void
@@ -71,7 +94,7 @@ send_smr (LmnResolver *r, PendingSmr *smr)
                                  g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), &error))
     {
       r->ctx.counters->n[LMN_CTL_SEND_FAILED]++;
-      g_debug ("SMR to %s: %s", smr->key, error->message);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "send-failed", "SMR to %s: %s", smr->key, error->message);
       return;
     }
   r->ctx.counters->n[smr->tries == 1 ? LMN_CTL_SMR_SENT : LMN_CTL_SMR_RETRY]++;

@@ -4,6 +4,7 @@
  * life: creating it, and freeing it with its lookups (resolver-lookup.c). The Map-Request
  * machinery itself is resolver-request.c's. */
 #include "resolver-private.h"
+#include "log-limiter.h"
 
 #include <gio/gio.h>
 
@@ -32,6 +33,16 @@ lmn_resolver_new (const LmnControlContext *ctx)
   r->lookups = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) lmn_resolver_request_free, NULL);
   r->smrs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                    (GDestroyNotify) lmn_resolver_pending_smr_free);
+  r->smr_limit = lmn_token_buckets_new (LMN_RESOLVER_SMR_RATE, LMN_RESOLVER_SMR_RATE_BURST,
+                                        LMN_RESOLVER_SMR_TOTAL_RATE, LMN_RESOLVER_SMR_TOTAL_BURST,
+                                        LMN_RESOLVER_LIMIT_SOURCES);
+  /* One source (ourselves): only the total counts. */
+  r->miss_limit = lmn_token_buckets_new (LMN_RESOLVER_MISS_TOTAL_RATE,
+                                         LMN_RESOLVER_MISS_TOTAL_BURST, 0, 1, 1);
+  r->answer_limit = lmn_token_buckets_new (LMN_RESOLVER_ANSWER_RATE, LMN_RESOLVER_ANSWER_BURST,
+                                           LMN_RESOLVER_ANSWER_TOTAL_RATE,
+                                           LMN_RESOLVER_ANSWER_TOTAL_BURST,
+                                           LMN_RESOLVER_LIMIT_SOURCES);
   return r;
 }
 
@@ -43,6 +54,9 @@ lmn_resolver_free (LmnResolver *r)
   lmn_resolver_lookup_cancel_all (r);
   g_hash_table_unref (r->lookups);
   g_hash_table_unref (r->smrs);
+  lmn_token_buckets_free (r->smr_limit);
+  lmn_token_buckets_free (r->miss_limit);
+  lmn_token_buckets_free (r->answer_limit);
   g_hash_table_unref (r->by_nonce);
   g_hash_table_unref (r->by_dst);
   g_array_unref (r->map_resolvers);
@@ -144,6 +158,13 @@ lmn_resolver_request (LmnResolver *r, guint32 iid, guint8 family, const guint8 *
         }
       return;
     }
+  /* SMR-invoked ones were let through by resolver-smr.c's limit per SMR sender. */
+  if (!smr_invoked && !lmn_token_buckets_allow (r->miss_limit, LISP_FAMILY_IPV4,
+                                                (const guint8[4]) { 0 }, g_get_monotonic_time ()))
+    {
+      r->ctx.counters->n[LMN_CTL_LOOKUP_RATE_LIMITED]++;
+      return;
+    }
   start_miss (r, &p, g_steal_pointer (&key), smr_invoked, burst);
 }
 
@@ -186,14 +207,16 @@ lmn_resolver_handle_map_reply (LmnResolver *r, const guint8 *data, gsize len)
   if (!lisp_map_reply_decode (data, len, &m, &error))
     {
       r->ctx.counters->n[LMN_CTL_MALFORMED]++;
-      g_debug ("Map-Reply: %s", error->message);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "malformed", "Map-Reply: %s", error->message);
       return;
     }
   req = g_hash_table_lookup (r->by_nonce, &m->nonce);
   if (req == NULL)
     {
       r->ctx.counters->n[LMN_CTL_MAP_REPLY_UNSOLICITED]++;
-      g_debug ("Map-Reply with nonce %016" G_GINT64_MODIFIER "x: no such request, dropped", m->nonce);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-reply-unsolicited",
+                       "Map-Reply with nonce %016" G_GINT64_MODIFIER "x: no such request, dropped",
+                       m->nonce);
       return;
     }
   req->kind->answered (r, req, m, now);
@@ -224,7 +247,8 @@ miss_answered (LmnResolver *r, Request *req, const LispMapReply *m, gint64 now)
                                   rec->map_version & LISP_MAP_VERSION_MAX, now, &err))
         {
           r->ctx.counters->n[LMN_CTL_MAP_REPLY_RECORD_IGNORED]++;
-          g_debug ("Map-Reply for %s: %s", req->key, err->message);
+          lmn_log_limited (G_LOG_LEVEL_DEBUG, "map-reply-record-ignored", "Map-Reply for %s: %s",
+                           req->key, err->message);
           continue;
         }
       if (r->ctx.dataplane != NULL)

@@ -25,6 +25,23 @@ G_BEGIN_DECLS
  * SMRs (one per address the mobile node loses), and each answer must leave at once; a flood
  * of forged SMRs still gets only this many more through. */
 #define LMN_RESOLVER_SMR_BURST 4
+/* Token buckets (base/token-bucket.h) against floods from strangers (docs/hardening.md):
+ * - SMR-invoked Map-Requests, per SMR sender (RLOC) and in all;
+ * - data-triggered Map-Requests (map-cache misses), in all (per destination there is
+ *   LMN_RESOLVER_MIN_INTERVAL already);
+ * - our answers to Map-Requests and RLOC-probes, per address they go to and in all.
+ * Rates per second, then the burst. */
+#define LMN_RESOLVER_SMR_RATE           2
+#define LMN_RESOLVER_SMR_RATE_BURST     10
+#define LMN_RESOLVER_SMR_TOTAL_RATE     20
+#define LMN_RESOLVER_SMR_TOTAL_BURST    50
+#define LMN_RESOLVER_MISS_TOTAL_RATE    100
+#define LMN_RESOLVER_MISS_TOTAL_BURST   200
+#define LMN_RESOLVER_ANSWER_RATE        20
+#define LMN_RESOLVER_ANSWER_BURST       40
+#define LMN_RESOLVER_ANSWER_TOTAL_RATE  200
+#define LMN_RESOLVER_ANSWER_TOTAL_BURST 400
+#define LMN_RESOLVER_LIMIT_SOURCES      1024
 
 typedef struct {
   LmnIp   address;
@@ -43,7 +60,8 @@ void         lmn_resolver_handle_map_reply   (LmnResolver *resolver, const guint
 /* A plain Map-Request received from from:port on our RLOC local. */
 void         lmn_resolver_handle_map_request (LmnResolver *resolver, const guint8 *data, gsize len,
                                               const LmnIp *from, guint16 port, const LmnIp *local);
-/* An ECM; the Map-Request inside is answered to the inner UDP source port. */
+/* An ECM; the Map-Request inside is answered to the inner UDP source port (an RLOC-probe
+ * to the inner source address). */
 void         lmn_resolver_handle_ecm         (LmnResolver *resolver, const guint8 *data, gsize len,
                                               const LmnIp *local);
 /* SMRs to a peer: the first at once, then after 1, 2 and 4 s until it asks for our EID. */

@@ -1,6 +1,7 @@
 /* RLOC probing (rloc-prober.h): the rounds, the probes sent, their answers and the
  * map-cache's reachability; the schedule per locator is rloc-probe-table.c's. */
 #include "rloc-prober.h"
+#include "log-limiter.h"
 
 #include "lisp-auth.h"
 #include "lisp-message.h"
@@ -266,7 +267,7 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
   if (!lisp_map_reply_decode (data, len, &m, &error))
     {
       p->ctx.counters->n[LMN_CTL_MALFORMED]++;
-      g_debug ("RLOC-probe reply: %s", error->message);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "malformed", "RLOC-probe reply: %s", error->message);
       return TRUE;
     }
   /* Its records are the sender's word only (RFC 9301 §7.1): they are not installed. */
@@ -275,8 +276,10 @@ lmn_rloc_prober_handle_reply (LmnRlocProber *p, const guint8 *data, gsize len, c
     {
     case LMN_PROBE_ANSWER_UNKNOWN:
       p->ctx.counters->n[LMN_CTL_RLOC_PROBE_UNSOLICITED]++;
-      g_debug ("RLOC-probe reply from %s with nonce %016" G_GINT64_MODIFIER "x: no such probe, dropped",
-               lmn_ip_bytes_to_text (from->family, from->addr, a), m->nonce);
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, "rloc-probe-reply-unsolicited",
+                       "RLOC-probe reply from %s with nonce %016" G_GINT64_MODIFIER
+                       "x: no such probe, dropped",
+                       lmn_ip_bytes_to_text (from->family, from->addr, a), m->nonce);
       return TRUE;
     case LMN_PROBE_ANSWER_NOW_UP:
       g_message ("locator %s reachable again (RLOC-probe answered from %s)",

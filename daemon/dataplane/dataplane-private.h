@@ -5,7 +5,8 @@
  *   dataplane-pending.c  packets waiting for a mapping: the resolver and the pending queue;
  *   dataplane-transit.c  an RTR's nodes behind NAT (lmn_dataplane_set_transit_hooks);
  *   dataplane-control.c  NAT traversal for a node: control messages arriving on UDP 4341
- *                        handed to the control plane, and sending from the data port. */
+ *                        handed to the control plane, and sending from the data port;
+ *   dataplane-source.c   who may send us a decapsulated packet (martians, strict check). */
 #pragma once
 
 #include "dataplane.h"
@@ -58,6 +59,8 @@ struct _LmnDataplane {
   guint32 iid;
   GArray *eids;  /* LispPrefix: ours (mobile node) or our site's (xTR) */
   GArray *petrs; /* LispMapLocator */
+  GArray *pitrs; /* LmnIp: proxy-itrs= */
+  gboolean strict_source_check;
   gboolean debug;
   guint tun_watch;
   DataSocket sockets[2]; /* IPv4, IPv6 */
@@ -123,5 +126,11 @@ gboolean lmn_dataplane_transit_inbound (LmnDataplane *dp, guint8 family, const g
  * (data: the whole UDP payload, from `from` to our `to`) to the control plane's func. */
 void lmn_dataplane_hand_off_control (LmnDataplane *dp, guint8 family, const guint8 *from,
                                      const guint8 *to, const guint8 *data, gsize len);
+
+/* dataplane-source.c: whether a decapsulated packet from outer source `from` may go on;
+ * FALSE when it was dropped (and counted): a martian inner source, or with
+ * strict-source-check=on one that does not come from its mapping's locators. */
+gboolean lmn_dataplane_source_ok (LmnDataplane *dp, guint8 family, const guint8 *from,
+                                  const LmnInnerPacket *ip, gint64 now);
 
 G_END_DECLS

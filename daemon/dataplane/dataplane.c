@@ -5,6 +5,7 @@
  * (dataplane-private.h). */
 #define _GNU_SOURCE  /* recvmmsg */
 #include "dataplane-private.h"
+#include "log-limiter.h"
 
 #include "flow-hash.h"
 #include "icmp-error.h"
@@ -12,6 +13,7 @@
 #include "locator-choice.h"
 #include "data-socket.h"
 #include "lisp-message.h"
+#include "path-mtu.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -41,7 +43,8 @@ lmn_dataplane_drop (LmnDataplane *dp, LmnDropReason reason, const LmnInnerPacket
           lmn_ip_bytes_to_text (ip->family, ip->src, s);
           lmn_ip_bytes_to_text (ip->family, ip->dst, d);
         }
-      g_debug ("drop %s -> %s: %s", s, d, lmn_drop_reason_name (reason));
+      lmn_log_limited (G_LOG_LEVEL_DEBUG, lmn_drop_reason_name (reason), "drop %s -> %s: %s", s, d,
+                       lmn_drop_reason_name (reason));
     }
 }
 
@@ -126,6 +129,7 @@ lmn_dataplane_send_to_locators (LmnDataplane *dp, const LispMapLocator *locators
   LispDataHeader h = { 0 };
   TxPacket *tx;
   gsize overhead;
+  guint tell_mtu = 0;
   gint chosen;
 
   /* Only locators we can reach from an uplink that is up count. */
@@ -151,11 +155,11 @@ lmn_dataplane_send_to_locators (LmnDataplane *dp, const LispMapLocator *locators
       return;
     }
 
+  /* RFC 9300 §7: "too big" to who can shrink, outer fragments for who cannot (path-mtu.h). */
   overhead = (remote->family == 4 ? 20 : 40) + 8 + LISP_DATA_HEADER_SIZE;
-  if (local->link_mtu > overhead && ip->length + overhead > local->link_mtu &&
-      ip->dont_fragment)
+  if (lmn_path_mtu_check (ip, overhead, local->link_mtu, &tell_mtu) == LMN_PATH_MTU_TOO_BIG)
     {
-      send_icmp (dp, packet, ip->length, LMN_ICMP_TOO_BIG, local->link_mtu - (guint) overhead, now);
+      send_icmp (dp, packet, ip->length, LMN_ICMP_TOO_BIG, tell_mtu, now);
       lmn_dataplane_drop (dp, LMN_DROP_TOO_BIG, ip);
       return;
     }
@@ -468,6 +472,8 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
       lmn_dataplane_drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
       return;
     }
+  if (!lmn_dataplane_source_ok (dp, family, from, &ip, now))
+    return;
   if (dp->transit.inbound != NULL &&
       lmn_dataplane_transit_inbound (dp, family, from, data, &ip, now))
     return;
@@ -567,6 +573,8 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
   dp->iid = config->instance_id;
   dp->eids = g_array_ref (config->eids);
   dp->petrs = g_array_ref (config->proxy_etrs);
+  dp->pitrs = g_array_ref (config->proxy_itrs);
+  dp->strict_source_check = config->strict_source_check;
   dp->sockets[0].fd = dp->sockets[1].fd = -1;
   dp->udp_bufs = g_malloc ((gsize) UDP_BATCH * PACKET_MAX);
   dp->tun_arena = g_malloc (TUN_ARENA);
@@ -602,6 +610,7 @@ lmn_dataplane_free (LmnDataplane *dp)
     }
   g_clear_pointer (&dp->eids, g_array_unref);
   g_clear_pointer (&dp->petrs, g_array_unref);
+  g_clear_pointer (&dp->pitrs, g_array_unref);
   g_free (dp->udp_bufs);
   g_free (dp->tun_arena);
   g_free (dp);

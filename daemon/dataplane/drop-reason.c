@@ -16,6 +16,13 @@ static const char *const names[LMN_DROP_N_REASONS] = {
   [LMN_DROP_TOO_BIG] = "too-big",
   [LMN_DROP_SEND_FAILED] = "send-failed",
   [LMN_DROP_TUN_WRITE_FAILED] = "tun-write-failed",
+  [LMN_DROP_MARTIAN_OWN_EID] = "martian-own-eid",
+  [LMN_DROP_MARTIAN_LOOPBACK] = "martian-loopback",
+  [LMN_DROP_MARTIAN_LINK_LOCAL] = "martian-link-local",
+  [LMN_DROP_MARTIAN_MULTICAST] = "martian-multicast",
+  [LMN_DROP_MARTIAN_V4_MAPPED] = "martian-v4-mapped",
+  [LMN_DROP_MARTIAN_UNSPECIFIED] = "martian-unspecified",
+  [LMN_DROP_UNVERIFIED_SOURCE] = "unverified-source",
 };
 
 const char *

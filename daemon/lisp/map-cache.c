@@ -5,36 +5,17 @@
  * both children. A node's `len` is its prefix length; a child sits under `child[b]` where b
  * is the bit of its key at the parent's `len`. Glue nodes store no key: any entry below a
  * glue node shares its first `len` bits, so the key is read from there. That keeps glue
- * nodes at 24 bytes, which is what makes a million random prefixes cheap. */
-#include "map-cache.h"
+ * nodes at 24 bytes, which is what makes a million random prefixes cheap.
+ *
+ * Lookups go through a memo of recent destinations first (map-cache-flows.c), so that a
+ * packet of a flow seen before costs one hash probe instead of a walk down the trie. With a
+ * limit set, a full cache makes room by evicting the least recently used entries
+ * (map-cache-evict.c). */
+#include "map-cache-private.h"
 #include "lisp-error.h"
 #include "addr-bits.h"
 
 #include <string.h>
-
-typedef struct _Node Node;
-struct _Node {
-  Node   *child[2];
-  guint8  len;
-  guint8  is_entry;
-};
-
-typedef struct {
-  Node         node;
-  LispMapEntry entry;
-  /* LispMapLocator locators[entry.n_locators] follow */
-} EntryNode;
-
-typedef struct {
-  guint32  iid;
-  guint8   family;
-  Node    *root;
-} Trie;
-
-struct _LispMapCache {
-  GHashTable *tries;  /* Trie* set, keyed by (iid, family) */
-  guint       size;
-};
 
 /* Deep enough for a /128 path: one node per length 0..128 at most. */
 #define MAX_DEPTH 130
@@ -43,12 +24,6 @@ static guint
 family_bits (guint8 family)
 {
   return family == LISP_FAMILY_IPV4 ? 32 : 128;
-}
-
-static inline EntryNode *
-entry_node (Node *n)
-{
-  return (EntryNode *) n;
 }
 
 static inline gboolean
@@ -63,18 +38,28 @@ entry_below (Node *n)
 {
   while (!n->is_entry)
     n = n->child[0];
-  return entry_node (n);
+  return map_cache_entry_node (n);
+}
+
+/* Entry nodes are malloc'd, glue nodes come from the cache's pool. */
+static void
+node_free (Trie *t, Node *n)
+{
+  if (n->is_entry)
+    g_free (n);
+  else
+    map_cache_glue_free (t->glue, n);
 }
 
 static void
-node_free_tree (Node *n)
+node_free_tree (Trie *t, Node *n)
 {
   /* Recursion depth is bounded by MAX_DEPTH, so no explicit stack is needed. */
   if (n == NULL)
     return;
-  node_free_tree (n->child[0]);
-  node_free_tree (n->child[1]);
-  g_free (n);
+  node_free_tree (t, n->child[0]);
+  node_free_tree (t, n->child[1]);
+  node_free (t, n);
 }
 
 static guint
@@ -98,7 +83,8 @@ trie_free (gpointer data)
 {
   Trie *t = data;
 
-  node_free_tree (t->root);
+  node_free_tree (t, t->root);
+  map_cache_stride_free (t);
   g_free (t);
 }
 
@@ -106,8 +92,25 @@ static Trie *
 trie_find (LispMapCache *cache, guint32 iid, guint8 family)
 {
   Trie key = { .iid = iid, .family = family };
+  Trie *t = cache->last_trie;
 
-  return g_hash_table_lookup (cache->tries, &key);
+  if (t != NULL && t->iid == iid && t->family == family)
+    return t;
+  t = g_hash_table_lookup (cache->tries, &key);
+  if (t != NULL)
+    cache->last_trie = t;
+  return t;
+}
+
+void
+map_cache_changed (LispMapCache *cache)
+{
+  /* Skip 0, the generation of a memo slot never filled. */
+  if (++cache->generation == 0)
+    {
+      map_cache_flows_clear (cache->flows);
+      cache->generation = 1;
+    }
 }
 
 LispMapCache *
@@ -116,6 +119,7 @@ lisp_map_cache_new (void)
   LispMapCache *cache = g_new0 (LispMapCache, 1);
 
   cache->tries = g_hash_table_new_full (trie_hash, trie_equal, NULL, trie_free);
+  cache->generation = 1;
   return cache;
 }
 
@@ -125,6 +129,8 @@ lisp_map_cache_free (LispMapCache *cache)
   if (cache == NULL)
     return;
   g_hash_table_unref (cache->tries);
+  map_cache_glue_clear (&cache->glue);
+  map_cache_flows_free (cache->flows);
   g_free (cache);
 }
 
@@ -201,6 +207,7 @@ entry_node_new (const LispPrefix *prefix, const LispMapLocator *locators, guint 
 
   en->node.len = prefix->len;
   en->node.is_entry = TRUE;
+  en->node.used = map_cache_tick (now);
 
   /* Re-initialise so stray bits past the length can never split one prefix in two. */
   lisp_prefix_init (&e->prefix, prefix->iid, prefix->family, prefix->addr, prefix->len);
@@ -224,9 +231,10 @@ entry_node_new (const LispPrefix *prefix, const LispMapLocator *locators, guint 
 }
 
 /* Puts en (prefix p) into the trie. Returns TRUE if it added an entry, FALSE if it
- * replaced one of the same prefix. */
+ * replaced one of the same prefix. A node en took the place of (an entry's or a glue
+ * node) goes to *replaced, for the caller to free once nothing points at it. */
 static gboolean
-trie_insert (Trie *t, EntryNode *en)
+trie_insert (Trie *t, EntryNode *en, Node **replaced)
 {
   const LispPrefix *p = &en->entry.prefix;
   guint plen = p->len;
@@ -267,7 +275,7 @@ trie_insert (Trie *t, EntryNode *en)
           en->node.child[0] = n->child[0];
           en->node.child[1] = n->child[1];
           *link = &en->node;
-          g_free (n);
+          *replaced = n;
           return was_glue;
         }
       link = &n->child[lisp_addr_bit (p->addr, n->len)];
@@ -286,7 +294,7 @@ trie_insert (Trie *t, EntryNode *en)
   else
     {
       /* p and n branch at bit d: a glue node holds both. */
-      Node *glue = g_new0 (Node, 1);
+      Node *glue = map_cache_glue_new (t->glue);
       guint bit = lisp_addr_bit (p->addr, d);
 
       glue->len = (guint8) d;
@@ -313,7 +321,7 @@ trie_find_link (Trie *t, const LispPrefix *p, Node ***path, guint *depth)
       link = &n->child[lisp_addr_bit (p->addr, n->len)];
     }
   if (n == NULL || n->len != p->len || !n->is_entry ||
-      !lisp_prefix_equal (&entry_node (n)->entry.prefix, p))
+      !lisp_prefix_equal (&map_cache_entry_node (n)->entry.prefix, p))
     return NULL;
   if (path != NULL)
     {
@@ -338,7 +346,7 @@ trie_remove (Trie *t, const LispPrefix *p)
   if (n->child[0] != NULL && n->child[1] != NULL)
     {
       /* Still a branch point: a glue node takes its place. */
-      Node *glue = g_new0 (Node, 1);
+      Node *glue = map_cache_glue_new (t->glue);
 
       glue->len = n->len;
       glue->child[0] = n->child[0];
@@ -361,12 +369,36 @@ trie_remove (Trie *t, const LispPrefix *p)
           if (!parent->is_entry)
             {
               *parent_link = parent->child[0] != NULL ? parent->child[0] : parent->child[1];
-              g_free (parent);
+              map_cache_glue_free (t->glue, parent);
             }
         }
     }
   g_free (n);
   return TRUE;
+}
+
+/* With a limit, a new prefix in a full cache first evicts the least recently used entries:
+ * a 64th of the limit at once, so that a flood of new prefixes pays for one walk over the
+ * cache per 64th of it rather than one per insert. Configured (static) entries count but
+ * are never evicted; a learnt mapping is refused when they alone fill the cache. */
+static gboolean
+make_room (LispMapCache *cache, const LispPrefix *prefix, LispMapOrigin origin, gint64 now,
+           GError **error)
+{
+  Trie *t;
+
+  if (cache->limit == 0 || cache->size < cache->limit)
+    return TRUE;
+  t = trie_find (cache, prefix->iid, prefix->family);
+  if (t != NULL && trie_find_link (t, prefix, NULL, NULL) != NULL)
+    return TRUE; /* a replacement: the size stays */
+  map_cache_evict (cache, cache->size - cache->limit + 1 + cache->limit / 64, now);
+  if (cache->size < cache->limit || origin == LISP_MAP_ORIGIN_STATIC)
+    return TRUE;
+  g_set_error (error, LISP_ERROR, LISP_ERROR_UNSUPPORTED,
+               "map-cache: full (limit %u) of configured mappings, none can be evicted",
+               cache->limit);
+  return FALSE;
 }
 
 gboolean
@@ -377,6 +409,7 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
 {
   Trie *t;
   EntryNode *en;
+  Node *replaced = NULL;
 
   g_return_val_if_fail (cache != NULL, FALSE);
   g_return_val_if_fail (prefix != NULL, FALSE);
@@ -393,20 +426,80 @@ lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
       return TRUE;
     }
 
+  if (!make_room (cache, prefix, origin, now, error))
+    return FALSE;
   t = trie_find (cache, prefix->iid, prefix->family);
   if (t == NULL)
     {
       t = g_new0 (Trie, 1);
       t->iid = prefix->iid;
       t->family = prefix->family;
+      t->glue = &cache->glue;
       g_hash_table_add (cache->tries, t);
     }
 
   en = entry_node_new (prefix, locators, n_locators, action, ttl_minutes, origin,
                        map_version, now);
-  if (trie_insert (t, en))
-    cache->size++;
+  if (trie_insert (t, en, &replaced))
+    {
+      cache->size++;
+      t->n_entries++;
+    }
+  map_cache_stride_changed (t, prefix, &en->entry);
+  if (replaced != NULL)
+    node_free (t, replaced);
+  map_cache_changed (cache);
   return TRUE;
+}
+
+/* The longest match not expired at `now`; *memo_ok is cleared when an expired entry
+ * matched on the way, since the answer would then depend on `now` and not only on the
+ * trie. */
+static const LispMapEntry *
+walk_from (Node *n, guint max_bits, const guint8 *addr, gint64 now, gboolean *memo_ok)
+{
+  const LispMapEntry *best = NULL;
+
+  /* Glue nodes are passed without comparing; the first entry node that does not match
+   * ends the walk, because everything below it extends its prefix. */
+  for (; n != NULL; n = n->child[lisp_addr_bit (addr, n->len)])
+    {
+      if (n->is_entry)
+        {
+          const LispMapEntry *e = &map_cache_entry_node (n)->entry;
+
+          if (!lisp_addr_match (e->prefix.addr, addr, n->len))
+            break;
+          if (!entry_expired (e, now))
+            best = e;
+          else
+            *memo_ok = FALSE;
+        }
+      if (n->len >= max_bits)
+        break;
+    }
+  return best;
+}
+
+static const LispMapEntry *
+trie_lookup (const Trie *t, const guint8 *addr, gint64 now, gboolean *memo_ok)
+{
+  guint max_bits = family_bits (t->family);
+
+  /* A big trie's first 16 bits are one read (map-cache-stride.c), unless the longest
+   * entry they give has expired: the whole walk then finds the next one. */
+  if (t->stride != NULL)
+    {
+      const MapCacheStrideSlot *s = &t->stride[(guint) addr[0] << 8 | addr[1]];
+
+      if (s->best == NULL || !entry_expired (s->best, now))
+        {
+          const LispMapEntry *e = walk_from (s->sub, max_bits, addr, now, memo_ok);
+
+          return e != NULL ? e : s->best;
+        }
+    }
+  return walk_from (t->root, max_bits, addr, now, memo_ok);
 }
 
 const LispMapEntry *
@@ -414,36 +507,33 @@ lisp_map_cache_lookup (LispMapCache *cache, guint32 iid, guint8 family, const gu
                        gint64 now)
 {
   const LispMapEntry *best = NULL;
-  guint max_bits;
+  gboolean memo_ok = TRUE;
   Trie *t;
-  Node *n;
 
   g_return_val_if_fail (cache != NULL, NULL);
   g_return_val_if_fail (addr != NULL, NULL);
 
   if (family != LISP_FAMILY_IPV4 && family != LISP_FAMILY_IPV6)
     return NULL;
-  t = trie_find (cache, iid, family);
-  if (t == NULL)
-    return NULL;
-  max_bits = family_bits (family);
-
-  /* Glue nodes are passed without comparing; the first entry node that does not match
-   * ends the walk, because everything below it extends its prefix. */
-  for (n = t->root; n != NULL; n = n->child[lisp_addr_bit (addr, n->len)])
+  if (cache->flows == NULL)
+    cache->flows = map_cache_flows_new ();
+  if (map_cache_flows_get (cache->flows, cache->generation, iid, family, addr, &best))
     {
-      if (n->is_entry)
-        {
-          const LispMapEntry *e = &entry_node (n)->entry;
-
-          if (!lisp_addr_match (e->prefix.addr, addr, n->len))
-            break;
-          if (!entry_expired (e, now))
-            best = e;
-        }
-      if (n->len >= max_bits)
-        break;
+      if (best == NULL)
+        return NULL;
+      if (!entry_expired (best, now))
+        goto found;
     }
+
+  t = trie_find (cache, iid, family);
+  best = t != NULL ? trie_lookup (t, addr, now, &memo_ok) : NULL;
+  if (memo_ok)
+    map_cache_flows_put (cache->flows, cache->generation, iid, family, addr, best);
+  if (best == NULL)
+    return NULL;
+found:
+  /* The lookup is the use that keeps an entry from eviction. */
+  map_cache_entry_node_of (best)->node.used = map_cache_tick (now);
   return best;
 }
 
@@ -463,7 +553,7 @@ lisp_map_cache_lookup_exact (LispMapCache *cache, const LispPrefix *prefix, gint
   link = trie_find_link (t, prefix, NULL, NULL);
   if (link == NULL)
     return NULL;
-  e = &entry_node (*link)->entry;
+  e = &map_cache_entry_node (*link)->entry;
   return entry_expired (e, now) ? NULL : e;
 }
 
@@ -479,9 +569,16 @@ lisp_map_cache_remove (LispMapCache *cache, const LispPrefix *prefix)
   if (t == NULL || !trie_remove (t, prefix))
     return FALSE;
   cache->size--;
+  t->n_entries--;
+  map_cache_stride_changed (t, prefix, NULL);
+  map_cache_changed (cache);
   /* Drop empty tries so churn through many instance IDs does not accumulate them. */
   if (t->root == NULL)
-    g_hash_table_remove (cache->tries, t);
+    {
+      if (cache->last_trie == t)
+        cache->last_trie = NULL;
+      g_hash_table_remove (cache->tries, t);
+    }
   return TRUE;
 }
 
@@ -490,8 +587,8 @@ collect_expired (Node *n, gint64 now, GArray *out)
 {
   if (n == NULL)
     return;
-  if (n->is_entry && entry_expired (&entry_node (n)->entry, now))
-    g_array_append_val (out, entry_node (n)->entry.prefix);
+  if (n->is_entry && entry_expired (&map_cache_entry_node (n)->entry, now))
+    g_array_append_val (out, map_cache_entry_node (n)->entry.prefix);
   collect_expired (n->child[0], now, out);
   collect_expired (n->child[1], now, out);
 }
@@ -521,7 +618,9 @@ lisp_map_cache_flush (LispMapCache *cache)
   g_return_if_fail (cache != NULL);
 
   g_hash_table_remove_all (cache->tries);
+  cache->last_trie = NULL;
   cache->size = 0;
+  map_cache_changed (cache);
 }
 
 guint
@@ -547,7 +646,7 @@ lisp_map_cache_set_reachable (LispMapCache *cache, const LispPrefix *prefix, gui
   t = trie_find (cache, prefix->iid, prefix->family);
   if (t == NULL || (link = trie_find_link (t, prefix, NULL, NULL)) == NULL)
     return 0;
-  e = &entry_node (*link)->entry;
+  e = &map_cache_entry_node (*link)->entry;
   for (i = 0; i < e->n_locators; i++)
     {
       if (lisp_map_locator_is (&e->locators[i], family, addr))
@@ -565,7 +664,7 @@ foreach_node (Node *n, LispMapCacheFunc func, gpointer user_data)
   if (n == NULL)
     return;
   if (n->is_entry)
-    func (&entry_node (n)->entry, user_data);
+    func (&map_cache_entry_node (n)->entry, user_data);
   foreach_node (n->child[0], func, user_data);
   foreach_node (n->child[1], func, user_data);
 }
@@ -666,7 +765,8 @@ lisp_map_cache_check (LispMapCache *cache, GError **error)
                        "empty trie for [%u] family %u kept", t->iid, t->family);
           return FALSE;
         }
-      if (!check_glue (t->root, error) || !check_node (t, t->root, NULL, 0, &entries, error))
+      if (!check_glue (t->root, error) || !check_node (t, t->root, NULL, 0, &entries, error) ||
+          !map_cache_stride_check (t, error))
         return FALSE;
     }
   if (entries != cache->size)

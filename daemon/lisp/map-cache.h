@@ -49,7 +49,9 @@ void          lisp_map_cache_free   (LispMapCache *cache);
 /* Installs a mapping, replacing any entry with the same prefix. The locators are copied.
  * A TTL of 0 (for a non-static origin) means "delete now": any existing entry of the
  * prefix is removed and nothing is installed. FALSE with LISP_ERROR_INVALID when the
- * prefix, action, origin, version, locator count or a locator's family is out of range. */
+ * prefix, action, origin, version, locator count or a locator's family is out of range,
+ * with LISP_ERROR_UNSUPPORTED when the cache is at its limit with configured entries
+ * alone. */
 gboolean      lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *prefix,
                                      const LispMapLocator *locators, guint n_locators,
                                      LispAction action, guint32 ttl_minutes,
@@ -57,7 +59,9 @@ gboolean      lisp_map_cache_insert (LispMapCache *cache, const LispPrefix *pref
                                      GError **error);
 
 /* Longest-prefix match among the entries not expired at `now`; NULL on a miss. addr
- * holds 4 (IPv4) or 16 (IPv6) bytes. */
+ * holds 4 (IPv4) or 16 (IPv6) bytes. The entry found counts as used (for eviction).
+ * A lookup writes (the memo of recent destinations, the entry's use): two threads must not
+ * look up in one cache at the same time without a lock. */
 const LispMapEntry *lisp_map_cache_lookup       (LispMapCache *cache, guint32 iid, guint8 family,
                                                  const guint8 *addr, gint64 now);
 /* The entry of exactly this prefix, unless expired at `now`. */
@@ -72,6 +76,16 @@ guint         lisp_map_cache_expire (LispMapCache *cache, gint64 now);
 void          lisp_map_cache_flush  (LispMapCache *cache);
 /* Number of entries held, including expired ones not yet removed by _expire(). */
 guint         lisp_map_cache_size   (LispMapCache *cache);
+
+/* The most entries the cache holds (0, the default of a new cache: no limit). When a new
+ * prefix comes into a full cache, the least recently used entries make room first
+ * (expired ones, then negative ones, then the rest; configured entries never), a 64th of
+ * the limit at a time. Inserting and looking up an entry (lisp_map_cache_lookup, the data
+ * plane's) count as using it. Lowering the limit below the size evicts at once. */
+void lisp_map_cache_set_limit (LispMapCache *cache, guint limit, gint64 now);
+guint lisp_map_cache_get_limit (LispMapCache *cache);
+/* How many entries were evicted to make room since the cache was made. */
+guint64 lisp_map_cache_evictions (LispMapCache *cache);
 
 /* Sets the reachable flag of every locator with this address in the entry of exactly
  * this prefix. Returns the number of locators found (0: no such entry or locator). */

@@ -129,6 +129,12 @@ typedef struct {
   GVariantBuilder *list;
   LmnStateView     view;
   gint64           now;
+  /* The file's walks: the first lists the positive and configured entries, the second the
+   * negative learnt ones, so that a flood of the latter cannot hide the former. */
+  gboolean negative_pass;
+  guint max;
+  guint listed;
+  guint omitted;
 } MapCacheWalk;
 
 static const char *
@@ -149,9 +155,23 @@ add_entry (const LispMapEntry *e, gpointer user_data)
   gboolean dbus = walk->view == LMN_STATE_VIEW_DBUS;
   GVariantBuilder d;
 
-  /* D-Bus shows the mappings in use; the file everything the cache holds. */
+  /* D-Bus shows the mappings in use; the file everything the cache holds, up to its
+   * bound. */
   if (dbus && e->expires_at != LISP_MAP_NEVER && e->expires_at <= walk->now)
     return;
+  if (!dbus)
+    {
+      gboolean negative = e->n_locators == 0 && e->origin != LISP_MAP_ORIGIN_STATIC;
+
+      if (negative != walk->negative_pass)
+        return;
+      if (walk->listed >= walk->max)
+        {
+          walk->omitted++;
+          return;
+        }
+      walk->listed++;
+    }
   g_variant_builder_init (&d, G_VARIANT_TYPE_VARDICT);
   add (&d, "prefix", g_variant_new_take_string (lisp_prefix_to_string (&e->prefix)));
   add (&d, "origin", g_variant_new_string (origin_name (e, walk->view)));
@@ -164,15 +184,29 @@ add_entry (const LispMapEntry *e, gpointer user_data)
 }
 
 GVariant *
-lmn_node_state_map_cache (LmnNode *node, LmnStateView view)
+lmn_node_state_map_cache_of (LispMapCache *cache, LmnStateView view, guint max, guint *omitted)
 {
   GVariantBuilder list;
-  MapCacheWalk walk = { &list, view, g_get_monotonic_time () };
+  MapCacheWalk walk = { &list, view, g_get_monotonic_time (), FALSE, max, 0, 0 };
 
   g_variant_builder_init (&list, G_VARIANT_TYPE ("aa{sv}"));
-  if (node != NULL)
-    lisp_map_cache_foreach (lmn_node_get_map_cache (node), add_entry, &walk);
+  if (cache != NULL)
+    lisp_map_cache_foreach (cache, add_entry, &walk);
+  if (cache != NULL && view == LMN_STATE_VIEW_FILE)
+    {
+      walk.negative_pass = TRUE;
+      lisp_map_cache_foreach (cache, add_entry, &walk);
+    }
+  if (omitted != NULL)
+    *omitted = walk.omitted;
   return g_variant_builder_end (&list);
+}
+
+GVariant *
+lmn_node_state_map_cache (LmnNode *node, LmnStateView view)
+{
+  return lmn_node_state_map_cache_of (node != NULL ? lmn_node_get_map_cache (node) : NULL, view,
+                                      LMN_STATE_FILE_MAP_CACHE_MAX, NULL);
 }
 
 /* Seconds ago (or null) in the file; wall-clock seconds (or 0) on D-Bus: a time a user can
@@ -418,7 +452,9 @@ lmn_node_state_snapshot (LmnNode *node)
   LmnResolver *resolver = lmn_node_get_resolver (node);
   LmnRlocProber *prober = lmn_node_get_prober (node);
   g_auto(GStrv) eids = lmn_node_state_eids (config);
+  LispMapCache *cache = lmn_node_get_map_cache (node);
   GVariantBuilder b;
+  guint omitted = 0;
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   add (&b, "mode", g_variant_new_string (mode_name (config->mode)));
@@ -426,7 +462,12 @@ lmn_node_state_snapshot (LmnNode *node)
   add (&b, "tun", g_variant_new_string (lmn_node_get_tun_name (node)));
   add (&b, "mtu", g_variant_new_uint32 (lmn_node_get_mtu (node)));
   add (&b, "rlocs", lmn_node_state_rlocs (node, LMN_STATE_VIEW_FILE));
-  add (&b, "map-cache", lmn_node_state_map_cache (node, LMN_STATE_VIEW_FILE));
+  add (&b, "map-cache",
+       lmn_node_state_map_cache_of (cache, LMN_STATE_VIEW_FILE, LMN_STATE_FILE_MAP_CACHE_MAX,
+                                    &omitted));
+  add (&b, "map-cache-size", g_variant_new_uint32 (lisp_map_cache_size (cache)));
+  add (&b, "map-cache-limit", g_variant_new_uint32 (lisp_map_cache_get_limit (cache)));
+  add (&b, "map-cache-omitted", g_variant_new_uint32 (omitted));
   add (&b, "counters", file_counters_value (lmn_node_get_counters (node)));
   if (lmn_node_get_registrar (node) != NULL)
     add (&b, "map-servers", lmn_node_state_map_servers (node, LMN_STATE_VIEW_FILE));

@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  /* Times relative to now, null when unknown; every map-cache entry. */
+  /* Times relative to now, null when unknown; the map-cache's entries up to a bound (the
+   * positive and configured ones first), with how many were left out. */
   LMN_STATE_VIEW_FILE,
   /* Wall-clock times, 0 or "" when unknown; an RLOC's connection; only the map-cache entries
    * still alive, with their ttl-left. */
@@ -30,6 +31,15 @@ GVariant   *lmn_node_state_locator     (const char *address, guint8 priority, gu
                                         gboolean reachable);
 /* aa{sv}: the map-cache (prefix, origin, action, [ttl-left,] locators). */
 GVariant   *lmn_node_state_map_cache   (LmnNode *node, LmnStateView view);
+/* The state file lists at most this many map-cache entries, and how many it left out: a
+ * stranger can fill the map-cache with tens of thousands of negative entries, and a dump of
+ * every one took megabytes of file and tens of megabytes of memory to write. */
+#define LMN_STATE_FILE_MAP_CACHE_MAX 1000
+/* The same of a map-cache (NULL: an empty one); the file's view lists at most max entries,
+ * the positive and configured ones first, and says in *omitted (if not NULL) how many it
+ * left out. */
+GVariant *lmn_node_state_map_cache_of (LispMapCache *cache, LmnStateView view, guint max,
+                                       guint *omitted);
 /* aa{sv}: each map-server and how our registration with it goes (address, state,
  * last-map-notify, last-error); the key is never shown. */
 GVariant   *lmn_node_state_map_servers (LmnNode *node, LmnStateView view);

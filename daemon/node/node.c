@@ -179,6 +179,8 @@ on_link_changed (const LmnLinkState *state, gpointer user_data)
 
   if (lmn_local_rlocs_update (node->rlocs, state))
     rlocs_changed (node);
+  else
+    apply_mtu (node); /* the MTU alone changed (ip link set mtu): the TUN follows */
 }
 
 /* A datagram on UDP 4342: to the part of the control plane its type belongs to. */
@@ -347,6 +349,7 @@ lmn_node_new (const LmnConfig *config, gboolean debug, GError **error)
 
   node->config = config;
   node->cache = lisp_map_cache_new ();
+  lisp_map_cache_set_limit (node->cache, config->map_cache_limit, g_get_monotonic_time ());
   node->rlocs = lmn_local_rlocs_new ();
   if (!load_static_mappings (node, error))
     return NULL;
@@ -494,6 +497,8 @@ lmn_node_handle_control (LmnNode *node, const guint8 *data, gsize len, const Lmn
 const LmnControlCounters *
 lmn_node_get_control_counters (LmnNode *node)
 {
+  /* The map-cache counts its evictions itself; shown with the control plane's counters. */
+  node->control_counters.n[LMN_CTL_MAP_CACHE_EVICTED] = lisp_map_cache_evictions (node->cache);
   return &node->control_counters;
 }
 

@@ -29,9 +29,7 @@ authenticate (LmnMapServer *ms, const LispInfo *m, const guint8 *msg, gsize len,
   if (!lisp_prefix_from_address (m->eid, m->mask_len, &p, &error))
     return lmn_ms_drop (ms, LMN_MS_DROP_EID_NOT_ALLOWED, from, "Info-Request EID-prefix: %s",
                         error->message);
-  for (guint i = 0; i < ms->sites->len && site == NULL; i++)
-    if (lmn_site_holds (g_ptr_array_index (ms->sites, i), &p))
-      site = g_ptr_array_index (ms->sites, i);
+  site = lmn_site_index_holding (ms->site_index, &p);
   if (site == NULL)
     {
       g_autofree gchar *text = lisp_prefix_to_string (&p);

@@ -5,6 +5,8 @@
  * proxy-router.c, --show in server-show.c; this file owns the sockets, the clock and the
  * state file, and hands messages between the RTR and the map-server. */
 #include "daemon-run.h"
+#include "datagram-batch.h"
+#include "log-limiter.h"
 #include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
@@ -26,17 +28,22 @@
 #include <string.h>
 
 #define DEFAULT_CONFIG SYSCONFDIR "/lispmn/lispmn-server.conf"
-#define MAX_DATAGRAM 65535
 #define MAX_LOCAL_HOPS 4
+#define STATE_INTERVAL G_USEC_PER_SEC    /* µs: the state file written at most this often */
+#define RCVBUF         (4 * 1024 * 1024) /* bytes: some thousands of queued control messages */
 
 typedef struct {
   LmnMapServer *ms;
   LmnProxyRouter *proxy;   /* NULL without [proxy] */
   LmnRtr *rtr;             /* NULL without [rtr] */
   GPtrArray    *sockets;   /* GSocket* */
+  LmnRxBatch *rx;          /* what one socket's readiness brings in */
+  LmnTxBatch *tx;          /* the answers, sent together at the end of each batch */
   GArray *own;             /* LmnEndpoint: our addresses (listen=, [rtr] address=) */
   guint16 port;            /* of the sockets: where our answers come from */
   const gchar  *state_file;  /* NULL: none */
+  gint64 state_written;      /* µs, monotonic: when the state file was last written */
+  guint state_timer;         /* the write of a change held back (state_changed), or 0 */
   const LmnLogLevels *levels;
   GMainLoop    *loop;
   const gchar *replay_file; /* the replay state (replay-state.h) */
@@ -79,6 +86,35 @@ write_state (Server *s)
     }
   if (!lmn_file_replace (s->state_file, json, &error))
     g_warning ("cannot write the state file: %s", error->message);
+  s->state_written = g_get_monotonic_time ();
+}
+
+static gboolean
+on_state_timer (gpointer user_data)
+{
+  Server *s = user_data;
+
+  s->state_timer = 0;
+  write_state (s);
+  return G_SOURCE_REMOVE;
+}
+
+/* The state changed: written at once when the file is older than STATE_INTERVAL, else once
+ * at the end of it. With thousands of registrations the file is megabytes, and writing it
+ * at every Map-Register held a busy server to under a hundred of them a second; SIGUSR1
+ * still writes it at once. */
+static void
+state_changed (Server *s)
+{
+  gint64 since = g_get_monotonic_time () - s->state_written;
+
+  if (s->state_file == NULL || s->state_timer != 0)
+    return;
+  if (since >= STATE_INTERVAL)
+    write_state (s);
+  else
+    s->state_timer = g_timeout_add ((guint) ((STATE_INTERVAL - since) / 1000) + 1, on_state_timer,
+                                    s);
 }
 
 static GSocketAddress *
@@ -129,7 +165,8 @@ send_iov (Server *s, const LmnEndpoint *to, const LmnEndpoint *source, struct io
       sock = g_ptr_array_index (s->sockets, j);
   if (sock == NULL)
     {
-      g_info ("no socket of the destination's family to send a reply");
+      lmn_log_limited (G_LOG_LEVEL_INFO, "send-no-socket",
+                       "no socket of the destination's family to send a reply");
       return FALSE;
     }
   lmn_ip_bytes_to_sockaddr (to->family, to->addr, to->port, &native, &msg.msg_namelen);
@@ -137,26 +174,34 @@ send_iov (Server *s, const LmnEndpoint *to, const LmnEndpoint *source, struct io
     lmn_pktinfo_set_source (&msg, &control, source->family, source->addr);
   if (sendmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT) < 0)
     {
-      g_info ("send: %s", g_strerror (errno));
+      lmn_log_limited (G_LOG_LEVEL_INFO, "send-failed", "send: %s", g_strerror (errno));
       return FALSE;
     }
   return TRUE;
 }
 
-/* Sends out the datagrams one input produced, from the address that input was sent to
- * (local): a host with several addresses must answer from the one its clients know, or
- * they cannot match the answer to the server they asked. */
+/* Queues the datagrams one input produced, to leave from the address that input was sent
+ * to (local): a host with several addresses must answer from the one its clients know, or
+ * they cannot match the answer to the server they asked. They go out when the batch is
+ * flushed (lmn_tx_batch_flush), at the end of each batch of input. */
 static void
 send_all (Server *s, GPtrArray *out, const LmnEndpoint *local)
 {
   for (guint i = 0; i < out->len; i++)
     {
       const LmnDatagram *d = g_ptr_array_index (out, i);
-      gsize len;
-      struct iovec iov = { (void *) g_bytes_get_data (d->data, &len), 0 };
+      GSocketFamily family = (GSocketFamily) lmn_ip_family_to_af (d->to.family);
+      GSocket *sock = NULL;
 
-      iov.iov_len = len;
-      send_iov (s, &d->to, d->local.family != 0 ? &d->local : local, &iov, 1);
+      for (guint j = 0; j < s->sockets->len && sock == NULL; j++)
+        if (g_socket_get_family (g_ptr_array_index (s->sockets, j)) == family)
+          sock = g_ptr_array_index (s->sockets, j);
+      if (sock == NULL)
+        lmn_log_limited (G_LOG_LEVEL_INFO, "send-no-socket",
+                         "no socket of the destination's family to send a reply");
+      else
+        lmn_tx_batch_add (s->tx, g_socket_get_fd (sock), &d->to,
+                          d->local.family != 0 ? &d->local : local, d->data);
     }
 }
 
@@ -244,51 +289,50 @@ deliver (Server *s, GPtrArray *out, const LmnEndpoint *local)
         g_ptr_array_add (out, g_ptr_array_steal_index (next, 0));
     }
   if (changed)
-    write_state (s);
+    state_changed (s);
   send_all (s, remote, local);
+}
+
+/* One received datagram: to the proxy, or to the RTR and the map-server. */
+static void
+handle_datagram (Server *s, const guint8 *buf, gsize len, struct msghdr *msg, GPtrArray *out)
+{
+  LmnEndpoint source, local;
+  gboolean have_local;
+
+  if (!endpoint_from_sockaddr (msg->msg_name, &source))
+    return;
+  have_local = local_address (msg, &local);
+  local.port = s->port;
+  if (s->proxy != NULL && have_local && lmn_proxy_router_wants (lisp_message_type (buf, len)))
+    {
+      lmn_proxy_router_handle (s->proxy, buf, len, source.family, source.addr, source.port,
+                               local.addr);
+      return;
+    }
+  if (dispatch (s, buf, len, &source, have_local ? &local : NULL, out))
+    state_changed (s);
+  deliver (s, out, have_local ? &local : NULL);
 }
 
 static gboolean
 on_readable (GSocket *sock, GIOCondition condition, gpointer user_data)
 {
   Server *s = user_data;
-  static guint8 buf[MAX_DATAGRAM];
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
+  /* One batch of what is queued at a time, to stay fair to the other socket. */
+  gint n = lmn_rx_batch_receive (s->rx, g_socket_get_fd (sock));
 
-  /* Drain what is queued, a bounded number at a time to stay fair to the other socket. */
-  for (guint n = 0; n < 64; n++)
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    lmn_log_limited (G_LOG_LEVEL_INFO, "receive-failed", "receive: %s", g_strerror (errno));
+  for (gint i = 0; i < n; i++)
     {
-      g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_datagram_free);
-      struct sockaddr_storage from = { 0 };
-      LmnPktinfoBuffer control;
-      struct iovec iov = { buf, sizeof buf };
-      struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
-                            .msg_iovlen = 1, .msg_control = control.buf,
-                            .msg_controllen = sizeof control.buf };
-      LmnEndpoint source, local;
-      gboolean have_local;
-      gssize len = recvmsg (g_socket_get_fd (sock), &msg, MSG_DONTWAIT);
+      gsize len;
+      const guint8 *buf = lmn_rx_batch_data (s->rx, (guint) i, &len);
 
-      if (len < 0)
-        {
-          if (errno != EAGAIN && errno != EWOULDBLOCK)
-            g_info ("receive: %s", g_strerror (errno));
-          break;
-        }
-      if (!endpoint_from_sockaddr ((struct sockaddr *) &from, &source))
-        continue;
-      have_local = local_address (&msg, &local);
-      local.port = s->port;
-      if (s->proxy != NULL && have_local &&
-          lmn_proxy_router_wants (lisp_message_type (buf, (gsize) len)))
-        {
-          lmn_proxy_router_handle (s->proxy, buf, (gsize) len, source.family, source.addr,
-                                   source.port, local.addr);
-          continue;
-        }
-      if (dispatch (s, buf, (gsize) len, &source, have_local ? &local : NULL, out))
-        write_state (s);
-      deliver (s, out, have_local ? &local : NULL);
+      handle_datagram (s, buf, len, lmn_rx_batch_msg (s->rx, (guint) i), out);
     }
+  lmn_tx_batch_flush (s->tx);
   return G_SOURCE_CONTINUE;
 }
 
@@ -302,8 +346,9 @@ on_tick (gpointer user_data)
    * was first sent from). */
   if (lmn_map_server_tick (s->ms, now_seconds (), out) |
       (s->rtr != NULL && lmn_rtr_tick (s->rtr, now_seconds ())))
-    write_state (s);
+    state_changed (s);
   deliver (s, out, NULL);
+  lmn_tx_batch_flush (s->tx);
   return G_SOURCE_CONTINUE;
 }
 
@@ -388,6 +433,11 @@ open_socket (const LmnEndpoint *e, guint16 port, GError **error)
       g_prefix_error (error, "%s: ", text);
       return NULL;
     }
+  /* Room for bursts (thousands of nodes refreshing at once): best effort, FORCE where we
+   * are allowed to pass net.core.rmem_max, else what it allows. */
+  if (setsockopt (g_socket_get_fd (sock), SOL_SOCKET, SO_RCVBUFFORCE, &(int) { RCVBUF },
+                  sizeof (int)) < 0)
+    setsockopt (g_socket_get_fd (sock), SOL_SOCKET, SO_RCVBUF, &(int) { RCVBUF }, sizeof (int));
   g_socket_set_blocking (sock, FALSE);
   if (!g_socket_bind (sock, address, TRUE, error))
     {
@@ -404,6 +454,8 @@ static gboolean
 server_start (Server *s, LmnServerConfig *config, GError **error)
 {
   s->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  s->rx = lmn_rx_batch_new ();
+  s->tx = lmn_tx_batch_new ();
   for (guint i = 0; i < config->listen->len; i++)
     {
       GSocket *sock = open_socket (&g_array_index (config->listen, LmnEndpoint, i), config->port,
@@ -479,9 +531,16 @@ server_run (Server *s)
 static void
 server_clear (Server *s)
 {
+  if (s->state_timer != 0) /* a change not written yet */
+    {
+      g_clear_handle_id (&s->state_timer, g_source_remove);
+      write_state (s);
+    }
+  g_clear_pointer (&s->tx, lmn_tx_batch_free); /* sends what is queued: before the sockets go */
   for (guint i = 0; s->sockets != NULL && i < s->sockets->len; i++)
     g_socket_close (g_ptr_array_index (s->sockets, i), NULL);
   g_clear_pointer (&s->sockets, g_ptr_array_unref);
+  g_clear_pointer (&s->rx, lmn_rx_batch_free);
   g_clear_pointer (&s->proxy, lmn_proxy_router_free); /* first: its data plane calls the RTR */
   g_clear_pointer (&s->rtr, lmn_rtr_free);
   g_clear_pointer (&s->own, g_array_unref);
@@ -524,7 +583,7 @@ main (int argc, char **argv)
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
       "Configuration file (default " DEFAULT_CONFIG ")", "FILE" },
     { "state-file", 0, 0, G_OPTION_ARG_FILENAME, &state_file,
-      "Write the state as JSON to FILE on changes and on SIGUSR1", "FILE" },
+      "Write the state as JSON to FILE on changes (at most once a second) and on SIGUSR1", "FILE" },
     { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
       "Print the state file FILE readably and exit", "FILE" },
     { "replay-state", 0, 0, G_OPTION_ARG_FILENAME, &replay_file,

@@ -16,12 +16,16 @@ typedef struct {
   guint64 nonce;
   gint64 when;       /* seconds, to forget the oldest first */
   gboolean counting; /* its nonces were seen counting up: from now on each must be above */
+  GList *link;       /* in the map-server's nonce_order; its data is this entry's key */
 } LastNonce;
 
-/* A nonce above the previous one by less than this was counted up (a counter, or a clock in
- * microseconds: 2^32 µs is 71 minutes), not drawn at random: random nonces step so little
- * once in 2^33 Map-Registers. */
-#define NONCE_COUNTING_STEP G_GUINT64_CONSTANT (0x100000000)
+/* A nonce above the previous one by less than this was counted up, not drawn at random.
+ * lispmnd's nonces are a count of seconds in the upper 32 bits and 32 random bits below
+ * (registrar.c), so a refresh a minute later steps by about 60 * 2^32; older lispmnds
+ * counted microseconds. 2^42 covers 1024 s of the first and 49 days of the second; random
+ * nonces step so little once in 2^23 Map-Registers (and increasing-nonces=false turns the
+ * check off for a site whose xTRs draw them at random). */
+#define NONCE_COUNTING_STEP G_GUINT64_CONSTANT (0x40000000000)
 
 /* Why a Map-Register is refused, or that it is not. */
 typedef enum {
@@ -84,24 +88,31 @@ decode_register (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoi
 }
 
 /* A site whose key has the message's Key ID and whose prefixes hold every record; its key
- * must verify. Several sites may share a Key ID, so each candidate is tried. */
+ * must verify. Several sites may share a Key ID, so each candidate is tried. The verdict
+ * is the furthest any site got: no key with that Key ID, no such site may register the
+ * records, or none's key verifies. */
 static RegisterVerdict
 find_site (const LmnMapServer *ms, const LispMapRegister *m, const GArray *prefixes,
            const guint8 *msg, gsize len, const LmnSite **site, const LmnSiteKey **key)
 {
-  RegisterVerdict verdict = REGISTER_UNKNOWN_KEY_ID;
+  RegisterVerdict verdict = REGISTER_EID_NOT_ALLOWED;
+  g_autoptr(GPtrArray) candidates = NULL;
 
-  for (guint i = 0; i < ms->sites->len; i++)
+  if (!lmn_site_index_has_key_id (ms->site_index, m->key_id))
+    return REGISTER_UNKNOWN_KEY_ID;
+  /* Only the sites that may register the first record (in configuration order) can hold
+   * them all: looked up, not every site tried. */
+  candidates = g_ptr_array_new ();
+  lmn_site_index_allowing (ms->site_index, &g_array_index (prefixes, LispPrefix, 0), candidates);
+  for (guint i = 0; i < candidates->len; i++)
     {
-      const LmnSite *s = g_ptr_array_index (ms->sites, i);
+      const LmnSite *s = g_ptr_array_index (candidates, i);
       const LmnSiteKey *k = lmn_site_find_key (s, m->key_id);
       gboolean all = TRUE;
 
       if (k == NULL)
         continue;
-      if (verdict == REGISTER_UNKNOWN_KEY_ID)
-        verdict = REGISTER_EID_NOT_ALLOWED;
-      for (guint j = 0; j < prefixes->len && all; j++)
+      for (guint j = 1; j < prefixes->len && all; j++)
         all = lmn_site_allows (s, &g_array_index (prefixes, LispPrefix, j));
       if (!all)
         continue;
@@ -120,8 +131,8 @@ find_site (const LmnMapServer *ms, const LispMapRegister *m, const GArray *prefi
  * MAC for the right site and Key ID gets an unauthenticated Map-Notify back when one was
  * asked for: "wrong key", not silence (map-server.h); out NULL: no answer at all. */
 static gboolean
-refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
-        const GArray *prefixes, const LmnEndpoint *from, GPtrArray *out)
+refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m, const GArray *prefixes,
+        const LmnEndpoint *from, gint64 now, GPtrArray *out)
 {
   if (verdict == REGISTER_UNKNOWN_KEY_ID)
     return lmn_ms_drop (ms, LMN_MS_DROP_UNKNOWN_KEY_ID, from,
@@ -134,7 +145,11 @@ refuse (LmnMapServer *ms, RegisterVerdict verdict, const LispMapRegister *m,
                           "Map-Register for %s%s: no site with key ID %u may register it", p,
                           prefixes->len > 1 ? " (and others)" : "", m->key_id);
     }
-  if (m->want_notify && out != NULL)
+  /* Unauthenticated, to whatever source the Map-Register claims: limited, and never larger
+   * than the Map-Register (a Map-Notify without records or MAC is 16 bytes). */
+  if (m->want_notify && out != NULL && !lmn_rate_limit_allow (ms->wrong_key_limit, from, now))
+    ms->counters[LMN_MS_WRONG_KEY_NOTIFY_RATE_LIMITED]++;
+  else if (m->want_notify && out != NULL)
     {
       g_autoptr(LispMapRegister) notify = lisp_map_register_new (LISP_TYPE_MAP_NOTIFY);
 
@@ -163,34 +178,41 @@ nonce_key (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16])
   return g_bytes_new (buf, sizeof buf);
 }
 
+/* Makes the entry of key the most recently heard from in nonce_order (adding it there if it
+ * is not yet: an entry put in the table by other means is taken in on its first update). */
+static void
+touch_nonce (LmnMapServer *ms, gpointer key, LastNonce *last)
+{
+  if (last->link != NULL)
+    g_queue_unlink (&ms->nonce_order, last->link);
+  else
+    {
+      last->link = g_list_alloc ();
+      last->link->data = key;
+    }
+  g_queue_push_tail_link (&ms->nonce_order, last->link);
+}
+
 static void
 remember_nonce (LmnMapServer *ms, GBytes *id, guint64 nonce, gint64 now)
 {
-  LastNonce *last = g_hash_table_lookup (ms->last_nonces, id);
+  gpointer key = NULL, value = NULL;
+  LastNonce *last;
 
-  if (last == NULL)
+  if (!g_hash_table_lookup_extended (ms->last_nonces, id, &key, &value))
     {
-      if (g_hash_table_size (ms->last_nonces) >= LMN_MS_NONCES_MAX)
-        {
-          GHashTableIter iter;
-          gpointer k, v, oldest = NULL;
-          gint64 when = G_MAXINT64;
-
-          /* Rare (thousands of xTRs): a linear walk is fine. */
-          g_hash_table_iter_init (&iter, ms->last_nonces);
-          while (g_hash_table_iter_next (&iter, &k, &v))
-            if (((LastNonce *) v)->when < when)
-              {
-                when = ((LastNonce *) v)->when;
-                oldest = k;
-              }
-          g_hash_table_remove (ms->last_nonces, oldest);
-        }
-      last = g_new0 (LastNonce, 1);
-      g_hash_table_insert (ms->last_nonces, g_bytes_ref (id), last);
+      /* The one heard from least recently is forgotten first: the head of nonce_order. */
+      if (g_hash_table_size (ms->last_nonces) >= LMN_MS_NONCES_MAX && ms->nonce_order.head != NULL)
+        g_hash_table_remove (ms->last_nonces, g_queue_pop_head (&ms->nonce_order));
+      key = g_bytes_ref (id);
+      value = g_new0 (LastNonce, 1);
+      g_hash_table_insert (ms->last_nonces, key, value);
     }
-  else if (nonce > last->nonce && nonce - last->nonce < NONCE_COUNTING_STEP)
-    last->counting = TRUE;
+  else if (nonce > ((LastNonce *) value)->nonce &&
+           nonce - ((LastNonce *) value)->nonce < NONCE_COUNTING_STEP)
+    ((LastNonce *) value)->counting = TRUE;
+  last = value;
+  touch_nonce (ms, key, last);
   last->nonce = nonce;
   last->when = now;
   ms->nonce_changes++;
@@ -248,14 +270,16 @@ locators_equal (const LispRecord *a, const LispRecord *b)
 /* Record TTL 0: the registrant withdraws the mapping (RFC 9301: TTL 0 is "remove now"),
  * e.g. a mobile node going offline. Only its own: another xTR's registration of the prefix
  * stays. */
+static void log_change (const Register *r, const LispPrefix *p, const char *what);
+
 static void
-withdraw (const Register *r, LmnSiteRegistration *reg, const char *text, const char *who)
+withdraw (const Register *r, LmnSiteRegistration *reg, const LispPrefix *p)
 {
   if (reg == NULL || (reg->has_xtr_id && r->m->has_xtr_id &&
                       memcmp (reg->xtr_id, r->m->xtr_id, 16) != 0))
     return;
-  g_info ("site %s: %s withdrawn by %s", r->site->name, text, who);
-  g_ptr_array_remove (r->ms->registrations, reg);
+  log_change (r, p, "withdrawn by");
+  lmn_ms_remove_registration (r->ms, reg);
   r->ms->counters[LMN_MS_REGISTRATIONS_WITHDRAWN]++;
 }
 
@@ -276,31 +300,40 @@ tell_old_registrant (const Register *r, const LmnSiteRegistration *reg, const Li
                            r->now);
 }
 
+/* Logs what a record did to the registration of p (at info): formatted only here, not for
+ * the refreshes that are most of a busy map-server's Map-Registers. */
+static void
+log_change (const Register *r, const LispPrefix *p, const char *what)
+{
+  g_autofree gchar *text = lisp_prefix_to_string (p);
+  g_autofree gchar *who = lmn_endpoint_to_string (r->from);
+
+  g_info ("site %s: %s %s %s", r->site->name, text, what, who);
+}
+
 /* What one record of the Map-Register does to the registration of its prefix p. */
 static void
 apply_record (const Register *r, const LispRecord *rec, const LispPrefix *p)
 {
   LmnMapServer *ms = r->ms;
   LmnSiteRegistration *reg = lmn_ms_find_registration (ms, p);
-  g_autofree gchar *text = lisp_prefix_to_string (p);
-  g_autofree gchar *who = lmn_endpoint_to_string (r->from);
 
   if (rec->ttl == 0)
     {
-      withdraw (r, reg, text, who);
+      withdraw (r, reg, p);
       return;
     }
   if (reg == NULL)
     {
       reg = lmn_site_registration_new (p, r->now);
-      g_ptr_array_add (ms->registrations, reg);
+      lmn_ms_add_registration (ms, reg);
       ms->counters[LMN_MS_REGISTRATIONS_NEW]++;
-      g_info ("site %s: %s registered by %s", r->site->name, text, who);
+      log_change (r, p, "registered by");
     }
   else if (!locators_equal (reg->record, rec))
     {
       ms->counters[LMN_MS_REGISTRATIONS_MOVED]++;
-      g_info ("site %s: %s moved, now registered by %s", r->site->name, text, who);
+      log_change (r, p, "moved, now registered by");
       tell_old_registrant (r, reg, p, rec);
     }
   else
@@ -317,6 +350,7 @@ apply_record (const Register *r, const LispRecord *rec, const LispPrefix *p)
   reg->site_id = r->m->site_id;
   reg->key_id = r->key->key_id;
   reg->last_refresh = r->now;
+  lmn_ms_registration_refreshed (ms, reg);
 }
 
 /* A relayed registration's Map-Notify goes back to the RTR in an ECM with the R bit, addressed
@@ -392,7 +426,7 @@ lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize len, cons
   /* A relayed refusal gets no "wrong key" Map-Notify: passed on by the RTR, unsigned, the
    * node would drop it anyway. */
   if (verdict != REGISTER_AUTHENTIC)
-    return refuse (ms, verdict, m, prefixes, from, relay != NULL ? NULL : out);
+    return refuse (ms, verdict, m, prefixes, from, now, relay != NULL ? NULL : out);
   if (!nonce_is_new (ms, r.site, r.key, m, from, &xtr))
     return FALSE;
   for (guint i = 0; i < m->records->len; i++)

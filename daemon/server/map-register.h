@@ -6,6 +6,14 @@
 
 G_BEGIN_DECLS
 
+/* The unauthenticated "wrong key" Map-Notify (a Map-Register with a bad MAC) per source
+ * address: a burst, then a rate per second; and in all. */
+#define LMN_MS_WRONG_KEY_RATE        1
+#define LMN_MS_WRONG_KEY_BURST       5
+#define LMN_MS_WRONG_KEY_TOTAL_RATE  20
+#define LMN_MS_WRONG_KEY_TOTAL_BURST 50
+#define LMN_MS_WRONG_KEY_SOURCES     4096
+
 /* A Map-Register from `from`, received at our address local (may be NULL) at now; what to
  * answer is appended to out. TRUE when the state changed. */
 gboolean lmn_ms_handle_register (LmnMapServer *ms, const guint8 *msg, gsize len,

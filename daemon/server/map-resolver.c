@@ -2,43 +2,24 @@
  * EID with a proxy Map-Reply from the registration, the ECM forwarded to the registered ETR
  * (which answers itself), or a negative Map-Reply: for the host inside a site (TTL 1 minute:
  * the site may register it at any moment), or for the widest prefix around it that touches
- * no site (15 minutes). */
+ * no site (15 minutes).
+ *
+ * Map-Requests are not authenticated and name the ITR-RLOC their answer goes to, so anyone
+ * could aim our answers at a third host (RFC 9301 §16). The answer goes to the ITR-RLOC that
+ * is the request's source address when one is (the ITR sent it itself), else to the first
+ * one, as the RFC has it; answers are limited per ITR-RLOC and in all (token buckets), and
+ * one larger than its request is not sent to an address other than the request's source,
+ * so that a spoofer gets no amplification out of us. */
 #include "map-resolver.h"
 
 #include "ms-context.h"
 
-#include "addr-bits.h"
-
 /* ---- negative answers ---- */
-
-static gboolean
-prefixes_overlap (const LispPrefix *a, const LispPrefix *b)
-{
-  return a->iid == b->iid && a->family == b->family &&
-         lisp_addr_match (a->addr, b->addr, MIN (a->len, b->len));
-}
 
 static gboolean
 inside_some_site (const LmnMapServer *ms, const LispPrefix *q)
 {
-  for (guint i = 0; i < ms->sites->len; i++)
-    if (lmn_site_holds (g_ptr_array_index (ms->sites, i), q))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-overlaps_some_site (const LmnMapServer *ms, const LispPrefix *q)
-{
-  for (guint i = 0; i < ms->sites->len; i++)
-    {
-      const LmnSite *site = g_ptr_array_index (ms->sites, i);
-
-      for (guint j = 0; j < site->prefixes->len; j++)
-        if (prefixes_overlap (&g_array_index (site->prefixes, LispPrefix, j), q))
-          return TRUE;
-    }
-  return FALSE;
+  return lmn_site_index_holding (ms->site_index, q) != NULL;
 }
 
 gboolean
@@ -50,20 +31,11 @@ lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 famil
 
   if (!lisp_prefix_init (&host, iid, family, addr, max) || inside_some_site (ms, &host))
     return FALSE;
-  /* Shortest first: the first length at which no site prefix overlaps is the answer. The
-   * host prefix itself overlaps nothing, since it lies outside every site. */
-  for (guint len = 0; len <= max; len++)
-    {
-      LispPrefix candidate;
-
-      lisp_prefix_init (&candidate, iid, family, addr, (guint8) len);
-      if (!overlaps_some_site (ms, &candidate))
-        {
-          *out = candidate;
-          return TRUE;
-        }
-    }
-  *out = host;
+  /* The shortest length at which no site prefix overlaps: past the most leading bits the
+   * address shares with any of them (the host prefix itself overlaps nothing, since it lies
+   * outside every site). */
+  lisp_prefix_init (out, iid, family, addr,
+                    (guint8) lmn_site_index_non_eid_len (ms->site_index, iid, family, addr));
   return TRUE;
 }
 
@@ -216,7 +188,8 @@ answer_eid (LmnMapServer *ms, const LispRequestRecord *rr, const guint8 *msg, gs
 }
 
 static void
-send_reply (LmnMapServer *ms, const LispMapReply *reply, const LmnEndpoint *itr, GPtrArray *out)
+send_reply (LmnMapServer *ms, const LispMapReply *reply, const LmnEndpoint *itr,
+            const LmnEndpoint *from, gsize request_len, GPtrArray *out)
 {
   g_autoptr(GError) error = NULL;
   GBytes *bytes = lisp_map_reply_encode (reply, &error);
@@ -227,11 +200,45 @@ send_reply (LmnMapServer *ms, const LispMapReply *reply, const LmnEndpoint *itr,
       g_warning ("cannot build a Map-Reply: %s", error->message);
       return;
     }
+  if (g_bytes_get_size (bytes) > request_len && !lmn_endpoint_same_host (itr, from))
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_ANSWER_TOO_LARGE, from,
+                   "Map-Reply of %zu bytes to a %zu-byte request naming another ITR-RLOC",
+                   g_bytes_get_size (bytes), request_len);
+      g_bytes_unref (bytes);
+      return;
+    }
   for (guint i = 0; i < reply->records->len; i++)
     if (((LispRecord *) g_ptr_array_index (reply->records, i))->locators->len > 0)
       negative = FALSE;
   lmn_ms_emit (ms, out, itr, NULL, bytes,
                negative ? LMN_MS_TX_NEGATIVE_REPLY : LMN_MS_TX_MAP_REPLY);
+}
+
+/* The ITR-RLOC to answer: the one that is the request's source address, else the first
+ * with an IP address; FALSE when there is none. */
+static gboolean
+choose_itr (const LispMapRequest *req, const LispEcm *ecm, const LmnEndpoint *from,
+            LmnEndpoint *itr)
+{
+  gboolean have_itr = FALSE;
+
+  for (guint i = 0; i < req->itr_rlocs->len; i++)
+    {
+      LmnEndpoint e;
+
+      if (!lmn_endpoint_from_address (g_ptr_array_index (req->itr_rlocs, i), ecm->sport, &e))
+        continue;
+      if (lmn_endpoint_same_host (&e, from))
+        {
+          *itr = e;
+          return TRUE;
+        }
+      if (!have_itr)
+        *itr = e;
+      have_itr = TRUE;
+    }
+  return have_itr;
 }
 
 void
@@ -242,13 +249,19 @@ lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndp
   g_autoptr(LispMapRequest) req = decode_request (ms, msg, len, from, &ecm);
   g_autoptr(LispMapReply) reply = NULL;
   LmnEndpoint itr = { 0 };
-  gboolean have_itr = FALSE;
+  gboolean have_itr;
 
   if (req == NULL)
     return;
   ms->counters[LMN_MS_RX_MAP_REQUEST]++;
-  for (guint i = 0; i < req->itr_rlocs->len && !have_itr; i++)
-    have_itr = lmn_endpoint_from_address (g_ptr_array_index (req->itr_rlocs, i), ecm->sport, &itr);
+  have_itr = choose_itr (req, ecm, from, &itr);
+  /* Before any answer, forwarding included: whoever the answer would reach has its share. */
+  if (!lmn_rate_limit_allow (ms->answer_limit, have_itr ? &itr : from, now))
+    {
+      lmn_ms_drop (ms, LMN_MS_DROP_ANSWER_RATE_LIMITED, from,
+                   "Map-Request over its ITR-RLOC's share of answers");
+      return;
+    }
 
   reply = lisp_map_reply_new ();
   reply->nonce = req->nonce;
@@ -261,5 +274,5 @@ lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndp
       lmn_ms_drop (ms, LMN_MS_DROP_NO_ITR_RLOC, from, "Map-Request without an IP ITR-RLOC");
       return;
     }
-  send_reply (ms, reply, &itr, out);
+  send_reply (ms, reply, &itr, from, len, out);
 }

@@ -6,6 +6,15 @@
 
 G_BEGIN_DECLS
 
+/* Answers to ECM'd Map-Requests (Map-Replies, negative replies, forwarded ECMs) per
+ * ITR-RLOC they would go to: a burst, then a rate per second; and in all. Unauthenticated
+ * requests naming any ITR-RLOC must not make the map-resolver a reflector. */
+#define LMN_MS_ANSWER_RATE        50
+#define LMN_MS_ANSWER_BURST       100
+#define LMN_MS_ANSWER_TOTAL_RATE  1000
+#define LMN_MS_ANSWER_TOTAL_BURST 2000
+#define LMN_MS_ANSWER_SOURCES     4096
+
 /* An ECM from `from` at now (seconds); the Map-Replies or the forwarded ECM are appended to
  * out. */
 void lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoint *from,

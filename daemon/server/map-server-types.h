@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 #define LMN_MS_NOTIFY_RETRY_MAX 60
 #define LMN_MS_NOTIFY_TRIES     6
 /* xTR-IDs whose last Map-Register nonce is remembered (the oldest is forgotten first). */
-#define LMN_MS_NONCES_MAX 4096
+#define LMN_MS_NONCES_MAX 131072
 
 /* One datagram to send. */
 typedef struct {
@@ -80,6 +80,12 @@ typedef enum {
   LMN_MS_DROP_UNAUTHENTICATED_INFO, /* an Info-Request without a MAC */
   LMN_MS_DROP_RATE_LIMITED,         /* over its source address's share (Info-Requests) */
   LMN_MS_DROP_RELAY_NOT_RTR,        /* a relayed Map-Register from a host not in rtrs= */
+  /* answers to ECM'd Map-Requests over their ITR-RLOC's share or the total */
+  LMN_MS_DROP_ANSWER_RATE_LIMITED,
+  /* an answer larger than its request, to an ITR-RLOC that is not the request's source */
+  LMN_MS_DROP_ANSWER_TOO_LARGE,
+  /* a "wrong key" Map-Notify withheld: over its source's share or the total */
+  LMN_MS_WRONG_KEY_NOTIFY_RATE_LIMITED,
   LMN_MS_N_COUNTERS
 } LmnMsCounter;
 

@@ -6,6 +6,7 @@
 
 #include "info-request.h"
 #include "map-register.h"
+#include "map-resolver.h"
 #include "relayed-register.h"
 #include "ms-context.h"
 
@@ -19,12 +20,22 @@ lmn_map_server_new (GPtrArray *sites)
   ms->sites = sites;
   g_ptr_array_set_free_func (ms->sites, (GDestroyNotify) lmn_site_free);
   ms->registrations = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_site_registration_free);
+  ms->site_index = lmn_site_index_new (ms->sites);
+  ms->by_prefix = lmn_prefix_table_new ();
+  ms->next_expiry = G_MAXINT64;
   ms->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) lmn_pending_notify_free);
   ms->last_nonces = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify) g_bytes_unref, g_free);
   ms->notify_retry = LMN_MS_NOTIFY_RETRY;
   ms->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   ms->info_limit = lmn_rate_limit_new (LMN_MS_INFO_RATE, LMN_MS_INFO_BURST, LMN_MS_INFO_SOURCES);
+  ms->answer_limit = lmn_rate_limit_new_total (LMN_MS_ANSWER_RATE, LMN_MS_ANSWER_BURST,
+                                               LMN_MS_ANSWER_TOTAL_RATE, LMN_MS_ANSWER_TOTAL_BURST,
+                                               LMN_MS_ANSWER_SOURCES);
+  ms->wrong_key_limit = lmn_rate_limit_new_total (LMN_MS_WRONG_KEY_RATE, LMN_MS_WRONG_KEY_BURST,
+                                                  LMN_MS_WRONG_KEY_TOTAL_RATE,
+                                                  LMN_MS_WRONG_KEY_TOTAL_BURST,
+                                                  LMN_MS_WRONG_KEY_SOURCES);
   return ms;
 }
 
@@ -35,10 +46,15 @@ lmn_map_server_free (LmnMapServer *ms)
     return;
   g_ptr_array_unref (ms->pending);
   lmn_rate_limit_free (ms->info_limit);
+  lmn_rate_limit_free (ms->answer_limit);
+  lmn_rate_limit_free (ms->wrong_key_limit);
   lmn_secret_free (ms->rtr_key);
   g_array_unref (ms->rtrs);
+  g_queue_clear (&ms->nonce_order); /* its data are last_nonces' keys */
   g_hash_table_unref (ms->last_nonces);
   g_ptr_array_unref (ms->registrations);
+  lmn_prefix_table_free (ms->by_prefix);
+  lmn_site_index_free (ms->site_index);
   g_ptr_array_unref (ms->sites);
   g_clear_pointer (&ms->expected, g_array_unref);
   g_free (ms);

@@ -4,6 +4,7 @@
 #include "ms-context.h"
 
 #include "lmn-secret.h"
+#include "log-limiter.h"
 
 #include <stdarg.h>
 
@@ -45,6 +46,9 @@ static const char *const counter_names[LMN_MS_N_COUNTERS] = {
   [LMN_MS_DROP_UNAUTHENTICATED_INFO] = "drop-unauthenticated-info",
   [LMN_MS_DROP_RATE_LIMITED] = "drop-rate-limited",
   [LMN_MS_DROP_RELAY_NOT_RTR] = "drop-relay-not-rtr",
+  [LMN_MS_DROP_ANSWER_RATE_LIMITED] = "drop-answer-rate-limited",
+  [LMN_MS_DROP_ANSWER_TOO_LARGE] = "drop-answer-larger-than-request",
+  [LMN_MS_WRONG_KEY_NOTIFY_RATE_LIMITED] = "wrong-key-notify-rate-limited",
 };
 
 const char *
@@ -88,7 +92,9 @@ lmn_ms_drop (LmnMapServer *ms, LmnMsCounter reason, const LmnEndpoint *from, con
   why = g_strdup_vprintf (format, args);
   va_end (args);
   ms->counters[reason]++;
-  g_info ("dropped a message from %s: %s", who, why);
+  /* One line per dropped packet would let any sender fill the log. */
+  lmn_log_limited (G_LOG_LEVEL_INFO, lmn_ms_counter_name (reason), "dropped a message from %s: %s",
+                   who, why);
   return FALSE;
 }
 
@@ -153,53 +159,73 @@ lmn_map_server_set_rtr_key (LmnMapServer *ms, const char *key)
   ms->rtr_key = g_strdup (key);
 }
 
+void
+lmn_ms_add_registration (LmnMapServer *ms, LmnSiteRegistration *reg)
+{
+  reg->slot = ms->registrations->len;
+  g_ptr_array_add (ms->registrations, reg);
+  lmn_prefix_table_insert (ms->by_prefix, &reg->prefix, reg);
+  lmn_ms_registration_refreshed (ms, reg);
+}
+
+void
+lmn_ms_remove_registration (LmnMapServer *ms, LmnSiteRegistration *reg)
+{
+  guint slot = reg->slot;
+
+  g_return_if_fail (slot < ms->registrations->len && ms->registrations->pdata[slot] == reg);
+  lmn_prefix_table_remove (ms->by_prefix, &reg->prefix);
+  g_ptr_array_remove_index_fast (ms->registrations, slot); /* frees reg */
+  if (slot < ms->registrations->len)
+    ((LmnSiteRegistration *) ms->registrations->pdata[slot])->slot = slot;
+}
+
+void
+lmn_ms_registration_refreshed (LmnMapServer *ms, const LmnSiteRegistration *reg)
+{
+  if (reg->record != NULL)
+    ms->next_expiry = MIN (ms->next_expiry, lmn_site_registration_expiry (reg));
+}
+
+/* Walks the registrations only when one is due: at most once a second under a steady
+ * stream of refreshes, rather than at every message. */
 guint
 lmn_map_server_expire (LmnMapServer *ms, gint64 now)
 {
   guint removed = 0;
+  gint64 next = G_MAXINT64;
 
+  if (now < ms->next_expiry)
+    return 0;
   for (guint i = ms->registrations->len; i > 0; i--)
     {
       LmnSiteRegistration *reg = g_ptr_array_index (ms->registrations, i - 1);
+      gint64 expiry = lmn_site_registration_expiry (reg);
 
-      if (now >= lmn_site_registration_expiry (reg))
+      if (now >= expiry)
         {
           g_autofree gchar *p = lisp_prefix_to_string (&reg->prefix);
 
           g_info ("site %s: registration of %s expired", reg->site->name, p);
-          g_ptr_array_remove_index_fast (ms->registrations, i - 1);
+          lmn_ms_remove_registration (ms, reg);
           ms->counters[LMN_MS_REGISTRATIONS_EXPIRED]++;
           removed++;
         }
+      else
+        next = MIN (next, expiry);
     }
+  ms->next_expiry = next;
   return removed;
 }
 
 LmnSiteRegistration *
 lmn_ms_find_registration (LmnMapServer *ms, const LispPrefix *prefix)
 {
-  for (guint i = 0; i < ms->registrations->len; i++)
-    {
-      LmnSiteRegistration *reg = g_ptr_array_index (ms->registrations, i);
-
-      if (lisp_prefix_equal (&reg->prefix, prefix))
-        return reg;
-    }
-  return NULL;
+  return lmn_prefix_table_find (ms->by_prefix, prefix);
 }
 
 LmnSiteRegistration *
 lmn_ms_lookup_registration (LmnMapServer *ms, const LispPrefix *q)
 {
-  LmnSiteRegistration *best = NULL;
-
-  for (guint i = 0; i < ms->registrations->len; i++)
-    {
-      LmnSiteRegistration *reg = g_ptr_array_index (ms->registrations, i);
-
-      if (lmn_prefix_covers (&reg->prefix, q) &&
-          (best == NULL || reg->prefix.len > best->prefix.len))
-        best = reg;
-    }
-  return best;
+  return lmn_prefix_table_covering (ms->by_prefix, q, NULL, NULL);
 }

@@ -105,6 +105,16 @@ node_config (const LmnServerProxyConfig *pc, const char *config_name, GError **e
       return NULL;
     }
   g_array_append_val (c->map_resolvers, resolver);
+  if (pc->has_map_cache_limit)
+    {
+      reason = lmn_config_check_map_cache_limit (pc->map_cache_limit);
+      if (reason != NULL)
+        {
+          refuse (error, config_name, "map-cache-limit", reason);
+          return NULL;
+        }
+      c->map_cache_limit = (guint) pc->map_cache_limit;
+    }
   return g_steal_pointer (&c);
 }
 

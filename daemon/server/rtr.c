@@ -2,6 +2,7 @@
  * turning the map-server's authenticated Map-Notifys into verified NAT bindings and
  * Data-Map-Notifys. */
 #include "rtr.h"
+#include "log-limiter.h"
 
 #include "json-members.h"
 #include "lmn-ip.h"
@@ -97,7 +98,8 @@ drop (LmnRtr *rtr, LmnRtrCounter reason, const LmnEndpoint *from, const char *fo
   why = g_strdup_vprintf (format, args);
   va_end (args);
   rtr->counters[reason]++;
-  g_info ("RTR: dropped a message from %s: %s", who, why);
+  lmn_log_limited (G_LOG_LEVEL_INFO, lmn_rtr_counter_name (reason),
+                   "RTR: dropped a message from %s: %s", who, why);
   return FALSE;
 }
 

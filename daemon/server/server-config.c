@@ -5,6 +5,7 @@
 
 #include "interface-name.h"
 #include "keyfile-scanner.h"
+#include "site-claims.h"
 #include "lisp-auth.h"
 #include "lisp-prefix.h"
 #include "lmn-ip.h"
@@ -16,13 +17,15 @@
 
 G_DEFINE_QUARK (lmn-server-config-error-quark, lmn_server_config_error)
 
-#define MAX_FILE_SIZE (1024 * 1024)
+/* A map-server for 100,000 users' sites, a few lines each. */
+#define MAX_FILE_SIZE (64 * 1024 * 1024)
 
 static const char *const main_keys[] = { "listen", "port", "notify-retransmit-interval", NULL };
 static const char *const map_server_keys[] = { "rtrs", "rtr-key", NULL };
 static const char *const rtr_keys[] = { "address", "map-servers", "ms-key", "max-unverified",
                                         NULL };
-static const char *const proxy_keys[] = { "eids", "uplinks", "tun", "map-resolver", NULL };
+static const char *const proxy_keys[] = { "eids",         "uplinks",         "tun",
+                                          "map-resolver", "map-cache-limit", NULL };
 static const char *const site_keys[] = {
   "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id", "key2-algorithm",
   "accept-more-specifics", "proxy-reply", "increasing-nonces", NULL
@@ -32,6 +35,7 @@ typedef struct {
   const char            *file;
   GKeyFile              *keyfile;
   const LmnKeyfileGroup *group;
+  LmnSiteClaims *claimed; /* the prefixes of the sites read so far */
 } Ctx;
 
 static gboolean fail (const Ctx *c, const char *key, GError **error, int code,
@@ -428,6 +432,8 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
     {
       gchar *item = g_strstrip (prefixes[i]);
       g_autoptr(GError) local = NULL;
+      const LispPrefix *claim;
+      const LmnSite *other;
       LispPrefix p;
 
       if (item[0] == '\0')
@@ -436,26 +442,13 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
         return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID, "'%s': %s",
                      item, local->message);
       /* Two sites claiming the same space would make authorisation ambiguous. */
-      for (guint s = 0; s < config->sites->len; s++)
+      claim = lmn_site_claims_overlap (c->claimed, &p, &other);
+      if (claim != NULL)
         {
-          const LmnSite *other = g_ptr_array_index (config->sites, s);
+          g_autofree gchar *ot = lisp_prefix_to_string (claim);
 
-          for (guint j = 0; j < other->prefixes->len; j++)
-            {
-              const LispPrefix *o = &g_array_index (other->prefixes, LispPrefix, j);
-              guint8 l = MIN (o->len, p.len);
-              LispPrefix a, b;
-
-              lisp_prefix_init (&a, o->iid, o->family, o->addr, l);
-              lisp_prefix_init (&b, p.iid, p.family, p.addr, l);
-              if (lisp_prefix_equal (&a, &b))
-                {
-                  g_autofree gchar *ot = lisp_prefix_to_string (o);
-
-                  return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID,
-                               "'%s' overlaps %s of [site %s]", item, ot, other->name);
-                }
-            }
+          return fail (c, "eid-prefixes", error, LMN_SERVER_CONFIG_ERROR_INVALID,
+                       "'%s' overlaps %s of [site %s]", item, ot, other->name);
         }
       g_array_append_val (site->prefixes, p);
     }
@@ -484,6 +477,7 @@ parse_site (const Ctx *c, LmnServerConfig *config, GError **error)
     }
   if (has_key (c, "increasing-nonces") && !get_nonce_check (c, &site->increasing_nonces, error))
     return FALSE;
+  lmn_site_claims_add (c->claimed, site);
   g_ptr_array_add (config->sites, g_steal_pointer (&site));
   return TRUE;
 }
@@ -580,6 +574,16 @@ parse_proxy (const Ctx *c, LmnServerConfig *config, GError **error)
       if (!parse_address (text, e))
         return fail (c, "map-resolver", error, LMN_SERVER_CONFIG_ERROR_INVALID,
                      "'%s' is not an IPv4 or IPv6 address", text);
+    }
+  if (has_key (c, "map-cache-limit"))
+    {
+      guint64 n;
+
+      /* The range is lispmnd.conf's, checked where the node's configuration is made. */
+      if (!get_number (c, "map-cache-limit", G_MAXUINT32, &n, error))
+        return FALSE;
+      proxy->has_map_cache_limit = TRUE;
+      proxy->map_cache_limit = n;
     }
   return TRUE;
 }
@@ -692,6 +696,7 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GError) local = NULL;
+  g_autoptr(LmnSiteClaims) claimed = lmn_site_claims_new ();
   LmnEndpoint any4 = { .family = LISP_FAMILY_IPV4 }, any6 = { .family = LISP_FAMILY_IPV6 };
 
   if (data == NULL)   /* an empty file may come as NULL */
@@ -717,7 +722,7 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
     }
   for (guint i = 0; i < groups->len; i++)
     {
-      Ctx c = { name, keyfile, g_ptr_array_index (groups, i) };
+      Ctx c = { name, keyfile, g_ptr_array_index (groups, i), claimed };
 
       if (!parse_group (&c, config, error))
         return NULL;

@@ -57,6 +57,9 @@ typedef struct {
   GPtrArray  *uplinks;       /* gchar*, interface names */
   gchar      *tun;
   LmnEndpoint map_resolver;  /* port unset */
+  /* map-cache-limit=, when given (else lispmnd.conf's default); checked by proxy-router.c */
+  gboolean has_map_cache_limit;
+  guint64 map_cache_limit;
 } LmnServerProxyConfig;
 
 #define LMN_SERVER_RTR_MAX_UNVERIFIED       1024

@@ -26,6 +26,7 @@ typedef struct {
   guint8         key_id;        /* the key that authenticated it, for unsolicited notifies */
   gint64         first_registered;  /* seconds, caller's clock */
   gint64         last_refresh;
+  guint slot; /* its index in the map-server's registrations (ms-context.c) */
 } LmnSiteRegistration;
 
 LmnSiteRegistration *lmn_site_registration_new  (const LispPrefix *prefix, gint64 now);

@@ -104,8 +104,8 @@ open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **err
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "socket: %s", g_strerror (errno));
       return FALSE;
     }
-  /* The kernel fragments an outer packet rather than refusing it: oversized inner packets
-   * that forbid fragmentation were answered with "too big" before they got here. */
+  /* The kernel fragments an outer packet rather than refusing it: the data plane sends
+   * larger ones only for inner packets that cannot shrink (dataplane/path-mtu.h). */
   if (r->family == 4)
     {
       int pmtu = IP_PMTUDISC_DONT;

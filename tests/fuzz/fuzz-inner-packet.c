@@ -1,7 +1,11 @@
 /* Inner packets come from the TUN and out of decapsulated datagrams: any bytes. The parser
- * must stay within them, and an ICMP error built about what it accepts must be well-formed. */
+ * must stay within them, and an ICMP error built about what it accepts must be well-formed;
+ * the martian check and the path-MTU decision take any packet it accepts, and a "too big"
+ * never names an MTU its sender may not use (below 1280 for IPv6, 68 for IPv4). */
 #include "icmp-error.h"
 #include "inner-packet.h"
+#include "inner-source-check.h"
+#include "path-mtu.h"
 #include "fuzz-round-trip.h"
 #include "fuzz-target.h"
 
@@ -24,6 +28,14 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
           FUZZ_CHECK (lmn_inner_packet_parse (out, n, &err));
           FUZZ_CHECK (err.family == ip.family && err.length == n);
         }
+    }
+  FUZZ_CHECK (lmn_inner_source_check (ip.family, ip.src, NULL) <= LMN_DROP_N_REASONS);
+  for (guint link = 0; link <= 1500; link += 100 + size % 7)
+    {
+      guint tell = 0;
+
+      if (lmn_path_mtu_check (&ip, 56, link, &tell) == LMN_PATH_MTU_TOO_BIG)
+        FUZZ_CHECK (tell >= (ip.family == 6 ? 1280u : 68u) && tell < ip.length);
     }
   return 0;
 }

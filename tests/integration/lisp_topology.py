@@ -171,6 +171,36 @@ def add_server_ns(t: Topology):
     t.route(R, f"{EID6}/128", "via", S6, "dev", "r4")
 
 
+# -- an attacker (tests/integration/test_hardening.py) -------------------------------------------
+#
+#   A on R's r5: 203.0.113.10/29 its own address, 203.0.113.12 the "third host" it names (it
+#   owns that address too, so that the test can count what the daemons send there, and can
+#   send from it as a spoofer would); R routes between A and everything else.
+
+A = "a"
+A4, A_VICTIM4 = "203.0.113.10", "203.0.113.12"
+
+
+def add_attacker_ns(t: Topology):
+    """A stranger's namespace that reaches MN's RLOCs and the map-server (R) through R, with an
+    address of its own and a third host's address it can send from and listen on."""
+    t.add_ns(A)
+    t.link(R, "r5", A, "a0")
+    t.addr(R, "r5", "203.0.113.9/29")
+    t.addr(A, "a0", f"{A4}/29")
+    t.addr(A, "a0", f"{A_VICTIM4}/29")
+    t.route(A, "default", "via", "203.0.113.9", "dev", "a0")
+
+
+def rss_kib(pid):
+    """The resident set size of process pid, in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def masquerade(t, ns, wan):
     """IPv4 leaving ns by wan gets wan's address and a random port, per destination: an
     endpoint-dependent ("symmetric") NAT, as Linux masquerade with random ports is."""
@@ -287,7 +317,7 @@ def fresh_state(proc, path, who, timeout=15.0):
 class Daemon:
     """A lispmnd running in a namespace, with its config, log and state file in workdir."""
 
-    def __init__(self, t, ns, config_text, workdir, tun="lispmn0", env=None):
+    def __init__(self, t, ns, config_text, workdir, tun="lispmn0", env=None, args=()):
         self.t, self.ns, self.tun = t, ns, tun
         binary = lispmnd_path()
         if not os.access(binary, os.X_OK):
@@ -303,8 +333,8 @@ class Daemon:
             config = ["--config", self.config]
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
-        self.proc = t.popen(ns, [binary] + config + ["--state-file", self.state_file, "--verbose"],
-                            log, env=env)
+        self.proc = t.popen(ns, [binary] + config + ["--state-file", self.state_file, "--verbose"]
+                            + list(args), log, env=env)
         self.pid = self.proc.pid
 
     def wait_ready(self, timeout=5.0):

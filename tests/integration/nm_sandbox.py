@@ -135,6 +135,10 @@ class NmSandbox:
                                             os.path.join(self.dir, "system-bus.conf"), "--nofork",
                                             "--nopidfile"])
             wait_for(lambda: os.path.exists(self.socket), 5, "the sandbox's system bus")
+        self.start_network_manager(timeout)
+
+    def start_network_manager(self, timeout=30):
+        """NetworkManager itself (again, after stop("NetworkManager")), up to nm-online."""
         t0 = time.monotonic()
         self.background("NetworkManager", ["NetworkManager", "--debug", "--log-level=DEBUG"],
                         env=None if self.own_bus else self.env())

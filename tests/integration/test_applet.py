@@ -9,8 +9,10 @@ python-dbusmock's notification_daemon template (what the shell does with notific
 The test reads what a tray would: the item's properties and its com.canonical.dbusmenu
 layout (GetLayout), and clicks items with Event(id, "clicked")."""
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -18,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netns import wait_for, proc_cpu_seconds  # noqa: E402
 import lisp_topology as lt  # noqa: E402
 import fixtures  # noqa: E402
-from fixtures import MN_KEY, MS, SERVER, SERVER_CONF, PrivateSystemBus, name_has_owner  # noqa: E402
+from fixtures import MN_KEY, MS, SERVER, SERVER_CONF, PrivateSystemBus, bus_config, name_has_owner  # noqa: E402
 from nm_sandbox import NmSandbox  # noqa: E402
 
 from gi.repository import Gio, GLib  # noqa: E402
@@ -317,6 +319,28 @@ class Applet(AppletTest):
         self.assertEqual(self.item_property("IconName"), "lispmn-not-running")
         self.assertIsNone(self.applet.poll())
 
+    def test_system_bus_appears_later(self):
+        """The system bus comes up after the applet (a slow boot, a dbus restart): both the
+        lispmnd watcher and libnm's client find it without the applet being restarted."""
+        sockdir = tempfile.mkdtemp(prefix="lmnlate-")
+        self.addCleanup(shutil.rmtree, sockdir, True)
+        os.chmod(sockdir, 0o755)
+        socket = os.path.join(sockdir, "socket")
+        self.env["DBUS_SYSTEM_BUS_ADDRESS"] = f"unix:path={socket}"
+        self.start_desktop(notifications=False)
+        self.wait_menu(lambda l: any(x.startswith("Connect (cannot reach NetworkManager: ") for x in l), 5,
+                       "the Connect item to say NetworkManager cannot be reached")
+        config = os.path.join(self.dir, "late-bus.conf")
+        with open(config, "w") as f:
+            f.write(bus_config([socket], False))
+        self.spawn("late-bus", ["dbus-daemon", "--config-file", config, "--nofork"])
+        # Both retry every 10 s: NetworkManager is not on this bus, so libnm says it is not
+        # running, and the bus error line goes.
+        self.wait_menu(lambda l: "Connect (NetworkManager is not running)" in l
+                       and not any(x.startswith("Cannot reach the system bus") for x in l), 40,
+                       "the menu to find the system bus that appeared")
+        self.assertIsNone(self.applet.poll())
+
     def test_wrong_key(self):
         """A map-server refusing the key: the red icon, the words, and a notification."""
         self.start_lispmnd(key="not-the-key")
@@ -394,6 +418,11 @@ class VpnToggle(AppletTest):
         self.assertEqual(nm.stop("NetworkManager"), 0)
         self.wait_menu(lambda l: "Connect (NetworkManager is not running)" in l, 10,
                        "the menu to say NetworkManager is not running")
+        # It comes back (an upgrade, a restart): the applet follows without being restarted.
+        nm.start_network_manager(timeout=15)
+        self.wait_menu(lambda l: "Connect “office”" in l and "Connect “lisp”" in l, 20,
+                       "the menu to offer the profiles again once NetworkManager is back")
+        self.assertIsNone(self.applet.poll())
 
 
 class DetailsWindow(AppletTest):

@@ -20,7 +20,9 @@ senders answer from there.
       registers, and wrong-key ones under the spent nonce change nothing; no key in the state file;
   (e) resolution: a miss sends an ECM'd Map-Request to the map-resolver, retransmitted after
       1 s and 2 s, then given up; a Map-Reply with the nonce installs the mapping (origin
-      map-reply), one with another nonce is counted as unsolicited.
+      map-reply), one with another nonce is counted as unsolicited;
+  (f) map-cache-limit=: more destinations resolved than the limit leave at most the limit's
+      worth of mappings (the configured ones kept), the rest evicted and counted.
 """
 import json
 import os
@@ -385,22 +387,87 @@ class ResolverTest(ControlTest):
         self.assertEqual(len(rep["records"][0]["locators"]), 4)
 
     def test_smr_invokes_map_request(self):
-        """An SMR makes MN ask the map-resolver (s bit) for the SMR's source EID, once per
-        second at most, and it gets no Map-Reply itself."""
+        """An SMR for a source EID MN has cached makes MN ask the map-resolver (s bit) for it,
+        once per second at most, and it gets no Map-Reply itself; an SMR for an EID MN has
+        not cached is ignored (RFC 9301 §6.1)."""
         peer = "203.0.113.99"
         itr = lt.MN_UPLINKS["up1"][4][1]
+        stranger = map_request(76, lt.EID4, 32, itr, smr=True, source_eid="203.0.113.98")
+        self.assertEqual(self.exchange(UP1_4, [stranger], wait=0.5), [])
+        wait_for(lambda: self.control()["smr-not-cached"] == 1, 5, "the SMR ignored")
+        self.assertEqual(self.requests(), [])
+        # The peer's mapping, cached through a miss.
+        lt.ping(self.t, lt.MN, peer, count=1)
+        req = wait_for(lambda: self.requests(), 10, "the miss's Map-Request")[0]
+        x4 = lt.X_UPLINK[4][0]
+        self.exchange(req["rlocs"][0], [map_reply(req["nonce"], peer, 32, [(x4, 1, 100)])],
+                      wait=0.2, src=MS)
+        wait_for(lambda: [e for e in self.mn.state()["map-cache"] if e["prefix"] == f"{peer}/32"],
+                 10, "the peer's mapping cached")
         smr = map_request(77, lt.EID4, 32, itr, smr=True, source_eid=peer)
         replies = self.exchange(UP1_4, [smr, smr], wait=0.5)
         self.assertEqual(replies, [])
-        reqs = wait_for(lambda: self.requests(), 10, "the SMR-invoked Map-Request")
+        smr_invoked = lambda: [r for r in self.requests() if r["smr_invoked"]]
+        wait_for(smr_invoked, 10, "the SMR-invoked Map-Request")
         time.sleep(0.3)
-        reqs = self.requests()
+        reqs = smr_invoked()
         self.assertEqual(len(reqs), 1, reqs)
         self.assertEqual(reqs[0]["record"], f"{peer}/32")
-        self.assertTrue(reqs[0]["smr_invoked"])
         c = self.control()
-        self.assertEqual(c["smr-received"], 2, c)
+        self.assertEqual(c["smr-received"], 3, c)
         self.assertEqual(c["smr-invoked-sent"], 1, c)
+
+
+# Sends one UDP datagram to each address given (port 9, discard), from MN.
+SEND_UDP = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for dst in sys.argv[1:]:
+    s.sendto(b"x", (dst, 9))
+"""
+
+
+class MapCacheLimitTest(ControlTest):
+    """(f) map-cache-limit=16: resolving 40 destinations (answered by R) keeps at most 16
+    mappings, the configured ones among them; the rest are evicted and counted, and the
+    state file says so."""
+
+    requests = ResolverTest.requests
+
+    def setUp(self):
+        super().setUp()
+        self.start_mn(extra=[f"map-resolvers={MS}", "map-cache-limit=16"], map_server=False)
+
+    def test_limit_holds(self):
+        dests = [f"203.0.113.{100 + i}" for i in range(40)]
+        x4 = lt.X_UPLINK[4][0]
+        answered = set()
+        deadline = time.monotonic() + 90
+        # Lookups may be rate-limited: whatever has no answer yet is sent again each round.
+        while len(answered) < len(dests) and time.monotonic() < deadline:
+            self.t.run(lt.MN, [lt.PYTHON, "-c", SEND_UDP] + [d for d in dests if d not in answered])
+            time.sleep(1.0)
+            latest = {}
+            for r in self.requests():
+                if r["dst"] in dests and r["dst"] not in answered:
+                    latest[r["dst"]] = r
+            if latest:
+                rloc = next(iter(latest.values()))["rlocs"][0]
+                self.exchange(rloc, [map_reply(r["nonce"], r["dst"], 32, [(x4, 1, 100)])
+                                     for r in latest.values()], wait=0.2, src=MS)
+                answered |= set(latest)
+        st = wait_for(lambda: (lambda s: s if s["control"]["map-reply-accepted"] >= 30 else None)(
+            self.mn.state()), 20, "30 mappings learnt")
+        c = st["control"]
+        self.assertEqual(st["map-cache-limit"], 16)
+        self.assertLessEqual(st["map-cache-size"], 16, st["map-cache"])
+        self.assertLessEqual(len(st["map-cache"]), 16)
+        self.assertEqual(st["map-cache-omitted"], 0)
+        # Two configured mappings, never evicted; everything learnt beyond the room went.
+        prefixes = {e["prefix"] for e in st["map-cache"]}
+        self.assertTrue({lt.SITE4, lt.SITE6} <= prefixes, prefixes)
+        self.assertGreaterEqual(c["map-cache-evicted"], c["map-reply-accepted"] - 14, c)
+        self.assertTrue(self.mn.proc.running())
 
 
 if __name__ == "__main__":

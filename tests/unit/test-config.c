@@ -65,8 +65,11 @@ test_full (void)
                              "rloc-probe-interval=0\n"
                              "nat-traversal=on\n"
                              "nat-keepalive-interval=3600\n"
+                             "map-cache-limit=10000000\n"
                              "map-resolvers=203.0.113.1;2001:db8:53::1\n"
                              "proxy-etrs=203.0.113.2;2001:db8:2::2 2;203.0.113.3 3 7\n"
+                             "strict-source-check=on\n"
+                             "proxy-itrs=203.0.113.4;2001:db8:2::4\n"
                              "\n"
                              "[uplink eth0]\n"
                              "priority=0\n"
@@ -121,6 +124,7 @@ check_full (const LmnConfig *c)
   g_assert_cmpuint (c->rloc_probe_interval, ==, 0);
   g_assert_cmpint (c->nat_traversal, ==, LMN_NAT_TRAVERSAL_ON);
   g_assert_cmpuint (c->nat_keepalive_interval, ==, 3600);
+  g_assert_cmpuint (c->map_cache_limit, ==, 10000000);
   g_assert_cmpuint (c->map_resolvers->len, ==, 2);
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 0), "203.0.113.1");
   assert_ip (&g_array_index (c->map_resolvers, LmnIp, 1), "2001:db8:53::1");
@@ -128,6 +132,9 @@ check_full (const LmnConfig *c)
   assert_locator (&g_array_index (c->proxy_etrs, LispMapLocator, 0), "203.0.113.2", 1, 100);
   assert_locator (&g_array_index (c->proxy_etrs, LispMapLocator, 1), "2001:db8:2::2", 2, 100);
   assert_locator (&g_array_index (c->proxy_etrs, LispMapLocator, 2), "203.0.113.3", 3, 7);
+  g_assert_true (c->strict_source_check);
+  g_assert_cmpuint (c->proxy_itrs->len, ==, 2);
+  g_assert_cmpuint (g_array_index (c->proxy_itrs, LmnIp, 1).family, ==, 6);
 
   g_assert_cmpuint (c->uplinks->len, ==, 2);
   u = g_ptr_array_index (c->uplinks, 0);
@@ -186,8 +193,11 @@ test_defaults (void)
   g_assert_cmpuint (c->rloc_probe_interval, ==, 60);
   g_assert_cmpint (c->nat_traversal, ==, LMN_NAT_TRAVERSAL_AUTO);
   g_assert_cmpuint (c->nat_keepalive_interval, ==, 20);
+  g_assert_cmpuint (c->map_cache_limit, ==, 50000);
   g_assert_cmpuint (c->map_resolvers->len, ==, 0);
   g_assert_cmpuint (c->proxy_etrs->len, ==, 0);
+  g_assert_false (c->strict_source_check);
+  g_assert_cmpuint (c->proxy_itrs->len, ==, 0);
   g_assert_cmpuint (c->uplinks->len, ==, 0);
   g_assert_cmpuint (c->map_servers->len, ==, 0);
   g_assert_cmpuint (c->mappings->len, ==, 0);
@@ -302,7 +312,7 @@ static const struct {
     "t.conf:3: [lispmnd]: unknown key 'colour' (valid keys: mode, eids, instance-id, tun, "
     "mtu, manage-addresses, routes, route-metric, queue-length, map-resolvers, proxy-etrs, "
     "rloc-probe-interval, nat-traversal, "
-    "nat-keepalive-interval)" },
+    "nat-keepalive-interval, strict-source-check, proxy-itrs, map-cache-limit)" },
   { BASE "mtu=1400\nmtu=1500\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:4: [lispmnd] mtu: given twice (first on line 3)" },
   /* [lispmnd] values */
@@ -361,6 +371,12 @@ static const struct {
     "t.conf:3: [lispmnd] rloc-probe-interval: '86401' is not an interval in seconds (0-86400)" },
   { BASE "rloc-probe-interval=1m\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] rloc-probe-interval: '1m' is not an interval in seconds (0-86400)" },
+  { BASE "strict-source-check=yes\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] strict-source-check: 'yes' is not on or off" },
+  { BASE "proxy-itrs=224.0.0.1\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] proxy-itrs: '224.0.0.1' is not a unicast address" },
+  { BASE "proxy-itrs=203.0.113.4;203.0.113.4\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] proxy-itrs: proxy-ITR '203.0.113.4': the address is listed twice" },
   { BASE "nat-traversal=yes\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] nat-traversal: 'yes' is not a NAT traversal mode (auto, on, off)" },
   { BASE "nat-keepalive-interval=4\n", LMN_CONFIG_ERROR_INVALID,
@@ -372,6 +388,18 @@ static const struct {
   { BASE "nat-keepalive-interval=20s\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] nat-keepalive-interval: '20s' is not a keepalive interval in seconds "
     "(5-3600)" },
+  { BASE "map-cache-limit=15\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '15' is not a number of map-cache entries "
+    "(16-10000000)" },
+  { BASE "map-cache-limit=10000001\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '10000001' is not a number of map-cache entries "
+    "(16-10000000)" },
+  { BASE "map-cache-limit=50k\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '50k' is not a number of map-cache entries "
+    "(16-10000000)" },
+  { BASE "map-cache-limit=99999999999999999999\n", LMN_CONFIG_ERROR_INVALID,
+    "t.conf:3: [lispmnd] map-cache-limit: '99999999999999999999' is not a number of "
+    "map-cache entries (16-10000000)" },
   { BASE "queue-length=1025\n", LMN_CONFIG_ERROR_INVALID,
     "t.conf:3: [lispmnd] queue-length: '1025' is not a queue length (0-1024)" },
   { BASE "map-resolvers=203.0.113.1;map.example.com\n", LMN_CONFIG_ERROR_INVALID,

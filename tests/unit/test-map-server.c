@@ -3,6 +3,9 @@
  * every kind of resolver answer, and garbage. */
 #include "map-server.h"
 #include "lisp-auth.h"
+#include "map-register.h"
+#include "map-resolver.h"
+#include "registrar.h"
 
 #include <string.h>
 
@@ -961,6 +964,146 @@ test_json (void)
   g_assert_null (strstr (json, ANA_KEY));
 }
 
+/* ---- floods from strangers (docs/hardening.md) ---- */
+
+/* Map-Requests naming a third host as ITR-RLOC, from one spoofing sender or many: the
+ * answers to that host are the burst, then the rate; the rest are counted. */
+static void
+test_answers_rate_limited (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  g_autoptr(GBytes) ecm = encode_ecm ("198.51.100.200", 32, "203.0.113.77", 4342, 1);
+  LmnEndpoint attacker = { LISP_FAMILY_IPV4, { 192, 0, 2, 66 }, 4342 };
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      attacker.addr[3] = (guint8) i; /* many senders: the limit is the ITR-RLOC's */
+      handle (ms, ecm, &attacker, T0, out);
+    }
+  g_assert_cmpuint (out->len, ==, LMN_MS_ANSWER_BURST);
+  g_ptr_array_set_size (out, 0);
+  for (guint i = 0; i < 1000; i++)
+    handle (ms, ecm, &attacker, T0 + 1, out);
+  g_assert_cmpuint (out->len, ==, LMN_MS_ANSWER_RATE);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_ANSWER_RATE_LIMITED), ==,
+                    2000 - LMN_MS_ANSWER_BURST - LMN_MS_ANSWER_RATE);
+  /* Another ITR has its own share. */
+  g_ptr_array_set_size (out, 0);
+  {
+    g_autoptr(LispMapReply) reply = resolve (ms, "198.51.100.200", 32, LMN_MS_TX_NEGATIVE_REPLY);
+  }
+}
+
+/* Each a different ITR-RLOC: the total caps them. */
+static void
+test_answers_total (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  guint sent = 0;
+
+  for (guint i = 0; i < 3 * LMN_MS_ANSWER_TOTAL_BURST; i++)
+    {
+      g_autofree gchar *itr = g_strdup_printf ("2001:db8:%x::%x", i >> 16, i & 0xffff);
+      g_autoptr(GBytes) ecm = encode_ecm ("198.51.100.200", 32, itr, 4342, i);
+
+      handle (ms, ecm, &ITR, T0, out);
+    }
+  sent = out->len;
+  g_assert_cmpuint (sent, ==, LMN_MS_ANSWER_TOTAL_BURST);
+}
+
+/* A proxy answer larger than the request goes only to the request's own source. */
+static void
+test_no_amplification (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  Reg r = { "192.0.2.10/32",
+            { "2001:db8:1::2", "2001:db8:2::2", "2001:db8:3::2" },
+            1,
+            0,
+            ANA_KEY,
+            .proxy = TRUE,
+            .ttl = 1440 };
+  g_autoptr(GBytes) ecm = encode_ecm ("192.0.2.10", 32, "203.0.113.50", 4342, 1);
+  const LmnEndpoint stranger = { LISP_FAMILY_IPV4, { 192, 0, 2, 66 }, 4342 };
+
+  register_ok (ms, &r);
+  g_ptr_array_set_size (out, 0);
+  handle (ms, ecm, &stranger, T0 + 1, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_ANSWER_TOO_LARGE), ==, 1);
+  /* From the ITR-RLOC itself: answered. */
+  handle (ms, ecm, &ITR, T0 + 1, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_cmpuint (g_bytes_get_size (((LmnDatagram *) out->pdata[0])->data), >,
+                    g_bytes_get_size (ecm));
+}
+
+/* Map-Registers with a bad MAC asking for a Map-Notify: the "wrong key" Map-Notifys are the
+ * burst, then the rate, per source; and each is smaller than its Map-Register. */
+static void
+test_wrong_key_rate_limited (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  Reg bad = { "192.0.2.10/32", { "198.51.100.2" }, 1, 0, "not-the-key", .want_notify = TRUE };
+  g_autoptr(GBytes) msg = encode_register (&bad);
+  LmnEndpoint other = MN1;
+
+  for (guint i = 0; i < 100; i++)
+    handle (ms, msg, &MN1, T0, out);
+  g_assert_cmpuint (out->len, ==, LMN_MS_WRONG_KEY_BURST);
+  g_assert_cmpuint (g_bytes_get_size (((LmnDatagram *) out->pdata[0])->data), <,
+                    g_bytes_get_size (msg));
+  for (guint i = 0; i < 100; i++)
+    handle (ms, msg, &MN1, T0 + 1, out);
+  g_assert_cmpuint (out->len, ==, LMN_MS_WRONG_KEY_BURST + LMN_MS_WRONG_KEY_RATE);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_BAD_MAC), ==, 200);
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_WRONG_KEY_NOTIFY_RATE_LIMITED), ==,
+                    200 - LMN_MS_WRONG_KEY_BURST - LMN_MS_WRONG_KEY_RATE);
+  /* Many sources: the total caps them. */
+  g_ptr_array_set_size (out, 0);
+  for (guint i = 0; i < 1000; i++)
+    {
+      other.addr[2] = (guint8) (i >> 8);
+      other.addr[3] = (guint8) i;
+      handle (ms, msg, &other, T0 + 100, out);
+    }
+  g_assert_cmpuint (out->len, ==, LMN_MS_WRONG_KEY_TOTAL_BURST);
+}
+
+/* lispmnd's nonces (seconds above, random below; registrar.c) are told from random ones:
+ * refreshed a minute apart, an old one replayed is refused. */
+static void
+test_replay_with_new_nonces (void)
+{
+  g_autoptr(LmnMapServer) ms = make_server ();
+  g_autoptr(GPtrArray) out = outputs ();
+  Reg r = {
+    "192.0.2.10/32", { "198.51.100.2" }, 1, 0, ANA_KEY, .want_notify = TRUE, .xtr_id = TRUE
+  };
+  g_autoptr(GBytes) first = NULL;
+  guint64 nonce = 0;
+  const gint64 wall = 1796000000;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GBytes) msg = NULL;
+
+      nonce = lmn_registrar_nonce_after (nonce, wall + 60 * i, g_random_int ());
+      r.nonce = nonce;
+      msg = encode_register (&r);
+      if (first == NULL)
+        first = g_bytes_ref (msg);
+      g_assert_true (handle (ms, msg, &MN1, T0 + 60 * i, out));
+    }
+  g_assert_false (handle (ms, first, &MN1, T0 + 300, out));
+  g_assert_cmpuint (lmn_map_server_counter (ms, LMN_MS_DROP_REPLAYED_REGISTER), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -988,5 +1131,10 @@ main (int argc, char **argv)
   g_test_add_func ("/map-resolver/no-itr-rloc", test_resolver_needs_itr_rloc);
   g_test_add_func ("/map-server/garbage", test_garbage);
   g_test_add_func ("/map-server/json", test_json);
+  g_test_add_func ("/map-resolver/flood/answers-rate-limited", test_answers_rate_limited);
+  g_test_add_func ("/map-resolver/flood/answers-total", test_answers_total);
+  g_test_add_func ("/map-resolver/flood/no-amplification", test_no_amplification);
+  g_test_add_func ("/map-server/flood/wrong-key-rate-limited", test_wrong_key_rate_limited);
+  g_test_add_func ("/map-server/register/replay-with-new-nonces", test_replay_with_new_nonces);
   return g_test_run ();
 }

@@ -172,6 +172,8 @@ static const struct {
   { SITE_A PROXY RTR "max-unverified=lots\n",
     "t.conf:11: [rtr] max-unverified: 'lots' is not a number" },
   { SITE_A PROXY RTR "ms-key=\n", "t.conf:11: [rtr] ms-key: empty value" },
+  { SITE_A PROXY "map-cache-limit=lots\n",
+    "t.conf:8: [proxy] map-cache-limit: 'lots' is not a number from 0 to 4294967295" },
   { SITE_A RTR, "t.conf: [rtr] needs a [proxy] group" },
   { "[proxy]\neids=192.0.2.0/24\nuplinks=eth0\n" RTR,
     "t.conf: [proxy] map-resolver: required for an RTR without [site NAME] groups" },
@@ -225,6 +227,20 @@ test_proxy (void)
   /* the first listen= address that is not the wildcard */
   g_assert_cmpuint (c->proxy->map_resolver.family, ==, 6);
   g_assert_cmpmem (c->proxy->map_resolver.addr, 16, v6, 16);
+  g_assert_false (c->proxy->has_map_cache_limit);
+}
+
+static void
+test_proxy_map_cache_limit (void)
+{
+  static const char text[] = SITE_A PROXY "map-cache-limit=2000\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnServerConfig) c = lmn_server_config_load_data (text, strlen (text), "t.conf",
+                                                              &error);
+
+  g_assert_no_error (error);
+  g_assert_true (c->proxy->has_map_cache_limit);
+  g_assert_cmpuint (c->proxy->map_cache_limit, ==, 2000);
 }
 
 /* [map-server] and [rtr]: NAT traversal. */
@@ -364,6 +380,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server-config/defaults", test_defaults);
   g_test_add_func ("/server-config/errors", test_errors);
   g_test_add_func ("/server-config/proxy", test_proxy);
+  g_test_add_func ("/server-config/proxy-map-cache-limit", test_proxy_map_cache_limit);
   g_test_add_func ("/server-config/nonce-check", test_nonce_check);
   g_test_add_func ("/server-config/nat", test_nat);
   g_test_add_func ("/server-config/rtr-alone", test_rtr_alone);
