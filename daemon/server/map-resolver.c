@@ -67,7 +67,9 @@ lmn_ms_unregistered_ttl (const LmnMapServer *ms, const LispPrefix *q, gint64 now
     {
       const LmnExpected *e = &g_array_index (ms->expected, LmnExpected, i);
 
-      if (now < e->deadline && prefixes_overlap (&e->prefix, q))
+      /* Overlapping: one holds the other. */
+      if (now < e->deadline &&
+          (lmn_prefix_covers (&e->prefix, q) || lmn_prefix_covers (q, &e->prefix)))
         return 0;
     }
   return LMN_MS_TTL_UNREGISTERED;

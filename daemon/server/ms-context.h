@@ -33,8 +33,8 @@ struct _LmnMapServer {
   LmnRateLimit *wrong_key_limit; /* "wrong key" Map-Notifys, per source (map-register.c) */
   gchar *rtr_key;           /* MS-RTR key, NULL when unset; never logged */
   guint64 counters[LMN_MS_N_COUNTERS];
-  guint64 nonce_changes;       /* last_nonces changed this often, */
-  guint64 nonce_changes_saved; /* this often when last saved (replay-state.c) */
+  guint64 nonce_changes;              /* last_nonces changed this often, */
+  guint64 nonce_changes_saved;        /* this often when last saved (replay-state.c) */
   guint64 registration_changes_saved; /* the registrations' changes then (replay-state.c) */
   GArray *expected; /* LmnExpected, NULL when none: registered before a restart (map-resolver.c) */
 };
