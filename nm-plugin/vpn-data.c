@@ -10,7 +10,7 @@
 #define MAX_INSTANCE_ID 0xFFFFFFu
 #define MIN_MTU_IPV4    576
 #define MIN_MTU_IPV6    1280
-#define MAX_KEY_LENGTH  512
+#define MAX_KEY_LENGTH    LISP_AUTH_MAX_KEY_LENGTH
 #define MIN_NAT_KEEPALIVE 5
 #define MAX_NAT_KEEPALIVE 3600
 
@@ -350,7 +350,8 @@ lmn_vpn_data_check_key (const char *key)
   if (key == NULL || key[0] == '\0')
     return "vpn.secrets: map-server-key: missing";
   if (strlen (key) > MAX_KEY_LENGTH)
-    return "vpn.secrets: map-server-key: longer than 512 bytes";
+    return "vpn.secrets: map-server-key: longer than " G_STRINGIFY (
+      LISP_AUTH_MAX_KEY_LENGTH) " bytes";
   return NULL;
 }
 

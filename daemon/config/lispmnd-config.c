@@ -9,6 +9,7 @@
 #include "lisp-message.h"
 #include "lisp-action.h"
 #include "lmn-secret.h"
+#include "private-file.h"
 
 #include <string.h>
 
@@ -460,6 +461,12 @@ parse_map_server (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c
       g_free (key);
       return lmn_conf_fail (&wk, error, LMN_CONFIG_ERROR_INVALID, "empty");
     }
+  if (strlen (key) > LISP_AUTH_MAX_KEY_LENGTH)
+    {
+      lmn_secret_free (key);
+      return lmn_conf_fail (&wk, error, LMN_CONFIG_ERROR_INVALID, "longer than %d bytes",
+                            LISP_AUTH_MAX_KEY_LENGTH);
+    }
 
   ms = g_new0 (LmnMapServerConfig, 1);
   ms->address = address;
@@ -755,6 +762,8 @@ lmn_config_load (const char *path, GError **error)
   config = lmn_config_load_data (data, len, path, error);
   /* The text holds the map-server keys. */
   explicit_bzero (data, len);
+  if (config != NULL && config->map_servers->len > 0 && !lmn_private_file_check (path, error))
+    g_clear_pointer (&config, lmn_config_free);
   return config;
 }
 

@@ -4,6 +4,7 @@
 
 #include "lisp-message.h"
 #include "lmn-secret.h"
+#include "text-excerpt.h"
 
 #include <string.h>
 
@@ -38,13 +39,14 @@ gchar *
 lmn_config_check_unicast (const char *text, LmnIp *ip)
 {
   static const guint8 zero[16] = { 0 };
+  g_autofree gchar *quoted = lmn_excerpt (text);
 
   if (!lmn_ip_parse (text, ip, NULL))
-    return g_strdup_printf ("'%s' is not an IPv4 or IPv6 address", text);
+    return g_strdup_printf ("'%s' is not an IPv4 or IPv6 address", quoted);
   if (ip->family == LISP_FAMILY_IPV4
       ? (memcmp (ip->addr, zero, 4) == 0 || ip->addr[0] >= 224)
       : (memcmp (ip->addr, zero, 16) == 0 || ip->addr[0] == 0xff))
-    return g_strdup_printf ("'%s' is not a unicast address", text);
+    return g_strdup_printf ("'%s' is not a unicast address", quoted);
   return NULL;
 }
 
@@ -54,20 +56,22 @@ gchar *
 lmn_config_check_prefix (const char *text, guint32 iid, LispPrefix *p)
 {
   g_autofree gchar *address = NULL;
+  g_autofree gchar *quoted = lmn_excerpt (text);
   const char *slash;
   LmnIp ip;
 
   if (text[0] == '[')
     return g_strdup_printf ("'%s' is not an IPv4 or IPv6 prefix "
-                            "(the instance ID is set by instance-id, not in brackets)", text);
+                            "(the instance ID is set by instance-id, not in brackets)",
+                            quoted);
   if (!lisp_prefix_parse (text, p, NULL))
     {
       slash = strchr (text, '/');
       address = g_strndup (text, slash != NULL ? (gsize) (slash - text) : strlen (text));
       if (lmn_ip_parse (address, &ip, NULL))
-        return g_strdup_printf ("'%s' is not an IPv4 or IPv6 prefix (the length is 0-%u)",
-                                text, ip.family == LISP_FAMILY_IPV4 ? 32 : 128);
-      return g_strdup_printf ("'%s' is not an IPv4 or IPv6 prefix", text);
+        return g_strdup_printf ("'%s' is not an IPv4 or IPv6 prefix (the length is 0-%u)", quoted,
+                                ip.family == LISP_FAMILY_IPV4 ? 32 : 128);
+      return g_strdup_printf ("'%s' is not an IPv4 or IPv6 prefix", quoted);
     }
 
   slash = strchr (text, '/');
@@ -77,7 +81,7 @@ lmn_config_check_prefix (const char *text, guint32 iid, LispPrefix *p)
       g_autofree gchar *meant = lisp_prefix_to_string (p);
 
       return g_strdup_printf ("'%s' has bits set past the prefix length (did you mean '%s'?)",
-                              text, meant);
+                              quoted, meant);
     }
   p->iid = iid;
   return NULL;
@@ -91,6 +95,7 @@ lmn_config_check_locator (const char *entry, const char *what, LispMapLocator *l
   guint n = 0;
   guint64 priority = LMN_CONFIG_DEFAULT_PRIORITY, weight = LMN_CONFIG_DEFAULT_WEIGHT;
   g_autofree gchar *reason = NULL;
+  g_autofree gchar *quoted = lmn_excerpt (entry);
   LmnIp ip;
 
   for (guint i = 0; words[i] != NULL; i++)
@@ -98,18 +103,26 @@ lmn_config_check_locator (const char *entry, const char *what, LispMapLocator *l
       if (words[i][0] == '\0')
         continue;
       if (n == G_N_ELEMENTS (parts))
-        return g_strdup_printf ("%s '%s': too many words (ADDRESS [PRIORITY [WEIGHT]])",
-                                what, entry);
+        return g_strdup_printf ("%s '%s': too many words (ADDRESS [PRIORITY [WEIGHT]])", what,
+                                quoted);
       parts[n++] = words[i];
     }
 
   reason = lmn_config_check_unicast (parts[0], &ip);
   if (reason != NULL)
-    return g_strdup_printf ("%s '%s': %s", what, entry, reason);
+    return g_strdup_printf ("%s '%s': %s", what, quoted, reason);
   if (parts[1] != NULL && !lmn_config_parse_decimal (parts[1], G_MAXUINT8, &priority))
-    return g_strdup_printf ("%s '%s': '%s' is not a priority (0-255)", what, entry, parts[1]);
+    {
+      g_autofree gchar *word = lmn_excerpt (parts[1]);
+
+      return g_strdup_printf ("%s '%s': '%s' is not a priority (0-255)", what, quoted, word);
+    }
   if (parts[2] != NULL && !lmn_config_parse_decimal (parts[2], G_MAXUINT8, &weight))
-    return g_strdup_printf ("%s '%s': '%s' is not a weight (0-255)", what, entry, parts[2]);
+    {
+      g_autofree gchar *word = lmn_excerpt (parts[2]);
+
+      return g_strdup_printf ("%s '%s': '%s' is not a weight (0-255)", what, quoted, word);
+    }
 
   /* Static locators start out usable; probing may say otherwise later. */
   lisp_map_locator_init (loc, ip.family, ip.addr, (guint8) priority, (guint8) weight, TRUE);
@@ -301,7 +314,9 @@ lmn_config_check_nat_traversal (const char *text, LmnNatTraversal *out)
         *out = (LmnNatTraversal) i;
         return NULL;
       }
-  return g_strdup_printf ("'%s' is not a NAT traversal mode (auto, on, off)", text);
+  g_autofree gchar *quoted = lmn_excerpt (text);
+
+  return g_strdup_printf ("'%s' is not a NAT traversal mode (auto, on, off)", quoted);
 }
 
 const char *

@@ -17,6 +17,11 @@ typedef enum {
   LISP_AUTH_HMAC_SHA256_128 = 2,
 } LispAuthAlg;
 
+/* The longest key (password) accepted anywhere: D-Bus, lispmnd.conf, lispmn-server.conf and
+ * NetworkManager's vpn.data. Far above any real password, low enough that no caller makes the
+ * daemons hash or hold megabytes of key. */
+#define LISP_AUTH_MAX_KEY_LENGTH 512
+
 const char *lisp_auth_alg_name   (guint alg);
 /* The names configuration files and settings give the algorithms: "hmac-sha-1" and
  * "hmac-sha-256". lisp_auth_alg_from_setting is FALSE for any other name;

@@ -10,6 +10,7 @@
 #include "file-replace.h"
 #include "map-server.h"
 #include "proxy-router.h"
+#include "replay-state.h"
 #include "rtr.h"
 #include "server-config.h"
 #include "server-show.h"
@@ -45,6 +46,7 @@ typedef struct {
   guint state_timer;         /* the write of a change held back (state_changed), or 0 */
   const LmnLogLevels *levels;
   GMainLoop    *loop;
+  const gchar *replay_file; /* the replay state (replay-state.h) */
 } Server;
 
 static gint64
@@ -350,6 +352,49 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+#define DEFAULT_REPLAY_STATE LOCALSTATEDIR "/lib/lispmn/lispmn-server.replay"
+
+/* Seconds since the epoch: what the replay state's expiries survive a reboot in. */
+static gint64
+real_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* The replay state, when it changed: on a timer and at shutdown, never per packet. */
+static void
+save_replay_state (Server *s)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (lmn_replay_state_dirty (s->ms) &&
+      !lmn_replay_state_save (s->ms, s->replay_file, now_seconds (), real_seconds (), &error))
+    g_warning ("cannot write the replay state: %s", error->message);
+}
+
+static gboolean
+on_replay_timer (gpointer user_data)
+{
+  save_replay_state (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The replay state of the server's earlier run: without it, a replayed old Map-Register
+ * would be taken. A file that cannot be read is no reason not to serve: said loudly. */
+static void
+load_replay_state (Server *s)
+{
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  if (!lmn_replay_state_load (s->ms, s->replay_file, now_seconds (), real_seconds (), &n, &error))
+    g_warning ("cannot read the replay state (old Map-Registers replayed now could be taken "
+               "until each xTR registers again): %s",
+               error->message);
+  else
+    g_info ("replay state: %u nonces and registered prefixes from %s", n, s->replay_file);
+}
+
 static gboolean
 on_usr1 (gpointer user_data)
 {
@@ -439,6 +484,7 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
   if (config->rtr != NULL)
     g_array_append_vals (s->own, config->rtr->addresses->data, config->rtr->addresses->len);
   s->ms = lmn_map_server_new (g_steal_pointer (&config->sites));
+  load_replay_state (s);
   lmn_map_server_set_notify_retry (s->ms, config->notify_retry);
   lmn_map_server_set_rtrs (s->ms, config->rtrs);
   lmn_map_server_set_rtr_key (s->ms, config->rtr_key);
@@ -456,7 +502,7 @@ static void
 server_run (Server *s)
 {
   LmnDaemonSignals signals;
-  guint tick;
+  guint tick, replay_timer;
 
   s->loop = g_main_loop_new (NULL, FALSE);
   for (guint i = 0; i < s->sockets->len; i++)
@@ -468,6 +514,7 @@ server_run (Server *s)
       g_source_attach (source, NULL);
     }
   tick = g_timeout_add_seconds (1, on_tick, s);
+  replay_timer = g_timeout_add_seconds (LMN_REPLAY_STATE_INTERVAL, on_replay_timer, s);
   lmn_daemon_signals_watch (&signals, s->loop, on_usr1, s);
   write_state (s);
   g_message ("lispmn-server %s running: %u site(s)%s%s", PACKAGE_VERSION,
@@ -477,6 +524,8 @@ server_run (Server *s)
 
   lmn_daemon_signals_clear (&signals);
   g_source_remove (tick);
+  g_source_remove (replay_timer);
+  save_replay_state (s);
 }
 
 static void
@@ -501,11 +550,14 @@ server_clear (Server *s)
 
 /* The daemon: reads the configuration, serves, and returns the exit status. */
 static int
-serve (const char *config_path, const char *state_file, const LmnLogLevels *levels)
+serve (const char *config_path, const char *state_file, const char *replay_file,
+       const LmnLogLevels *levels)
 {
   g_autoptr(LmnServerConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  Server s = { .state_file = state_file, .levels = levels };
+  Server s = { .state_file = state_file,
+               .levels = levels,
+               .replay_file = replay_file != NULL ? replay_file : DEFAULT_REPLAY_STATE };
   gboolean started;
 
   lmn_daemon_log_levels (levels);
@@ -525,6 +577,7 @@ main (int argc, char **argv)
   g_autofree gchar *config_path = NULL;
   g_autofree gchar *show_path = NULL;
   g_autofree gchar *state_file = NULL;
+  g_autofree gchar *replay_file = NULL;
   static LmnLogLevels levels;
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
@@ -533,6 +586,10 @@ main (int argc, char **argv)
       "Write the state as JSON to FILE on changes (at most once a second) and on SIGUSR1", "FILE" },
     { "show", 0, 0, G_OPTION_ARG_FILENAME, &show_path,
       "Print the state file FILE readably and exit", "FILE" },
+    { "replay-state", 0, 0, G_OPTION_ARG_FILENAME, &replay_file,
+      "Keep the last Map-Register nonces in FILE across restarts (default " DEFAULT_REPLAY_STATE
+      ")",
+      "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &levels.verbose, "Log informational messages", NULL },
     { NULL },
   };
@@ -554,5 +611,5 @@ main (int argc, char **argv)
   if (show_path != NULL)
     return lmn_server_show (show_path);
   levels.debug = levels.verbose; /* lispmn-server's --verbose shows debug messages too */
-  return serve (config_path, state_file, &levels);
+  return serve (config_path, state_file, replay_file, &levels);
 }

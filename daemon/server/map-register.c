@@ -215,6 +215,7 @@ remember_nonce (LmnMapServer *ms, GBytes *id, guint64 nonce, gint64 now)
   touch_nonce (ms, key, last);
   last->nonce = nonce;
   last->when = now;
+  ms->nonce_changes++;
 }
 
 /* Authentic, but perhaps an old message sent again: it must not roll a newer registration
@@ -435,4 +436,38 @@ lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize len, cons
   if (m->want_notify)
     acknowledge (&r);
   return TRUE;
+}
+
+/* ---- the replay state across restarts (replay-state.c) ---- */
+
+void
+lmn_ms_foreach_nonce (const LmnMapServer *ms, LmnNonceFunc func, gpointer user_data)
+{
+  GHashTableIter iter;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&iter, ms->last_nonces);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    {
+      const guint8 *b = g_bytes_get_data (k, NULL);
+      const LastNonce *last = v;
+      const LmnSite *site;
+
+      /* nonce_key's layout: the site's address, the Key ID, the xTR-ID */
+      memcpy (&site, b, sizeof (gpointer));
+      func (site, b[sizeof (gpointer)], b + sizeof (gpointer) + 1, last->nonce, last->counting,
+            last->when, user_data);
+    }
+}
+
+void
+lmn_ms_restore_nonce (LmnMapServer *ms, const LmnSite *site, guint8 key_id, const guint8 xtr_id[16],
+                      guint64 nonce, gboolean counting, gint64 now)
+{
+  g_autoptr(GBytes) id = nonce_key (site, key_id, xtr_id);
+  LastNonce *last;
+
+  remember_nonce (ms, id, nonce, now);
+  last = g_hash_table_lookup (ms->last_nonces, id);
+  last->counting = counting;
 }

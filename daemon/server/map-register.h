@@ -37,4 +37,15 @@ gboolean lmn_ms_handle_register_via (LmnMapServer *ms, const guint8 *msg, gsize 
                                      const LmnEndpoint *from, const LmnEndpoint *local,
                                      const LmnRelay *relay, gint64 now, GPtrArray *out);
 
+/* The replay state (replay-state.c): each remembered nonce with its site, Key ID and xTR-ID,
+ * whether that xTR's nonces were seen counting up, and when it was last accepted (the
+ * caller's clock), in no particular order. */
+typedef void (*LmnNonceFunc) (const LmnSite *site, guint8 key_id, const guint8 xtr_id[16],
+                              guint64 nonce, gboolean counting, gint64 when, gpointer user_data);
+void lmn_ms_foreach_nonce (const LmnMapServer *ms, LmnNonceFunc func, gpointer user_data);
+/* Remembers a nonce read back at a start, as if accepted at now (the oldest first: when the
+ * table is full, the least recent is forgotten). */
+void lmn_ms_restore_nonce (LmnMapServer *ms, const LmnSite *site, guint8 key_id,
+                           const guint8 xtr_id[16], guint64 nonce, gboolean counting, gint64 now);
+
 G_END_DECLS

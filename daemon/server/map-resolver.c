@@ -60,9 +60,24 @@ negative_record (const LispPrefix *p, guint32 ttl, gboolean authoritative)
   return rec;
 }
 
+guint32
+lmn_ms_unregistered_ttl (const LmnMapServer *ms, const LispPrefix *q, gint64 now)
+{
+  for (guint i = 0; ms->expected != NULL && i < ms->expected->len; i++)
+    {
+      const LmnExpected *e = &g_array_index (ms->expected, LmnExpected, i);
+
+      /* Overlapping: one holds the other. */
+      if (now < e->deadline &&
+          (lmn_prefix_covers (&e->prefix, q) || lmn_prefix_covers (q, &e->prefix)))
+        return 0;
+    }
+  return LMN_MS_TTL_UNREGISTERED;
+}
+
 /* The negative answer for q, which no registration holds. */
 static LispRecord *
-negative_answer (const LmnMapServer *ms, const LispPrefix *q)
+negative_answer (const LmnMapServer *ms, const LispPrefix *q, gint64 now)
 {
   LispPrefix non_eid, host;
 
@@ -72,7 +87,7 @@ negative_answer (const LmnMapServer *ms, const LispPrefix *q)
   /* Inside a site, the host prefix, as lispers.net answers: the site may register
    * more-specifics around it at any moment. So too when q is wider than a site prefix. */
   lisp_prefix_init (&host, q->iid, q->family, q->addr, q->family == LISP_FAMILY_IPV4 ? 32 : 128);
-  return negative_record (&host, LMN_MS_TTL_UNREGISTERED, TRUE);
+  return negative_record (&host, lmn_ms_unregistered_ttl (ms, &host, now), TRUE);
 }
 
 /* ---- positive answers ---- */
@@ -149,7 +164,7 @@ decode_request (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndpoin
  * that registered it. */
 static void
 answer_eid (LmnMapServer *ms, const LispRequestRecord *rr, const guint8 *msg, gsize len,
-            const LmnEndpoint *from, GPtrArray *records, GPtrArray *out)
+            const LmnEndpoint *from, gint64 now, GPtrArray *records, GPtrArray *out)
 {
   g_autoptr(GError) error = NULL;
   LmnSiteRegistration *reg;
@@ -164,7 +179,7 @@ answer_eid (LmnMapServer *ms, const LispRequestRecord *rr, const guint8 *msg, gs
     }
   reg = lmn_ms_lookup_registration (ms, &q);
   if (reg == NULL)
-    g_ptr_array_add (records, negative_answer (ms, &q));
+    g_ptr_array_add (records, negative_answer (ms, &q, now));
   else if (lmn_site_registration_proxy_replies (reg))
     g_ptr_array_add (records, proxy_record (reg));
   /* The ETR answers itself: it gets the request as the ITR sent it. */
@@ -253,7 +268,7 @@ lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const LmnEndp
   reply = lisp_map_reply_new ();
   reply->nonce = req->nonce;
   for (guint i = 0; i < req->records->len; i++)
-    answer_eid (ms, g_ptr_array_index (req->records, i), msg, len, from, reply->records, out);
+    answer_eid (ms, g_ptr_array_index (req->records, i), msg, len, from, now, reply->records, out);
   if (reply->records->len == 0)
     return;
   if (!have_itr)

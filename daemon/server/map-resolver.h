@@ -25,4 +25,12 @@ void lmn_ms_handle_ecm (LmnMapServer *ms, const guint8 *msg, gsize len, const Lm
 gboolean lmn_map_server_non_eid_prefix (const LmnMapServer *ms, guint32 iid, guint8 family,
                                         const guint8 *addr, LispPrefix *out);
 
+/* The TTL (minutes) of a negative reply at now for q, inside a site and not registered:
+ * LMN_MS_TTL_UNREGISTERED, but 0 (not to be cached, RFC 9301 §5.4) while q overlaps a prefix
+ * registered before a restart whose registration would still last (lmn_map_server_expect).
+ * Its xTR has to refresh it before then and may do so any second (lispmnd every minute): a
+ * negative answer cached by a peer meanwhile would outlive that refresh and cut the EID off,
+ * so no answer may last longer than the time left, and that may be no time at all. */
+guint32 lmn_ms_unregistered_ttl (const LmnMapServer *ms, const LispPrefix *q, gint64 now);
+
 G_END_DECLS

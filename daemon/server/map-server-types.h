@@ -94,6 +94,11 @@ const char *lmn_ms_counter_name (LmnMsCounter c);
 
 typedef struct _LmnMapServer LmnMapServer;
 
+/* A prefix that was registered before a restart (read back from the replay state), whose
+ * registration would have lasted until deadline (seconds, the clock of every now): until it
+ * is registered again or the deadline passes, negative replies for it are not to be cached
+ * (lmn_ms_unregistered_ttl, map-resolver.h). */
+void lmn_map_server_expect (LmnMapServer *ms, const LispPrefix *prefix, gint64 deadline);
 /* Seconds between the first retransmissions (default LMN_MS_NOTIFY_RETRY). */
 void lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds);
 /* LmnPendingNotify* */

@@ -56,7 +56,18 @@ lmn_map_server_free (LmnMapServer *ms)
   lmn_prefix_table_free (ms->by_prefix);
   lmn_site_index_free (ms->site_index);
   g_ptr_array_unref (ms->sites);
+  g_clear_pointer (&ms->expected, g_array_unref);
   g_free (ms);
+}
+
+void
+lmn_map_server_expect (LmnMapServer *ms, const LispPrefix *prefix, gint64 deadline)
+{
+  LmnExpected e = { *prefix, deadline };
+
+  if (ms->expected == NULL)
+    ms->expected = g_array_new (FALSE, FALSE, sizeof (LmnExpected));
+  g_array_append_val (ms->expected, e);
 }
 
 gboolean

@@ -10,6 +10,12 @@
 
 G_BEGIN_DECLS
 
+/* A prefix registered before a restart, whose registration would last until deadline. */
+typedef struct {
+  LispPrefix prefix;
+  gint64 deadline; /* seconds, the caller's clock */
+} LmnExpected;
+
 struct _LmnMapServer {
   GPtrArray *sites;         /* LmnSite* */
   GPtrArray *registrations; /* LmnSiteRegistration*: add and remove them through
@@ -27,6 +33,10 @@ struct _LmnMapServer {
   LmnRateLimit *wrong_key_limit; /* "wrong key" Map-Notifys, per source (map-register.c) */
   gchar *rtr_key;           /* MS-RTR key, NULL when unset; never logged */
   guint64 counters[LMN_MS_N_COUNTERS];
+  guint64 nonce_changes;              /* last_nonces changed this often, */
+  guint64 nonce_changes_saved;        /* this often when last saved (replay-state.c) */
+  guint64 registration_changes_saved; /* the registrations' changes then (replay-state.c) */
+  GArray *expected; /* LmnExpected, NULL when none: registered before a restart (map-resolver.c) */
 };
 
 /* Appends a datagram to send to out (from local, when not NULL) and counts it under c.

@@ -10,6 +10,7 @@
 #include "lisp-prefix.h"
 #include "lmn-ip.h"
 #include "lmn-secret.h"
+#include "private-file.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -130,6 +131,21 @@ get_string (const Ctx *c, const char *key, gchar **out, GError **error)
     return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID, "invalid escape sequence");
   if ((*out)[0] == '\0')
     return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID, "empty value");
+  return TRUE;
+}
+
+/* A key (password): a string no longer than the one limit every source of keys shares. */
+static gboolean
+get_key (const Ctx *c, const char *key, gchar **out, GError **error)
+{
+  if (!get_string (c, key, out, error))
+    return FALSE;
+  if (strlen (*out) > LISP_AUTH_MAX_KEY_LENGTH)
+    {
+      g_clear_pointer (out, lmn_secret_free);
+      return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID, "longer than %d bytes",
+                   LISP_AUTH_MAX_KEY_LENGTH);
+    }
   return TRUE;
 }
 
@@ -285,7 +301,7 @@ parse_map_server (const Ctx *c, LmnServerConfig *config, GError **error)
     return FALSE;
   if (has_key (c, "rtr-key"))
     {
-      if (!get_string (c, "rtr-key", &config->rtr_key, error))
+      if (!get_key (c, "rtr-key", &config->rtr_key, error))
         return FALSE;
       if (config->rtrs->len == 0)
         return fail (c, "rtr-key", error, LMN_SERVER_CONFIG_ERROR_MISSING,
@@ -313,7 +329,7 @@ parse_rtr (const Ctx *c, LmnServerConfig *config, GError **error)
   if (rtr->map_servers->len == 0)
     return fail (c, "map-servers", error, LMN_SERVER_CONFIG_ERROR_MISSING,
                  "required (the map-servers it may relay Map-Registers to)");
-  if (has_key (c, "ms-key") && !get_string (c, "ms-key", &rtr->ms_key, error))
+  if (has_key (c, "ms-key") && !get_key (c, "ms-key", &rtr->ms_key, error))
     return FALSE;
   if (has_key (c, "max-unverified"))
     {
@@ -380,7 +396,7 @@ parse_key (const Ctx *c, LmnSite *site, const char *prefix, gboolean required, G
                      LMN_SERVER_CONFIG_ERROR_MISSING, "set without %s=", key_key);
       return TRUE;
     }
-  if (!get_string (c, key_key, &secret, error))
+  if (!get_key (c, key_key, &secret, error))
     return FALSE;
   if (has_key (c, id_key) && !get_number (c, id_key, 255, &key_id, error))
     return FALSE;
@@ -716,10 +732,19 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
   return g_steal_pointer (&config);
 }
 
+/* Whether the configuration holds a key: a site's, the MS-RTR key on either side. */
+static gboolean
+holds_keys (const LmnServerConfig *config)
+{
+  return config->sites->len > 0 || config->rtr_key != NULL ||
+         (config->rtr != NULL && config->rtr->ms_key != NULL);
+}
+
 LmnServerConfig *
 lmn_server_config_load (const char *path, GError **error)
 {
   g_autofree gchar *data = NULL;
+  g_autoptr(LmnServerConfig) config = NULL;
   gsize len = 0;
 
   if (!g_file_get_contents (path, &data, &len, error))
@@ -730,5 +755,8 @@ lmn_server_config_load (const char *path, GError **error)
                    "%s: %zu bytes: too big for a configuration file", path, len);
       return NULL;
     }
-  return lmn_server_config_load_data (data, len, path, error);
+  config = lmn_server_config_load_data (data, len, path, error);
+  if (config != NULL && holds_keys (config) && !lmn_private_file_check (path, error))
+    return NULL;
+  return g_steal_pointer (&config);
 }

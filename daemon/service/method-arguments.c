@@ -5,6 +5,7 @@
 
 #include "interface-name.h"
 #include "lmn-secret.h"
+#include "text-excerpt.h"
 
 #include <string.h>
 
@@ -73,10 +74,11 @@ check_member (const Member *members, guint n_members, const char *where, const c
   if (want == NULL)
     {
       g_autoptr(GString) names = g_string_new (NULL);
+      g_autofree gchar *quoted = lmn_excerpt (key);
 
       for (guint i = 0; i < n_members; i++)
         g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", members[i].key);
-      return invalid (error, "%sunknown key '%s' (%s)", where, key, names->str);
+      return invalid (error, "%sunknown key '%s' (%s)", where, quoted, names->str);
     }
   if (!g_variant_is_of_type (value, G_VARIANT_TYPE (want)))
     return invalid (error, "%s%s must be of type '%s', not '%s'", where, key, want,
@@ -271,7 +273,10 @@ parse_map_server (GVariant *dict, guint index, GError **error)
 
           if (len == 0 || len > LMN_SETTINGS_MAX_KEY_LENGTH)
             {
-              invalid (error, "%skey: %s", where, len == 0 ? "empty" : "longer than 512 bytes");
+              if (len == 0)
+                invalid (error, "%skey: empty", where);
+              else
+                invalid (error, "%skey: longer than %d bytes", where, LMN_SETTINGS_MAX_KEY_LENGTH);
               return NULL;
             }
           lmn_secret_free (ms->key);
@@ -286,8 +291,10 @@ parse_map_server (GVariant *dict, guint index, GError **error)
           if (!lisp_auth_alg_from_setting (algorithm, &ms->algorithm))
             {
               /* The caller's text, cut short: it is no secret, but may be anything. */
-              invalid (error, "%salgorithm: '%.32s' is not supported (hmac-sha-1, hmac-sha-256)",
-                       where, algorithm);
+              g_autofree gchar *quoted = lmn_excerpt (algorithm);
+
+              invalid (error, "%salgorithm: '%s' is not supported (hmac-sha-1, hmac-sha-256)",
+                       where, quoted);
               return NULL;
             }
         }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "lisp-auth.h"
 #include "lispmnd-config.h"
 
 G_BEGIN_DECLS
@@ -17,7 +18,7 @@ G_BEGIN_DECLS
 #define LMN_SETTINGS_MAX_SERVERS      8
 #define LMN_SETTINGS_MAX_ADDRESSES    8
 #define LMN_SETTINGS_MAX_ROUTES      64
-#define LMN_SETTINGS_MAX_KEY_LENGTH 512
+#define LMN_SETTINGS_MAX_KEY_LENGTH   LISP_AUTH_MAX_KEY_LENGTH /* lisp-auth.h */
 #define LMN_ARGS_MAX_UPLINKS         32
 #define LMN_ARGS_MAX_CONNECTION     255   /* bytes of a connection name */
 #define LMN_ARGS_MAX_EID_TEXT        64   /* longer than any address: quoted no further */

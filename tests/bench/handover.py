@@ -377,9 +377,10 @@ def one_run(scenario, workdir, seconds):
     with Topology() as t:
         lt.build(t)
         conf = os.path.join(workdir, "lispmn-server.conf")
-        with open(conf, "w") as f:
-            f.write(SERVER_CONF)
-        server = t.popen(lt.R, [SERVER, "--config", conf, "--verbose"], os.path.join(workdir, "server.log"))
+        lt.write_private(conf, SERVER_CONF)
+        server = t.popen(lt.R, [SERVER, "--config", conf, "--replay-state",
+                                os.path.join(workdir, "server.replay"), "--verbose"],
+                         os.path.join(workdir, "server.log"))
         mn, x = lt.start_daemons(t, workdir, mn_conf(up2_priority=2), X_CONF)
         wait_for(lambda: map_server_states(mn) == ["registered"], 10, "MN registered")
         wait_for(lambda: map_server_states(x) == ["registered"], 10, "X registered")

@@ -61,7 +61,12 @@ def run(args, t, workdir):
     common = ["--eids", str(args.eids), "--sites", str(args.sites), "--server", SERVER_ADDR]
     conf = os.path.join(workdir, "lispmn-server.conf")
     subprocess.run([LOAD, "--write-config", conf] + common, check=True)
-    cmd = [SERVER, "--config", conf]
+    os.chmod(conf, 0o600)   # it holds keys: lispmn-server refuses it readable by others
+    # A fresh replay state: the load's xTR-IDs and nonces start over with every run.
+    replay = os.path.join(workdir, "server.replay")
+    if os.path.exists(replay):
+        os.unlink(replay)
+    cmd = [SERVER, "--config", conf, "--replay-state", replay]
     if args.state_file:
         cmd += ["--state-file", os.path.join(workdir, "state.json")]
     if args.cpu is not None:

@@ -329,8 +329,7 @@ class Daemon:
         # config_text None: no --config, as D-Bus activation and the systemd unit start it.
         config = []
         if config_text is not None:
-            with open(self.config, "w") as f:
-                f.write(config_text)
+            write_private(self.config, config_text)
             config = ["--config", self.config]
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
@@ -365,6 +364,15 @@ class Daemon:
         return self.proc.stop()
 
 
+def write_private(path, text):
+    """Writes a configuration file that may hold keys with the mode both daemons ask for
+    (600): they refuse one that group or others can read."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)   # an older file of the same name keeps its mode otherwise
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+
 def lispmn_server_path():
     return os.environ.get("LISPMN_SERVER", os.path.join(os.path.dirname(lispmnd_path()), "server",
                                                         "lispmn-server"))
@@ -382,8 +390,12 @@ class MapServer:
                                "(set LISPMN_SERVER or build daemon/server/lispmn-server)")
         self.conf = os.path.join(workdir, "lispmn-server.conf")
         self.state_file = os.path.join(workdir, "server-state.json")
-        with open(self.conf, "w") as f:
-            f.write(config_text)
+        # The replay state stays in the test's directory (kept across start() calls, as
+        # across a restart), never the system's default; a new MapServer starts without.
+        self.replay_state = os.path.join(workdir, "server.replay")
+        if os.path.exists(self.replay_state):
+            os.unlink(self.replay_state)
+        write_private(self.conf, config_text)
         self.start("server.log")
 
     def start(self, log_name):
@@ -391,7 +403,8 @@ class MapServer:
         if os.path.exists(self.state_file):
             os.unlink(self.state_file)
         self.proc = self.t.popen(self.ns, [self.binary, "--config", self.conf, "--state-file",
-                                           self.state_file, "--verbose"],
+                                           self.state_file, "--replay-state", self.replay_state,
+                                           "--verbose"],
                                  os.path.join(self.workdir, log_name))
         self.pid = self.proc.pid
         wait_for(lambda: os.path.exists(self.state_file) or not self.proc.running(), 5,

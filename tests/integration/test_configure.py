@@ -140,6 +140,27 @@ class Configure(fixtures.TestCase):
             self.assertIn("InvalidArgs", result, f"{settings!r:.100}")
             self.assertIn(message, result, f"{settings!r:.100}")
             self.assertNotIn(MN_KEY, result)
+        # Huge values (1 MB): the error names the key and quotes 40 characters and "…", never
+        # the whole value back.
+        huge, cut = "1" * (1 << 20), "'" + "1" * 40 + "…'"
+        for settings, message in [
+            (good_settings(eids=V("as", [huge])), f"eids: {cut} is not an IPv4 or IPv6 prefix"),
+            (good_settings(routes=V("as", [huge])), f"routes: {cut} is not an IPv4 or IPv6 prefix"),
+            (good_settings(**{"map-resolvers": V("as", [huge])}),
+             f"map-resolvers: {cut} is not an IPv4 or IPv6 address"),
+            (good_settings(**{"map-servers": ms(address=V("s", huge))}),
+             f"map-servers: server 0: address: {cut} is not an IPv4 or IPv6 address"),
+            (good_settings(**{"map-servers": ms(algorithm=V("s", huge))}),
+             f"map-servers: server 0: algorithm: {cut} is not supported"),
+            (good_settings(**{"map-servers": ms(key=V("s", huge))}),
+             "map-servers: server 0: key: longer than 512 bytes"),
+            (good_settings(**{huge: V("s", "x")}), f"unknown key {cut}"),
+        ]:
+            result = self.configure(settings)
+            self.assertIsInstance(result, str, f"accepted: {settings!r:.100}")
+            self.assertIn("InvalidArgs", result)
+            self.assertIn(message, result)
+            self.assertLess(len(result), 400, f"{result:.500}")
         self.assertIn("InvalidArgs", self.configure(["x"], "(as)"))   # the wrong signature
         self.assertEqual(self.observable(), before, "a refused Configure changed the daemon")
         self.assertTrue(self.mn.proc.running())

@@ -130,12 +130,14 @@ class Guide(fixtures.TestCase):
             for old, new in moved.items():
                 w = w.replace(old, new)
             out.append(w)
+        # The replay state in the work directory, not the system's default place.
+        if words[0] == "lispmn-server" and "--config" in words:
+            out += ["--replay-state", os.path.join(self.dir, "lispmn-server.replay")]
         return out
 
     def start_server(self, blocks):
         (conf,) = blocks["server-conf"]
-        with open(os.path.join(self.dir, "lispmn-server.conf"), "w") as f:
-            f.write(conf)
+        lt.write_private(os.path.join(self.dir, "lispmn-server.conf"), conf)
         for block in blocks["server-sh"]:
             for words in commands(block):
                 self.t.run("server", words)

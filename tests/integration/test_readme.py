@@ -70,7 +70,11 @@ class ReadmeServer(unittest.TestCase):
         command = re.sub(r"^sudo ", "", command).replace("&& sudo ", "&& ")
         command = command.replace(f"{prefix}/", f"{self.root}{prefix}/")
         command = command.replace("/run/", f"{self.root}/run/")
-        return re.sub(r"^lispmn-server ", f"{program} ", command)
+        command = re.sub(r"^lispmn-server ", f"{program} ", command)
+        # The replay state in the staging root too, not the system's default place.
+        if command.startswith(program) and "--config" in command:
+            command += f" --replay-state {self.root}/lispmn-server.replay"
+        return command
 
     def test_server_commands(self):
         commands = readme_block("On a server")

@@ -222,17 +222,21 @@ class Replay(fixtures.TestCase):
             return (c["map-notify-replayed"] - mn_before["control"]["map-notify-replayed"] == 1 and
                     c["map-notify-auth-failed"] - mn_before["control"]["map-notify-auth-failed"] == 1 and
                     c["map-reply-unsolicited"] - mn_before["control"]["map-reply-unsolicited"] == 2) and c
-        c = wait_for(counted, 10, "MN to count the replays and forgeries")
+        wait_for(counted, 10, "MN to count the replays and forgeries")
         after = self.mn.state()
-        for key in ("map-notify-accepted", "map-reply-accepted", "map-notify-ack-sent"):
-            self.assertEqual(c[key], mn_before["control"][key], key)
-        # Still registered, on the same Map-Notify: its age (whole seconds ago) only grew. A
-        # newly accepted one would have set it back; the counter above says none was.
-        self.assertEqual([m["state"] for m in after["map-servers"]],
-                         [m["state"] for m in mn_before["map-servers"]])
-        for a, b in zip(after["map-servers"], mn_before["map-servers"]):
-            self.assertIsNotNone(b["last-map-notify"])
-            self.assertGreaterEqual(a["last-map-notify"], b["last-map-notify"], (a, b))
+        # None of them was taken. Counted, not timed: MN's own refresh (every minute) may fall
+        # in between on a slow machine, and its genuine Map-Notify then counts as accepted (and
+        # sets last-map-notify back); each answers one Map-Register MN sent, so accepted
+        # Map-Notifys never outnumber those. (Comparing last-map-notify, whole seconds ago,
+        # read at two moments, raced with that refresh and with the second boundary.)
+        c, c0 = after["control"], mn_before["control"]
+        self.assertLessEqual(c["map-notify-accepted"] - c0["map-notify-accepted"],
+                             c["map-register-sent"] - c0["map-register-sent"], c)
+        self.assertLessEqual(c["map-reply-accepted"] - c0["map-reply-accepted"],
+                             c["map-request-sent"] - c0["map-request-sent"], c)
+        self.assertEqual(c["map-notify-ack-sent"], c0["map-notify-ack-sent"])
+        self.assertEqual([m["state"] for m in after["map-servers"]], ["registered"])
+        self.assertTrue(all(m["last-map-notify"] is not None for m in after["map-servers"]))
 
         def cache(st):
             return {e["prefix"]: (e["origin"], [(l["address"], l["reachable"]) for l in e["locators"]])

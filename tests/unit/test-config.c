@@ -523,17 +523,37 @@ test_key_never_shown (void)
     }
 }
 
+/* A copy of the file at path, mode 600, in a fresh directory (*dir). */
+static gchar *
+private_copy (const char *path, gchar **dir)
+{
+  g_autofree gchar *text = NULL;
+  gsize len;
+  g_autofree gchar *name = g_path_get_basename (path);
+  gchar *copy;
+
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  *dir = g_dir_make_tmp ("lmn-example-XXXXXX", NULL);
+  g_assert_nonnull (*dir);
+  copy = g_build_filename (*dir, name, NULL);
+  g_assert_true (g_file_set_contents_full (copy, text, len, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  return copy;
+}
+
 static void
 test_example (void)
 {
+  g_autofree gchar *private_path = NULL, *private_dir = NULL;
   const char *path = g_getenv ("LISPMN_EXAMPLE_CONFIG");
   g_autoptr(GError) error = NULL;
   g_autoptr(LmnConfig) c = NULL;
 
   g_assert_nonnull (path);
-  c = lmn_config_load (path, &error);
+  /* As installed (lispmn-server.conf.example): a copy with the mode the daemons ask for. */
+  private_path = private_copy (path, &private_dir);
+  c = lmn_config_load (private_path, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (c->path, ==, path);
+  g_assert_cmpstr (c->path, ==, private_path);
   g_assert_cmpuint (c->eids->len, ==, 2);
   g_assert_cmpuint (c->uplinks->len, ==, 3);
   g_assert_cmpuint (c->map_servers->len, ==, 1);
@@ -542,6 +562,8 @@ test_example (void)
   g_assert_cmpuint (c->mappings->len, ==, 0);
   g_assert_cmpuint (c->proxy_etrs->len, ==, 0);
   g_assert_cmpuint (c->routes->len, ==, 0);
+  g_unlink (private_path);
+  g_rmdir (private_dir);
 }
 
 static void
