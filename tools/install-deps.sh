@@ -18,6 +18,8 @@ DEBIAN_PACKAGES=(
   dbus network-manager desktop-file-utils
   python3 python3-gi python3-dbusmock gir1.2-nm-1.0
   xvfb xauth imagemagick x11-utils
+  # packaging tests: the .debs, lintian, the Fedora spec
+  debhelper dpkg-dev lintian rpm
 )
 FEDORA_PACKAGES=(
   meson ninja-build pkgconf-pkg-config gcc clang compiler-rt gettext clang-tools-extra
@@ -27,6 +29,7 @@ FEDORA_PACKAGES=(
   dbus-daemon NetworkManager desktop-file-utils
   python3 python3-gobject python3-dbusmock
   xorg-x11-server-Xvfb xorg-x11-xauth ImageMagick xwininfo
+  rpm-build systemd-rpm-macros
 )
 
 die() { echo "install-deps: $*" >&2; exit 1; }
