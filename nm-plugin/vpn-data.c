@@ -311,6 +311,24 @@ lmn_vpn_data_parse (const char *const *keys, const char *const *values, guint n,
   return g_steal_pointer (&d);
 }
 
+gboolean
+lmn_vpn_data_check_item (const char *key, const char *value, GError **error)
+{
+  g_autoptr(LmnVpnData) d = NULL;
+  const char *keys[] = { key };
+  const char *values[] = { value };
+  g_autoptr(GError) local = NULL;
+
+  /* The same parser as a whole profile's, on one item: its "missing" complaints about
+   * the other keys are no concern of this one's. */
+  d = lmn_vpn_data_parse (keys, values, 1, &local);
+  if (d != NULL || g_str_has_prefix (local->message, "vpn.data: eid: missing") ||
+      g_str_has_prefix (local->message, "vpn.data: map-server: missing"))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
 void
 lmn_vpn_data_free (LmnVpnData *data)
 {

@@ -39,6 +39,11 @@ LmnVpnData *lmn_vpn_data_parse (const char *const *keys, const char *const *valu
                                 GError **error);
 void        lmn_vpn_data_free  (LmnVpnData *data);
 
+/* One item checked alone, with the same message as in a whole profile (the editor marks
+ * each field with it); the checks between keys (an MTU too small for an IPv6 EID, a
+ * required key missing) are the whole profile's. */
+gboolean lmn_vpn_data_check_item (const char *key, const char *value, GError **error);
+
 /* The map-server key given in vpn.secrets: NULL when fine, else the reason. */
 const char *lmn_vpn_data_check_key (const char *key);
 

@@ -18,6 +18,8 @@ DEBIAN_PACKAGES=(
   dbus network-manager desktop-file-utils
   python3 python3-gi python3-dbusmock gir1.2-nm-1.0
   xvfb xauth imagemagick x11-utils
+  # the NetworkManager editor plugin (GTK 3 and GTK 4) and its test
+  libnma-dev libnma-gtk4-dev libgtk-4-dev gir1.2-gtk-4.0 xdotool
   # packaging tests: the .debs, lintian, the Fedora spec
   debhelper dpkg-dev lintian rpm
 )
@@ -29,6 +31,7 @@ FEDORA_PACKAGES=(
   dbus-daemon NetworkManager desktop-file-utils
   python3 python3-gobject python3-dbusmock
   xorg-x11-server-Xvfb xorg-x11-xauth ImageMagick xwininfo
+  libnma-devel libnma-gtk4-devel gtk4-devel xdotool
   rpm-build systemd-rpm-macros
 )
 

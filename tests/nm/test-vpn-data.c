@@ -148,6 +148,47 @@ test_bad_values_name_the_key (void)
 
 /* nat-traversal and nat-keepalive-interval go to Configure as given, and only when given:
  * lispmnd has the same defaults. */
+/* One item alone (the editor's check of one field): its own problem with the whole
+ * profile's message, and no complaint about the keys it does not hold. */
+static void
+test_check_item (void)
+{
+  static const struct {
+    const char *key, *value, *message;
+  } cases[] = {
+    { "eid", "192.0.2.10", NULL },
+    { "map-server", "198.51.100.1", NULL },
+    { "mtu", "1400", NULL },
+    { "rloc-priority.wlan0", "2", NULL },
+    { "eid", "192.0.2.300", "vpn.data: eid: '192.0.2.300' is not an IPv4 or IPv6 address" },
+    { "eid", "", "vpn.data: eid: empty (one IPv4 and/or one IPv6 address is needed)" },
+    { "map-server", "224.0.0.1", "vpn.data: map-server: '224.0.0.1' is not a unicast address" },
+    { "mtu", "100", "vpn.data: mtu: '100' is not an MTU (0 or 576-65535)" },
+    { "rloc-weight.", "5",
+      "vpn.data: rloc-weight.: the name after the dot must be an interface or a connection id" },
+    { "colour", "blue", "vpn.data: colour: unknown key (known: eid, map-server, " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = lmn_vpn_data_check_item (cases[i].key, cases[i].value, &error);
+
+      if (cases[i].message == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_nonnull (error);
+          if (!g_str_has_prefix (error->message, cases[i].message))
+            g_error ("%s=%s: got \"%s\"", cases[i].key, cases[i].value, error->message);
+        }
+    }
+}
+
 static void
 test_nat_keys (void)
 {
@@ -310,6 +351,7 @@ main (int argc, char **argv)
   g_test_add_func ("/vpn-data/bad-values-name-the-key", test_bad_values_name_the_key);
   g_test_add_func ("/vpn-data/key-checks", test_key_checks);
   g_test_add_func ("/vpn-data/nat-keys", test_nat_keys);
+  g_test_add_func ("/vpn-data/check-item", test_check_item);
   g_test_add_func ("/registration-verdict/map-servers", test_registration_verdict);
   g_test_add_func ("/uplink-ranking/by-metric", test_ranking_by_metric);
   g_test_add_func ("/uplink-ranking/overrides", test_ranking_overrides);

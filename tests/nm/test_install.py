@@ -142,6 +142,27 @@ class Install(unittest.TestCase):
         man = os.path.join(self.prefix, self.options["mandir"], "man8", "nm-lispmn-service.8")
         self.assertIn(man, self.installed)
 
+    def test_nm_editor_plugin_where_the_name_file_says(self):
+        """The editor plugin, its two editors beside it and the auth dialog are installed
+        where the .name file names them (NetworkManager's clients load them from there)."""
+        if not any(p.endswith("/libnm-vpn-plugin-lispmn.so") for p in self.installed):
+            self.skipTest("built without the NetworkManager plugin")
+        path = self.find_in("nm-lispmn-service.name", NM_VPN_DIRS, "NetworkManager")
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(self.staged(path))
+        plugin = parser["libnm"]["plugin"]
+        self.assertEqual(plugin, self.program(self.options["libdir"], "NetworkManager",
+                                              "libnm-vpn-plugin-lispmn.so"))
+        self.assertIn(plugin, self.installed)
+        editors = [os.path.join(os.path.dirname(plugin), name) for name in
+                   ("libnm-vpn-plugin-lispmn-editor.so", "libnm-gtk4-vpn-plugin-lispmn-editor.so")]
+        if "auth-dialog" in parser["GNOME"]:
+            dialog = parser["GNOME"]["auth-dialog"]
+            self.assertEqual(dialog, self.program(self.options["libexecdir"], "nm-lispmn-auth-dialog"))
+            self.assertTrue(os.access(self.staged(dialog), os.X_OK), f"{dialog} not installed")
+            self.assertIn(editors[0], self.installed)
+            self.assertEqual(parser["GNOME"]["supports-external-ui-mode"], "true")
+
     def test_applet_autostart_where_the_session_reads_it(self):
         if not any(p.endswith("/lispmn-applet") for p in self.installed):
             self.skipTest("built without the applet")

@@ -116,7 +116,8 @@ def staged_install(workdir):
     with open(find("nm-lispmn-service.name", NM_VPN_DIRS)) as f:
         name_text = f.read()
     program = re.search(r"(?m)^program=(.*)$", name_text).group(1)
-    name_text = name_text.replace(f"program={program}", f"program={root}{program}")
+    # The service, the editor plugin and the auth dialog the .name file names, all staged.
+    name_text = re.sub(r"(?m)^(program|plugin|properties|auth-dialog)=/", f"\\1={root}/", name_text)
     policies = [find(p, dbus_policy_dirs()) for p in ("nm-lispmn-service.conf",
                                                        "org.lispmn.MobileNode1.conf")]
     lispmnd = root + os.path.join(default_option("prefix"), default_option("sbindir"), "lispmnd")
@@ -446,6 +447,10 @@ class NetworkManagerPlugin(unittest.TestCase):
         print(f"nmcli --ask said: {r.stdout.strip()} {r.stderr.strip()}")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("map-server-key", r.stdout + r.stderr)
+        # nmcli's agent ran nm-lispmn-auth-dialog (when built) in external UI mode and asked
+        # what it said.
+        if os.path.exists(os.path.join(BUILD, "nm-plugin", "auth-dialog", "nm-lispmn-auth-dialog")):
+            self.assertIn("Map-server key (vpn.secrets.map-server-key)", r.stdout + r.stderr)
         self.assertEqual(self.nm.state("asked"), "activated")
         wait_for(lambda: f"{EID4}/32" in self.registrations(), 10, "registered with the asked key")
         with open(keyfile) as f:
