@@ -36,7 +36,9 @@ DEB_PACKAGES = {
                "/usr/share/man/man1/lispmnctl.1.gz", "/usr/share/man/man5/lispmnd.conf.5.gz",
                "/usr/share/bash-completion/completions/lispmnctl",
                "/etc/lispmn/lispmnd.conf.example"],
+    # The editor plugin proper needs no GTK (nmcli imports and exports with it).
     "network-manager-lispmn": ["/usr/libexec/nm-lispmn-service",
+                               "NetworkManager/libnm-vpn-plugin-lispmn.so",
                                "/usr/share/man/man8/nm-lispmn-service.8.gz"],
     "lispmn-applet": ["/usr/bin/lispmn-applet", "/usr/share/man/man1/lispmn-applet.1.gz",
                       "/etc/xdg/autostart/org.lispmn.Applet.desktop"],
@@ -44,7 +46,7 @@ DEB_PACKAGES = {
                       "/etc/lispmn/lispmn-server.conf.example"],
 }
 EDITOR_PACKAGE = "network-manager-lispmn-gnome"
-EDITOR_FILES = ["/usr/libexec/nm-lispmn-auth-dialog", "NetworkManager/libnm-vpn-plugin-lispmn.so",
+EDITOR_FILES = ["/usr/libexec/nm-lispmn-auth-dialog",
                 "NetworkManager/libnm-vpn-plugin-lispmn-editor.so",
                 "NetworkManager/libnm-gtk4-vpn-plugin-lispmn-editor.so"]
 # Package: (package it depends on, exactly this version or not).
@@ -339,12 +341,17 @@ class Installed(unittest.TestCase):
         section = parser["VPN Connection"]
         self.assertEqual(section["service"], "org.freedesktop.NetworkManager.lispmn")
         self.assert_program(section["program"])
-        if not Debs.get()["editor"]:
-            return
-        # What the editor package brings, where the .name file (read by libnm's clients:
-        # GNOME Settings, nm-connection-editor, the shell's prompt) says it is.
+        # The editor plugin (network-manager-lispmn) and, with the GNOME package, the
+        # secrets dialog, where the .name file (read by libnm's clients: nmcli, GNOME
+        # Settings, nm-connection-editor, the shell's prompt) says they are.
+        keys = [("libnm", "plugin"), ("GNOME", "properties")]
+        if Debs.get()["editor"]:
+            keys.append(("GNOME", "auth-dialog"))
+            self.assertEqual(parser["GNOME"]["supports-external-ui-mode"], "true")
+        else:
+            self.assertNotIn("auth-dialog", parser["GNOME"], "a dialog no package installs")
         plugin_dir = pkg_variable("libnm", "plugindir", "")
-        for group, key in (("libnm", "plugin"), ("GNOME", "auth-dialog")):
+        for group, key in keys:
             with self.subTest(key=f"{group}.{key}"):
                 value = parser.get(group, key, fallback=None)
                 self.assertTrue(value, f"no {key}= in [{group}] of {path}")
