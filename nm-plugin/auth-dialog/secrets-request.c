@@ -16,6 +16,24 @@ key_flags (const LmnSecretsRequest *request)
   return flags;
 }
 
+/* Hints name the secrets the service is missing: when it names some, and not ours, ours
+ * is not needed. "x-vpn-message:" hints are messages, not secrets. */
+static gboolean
+hinted (const LmnSecretsRequest *request)
+{
+  gboolean secrets_named = FALSE;
+
+  for (guint i = 0; request->hints != NULL && request->hints[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (request->hints[i], "x-vpn-message:"))
+        continue;
+      if (g_str_equal (request->hints[i], LMN_VPN_SECRET_MAP_SERVER_KEY))
+        return TRUE;
+      secrets_named = TRUE;
+    }
+  return !secrets_named;
+}
+
 gboolean
 lmn_secrets_request_should_ask (const LmnSecretsRequest *request)
 {
@@ -24,9 +42,7 @@ lmn_secrets_request_should_ask (const LmnSecretsRequest *request)
 
   if (flags & NM_SETTING_SECRET_FLAG_NOT_REQUIRED)
     return FALSE;
-  /* Hints name the secrets the service is missing: another one's hint is not ours. */
-  if (request->hints != NULL && request->hints[0] != NULL &&
-      !g_strv_contains ((const char *const *) request->hints, LMN_VPN_SECRET_MAP_SERVER_KEY))
+  if (!hinted (request))
     return FALSE;
   if (request->reprompt || (flags & NM_SETTING_SECRET_FLAG_NOT_SAVED))
     return TRUE;

@@ -139,6 +139,7 @@ lmn_uplinks_widget (LmnUplinks *uplinks)
   gtk_label_set_xalign (GTK_LABEL (uplinks->error), 0.0);
   compat_label_wrap (uplinks->error);
   compat_add_class (uplinks->error, "error");
+  compat_start_hidden (uplinks->error);
   gtk_grid_set_row_spacing (GTK_GRID (box), 4);
   gtk_grid_attach (GTK_GRID (box), uplinks->grid, 0, 0, 1, 1);
   gtk_grid_attach (GTK_GRID (box), add, 0, 1, 1, 1);

@@ -13,7 +13,10 @@
 #define compat_remove_class(w, c)     gtk_widget_remove_css_class ((w), (c))
 #define compat_label_wrap(l)          gtk_label_set_wrap (GTK_LABEL (l), TRUE)
 #define compat_show_all(w)            ((void) 0)
-#define compat_entry_width(e, n)      gtk_editable_set_width_chars (GTK_EDITABLE (e), (n))
+#define compat_start_hidden(w)        gtk_widget_set_visible ((w), FALSE)
+#define compat_entry_width(e, n)                                                                   \
+  (gtk_editable_set_width_chars (GTK_EDITABLE (e), (n)),                                           \
+   gtk_editable_set_max_width_chars (GTK_EDITABLE (e), (n)))
 #else
 #define compat_entry_get_text(e)      gtk_entry_get_text (GTK_ENTRY (e))
 #define compat_entry_set_text(e, t)   gtk_entry_set_text (GTK_ENTRY (e), (t))
@@ -24,7 +27,11 @@
   gtk_style_context_remove_class (gtk_widget_get_style_context (w), (c))
 #define compat_label_wrap(l)     gtk_label_set_line_wrap (GTK_LABEL (l), TRUE)
 #define compat_show_all(w)       gtk_widget_show_all (w)
-#define compat_entry_width(e, n) gtk_entry_set_width_chars (GTK_ENTRY (e), (n))
+/* Not shown by gtk_widget_show_all: only when it has something to say. */
+#define compat_start_hidden(w)   gtk_widget_set_no_show_all ((w), TRUE)
+#define compat_entry_width(e, n)                                                                   \
+  (gtk_entry_set_width_chars (GTK_ENTRY (e), (n)),                                                 \
+   gtk_entry_set_max_width_chars (GTK_ENTRY (e), (n)))
 #endif
 
 /* An entry's problem shown in the form: the entry drawn as an error, its tooltip and the

@@ -99,6 +99,7 @@ error_label (const char *name)
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   compat_label_wrap (label);
   compat_add_class (label, "error");
+  compat_start_hidden (label);
   return label;
 }
 
@@ -422,10 +423,14 @@ __attribute__ ((visibility ("default"))) NMVpnEditor *
 nm_vpn_editor_factory_lispmn (NMConnection *connection, GError **error)
 {
   LmnEditor *self = g_object_new (LMN_TYPE_EDITOR, NULL);
+  NMSettingVpn *s_vpn = nm_connection_get_setting_vpn (connection);
+  /* Counted before the form is built: libnma's storage menu adds the key's flags. */
+  gboolean saved = s_vpn != NULL && nm_setting_vpn_get_num_data_items (s_vpn) > 0;
 
   build_form (self, connection);
-  /* Marks what an existing profile has wrong at once, not at the first edit. */
-  if (nm_connection_get_setting_vpn (connection) != NULL)
+  /* Marks what an existing profile has wrong at once, not at the first edit; a new one's
+   * empty fields are not yet wrong. */
+  if (saved)
     {
       g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);

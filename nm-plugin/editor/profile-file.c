@@ -125,8 +125,17 @@ lmn_profile_parse (const char *text, gsize length, GError **error)
       return NULL;
     }
   for (guint i = 0; keys[i] != NULL; i++)
-    if (!take_key (profile, file, keys[i], error))
-      return NULL;
+    {
+      /* GKeyFile keeps a repeated key twice (and reads the last): a file that says two
+       * things is refused, not read half. */
+      if (g_strv_contains ((const char *const *) keys + i + 1, keys[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%.64s: given twice", keys[i]);
+          return NULL;
+        }
+      if (!take_key (profile, file, keys[i], error))
+        return NULL;
+    }
   /* The checks between keys (required ones, the MTU against an IPv6 EID). */
   data = lmn_vpn_data_parse ((const char *const *) profile->keys->pdata,
                              (const char *const *) profile->values->pdata, profile->keys->len,

@@ -171,6 +171,26 @@ class EditorTest(unittest.TestCase):
         self.assertTrue(editor2.update_connection(again))
         self.assertEqual(vpn_data(again), EXPECTED_DATA)
 
+    def test_new_profile_unmarked_until_edited(self):
+        connection = new_connection()
+        editor, form = self.editor(connection)
+        for label in ["eid-error", "map-server-error", "map-server-key-error", "uplinks-error",
+                      "problems"]:
+            self.assertFalse(find(form, label).get_visible(), label)
+        set_text(form, "eid", "192.0.2.300")
+        self.assertTrue(find(form, "eid-error").get_visible())
+        with self.assertRaises(GLib.Error):
+            editor.update_connection(connection)
+
+    def test_saved_profile_marked_at_once(self):
+        connection = new_connection({"eid": "192.0.2.10", "map-server": "198.51.100.66", "mtu": "9"},
+                                    {"map-server-key": KEY})
+        editor, form = self.editor(connection)
+        self.assertTrue(find(form, "mtu-error").get_visible())
+        self.assertEqual(find(form, "mtu-error").get_text(),
+                         "vpn.data: mtu: '9' is not an MTU (0 or 576-65535)")
+        self.assertFalse(find(form, "eid-error").get_visible())
+
     def test_changed_signal(self):
         connection, editor, form = self.filled()
         seen = []

@@ -169,6 +169,8 @@ class Editor(unittest.TestCase):
              "[openvpn]: unknown group (a lispmn profile has one, [lispmn])"),
             ("client\nremote vpn.example.com 1194\n", "Key file contains line"),
             ("", "no [lispmn] group: not a lispmn profile"),
+            ("[lispmn]\neid=192.0.2.10\nmap-server=198.51.100.66\nmap-server=198.51.100.67\n",
+             "map-server: given twice"),
         ]
         path = os.path.join(self.dir, "bad.lispmn")
         for text, message in cases:
@@ -223,6 +225,9 @@ class Editor(unittest.TestCase):
         # Hints naming another secret, or no interaction allowed: nothing to ask.
         ui = self.auth_dialog(asked, None, "-i", "-t", "something-else")
         self.assertEqual(ui["map-server-key"]["ShouldAsk"], "false")
+        # A message hint names no secret.
+        ui = self.auth_dialog(asked, None, "-i", "-t", "x-vpn-message:Enter the key")
+        self.assertEqual(ui["map-server-key"]["ShouldAsk"], "true")
         ui = self.auth_dialog(asked, None)
         self.assertEqual(ui["map-server-key"]["ShouldAsk"], "false")
 
