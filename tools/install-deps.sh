@@ -20,6 +20,8 @@ DEBIAN_PACKAGES=(
   xvfb xauth imagemagick x11-utils
   # the NetworkManager editor plugin (GTK 3 and GTK 4) and its test
   libnma-dev libnma-gtk4-dev libgtk-4-dev gir1.2-gtk-4.0 xdotool
+  # packaging tests: the .debs, lintian, the Fedora spec
+  debhelper dpkg-dev lintian rpm
 )
 FEDORA_PACKAGES=(
   meson ninja-build pkgconf-pkg-config gcc clang compiler-rt gettext clang-tools-extra
@@ -30,6 +32,7 @@ FEDORA_PACKAGES=(
   python3 python3-gobject python3-dbusmock
   xorg-x11-server-Xvfb xorg-x11-xauth ImageMagick xwininfo
   libnma-devel libnma-gtk4-devel gtk4-devel xdotool
+  rpm-build systemd-rpm-macros
 )
 
 die() { echo "install-deps: $*" >&2; exit 1; }
