@@ -60,15 +60,14 @@ lmn_dataplane_outbound_segments (LmnDataplane *dp, gint64 now)
 }
 
 static void
-handle_tun_packet (LmnDataplane *dp, const LmnVnetHdr *vnet, guint8 *packet, gsize len,
-                   gint64 now)
+handle_tun_packet (LmnDataplane *dp, const LmnVnetHdr *vnet, guint8 *packet, gsize len, gint64 now)
 {
   LmnTcpSegmenter seg;
   const char *why = NULL;
 
   if (!lmn_vnet_hdr_check (vnet, packet, len, &why) ||
-      (vnet->gso_type != LMN_VNET_GSO_NONE && !lmn_tcp_segmenter_init (&seg, vnet, packet, len,
-                                                                       &why)))
+      (vnet->gso_type != LMN_VNET_GSO_NONE &&
+       !lmn_tcp_segmenter_init (&seg, vnet, packet, len, &why)))
     {
       if (G_UNLIKELY (dp->debug))
         g_debug ("drop a packet from %s: virtio-net header: %s", lmn_tun_name (dp->tun), why);

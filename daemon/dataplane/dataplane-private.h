@@ -91,8 +91,8 @@ struct _LmnDataplane {
   gsize arena_used;
   TxPacket *tx; /* TX_MAX */
   guint n_tx;
-  gboolean udp_gso;             /* send runs of equal segments as one UDP GSO message */
-  const LmnTcpSegmenter *gso;   /* the super-packet being handled, NULL for a packet */
+  gboolean udp_gso;           /* send runs of equal segments as one UDP GSO message */
+  const LmnTcpSegmenter *gso; /* the super-packet being handled, NULL for a packet */
   guint8 *udp_bufs;        /* UDP_BATCH x PACKET_MAX */
   LmnTransitHooks transit; /* an RTR's (zeros: none) */
 };

@@ -11,8 +11,8 @@
 #define TCP_CWR 0x80
 
 gboolean
-lmn_tcp_segmenter_init (LmnTcpSegmenter *s, const LmnVnetHdr *h, const guint8 *packet,
-                        gsize len, const char **why)
+lmn_tcp_segmenter_init (LmnTcpSegmenter *s, const LmnVnetHdr *h, const guint8 *packet, gsize len,
+                        const char **why)
 {
   gsize payload;
 
@@ -74,8 +74,8 @@ tcp_checksum (const LmnTcpSegmenter *s, const guint8 *hdr, const guint8 *payload
 }
 
 gsize
-lmn_tcp_segmenter_segment (const LmnTcpSegmenter *s, guint i, guint8 *hdr,
-                           const guint8 **payload, gsize *payload_len)
+lmn_tcp_segmenter_segment (const LmnTcpSegmenter *s, guint i, guint8 *hdr, const guint8 **payload,
+                           gsize *payload_len)
 {
   gsize off = s->hdr_len + (gsize) i * s->mss;
   gsize plen = MIN (s->mss, s->len - off);

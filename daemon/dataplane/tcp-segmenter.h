@@ -21,10 +21,10 @@ typedef struct {
   const guint8 *packet;
   gsize len;
   guint8 family;
-  gsize l4; /* TCP header offset */
+  gsize l4;      /* TCP header offset */
   gsize hdr_len; /* IP + TCP headers */
-  gsize mss; /* payload per segment */
-  guint n; /* segments */
+  gsize mss;     /* payload per segment */
+  guint n;       /* segments */
 } LmnTcpSegmenter;
 
 /* Prepares the segmentation of packet (len bytes) after its virtio-net header h (which must

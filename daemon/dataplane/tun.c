@@ -264,7 +264,6 @@ lmn_tun_writev_vnet (LmnTun *tun, const LmnVnetHdr *vnet, const struct iovec *io
     }
 }
 
-
 gboolean
 lmn_tun_writev (LmnTun *tun, const struct iovec *iov, int iovcnt, GError **error)
 {

@@ -22,11 +22,11 @@ typedef struct _LmnTun LmnTun;
  * unless lmn_tun_offload_wanted says otherwise. */
 LmnTun     *lmn_tun_open      (const char *name, GError **error);
 /* ... with offloads only when want_offload (and the kernel has them). */
-LmnTun     *lmn_tun_open_full (const char *name, gboolean want_offload, GError **error);
+LmnTun *lmn_tun_open_full (const char *name, gboolean want_offload, GError **error);
 /* FALSE when the environment says LISPMN_OFFLOAD=off: the test hook for the fallback. */
-gboolean    lmn_tun_offload_wanted (void);
+gboolean lmn_tun_offload_wanted (void);
 /* Whether the kernel hands us super-packets and partial checksums. */
-gboolean    lmn_tun_has_offload (const LmnTun *tun);
+gboolean lmn_tun_has_offload (const LmnTun *tun);
 void        lmn_tun_close     (LmnTun *tun);
 int         lmn_tun_fd        (const LmnTun *tun);
 const char *lmn_tun_name      (const LmnTun *tun);
@@ -40,14 +40,13 @@ gboolean    lmn_tun_set_up    (LmnTun *tun, gboolean up, GError **error);
 gssize      lmn_tun_read      (LmnTun *tun, guint8 *buf, gsize size, GError **error);
 /* The same, with the packet's virtio-net header in *vnet (zeros on a TUN without) and the
  * packet as the kernel gave it. */
-gssize      lmn_tun_read_vnet (LmnTun *tun, LmnVnetHdr *vnet, guint8 *buf, gsize size,
-                               GError **error);
+gssize lmn_tun_read_vnet (LmnTun *tun, LmnVnetHdr *vnet, guint8 *buf, gsize size, GError **error);
 /* Writes one packet given as an I/O vector (a header and the payload need no copy). */
 gboolean    lmn_tun_writev    (LmnTun *tun, const struct iovec *iov, int iovcnt, GError **error);
 /* ... behind the virtio-net header vnet (NULL: a whole, checksummed packet); at most
  * LMN_TUN_IOV_MAX pieces. */
-gboolean    lmn_tun_writev_vnet (LmnTun *tun, const LmnVnetHdr *vnet, const struct iovec *iov,
-                                 int iovcnt, GError **error);
+gboolean lmn_tun_writev_vnet (LmnTun *tun, const LmnVnetHdr *vnet, const struct iovec *iov,
+                              int iovcnt, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LmnTun, lmn_tun_close)
 

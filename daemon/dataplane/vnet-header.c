@@ -94,8 +94,8 @@ lmn_vnet_complete_checksum (const LmnVnetHdr *h, guint8 *packet, gsize len)
   guint8 *field = packet + h->csum_start + h->csum_offset;
   guint16 csum;
 
-  csum = lisp_checksum_finish (lmn_checksum_add_fast (0, packet + h->csum_start,
-                                                      len - h->csum_start));
+  csum = lisp_checksum_finish (
+    lmn_checksum_add_fast (0, packet + h->csum_start, len - h->csum_start));
   /* UDP (its checksum at offset 6) sends a computed zero as all ones: zero means none. */
   if (csum == 0 && h->csum_offset == 6)
     csum = 0xffff;

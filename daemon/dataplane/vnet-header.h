@@ -25,10 +25,10 @@ G_BEGIN_DECLS
 
 typedef struct {
   guint8 flags;
-  guint8 gso_type; /* LMN_VNET_GSO_*, ECN bit included */
-  guint16 hdr_len; /* IP + TCP headers of a super-packet */
-  guint16 gso_size; /* TCP payload bytes per segment */
-  guint16 csum_start; /* where the transport header starts */
+  guint8 gso_type;     /* LMN_VNET_GSO_*, ECN bit included */
+  guint16 hdr_len;     /* IP + TCP headers of a super-packet */
+  guint16 gso_size;    /* TCP payload bytes per segment */
+  guint16 csum_start;  /* where the transport header starts */
   guint16 csum_offset; /* its checksum field, from csum_start */
 } LmnVnetHdr;
 
