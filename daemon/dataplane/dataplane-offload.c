@@ -5,7 +5,7 @@
  * segments go into the batch as rebuilt headers plus pointers into its payload (no copy);
  * anywhere else (waiting for a mapping, through an RTR's hooks) each segment is made a
  * whole packet and handled on its own. A header that does not fit its packet is dropped
- * and counted as bad-offload-header. */
+ * and counted as malformed-inner. */
 #include "dataplane-private.h"
 
 #include <string.h>
@@ -71,7 +71,7 @@ handle_tun_packet (LmnDataplane *dp, const LmnVnetHdr *vnet, guint8 *packet, gsi
     {
       if (G_UNLIKELY (dp->debug))
         g_debug ("drop a packet from %s: virtio-net header: %s", lmn_tun_name (dp->tun), why);
-      lmn_dataplane_drop (dp, LMN_DROP_BAD_OFFLOAD, NULL);
+      lmn_dataplane_drop (dp, LMN_DROP_MALFORMED_INNER, NULL);
       return;
     }
   if (vnet->gso_type == LMN_VNET_GSO_NONE)

@@ -16,7 +16,6 @@ static const char *const names[LMN_DROP_N_REASONS] = {
   [LMN_DROP_TOO_BIG] = "too-big",
   [LMN_DROP_SEND_FAILED] = "send-failed",
   [LMN_DROP_TUN_WRITE_FAILED] = "tun-write-failed",
-  [LMN_DROP_BAD_OFFLOAD] = "bad-offload-header",
 };
 
 const char *

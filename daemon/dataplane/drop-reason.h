@@ -23,8 +23,6 @@ typedef enum {
   LMN_DROP_TOO_BIG,           /* larger than the path allows (an ICMP too-big was sent) */
   LMN_DROP_SEND_FAILED,       /* the uplink socket refused it */
   LMN_DROP_TUN_WRITE_FAILED,  /* the TUN refused a decapsulated packet */
-  /* from the TUN with a virtio-net header that does not fit its packet */
-  LMN_DROP_BAD_OFFLOAD,
   LMN_DROP_N_REASONS
 } LmnDropReason;
 

@@ -54,7 +54,9 @@ build_super_packet (guint8 family, gsize payload, guint16 mss, guint8 flags, gui
     p[hl + i] = (guint8) (i * 7 + 3);
   *h = (LmnVnetHdr) { .flags = LMN_VNET_F_NEEDS_CSUM,
                       .gso_type = family == 4 ? LMN_VNET_GSO_TCPV4 : LMN_VNET_GSO_TCPV6,
-                      .hdr_len = (guint16) hl, .gso_size = mss, .csum_start = (guint16) l4,
+                      .hdr_len = (guint16) hl,
+                      .gso_size = mss,
+                      .csum_start = (guint16) l4,
                       .csum_offset = 16 };
   return len;
 }
@@ -104,10 +106,11 @@ check_segments (guint8 family, gsize payload, guint16 mss)
       else
         g_assert_cmpuint (seg[4] << 8 | seg[5], ==, hl + plen - 40);
       g_assert_cmpuint ((guint32) seg[l4 + 4] << 24 | seg[l4 + 5] << 16 | seg[l4 + 6] << 8 |
-                        seg[l4 + 7], ==, seq);
-      g_assert_cmpuint (flags & 0x10, ==, 0x10);               /* ACK on all */
-      g_assert_cmpuint (flags & 0x80, ==, i == 0 ? 0x80 : 0);  /* CWR on the first */
-      g_assert_cmpuint (flags & 0x09, ==, i + 1 == s.n ? 0x09 : 0);  /* FIN, PSH on the last */
+                          seg[l4 + 7],
+                        ==, seq);
+      g_assert_cmpuint (flags & 0x10, ==, 0x10);                    /* ACK on all */
+      g_assert_cmpuint (flags & 0x80, ==, i == 0 ? 0x80 : 0);       /* CWR on the first */
+      g_assert_cmpuint (flags & 0x09, ==, i + 1 == s.n ? 0x09 : 0); /* FIN, PSH on the last */
       g_assert_cmpmem (seg + l4 + 20, TCP_OPTIONS, p + l4 + 20, TCP_OPTIONS);
       assert_transport_checksum (family, seg, l4, hl + plen, 6);
       memcpy (joined + at, data, plen);
@@ -137,7 +140,7 @@ test_segment_ipv6 (void)
 typedef struct {
   const char *path;
   guint8 family;
-  gsize cut; /* bytes of the packet kept (0: all) */
+  gsize cut;         /* bytes of the packet kept (0: all) */
   LmnVnetHdr change; /* fields that are not zero replace the good header's */
   gboolean clear_needs_csum;
   const char *why;
