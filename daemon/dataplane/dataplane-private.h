@@ -7,11 +7,14 @@
  *   dataplane-control.c  NAT traversal for a node: control messages arriving on UDP 4341
  *                        handed to the control plane, and sending from the data port;
  *   dataplane-tx.c       sending the batch: sendmmsg, UDP GSO for runs of equal segments;
- *   dataplane-offload.c  the TUN's super-packets: read, checked, segmented. */
+ *   dataplane-offload.c  the TUN's super-packets: read, checked, segmented;
+ *   dataplane-rx.c       receiving on UDP 4341 (UDP GRO) and writing into the TUN,
+ *                        re-coalesced. */
 #pragma once
 
 #include "dataplane.h"
 
+#include "gro-coalescer.h"
 #include "inner-packet.h"
 #include "peer-table.h"
 #include "pending-queue.h"
@@ -93,6 +96,7 @@ struct _LmnDataplane {
   guint n_tx;
   gboolean udp_gso;           /* send runs of equal segments as one UDP GSO message */
   const LmnTcpSegmenter *gso; /* the super-packet being handled, NULL for a packet */
+  LmnGro *gro;                /* a TUN with offloads: the receive batch, re-coalesced */
   guint8 *udp_bufs;        /* UDP_BATCH x PACKET_MAX */
   LmnTransitHooks transit; /* an RTR's (zeros: none) */
 };
@@ -113,6 +117,16 @@ void lmn_dataplane_send_unmapped (LmnDataplane *dp, const guint8 *packet, const 
                                   guint32 hash, gint64 now);
 /* A packet from the TUN (or let out of the pending queue), in the arena: on its way. */
 void lmn_dataplane_handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now);
+
+/* A LISP packet received on UDP 4341 (data: its UDP payload) from `from` to our `to`. */
+void lmn_dataplane_handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from,
+                                   const guint8 *to, const guint8 *data, gsize len, gint64 now);
+
+/* dataplane-rx.c */
+gboolean lmn_dataplane_on_udp_readable (gint fd, GIOCondition condition, gpointer user_data);
+/* A decapsulated packet on its way into the TUN: written, or kept for the batch's
+ * coalescing (valid until the batch ends). */
+void lmn_dataplane_deliver (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip);
 
 /* dataplane-tx.c */
 /* Sends the batch. */

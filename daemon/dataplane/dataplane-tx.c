@@ -154,6 +154,21 @@ send_one_by_one (LmnDataplane *dp, const TxRun *run, int saved)
     }
 }
 
+/* UDP GSO needs UDP checksums: the kernel refuses it (EINVAL) on a socket that sends
+ * zero checksums (SO_NO_CHECK, as RFC 9300 lets an ITR do over IPv4, and as the uplinks'
+ * sockets are opened). TRUE when fd had them off and has them on now; the checksum is then
+ * the NIC's work (or nobody's, on a veth). */
+static gboolean
+enable_checksums (int fd)
+{
+  int off = 0, zero = 0;
+  socklen_t len = sizeof off;
+
+  if (getsockopt (fd, SOL_SOCKET, SO_NO_CHECK, &off, &len) < 0 || !off)
+    return FALSE;
+  return setsockopt (fd, SOL_SOCKET, SO_NO_CHECK, &zero, sizeof zero) == 0;
+}
+
 /* Sends messages [start, end) of one socket; a refused message is counted (or, a GSO one,
  * retried packet by packet) and the rest tried again. */
 static void
@@ -169,6 +184,8 @@ send_runs (LmnDataplane *dp, struct mmsghdr *msgs, const TxRun *runs, guint star
       start += (guint) MAX (sent, 0);
       if (start >= end)
         break;
+      if (runs[start].count > 1 && saved == EINVAL && enable_checksums (dp->tx[runs[start].first].fd))
+        continue;
       if (runs[start].count > 1)
         send_one_by_one (dp, &runs[start], saved);
       else

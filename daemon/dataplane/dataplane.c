@@ -397,13 +397,12 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
     }
 }
 
-static void
-handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint8 *to,
+void
+lmn_dataplane_handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint8 *to,
                 const guint8 *data, gsize len, gint64 now)
 {
   LispDataHeader h;
   LmnInnerPacket ip;
-  struct iovec iov;
 
   if (!lmn_local_rlocs_is_ours (dp->rlocs, family, to))
     {
@@ -447,15 +446,7 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
   if (h.lsb_enabled)
     apply_status_bits (dp, &ip, family, from, h.lsb, h.iid_present ? 8 : 32, now);
   lmn_peer_table_note (dp->peers, family, from, now);
-  iov.iov_base = (void *) (data + LISP_DATA_HEADER_SIZE);
-  iov.iov_len = ip.length;
-  if (!lmn_tun_writev (dp->tun, &iov, 1, NULL))
-    {
-      lmn_dataplane_drop (dp, LMN_DROP_TUN_WRITE_FAILED, &ip);
-      return;
-    }
-  dp->counters.rx_packets++;
-  dp->counters.rx_bytes += ip.length;
+  lmn_dataplane_deliver (dp, data + LISP_DATA_HEADER_SIZE, &ip);
   if (G_UNLIKELY (dp->debug))
     {
       char s[LMN_IP_TEXT_MAX], d[LMN_IP_TEXT_MAX];
@@ -463,48 +454,6 @@ handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint
       g_debug ("decap %s -> %s", lmn_ip_bytes_to_text (ip.family, ip.src, s),
                lmn_ip_bytes_to_text (ip.family, ip.dst, d));
     }
-}
-
-static gboolean
-on_udp_readable (gint fd, GIOCondition condition, gpointer user_data)
-{
-  DataSocket *sock = user_data;
-  LmnDataplane *dp = sock->dp;
-  struct mmsghdr msgs[UDP_BATCH];
-  struct iovec iovs[UDP_BATCH];
-  LmnPktinfoBuffer cmsgs[UDP_BATCH];
-  struct sockaddr_storage froms[UDP_BATCH];
-  gint64 now = g_get_monotonic_time ();
-  int n;
-
-  memset (msgs, 0, sizeof msgs);
-  for (guint i = 0; i < UDP_BATCH; i++)
-    {
-      iovs[i].iov_base = dp->udp_bufs + (gsize) i * PACKET_MAX;
-      iovs[i].iov_len = PACKET_MAX;
-      msgs[i].msg_hdr.msg_iov = &iovs[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-      msgs[i].msg_hdr.msg_control = cmsgs[i].buf;
-      msgs[i].msg_hdr.msg_controllen = sizeof cmsgs[i].buf;
-      msgs[i].msg_hdr.msg_name = &froms[i];
-      msgs[i].msg_hdr.msg_namelen = sizeof froms[i];
-    }
-  n = recvmmsg (fd, msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
-  for (int i = 0; i < n; i++)
-    {
-      LmnIp from, to;
-
-      if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0 ||
-          !lmn_pktinfo_destination (&msgs[i].msg_hdr, sock->family, &to) ||
-          !lmn_ip_from_sockaddr ((struct sockaddr *) &froms[i], &from, NULL))
-        {
-          lmn_dataplane_drop (dp, LMN_DROP_MALFORMED_OUTER, NULL);
-          continue;
-        }
-      handle_inbound (dp, sock->family, from.addr, to.addr, iovs[i].iov_base, msgs[i].msg_len,
-                      now);
-    }
-  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -522,6 +471,7 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
                    LmnLocalRlocs *rlocs, GError **error)
 {
   g_autoptr(LmnDataplane) dp = g_new0 (LmnDataplane, 1);
+  GError *gro_error = NULL;
 
   dp->tun = tun;
   dp->mode = config->mode;
@@ -535,6 +485,8 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
   dp->tun_arena = g_malloc (TUN_ARENA);
   dp->tx = g_new (TxPacket, TX_MAX);
   dp->udp_gso = lmn_tun_has_offload (tun);
+  if (lmn_tun_has_offload (tun))
+    dp->gro = lmn_gro_new ();
   dp->pending = lmn_pending_queue_new (config->queue_length, PENDING_TOTAL);
   dp->peers = lmn_peer_table_new (PEERS_MAX);
   for (guint i = 0; i < 2; i++)
@@ -544,7 +496,10 @@ lmn_dataplane_new (const LmnConfig *config, LmnTun *tun, LispMapCache *cache,
       sock->dp = dp;
       if (!open_data_socket (sock, i == 0 ? 4 : 6, error))
         return NULL;
-      sock->watch = g_unix_fd_add (sock->fd, G_IO_IN, on_udp_readable, sock);
+      if (dp->gro != NULL && !lmn_data_socket_enable_gro (sock->fd, &gro_error))
+        g_message ("IPv%u %s: receiving one datagram per packet", sock->family, gro_error->message);
+      g_clear_error (&gro_error);
+      sock->watch = g_unix_fd_add (sock->fd, G_IO_IN, lmn_dataplane_on_udp_readable, sock);
     }
   dp->tun_watch = g_unix_fd_add (lmn_tun_fd (tun), G_IO_IN, on_tun_readable, dp);
   return g_steal_pointer (&dp);
@@ -570,6 +525,7 @@ lmn_dataplane_free (LmnDataplane *dp)
   g_free (dp->udp_bufs);
   g_free (dp->tun_arena);
   g_free (dp->tx);
+  g_clear_pointer (&dp->gro, lmn_gro_free);
   g_free (dp);
 }
 

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 typedef struct _LmnTun LmnTun;
 
-#define LMN_TUN_IOV_MAX 16 /* pieces of one packet written */
+#define LMN_TUN_IOV_MAX 72 /* pieces of one packet written */
 
 /* Creates (or attaches to) the TUN called name, non-blocking, not yet up; with offloads
  * unless lmn_tun_offload_wanted says otherwise. */
