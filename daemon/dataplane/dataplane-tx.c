@@ -184,7 +184,8 @@ send_runs (LmnDataplane *dp, struct mmsghdr *msgs, const TxRun *runs, guint star
       start += (guint) MAX (sent, 0);
       if (start >= end)
         break;
-      if (runs[start].count > 1 && saved == EINVAL && enable_checksums (dp->tx[runs[start].first].fd))
+      if (runs[start].count > 1 && saved == EINVAL &&
+          enable_checksums (dp->tx[runs[start].first].fd))
         continue;
       if (runs[start].count > 1)
         send_one_by_one (dp, &runs[start], saved);

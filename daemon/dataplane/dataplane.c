@@ -399,7 +399,7 @@ apply_status_bits (LmnDataplane *dp, const LmnInnerPacket *ip, guint8 family, co
 
 void
 lmn_dataplane_handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from, const guint8 *to,
-                const guint8 *data, gsize len, gint64 now)
+                              const guint8 *data, gsize len, gint64 now)
 {
   LispDataHeader h;
   LmnInnerPacket ip;

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
+#define TCP_PSH  0x08
+#define TCP_ACK  0x10
 #define OPEN_MAX 32 /* flows with a super-packet open at once */
 
 /* What a packet that may be coalesced looks like. */
@@ -75,8 +75,7 @@ static guint32
 pseudo_sum (guint8 family, const guint8 *packet, gsize tcp_len)
 {
   guint8 tail[4] = { 0, 0, 0, 6 };
-  guint32 sum = lisp_checksum_add (0, family == 4 ? packet + 12 : packet + 8,
-                                   family == 4 ? 8 : 32);
+  guint32 sum = lisp_checksum_add (0, family == 4 ? packet + 12 : packet + 8, family == 4 ? 8 : 32);
 
   return lisp_checksum_add (sum + (guint32) tcp_len, tail, 4);
 }
@@ -116,8 +115,8 @@ view_packet (const guint8 *p, gsize len, TcpView *v)
   v->seq = lisp_load_u32 (tcp + 4);
   v->psh = (tcp[13] & TCP_PSH) != 0;
   /* The kernel takes a partial checksum on trust: check the one we have. */
-  return lisp_checksum_finish (lmn_checksum_add_fast (pseudo_sum (v->family, p, len - v->l4),
-                                                      tcp, len - v->l4)) == 0;
+  return lisp_checksum_finish (
+           lmn_checksum_add_fast (pseudo_sum (v->family, p, len - v->l4), tcp, len - v->l4)) == 0;
 }
 
 /* Same flow: addresses and ports. */

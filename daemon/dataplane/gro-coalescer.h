@@ -20,9 +20,9 @@
 
 G_BEGIN_DECLS
 
-#define LMN_GRO_PACKETS  1024 /* packets in one batch */
-#define LMN_GRO_SEGMENTS 64   /* segments in one super-packet */
-#define LMN_GRO_IOV_MAX  (LMN_GRO_SEGMENTS + 1)
+#define LMN_GRO_PACKETS    1024 /* packets in one batch */
+#define LMN_GRO_SEGMENTS   64   /* segments in one super-packet */
+#define LMN_GRO_IOV_MAX    (LMN_GRO_SEGMENTS + 1)
 #define LMN_GRO_HEADER_MAX 120
 
 typedef struct _LmnGro LmnGro;
@@ -38,8 +38,8 @@ guint lmn_gro_n_outputs (const LmnGro *gro);
  * bytes, for a super-packet; at most LMN_GRO_IOV_MAX), the packets it stands for and
  * their lengths added up.
  * Returns the number of pieces. */
-guint lmn_gro_output (const LmnGro *gro, guint i, LmnVnetHdr *vnet, guint8 *hdr,
-                      struct iovec *iov, guint *n_packets, gsize *bytes);
+guint lmn_gro_output (const LmnGro *gro, guint i, LmnVnetHdr *vnet, guint8 *hdr, struct iovec *iov,
+                      guint *n_packets, gsize *bytes);
 /* Forgets every packet, for the next batch. */
 void lmn_gro_reset (LmnGro *gro);
 

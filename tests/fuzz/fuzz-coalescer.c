@@ -53,15 +53,18 @@ static guint
 add_segments (LmnGro *gro, const guint8 *data, gsize size, guint8 *bufs)
 {
   gboolean v4 = (data[0] >> 4) == 4;
-  LmnVnetHdr h = { LMN_VNET_F_NEEDS_CSUM, v4 ? LMN_VNET_GSO_TCPV4 : LMN_VNET_GSO_TCPV6, 0,
-                   (guint16) (1 + data[size - 1] * 8), (guint16) (v4 ? (data[0] & 0x0f) * 4 : 40),
+  LmnVnetHdr h = { LMN_VNET_F_NEEDS_CSUM,
+                   v4 ? LMN_VNET_GSO_TCPV4 : LMN_VNET_GSO_TCPV6,
+                   0,
+                   (guint16) (1 + data[size - 1] * 8),
+                   (guint16) (v4 ? (data[0] & 0x0f) * 4 : 40),
                    16 };
   LmnTcpSegmenter s;
   const char *why;
   guint added = 0;
 
-  if (!lmn_vnet_hdr_check (&h, data, size, &why) || !lmn_tcp_segmenter_init (&s, &h, data, size,
-                                                                             &why))
+  if (!lmn_vnet_hdr_check (&h, data, size, &why) ||
+      !lmn_tcp_segmenter_init (&s, &h, data, size, &why))
     return 0;
   for (guint i = 0; i < s.n; i++)
     {

@@ -43,7 +43,8 @@ segments (guint8 family, guint16 port, gsize payload, Packet *out, guint8 *super
   gsize l4 = family == 4 ? 20 : 40, hl = l4 + 32, len = hl + payload;
   guint8 *tcp = super + l4;
   LmnVnetHdr h = { LMN_VNET_F_NEEDS_CSUM, family == 4 ? LMN_VNET_GSO_TCPV4 : LMN_VNET_GSO_TCPV6,
-                   (guint16) hl, MSS, (guint16) l4, 16 };
+                   (guint16) hl,          MSS,
+                   (guint16) l4,          16 };
   LmnTcpSegmenter s;
   const char *why;
 
@@ -52,8 +53,27 @@ segments (guint8 family, guint16 port, gsize payload, Packet *out, guint8 *super
     {
       guint16 c;
 
-      memcpy (super, (guint8[]) { 0x45, 0, (guint8) (len >> 8), (guint8) len, 0x77, 0, 0x40, 0,
-                                  63, 6, 0, 0, 192, 0, 2, 1, 198, 51, 100, 2 }, 20);
+      memcpy (super, (guint8[]) { 0x45,
+                                  0,
+                                  (guint8) (len >> 8),
+                                  (guint8) len,
+                                  0x77,
+                                  0,
+                                  0x40,
+                                  0,
+                                  63,
+                                  6,
+                                  0,
+                                  0,
+                                  192,
+                                  0,
+                                  2,
+                                  1,
+                                  198,
+                                  51,
+                                  100,
+                                  2 },
+              20);
       c = lisp_checksum_finish (lisp_checksum_add (0, super, 20));
       super[10] = (guint8) (c >> 8), super[11] = (guint8) c;
     }
@@ -174,7 +194,8 @@ test_interleaved (void)
   static guint8 super[20000];
   g_autoptr(LmnGro) gro = lmn_gro_new ();
   gsize len;
-  guint na = segments (4, 1, 3 * MSS, a, super, &len), nb = segments (4, 2, 3 * MSS, b, super, &len);
+  guint na = segments (4, 1, 3 * MSS, a, super, &len),
+        nb = segments (4, 2, 3 * MSS, b, super, &len);
 
   g_assert_cmpuint (na, ==, 3);
   for (guint i = 0; i < na; i++)
@@ -216,8 +237,8 @@ test_enders (void)
   static Packet a[8];
   static guint8 super[20000], copy[2000];
   g_autoptr(LmnGro) gro = lmn_gro_new ();
-  static const guint8 udp[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 192, 0, 2, 1,
-                                  198, 51, 100, 2, 0, 53, 0, 53, 0, 8, 0, 0 };
+  static const guint8 udp[28] = { 0x45, 0, 0,   28, 0,   0, 0, 0,  64, 17, 0, 0, 192, 0,
+                                  2,    1, 198, 51, 100, 2, 0, 53, 0,  53, 0, 8, 0,   0 };
   gsize len;
 
   segments (4, 1, 6 * MSS - 10, a, super, &len); /* the last is short, with PSH */
