@@ -55,6 +55,10 @@ typedef struct {
   LmnPktinfoBuffer control;
 } TxPacket;
 
+/* dataplane-tx.c: the messages of one flush. */
+typedef struct _LmnTxScratch LmnTxScratch;
+void lmn_tx_scratch_free (LmnTxScratch *scratch);
+
 typedef struct {
   LmnDataplane *dp;
   int fd;
@@ -93,6 +97,7 @@ struct _LmnDataplane {
   guint8 *tun_arena; /* TUN_ARENA bytes: the inner packets of the batch */
   gsize arena_used;
   TxPacket *tx; /* TX_MAX */
+  LmnTxScratch *tx_scratch;   /* dataplane-tx.c */
   guint n_tx;
   gboolean udp_gso;           /* send runs of equal segments as one UDP GSO message */
   const LmnTcpSegmenter *gso; /* the super-packet being handled, NULL for a packet */

@@ -32,6 +32,20 @@ typedef struct {
   guint count;
 } TxRun;
 
+/* The messages of one flush, kept with the data plane (not on the stack: they are large). */
+struct _LmnTxScratch {
+  struct mmsghdr msgs[TX_MAX];
+  struct iovec iovs[TX_MAX * 3];
+  TxControl controls[TX_MAX];
+  TxRun runs[TX_MAX];
+};
+
+void
+lmn_tx_scratch_free (LmnTxScratch *scratch)
+{
+  g_free (scratch);
+}
+
 void
 lmn_dataplane_make_room (LmnDataplane *dp)
 {
@@ -198,17 +212,21 @@ send_runs (LmnDataplane *dp, struct mmsghdr *msgs, const TxRun *runs, guint star
 void
 lmn_dataplane_flush_tx (LmnDataplane *dp)
 {
-  static struct mmsghdr msgs[TX_MAX];
-  static struct iovec iovs[TX_MAX * 3];
-  static TxControl controls[TX_MAX];
-  static TxRun runs[TX_MAX];
+  struct mmsghdr *msgs;
+  TxRun *runs;
   guint n_msgs = 0, n_iov = 0, start = 0;
+
+  if (dp->tx_scratch == NULL)
+    dp->tx_scratch = g_new (LmnTxScratch, 1);
+  msgs = dp->tx_scratch->msgs;
+  runs = dp->tx_scratch->runs;
 
   for (guint i = 0; i < dp->n_tx; i += runs[n_msgs++].count)
     {
       runs[n_msgs].first = i;
       runs[n_msgs].count = gso_run (dp, i);
-      build_message (dp, &runs[n_msgs], &msgs[n_msgs].msg_hdr, iovs + n_iov, &controls[n_msgs]);
+      build_message (dp, &runs[n_msgs], &msgs[n_msgs].msg_hdr, dp->tx_scratch->iovs + n_iov,
+                     &dp->tx_scratch->controls[n_msgs]);
       n_iov += (guint) msgs[n_msgs].msg_hdr.msg_iovlen;
     }
   while (start < n_msgs)

@@ -525,6 +525,7 @@ lmn_dataplane_free (LmnDataplane *dp)
   g_free (dp->udp_bufs);
   g_free (dp->tun_arena);
   g_free (dp->tx);
+  g_clear_pointer (&dp->tx_scratch, lmn_tx_scratch_free);
   g_clear_pointer (&dp->gro, lmn_gro_free);
   g_free (dp);
 }
