@@ -97,7 +97,7 @@ struct _LmnDataplane {
   guint8 *tun_arena; /* TUN_ARENA bytes: the inner packets of the batch */
   gsize arena_used;
   TxPacket *tx; /* TX_MAX */
-  LmnTxScratch *tx_scratch;   /* dataplane-tx.c */
+  LmnTxScratch *tx_scratch; /* dataplane-tx.c */
   guint n_tx;
   gboolean udp_gso;           /* send runs of equal segments as one UDP GSO message */
   const LmnTcpSegmenter *gso; /* the super-packet being handled, NULL for a packet */
