@@ -96,8 +96,9 @@ struct _LmnDataplane {
 
   guint8 *tun_arena; /* TUN_ARENA bytes: the inner packets of the batch */
   gsize arena_used;
-  TxPacket *tx; /* TX_MAX */
-  LmnTxScratch *tx_scratch; /* dataplane-tx.c */
+  /* TX_MAX packets; the messages of a flush (dataplane-tx.c) */
+  TxPacket *tx;
+  LmnTxScratch *tx_scratch;
   guint n_tx;
   gboolean udp_gso;           /* send runs of equal segments as one UDP GSO message */
   const LmnTcpSegmenter *gso; /* the super-packet being handled, NULL for a packet */
