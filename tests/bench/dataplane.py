@@ -116,6 +116,9 @@ class Bench:
             if self.args.txqueuelen:
                 for d in self.daemons:
                     self.t.run(d.ns, ["ip", "link", "set", d.tun, "txqueuelen", str(self.args.txqueuelen)])
+            if self.args.qdisc:
+                for d in self.daemons:
+                    self.t.run(d.ns, ["tc", "qdisc", "replace", "dev", d.tun, "root", self.args.qdisc])
         # warm up neighbour caches and the first-packet path
         if not lt.ping_ok(self.t, lt.MN, self.c_addr, self.eid):
             sys.exit(f"dataplane bench: no path from {self.eid} to {self.c_addr} with {config}")
@@ -266,6 +269,7 @@ def main():
     ap.add_argument("--family", type=int, choices=[4, 6], default=4, help="EID family")
     ap.add_argument("--txqueuelen", type=int, default=0,
                     help="set the TUNs' transmit queue length (0: leave the kernel default)")
+    ap.add_argument("--qdisc", help="replace the TUNs' root qdisc (e.g. fq_codel)")
     ap.add_argument("--baseline-only", action="store_true",
                     help="plain routing only (no lispmnd needed)")
     ap.add_argument("--rtr", nargs="?", const="host", choices=["host", "xtr"],
