@@ -67,10 +67,12 @@ def nstat(t, ns):
 
 class OffloadPath(fixtures.TestCase):
     OFFLOAD = True
-    # Retransmitted share of a full-speed transfer's segments that counts as a storm. One
-    # packet per read, the fallback overflows the TUN's queue (each drop a retransmit: the
-    # shape the offloads replace), so it is allowed more.
-    STORM = 0.05
+    # Retransmitted share of a full-speed transfer's segments that counts as a storm. A
+    # transfer this short is mostly slow start, whose overshoot of the (deliberately small,
+    # dataplane.c: RCVBUF_BYTES) receive queue costs a few percent on a loaded machine. One
+    # packet per read, the fallback also overflows the TUN's queue (each drop a retransmit:
+    # the shape the offloads replace), so it is allowed more.
+    STORM = 0.10
 
     def workdir_name(self):
         return self.id().split(".", 1)[-1]
