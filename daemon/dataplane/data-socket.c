@@ -53,6 +53,36 @@ lmn_data_socket_open (guint8 family, int rcvbuf, GError **error)
   return fd;
 }
 
+gboolean
+lmn_data_socket_enable_gro (int fd, GError **error)
+{
+  int one = 1;
+
+  if (setsockopt (fd, IPPROTO_UDP, UDP_GRO, &one, sizeof one) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "UDP GRO refused: %s",
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gsize
+lmn_data_socket_gro_size (struct msghdr *msg)
+{
+  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c != NULL; c = CMSG_NXTHDR (msg, c))
+    if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == UDP_GRO)
+      {
+        int size;
+
+        memcpy (&size, CMSG_DATA (c), sizeof size);
+        return size > 0 ? (gsize) size : 0;
+      }
+  return 0;
+}
+
 void
 lmn_data_socket_set_source (struct msghdr *msg, LmnPktinfoBuffer *control, guint8 family,
                             const guint8 *addr, int ifindex)

@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 /* A non-blocking socket bound to (wildcard, 4341) that reports each datagram's destination;
  * -1 with an error naming the port (and a likely cause) when it cannot be opened. */
 int lmn_data_socket_open (guint8 family, int rcvbuf, GError **error);
+/* Asks the kernel to hand over runs of datagrams of one flow as one (UDP_GRO): each
+ * received message then says its segment size (lmn_data_socket_gro_size). */
+gboolean lmn_data_socket_enable_gro (int fd, GError **error);
+/* The segment size of a received message, 0 when it is one datagram. */
+gsize lmn_data_socket_gro_size (struct msghdr *msg);
 /* Makes msg, when sent, leave from addr (of family) by the interface ifindex, with control
  * as its control buffer. */
 void lmn_data_socket_set_source (struct msghdr *msg, LmnPktinfoBuffer *control, guint8 family,

@@ -54,8 +54,7 @@ on_pending_packet (const guint8 *packet, gsize len, gpointer user_data)
   guint8 *buf;
   LmnInnerPacket ip;
 
-  if (TUN_ARENA - dp->arena_used < PACKET_MAX || dp->n_tx == TUN_BATCH)
-    lmn_dataplane_flush_tx (dp);
+  lmn_dataplane_make_room (dp);
   buf = dp->tun_arena + dp->arena_used;
   memcpy (buf, packet, len);
   dp->arena_used += (len + 7) & ~(gsize) 7;

@@ -6,14 +6,21 @@
  *   dataplane-transit.c  an RTR's nodes behind NAT (lmn_dataplane_set_transit_hooks);
  *   dataplane-control.c  NAT traversal for a node: control messages arriving on UDP 4341
  *                        handed to the control plane, and sending from the data port;
- *   dataplane-source.c   who may send us a decapsulated packet (martians, strict check). */
+ *   dataplane-source.c   who may send us a decapsulated packet (martians, strict check);
+
+ *   dataplane-tx.c       sending the batch: sendmmsg, UDP GSO for runs of equal segments;
+ *   dataplane-offload.c  the TUN's super-packets: read, checked, segmented;
+ *   dataplane-rx.c       receiving on UDP 4341 (UDP GRO) and writing into the TUN,
+ *                        re-coalesced. */
 #pragma once
 
 #include "dataplane.h"
 
+#include "gro-coalescer.h"
 #include "inner-packet.h"
 #include "peer-table.h"
 #include "pending-queue.h"
+#include "tcp-segmenter.h"
 #include "udp-pktinfo.h"
 #include "wire-data.h"
 
@@ -24,16 +31,22 @@ G_BEGIN_DECLS
 
 #define PACKET_MAX 65536            /* a TUN read or a UDP datagram, whatever the MTU */
 #define TUN_BATCH  64               /* packets read from the TUN per wake-up */
-#define TUN_ARENA  (4 * PACKET_MAX) /* packets of one batch stay here until sent */
+#define TUN_ARENA  (8 * PACKET_MAX) /* packets of one batch stay here until sent */
+#define TX_MAX     512              /* segments waiting in the batch */
 #define UDP_BATCH  16               /* datagrams per recvmmsg */
 
 /* One encapsulated packet waiting in the batch: its header, the inner packet (in the
- * arena) and where it goes. The batch is sent with one sendmmsg per run of packets that
- * leave from the same socket; UDP GSO (UDP_SEGMENT) slots in at the same place. */
+ * arena; a segment of a super-packet has its own IP and TCP headers here and its payload
+ * in the arena) and where it goes. The batch is sent with one sendmmsg per run of packets
+ * that leave from the same socket; equal-sized packets to the same place go as one UDP GSO
+ * message (dataplane-tx.c). */
 typedef struct {
   int fd;
   guint8 header[LISP_DATA_HEADER_SIZE];
-  struct iovec iov[2];
+  guint8 inner_header[LMN_SEGMENT_HEADER_MAX];
+  struct iovec iov[3];
+  guint n_iov;
+  gboolean gso_ok; /* fits the uplink's MTU: may go in a UDP GSO message */
   struct sockaddr_storage to;
   socklen_t to_len;
   gsize inner_len;
@@ -43,6 +56,10 @@ typedef struct {
   int src_ifindex;
   LmnPktinfoBuffer control;
 } TxPacket;
+
+/* dataplane-tx.c: the messages of one flush. */
+typedef struct _LmnTxScratch LmnTxScratch;
+void lmn_tx_scratch_free (LmnTxScratch *scratch);
 
 typedef struct {
   LmnDataplane *dp;
@@ -83,8 +100,13 @@ struct _LmnDataplane {
 
   guint8 *tun_arena; /* TUN_ARENA bytes: the inner packets of the batch */
   gsize arena_used;
-  TxPacket tx[TUN_BATCH];
+  /* TX_MAX packets; the messages of a flush (dataplane-tx.c) */
+  TxPacket *tx;
+  LmnTxScratch *tx_scratch;
   guint n_tx;
+  gboolean udp_gso;           /* send runs of equal segments as one UDP GSO message */
+  const LmnTcpSegmenter *gso; /* the super-packet being handled, NULL for a packet */
+  LmnGro *gro;                /* a TUN with offloads: the receive batch, re-coalesced */
   guint8 *udp_bufs;        /* UDP_BATCH x PACKET_MAX */
   LmnTransitHooks transit; /* an RTR's (zeros: none) */
 };
@@ -105,8 +127,32 @@ void lmn_dataplane_send_unmapped (LmnDataplane *dp, const guint8 *packet, const 
                                   guint32 hash, gint64 now);
 /* A packet from the TUN (or let out of the pending queue), in the arena: on its way. */
 void lmn_dataplane_handle_outbound (LmnDataplane *dp, const guint8 *packet, gsize len, gint64 now);
+
+/* A LISP packet received on UDP 4341 (data: its UDP payload) from `from` to our `to`. */
+void lmn_dataplane_handle_inbound (LmnDataplane *dp, guint8 family, const guint8 *from,
+                                   const guint8 *to, const guint8 *data, gsize len, gint64 now);
+
+/* dataplane-rx.c */
+gboolean lmn_dataplane_on_udp_readable (gint fd, GIOCondition condition, gpointer user_data);
+/* A decapsulated packet on its way into the TUN: written, or kept for the batch's
+ * coalescing (valid until the batch ends). */
+void lmn_dataplane_deliver (LmnDataplane *dp, const guint8 *packet, const LmnInnerPacket *ip);
+
+/* dataplane-tx.c */
 /* Sends the batch. */
 void lmn_dataplane_flush_tx (LmnDataplane *dp);
+/* Sends the batch if it has no room left for one more packet or super-packet. */
+void lmn_dataplane_make_room (LmnDataplane *dp);
+
+/* dataplane-offload.c */
+/* Reads the TUN until empty (at most TUN_BATCH packets), super-packets included. */
+void lmn_dataplane_read_tun (LmnDataplane *dp, gint64 now);
+/* A super-packet that cannot take the fast path (it waits for a mapping, goes through the
+ * RTR's hooks): its segments as whole packets, each handled on its own. */
+void lmn_dataplane_outbound_segments (LmnDataplane *dp, gint64 now);
+/* The segments of dp->gso into the batch, each a copy of first (filled in but for its
+ * packet) with its own headers and payload. */
+void lmn_dataplane_queue_segments (LmnDataplane *dp, TxPacket *first);
 
 /* dataplane-pending.c: a miss waits for the resolver when there is one, else goes to the
  * proxy-ETRs or gets an ICMP unreachable at once. */

@@ -22,7 +22,9 @@ random ports; up2 is down) and the two configurations are:
              C -> X -> R (the proxy's TUN) -> RTR -> N -> MN;
            xtr: behind X's lispmnd (an xTR registered with the same map-server):
              MN -> N -> RTR -> (re-encapsulated) X -> C, and C -> X -> RTR -> N -> MN
-For each case it prints the median throughput, the median of the per-repetition ratios
+Each repetition also measures the RTT (ping from MN's EID to C, median): idle, and under the
+1-stream upload (a ping every 20 ms beside it): what the tunnel adds, and what its queues
+add under load. For each case it prints the median throughput, the median of the per-repetition ratios
 LISP / plain (the machine is shared and noisy: ratios within a repetition are what to
 compare), the TX drops on the TUNs (each becomes a TCP retransmit) and the daemons' CPU
 seconds (utime + stime from /proc/PID/stat) per Gbit moved.
@@ -114,6 +116,9 @@ class Bench:
             if self.args.txqueuelen:
                 for d in self.daemons:
                     self.t.run(d.ns, ["ip", "link", "set", d.tun, "txqueuelen", str(self.args.txqueuelen)])
+            if self.args.qdisc:
+                for d in self.daemons:
+                    self.t.run(d.ns, ["tc", "qdisc", "replace", "dev", d.tun, "root", self.args.qdisc])
         # warm up neighbour caches and the first-packet path
         if not lt.ping_ok(self.t, lt.MN, self.c_addr, self.eid):
             sys.exit(f"dataplane bench: no path from {self.eid} to {self.c_addr} with {config}")
@@ -163,17 +168,48 @@ class Bench:
         received = result["end"]["sum_received"]
         return received["bits_per_second"] / 1e9, received["bytes"] * 8 / 1e9
 
+    def ping_cmd(self, count, interval):
+        return ["ping", "-n", "-c", str(count), "-i", str(interval), "-W", "1", "-I", self.eid,
+                self.c_addr]
+
+    @staticmethod
+    def median_rtt(text):
+        """The median of ping's time=... values, in ms (None when no reply came)."""
+        times = [float(w.split("=")[1]) for w in text.split() if w.startswith("time=")]
+        return statistics.median(times) if times else None
+
+    def idle_rtt(self):
+        return self.median_rtt(self.t.run(lt.MN, self.ping_cmd(50, 0.01), check=False,
+                                          timeout=30).stdout)
+
+    def loaded(self, case):
+        """Runs case with a ping beside it; returns (Gbit/s, Gbit, median RTT in ms)."""
+        count = self.args.seconds * 50
+        ping = self.t.popen(lt.MN, self.ping_cmd(count, 0.02),
+                            os.path.join(self.dir, f"ping-loaded-{self.port}.log"))
+        gbps, gbit = self.iperf(*case)
+        ping.stop()
+        return gbps, gbit, self.median_rtt(ping.log(tail=1 << 24))
+
     def run(self):
         configs = ["plain"] if self.args.baseline_only else ["plain", lisp_config(self.args)]
         # results[config][case] = list of dicts per repetition
         results = {c: {case: [] for case in CASES} for c in configs}
+        for c in configs:
+            results[c]["rtt"] = []
         for rep in range(self.args.reps):
             order = configs if rep % 2 == 0 else configs[::-1]
             for config in order:
                 self.setup(config)
+                idle = self.idle_rtt()
                 for case in CASES:
                     drops0, cpu0 = (self.tun_tx_dropped(), self.cpu()) if self.daemons else (0, [])
-                    gbps, gbit = self.iperf(*case)
+                    if case == ("up", 1):
+                        gbps, gbit, loaded = self.loaded(case)
+                        results[config]["rtt"].append((idle, loaded))
+                        print(f"rep {rep + 1} {config:8} RTT idle {idle} ms, under upload {loaded} ms")
+                    else:
+                        gbps, gbit = self.iperf(*case)
                     row = {"gbps": gbps, "gbit": gbit}
                     if self.daemons:
                         row["tun_tx_dropped"] = self.tun_tx_dropped() - drops0
@@ -217,6 +253,13 @@ def report(results, args):
             line += "".join(f" {statistics.median(r['cpu'][i] / r['gbit'] for r in rows):14.3f}"
                             for i in range(len(cpu_names)))
         print(line)
+    print()
+    print("RTT, ping from the EID, ms (median of medians): idle, under a 1-stream upload")
+    for config, res in results.items():
+        idle = [i for i, _ in res["rtt"] if i is not None]
+        loaded = [x for _, x in res["rtt"] if x is not None]
+        med = lambda v: f"{statistics.median(v):.3f}" if v else "-"  # noqa: E731
+        print(f"{config:14} idle {med(idle):>8}   loaded {med(loaded):>8}")
 
 
 def main():
@@ -226,6 +269,7 @@ def main():
     ap.add_argument("--family", type=int, choices=[4, 6], default=4, help="EID family")
     ap.add_argument("--txqueuelen", type=int, default=0,
                     help="set the TUNs' transmit queue length (0: leave the kernel default)")
+    ap.add_argument("--qdisc", help="replace the TUNs' root qdisc (e.g. fq_codel)")
     ap.add_argument("--baseline-only", action="store_true",
                     help="plain routing only (no lispmnd needed)")
     ap.add_argument("--rtr", nargs="?", const="host", choices=["host", "xtr"],

@@ -267,6 +267,35 @@ test_no_tun_device (void)
   g_test_trap_assert_stderr ("cannot open /dev/net/tun: *is the tun module loaded?*");
 }
 
+/* Offloads by default on a kernel that has them (this one: 6.x); off when asked, which
+ * LISPMN_OFFLOAD=off in the environment does for lmn_tun_open. */
+static void
+test_offloads (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LmnTun) tun = lmn_tun_open ("lmntun3", &error);
+  g_autoptr(LmnTun) plain = lmn_tun_open_full ("lmntun4", FALSE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (lmn_tun_has_offload (tun));
+  g_assert_false (lmn_tun_has_offload (plain));
+  g_assert_true (lmn_tun_offload_wanted ());
+  g_setenv ("LISPMN_OFFLOAD", "off", TRUE);
+  g_assert_false (lmn_tun_offload_wanted ());
+  g_unsetenv ("LISPMN_OFFLOAD");
+}
+
+/* The packets both ways again through a TUN without offloads: the fallback path. */
+static void
+test_without_offloads (gconstpointer data)
+{
+  GTestFunc func = (GTestFunc) data;
+
+  g_setenv ("LISPMN_OFFLOAD", "off", TRUE);
+  func ();
+  g_unsetenv ("LISPMN_OFFLOAD");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +306,11 @@ main (int argc, char **argv)
   g_test_add_func ("/tun/open", test_open);
   g_test_add_func ("/tun/writev-icmp-echo", test_writev_icmp_echo);
   g_test_add_func ("/tun/read-udp", test_read_udp);
+  g_test_add_func ("/tun/offloads", test_offloads);
+  g_test_add_data_func ("/tun/no-offload/writev-icmp-echo", (gconstpointer) test_writev_icmp_echo,
+                        test_without_offloads);
+  g_test_add_data_func ("/tun/no-offload/read-udp", (gconstpointer) test_read_udp,
+                        test_without_offloads);
   g_test_add_func ("/tun/no-tun-device", test_no_tun_device);
   return g_test_run ();
 }
