@@ -11,7 +11,7 @@
 #                  the same code the other stages run every integration test on)
 #      sanitizers  -Db_sanitize=address,undefined, any report fails    meson test --no-suite system
 #      fuzz        CC=clang -Dfuzzing=true + ASan/UBSan: each libFuzzer target runs
-#                  FUZZ_SECONDS (default 15) on a copy of its seed corpus; a crash fails
+#                  FUZZ_SECONDS (default 10) on a copy of its seed corpus; a crash fails
 #    --quick runs the first two only, for local iteration.
 #    The slow system tests: the roaming demo and the applet (meson suite 'system') run in
 #    the default stage only; the NetworkManager test (nm) in default and sanitizers, since
@@ -20,7 +20,7 @@
 # 3. prints a summary ending in one line "N passed, N failed" (tests that passed plus fuzz
 #    targets that ran clean; tests and stages that failed) and exits 1 if anything failed.
 #
-# Environment: FUZZ_SECONDS (default 15), JOBS (parallel build and test jobs, default 2).
+# Environment: FUZZ_SECONDS (default 10), JOBS (parallel build and test jobs, default 2).
 #
 # Before the builds, stage "style" runs tools/check-style.sh on the C lines changed since
 # STYLE_BASE (default HEAD^, the last commit); a failure counts as one failed.
@@ -37,7 +37,7 @@ for arg in "$@"; do
     *) echo "run-tests: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
-FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 JOBS=${JOBS:-2}
 START=$SECONDS
 

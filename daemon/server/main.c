@@ -486,6 +486,7 @@ server_start (Server *s, LmnServerConfig *config, GError **error)
   s->ms = lmn_map_server_new (g_steal_pointer (&config->sites));
   load_replay_state (s);
   lmn_map_server_set_notify_retry (s->ms, config->notify_retry);
+  lmn_map_server_set_answer_limits (s->ms, config->answer_rate, config->answer_total_rate);
   lmn_map_server_set_rtrs (s->ms, config->rtrs);
   lmn_map_server_set_rtr_key (s->ms, config->rtr_key);
   if (config->rtr != NULL)

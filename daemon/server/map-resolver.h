@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define LMN_MS_ANSWER_TOTAL_RATE  1000
 #define LMN_MS_ANSWER_TOTAL_BURST 2000
 #define LMN_MS_ANSWER_SOURCES     4096
+#define LMN_MS_ANSWER_RATE_MAX    1000000
 
 /* An ECM from `from` at now (seconds); the Map-Replies or the forwarded ECM are appended to
  * out. */

@@ -101,6 +101,8 @@ typedef struct _LmnMapServer LmnMapServer;
 void lmn_map_server_expect (LmnMapServer *ms, const LispPrefix *prefix, gint64 deadline);
 /* Seconds between the first retransmissions (default LMN_MS_NOTIFY_RETRY). */
 void lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds);
+/* The Map-Replies a second to one ITR-RLOC and in all (bursts of two seconds' worth). */
+void lmn_map_server_set_answer_limits (LmnMapServer *ms, guint per_requester, guint total);
 /* LmnPendingNotify* */
 const GPtrArray *lmn_map_server_pending_notifies (const LmnMapServer *ms);
 /* Drops the registrations whose time is up; returns how many. */

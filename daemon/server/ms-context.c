@@ -5,6 +5,8 @@
 
 #include "lmn-secret.h"
 #include "log-limiter.h"
+#include "map-resolver.h"
+#include "rate-limit.h"
 
 #include <stdarg.h>
 
@@ -112,6 +114,14 @@ void
 lmn_map_server_set_notify_retry (LmnMapServer *ms, guint seconds)
 {
   ms->notify_retry = CLAMP (seconds, 1, LMN_MS_NOTIFY_RETRY_MAX);
+}
+
+void
+lmn_map_server_set_answer_limits (LmnMapServer *ms, guint per_requester, guint total)
+{
+  lmn_rate_limit_free (ms->answer_limit);
+  ms->answer_limit = lmn_rate_limit_new_total (per_requester, 2 * per_requester, total, 2 * total,
+                                               LMN_MS_ANSWER_SOURCES);
 }
 
 const GPtrArray *

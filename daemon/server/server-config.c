@@ -5,6 +5,7 @@
 
 #include "interface-name.h"
 #include "keyfile-scanner.h"
+#include "map-resolver.h"
 #include "site-claims.h"
 #include "lisp-auth.h"
 #include "lisp-prefix.h"
@@ -20,7 +21,8 @@ G_DEFINE_QUARK (lmn-server-config-error-quark, lmn_server_config_error)
 /* A map-server for 100,000 users' sites, a few lines each. */
 #define MAX_FILE_SIZE (64 * 1024 * 1024)
 
-static const char *const main_keys[] = { "listen", "port", "notify-retransmit-interval", NULL };
+static const char *const main_keys[] = { "listen", "port", "notify-retransmit-interval",
+                                          "answers-per-requester", "answers-total", NULL };
 static const char *const map_server_keys[] = { "rtrs", "rtr-key", NULL };
 static const char *const rtr_keys[] = { "address", "map-servers", "ms-key", "max-unverified",
                                         NULL };
@@ -213,6 +215,25 @@ parse_address (const char *text, LmnEndpoint *out)
   return TRUE;
 }
 
+/* answers-per-requester= and answers-total=: the Map-Replies a second the map-resolver
+ * sends to one ITR-RLOC and in all. The defaults bound what a spoofer can reflect; a server
+ * for many nodes raises the total. */
+static gboolean
+get_answer_rate (const Ctx *c, const char *key, guint *out, GError **error)
+{
+  guint64 rate;
+
+  if (!has_key (c, key))
+    return TRUE;
+  if (!get_number (c, key, LMN_MS_ANSWER_RATE_MAX, &rate, error))
+    return FALSE;
+  if (rate == 0)
+    return fail (c, key, error, LMN_SERVER_CONFIG_ERROR_INVALID, "0 answers a second (1-%u)",
+                 LMN_MS_ANSWER_RATE_MAX);
+  *out = (guint) rate;
+  return TRUE;
+}
+
 static gboolean
 parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
 {
@@ -260,7 +281,8 @@ parse_main (const Ctx *c, LmnServerConfig *config, GError **error)
                      "0 seconds (1-%u)", LMN_MS_NOTIFY_RETRY_MAX);
       config->notify_retry = (guint) seconds;
     }
-  return TRUE;
+  return get_answer_rate (c, "answers-per-requester", &config->answer_rate, error) &&
+         get_answer_rate (c, "answers-total", &config->answer_total_rate, error);
 }
 
 /* A list of unicast addresses (port unset) into out; an empty list is allowed. */
@@ -707,6 +729,8 @@ lmn_server_config_load_data (const char *data, gsize len, const char *name, GErr
   config->rtrs = g_array_new (FALSE, TRUE, sizeof (LmnEndpoint));
   config->port = 4342;
   config->notify_retry = LMN_MS_NOTIFY_RETRY;
+  config->answer_rate = LMN_MS_ANSWER_RATE;
+  config->answer_total_rate = LMN_MS_ANSWER_TOTAL_RATE;
   g_array_append_val (config->listen, any4);
   g_array_append_val (config->listen, any6);
 

@@ -4,6 +4,8 @@
  *   listen=0.0.0.0;::                 # addresses of the UDP 4342 sockets (default: both)
  *   port=4342                         # for tests; LISP uses 4342
  *   notify-retransmit-interval=3      # seconds before an unsolicited Map-Notify is resent
+ *   answers-per-requester=50          # Map-Replies a second to one ITR-RLOC (reflection)
+ *   answers-total=1000                # Map-Replies a second in all
  *
  *   [site ana]                        # one group per site
  *   eid-prefixes=192.0.2.0/24;[1000]2001:db8:e1d::/48
@@ -78,6 +80,8 @@ typedef struct {
   GArray    *listen;  /* LmnEndpoint (port unset) */
   guint16    port;
   guint      notify_retry;  /* seconds, LMN_MS_NOTIFY_RETRY by default */
+  guint      answer_rate;        /* answers-per-requester=, LMN_MS_ANSWER_RATE by default */
+  guint      answer_total_rate;  /* answers-total=, LMN_MS_ANSWER_TOTAL_RATE by default */
   GPtrArray *sites;   /* LmnSite* */
   LmnServerProxyConfig *proxy;  /* NULL without a [proxy] group */
   GArray *rtrs;                 /* LmnEndpoint (port unset): [map-server] rtrs= */

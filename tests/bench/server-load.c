@@ -122,6 +122,8 @@ write_config (const Bench *b, const char *path, const char *server, GError **err
   char text[INET6_ADDRSTRLEN];
 
   g_string_append_printf (s, "listen=%s\n", server);
+  /* Capacity, not reflection limits, is what is measured: those answer a few sources only. */
+  g_string_append (s, "answers-per-requester=1000000\nanswers-total=1000000\n");
   for (guint i = 0; i < b->sites; i++)
     {
       guint8 p[16];

@@ -102,6 +102,10 @@ static const struct {
     "t.conf:4: [site a] accept-more-specifics: 'maybe' is not true or false" },
   { "[lispmn-server]\nnotify-retransmit-interval=0\n",
     "t.conf:2: [lispmn-server] notify-retransmit-interval: 0 seconds (1-60)" },
+  { "[lispmn-server]\nanswers-per-requester=0\n",
+    "t.conf:2: [lispmn-server] answers-per-requester: 0 answers a second (1-1000000)" },
+  { "[lispmn-server]\nanswers-total=1000001\n",
+    "t.conf:2: [lispmn-server] answers-total: '1000001' is not a number from 0 to 1000000" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nincreasing-nonces=maybe\n",
     "t.conf:4: [site a] increasing-nonces: 'maybe' is not auto, true or false" },
   { "[site a]\neid-prefixes=192.0.2.0/24\nkey=TOPSECRET\nproxy-reply=sometimes\n",
@@ -340,6 +344,7 @@ test_example (void)
   static const char *const keys[] = {
     "listen", "port", "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id",
     "key2-algorithm", "accept-more-specifics", "proxy-reply", "notify-retransmit-interval",
+    "answers-per-requester", "answers-total",
     "increasing-nonces", "eids", "uplinks", "tun", "map-resolver",
   };
   /* NAT traversal */
