@@ -34,8 +34,7 @@ static const struct {
                       { "mode", "eids", "instance-id", "tun", "mtu", "manage-addresses", "routes",
                         "route-metric", "queue-length", "map-resolvers", "proxy-etrs",
                         "rloc-probe-interval", "nat-traversal", "nat-keepalive-interval",
-                        "strict-source-check", "proxy-itrs",
-                        "map-cache-limit", NULL } },
+                        "strict-source-check", "proxy-itrs", "map-cache-limit", NULL } },
   [GROUP_UPLINK] = { "uplink", "IFACE", { "priority", "weight", NULL } },
   [GROUP_MAP_SERVER] = { "map-server", "ADDRESS", { "key", "key-id", "algorithm", NULL } },
   [GROUP_MAPPING] = { "mapping", "PREFIX", { "locators", "action", NULL } },
@@ -380,8 +379,7 @@ parse_lispmnd (const LmnConfReader *p, const LmnKeyfileGroup *g, LmnConfig *c, G
   return parse_eids (p, g, c, error) && parse_tun (p, g, c, error) &&
          parse_routes (p, g, c, error) && parse_numbers (p, g, c, error) &&
          parse_servers (p, g, c, error) && parse_nat (p, g, c, error) &&
-         parse_source_check (p, g, c, error) &&
-         parse_map_cache_limit (p, g, c, error);
+         parse_source_check (p, g, c, error) && parse_map_cache_limit (p, g, c, error);
 }
 
 static gboolean

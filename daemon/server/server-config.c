@@ -21,8 +21,9 @@ G_DEFINE_QUARK (lmn-server-config-error-quark, lmn_server_config_error)
 /* A map-server for 100,000 users' sites, a few lines each. */
 #define MAX_FILE_SIZE (64 * 1024 * 1024)
 
-static const char *const main_keys[] = { "listen", "port", "notify-retransmit-interval",
-                                          "answers-per-requester", "answers-total", NULL };
+static const char *const main_keys[] = {
+  "listen", "port", "notify-retransmit-interval", "answers-per-requester", "answers-total", NULL
+};
 static const char *const map_server_keys[] = { "rtrs", "rtr-key", NULL };
 static const char *const rtr_keys[] = { "address", "map-servers", "ms-key", "max-unverified",
                                         NULL };

@@ -80,8 +80,8 @@ typedef struct {
   GArray    *listen;  /* LmnEndpoint (port unset) */
   guint16    port;
   guint      notify_retry;  /* seconds, LMN_MS_NOTIFY_RETRY by default */
-  guint      answer_rate;        /* answers-per-requester=, LMN_MS_ANSWER_RATE by default */
-  guint      answer_total_rate;  /* answers-total=, LMN_MS_ANSWER_TOTAL_RATE by default */
+  guint answer_rate;        /* answers-per-requester=, LMN_MS_ANSWER_RATE by default */
+  guint answer_total_rate;  /* answers-total=, LMN_MS_ANSWER_TOTAL_RATE by default */
   GPtrArray *sites;   /* LmnSite* */
   LmnServerProxyConfig *proxy;  /* NULL without a [proxy] group */
   GArray *rtrs;                 /* LmnEndpoint (port unset): [map-server] rtrs= */

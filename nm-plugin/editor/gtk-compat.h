@@ -25,10 +25,10 @@
 #define compat_add_class(w, c)        gtk_style_context_add_class (gtk_widget_get_style_context (w), (c))
 #define compat_remove_class(w, c)                                                                  \
   gtk_style_context_remove_class (gtk_widget_get_style_context (w), (c))
-#define compat_label_wrap(l)     gtk_label_set_line_wrap (GTK_LABEL (l), TRUE)
-#define compat_show_all(w)       gtk_widget_show_all (w)
+#define compat_label_wrap(l)   gtk_label_set_line_wrap (GTK_LABEL (l), TRUE)
+#define compat_show_all(w)     gtk_widget_show_all (w)
 /* Not shown by gtk_widget_show_all: only when it has something to say. */
-#define compat_start_hidden(w)   gtk_widget_set_no_show_all ((w), TRUE)
+#define compat_start_hidden(w) gtk_widget_set_no_show_all ((w), TRUE)
 #define compat_entry_width(e, n)                                                                   \
   (gtk_entry_set_width_chars (GTK_ENTRY (e), (n)),                                                 \
    gtk_entry_set_max_width_chars (GTK_ENTRY (e), (n)))

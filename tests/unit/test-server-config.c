@@ -342,10 +342,25 @@ test_example (void)
   g_autoptr(LmnServerConfig) c = NULL;
   g_autofree gchar *page = NULL;
   static const char *const keys[] = {
-    "listen", "port", "eid-prefixes", "key", "key-id", "algorithm", "key2", "key2-id",
-    "key2-algorithm", "accept-more-specifics", "proxy-reply", "notify-retransmit-interval",
-    "answers-per-requester", "answers-total",
-    "increasing-nonces", "eids", "uplinks", "tun", "map-resolver",
+    "listen",
+    "port",
+    "eid-prefixes",
+    "key",
+    "key-id",
+    "algorithm",
+    "key2",
+    "key2-id",
+    "key2-algorithm",
+    "accept-more-specifics",
+    "proxy-reply",
+    "notify-retransmit-interval",
+    "answers-per-requester",
+    "answers-total",
+    "increasing-nonces",
+    "eids",
+    "uplinks",
+    "tun",
+    "map-resolver",
   };
   /* NAT traversal */
   static const char *const nat_keys[] = { "rtrs",        "rtr-key", "address",
