@@ -34,10 +34,10 @@ Node *map_cache_glue_new (MapCacheGlue *pool);
 void map_cache_glue_free (MapCacheGlue *pool, Node *n);
 void map_cache_glue_clear (MapCacheGlue *pool);
 
-/* map-cache-stride.c: a big trie's first 16 bits as a table. */
+/* map-cache-stride.c: a big trie's first 16 or more bits as a table. */
 typedef struct {
-  Node *sub;                /* the first node of /16 or longer on the slot's path */
-  const LispMapEntry *best; /* the longest entry shorter than /16 covering the slot */
+  Node *sub;                /* the first node of /bits or longer on the slot's path */
+  const LispMapEntry *best; /* the longest entry shorter than /bits covering the slot */
 } MapCacheStrideSlot;
 
 typedef struct {
@@ -46,8 +46,20 @@ typedef struct {
   Node *root;
   MapCacheGlue *glue; /* the cache's */
   guint n_entries;
-  MapCacheStrideSlot *stride; /* NULL, or 65536 slots once the trie is big */
+  MapCacheStrideSlot *stride; /* NULL, or 2^stride_bits slots once the trie is big */
+  guint stride_bits;          /* 16..20, the bits the table resolves */
 } Trie;
+
+/* The table's slot for an address: its first t->stride_bits bits (every address has at
+ * least 4 bytes). */
+static inline guint
+map_cache_stride_index (const Trie *t, const guint8 *addr)
+{
+  guint32 head = (guint32) addr[0] << 24 | (guint32) addr[1] << 16 | (guint32) addr[2] << 8 |
+                 addr[3];
+
+  return head >> (32 - t->stride_bits);
+}
 
 /* After an entry of prefix p was added or replaced (inserted: the new entry; the node it
  * replaced not freed yet) or removed (inserted NULL), and t->n_entries updated: builds,

@@ -486,18 +486,19 @@ trie_lookup (const Trie *t, const guint8 *addr, gint64 now, gboolean *memo_ok)
 {
   guint max_bits = family_bits (t->family);
 
-  /* A big trie's first 16 bits are one read (map-cache-stride.c), unless the longest
-   * entry they give has expired: the whole walk then finds the next one. */
+  /* A big trie's first 16 or more bits are one read (map-cache-stride.c). The walk below
+   * them comes first: an entry it finds is longer than the slot's, so the slot's entry is
+   * only read (another cache miss) when the walk finds none. When that one has expired,
+   * the whole walk finds the next one. */
   if (t->stride != NULL)
     {
-      const MapCacheStrideSlot *s = &t->stride[(guint) addr[0] << 8 | addr[1]];
+      const MapCacheStrideSlot *s = &t->stride[map_cache_stride_index (t, addr)];
+      const LispMapEntry *e = walk_from (s->sub, max_bits, addr, now, memo_ok);
 
+      if (e != NULL)
+        return e;
       if (s->best == NULL || !entry_expired (s->best, now))
-        {
-          const LispMapEntry *e = walk_from (s->sub, max_bits, addr, now, memo_ok);
-
-          return e != NULL ? e : s->best;
-        }
+        return s->best;
     }
   return walk_from (t->root, max_bits, addr, now, memo_ok);
 }

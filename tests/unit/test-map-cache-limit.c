@@ -430,6 +430,75 @@ test_big_trie (void)
   assert_consistent (cache);
 }
 
+/* IPv4 lookups against the reference (every third one a random address, the others near
+ * a held prefix). */
+static void
+assert_lookups (LispMapCache *cache, GRand *rand, GArray *held, guint count, gint64 now)
+{
+  for (guint k = 0; k < count; k++)
+    {
+      guint8 q[16];
+
+      if (k % 3 != 0)
+        memcpy (q, g_array_index (held, LispPrefix, g_rand_int_range (rand, 0, held->len)).addr,
+                16);
+      else
+        for (guint b = 0; b < 16; b++)
+          q[b] = (guint8) g_rand_int (rand);
+      q[3] ^= (guint8) (g_rand_int (rand) & 3);
+      g_assert_true (lisp_map_cache_lookup (cache, 0, LISP_FAMILY_IPV4, q, now) ==
+                     reference_match (cache, LISP_FAMILY_IPV4, q, now));
+    }
+}
+
+/* A trie grown past 350,000 entries gets a table wider than 16 bits (17: a bit more
+ * wherever it costs at most 6 bytes an entry), kept exact while entries of every length
+ * come and go, and a 16-bit one again when shrunk below 174,762 (lisp_map_cache_check
+ * fails on a table of the wrong width or a stale slot). */
+static void
+test_wide_table (void)
+{
+  g_autoptr(LispMapCache) cache = lisp_map_cache_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (LispPrefix));
+  const LispMapLocator l = { .family = LISP_FAMILY_IPV4, .priority = 1, .weight = 1 };
+  guint op = 0;
+
+  while (lisp_map_cache_size (cache) < 360000)
+    {
+      guint8 addr[16] = { 0 };
+      guint32 r = g_rand_int (rand);
+      LispPrefix p;
+
+      memcpy (addr, &r, 4);
+      g_assert_true (lisp_prefix_init (&p, 0, LISP_FAMILY_IPV4, addr,
+                                       op % 50 == 0 ? g_rand_int_range (rand, 0, 17)
+                                                    : g_rand_int_range (rand, 17, 33)));
+      /* TTL 1 or 2 minutes, installed at 0..199 s: some are expired at the lookups. */
+      g_assert_true (lisp_map_cache_insert (cache, &p, &l, op % 3 != 0, LISP_ACTION_NO_ACTION,
+                                            1 + op % 2, LISP_MAP_ORIGIN_MAP_REPLY, 0,
+                                            (gint64) (op % 200) * SEC, NULL));
+      g_array_append_val (held, p);
+      op++;
+    }
+  assert_consistent (cache);
+  assert_lookups (cache, rand, held, 3000, 100 * SEC);
+  while (lisp_map_cache_size (cache) >= 170000)
+    {
+      guint i = g_rand_int_range (rand, 0, held->len);
+
+      lisp_map_cache_remove (cache, &g_array_index (held, LispPrefix, i));
+      g_array_remove_index_fast (held, i);
+      if (lisp_map_cache_size (cache) == 260000)
+        {
+          assert_consistent (cache);
+          assert_lookups (cache, rand, held, 500, 100 * SEC);
+        }
+    }
+  assert_consistent (cache);
+  assert_lookups (cache, rand, held, 3000, 100 * SEC);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -442,5 +511,6 @@ main (int argc, char **argv)
   g_test_add_func ("/map-cache-limit/memo-invalidation", test_memo_invalidation);
   g_test_add_func ("/map-cache-limit/memo-random", test_memo_random);
   g_test_add_func ("/map-cache-limit/big-trie", test_big_trie);
+  g_test_add_func ("/map-cache-limit/wide-table", test_wide_table);
   return g_test_run ();
 }
