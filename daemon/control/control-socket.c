@@ -83,6 +83,8 @@ open_control_socket (const char *interface, const LmnIp *local, guint16 port, GE
     }
   if (local->family == 6)
     setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  else /* the address's local route may not be in yet (local-rlocs.c, open_socket) */
+    setsockopt (fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
   lmn_ip_to_sockaddr (local, port, &ss, &sl);
   /* REUSEADDR: a peer daemon in the same namespace (or our own previous socket of an
    * address that came back) may hold the port on another address. */

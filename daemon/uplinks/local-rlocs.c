@@ -122,6 +122,15 @@ open_socket (const LmnLocalRloc *r, int *fd_out, guint16 *port_out, GError **err
       setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
       setsockopt (fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof pmtu);
     }
+  /* The kernel reports a new IPv4 address before it adds the address's local route, and an
+   * IPv6 address may still be tentative: a bind at once would fail (EADDRNOTAVAIL) and
+   * leave the uplink without its RLOC until the link's next change. */
+  if (r->family == 4)
+    setsockopt (fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+#ifdef IPV6_FREEBIND
+  else
+    setsockopt (fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof one);
+#endif
   lmn_ip_bytes_to_sockaddr (r->family, r->addr, 0, &ss, &sl);
   if (setsockopt (fd, SOL_SOCKET, SO_BINDTODEVICE, r->interface, strlen (r->interface)) < 0 ||
       bind (fd, (struct sockaddr *) &ss, sl) < 0 ||
