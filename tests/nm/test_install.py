@@ -21,10 +21,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import sys
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from system_dirs import DBUS_SYSTEM_CONF, dbus_policy_dirs, systemd_unit_path  # noqa: E402
+
 BUILD = os.environ["LISPMN_BUILD_ROOT"]
-DBUS_SYSTEM_CONF = "/usr/share/dbus-1/system.conf"
 DBUS_SYSTEM_SERVICE_DIRS = ["/usr/local/share/dbus-1/system-services",
                             "/usr/share/dbus-1/system-services", "/lib/dbus-1/system-services"]
 POLKIT_ACTION_DIRS = ["/usr/share/polkit-1/actions"]
@@ -38,25 +41,10 @@ def introspect(what):
     return json.loads(out)
 
 
-def pkg_variable(package, variable):
-    r = subprocess.run(["pkg-config", f"--variable={variable}", package], capture_output=True,
-                       text=True)
-    return r.stdout.strip() if r.returncode == 0 else ""
 
 
-def dbus_policy_dirs():
-    """The <includedir>s of the system bus's configuration, relative ones resolved."""
-    with open(DBUS_SYSTEM_CONF) as f:
-        text = f.read()
-    base = os.path.dirname(DBUS_SYSTEM_CONF)
-    return [os.path.normpath(os.path.join(base, d))
-            for d in re.findall(r"<includedir>\s*([^<\s]+)\s*</includedir>", text)]
 
 
-def systemd_unit_path():
-    path = pkg_variable("systemd", "systemdsystemunitpath")
-    return [d for d in path.split(":") if d] or ["/etc/systemd/system", "/lib/systemd/system",
-                                                 "/usr/lib/systemd/system"]
 
 
 class Install(unittest.TestCase):

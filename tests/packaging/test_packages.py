@@ -21,12 +21,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from system_dirs import DBUS_SYSTEM_CONF, dbus_policy_dirs, pkg_variable, systemd_unit_path  # noqa: E402
 
 SOURCE = os.environ["LISPMN_SOURCE_ROOT"]
 BUILD = os.environ["LISPMN_BUILD_ROOT"]
 WORK = os.environ["LISPMN_TEST_WORKDIR"]
-DBUS_SYSTEM_CONF = "/usr/share/dbus-1/system.conf"
 POLKIT_ACTION_DIRS = ["/usr/share/polkit-1/actions"]
 EDITOR_PROFILE = "pkg.lispmn.noeditor"
 
@@ -65,18 +68,8 @@ def run(cmd, timeout=120, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
 
 
-def pkg_variable(package, variable, default):
-    r = run(["pkg-config", f"--variable={variable}", package])
-    return r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else default
 
 
-def dbus_policy_dirs():
-    """The <includedir>s of the system bus's configuration, relative ones resolved."""
-    with open(DBUS_SYSTEM_CONF) as f:
-        text = f.read()
-    base = os.path.dirname(DBUS_SYSTEM_CONF)
-    return [os.path.normpath(os.path.join(base, d))
-            for d in re.findall(r"<includedir>\s*([^<\s]+)\s*</includedir>", text)]
 
 
 def dbus_service_dirs():
@@ -86,10 +79,6 @@ def dbus_service_dirs():
             "/lib/dbus-1/system-services"]
 
 
-def systemd_unit_path():
-    path = pkg_variable("systemd", "systemdsystemunitpath", "")
-    return [d for d in path.split(":") if d] or ["/etc/systemd/system", "/lib/systemd/system",
-                                                 "/usr/lib/systemd/system"]
 
 
 def nm_vpn_dirs():
